@@ -1,0 +1,137 @@
+//! Handles: how a Rust value travels through C as an opaque, reference-counted pointer.
+//!
+//! A handle `*mut weft_lock` points at the payload of an `Arc<Tagged<Lock>>`. The first field of
+//! `Tagged` is a tag naming the type, checked on every entry, so NULL and (on a best-effort basis)
+//! a handle of another type or a freed handle give a status instead of undefined behaviour.
+//! `_clone` increments the count and returns the same pointer; each reference is released by one
+//! `_free`.
+
+use std::ptr;
+use std::sync::Arc;
+
+use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_WRONG_HANDLE};
+
+/// Implemented by each opaque C type: the Rust value behind its handles and its tag.
+pub(crate) trait Handle {
+    /// The Rust value a handle of this type refers to.
+    type Inner: Send + Sync;
+    /// A value unique to this type, stored at the start of every handle.
+    const TAG: u64;
+}
+
+/// The tag every handle carries once freed (best-effort detection of use after free).
+const TAG_FREED: u64 = 0x7765_6674_dead_dead;
+
+/// Builds a tag from a small per-type number: "weft" in ASCII, then the number.
+pub(crate) const fn tag(n: u32) -> u64 {
+    0x7765_6674_0000_0000 | n as u64
+}
+
+#[repr(C)]
+pub(crate) struct Tagged<T> {
+    tag: u64,
+    value: T,
+}
+
+impl<T> Drop for Tagged<T> {
+    fn drop(&mut self) {
+        // SAFETY: `self.tag` is a valid, aligned u64 owned by `self`. Volatile so the store is
+        // not removed as dead: a later, erroneous use of the freed handle may still see it.
+        unsafe { ptr::write_volatile(&mut self.tag, TAG_FREED) };
+    }
+}
+
+/// A new handle owning one reference to `value`.
+pub(crate) fn new<H: Handle>(value: H::Inner) -> *mut H {
+    Arc::into_raw(Arc::new(Tagged { tag: H::TAG, value })) as *mut H
+}
+
+/// Checks `handle` and borrows the value behind it.
+///
+/// # Safety
+/// `handle` is NULL or a pointer some weft function returned (then the tag is read to detect a
+/// wrong type); while the borrow lives, the caller holds a reference so the handle is not freed.
+#[inline]
+pub(crate) unsafe fn borrow<'a, H: Handle>(handle: *const H) -> Result<&'a H::Inner, weft_status> {
+    if handle.is_null() {
+        return Err(WEFT_STATUS_NULL_ARGUMENT);
+    }
+    let tagged = handle as *const Tagged<H::Inner>;
+    // SAFETY: per the contract, non-NULL `handle` came from `new` (for this or another handle
+    // type); every `Tagged` starts with an aligned u64 tag, so reading it is valid.
+    if unsafe { ptr::read_volatile(&(*tagged).tag) } != H::TAG {
+        return Err(WEFT_STATUS_WRONG_HANDLE);
+    }
+    // SAFETY: the tag says this is a live `Tagged<H::Inner>` made by `new::<H>`; the caller's
+    // reference keeps it alive for 'a.
+    Ok(unsafe { &(*tagged).value })
+}
+
+/// Checks `handle` and returns a new owned reference to the `Arc` behind it.
+///
+/// # Safety
+/// As for [`borrow`].
+pub(crate) unsafe fn arc<H: Handle>(
+    handle: *const H,
+) -> Result<Arc<Tagged<H::Inner>>, weft_status> {
+    // SAFETY: forwarded contract.
+    unsafe { borrow(handle)? };
+    let tagged = handle as *const Tagged<H::Inner>;
+    // SAFETY: `tagged` came from `Arc::into_raw` in `new` and is alive (checked above, and the
+    // caller holds a reference); the increment gives the new `Arc` its own count.
+    unsafe {
+        Arc::increment_strong_count(tagged);
+        Ok(Arc::from_raw(tagged))
+    }
+}
+
+/// Another reference to the same object: the same pointer, its count incremented. NULL for a
+/// NULL or wrong handle.
+///
+/// # Safety
+/// As for [`borrow`].
+pub(crate) unsafe fn clone<H: Handle>(handle: *const H) -> *mut H {
+    // SAFETY: forwarded contract.
+    match unsafe { arc(handle) } {
+        Ok(arc) => Arc::into_raw(arc) as *mut H,
+        Err(_) => ptr::null_mut(),
+    }
+}
+
+/// Releases one reference; the last one drops the value. NULL and wrong handles are ignored.
+///
+/// # Safety
+/// As for [`borrow`]; the caller gives up the reference it passes.
+pub(crate) unsafe fn free<H: Handle>(handle: *const H) {
+    // SAFETY: forwarded contract.
+    if unsafe { borrow(handle) }.is_err() {
+        return;
+    }
+    // SAFETY: the handle is valid and the caller hands us its reference, which this drops.
+    drop(unsafe { Arc::from_raw(handle as *const Tagged<H::Inner>) });
+}
+
+impl<T> std::ops::Deref for Tagged<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// Writes `value` through an out-parameter checked earlier with [`out_ptr`].
+///
+/// # Safety
+/// `out` is non-NULL, aligned and valid for writes.
+pub(crate) unsafe fn write<T>(out: *mut T, value: T) {
+    // SAFETY: per the contract.
+    unsafe { out.write(value) }
+}
+
+/// Checks an out-parameter before any work is done, so a NULL one changes nothing.
+pub(crate) fn out_ptr<T>(out: *mut T) -> Result<*mut T, weft_status> {
+    if out.is_null() {
+        Err(WEFT_STATUS_NULL_ARGUMENT)
+    } else {
+        Ok(out)
+    }
+}

@@ -1,0 +1,103 @@
+//! `weft_lock`: Python's `threading.Lock` in C.
+
+use super::handle::{self, Handle};
+use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
+use crate::Lock;
+use crate::timeout::acquire_timeout;
+
+/// A lock (Python: `threading.Lock`). Not reentrant: a second acquire by the holder blocks.
+/// Any thread may release it. Reference counted: see `weft_lock_clone` / `weft_lock_free`.
+pub struct weft_lock {
+    _opaque: [u8; 0],
+}
+
+impl Handle for weft_lock {
+    type Inner = Lock;
+    const TAG: u64 = handle::tag(1);
+}
+
+/// Creates an unlocked lock. Python: `threading.Lock()`.
+///
+/// Ownership: on success `*lock_out` is a new handle the caller releases with `weft_lock_free`.
+/// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `lock_out` is NULL.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_lock_new(lock_out: *mut *mut weft_lock) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(lock_out)?;
+        // SAFETY: checked non-NULL above; the caller provides a writable pointer.
+        unsafe { handle::write(out, handle::new::<weft_lock>(Lock::new())) };
+        Ok(())
+    })
+}
+
+/// Returns another reference to `lock` (the same pointer), for another thread or owner to
+/// release independently with `weft_lock_free`. NULL if `lock` is NULL or not a lock.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_lock_clone(lock: *mut weft_lock) -> *mut weft_lock {
+    // SAFETY: `lock` is NULL or a handle from weft (the API contract); the caller holds it.
+    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(lock) } })
+}
+
+/// Releases one reference to `lock`; the last one frees it. NULL is ignored.
+/// Freeing a lock that is held, or waited for, by a thread that has no reference of its own is a
+/// bug in the caller: give every thread its own reference with `weft_lock_clone`.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_lock_free(lock: *mut weft_lock) {
+    // SAFETY: `lock` is NULL or a handle from weft; the caller gives up this reference.
+    ffi_value!((), { unsafe { handle::free(lock) } })
+}
+
+/// Acquires the lock. Python: `lock.acquire(blocking=True, timeout=-1)`.
+///
+/// Blocking: with `blocking` true, waits until the lock is free or `timeout` seconds pass
+/// (`WEFT_TIMEOUT_FOREVER` for no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+/// With `blocking` false, tries once; `timeout` must then be `WEFT_TIMEOUT_FOREVER`.
+/// Statuses: `WEFT_STATUS_OK` (acquired); `WEFT_STATUS_TIMEOUT` (not acquired: Python's `False`);
+/// `WEFT_STATUS_NONBLOCKING_TIMEOUT`, `WEFT_STATUS_INVALID_TIMEOUT`,
+/// `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_lock_acquire(
+    lock: *mut weft_lock,
+    blocking: bool,
+    timeout: f64,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
+        let lock = unsafe { handle::borrow(lock)? };
+        let timeout = acquire_timeout(blocking, timeout)?;
+        if lock.acquire(timeout) {
+            Ok(())
+        } else {
+            Err(WEFT_STATUS_TIMEOUT)
+        }
+    })
+}
+
+/// Releases the lock. Python: `lock.release()`. Any thread may release it.
+///
+/// Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_RELEASE_UNLOCKED` ("release unlocked
+/// lock") if it is not locked; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_lock_release(lock: *mut weft_lock) -> weft_status {
+    ffi_status!({
+        // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
+        let lock = unsafe { handle::borrow(lock)? };
+        Ok(lock.release()?)
+    })
+}
+
+/// Whether the lock is held (a snapshot). Python: `lock.locked()`.
+///
+/// Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_lock_locked(lock: *const weft_lock) -> bool {
+    // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
+    ffi_value!(false, {
+        unsafe { handle::borrow(lock) }.is_ok_and(Lock::locked)
+    })
+}

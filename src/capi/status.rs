@@ -1,0 +1,230 @@
+//! `weft_status`: what every fallible C call returns, and its messages.
+
+use std::ffi::{CStr, c_char, c_int};
+
+use crate::Error;
+
+/// The result of a weft call. `WEFT_STATUS_OK` is 0; every other value names one outcome, with a
+/// message from `weft_status_str()`. Values are explicit and append-only: a value, once released,
+/// keeps its meaning forever.
+///
+/// Where CPython raises an exception for the same situation, the message is CPython's.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(non_camel_case_types)]
+pub enum weft_status {
+    /// Success.
+    WEFT_STATUS_OK = 0,
+    /// The call gave up: its timeout passed, or a non-blocking call could not proceed at once.
+    /// An outcome, not an error (Python's `False` from `acquire`/`wait`).
+    WEFT_STATUS_TIMEOUT = 1,
+    /// A required pointer argument (a handle, a callback, an out-parameter) is NULL.
+    WEFT_STATUS_NULL_ARGUMENT = 2,
+    /// The handle is not of the expected type, or was already freed (detected on a best-effort
+    /// basis).
+    WEFT_STATUS_WRONG_HANDLE = 3,
+    /// A Rust panic was caught at the API boundary; this is a bug in weft, please report it.
+    WEFT_STATUS_PANIC = 4,
+    /// An argument is out of range or malformed.
+    WEFT_STATUS_INVALID_ARGUMENT = 5,
+    /// A string argument is not valid UTF-8.
+    WEFT_STATUS_INVALID_UTF8 = 6,
+    /// A timeout is NaN or negative (other than `WEFT_TIMEOUT_FOREVER`). Python: `ValueError`.
+    WEFT_STATUS_INVALID_TIMEOUT = 7,
+    /// A timeout is above `WEFT_TIMEOUT_MAX` or infinite. Python: `OverflowError`.
+    WEFT_STATUS_TIMEOUT_TOO_LARGE = 8,
+    /// A timeout was given to a non-blocking call. Python: `ValueError`.
+    WEFT_STATUS_NONBLOCKING_TIMEOUT = 9,
+    /// A counter would overflow (RLock recursion, semaphore value). Python: `OverflowError`.
+    WEFT_STATUS_OVERFLOW = 10,
+    /// Releasing a lock that is not locked. Python: `RuntimeError`.
+    WEFT_STATUS_RELEASE_UNLOCKED = 11,
+    /// Releasing an RLock the calling thread does not own. Python: `RuntimeError`.
+    WEFT_STATUS_NOT_OWNER = 12,
+    /// Starting a thread a second time. Python: `RuntimeError`.
+    WEFT_STATUS_ALREADY_STARTED = 13,
+    /// Joining a thread that was never started. Python: `RuntimeError`.
+    WEFT_STATUS_NOT_STARTED = 14,
+    /// A thread joining itself, which would deadlock. Python: `RuntimeError`.
+    WEFT_STATUS_JOIN_CURRENT = 15,
+    /// Setting the daemon flag of a started thread. Python: `RuntimeError`.
+    WEFT_STATUS_DAEMON_AFTER_START = 16,
+    /// The OS could not create a thread (out of resources). Python: `RuntimeError`.
+    WEFT_STATUS_CANT_START_THREAD = 17,
+    /// A stack size that is neither 0 nor at least 32 KiB. Python: `ValueError`.
+    WEFT_STATUS_STACK_SIZE = 18,
+    /// The object is not in a state where the call makes sense.
+    WEFT_STATUS_WRONG_STATE = 19,
+    /// Waiting on a condition without holding its lock. Python: `RuntimeError`.
+    WEFT_STATUS_WAIT_UNACQUIRED = 20,
+    /// Notifying a condition without holding its lock. Python: `RuntimeError`.
+    WEFT_STATUS_NOTIFY_UNACQUIRED = 21,
+    /// A semaphore's initial value is negative. Python: `ValueError`.
+    WEFT_STATUS_SEMAPHORE_NEGATIVE = 22,
+    /// A release count below one. Python: `ValueError`.
+    WEFT_STATUS_RELEASE_COUNT = 23,
+    /// A bounded semaphore released above its initial value. Python: `ValueError`.
+    WEFT_STATUS_SEMAPHORE_OVER_RELEASE = 24,
+    /// The barrier is broken (reset, aborted, or a wait timed out). Python: `BrokenBarrierError`.
+    WEFT_STATUS_BROKEN_BARRIER = 25,
+    /// A barrier needs at least one party.
+    WEFT_STATUS_BARRIER_PARTIES = 26,
+    /// The queue is empty. Python: `queue.Empty`.
+    WEFT_STATUS_EMPTY = 27,
+    /// The queue is full. Python: `queue.Full`.
+    WEFT_STATUS_FULL = 28,
+    /// The queue is shut down. Python: `queue.ShutDown`.
+    WEFT_STATUS_SHUT_DOWN = 29,
+    /// More `task_done` calls than items. Python: `ValueError`.
+    WEFT_STATUS_TASK_DONE_TOO_MANY = 30,
+    /// Submitting to a pool after its shutdown. Python: `RuntimeError`.
+    WEFT_STATUS_POOL_SHUT_DOWN = 31,
+    /// A worker initializer failed; the pool is unusable. Python: `BrokenThreadPool`.
+    WEFT_STATUS_POOL_BROKEN = 32,
+    /// The future was cancelled. Python: `CancelledError`.
+    WEFT_STATUS_CANCELLED = 33,
+    /// The task reported a failure. Python: the task's exception, raised by `result()`.
+    WEFT_STATUS_TASK_FAILED = 34,
+    /// A pool needs at least one worker. Python: `ValueError`.
+    WEFT_STATUS_MAX_WORKERS = 35,
+}
+
+use weft_status::*;
+
+impl From<Error> for weft_status {
+    fn from(error: Error) -> weft_status {
+        match error {
+            Error::InvalidArgument => WEFT_STATUS_INVALID_ARGUMENT,
+            Error::InvalidUtf8 => WEFT_STATUS_INVALID_UTF8,
+            Error::InvalidTimeout => WEFT_STATUS_INVALID_TIMEOUT,
+            Error::TimeoutTooLarge => WEFT_STATUS_TIMEOUT_TOO_LARGE,
+            Error::NonBlockingTimeout => WEFT_STATUS_NONBLOCKING_TIMEOUT,
+            Error::Overflow => WEFT_STATUS_OVERFLOW,
+            Error::ReleaseUnlocked => WEFT_STATUS_RELEASE_UNLOCKED,
+            Error::NotOwner => WEFT_STATUS_NOT_OWNER,
+            Error::AlreadyStarted => WEFT_STATUS_ALREADY_STARTED,
+            Error::NotStarted => WEFT_STATUS_NOT_STARTED,
+            Error::JoinCurrent => WEFT_STATUS_JOIN_CURRENT,
+            Error::DaemonAfterStart => WEFT_STATUS_DAEMON_AFTER_START,
+            Error::CantStartThread => WEFT_STATUS_CANT_START_THREAD,
+            Error::StackSize => WEFT_STATUS_STACK_SIZE,
+            Error::WrongState => WEFT_STATUS_WRONG_STATE,
+            Error::WaitUnacquired => WEFT_STATUS_WAIT_UNACQUIRED,
+            Error::NotifyUnacquired => WEFT_STATUS_NOTIFY_UNACQUIRED,
+            Error::SemaphoreNegative => WEFT_STATUS_SEMAPHORE_NEGATIVE,
+            Error::ReleaseCount => WEFT_STATUS_RELEASE_COUNT,
+            Error::SemaphoreOverRelease => WEFT_STATUS_SEMAPHORE_OVER_RELEASE,
+            Error::BrokenBarrier => WEFT_STATUS_BROKEN_BARRIER,
+            Error::BarrierParties => WEFT_STATUS_BARRIER_PARTIES,
+            Error::QueueEmpty => WEFT_STATUS_EMPTY,
+            Error::QueueFull => WEFT_STATUS_FULL,
+            Error::QueueShutDown => WEFT_STATUS_SHUT_DOWN,
+            Error::TaskDoneTooMany => WEFT_STATUS_TASK_DONE_TOO_MANY,
+            Error::PoolShutDown => WEFT_STATUS_POOL_SHUT_DOWN,
+            Error::PoolBroken => WEFT_STATUS_POOL_BROKEN,
+            Error::Cancelled => WEFT_STATUS_CANCELLED,
+            Error::TaskFailed => WEFT_STATUS_TASK_FAILED,
+            Error::MaxWorkers => WEFT_STATUS_MAX_WORKERS,
+        }
+    }
+}
+
+/// Every status, in value order (for `weft_status_str` and the tests).
+pub(crate) const ALL: [weft_status; 36] = [
+    WEFT_STATUS_OK,
+    WEFT_STATUS_TIMEOUT,
+    WEFT_STATUS_NULL_ARGUMENT,
+    WEFT_STATUS_WRONG_HANDLE,
+    WEFT_STATUS_PANIC,
+    WEFT_STATUS_INVALID_ARGUMENT,
+    WEFT_STATUS_INVALID_UTF8,
+    WEFT_STATUS_INVALID_TIMEOUT,
+    WEFT_STATUS_TIMEOUT_TOO_LARGE,
+    WEFT_STATUS_NONBLOCKING_TIMEOUT,
+    WEFT_STATUS_OVERFLOW,
+    WEFT_STATUS_RELEASE_UNLOCKED,
+    WEFT_STATUS_NOT_OWNER,
+    WEFT_STATUS_ALREADY_STARTED,
+    WEFT_STATUS_NOT_STARTED,
+    WEFT_STATUS_JOIN_CURRENT,
+    WEFT_STATUS_DAEMON_AFTER_START,
+    WEFT_STATUS_CANT_START_THREAD,
+    WEFT_STATUS_STACK_SIZE,
+    WEFT_STATUS_WRONG_STATE,
+    WEFT_STATUS_WAIT_UNACQUIRED,
+    WEFT_STATUS_NOTIFY_UNACQUIRED,
+    WEFT_STATUS_SEMAPHORE_NEGATIVE,
+    WEFT_STATUS_RELEASE_COUNT,
+    WEFT_STATUS_SEMAPHORE_OVER_RELEASE,
+    WEFT_STATUS_BROKEN_BARRIER,
+    WEFT_STATUS_BARRIER_PARTIES,
+    WEFT_STATUS_EMPTY,
+    WEFT_STATUS_FULL,
+    WEFT_STATUS_SHUT_DOWN,
+    WEFT_STATUS_TASK_DONE_TOO_MANY,
+    WEFT_STATUS_POOL_SHUT_DOWN,
+    WEFT_STATUS_POOL_BROKEN,
+    WEFT_STATUS_CANCELLED,
+    WEFT_STATUS_TASK_FAILED,
+    WEFT_STATUS_MAX_WORKERS,
+];
+
+impl weft_status {
+    /// The status's message.
+    pub fn message(self) -> &'static CStr {
+        match self {
+            WEFT_STATUS_OK => c"ok",
+            WEFT_STATUS_TIMEOUT => c"timed out",
+            WEFT_STATUS_NULL_ARGUMENT => c"a required pointer argument is NULL",
+            WEFT_STATUS_WRONG_HANDLE => {
+                c"the handle is not of the expected type, or was already freed"
+            }
+            WEFT_STATUS_PANIC => {
+                c"internal error: a Rust panic was caught at the weft API boundary"
+            }
+            other => Error::ALL
+                .iter()
+                .find(|e| weft_status::from(**e) == other)
+                .map_or(c"unknown status", |e| e.message()),
+        }
+    }
+}
+
+/// The message for a status, for printing. Python: the exception's message.
+///
+/// Takes an `int` so that any value, even one this library version does not know, is safe to
+/// pass; unknown values give "unknown status". The string is static: never free it.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_status_str(status: c_int) -> *const c_char {
+    let message = usize::try_from(status)
+        .ok()
+        .and_then(|i| ALL.get(i))
+        .map_or(c"unknown status", |s| s.message());
+    message.as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_dense_and_ordered() {
+        for (i, status) in ALL.iter().enumerate() {
+            assert_eq!(*status as usize, i);
+        }
+    }
+
+    #[test]
+    fn every_status_has_its_own_message() {
+        let mut seen = std::collections::HashSet::new();
+        for status in ALL {
+            assert_ne!(status.message(), c"unknown status", "{status:?}");
+            assert!(seen.insert(status.message()), "{status:?} shares a message");
+        }
+        for error in Error::ALL {
+            assert_eq!(weft_status::from(error).message(), error.message());
+        }
+        assert_eq!(Error::ALL.len() + 5, ALL.len());
+    }
+}

@@ -1,0 +1,449 @@
+//! `weft_thread` and the module-level thread functions of Python's `threading` in C.
+
+use std::ffi::{CStr, c_char, c_void};
+use std::ptr;
+
+use super::handle::{self, Handle};
+use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
+use crate::Error;
+use crate::thread::{self, Thread};
+
+/// A thread (Python: `threading.Thread`). Configure it (name, daemon flag, stack size), start it
+/// once, join it any number of times from any number of threads. Reference counted: the thread
+/// runs to completion whether or not handles to it remain.
+pub struct weft_thread {
+    _opaque: [u8; 0],
+}
+
+impl Handle for weft_thread {
+    type Inner = Thread;
+    const TAG: u64 = handle::tag(3);
+}
+
+/// A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
+/// `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
+/// exception or `longjmp` may leave it).
+pub type weft_thread_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> *mut c_void>;
+
+/// Releases an argument weft was given ownership of, called once, in an unspecified thread.
+pub type weft_free_fn = Option<unsafe extern "C" fn(arg: *mut c_void)>;
+
+/// A C pointer handed to another thread. The C caller vouches that it may cross threads, as it
+/// does with `pthread_create`.
+#[derive(Clone, Copy)]
+pub(crate) struct SendPtr(pub(crate) *mut c_void);
+
+// SAFETY: the pointer is only handed back to C code, which took responsibility for its use from
+// other threads by passing it to weft (documented on every function that takes one).
+unsafe impl Send for SendPtr {}
+// SAFETY: as above; weft never dereferences it.
+unsafe impl Sync for SendPtr {}
+
+/// A C argument with its optional destructor, called exactly once when this is dropped.
+pub(crate) struct OwnedArg {
+    pub(crate) arg: SendPtr,
+    free: weft_free_fn,
+}
+
+impl OwnedArg {
+    pub(crate) fn new(arg: *mut c_void, free: weft_free_fn) -> OwnedArg {
+        OwnedArg {
+            arg: SendPtr(arg),
+            free,
+        }
+    }
+}
+
+impl Drop for OwnedArg {
+    fn drop(&mut self) {
+        if let Some(free) = self.free {
+            // SAFETY: the caller gave us `free` to release `arg`; this is its only call.
+            unsafe { free(self.arg.0) };
+        }
+    }
+}
+
+/// Borrows a thread handle.
+fn thread<'a>(t: *const weft_thread) -> Result<&'a Thread, weft_status> {
+    // SAFETY: `t` is NULL or a handle from weft, and the caller holds a reference (the API
+    // contract of every function taking a `weft_thread *`).
+    unsafe { handle::borrow(t) }
+}
+
+/// Reads a NUL-terminated UTF-8 string argument.
+pub(crate) fn c_str<'a>(s: *const c_char) -> Result<&'a str, weft_status> {
+    if s.is_null() {
+        return Err(WEFT_STATUS_NULL_ARGUMENT);
+    }
+    // SAFETY: non-NULL; the API contract requires a NUL-terminated string valid for the call.
+    let s = unsafe { CStr::from_ptr(s) };
+    Ok(s.to_str().map_err(|_| Error::InvalidUtf8)?)
+}
+
+/// Creates a thread that will call `target(arg)` once started. Python:
+/// `threading.Thread(target=target, args=(arg,))`.
+///
+/// The thread is named `Thread-N` (change it with `weft_thread_set_name`) and is a daemon if the
+/// calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after `target`
+/// returns, in the new thread, or, if the thread is never started, when its last handle is freed.
+/// `arg` is used from another thread: the caller must make that safe, as with `pthread_create`.
+///
+/// Ownership: on success `*thread_out` is a new handle the caller releases with
+/// `weft_thread_free` (freeing it does not stop or detach anything; the thread runs on).
+/// On failure `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`
+/// if `target` or `thread_out` is NULL. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_new(
+    target: weft_thread_fn,
+    arg: *mut c_void,
+    arg_free: weft_free_fn,
+    thread_out: *mut *mut weft_thread,
+) -> weft_status {
+    ffi_status!({
+        let target = target.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
+        let out = handle::out_ptr(thread_out)?;
+        let arg = OwnedArg::new(arg, arg_free);
+        let thread = Thread::new(move || {
+            let arg = arg;
+            // SAFETY: `target` is the caller's thread function and `arg` its argument, as the
+            // caller asked; `arg` is freed when it drops, after the call.
+            SendPtr(unsafe { target(arg.arg.0) })
+        });
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, handle::new::<weft_thread>(thread)) };
+        Ok(())
+    })
+}
+
+/// Returns another reference to `thread` (the same pointer); NULL for a NULL or wrong handle.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_clone(thread: *mut weft_thread) -> *mut weft_thread {
+    // SAFETY: `thread` is NULL or a handle from weft; the caller holds it.
+    ffi_value!(ptr::null_mut(), { unsafe { handle::clone(thread) } })
+}
+
+/// Releases one reference to `thread`. The thread itself is unaffected: it runs to completion
+/// (and a non-daemon thread is still waited for at exit). NULL is ignored.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_free(thread: *mut weft_thread) {
+    // SAFETY: `thread` is NULL or a handle from weft; the caller gives up this reference.
+    ffi_value!((), { unsafe { handle::free(thread) } })
+}
+
+/// Starts the thread. Python: `thread.start()`.
+///
+/// Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_ALREADY_STARTED` ("threads
+/// can only be started once"); `WEFT_STATUS_CANT_START_THREAD` if the OS refuses (out of
+/// resources; the thread may be started again later); `WEFT_STATUS_NULL_ARGUMENT`,
+/// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_start(thread: *mut weft_thread) -> weft_status {
+    ffi_status!({ Ok(self::thread(thread)?.start()?) })
+}
+
+/// Waits until the thread finishes. Python: `thread.join(timeout=None)`.
+///
+/// Blocking: at most `timeout` seconds (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule
+/// at `WEFT_TIMEOUT_FOREVER`). Any number of threads may join the same thread, any number of
+/// times. Statuses: `WEFT_STATUS_OK` (finished); `WEFT_STATUS_TIMEOUT` (still running: Python's
+/// `is_alive()` is then true); `WEFT_STATUS_NOT_STARTED` ("cannot join thread before it is
+/// started"); `WEFT_STATUS_JOIN_CURRENT` ("cannot join current thread");
+/// `WEFT_STATUS_WRONG_STATE` for a thread weft did not start (a `Dummy-N`); the timeout
+/// statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64) -> weft_status {
+    ffi_status!({
+        let thread = self::thread(thread)?;
+        let timeout = super::timeout(timeout)?;
+        if thread.join(timeout)? {
+            Ok(())
+        } else {
+            Err(WEFT_STATUS_TIMEOUT)
+        }
+    })
+}
+
+/// Whether the thread has started and not finished. Python: `thread.is_alive()`.
+/// False for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_is_alive(thread: *const weft_thread) -> bool {
+    ffi_value!(false, { self::thread(thread).is_ok_and(Thread::is_alive) })
+}
+
+/// Copies the thread's name into `buf`. Python: `thread.name`.
+///
+/// Writes at most `size - 1` bytes (cut at a UTF-8 character boundary) and a NUL; with `size` 0,
+/// `buf` may be NULL and nothing is written. `*len_out`, if `len_out` is not NULL, receives the
+/// name's full length in bytes, so a caller can tell the copy was cut (`*len_out >= size`), as
+/// with `snprintf`. Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if
+/// `buf` is NULL while `size > 0`; `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread; the name may change concurrently.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_get_name(
+    thread: *const weft_thread,
+    buf: *mut c_char,
+    size: usize,
+    len_out: *mut usize,
+) -> weft_status {
+    ffi_status!({
+        let thread = self::thread(thread)?;
+        if size > 0 && buf.is_null() {
+            return Err(WEFT_STATUS_NULL_ARGUMENT);
+        }
+        let name = thread.name();
+        if size > 0 {
+            let mut n = name.len().min(size - 1);
+            while !name.is_char_boundary(n) {
+                n -= 1;
+            }
+            // SAFETY: `buf` is non-NULL and, per the contract, valid for `size` bytes; we write
+            // `n + 1 <= size` bytes, from a source that does not overlap it.
+            unsafe {
+                ptr::copy_nonoverlapping(name.as_ptr(), buf.cast::<u8>(), n);
+                buf.add(n).write(0);
+            }
+        }
+        if !len_out.is_null() {
+            // SAFETY: non-NULL; the caller provides a writable `size_t`.
+            unsafe { handle::write(len_out, name.len()) };
+        }
+        Ok(())
+    })
+}
+
+/// Renames the thread, at any time. Python: `thread.name = name`.
+///
+/// A running thread's OS-visible name (`top -H`, `gdb`) follows, cut to 15 bytes at a character
+/// boundary. `name` is copied. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
+/// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_set_name(
+    thread: *mut weft_thread,
+    name: *const c_char,
+) -> weft_status {
+    ffi_status!({
+        let thread = self::thread(thread)?;
+        thread.set_name(c_str(name)?);
+        Ok(())
+    })
+}
+
+/// Whether the thread is a daemon. Python: `thread.daemon`.
+/// False for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_is_daemon(thread: *const weft_thread) -> bool {
+    ffi_value!(false, { self::thread(thread).is_ok_and(Thread::is_daemon) })
+}
+
+/// Sets the daemon flag, before `weft_thread_start` only. Python: `thread.daemon = daemon`.
+///
+/// A daemon thread does not keep the process alive: at exit, weft waits for every non-daemon
+/// thread and abandons daemon threads. Statuses: `WEFT_STATUS_OK`;
+/// `WEFT_STATUS_DAEMON_AFTER_START` ("cannot set daemon status of active thread");
+/// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_set_daemon(thread: *mut weft_thread, daemon: bool) -> weft_status {
+    ffi_status!({ Ok(self::thread(thread)?.set_daemon(daemon)?) })
+}
+
+/// Sets this thread's stack size in bytes, before `weft_thread_start` only; 0 uses the
+/// process-wide setting (`weft_stack_size`). Python has only the process-wide setting.
+///
+/// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768;
+/// `WEFT_STATUS_WRONG_STATE` after start; `WEFT_STATUS_NULL_ARGUMENT`,
+/// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_set_stack_size(thread: *mut weft_thread, size: usize) -> weft_status {
+    ffi_status!({ Ok(self::thread(thread)?.set_stack_size(size)?) })
+}
+
+/// The thread's identifier (its `pthread_t` as an integer), 0 before start. Python:
+/// `thread.ident`. Identifiers may be reused after a thread exits.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_ident(thread: *const weft_thread) -> u64 {
+    ffi_value!(0, {
+        self::thread(thread)
+            .ok()
+            .and_then(Thread::ident)
+            .unwrap_or(0)
+    })
+}
+
+/// The kernel's id for the thread (`gettid()`), 0 before start. Python: `thread.native_id`.
+/// Right after start this may wait briefly for the new thread to report it.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_native_id(thread: *const weft_thread) -> u64 {
+    ffi_value!(0, {
+        self::thread(thread)
+            .ok()
+            .and_then(Thread::native_id)
+            .unwrap_or(0)
+    })
+}
+
+/// Reads the value the thread's function returned, once it has finished (C's counterpart of
+/// `pthread_join`'s `retval`; Python threads have none).
+///
+/// Never blocks: join first. The value is not owned by weft; it is returned as often as asked.
+/// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_WRONG_STATE` if the thread has not finished, or is
+/// not one weft started with a function; `WEFT_STATUS_NULL_ARGUMENT`,
+/// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_result(
+    thread: *const weft_thread,
+    result_out: *mut *mut c_void,
+) -> weft_status {
+    ffi_status!({
+        let thread = self::thread(thread)?;
+        let out = handle::out_ptr(result_out)?;
+        let result = thread.result::<SendPtr>()?.ok_or(Error::WrongState)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, result.0) };
+        Ok(())
+    })
+}
+
+/// The calling thread's object. Python: `threading.current_thread()`.
+///
+/// For a thread weft did not start, a stand-in is made on first use: `MainThread` for the
+/// process's initial thread, a daemon `Dummy-N` for any other (alive until that thread exits).
+/// Ownership: returns a new reference the caller releases with `weft_thread_free`; NULL only on
+/// an internal error. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_current_thread() -> *mut weft_thread {
+    ffi_value!(ptr::null_mut(), {
+        handle::new::<weft_thread>(thread::current())
+    })
+}
+
+/// The process's initial thread, `MainThread`. Python: `threading.main_thread()`.
+///
+/// Ownership: a new reference the caller releases with `weft_thread_free`; NULL only on an
+/// internal error. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_main_thread() -> *mut weft_thread {
+    ffi_value!(ptr::null_mut(), {
+        handle::new::<weft_thread>(thread::main_thread())
+    })
+}
+
+/// Lists the threads alive now: `MainThread` first, then started threads and stand-ins in start
+/// order. Python: `threading.enumerate()`.
+///
+/// Ownership: on success `*threads_out` is an array of `*count_out` new references, released
+/// together with `weft_thread_array_free(*threads_out, *count_out)`. Statuses: `WEFT_STATUS_OK`;
+/// `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_enumerate(
+    threads_out: *mut *mut *mut weft_thread,
+    count_out: *mut usize,
+) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(threads_out)?;
+        let count = handle::out_ptr(count_out)?;
+        let handles: Box<[*mut weft_thread]> = thread::enumerate()
+            .into_iter()
+            .map(handle::new::<weft_thread>)
+            .collect();
+        let len = handles.len();
+        // SAFETY: both checked non-NULL above. The array is leaked to C and rebuilt with the
+        // same length by `weft_thread_array_free`.
+        unsafe {
+            handle::write(count, len);
+            handle::write(out, Box::into_raw(handles).cast::<*mut weft_thread>());
+        }
+        Ok(())
+    })
+}
+
+/// Frees an array from `weft_enumerate`: each of its `count` handles, then the array. NULL is
+/// ignored. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_array_free(threads: *mut *mut weft_thread, count: usize) {
+    ffi_value!((), {
+        if threads.is_null() {
+            return;
+        }
+        // SAFETY: per the contract, `threads` and `count` are exactly what `weft_enumerate`
+        // returned: a boxed slice of `count` handles, each holding one reference.
+        let handles = unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(threads, count)) };
+        for &t in handles.iter() {
+            // SAFETY: each element is a handle whose reference the array owned.
+            unsafe { handle::free(t) };
+        }
+    })
+}
+
+/// How many threads are alive now, `MainThread` and stand-ins included.
+/// Python: `threading.active_count()`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_active_count() -> usize {
+    ffi_value!(0, { thread::active_count() })
+}
+
+/// The calling thread's identifier (`pthread_self()` as an integer), without making a stand-in
+/// object. Python: `threading.get_ident()`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_get_ident() -> u64 {
+    ffi_value!(0, { thread::get_ident() })
+}
+
+/// The kernel's id for the calling thread. Python: `threading.get_native_id()`.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_get_native_id() -> u64 {
+    ffi_value!(0, { thread::get_native_id() })
+}
+
+/// Sets the stack size, in bytes, for threads started from now on (0: the default, 2 MiB or
+/// `RUST_MIN_STACK`). Python: `threading.stack_size(size)`.
+///
+/// `*previous_out`, if `previous_out` is not NULL, receives the previous setting. Statuses:
+/// `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft_status {
+    ffi_status!({
+        let previous = thread::stack_size(Some(size))?;
+        if !previous_out.is_null() {
+            // SAFETY: non-NULL; the caller provides a writable `size_t`.
+            unsafe { handle::write(previous_out, previous) };
+        }
+        Ok(())
+    })
+}
+
+/// The stack size for threads started from now on (0: the default). Python:
+/// `threading.stack_size()`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_stack_size_get() -> usize {
+    ffi_value!(0, { thread::stack_size(None).unwrap_or(0) })
+}
+
+/// Waits for every running non-daemon thread other than the caller, as the process does by
+/// itself when it exits (`main` returns or `exit()` is called).
+///
+/// Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+/// `*remaining_out`, if not NULL, receives how many non-daemon threads are still running (0 on
+/// `WEFT_STATUS_OK`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT`; the timeout statuses.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status {
+    ffi_status!({
+        let remaining = thread::shutdown(super::timeout(timeout)?);
+        if !remaining_out.is_null() {
+            // SAFETY: non-NULL; the caller provides a writable `size_t`.
+            unsafe { handle::write(remaining_out, remaining) };
+        }
+        if remaining == 0 {
+            Ok(())
+        } else {
+            Err(WEFT_STATUS_TIMEOUT)
+        }
+    })
+}

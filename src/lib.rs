@@ -1,0 +1,19 @@
+//! weft: Python's `threading`, `queue` and `concurrent.futures` for C and every language that
+//! can load a C library.
+//!
+//! The primitives live in safe Rust in this crate's modules ([`sync`], [`thread`], ...) and can be
+//! used from Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the
+//! generated header `include/weft.h`.
+
+pub mod capi;
+mod error;
+mod loom;
+mod os;
+pub mod sync;
+pub mod thread;
+pub mod timeout;
+
+pub use error::Error;
+pub use sync::{Lock, RLock};
+pub use thread::Thread;
+pub use timeout::Timeout;

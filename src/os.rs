@@ -1,0 +1,61 @@
+//! The few operating-system calls the core needs, each wrapped safely.
+
+/// An identifier the OS gives a running thread (`pthread_t`), usable to rename it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OsThread(libc::pthread_t);
+
+/// The calling thread's `pthread_t`.
+pub(crate) fn current() -> OsThread {
+    // SAFETY: pthread_self has no preconditions and cannot fail.
+    OsThread(unsafe { libc::pthread_self() })
+}
+
+impl OsThread {
+    /// The value Python's `threading.get_ident()` returns: `pthread_self()` as an integer.
+    pub(crate) fn ident(self) -> u64 {
+        self.0 as u64
+    }
+
+    /// Sets the name tools like `top -H`, `gdb` and `/proc/<pid>/task/<tid>/comm` show.
+    ///
+    /// Linux allows 15 bytes; the name is cut at a UTF-8 character boundary and at the first NUL.
+    /// The caller must ensure the thread has not exited (see `thread.rs`, which holds the thread's
+    /// state lock, and the thread cannot exit without taking it).
+    pub(crate) fn set_name(self, name: &str) {
+        const MAX: usize = 15;
+        let name = name.split('\0').next().unwrap_or_default();
+        let mut end = name.len().min(MAX);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut buf = [0u8; MAX + 1];
+        buf[..end].copy_from_slice(&name.as_bytes()[..end]);
+        // SAFETY: `buf` is NUL-terminated (its last byte is never written) and at most 16 bytes
+        // long, as pthread_setname_np requires; the caller guarantees the thread is alive. The
+        // result is ignored: a name the OS refuses only affects diagnostics.
+        unsafe {
+            libc::pthread_setname_np(self.0, buf.as_ptr().cast());
+        }
+    }
+}
+
+/// The kernel's id for the calling thread (Python's `get_native_id()`).
+pub(crate) fn native_id() -> u64 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    unsafe { libc::gettid() as u64 }
+}
+
+/// Whether the calling thread is the process's initial thread.
+pub(crate) fn is_process_main_thread() -> bool {
+    // SAFETY: getpid has no preconditions and cannot fail.
+    native_id() == unsafe { libc::getpid() } as u64
+}
+
+/// Runs `hook` when the process exits normally (`exit()` or a return from `main`).
+pub(crate) fn at_exit(hook: extern "C" fn()) {
+    // SAFETY: `hook` is a plain function that lives as long as the program. atexit only fails
+    // when out of memory, in which case the exit-time wait is skipped, as documented.
+    unsafe {
+        libc::atexit(hook);
+    }
+}

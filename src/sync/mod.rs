@@ -1,0 +1,22 @@
+//! Locks and the primitives built on them, one file each.
+
+mod lock;
+mod rlock;
+
+pub use lock::Lock;
+pub use rlock::{RLock, RLockSaved};
+
+use std::cell::Cell;
+
+thread_local! {
+    // Only its address is used: unique among live threads, and a const-initialised
+    // thread-local with no destructor costs one TLS offset computation to reach.
+    static TOKEN: Cell<u8> = const { Cell::new(0) };
+}
+
+/// A nonzero number that identifies the calling thread among the threads alive now (like
+/// CPython's `get_ident()`, it may be reused once a thread has exited).
+#[inline]
+pub(crate) fn thread_token() -> usize {
+    TOKEN.with(|t| t as *const Cell<u8> as usize)
+}

@@ -1,0 +1,117 @@
+//! `RLock`: Python's `threading.RLock`, an owner and a recursion count over a [`Lock`].
+
+use crate::Error;
+use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::sync::{Lock, thread_token};
+use crate::timeout::Timeout;
+
+/// Python's `threading.RLock`: the owning thread may acquire it again; each acquire needs a
+/// release by the same thread.
+#[derive(Debug, Default)]
+pub struct RLock {
+    lock: Lock,
+    /// `thread_token()` of the owner, 0 when free. Written only by the owner (set after it takes
+    /// `lock`, cleared before it releases it), so a thread comparing it with its own token sees
+    /// its own token exactly when it owns the lock.
+    owner: AtomicUsize,
+    /// Recursion depth; read and written only by the owner.
+    count: AtomicUsize,
+}
+
+/// What [`RLock::release_save`] hands back to [`RLock::acquire_restore`]: the recursion depth
+/// to restore (CPython's `_release_save` / `_acquire_restore`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "the saved state must be given back to acquire_restore"]
+pub struct RLockSaved(usize);
+
+impl RLock {
+    /// A new, unowned RLock.
+    pub const fn new() -> RLock {
+        RLock {
+            lock: Lock::new(),
+            owner: AtomicUsize::new(0),
+            count: AtomicUsize::new(0),
+        }
+    }
+
+    /// Acquires the lock (once more, if the caller owns it), waiting at most `timeout`.
+    ///
+    /// Returns whether it was acquired; [`Error::Overflow`] if the recursion count would overflow.
+    #[inline]
+    pub fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
+        let me = thread_token();
+        // Relaxed: see the field's comment; only our own writes can make this equal `me`.
+        if self.owner.load(Ordering::Relaxed) == me {
+            let count = self.count.load(Ordering::Relaxed);
+            let count = count.checked_add(1).ok_or(Error::Overflow)?;
+            self.count.store(count, Ordering::Relaxed);
+            return Ok(true);
+        }
+        if !self.lock.acquire(timeout) {
+            return Ok(false);
+        }
+        // Relaxed: `lock` orders these with other owners' accesses.
+        self.owner.store(me, Ordering::Relaxed);
+        self.count.store(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// Releases one level; the last release frees the lock.
+    ///
+    /// [`Error::NotOwner`] if the calling thread does not own it.
+    #[inline]
+    pub fn release(&self) -> Result<(), Error> {
+        if !self.is_owned() {
+            return Err(Error::NotOwner);
+        }
+        let count = self.count.load(Ordering::Relaxed) - 1;
+        self.count.store(count, Ordering::Relaxed);
+        if count == 0 {
+            self.owner.store(0, Ordering::Relaxed);
+            self.lock.release()?;
+        }
+        Ok(())
+    }
+
+    /// Whether some thread holds the lock (a snapshot).
+    pub fn locked(&self) -> bool {
+        self.lock.locked()
+    }
+
+    /// Whether the calling thread owns the lock.
+    #[inline]
+    pub fn is_owned(&self) -> bool {
+        self.owner.load(Ordering::Relaxed) == thread_token()
+    }
+
+    /// How many times the calling thread holds the lock (0 when it does not own it).
+    pub fn recursion_count(&self) -> usize {
+        if self.is_owned() {
+            self.count.load(Ordering::Relaxed)
+        } else {
+            0
+        }
+    }
+
+    /// Releases every level the caller holds and returns them, for a condition wait.
+    ///
+    /// [`Error::NotOwner`] if the calling thread does not own it.
+    pub fn release_save(&self) -> Result<RLockSaved, Error> {
+        if !self.is_owned() {
+            return Err(Error::NotOwner);
+        }
+        let count = self.count.swap(0, Ordering::Relaxed);
+        self.owner.store(0, Ordering::Relaxed);
+        self.lock.release()?;
+        Ok(RLockSaved(count))
+    }
+
+    /// Re-acquires the lock (waiting as long as it takes) and restores the saved depth.
+    pub fn acquire_restore(&self, saved: RLockSaved) {
+        // Forever cannot time out, so the result is always true.
+        let acquired = self.lock.acquire(Timeout::Forever);
+        debug_assert!(acquired);
+        self.owner.store(thread_token(), Ordering::Relaxed);
+        self.count.store(saved.0, Ordering::Relaxed);
+    }
+}

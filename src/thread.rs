@@ -1,0 +1,508 @@
+//! `Thread`: Python's `threading.Thread` and the module-level functions about threads.
+//!
+//! Every thread weft starts is in a process-wide registry while it runs, which gives
+//! `enumerate()`, `active_count()` and the exit-time wait: when the process exits normally
+//! (`main` returns or `exit()` is called), an `atexit` hook waits for every running non-daemon
+//! thread, as CPython does at interpreter exit. Daemon threads are abandoned. The hook is
+//! registered when the first thread is started.
+//!
+//! Threads weft did not create get a stand-in object the first time they ask for
+//! [`current`]: the process's initial thread is `MainThread`; any other is `Dummy-N`, a daemon
+//! that leaves the registry when the OS thread exits.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::os::unix::thread::JoinHandleExt;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, OnceLock};
+
+use crate::Error;
+use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::loom::{Condvar, Mutex, MutexGuard};
+use crate::os::{self, OsThread};
+use crate::timeout::{Deadline, Timeout};
+
+/// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
+pub const STACK_SIZE_MIN: usize = 32 * 1024;
+
+type Target = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
+
+/// A thread of execution, configured before `start` and joinable any number of times from any
+/// number of threads. Cloning gives another handle to the same thread.
+#[derive(Clone)]
+pub struct Thread(Arc<Inner>);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Created with [`Thread::new`].
+    Regular,
+    /// The process's initial thread.
+    Main,
+    /// A thread weft did not create.
+    Dummy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    New,
+    Running,
+    Finished,
+}
+
+struct Inner {
+    kind: Kind,
+    /// Written only before `start` (under `state`), read freely after: `start` and the registry
+    /// mutex order the last write before every read that matters.
+    daemon: AtomicBool,
+    target: Mutex<Option<Target>>,
+    state: Mutex<State>,
+    /// Signalled when `phase` becomes `Finished` and when `native_id` becomes known.
+    changed: Condvar,
+}
+
+struct State {
+    phase: Phase,
+    name: String,
+    stack_size: usize,
+    ident: Option<u64>,
+    native_id: Option<u64>,
+    /// Set while the OS thread exists and may be renamed; cleared (under this lock) before the
+    /// thread exits, so renaming never touches a dead `pthread_t`.
+    os: Option<OsThread>,
+    result: Option<Box<dyn Any + Send>>,
+}
+
+struct Registry {
+    /// Started, unfinished threads and live dummies, in start order.
+    alive: Vec<Thread>,
+}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry { alive: Vec::new() });
+/// Signalled whenever a thread leaves the registry.
+static REGISTRY_CHANGED: Condvar = Condvar::new();
+/// Numbers the default names `Thread-N` and `Dummy-N`, shared as in CPython.
+static NAME_COUNTER: AtomicUsize = AtomicUsize::new(0);
+/// The stack size for threads started from now on (`stack_size()`), 0 for the default.
+static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
+static MAIN: OnceLock<Thread> = OnceLock::new();
+static EXIT_HOOK: std::sync::Once = std::sync::Once::new();
+
+/// The calling thread's object, dropped (and, for a dummy, unregistered) when the thread exits.
+struct CurrentSlot(RefCell<Option<Thread>>);
+
+impl Drop for CurrentSlot {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.get_mut().take() {
+            if thread.0.kind == Kind::Dummy {
+                thread.finish(None);
+            }
+        }
+    }
+}
+
+thread_local! {
+    static CURRENT: CurrentSlot = const { CurrentSlot(RefCell::new(None)) };
+}
+
+/// The next default name with this prefix (`Thread-1`, `Dummy-2`, ...).
+pub fn new_name(prefix: &str) -> String {
+    // Relaxed: only uniqueness matters, which fetch_add gives under any ordering.
+    format!(
+        "{prefix}-{}",
+        NAME_COUNTER.fetch_add(1, Ordering::Relaxed) + 1
+    )
+}
+
+impl Thread {
+    /// A new thread that will run `target` once started, named `Thread-N`, daemon if the
+    /// creating thread is a daemon (as in Python). The value `target` returns is kept for
+    /// [`Thread::result`].
+    pub fn new<F, R>(target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        let target: Target = Box::new(move || Box::new(target()) as Box<dyn Any + Send>);
+        Thread::with_kind(
+            Kind::Regular,
+            new_name("Thread"),
+            current().is_daemon(),
+            Some(target),
+        )
+    }
+
+    fn with_kind(kind: Kind, name: String, daemon: bool, target: Option<Target>) -> Thread {
+        let started = kind != Kind::Regular;
+        let (ident, native_id) = if started {
+            (Some(os::current().ident()), Some(os::native_id()))
+        } else {
+            (None, None)
+        };
+        Thread(Arc::new(Inner {
+            kind,
+            daemon: AtomicBool::new(daemon),
+            target: Mutex::new(target),
+            state: Mutex::new(State {
+                phase: if started { Phase::Running } else { Phase::New },
+                name,
+                stack_size: 0,
+                ident,
+                native_id,
+                os: None,
+                result: None,
+            }),
+            changed: Condvar::new(),
+        }))
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.0.state.lock()
+    }
+
+    /// Whether two handles name the same thread.
+    pub fn ptr_eq(&self, other: &Thread) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The thread's name.
+    pub fn name(&self) -> String {
+        self.state().name.clone()
+    }
+
+    /// Renames the thread, at any time; a running thread's OS name follows (cut to 15 bytes).
+    pub fn set_name(&self, name: &str) {
+        let mut state = self.state();
+        state.name = name.to_owned();
+        if let Some(os) = state.os {
+            os.set_name(name);
+        }
+    }
+
+    /// Whether the thread is a daemon.
+    pub fn is_daemon(&self) -> bool {
+        // Relaxed: see the field's comment.
+        self.0.daemon.load(Ordering::Relaxed)
+    }
+
+    /// Sets the daemon flag; only before `start` ([`Error::DaemonAfterStart`] after).
+    pub fn set_daemon(&self, daemon: bool) -> Result<(), Error> {
+        let state = self.state();
+        if state.phase != Phase::New {
+            return Err(Error::DaemonAfterStart);
+        }
+        self.0.daemon.store(daemon, Ordering::Relaxed);
+        drop(state);
+        Ok(())
+    }
+
+    /// Sets this thread's stack size in bytes (0: the process default); only before `start`.
+    ///
+    /// [`Error::StackSize`] below [`STACK_SIZE_MIN`], [`Error::WrongState`] after `start`.
+    pub fn set_stack_size(&self, size: usize) -> Result<(), Error> {
+        check_stack_size(size)?;
+        let mut state = self.state();
+        if state.phase != Phase::New {
+            return Err(Error::WrongState);
+        }
+        state.stack_size = size;
+        Ok(())
+    }
+
+    /// Starts the thread; [`Error::AlreadyStarted`] the second time.
+    ///
+    /// If the OS cannot create the thread, [`Error::CantStartThread`] is returned and the thread
+    /// may be started again later.
+    pub fn start(&self) -> Result<(), Error> {
+        let mut state = self.state();
+        if state.phase != Phase::New || self.0.kind != Kind::Regular {
+            return Err(Error::AlreadyStarted);
+        }
+        state.phase = Phase::Running;
+        let stack_size = match state.stack_size {
+            // Relaxed: a configuration value with no data behind it.
+            0 => STACK_SIZE.load(Ordering::Relaxed),
+            size => size,
+        };
+        drop(state);
+
+        EXIT_HOOK.call_once(|| os::at_exit(wait_at_exit));
+        REGISTRY.lock().alive.push(self.clone());
+
+        let mut builder = std::thread::Builder::new();
+        if stack_size != 0 {
+            builder = builder.stack_size(stack_size);
+        }
+        let me = self.clone();
+        match builder.spawn(move || me.run()) {
+            Ok(handle) => {
+                let mut state = self.state();
+                state.ident.get_or_insert(handle.as_pthread_t() as u64);
+                // Dropping the handle detaches the OS thread; `join` waits on `changed`.
+                Ok(())
+            }
+            Err(_) => {
+                self.unregister();
+                self.state().phase = Phase::New;
+                Err(Error::CantStartThread)
+            }
+        }
+    }
+
+    /// The body of a started thread.
+    fn run(self) {
+        let os = os::current();
+        {
+            let mut state = self.state();
+            state.os = Some(os);
+            state.ident = Some(os.ident());
+            state.native_id = Some(os::native_id());
+            os.set_name(&state.name);
+        }
+        self.0.changed.notify_all();
+        // A thread-local is always accessible at the start of the thread.
+        CURRENT.with(|slot| *slot.0.borrow_mut() = Some(self.clone()));
+
+        let target = self.0.target.lock().take();
+        let result = target.and_then(|target| {
+            panic::catch_unwind(AssertUnwindSafe(target))
+                .map_err(|payload| self.report_panic(payload.as_ref()))
+                .ok()
+        });
+        self.finish(result);
+    }
+
+    /// What CPython's `excepthook` prints for an uncaught exception, for a Rust panic.
+    fn report_panic(&self, payload: &(dyn Any + Send)) {
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a panic with a non-string payload");
+        eprintln!("Exception in thread {}:\npanic: {message}", self.name());
+    }
+
+    /// Marks the thread finished, wakes its joiners and leaves the registry.
+    fn finish(&self, result: Option<Box<dyn Any + Send>>) {
+        {
+            let mut state = self.state();
+            state.phase = Phase::Finished;
+            state.os = None;
+            state.result = result;
+        }
+        self.0.changed.notify_all();
+        self.unregister();
+    }
+
+    fn unregister(&self) {
+        let mut registry = REGISTRY.lock();
+        registry.alive.retain(|t| !t.ptr_eq(self));
+        drop(registry);
+        REGISTRY_CHANGED.notify_all();
+    }
+
+    /// Waits for the thread to finish, at most `timeout`; returns whether it has finished.
+    ///
+    /// [`Error::NotStarted`] before `start`, [`Error::JoinCurrent`] on the calling thread,
+    /// [`Error::WrongState`] for a dummy thread (CPython: "cannot join a dummy thread").
+    pub fn join(&self, timeout: Timeout) -> Result<bool, Error> {
+        if self.state().phase == Phase::New {
+            return Err(Error::NotStarted);
+        }
+        if self.ptr_eq(&current()) {
+            return Err(Error::JoinCurrent);
+        }
+        if self.0.kind == Kind::Dummy {
+            return Err(Error::WrongState);
+        }
+        let deadline = timeout.deadline();
+        let mut state = self.state();
+        while state.phase != Phase::Finished {
+            if wait(&self.0.changed, &mut state, deadline) {
+                return Ok(state.phase == Phase::Finished);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether the thread has started and not yet finished.
+    pub fn is_alive(&self) -> bool {
+        self.state().phase == Phase::Running
+    }
+
+    /// Whether `start` has been called (successfully).
+    pub fn is_started(&self) -> bool {
+        self.state().phase != Phase::New
+    }
+
+    /// Python's `Thread.ident`: the `pthread_t` as an integer, `None` before `start`.
+    pub fn ident(&self) -> Option<u64> {
+        self.state().ident
+    }
+
+    /// Python's `Thread.native_id`: the kernel's thread id, `None` before `start`.
+    ///
+    /// Right after `start` this may wait, briefly, for the new thread to report it.
+    pub fn native_id(&self) -> Option<u64> {
+        let mut state = self.state();
+        while state.phase == Phase::Running && state.native_id.is_none() {
+            self.0.changed.wait(&mut state);
+        }
+        state.native_id
+    }
+
+    /// A copy of the value the target returned, once the thread has finished.
+    ///
+    /// `Ok(None)` if the target panicked or returned another type; [`Error::WrongState`] if the
+    /// thread has not finished.
+    pub fn result<T: Any + Clone>(&self) -> Result<Option<T>, Error> {
+        let state = self.state();
+        if state.phase != Phase::Finished {
+            return Err(Error::WrongState);
+        }
+        Ok(state
+            .result
+            .as_ref()
+            .and_then(|r| r.downcast_ref::<T>())
+            .cloned())
+    }
+}
+
+impl std::fmt::Debug for Thread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state();
+        let status = match (self.0.kind, state.phase) {
+            (_, Phase::New) => "initial",
+            (_, Phase::Finished) => "stopped",
+            _ if self.is_daemon() => "started daemon",
+            _ => "started",
+        };
+        write!(f, "<Thread({}, {status})>", state.name)
+    }
+}
+
+/// Waits on `cond` until notified or `deadline`; returns true if the deadline passed.
+fn wait<T>(cond: &Condvar, guard: &mut MutexGuard<'_, T>, deadline: Deadline) -> bool {
+    match deadline.instant() {
+        None => {
+            cond.wait(guard);
+            false
+        }
+        Some(at) => cond.wait_until(guard, at).timed_out(),
+    }
+}
+
+fn check_stack_size(size: usize) -> Result<(), Error> {
+    if size != 0 && size < STACK_SIZE_MIN {
+        return Err(Error::StackSize);
+    }
+    Ok(())
+}
+
+/// Python's `threading.current_thread()`: the calling thread's object, made on first use for a
+/// thread weft did not start (`MainThread` or `Dummy-N`).
+pub fn current() -> Thread {
+    CURRENT
+        .try_with(|slot| {
+            if let Some(thread) = slot.0.borrow().as_ref() {
+                return thread.clone();
+            }
+            let thread = if os::is_process_main_thread() {
+                main_thread()
+            } else {
+                new_dummy()
+            };
+            *slot.0.borrow_mut() = Some(thread.clone());
+            thread
+        })
+        // Called while this thread's thread-locals are being destroyed: a stand-in that is
+        // never registered (nothing would unregister it).
+        .unwrap_or_else(|_| Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None))
+}
+
+fn new_dummy() -> Thread {
+    let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None);
+    REGISTRY.lock().alive.push(thread.clone());
+    thread
+}
+
+/// Python's `threading.main_thread()`: the process's initial thread, named `MainThread`.
+///
+/// Its `ident` and `native_id` are those of the thread that first asks for it, if that is the
+/// initial thread; asked from another thread first, they stay unknown until the initial thread
+/// calls into weft.
+pub fn main_thread() -> Thread {
+    MAIN.get_or_init(|| {
+        let main = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None);
+        if !os::is_process_main_thread() {
+            let mut state = main.state();
+            state.ident = None;
+            state.native_id = None;
+        }
+        main
+    })
+    .clone()
+}
+
+/// Python's `threading.enumerate()`: the main thread, then every alive thread.
+pub fn enumerate() -> Vec<Thread> {
+    let main = main_thread();
+    let registry = REGISTRY.lock();
+    std::iter::once(main)
+        .chain(registry.alive.iter().cloned())
+        .collect()
+}
+
+/// Python's `threading.active_count()`: `enumerate().len()`.
+pub fn active_count() -> usize {
+    1 + REGISTRY.lock().alive.len()
+}
+
+/// Python's `threading.get_ident()`.
+pub fn get_ident() -> u64 {
+    os::current().ident()
+}
+
+/// Python's `threading.get_native_id()`.
+pub fn get_native_id() -> u64 {
+    os::native_id()
+}
+
+/// Python's `threading.stack_size([size])`: sets the stack size for threads started from now
+/// on (0: the default) when `size` is given, and returns the previous setting.
+pub fn stack_size(size: Option<usize>) -> Result<usize, Error> {
+    // Relaxed: a configuration value with no data behind it.
+    match size {
+        None => Ok(STACK_SIZE.load(Ordering::Relaxed)),
+        Some(size) => {
+            check_stack_size(size)?;
+            Ok(STACK_SIZE.swap(size, Ordering::Relaxed))
+        }
+    }
+}
+
+/// Waits until no non-daemon thread other than the caller is running, at most `timeout`;
+/// returns how many are still running (0 when all finished).
+///
+/// This is what the process does by itself at exit; call it to do the same earlier, or with a
+/// limit.
+pub fn shutdown(timeout: Timeout) -> usize {
+    let me = current();
+    let deadline = timeout.deadline();
+    let mut registry = REGISTRY.lock();
+    loop {
+        let pending = registry
+            .alive
+            .iter()
+            .filter(|t| !t.is_daemon() && !t.ptr_eq(&me))
+            .count();
+        if pending == 0 || deadline.expired() {
+            return pending;
+        }
+        wait(&REGISTRY_CHANGED, &mut registry, deadline);
+    }
+}
+
+extern "C" fn wait_at_exit() {
+    // A panic must not unwind into libc's exit(); there is nobody to report it to.
+    let _ = panic::catch_unwind(|| shutdown(Timeout::Forever));
+}

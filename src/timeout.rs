@@ -1,0 +1,165 @@
+//! The one timeout rule, used by every blocking call in weft.
+//!
+//! A timeout is a `f64` number of seconds, as in Python:
+//!
+//! | value                                   | meaning                                      |
+//! |-----------------------------------------|----------------------------------------------|
+//! | [`FOREVER`] (`-1.0`)                     | wait without limit                           |
+//! | `0.0 ..= TIMEOUT_MAX`                    | wait at most that long (`0.0`: do not wait)  |
+//! | NaN, any other negative value, `-inf`   | [`Error::InvalidTimeout`]                    |
+//! | above [`TIMEOUT_MAX`], `+inf`           | [`Error::TimeoutTooLarge`]                   |
+//!
+//! Deadlines are taken once on the monotonic clock ([`Instant`]); waits that wake early
+//! (spuriously, or because the state they wait for was taken by another thread) wait again until
+//! the same deadline. No arithmetic here can panic.
+
+use std::time::{Duration, Instant};
+
+use crate::Error;
+
+/// The "wait forever" sentinel, the same value CPython's `Lock.acquire(timeout=-1)` uses.
+pub const FOREVER: f64 = -1.0;
+
+/// The largest accepted timeout in seconds: CPython's `threading.TIMEOUT_MAX` on 64-bit Linux,
+/// rounded down (about 292 years).
+pub const TIMEOUT_MAX: f64 = 9223372036.0;
+
+/// A validated timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timeout {
+    /// Wait without limit.
+    Forever,
+    /// Wait at most this long; zero means "try once, do not wait".
+    After(Duration),
+}
+
+impl Timeout {
+    /// Applies the rule in the module documentation to a number of seconds.
+    pub fn from_secs_f64(seconds: f64) -> Result<Timeout, Error> {
+        if seconds == FOREVER {
+            Ok(Timeout::Forever)
+        } else if seconds.is_nan() || seconds < 0.0 {
+            Err(Error::InvalidTimeout)
+        } else if seconds > TIMEOUT_MAX {
+            Err(Error::TimeoutTooLarge)
+        } else {
+            // In range by the checks above, so this cannot fail; map the impossible error anyway
+            // rather than unwrap.
+            Duration::try_from_secs_f64(seconds)
+                .map(Timeout::After)
+                .map_err(|_| Error::TimeoutTooLarge)
+        }
+    }
+
+    /// Whether this timeout asks not to wait at all.
+    pub fn is_zero(self) -> bool {
+        self == Timeout::After(Duration::ZERO)
+    }
+
+    /// The deadline this timeout gives when the wait starts now.
+    pub fn deadline(self) -> Deadline {
+        match self {
+            Timeout::Forever => Deadline(None),
+            // A deadline past what the clock can represent is as good as forever.
+            Timeout::After(d) => Deadline(Instant::now().checked_add(d)),
+        }
+    }
+}
+
+/// The timeout of an `acquire(blocking, timeout)` call, Python's way: a non-blocking call
+/// tries once and takes no timeout ([`Error::NonBlockingTimeout`] if given one other than
+/// [`FOREVER`]); a blocking call applies the rule above.
+pub fn acquire_timeout(blocking: bool, seconds: f64) -> Result<Timeout, Error> {
+    if !blocking {
+        return if seconds == FOREVER {
+            Ok(Timeout::After(Duration::ZERO))
+        } else {
+            Err(Error::NonBlockingTimeout)
+        };
+    }
+    Timeout::from_secs_f64(seconds)
+}
+
+/// A point on the monotonic clock after which a wait gives up; `None` waits forever.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline(Option<Instant>);
+
+impl Deadline {
+    /// A deadline that never passes.
+    pub const FOREVER: Deadline = Deadline(None);
+
+    /// The instant to hand to `parking_lot_core::park` (`None` = no limit).
+    pub fn instant(self) -> Option<Instant> {
+        self.0
+    }
+
+    /// Whether the deadline has passed.
+    pub fn expired(self) -> bool {
+        self.0.is_some_and(|at| Instant::now() >= at)
+    }
+
+    /// Time left before the deadline, `None` for forever; zero once it has passed.
+    pub fn remaining(self) -> Option<Duration> {
+        self.0
+            .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule() {
+        assert_eq!(Timeout::from_secs_f64(FOREVER), Ok(Timeout::Forever));
+        assert_eq!(
+            Timeout::from_secs_f64(0.0),
+            Ok(Timeout::After(Duration::ZERO))
+        );
+        assert_eq!(
+            Timeout::from_secs_f64(1.5),
+            Ok(Timeout::After(Duration::from_millis(1500)))
+        );
+        assert!(Timeout::from_secs_f64(TIMEOUT_MAX).is_ok());
+        for bad in [f64::NAN, -0.5, -2.0, f64::NEG_INFINITY] {
+            assert_eq!(
+                Timeout::from_secs_f64(bad),
+                Err(Error::InvalidTimeout),
+                "{bad}"
+            );
+        }
+        for big in [TIMEOUT_MAX * 1.0001, f64::INFINITY, f64::MAX] {
+            assert_eq!(
+                Timeout::from_secs_f64(big),
+                Err(Error::TimeoutTooLarge),
+                "{big}"
+            );
+        }
+    }
+
+    #[test]
+    fn acquire_rule() {
+        assert_eq!(
+            acquire_timeout(false, FOREVER),
+            Ok(Timeout::After(Duration::ZERO))
+        );
+        assert_eq!(acquire_timeout(false, 0.0), Err(Error::NonBlockingTimeout));
+        assert_eq!(
+            acquire_timeout(false, f64::NAN),
+            Err(Error::NonBlockingTimeout)
+        );
+        assert_eq!(acquire_timeout(true, FOREVER), Ok(Timeout::Forever));
+        assert_eq!(acquire_timeout(true, -3.0), Err(Error::InvalidTimeout));
+    }
+
+    #[test]
+    fn deadlines() {
+        assert!(!Timeout::Forever.deadline().expired());
+        assert_eq!(Timeout::Forever.deadline().remaining(), None);
+        let d = Timeout::After(Duration::ZERO).deadline();
+        assert!(d.expired());
+        assert_eq!(d.remaining(), Some(Duration::ZERO));
+        let far = Timeout::from_secs_f64(TIMEOUT_MAX).unwrap().deadline();
+        assert!(!far.expired());
+    }
+}
