@@ -1,0 +1,44 @@
+# weft: the two set-up commands are `make tour` and `make test` (see README.md).
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+PYTHON ?= python3
+
+.PHONY: all tour test test-rust test-python install uninstall clean
+
+all:
+	cargo build --release
+
+# Builds the library and runs every tutorial example as a C program, checking its output.
+tour: all
+	cargo run --release --example tour
+
+# Every test: Rust (core, header, C and C++ programs, ABI), then the Python binding.
+test: test-rust test-python
+
+test-rust:
+	cargo test --workspace
+
+test-python:
+	cargo build
+	$(PYTHON) -m pytest bindings/python/tests -q
+
+# Installs libweft.so (with its soname link), libweft.a, weft.h and weft.pc under $(PREFIX).
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 0755 target/release/libweft.so $(DESTDIR)$(LIBDIR)/libweft.so.$(VERSION)
+	ln -sf libweft.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libweft.so.$(MAJOR)
+	ln -sf libweft.so.$(MAJOR) $(DESTDIR)$(LIBDIR)/libweft.so
+	install -m 0644 target/release/libweft.a $(DESTDIR)$(LIBDIR)/libweft.a
+	install -m 0644 include/weft.h $(DESTDIR)$(INCLUDEDIR)/weft.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+		weft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libweft.so* $(DESTDIR)$(LIBDIR)/libweft.a \
+		$(DESTDIR)$(INCLUDEDIR)/weft.h $(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc
+
+clean:
+	cargo clean

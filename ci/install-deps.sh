@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs beyond a Rust toolchain, gcc and Python 3:
+# libclang for bindgen (the ABI checks), pkg-config, and the Python test runner.
+# Safe to run again; skips what is already there.
+set -euo pipefail
+
+sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+[ -n "$(ls /usr/lib/llvm-*/lib/libclang*.so* 2>/dev/null)" ] || need_apt+=(libclang-dev)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    sudo_ apt-get update -qq
+    sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest

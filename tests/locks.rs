@@ -1,0 +1,173 @@
+//! Core behaviour of `Lock` and `RLock`: every outcome and error, and exclusion under contention.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use weft::{Error, Lock, RLock, Timeout};
+
+const NOW: Timeout = Timeout::After(Duration::ZERO);
+
+#[test]
+fn lock_acquire_release() {
+    let lock = Lock::new();
+    assert!(!lock.locked());
+    assert!(lock.acquire(Timeout::Forever));
+    assert!(lock.locked());
+    assert!(!lock.acquire(NOW), "not reentrant");
+    assert!(!lock.try_acquire());
+    lock.release().unwrap();
+    assert!(!lock.locked());
+    assert_eq!(lock.release(), Err(Error::ReleaseUnlocked));
+    assert_eq!(Error::ReleaseUnlocked.to_string(), "release unlocked lock");
+}
+
+#[test]
+fn lock_timeout_expires_not_early() {
+    let lock = Lock::new();
+    assert!(lock.acquire(Timeout::Forever));
+    let start = Instant::now();
+    assert!(!lock.acquire(Timeout::After(Duration::from_millis(30))));
+    assert!(start.elapsed() >= Duration::from_millis(30));
+    lock.release().unwrap();
+}
+
+#[test]
+fn lock_released_by_another_thread_wakes_a_waiter() {
+    // Python allows releasing a Lock from any thread; a waiter parked on it must wake.
+    let lock = Arc::new(Lock::new());
+    assert!(lock.acquire(Timeout::Forever));
+    let waiter = {
+        let lock = lock.clone();
+        std::thread::spawn(move || lock.acquire(Timeout::Forever))
+    };
+    let releaser = {
+        let lock = lock.clone();
+        std::thread::spawn(move || lock.release())
+    };
+    releaser.join().unwrap().unwrap();
+    assert!(waiter.join().unwrap());
+    assert!(lock.locked());
+}
+
+#[test]
+fn racing_releases_succeed_exactly_once() {
+    for _ in 0..200 {
+        let lock = Arc::new(Lock::new());
+        assert!(lock.acquire(Timeout::Forever));
+        let ok = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (lock, ok) = (lock.clone(), ok.clone());
+                std::thread::spawn(move || {
+                    if lock.release().is_ok() {
+                        ok.fetch_add(1, Ordering::SeqCst);
+                    }
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        assert_eq!(ok.load(Ordering::SeqCst), 1);
+        assert!(!lock.locked());
+    }
+}
+
+/// Many threads take the lock in turn; each holder checks it is alone.
+fn exclusion<L: Send + Sync + 'static>(lock: L, acquire: fn(&L), release: fn(&L)) {
+    let lock = Arc::new(lock);
+    let inside = Arc::new(AtomicUsize::new(0));
+    let total = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let (lock, inside, total) = (lock.clone(), inside.clone(), total.clone());
+            std::thread::spawn(move || {
+                for _ in 0..2000 {
+                    acquire(&lock);
+                    assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                    total.fetch_add(1, Ordering::Relaxed);
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                    release(&lock);
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    assert_eq!(total.load(Ordering::SeqCst), 8 * 2000);
+}
+
+#[test]
+fn lock_excludes() {
+    exclusion(
+        Lock::new(),
+        |l| assert!(l.acquire(Timeout::Forever)),
+        |l| l.release().unwrap(),
+    );
+}
+
+#[test]
+fn rlock_excludes() {
+    exclusion(
+        RLock::new(),
+        |l| {
+            assert!(l.acquire(Timeout::Forever).unwrap());
+            assert!(l.acquire(Timeout::Forever).unwrap());
+        },
+        |l| {
+            l.release().unwrap();
+            l.release().unwrap();
+        },
+    );
+}
+
+#[test]
+fn rlock_recursion_and_ownership() {
+    let rlock = Arc::new(RLock::new());
+    assert_eq!(rlock.release(), Err(Error::NotOwner));
+    assert_eq!(
+        Error::NotOwner.to_string(),
+        "cannot release un-acquired lock"
+    );
+    assert!(rlock.acquire(Timeout::Forever).unwrap());
+    assert!(rlock.acquire(NOW).unwrap());
+    assert_eq!(rlock.recursion_count(), 2);
+    assert!(rlock.is_owned() && rlock.locked());
+
+    let other = {
+        let rlock = rlock.clone();
+        std::thread::spawn(move || {
+            (
+                rlock.is_owned(),
+                rlock.recursion_count(),
+                rlock.release(),
+                rlock.acquire(NOW),
+            )
+        })
+    };
+    assert_eq!(
+        other.join().unwrap(),
+        (false, 0, Err(Error::NotOwner), Ok(false))
+    );
+
+    rlock.release().unwrap();
+    assert!(rlock.locked(), "one level still held");
+    rlock.release().unwrap();
+    assert!(!rlock.locked());
+    assert_eq!(rlock.release(), Err(Error::NotOwner));
+}
+
+#[test]
+fn rlock_release_save_and_restore() {
+    let rlock = RLock::new();
+    assert_eq!(rlock.release_save(), Err(Error::NotOwner));
+    for _ in 0..3 {
+        assert!(rlock.acquire(Timeout::Forever).unwrap());
+    }
+    let saved = rlock.release_save().unwrap();
+    assert!(!rlock.locked());
+    rlock.acquire_restore(saved);
+    assert_eq!(rlock.recursion_count(), 3);
+    for _ in 0..3 {
+        rlock.release().unwrap();
+    }
+    assert!(!rlock.locked());
+}
