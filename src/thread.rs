@@ -486,14 +486,16 @@ pub fn stack_size(size: Option<usize>) -> Result<usize, Error> {
 /// This is what the process does by itself at exit; call it to do the same earlier, or with a
 /// limit.
 pub fn shutdown(timeout: Timeout) -> usize {
-    let me = current();
+    // The caller is recognised by its ident, not by `current()`: when a thread calls `exit()`,
+    // glibc destroys its thread-locals before running the exit hook that calls this.
+    let me = get_ident();
     let deadline = timeout.deadline();
     let mut registry = REGISTRY.lock();
     loop {
         let pending = registry
             .alive
             .iter()
-            .filter(|t| !t.is_daemon() && !t.ptr_eq(&me))
+            .filter(|t| !t.is_daemon() && t.ident() != Some(me))
             .count();
         if pending == 0 || deadline.expired() {
             return pending;
