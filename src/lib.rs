@@ -5,15 +5,21 @@
 //! used from Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the
 //! generated header `include/weft.h`.
 
+// Under `cfg(loom)` (the model checker, see `loom.rs`) only the primitives are built: what
+// starts real OS threads, and the C layer over it, is left out.
+#[cfg(not(loom))]
 pub mod capi;
 mod error;
 mod loom;
+#[cfg(not(loom))]
 mod os;
 pub mod sync;
+#[cfg(not(loom))]
 pub mod thread;
 pub mod timeout;
 
 pub use error::Error;
 pub use sync::{Lock, RLock};
+#[cfg(not(loom))]
 pub use thread::Thread;
 pub use timeout::Timeout;

@@ -19,6 +19,7 @@
 
 use crate::Error;
 use crate::loom::atomic::{AtomicU8, Ordering};
+use crate::loom::const_fn;
 use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
 use crate::timeout::{Deadline, Timeout};
 
@@ -32,10 +33,12 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// A new, unlocked lock.
-    pub const fn new() -> Lock {
-        Lock {
-            state: AtomicU8::new(0),
+    const_fn! {
+        /// A new, unlocked lock.
+        pub fn new() -> Lock {
+            Lock {
+                state: AtomicU8::new(0),
+            }
         }
     }
 

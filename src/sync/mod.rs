@@ -8,7 +8,7 @@ pub use rlock::{RLock, RLockSaved};
 
 use std::cell::Cell;
 
-thread_local! {
+crate::loom::thread_local! {
     // Only its address is used: unique among live threads, and a const-initialised
     // thread-local with no destructor costs one TLS offset computation to reach.
     static TOKEN: Cell<u8> = const { Cell::new(0) };

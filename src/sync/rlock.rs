@@ -2,6 +2,7 @@
 
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::loom::const_fn;
 use crate::sync::{Lock, thread_token};
 use crate::timeout::Timeout;
 
@@ -25,12 +26,14 @@ pub struct RLock {
 pub struct RLockSaved(usize);
 
 impl RLock {
-    /// A new, unowned RLock.
-    pub const fn new() -> RLock {
-        RLock {
-            lock: Lock::new(),
-            owner: AtomicUsize::new(0),
-            count: AtomicUsize::new(0),
+    const_fn! {
+        /// A new, unowned RLock.
+        pub fn new() -> RLock {
+            RLock {
+                lock: Lock::new(),
+                owner: AtomicUsize::new(0),
+                count: AtomicUsize::new(0),
+            }
         }
     }
 
