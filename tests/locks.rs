@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use weft::{Error, Lock, RLock, Timeout};
 
 const NOW: Timeout = Timeout::After(Duration::ZERO);
+/// Rounds of the contention tests: fewer under Miri, which interprets every instruction.
+const ROUNDS: usize = if cfg!(miri) { 20 } else { 2000 };
 
 #[test]
 fn lock_acquire_release() {
@@ -52,7 +54,7 @@ fn lock_released_by_another_thread_wakes_a_waiter() {
 
 #[test]
 fn racing_releases_succeed_exactly_once() {
-    for _ in 0..200 {
+    for _ in 0..ROUNDS / 10 {
         let lock = Arc::new(Lock::new());
         assert!(lock.acquire(Timeout::Forever));
         let ok = Arc::new(AtomicUsize::new(0));
@@ -81,7 +83,7 @@ fn exclusion<L: Send + Sync + 'static>(lock: L, acquire: fn(&L), release: fn(&L)
         .map(|_| {
             let (lock, inside, total) = (lock.clone(), inside.clone(), total.clone());
             std::thread::spawn(move || {
-                for _ in 0..2000 {
+                for _ in 0..ROUNDS {
                     acquire(&lock);
                     assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
                     total.fetch_add(1, Ordering::Relaxed);
@@ -92,7 +94,7 @@ fn exclusion<L: Send + Sync + 'static>(lock: L, acquire: fn(&L), release: fn(&L)
         })
         .collect();
     threads.into_iter().for_each(|t| t.join().unwrap());
-    assert_eq!(total.load(Ordering::SeqCst), 8 * 2000);
+    assert_eq!(total.load(Ordering::SeqCst), 8 * ROUNDS);
 }
 
 #[test]

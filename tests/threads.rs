@@ -120,6 +120,7 @@ fn default_names_count_up() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "reads /proc, which Miri's isolation forbids")]
 fn os_name_follows_renames_cut_at_a_char_boundary() {
     let (tx, rx) = mpsc::channel();
     let gate = gate();
@@ -221,6 +222,10 @@ fn stack_sizes() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri gives threads no real stack, so a huge one does not fail"
+)]
 fn failed_start_can_be_retried() {
     // A stack larger than the address space makes the OS refuse the thread.
     let t = Thread::new(|| 5);
