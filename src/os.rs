@@ -64,3 +64,18 @@ pub(crate) fn at_exit(hook: extern "C" fn()) {
         libc::atexit(hook);
     }
 }
+
+/// Runs `prepare` in the thread that calls `fork()`, just before it forks, then `parent` in the
+/// parent and `child` in the child (`pthread_atfork`).
+pub(crate) fn at_fork(prepare: extern "C" fn(), parent: extern "C" fn(), child: extern "C" fn()) {
+    // Miri can neither fork nor register fork handlers.
+    if cfg!(miri) {
+        return;
+    }
+    // SAFETY: the handlers are plain functions that live as long as the program. pthread_atfork
+    // only fails when out of memory; the handlers are then missing and a child may see threads
+    // of its parent as alive, as documented in `thread.rs`.
+    unsafe {
+        libc::pthread_atfork(Some(prepare), Some(parent), Some(child));
+    }
+}

@@ -9,6 +9,13 @@
 //! Threads weft did not create get a stand-in object the first time they ask for
 //! [`current`]: the process's initial thread is `MainThread`; any other is `Dummy-N`, a daemon
 //! that leaves the registry when the OS thread exits.
+//!
+//! `fork()`: only the forking thread exists in the child. Fork handlers (armed with the registry)
+//! hold the registry's lock across the fork, so the child never inherits it half-updated or held
+//! by a thread it does not have; in the child they drop every other thread from the registry
+//! and mark it lost: not alive, joined at once, not waited for at exit. (The forking thread's
+//! `native_id` is the parent's. A lock that another thread held or waited for at the fork stays
+//! unusable in the child, as with any POSIX lock.)
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -51,6 +58,9 @@ enum Phase {
 
 struct Inner {
     kind: Kind,
+    /// Set, in a child made by `fork()`, on every thread but the one that forked: the thread
+    /// does not exist there. Read before `state`, whose lock such a thread may have held.
+    lost: AtomicBool,
     /// Written only before `start` (under `state`), read freely after: `start` and the registry
     /// mutex order the last write before every read that matters.
     daemon: AtomicBool,
@@ -86,6 +96,10 @@ static NAME_COUNTER: AtomicUsize = AtomicUsize::new(0);
 static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
 static MAIN: OnceLock<Thread> = OnceLock::new();
 static EXIT_HOOK: std::sync::Once = std::sync::Once::new();
+static FORK_HOOK: std::sync::Once = std::sync::Once::new();
+/// Set in a child made by `fork()` from a thread other than the process's initial thread, which
+/// does not exist there: `MainThread` is then lost (see `Inner::lost`).
+static MAIN_LOST: AtomicBool = AtomicBool::new(false);
 
 /// The calling thread's object, dropped (and, for a dummy, unregistered) when the thread exits.
 struct CurrentSlot(RefCell<Option<Thread>>);
@@ -140,6 +154,7 @@ impl Thread {
         };
         Thread(Arc::new(Inner {
             kind,
+            lost: AtomicBool::new(false),
             daemon: AtomicBool::new(daemon),
             target: Mutex::new(target),
             state: Mutex::new(State {
@@ -226,7 +241,7 @@ impl Thread {
         drop(state);
 
         EXIT_HOOK.call_once(|| os::at_exit(wait_at_exit));
-        REGISTRY.lock().alive.push(self.clone());
+        register(self);
 
         let mut builder = std::thread::Builder::new();
         if stack_size != 0 {
@@ -305,6 +320,9 @@ impl Thread {
     /// [`Error::NotStarted`] before `start`, [`Error::JoinCurrent`] on the calling thread,
     /// [`Error::WrongState`] for a dummy thread (CPython: "cannot join a dummy thread").
     pub fn join(&self, timeout: Timeout) -> Result<bool, Error> {
+        if self.is_lost() {
+            return Ok(true);
+        }
         if self.state().phase == Phase::New {
             return Err(Error::NotStarted);
         }
@@ -326,7 +344,15 @@ impl Thread {
 
     /// Whether the thread has started and not yet finished.
     pub fn is_alive(&self) -> bool {
-        self.state().phase == Phase::Running
+        !self.is_lost() && self.state().phase == Phase::Running
+    }
+
+    /// Whether this thread was left behind by a `fork()` (see the module documentation).
+    fn is_lost(&self) -> bool {
+        // Relaxed: both are set in the child's fork handler, which runs before anything else in
+        // the child's only thread.
+        self.0.lost.load(Ordering::Relaxed)
+            || (self.0.kind == Kind::Main && MAIN_LOST.load(Ordering::Relaxed))
     }
 
     /// Whether `start` has been called (successfully).
@@ -421,8 +447,58 @@ pub fn current() -> Thread {
 
 fn new_dummy() -> Thread {
     let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None);
-    REGISTRY.lock().alive.push(thread.clone());
+    register(&thread);
     thread
+}
+
+/// Adds a thread to the registry, arming the fork handlers the first time.
+fn register(thread: &Thread) {
+    FORK_HOOK.call_once(|| os::at_fork(before_fork, after_fork_in_parent, after_fork_in_child));
+    REGISTRY.lock().alive.push(thread.clone());
+}
+
+thread_local! {
+    /// Held by the forking thread from `before_fork` to the handler that runs after the fork (in
+    /// the parent, or in the child, where that thread lives on): the registry's guard, and
+    /// whether the forking thread is the process's initial thread.
+    static FORK_GUARD: RefCell<Option<(MutexGuard<'static, Registry>, bool)>> =
+        const { RefCell::new(None) };
+}
+
+extern "C" fn before_fork() {
+    let held = (REGISTRY.lock(), os::is_process_main_thread());
+    let _ = FORK_GUARD.try_with(|slot| *slot.borrow_mut() = Some(held));
+}
+
+extern "C" fn after_fork_in_parent() {
+    let _ = FORK_GUARD.try_with(|slot| slot.borrow_mut().take());
+}
+
+extern "C" fn after_fork_in_child() {
+    let _ = FORK_GUARD.try_with(|slot| {
+        let Some((mut registry, from_main)) = slot.borrow_mut().take() else {
+            return;
+        };
+        // Relaxed: see `is_lost`.
+        let lose = |t: &Thread| t.0.lost.store(true, Ordering::Relaxed);
+        let me = CURRENT
+            .try_with(|current| current.0.try_borrow().ok().and_then(|t| t.clone()))
+            .ok()
+            .flatten();
+        registry.alive.retain(|t| {
+            let mine = me.as_ref().is_some_and(|me| me.ptr_eq(t));
+            if !mine {
+                lose(t);
+            }
+            mine
+        });
+        if !from_main {
+            // Relaxed: see `is_lost`.
+            MAIN_LOST.store(true, Ordering::Relaxed);
+        }
+        // Dropping the guard unlocks the registry: a `std` mutex keeps no list of waiters, so
+        // the parent's threads that were queued on it are simply forgotten.
+    });
 }
 
 /// Python's `threading.main_thread()`: the process's initial thread, named `MainThread`.
@@ -448,13 +524,15 @@ pub fn enumerate() -> Vec<Thread> {
     let main = main_thread();
     let registry = REGISTRY.lock();
     std::iter::once(main)
+        .filter(|main| !main.is_lost())
         .chain(registry.alive.iter().cloned())
         .collect()
 }
 
 /// Python's `threading.active_count()`: `enumerate().len()`.
 pub fn active_count() -> usize {
-    1 + REGISTRY.lock().alive.len()
+    // Relaxed: see `Thread::is_lost`.
+    usize::from(!MAIN_LOST.load(Ordering::Relaxed)) + REGISTRY.lock().alive.len()
 }
 
 /// Python's `threading.get_ident()`.

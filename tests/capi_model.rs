@@ -14,27 +14,11 @@ use std::sync::mpsc;
 use std::thread;
 
 use proptest::prelude::*;
-use weft::capi::weft_status::{self, *};
 
-// Handles are opaque pointers: declared here as `void *`, as C sees them.
-unsafe extern "C" {
-    fn weft_lock_new(lock_out: *mut *mut c_void) -> weft_status;
-    fn weft_lock_clone(lock: *mut c_void) -> *mut c_void;
-    fn weft_lock_free(lock: *mut c_void);
-    fn weft_lock_acquire(lock: *mut c_void, blocking: bool, timeout: f64) -> weft_status;
-    fn weft_lock_release(lock: *mut c_void) -> weft_status;
-    fn weft_lock_locked(lock: *const c_void) -> bool;
-    fn weft_rlock_new(rlock_out: *mut *mut c_void) -> weft_status;
-    fn weft_rlock_clone(rlock: *mut c_void) -> *mut c_void;
-    fn weft_rlock_free(rlock: *mut c_void);
-    fn weft_rlock_acquire(rlock: *mut c_void, blocking: bool, timeout: f64) -> weft_status;
-    fn weft_rlock_release(rlock: *mut c_void) -> weft_status;
-    fn weft_rlock_locked(rlock: *const c_void) -> bool;
-    fn weft_rlock_is_owned(rlock: *const c_void) -> bool;
-    fn weft_rlock_recursion_count(rlock: *const c_void) -> usize;
-}
+mod capi_sys;
+use capi_sys::*;
 
-const FOREVER: f64 = -1.0;
+const FOREVER: f64 = WEFT_TIMEOUT_FOREVER;
 const SLOTS: usize = 4;
 const THREADS: usize = 2;
 

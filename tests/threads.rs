@@ -271,3 +271,45 @@ fn shutdown_waits_for_non_daemon_threads_only() {
     daemon_gate.release().unwrap();
     daemon.join(Timeout::Forever).unwrap();
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot fork")]
+fn a_forked_child_sees_only_the_forking_thread() {
+    // Regression: the child inherited the parent's registry, so there its threads looked alive,
+    // `join` on them and the exit-time wait hung, and `active_count` counted them.
+    let gate = gate();
+    let t = blocked_on(&gate);
+    t.start().unwrap();
+    // SAFETY: the child only runs weft and libc calls, then leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a failure.
+        unsafe { libc::alarm(10) };
+        let fresh = Thread::new(|| 7);
+        let checks = [
+            !t.is_alive(),
+            t.join(Timeout::Forever) == Ok(true),
+            !thread::enumerate().iter().any(|x| x.ptr_eq(&t)),
+            thread::active_count() == 1,
+            fresh.start().is_ok(),
+            fresh.join(Timeout::Forever) == Ok(true),
+            fresh.result::<i32>() == Ok(Some(7)),
+            thread::shutdown(Timeout::Forever) == 0,
+        ];
+        // The exit code names the first failed check.
+        let failed = checks.iter().position(|ok| !ok).map_or(0, |i| i + 1);
+        // SAFETY: leaves the child at once, without running the parent's exit handlers.
+        unsafe { libc::_exit(failed as i32) };
+    }
+    assert!(pid > 0, "fork failed");
+    let mut status = 0;
+    // SAFETY: waits for the child made above.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child status {status:#x}"
+    );
+    assert!(t.is_alive(), "the parent's thread is unaffected");
+    gate.release().unwrap();
+    assert!(t.join(Timeout::Forever).unwrap());
+}
