@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
 PYTHON ?= python3
 
-.PHONY: all tour test test-rust test-python install uninstall clean
+.PHONY: all tour test test-rust test-python verify install uninstall clean
 
 all:
 	cargo build --release
@@ -24,6 +24,12 @@ test-rust:
 test-python:
 	cargo build
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+# Race and memory-error hunting: loom, Miri, ThreadSanitizer, AddressSanitizer, valgrind,
+# cargo-fuzz and stress tests (ci/verify.sh; each tier installs what it needs, or says it is
+# skipped and why). One tier: `ci/verify.sh tsan`.
+verify:
+	ci/verify.sh
 
 # Installs libweft.so (with its soname link), libweft.a, weft.h and weft.pc under $(PREFIX).
 install: all

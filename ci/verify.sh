@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# `make verify`: hunts races and memory errors with the tools the best concurrency libraries
+# use. Each tier installs what it needs; one that cannot be installed is reported SKIPPED with
+# the reason, never silently dropped. Heavy builds run under `nice -n 19`, one at a time.
+#
+#   loom      every interleaving of small models of the primitives (tests/loom.rs)
+#   miri      the core and C-API tests under Miri (undefined behaviour, data races, leaks)
+#   tsan      ThreadSanitizer: the Rust tests (std rebuilt with it) and every C program
+#   asan      AddressSanitizer + LeakSanitizer: the Rust tests and every C program
+#   valgrind  every C program under memcheck, leaks included
+#   fuzz      cargo-fuzz on the C API (fuzz/), FUZZ_SECONDS long (default 60)
+#   stress    many threads on few locks, thread-creation failures, timeouts on a loaded
+#             machine, and the C-API model with many more cases
+#
+# Usage: ci/verify.sh [tier...]   (all tiers by default). Each tier builds into its own
+# target/<tier> directory, so a second run only rebuilds what changed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+HOST=x86_64-unknown-linux-gnu
+NICE=(nice -n 19)
+export CARGO_TERM_COLOR=never
+LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+
+ALL_TIERS=(loom miri tsan asan valgrind fuzz stress)
+TIERS=("$@")
+[ ${#TIERS[@]} -gt 0 ] || TIERS=("${ALL_TIERS[@]}")
+
+RESULTS=()
+PASSED=0 FAILED=0 SKIPPED=0
+
+log() { printf '\n=== %s\n' "$*"; }
+record() { # tier status seconds [reason]
+    RESULTS+=("$(printf '%-9s %-8s %5ss  %s' "$1" "$2" "$3" "${4:-}")")
+    case $2 in passed) PASSED=$((PASSED + 1)) ;; FAILED) FAILED=$((FAILED + 1)) ;; *) SKIPPED=$((SKIPPED + 1)) ;; esac
+}
+
+# --- installing what the tiers need ---------------------------------------------------------
+
+have_nightly() {
+    rustup run nightly rustc --version >/dev/null 2>&1 ||
+        rustup toolchain install nightly --profile minimal >/dev/null 2>&1
+}
+
+# nightly_component NAME...: adds rustup components to nightly; fails if it cannot.
+nightly_component() {
+    have_nightly || return 1
+    local missing=()
+    for c in "$@"; do
+        rustup component list --toolchain nightly --installed 2>/dev/null | grep -q "^$c" || missing+=("$c")
+    done
+    [ ${#missing[@]} -eq 0 ] || rustup component add --toolchain nightly "${missing[@]}" >/dev/null 2>&1
+}
+
+apt_install() { # command package
+    command -v "$1" >/dev/null && return 0
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq >/dev/null 2>&1
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1
+    command -v "$1" >/dev/null
+}
+
+# --- C programs -------------------------------------------------------------------------------
+
+C_PROGRAMS=(c-tests/examples/*.c c-tests/api/*.c)
+CXX_PROGRAMS=()
+for f in c-tests/api/*.cpp; do [ -e "$f" ] && CXX_PROGRAMS+=("$f"); done
+
+# build_c LIBDIR OUTDIR FLAGS...: builds every C (and C++) program against LIBDIR/libweft.so.
+build_c() {
+    local lib=$1 out=$2
+    shift 2
+    mkdir -p "$out"
+    ln -sf libweft.so "$lib/libweft.so.0"
+    local f ok=0
+    for f in "${C_PROGRAMS[@]}" "${CXX_PROGRAMS[@]}"; do
+        local cc=(gcc -std=c11) name
+        name=$(basename "${f%.*}")
+        case $f in *.cpp) cc=(g++ -std=c++17) name=${name}_cpp ;; esac
+        "${NICE[@]}" "${cc[@]}" -g -O1 -Wall -Wextra -pthread "$@" -Iinclude -Ic-tests "$f" \
+            -o "$out/$name" -L"$lib" -Wl,-rpath,"$ROOT/$lib" -lweft -lm || ok=1
+    done
+    return $ok
+}
+
+# run_c OUTDIR LIMIT [runner]: runs every program built by build_c (through the shell function
+# `runner`, exported with `export -f`, given the program's path); any failure fails. Programs
+# whose name matches the glob $C_SKIP are skipped, with the reason $C_SKIP_WHY.
+run_c() {
+    local out=$1 limit=$2 runner=${3:-}
+    local exe ok=0 rc
+    for exe in "$out"/*; do
+        [ -x "$exe" ] || continue
+        # shellcheck disable=SC2053 # a glob on purpose
+        if [[ -n ${C_SKIP:-} && $(basename "$exe") == $C_SKIP ]]; then
+            echo "skipped $(basename "$exe"): $C_SKIP_WHY"
+            continue
+        fi
+        timeout "$limit" bash -c '"$@"' _ $runner "$exe" >"$exe.log" 2>&1
+        rc=$?
+        if [ $rc -eq 0 ]; then
+            echo "ok      $(basename "$exe")"
+        else
+            echo "FAILED  $(basename "$exe") (exit $rc):"
+            tail -n 60 "$exe.log"
+            ok=1
+        fi
+    done
+    return $ok
+}
+
+# --- the tiers --------------------------------------------------------------------------------
+
+RUST_TESTS=(--lib --test locks --test threads --test capi_model)
+
+tier_loom() {
+    RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=$LOOM_MAX_PREEMPTIONS CARGO_TARGET_DIR=target/loom \
+        "${NICE[@]}" cargo test --release --test loom
+}
+
+tier_miri() {
+    nightly_component miri rust-src || { SKIP="rustup cannot add miri/rust-src to nightly"; return; }
+    "${NICE[@]}" cargo +nightly miri setup >/dev/null 2>&1 &&
+        "${NICE[@]}" cargo +nightly miri test "${RUST_TESTS[@]}"
+}
+
+tier_tsan() {
+    nightly_component rust-src || { SKIP="rustup cannot add rust-src to nightly"; return; }
+    # gcc 12's libtsan, which the C programs link, has no __tsan_memcpy: the Rust side must
+    # not instrument memcpy/memset calls. std is rebuilt with TSan so that its synchronization
+    # (futex mutexes, thread join) is seen; otherwise every hand-over through it is a false race.
+    local flags="-Zsanitizer=thread -Cllvm-args=-tsan-instrument-memintrinsics=false"
+    local -x RUSTFLAGS=$flags CARGO_TARGET_DIR=target/tsan
+    local -x TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+    # TSan's runtime cannot start threads in the child of a multithreaded fork() (it aborts, or
+    # with die_after_fork=0 trips over the parent's thread ids): the fork tests are left out.
+    local -x C_SKIP="fork_*" C_SKIP_WHY="TSan cannot start threads after a multithreaded fork"
+    "${NICE[@]}" cargo +nightly -Zbuild-std test --target "$HOST" "${RUST_TESTS[@]}" -- \
+        --skip fork || return 1
+    "${NICE[@]}" cargo +nightly -Zbuild-std build --target "$HOST" --lib || return 1
+    local lib=target/tsan/$HOST/debug
+    build_c "$lib" "$lib/c-programs" -fsanitize=thread && run_c "$lib/c-programs" 300
+}
+
+tier_asan() {
+    have_nightly || { SKIP="no nightly toolchain"; return; }
+    # std is not rebuilt: code ASan does not instrument cannot cause false reports, and weft's
+    # own (unsafe) code is instrumented. LeakSanitizer runs at every exit.
+    local -x RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR=target/asan
+    local -x ASAN_OPTIONS="halt_on_error=1 detect_leaks=1"
+    "${NICE[@]}" cargo +nightly test --target "$HOST" "${RUST_TESTS[@]}" || return 1
+    "${NICE[@]}" cargo +nightly build --target "$HOST" --lib || return 1
+    # gcc 12's ASan runtime, which the C programs link, does not reset its allocator's lock in
+    # the child of a fork(): a thread the child starts can hang in ASan's free() (seen in
+    # glibc's pthread_getattr_np, on a lock a thread of the parent held). The Rust fork test
+    # runs, with rustc's newer runtime.
+    local -x C_SKIP="fork_*" C_SKIP_WHY="gcc 12's ASan runtime can hang a fork child's new thread"
+    local lib=target/asan/$HOST/debug
+    build_c "$lib" "$lib/c-programs" -fsanitize=address && run_c "$lib/c-programs" 300
+}
+
+# memcheck PROGRAM: memcheck only, as helgrind and drd misreport the futex-based locks Rust uses.
+#
+# Leaks: only "definitely" (and "indirectly") lost blocks fail. Memcheck says "possibly lost"
+# when the only pointers left to a block point into its middle, and in weft that is by design:
+# a handle is `Arc::into_raw` of its object (src/capi/handle.rs), 16 bytes into the allocation,
+# and a `&T` to an `Arc`'s contents on the stack of a thread blocked at exit points there too;
+# everything reachable from such a block is then "possibly lost" as well. So are the TLS blocks
+# of threads still running at exit (glibc keeps `dtv + 1`). A handle that was dropped without
+# `_free` has no pointer left at all, and is reported as definitely lost.
+memcheck() {
+    local leaks=--leak-check=full
+    # A child made by fork() has its parent's heap but not the parent's other threads, whose
+    # stacks held the pointers to much of it: its leak report is noise (tens of "definitely
+    # lost" blocks). Programs that fork are checked for memory errors (children included), not
+    # for leaks.
+    case $(basename "$1") in fork_*) leaks=--leak-check=no ;; esac
+    valgrind -q --error-exitcode=1 "$leaks" --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect "$1"
+}
+export -f memcheck
+
+tier_valgrind() {
+    apt_install valgrind valgrind || { SKIP="valgrind cannot be installed with apt-get"; return; }
+    CARGO_TARGET_DIR=target/valgrind "${NICE[@]}" cargo build --lib || return 1
+    local lib=target/valgrind/debug
+    build_c "$lib" "$lib/c-programs" && run_c "$lib/c-programs" 600 memcheck
+}
+
+tier_fuzz() {
+    have_nightly || { SKIP="no nightly toolchain"; return; }
+    command -v cargo-fuzz >/dev/null || "${NICE[@]}" cargo install cargo-fuzz --locked >/dev/null 2>&1 ||
+        { SKIP="cargo install cargo-fuzz failed"; return; }
+    "${NICE[@]}" cargo +nightly fuzz run capi -- -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1 |
+        grep -vE '^(#[0-9]+|INFO:|".*" # Uses)' | tail -n 40
+    return "${PIPESTATUS[0]}"
+}
+
+tier_stress() {
+    PROPTEST_CASES=${PROPTEST_CASES:-2000} CARGO_TARGET_DIR=target/stress "${NICE[@]}" \
+        cargo test --release --test capi_model --test stress -- --include-ignored
+}
+
+for tier in "${TIERS[@]}"; do
+    declare -F "tier_$tier" >/dev/null || { echo "unknown tier: $tier (tiers: ${ALL_TIERS[*]})"; exit 2; }
+    log "$tier"
+    SKIP= # a tier that cannot install what it needs sets this and returns
+    start=$SECONDS
+    if "tier_$tier"; then status=passed; else status=FAILED; fi
+    [ -z "$SKIP" ] || status=SKIPPED
+    record "$tier" "$status" $((SECONDS - start)) "$SKIP"
+done
+
+log "summary"
+printf '%s\n' "${RESULTS[@]}"
+echo "verify: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" -eq 0 ]
