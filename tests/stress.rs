@@ -48,7 +48,7 @@ fn many_threads_few_locks(threads: usize, locks: usize, rounds: usize) {
         .map(|me| {
             let (plain, recursive) = (plain.clone(), recursive.clone());
             Thread::new(move || {
-                let mut seed = me as u64 * 0x9e37_79b9_7f4a_7c15;
+                let mut seed = (me as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
                 for _ in 0..rounds {
                     let r = next(&mut seed);
                     let i = r as usize % locks;
