@@ -11,7 +11,9 @@
 
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
 
@@ -355,7 +357,31 @@ fn step(input: &mut Input, slots: &mut Slots) {
     }
 }
 
+/// The OS threads of this process.
+fn os_threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
+/// Waits until the threads an input started have left the OS too. `weft_thread_join` returns
+/// once a thread's function is done, while the detached OS thread still runs its thread-local
+/// destructors (dropping, among others, weft's own reference to the thread): LeakSanitizer,
+/// which libFuzzer runs right after an input, does not scan such a dying thread and would report
+/// what it still holds.
+fn wait_for_os_threads(baseline: usize) {
+    let start = Instant::now();
+    while os_threads() > baseline {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "a joined thread did not exit"
+        );
+        std::thread::sleep(Duration::from_micros(50));
+    }
+}
+
+static BASELINE: OnceLock<usize> = OnceLock::new();
+
 fuzz_target!(|data: &[u8]| {
+    let baseline = *BASELINE.get_or_init(os_threads);
     let mut input = Input(data);
     let mut slots = Slots::default();
     for _ in 0..64 {
@@ -381,6 +407,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // SAFETY: a valid call; NULL is allowed for the out-parameter.
     unsafe { weft_stack_size(0, ptr::null_mut()) };
+    wait_for_os_threads(baseline);
     assert_eq!(
         ARGS_MADE.load(Ordering::Relaxed),
         ARGS_FREED.load(Ordering::Relaxed),
