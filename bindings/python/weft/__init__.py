@@ -11,6 +11,7 @@ import ctypes as _ctypes
 import itertools as _itertools
 import sys as _sys
 import threading as _threading
+import weakref as _weakref
 import _thread
 
 from weft import _capi
@@ -661,7 +662,22 @@ class _DummyThread(_HandleThread):
 
 _main_thread = _MainThread(_lib.weft_main_thread())
 _active[_capi._main_ident] = _main_thread
+# Objects for threads not started here, by ident, while someone uses them: a thread's own in
+# _stand_ins, the others' in what enumerate() returned.
+_wrappers = _weakref.WeakValueDictionary()
 _stand_ins = _thread._local()
+
+
+def _wrap(handle):
+    """The _DummyThread for a thread not started here, given a handle to it (which it takes)."""
+    ident = _lib.weft_thread_ident(handle)
+    thread = _wrappers.get(ident)
+    # Alive threads have distinct idents, so an alive object with this ident is for this thread.
+    if thread is not None and thread.is_alive():
+        _lib.weft_thread_free(handle)
+        return thread
+    thread = _wrappers[ident] = _DummyThread(handle)
+    return thread
 
 
 def current_thread():
@@ -677,7 +693,7 @@ def current_thread():
     try:
         return _stand_ins.thread
     except AttributeError:
-        _stand_ins.thread = thread = _DummyThread(_lib.weft_current_thread())
+        _stand_ins.thread = thread = _wrap(_lib.weft_current_thread())
         return thread
 
 
@@ -728,9 +744,7 @@ def enumerate():
         for handle in array[:count.value]:
             ident = _lib.weft_thread_ident(handle)
             thread = _active.get(ident) or starting.get(ident)
-            if thread is None:
-                thread = _DummyThread(_lib.weft_thread_clone(handle))
-            threads.append(thread)
+            threads.append(thread or _wrap(_lib.weft_thread_clone(handle)))
         return threads
     finally:
         _lib.weft_thread_array_free(array, count)

@@ -8,6 +8,7 @@ the GIL for the duration of the call.
 
 import ctypes
 import ctypes.util
+import operator
 import os
 import queue as _queue
 import threading as _threading
@@ -238,7 +239,7 @@ def seconds(timeout):
     """A timeout argument as a float, accepting what CPython accepts (floats and integers)."""
     if isinstance(timeout, float):
         return timeout
-    return float(timeout.__index__()) if hasattr(timeout, "__index__") else float(timeout)
+    return float(operator.index(timeout))
 
 
 def check_timeout(timeout):

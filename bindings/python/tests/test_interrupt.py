@@ -1,0 +1,62 @@
+"""Ctrl-C (SIGINT) interrupts the main thread's blocking calls with KeyboardInterrupt, as in
+CPython. Each case runs in its own interpreter, which prints "ready" and then blocks; the signal
+is sent once its main thread is asleep."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from helpers import start_python, TIME_LIMIT
+
+SETUP = """
+    import weft
+    lock = weft.Lock()
+    lock.acquire()
+    rlock = weft.RLock()
+    holder = weft.Thread(target=rlock.acquire, daemon=True)
+    holder.start()
+    holder.join()
+    blocked = weft.Thread(target=lock.acquire, daemon=True)
+    blocked.start()
+"""
+
+CALLS = {
+    "Lock.acquire": "lock.acquire()",
+    "Lock.acquire with a timeout": "lock.acquire(timeout=60)",
+    "RLock.acquire": "rlock.acquire()",
+    "Thread.join": "blocked.join()",
+    "Thread.join with a timeout": "blocked.join(60)",
+}
+
+
+def wait_until_asleep(pid):
+    """Waits until the process's main thread is sleeping (blocked) rather than running."""
+    deadline = time.monotonic() + TIME_LIMIT
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rpartition(")")[2].split()[0]
+        if state == "S":
+            return
+        time.sleep(0.01)
+    raise AssertionError("the program never blocked")
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=list(CALLS))
+def test_sigint_interrupts_a_wait_in_the_main_thread(call):
+    program = start_python(SETUP + f"""
+    print("ready", flush=True)
+    try:
+        {call}
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt", flush=True)
+    """)
+    try:
+        assert program.stdout.readline() == "ready\n"
+        wait_until_asleep(program.pid)
+        os.kill(program.pid, signal.SIGINT)
+        out, err = program.communicate(timeout=TIME_LIMIT)
+    finally:
+        program.kill()
+    assert (program.returncode, out, err) == (0, "KeyboardInterrupt\n", "")
