@@ -269,6 +269,11 @@ _active = {}
 # Threads between start() and their first Python code, by the key their C thread receives.
 _starting = {}
 _keys = _itertools.count(1)
+_counter = _itertools.count(1).__next__
+
+
+def _newname(name_template):
+    return name_template % _counter()
 
 
 class Thread(_Handle):
@@ -312,14 +317,20 @@ class Thread(_Handle):
         self._key = next(_keys)
         self._handle = _capi.new_handle(
             _lib.weft_thread_new, _bootstrap, _ctypes.c_void_p(self._key), None)
-        # weft names the thread Thread-N and makes it a daemon if the creating weft thread is one.
+        # As in CPython, only unnamed threads take a number. (weft_thread_new numbers every
+        # thread it makes, so the default names are made here.) The new thread is a daemon if
+        # the creating weft thread is one.
         if name:
-            self.name = str(name)
-        elif target is not None:
-            try:
-                self.name = f"{self.name} ({target.__name__})"
-            except AttributeError:
-                pass
+            name = str(name)
+        else:
+            name = _newname("Thread-%d")
+            if target is not None:
+                try:
+                    target_name = target.__name__
+                    name += f" ({target_name})"
+                except AttributeError:
+                    pass
+        self.name = name
         if daemon is None:
             # A thread started by CPython's threading passes on its own daemon flag, as there.
             creator = _threading._active.get(_thread.get_ident())
@@ -360,12 +371,17 @@ class Thread(_Handle):
             raise RuntimeError("thread.__init__() not called")
         if self._key in _starting or self.ident is not None:
             raise _error(_capi.ALREADY_STARTED)
+        self._started = started = Lock()
+        started.acquire()
         _starting[self._key] = self
         status = _lib.weft_thread_start(self._handle)
         if status:
             if status != _capi.ALREADY_STARTED:
                 del _starting[self._key]
             raise _error(status)
+        # As in CPython, return once the thread runs: a daemon thread then holds an interpreter
+        # thread state before the interpreter can start to exit.
+        started.acquire()
 
     def run(self):
         """Method representing the thread's activity.
@@ -401,6 +417,7 @@ class Thread(_Handle):
             with _threading._active_limbo_lock:
                 _threading._active[ident] = self
             _active[ident] = self
+            self._started.release()
             if _trace_hook:
                 _sys.settrace(_trace_hook)
             if _profile_hook:
