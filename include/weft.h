@@ -393,10 +393,11 @@ size_t weft_rlock_recursion_count(const struct weft_rlock *rlock);
  * Creates a thread that will call `target(arg)` once started. Python:
  * `threading.Thread(target=target, args=(arg,))`.
  *
- * The thread is named `Thread-N` (change it with `weft_thread_set_name`) and is a daemon if the
- * calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after `target`
- * returns, in the new thread, or, if the thread is never started, when its last handle is freed.
- * `arg` is used from another thread: the caller must make that safe, as with `pthread_create`.
+ * The thread is named `Thread-N` (`weft_thread_new_named` names it from the start) and is a
+ * daemon if the calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after
+ * `target` returns, in the new thread, or, if the thread is never started, when its last handle
+ * is freed. `arg` is used from another thread: the caller must make that safe, as with
+ * `pthread_create`.
  *
  * Ownership: on success `*thread_out` is a new handle the caller releases with
  * `weft_thread_free` (freeing it does not stop or detach anything; the thread runs on).
@@ -407,6 +408,24 @@ enum weft_status weft_thread_new(weft_thread_fn target,
                                  void *arg,
                                  weft_free_fn arg_free,
                                  struct weft_thread **thread_out);
+
+/**
+ * Creates a thread named `name` that will call `target(arg)` once started. Python:
+ * `threading.Thread(name=name, target=target, args=(arg,))`.
+ *
+ * As `weft_thread_new`, but named from the start: a NULL `name` gives the default `Thread-N`,
+ * and a thread given a name takes no number from that sequence (as in Python, so the next
+ * unnamed thread is still `Thread-1` if it is the first). `name` is copied.
+ *
+ * Ownership: as `weft_thread_new`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `target` or `thread_out` is NULL. On failure `arg_free` is not
+ * called. Thread safety: safe from any thread.
+ */
+enum weft_status weft_thread_new_named(weft_thread_fn target,
+                                       void *arg,
+                                       weft_free_fn arg_free,
+                                       const char *name,
+                                       struct weft_thread **thread_out);
 
 /**
  * Returns another reference to `thread` (the same pointer); NULL for a NULL or wrong handle.

@@ -122,13 +122,27 @@ impl Thread {
         F: FnOnce() -> R + Send + 'static,
         R: Any + Send,
     {
+        Thread::with_target(new_name("Thread"), target)
+    }
+
+    /// A new thread named `name` (Python's `Thread(name=name, target=target)`); otherwise as
+    /// [`Thread::new`]. As in Python, it takes no number from the `Thread-N` sequence, so the
+    /// next unnamed thread still gets the next number.
+    pub fn named<F, R>(name: &str, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        Thread::with_target(name.to_owned(), target)
+    }
+
+    fn with_target<F, R>(name: String, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
         let target: Target = Box::new(move || Box::new(target()) as Box<dyn Any + Send>);
-        Thread::with_kind(
-            Kind::Regular,
-            new_name("Thread"),
-            current().is_daemon(),
-            Some(target),
-        )
+        Thread::with_kind(Kind::Regular, name, current().is_daemon(), Some(target))
     }
 
     fn with_kind(kind: Kind, name: String, daemon: bool, target: Option<Target>) -> Thread {
