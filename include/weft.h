@@ -466,6 +466,16 @@ enum weft_status weft_thread_join(struct weft_thread *thread,
                                   double timeout);
 
 /**
+ * Whether two handles refer to the same thread. Python: `a is b` for thread objects.
+ *
+ * Handles from `weft_current_thread`, `weft_main_thread` and `weft_enumerate` are new pointers
+ * each time, so compare threads with this rather than with `==`. False if either handle is
+ * NULL or not a thread. Thread safety: safe from any thread.
+ */
+bool weft_thread_is(const struct weft_thread *a,
+                    const struct weft_thread *b);
+
+/**
  * Whether the thread has started and not finished. Python: `thread.is_alive()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
  */

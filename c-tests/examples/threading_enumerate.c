@@ -35,7 +35,7 @@ int main(void) {
     for (size_t i = 0; i < count; i++) {
         weft_thread *t = threads[i];
         /* `t is main_thread`: two handles name the same thread when their idents match */
-        if (weft_thread_ident(t) == weft_thread_ident(main_thread)) {
+        if (weft_thread_is(t, main_thread)) {
             continue;
         }
         char name[64];

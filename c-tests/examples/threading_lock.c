@@ -60,7 +60,7 @@ int main(void) {
     size_t count;
     CHECK(weft_enumerate(&threads, &count));
     for (size_t i = 0; i < count; i++) {
-        if (weft_thread_ident(threads[i]) != weft_thread_ident(main_thread)) {
+        if (!weft_thread_is(threads[i], main_thread)) {
             CHECK(weft_thread_join(threads[i], WEFT_TIMEOUT_FOREVER));
         }
     }

@@ -197,6 +197,18 @@ pub extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64) -> we
     })
 }
 
+/// Whether two handles refer to the same thread. Python: `a is b` for thread objects.
+///
+/// Handles from `weft_current_thread`, `weft_main_thread` and `weft_enumerate` are new pointers
+/// each time, so compare threads with this rather than with `==`. False if either handle is
+/// NULL or not a thread. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_is(a: *const weft_thread, b: *const weft_thread) -> bool {
+    ffi_value!(false, {
+        matches!((self::thread(a), self::thread(b)), (Ok(a), Ok(b)) if a.ptr_eq(b))
+    })
+}
+
 /// Whether the thread has started and not finished. Python: `thread.is_alive()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
