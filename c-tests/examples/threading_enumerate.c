@@ -34,7 +34,7 @@ int main(void) {
     CHECK(weft_enumerate(&threads, &count));
     for (size_t i = 0; i < count; i++) {
         weft_thread *t = threads[i];
-        /* `t is main_thread`: two handles name the same thread when their idents match */
+        /* `t is main_thread` */
         if (weft_thread_is(t, main_thread)) {
             continue;
         }
