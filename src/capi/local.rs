@@ -237,6 +237,7 @@ mod tests {
             let t = Thread::new(move || f(l as *mut weft_local));
             t.start().unwrap();
             assert!(t.join(Timeout::Forever).unwrap());
+            assert_eq!(t.result(), Ok(Some(())), "the thread panicked");
         } else {
             std::thread::spawn(move || f(l as *mut weft_local))
                 .join()
