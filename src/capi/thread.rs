@@ -63,8 +63,22 @@ impl Drop for OwnedArg {
     }
 }
 
+/// `target(arg)` as a Rust closure; `arg` is freed when the closure is dropped, after the call
+/// or, if it is never called, without it.
+pub(crate) fn call_with(
+    target: unsafe extern "C" fn(*mut c_void) -> *mut c_void,
+    arg: OwnedArg,
+) -> impl FnOnce() -> SendPtr + Send + 'static {
+    move || {
+        let arg = arg;
+        // SAFETY: `target` is the caller's thread function and `arg` its argument, as the caller
+        // asked; `arg` is freed when it drops, after the call.
+        SendPtr(unsafe { target(arg.arg.0) })
+    }
+}
+
 /// Borrows a thread handle.
-fn thread<'a>(t: *const weft_thread) -> Result<&'a Thread, weft_status> {
+pub(crate) fn thread<'a>(t: *const weft_thread) -> Result<&'a Thread, weft_status> {
     // SAFETY: `t` is NULL or a handle from weft, and the caller holds a reference (the API
     // contract of every function taking a `weft_thread *`).
     unsafe { handle::borrow(t) }
@@ -129,13 +143,7 @@ pub extern "C" fn weft_thread_new_named(
         } else {
             Some(c_str(name)?)
         };
-        let arg = OwnedArg::new(arg, arg_free);
-        let body = move || {
-            let arg = arg;
-            // SAFETY: `target` is the caller's thread function and `arg` its argument, as the
-            // caller asked; `arg` is freed when it drops, after the call.
-            SendPtr(unsafe { target(arg.arg.0) })
-        };
+        let body = call_with(target, OwnedArg::new(arg, arg_free));
         let thread = match name {
             Some(name) => Thread::named(name, body),
             None => Thread::new(body),

@@ -36,6 +36,9 @@ const CHECKS: &[(&str, Check)] = &[
     ("threading_simple", threading_simple),
     ("threading_simpleargs", threading_simpleargs),
     ("threading_subclass", threading_subclass),
+    ("threading_local", threading_local),
+    ("threading_local_defaults", threading_local_defaults),
+    ("threading_timer", threading_timer),
 ];
 
 /// Checks the output of example `id`.
@@ -424,4 +427,79 @@ fn threading_simpleargs(out: &str) -> Result<(), String> {
 
 fn threading_subclass(out: &str) -> Result<(), String> {
     same_lines(out, &per_thread(5, |name| format!("MyThread: {name}")))
+}
+/// The value in `line` after `prefix`, if `line` is `prefix` and a number in 1..=100.
+fn random_value(line: &str, prefix: &str) -> Option<u32> {
+    let n = line.strip_prefix(prefix)?.parse().ok()?;
+    (1..=100).contains(&n).then_some(n)
+}
+
+fn threading_local(out: &str) -> Result<(), String> {
+    let lines: Vec<&str> = out.lines().collect();
+    ensure(
+        lines.get(..2)
+            == Some(&[
+                "MainThread : value= No value yet",
+                "MainThread : value= 1000",
+            ]),
+        || "MainThread: no value, then 1000".into(),
+    )?;
+    ensure(lines.len() == 6, || "expected 6 lines".into())?;
+    // Each worker: no value yet, then its own random value; the workers' lines may interleave.
+    for name in ["Thread-1", "Thread-2"] {
+        let mine: Vec<&str> = lines[2..]
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with(&format!("{name} : ")))
+            .collect();
+        ensure(
+            mine.len() == 2
+                && mine[0] == format!("{name} : value= No value yet")
+                && random_value(mine[1], &format!("{name} : value= ")).is_some(),
+            || format!("{name}: \"No value yet\", then a value in 1..=100"),
+        )?;
+    }
+    Ok(())
+}
+
+fn threading_local_defaults(out: &str) -> Result<(), String> {
+    // "(Initializing <id> for MainThread) MainThread : value= 1000", then per worker
+    // "Thread-N : value= (Initializing <id> for Thread-N) 1000" and "Thread-N : value= <1..100>",
+    // with the same <id> everywhere.
+    let lines: Vec<&str> = out.lines().collect();
+    ensure(lines.len() == 5, || "expected 5 lines".into())?;
+    let main = lines[0]
+        .strip_prefix("(Initializing ")
+        .and_then(|l| l.strip_suffix(" for MainThread) MainThread : value= 1000"))
+        .ok_or("the first line initializes MainThread's value to 1000")?;
+    for name in ["Thread-1", "Thread-2"] {
+        let mine: Vec<&str> = lines[1..]
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with(&format!("{name} : ")))
+            .collect();
+        let first = format!("{name} : value= (Initializing {main} for {name}) 1000");
+        ensure(
+            mine.len() == 2
+                && mine[0] == first
+                && random_value(mine[1], &format!("{name} : value= ")).is_some(),
+            || format!("{name}: {first:?}, then a value in 1..=100"),
+        )?;
+    }
+    Ok(())
+}
+
+fn threading_timer(out: &str) -> Result<(), String> {
+    // t2 is cancelled and never runs; t1 runs after main is done.
+    ensure(
+        out.lines().collect::<Vec<_>>()
+            == [
+                "Starting timers",
+                "Waiting before canceling t2",
+                "Canceling t2",
+                "Main thread done",
+                "Worker running t1",
+            ],
+        || "expected the seed's five lines, in order".into(),
+    )
 }
