@@ -180,6 +180,26 @@ def check_notes_join_sequence(r):
     same_chars(r.stdout, ["foo done", "bar done", "main continues", "all threads joined"])
 
 
+def check_threading_local(r):
+    # The main thread's lines come before any thread starts; each worker sees no value first.
+    assert r.stdout.startswith("MainThread : value= No value yet\nMainThread : value= 1000\n")
+    assert r.stdout.count("No value yet") == 3
+    for name in ("Thread-1 (worker)", "Thread-2 (worker)"):
+        assert r.stdout.count(f"{name} : value=") == 2
+    assert r.stdout.count("\n") == 6
+
+
+def check_threading_local_defaults(r):
+    # __init__ runs on the same object once per thread, which then sees 1000 first.
+    inits = re.findall(r"\(Initializing (\d+) for (MainThread|Thread-\d \(worker\))\)", r.stdout)
+    assert sorted(name for _, name in inits) == [
+        "MainThread", "Thread-1 (worker)", "Thread-2 (worker)"]
+    assert len({ident for ident, _ in inits}) == 1
+    first = r.stdout.splitlines()[0]
+    assert first == f"(Initializing {inits[0][0]} for MainThread) MainThread : value= 1000"
+    assert r.stdout.count(" 1000\n") >= 3 and r.stdout.count("No value yet") == 0
+
+
 CHECKS = {name.removeprefix("check_"): check
           for name, check in globals().items() if name.startswith("check_")}
 # Ids with a failure as their point exit with status 1; all others with 0.

@@ -22,7 +22,7 @@ __all__ = ['get_ident', 'active_count', 'current_thread',
            'enumerate', 'main_thread', 'TIMEOUT_MAX',
            'Lock', 'RLock', 'Thread',
            'BrokenBarrierError', 'ThreadError',
-           'setprofile', 'settrace', 'stack_size',
+           'setprofile', 'settrace', 'local', 'stack_size',
            'excepthook', 'ExceptHookArgs', 'gettrace', 'getprofile', 'get_native_id']
 
 __version__ = "0.1.0"
@@ -269,11 +269,6 @@ _active = {}
 # Threads between start() and their first Python code, by the key their C thread receives.
 _starting = {}
 _keys = _itertools.count(1)
-_counter = _itertools.count(1).__next__
-
-
-def _newname(name_template):
-    return name_template % _counter()
 
 
 class Thread(_Handle):
@@ -315,22 +310,17 @@ class Thread(_Handle):
         if kwargs is None:
             kwargs = {}
         self._key = next(_keys)
+        # weft names an unnamed thread Thread-N (as CPython, only unnamed threads take a number)
+        # and makes it a daemon if the creating weft thread is one.
         self._handle = _capi.new_handle(
-            _lib.weft_thread_new, _bootstrap, _ctypes.c_void_p(self._key), None)
-        # As in CPython, only unnamed threads take a number. (weft_thread_new numbers every
-        # thread it makes, so the default names are made here.) The new thread is a daemon if
-        # the creating weft thread is one.
-        if name:
-            name = str(name)
-        else:
-            name = _newname("Thread-%d")
-            if target is not None:
-                try:
-                    target_name = target.__name__
-                    name += f" ({target_name})"
-                except AttributeError:
-                    pass
-        self.name = name
+            _lib.weft_thread_new_named, _bootstrap, _ctypes.c_void_p(self._key), None,
+            str(name).encode() if name else None)
+        if not name and target is not None:
+            try:
+                target_name = target.__name__
+                self.name = f"{self.name} ({target_name})"
+            except AttributeError:
+                pass
         if daemon is None:
             # A thread started by CPython's threading passes on its own daemon flag, as there.
             creator = _threading._active.get(_thread.get_ident())
@@ -675,6 +665,15 @@ class _DummyThread(_HandleThread):
     (Dummy-N) that weft made for a thread it did not start."""
 
 
+# --- Thread-local data -----------------------------------------------------------------------
+
+# CPython's own thread-local type works unchanged in weft threads: a weft thread runs its Python
+# code with one interpreter thread state, from start to end, and the values live in it. (weft's
+# C weft_local is for C values: Python's cycle collector could not see values it held, and its
+# destructors may run after the interpreter is gone, from the main thread's exit().)
+from _thread import _local as local  # noqa: E402
+
+
 # --- Module functions --------------------------------------------------------------------------
 
 _main_thread = _MainThread(_lib.weft_main_thread())
@@ -689,8 +688,7 @@ def _wrap(handle):
     """The _DummyThread for a thread not started here, given a handle to it (which it takes)."""
     ident = _lib.weft_thread_ident(handle)
     thread = _wrappers.get(ident)
-    # Alive threads have distinct idents, so an alive object with this ident is for this thread.
-    if thread is not None and thread.is_alive():
+    if thread is not None and _lib.weft_thread_is(thread._handle, handle):
         _lib.weft_thread_free(handle)
         return thread
     thread = _wrappers[ident] = _DummyThread(handle)

@@ -133,7 +133,11 @@ _PROTOTYPES = {
     # Thread
     # The argument destructor (weft_free_fn) is always NULL here.
     "weft_thread_new": (_status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)], False),
+    "weft_thread_new_named": (
+        _status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, _ptr(_handle)],
+        False),
     "weft_thread_clone": (_handle, [_handle], False),
+    "weft_thread_is": (_bool, [_handle, _handle], False),
     "weft_thread_free": (None, [_handle], False),
     "weft_thread_start": (_status, [_handle], False),
     "weft_thread_join": (_status, [_handle, _double], True),
