@@ -281,8 +281,10 @@ impl Thread {
         eprintln!("Exception in thread {}:\npanic: {message}", self.name());
     }
 
-    /// Marks the thread finished, wakes its joiners and leaves the registry.
+    /// Leaves the registry, then marks the thread finished and wakes its joiners: once `join`
+    /// returns, `enumerate()` and `active_count()` no longer count the thread, as in CPython.
     fn finish(&self, result: Option<Box<dyn Any + Send>>) {
+        self.unregister();
         {
             let mut state = self.state();
             state.phase = Phase::Finished;
@@ -290,7 +292,6 @@ impl Thread {
             state.result = result;
         }
         self.0.changed.notify_all();
-        self.unregister();
     }
 
     fn unregister(&self) {
@@ -505,4 +506,21 @@ pub fn shutdown(timeout: Timeout) -> usize {
 extern "C" fn wait_at_exit() {
     // A panic must not unwind into libc's exit(); there is nobody to report it to.
     let _ = panic::catch_unwind(|| shutdown(Timeout::Forever));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `finish` used to wake joiners before leaving the registry, so right after
+    /// `join` returned, `enumerate()` often still listed the finished thread.
+    #[test]
+    fn a_joined_thread_is_not_enumerated() {
+        for _ in 0..1000 {
+            let t = Thread::new(|| ());
+            t.start().unwrap();
+            assert_eq!(t.join(Timeout::Forever), Ok(true));
+            assert!(!enumerate().iter().any(|e| e.ptr_eq(&t)));
+        }
+    }
 }
