@@ -22,8 +22,8 @@
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-/* Bytes the C heap has handed out: unchanged across a call means the call allocated nothing
- * (this program is single-threaded whenever it measures). */
+/* Bytes the C heap (glibc's malloc, which Rust uses too) has handed out: unchanged across a
+ * call means the call allocated nothing (this program is single-threaded when it measures). */
 static size_t heap_in_use(void) {
     return mallinfo2().uordblks;
 }
