@@ -10,6 +10,7 @@ defaults, return values and exceptions are CPython 3.11's.
 import ctypes as _ctypes
 import itertools as _itertools
 import sys as _sys
+from time import sleep as _sleep
 import threading as _threading
 import weakref as _weakref
 import _thread
@@ -83,6 +84,10 @@ def gettrace():
     return _trace_hook
 
 
+# Keys that C code passes back to this module's callbacks.
+_keys = _itertools.count(1)
+
+
 # --- Sharing objects with C -------------------------------------------------------------------
 
 
@@ -117,11 +122,8 @@ class _Handle:
         self._handle = clone
         return self
 
-    def __del__(self):
-        handle = getattr(self, "_handle", None)
-        if handle:
-            self._handle = None
-            type(self)._free(handle)
+    def __del__(self, release=_capi.release):
+        release(self, type(self)._free)
 
 
 def _acquire(try_acquire, wait_acquire, handle, blocking, timeout):
@@ -268,7 +270,6 @@ class RLock(_Handle):
 _active = {}
 # Threads between start() and their first Python code, by the key their C thread receives.
 _starting = {}
-_keys = _itertools.count(1)
 
 
 class Thread(_Handle):
@@ -605,7 +606,6 @@ def _make_invoke_excepthook():
     local_sys = _sys
 
     def invoke_excepthook(thread):
-        global excepthook
         try:
             hook = excepthook
             if hook is None:
@@ -793,6 +793,11 @@ def _shutdown():
     """Waits for every non-daemon weft thread, as CPython's threading._shutdown() does for its
     own: run by it, before the interpreter is finalized."""
     _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
+    # A daemon thread still running Python once the interpreter finalizes makes the process
+    # abort (README, "Limits"): give those just finishing a print or the like a moment to reach
+    # a blocking call, where they are abandoned safely.
+    if any(t.daemon for t in list(_active.values()) if t is not _main_thread):
+        _sleep(0.005)
 
 
 _threading._register_atexit(_shutdown)

@@ -8,8 +8,10 @@ the GIL for the duration of the call.
 
 import ctypes
 import ctypes.util
+import gc
 import operator
 import os
+import weakref
 import queue as _queue
 import threading as _threading
 from _thread import get_ident
@@ -29,16 +31,13 @@ TIMEOUT_FOREVER = -1.0
 TIMEOUT_MAX = 9223372036.0
 
 # weft_status, in value order (append-only in the C ABI, so a value never changes meaning).
-_STATUS_NAMES = (
-    "OK", "TIMEOUT", "NULL_ARGUMENT", "WRONG_HANDLE", "PANIC", "INVALID_ARGUMENT",
-    "INVALID_UTF8", "INVALID_TIMEOUT", "TIMEOUT_TOO_LARGE", "NONBLOCKING_TIMEOUT", "OVERFLOW",
-    "RELEASE_UNLOCKED", "NOT_OWNER", "ALREADY_STARTED", "NOT_STARTED", "JOIN_CURRENT",
-    "DAEMON_AFTER_START", "CANT_START_THREAD", "STACK_SIZE", "WRONG_STATE", "WAIT_UNACQUIRED",
-    "NOTIFY_UNACQUIRED", "SEMAPHORE_NEGATIVE", "RELEASE_COUNT", "SEMAPHORE_OVER_RELEASE",
-    "BROKEN_BARRIER", "BARRIER_PARTIES", "EMPTY", "FULL", "SHUT_DOWN", "TASK_DONE_TOO_MANY",
-    "POOL_SHUT_DOWN", "POOL_BROKEN", "CANCELLED", "TASK_FAILED", "MAX_WORKERS",
-)
-globals().update({name: value for value, name in enumerate(_STATUS_NAMES)})
+(OK, TIMEOUT, NULL_ARGUMENT, WRONG_HANDLE, PANIC, INVALID_ARGUMENT, INVALID_UTF8, INVALID_TIMEOUT,
+ TIMEOUT_TOO_LARGE, NONBLOCKING_TIMEOUT, OVERFLOW, RELEASE_UNLOCKED, NOT_OWNER, ALREADY_STARTED,
+ NOT_STARTED, JOIN_CURRENT, DAEMON_AFTER_START, CANT_START_THREAD, STACK_SIZE, WRONG_STATE,
+ WAIT_UNACQUIRED, NOTIFY_UNACQUIRED, SEMAPHORE_NEGATIVE, RELEASE_COUNT, SEMAPHORE_OVER_RELEASE,
+ BROKEN_BARRIER, BARRIER_PARTIES, EMPTY, FULL, SHUT_DOWN, TASK_DONE_TOO_MANY, POOL_SHUT_DOWN,
+ POOL_BROKEN, CANCELLED, TASK_FAILED, MAX_WORKERS) = range(36)
+STATUS_COUNT = 36
 
 
 class ShutDown(Exception):
@@ -265,31 +264,62 @@ _check_signals.restype = ctypes.c_int
 _check_signals.argtypes = []
 
 
-def wait(call, timeout):
+def wait(call, timeout, missed=None, timed_out=TIMEOUT):
     """Runs the blocking C call ``call(seconds)`` (which releases the GIL) with ``timeout``
     (TIMEOUT_FOREVER or seconds, checked), and returns its status.
 
     Other threads wait in one call. The main thread waits in slices of at most SLICE seconds and
     runs the signal handlers between them, so Ctrl-C raises KeyboardInterrupt there as it does in
-    CPython. ``call`` must be safe to repeat after a TIMEOUT (no state changes on a timeout).
+    CPython. ``call`` must be safe to repeat after a TIMEOUT. ``missed()``, if given, is asked
+    after each slice but the last that timed out whether what the call waits for happened
+    between slices; if so, the wait ends with OK. ``timed_out`` is the status the call gives
+    when its time is up (queues say FULL or EMPTY).
     """
     if get_ident() != _main_ident or 0.0 <= timeout <= SLICE:
         return call(timeout)
-    if timeout == TIMEOUT_FOREVER:
-        while True:
-            status = call(SLICE)
-            if status != TIMEOUT:
-                return status
-            _check_signals()
-    deadline = _time() + timeout
+    deadline = None if timeout == TIMEOUT_FOREVER else _time() + timeout
     while True:
-        remaining = deadline - _time()
+        remaining = SLICE * 2 if deadline is None else deadline - _time()
         if remaining <= SLICE:
             return call(max(remaining, 0.0))
         status = call(SLICE)
-        if status != TIMEOUT:
+        if status != timed_out:
             return status
+        if missed is not None and missed():
+            return OK
         _check_signals()
+
+
+# Handles of objects finalized during a cycle collection: other objects of the same garbage may
+# still use them in their own __del__, so the handle is released once the collection is over,
+# if the object is gone by then (a resurrected object keeps it).
+_collecting = False
+_deferred = []
+
+
+def _collection_phase(phase, info):
+    global _collecting
+    _collecting = phase == "start"
+    while not _collecting and _deferred:
+        free, handle, alive = _deferred.pop()
+        if alive() is None:
+            free(handle)
+
+
+gc.callbacks.append(_collection_phase)
+
+
+def release(obj, free):
+    """For ``obj.__del__``: releases ``obj._handle`` with ``free``, at once or, during a cycle
+    collection, once it is over."""
+    handle = getattr(obj, "_handle", None)
+    if not handle:
+        return
+    if _collecting:
+        _deferred.append((free, handle, weakref.ref(obj)))
+    else:
+        obj._handle = None
+        free(handle)
 
 
 def new_handle(constructor, *args):
