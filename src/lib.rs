@@ -14,6 +14,6 @@ pub mod thread;
 pub mod timeout;
 
 pub use error::Error;
-pub use sync::{Lock, RLock};
+pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
 pub use thread::Thread;
 pub use timeout::Timeout;

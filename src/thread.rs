@@ -20,7 +20,7 @@ use crate::Error;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Condvar, Mutex, MutexGuard};
 use crate::os::{self, OsThread};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::Timeout;
 
 /// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
 pub const STACK_SIZE_MIN: usize = 32 * 1024;
@@ -317,7 +317,7 @@ impl Thread {
         let deadline = timeout.deadline();
         let mut state = self.state();
         while state.phase != Phase::Finished {
-            if wait(&self.0.changed, &mut state, deadline) {
+            if deadline.wait(&self.0.changed, &mut state) {
                 return Ok(state.phase == Phase::Finished);
             }
         }
@@ -377,17 +377,6 @@ impl std::fmt::Debug for Thread {
             _ => "started",
         };
         write!(f, "<Thread({}, {status})>", state.name)
-    }
-}
-
-/// Waits on `cond` until notified or `deadline`; returns true if the deadline passed.
-fn wait<T>(cond: &Condvar, guard: &mut MutexGuard<'_, T>, deadline: Deadline) -> bool {
-    match deadline.instant() {
-        None => {
-            cond.wait(guard);
-            false
-        }
-        Some(at) => cond.wait_until(guard, at).timed_out(),
     }
 }
 
@@ -498,7 +487,7 @@ pub fn shutdown(timeout: Timeout) -> usize {
         if pending == 0 || deadline.expired() {
             return pending;
         }
-        wait(&REGISTRY_CHANGED, &mut registry, deadline);
+        deadline.wait(&REGISTRY_CHANGED, &mut registry);
     }
 }
 

@@ -1,10 +1,18 @@
 //! Locks and the primitives built on them, one file each.
 
+mod barrier;
+pub(crate) mod condition;
+mod event;
 mod lock;
 mod rlock;
+mod semaphore;
 
+pub use barrier::{Barrier, BarrierAction};
+pub use condition::{Condition, ConditionLock};
+pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
+pub use semaphore::Semaphore;
 
 use std::cell::Cell;
 
