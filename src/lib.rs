@@ -5,15 +5,19 @@
 //! used from Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the
 //! generated header `include/weft.h`.
 
+#[cfg(not(loom))]
 pub mod capi;
 mod error;
 mod loom;
+#[cfg(not(loom))]
 mod os;
 pub mod sync;
+#[cfg(not(loom))]
 pub mod thread;
 pub mod timeout;
 
 pub use error::Error;
 pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
+#[cfg(not(loom))]
 pub use thread::Thread;
 pub use timeout::Timeout;

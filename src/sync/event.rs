@@ -28,10 +28,12 @@ pub struct Event {
 }
 
 impl Event {
-    /// A new event, not set.
-    pub const fn new() -> Event {
-        Event {
-            state: AtomicU8::new(0),
+    crate::loom::const_fn! {
+        /// A new event, not set.
+        pub fn new() -> Event {
+            Event {
+                state: AtomicU8::new(0),
+            }
         }
     }
 

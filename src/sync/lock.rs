@@ -34,10 +34,12 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// A new, unlocked lock.
-    pub const fn new() -> Lock {
-        Lock {
-            state: AtomicU8::new(0),
+    crate::loom::const_fn! {
+        /// A new, unlocked lock.
+        pub fn new() -> Lock {
+            Lock {
+                state: AtomicU8::new(0),
+            }
         }
     }
 

@@ -26,12 +26,14 @@ pub struct RLock {
 pub struct RLockSaved(usize);
 
 impl RLock {
-    /// A new, unowned RLock.
-    pub const fn new() -> RLock {
-        RLock {
-            lock: Lock::new(),
-            owner: AtomicUsize::new(0),
-            count: AtomicUsize::new(0),
+    crate::loom::const_fn! {
+        /// A new, unowned RLock.
+        pub fn new() -> RLock {
+            RLock {
+                lock: Lock::new(),
+                owner: AtomicUsize::new(0),
+                count: AtomicUsize::new(0),
+            }
         }
     }
 
