@@ -159,6 +159,7 @@ impl Condition {
             // Moved onto the lock's queue by a notify: notified, whatever the clock says.
             requeued = at != key;
             if !requeued && was_last_thread {
+                // Relaxed: bucket lock held; see the field's comment.
                 self.waiting.store(false, Ordering::Relaxed);
             }
         };
@@ -196,6 +197,7 @@ impl Condition {
         };
         let callback = |result: UnparkResult| {
             if !result.have_more_threads {
+                // Relaxed: bucket lock held; see the field's comment.
                 self.waiting.store(false, Ordering::Relaxed);
             }
             DEFAULT_UNPARK_TOKEN
@@ -240,6 +242,7 @@ impl Condition {
             };
             let callback = |_, result: UnparkResult| {
                 if !result.have_more_threads {
+                    // Relaxed: bucket lock held; see the field's comment.
                     self.waiting.store(false, Ordering::Relaxed);
                 }
                 DEFAULT_UNPARK_TOKEN

@@ -82,6 +82,8 @@ impl Event {
             if marked.is_err_and(|state| state & SET != 0) {
                 return true;
             }
+            // Relaxed: read under the bucket lock, which orders it with `set`'s unpark and with
+            // every clear of PARKED.
             let validate = || self.state.load(Ordering::Relaxed) == PARKED;
             let timed_out = |_, was_last_thread: bool| {
                 // Bucket lock held: no parker can slip in between the check and the clear.

@@ -63,6 +63,7 @@ impl Semaphore {
     /// `Timeout::After(ZERO)` tries once without waiting (Python's `acquire(blocking=False)`).
     #[inline]
     pub fn acquire(&self, timeout: Timeout) -> bool {
+        // Relaxed: a guess at the state, checked by the CAS.
         let state = self.state.load(Ordering::Relaxed);
         // Acquire: the permit's new holder sees what the releaser wrote before `release`.
         if state >= ONE
@@ -79,6 +80,7 @@ impl Semaphore {
     /// Takes a permit if one is left, without waiting; returns whether it took one.
     #[inline]
     pub fn try_acquire(&self) -> bool {
+        // Relaxed: a guess at the state, checked by the CAS.
         let mut state = self.state.load(Ordering::Relaxed);
         while state >= ONE {
             // Acquire: as in `acquire`.
@@ -102,6 +104,7 @@ impl Semaphore {
         }
         let deadline = timeout.deadline();
         let mut spin = SpinWait::new();
+        // Relaxed: guesses at the state, checked by the CASes.
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
             if state >= ONE {
@@ -144,6 +147,7 @@ impl Semaphore {
 
     /// Parks until a release wakes us (or the state changed first); false on timeout.
     fn park(&self, deadline: Deadline) -> bool {
+        // Relaxed: read under the bucket lock, which orders it with every clear of PARKED.
         let validate = || self.state.load(Ordering::Relaxed) == PARKED;
         let timed_out = |_, was_last_thread: bool| {
             // Bucket lock held: no parker can slip in between the check and the clear.
@@ -175,6 +179,7 @@ impl Semaphore {
         if n == 0 {
             return Err(Error::ReleaseCount);
         }
+        // Relaxed: a guess at the state, checked by the CAS.
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
             let count = (state >> 1).checked_add(n).filter(|&c| c <= MAX_COUNT);
