@@ -106,6 +106,8 @@ _status = ctypes.c_int
 _double, _bool, _size, _u64 = ctypes.c_double, ctypes.c_bool, ctypes.c_size_t, ctypes.c_uint64
 _ptr = ctypes.POINTER
 thread_fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
+free_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+barrier_action_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 
 # name: (restype, argtypes, may block). A blocking function is reachable both ways: through
 # `blocking` (releases the GIL) and `lib` (keeps it, for the non-blocking variant of the call).
@@ -129,6 +131,42 @@ _PROTOTYPES = {
     "weft_rlock_locked": (_bool, [_handle], False),
     "weft_rlock_is_owned": (_bool, [_handle], False),
     "weft_rlock_recursion_count": (_size, [_handle], False),
+    # Condition
+    "weft_condition_new_with_lock": (_status, [_handle, _ptr(_handle)], False),
+    "weft_condition_new_with_rlock": (_status, [_handle, _ptr(_handle)], False),
+    "weft_condition_clone": (_handle, [_handle], False),
+    "weft_condition_free": (None, [_handle], False),
+    "weft_condition_wait": (_status, [_handle, _double], True),
+    "weft_condition_notify": (_status, [_handle, _size], False),
+    "weft_condition_notify_all": (_status, [_handle], False),
+    # Semaphore, BoundedSemaphore
+    "weft_semaphore_new": (_status, [ctypes.c_int64, _ptr(_handle)], False),
+    "weft_bounded_semaphore_new": (_status, [ctypes.c_int64, _ptr(_handle)], False),
+    "weft_semaphore_clone": (_handle, [_handle], False),
+    "weft_semaphore_free": (None, [_handle], False),
+    "weft_semaphore_acquire": (_status, [_handle, _bool, _double], True),
+    "weft_semaphore_release": (_status, [_handle, _size], False),
+    # Event
+    "weft_event_new": (_status, [_ptr(_handle)], False),
+    "weft_event_clone": (_handle, [_handle], False),
+    "weft_event_free": (None, [_handle], False),
+    "weft_event_set": (_status, [_handle], False),
+    "weft_event_clear": (_status, [_handle], False),
+    "weft_event_is_set": (_bool, [_handle], False),
+    "weft_event_wait": (_status, [_handle, _double], True),
+    # Barrier
+    # The action and its argument's destructor are passed as pointers (NULL without an action).
+    "weft_barrier_new": (
+        _status, [_size, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, _double,
+                  _ptr(_handle)], False),
+    "weft_barrier_clone": (_handle, [_handle], False),
+    "weft_barrier_free": (None, [_handle], False),
+    "weft_barrier_wait": (_status, [_handle, _double, _ptr(_size)], True),
+    "weft_barrier_reset": (_status, [_handle], False),
+    "weft_barrier_abort": (_status, [_handle], False),
+    "weft_barrier_broken": (_bool, [_handle], False),
+    "weft_barrier_n_waiting": (_size, [_handle], False),
+    "weft_barrier_parties": (_size, [_handle], False),
     # Thread
     # The argument destructor (weft_free_fn) is always NULL here.
     "weft_thread_new": (_status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)], False),
