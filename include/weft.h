@@ -217,6 +217,13 @@ typedef enum weft_status {
 typedef struct weft_lock weft_lock;
 
 /**
+ * A multi-producer, multi-consumer queue of `void *` items (Python: `queue.Queue`,
+ * `queue.LifoQueue`, `queue.PriorityQueue`, `queue.SimpleQueue`), with Python 3.13's shutdown.
+ * Reference counted: see `weft_queue_clone` / `weft_queue_free`.
+ */
+typedef struct weft_queue weft_queue;
+
+/**
  * A reentrant lock (Python: `threading.RLock`): the owning thread may acquire it again, and
  * must release it as many times. Only the owner may release it.
  */
@@ -230,6 +237,23 @@ typedef struct weft_rlock weft_rlock;
 typedef struct weft_thread weft_thread;
 
 /**
+ * The kind of a queue: one of the `WEFT_QUEUE_*` constants. An `int`, so that any value passed
+ * from C is checked rather than trusted.
+ */
+typedef int weft_queue_kind;
+
+/**
+ * Releases an argument weft was given ownership of, called once, in an unspecified thread.
+ */
+typedef void (*weft_free_fn)(void *arg);
+
+/**
+ * Receives each item an immediate `weft_queue_shutdown` removes, with the `arg` given there.
+ */
+typedef void (*weft_queue_item_fn)(void *item,
+                                   void *arg);
+
+/**
  * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
  * `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
  * exception or `longjmp` may leave it).
@@ -237,9 +261,25 @@ typedef struct weft_thread weft_thread;
 typedef void *(*weft_thread_fn)(void *arg);
 
 /**
- * Releases an argument weft was given ownership of, called once, in an unspecified thread.
+ * First in, first out. Python: `queue.Queue`.
  */
-typedef void (*weft_free_fn)(void *arg);
+#define WEFT_QUEUE_FIFO 0
+
+/**
+ * Last in, first out. Python: `queue.LifoQueue`.
+ */
+#define WEFT_QUEUE_LIFO 1
+
+/**
+ * Lowest priority first (an `int64_t` per item, see `weft_queue_put_priority`), first in,
+ * first out among equal priorities. Python: `queue.PriorityQueue`.
+ */
+#define WEFT_QUEUE_PRIORITY 2
+
+/**
+ * Unbounded first in, first out, without task tracking. Python: `queue.SimpleQueue`.
+ */
+#define WEFT_QUEUE_SIMPLE 3
 
 
 
@@ -325,6 +365,169 @@ enum weft_status weft_lock_release(struct weft_lock *lock);
  * Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
  */
 bool weft_lock_locked(const struct weft_lock *lock);
+
+/**
+ * Creates a queue. Python: `queue.Queue(maxsize)`, `queue.LifoQueue(maxsize)`,
+ * `queue.PriorityQueue(maxsize)`, `queue.SimpleQueue()`.
+ *
+ * `kind` is one of the `WEFT_QUEUE_*` constants; `maxsize` is the capacity, 0 for no limit
+ * (a `WEFT_QUEUE_SIMPLE` queue is always unbounded). `item_free`, if not NULL, is the items'
+ * destructor (like GLib's `g_async_queue_new_full`): weft calls it on every item it drops, that
+ * is the items an immediate shutdown removes (unless given to a drain function) and the items
+ * left when the queue is freed. Items handed out by `weft_queue_get` belong to the caller.
+ *
+ * Ownership: on success `*queue_out` is a new handle the caller releases with
+ * `weft_queue_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown
+ * `kind`, or a `maxsize` on a simple queue; `WEFT_STATUS_NULL_ARGUMENT` if `queue_out` is NULL.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_new(weft_queue_kind kind,
+                                size_t maxsize,
+                                weft_free_fn item_free,
+                                struct weft_queue **queue_out);
+
+/**
+ * Returns another reference to `queue` (the same pointer), for another thread or owner to
+ * release independently with `weft_queue_free`. NULL if `queue` is NULL or not a queue.
+ * Thread safety: safe from any thread.
+ */
+struct weft_queue *weft_queue_clone(struct weft_queue *queue);
+
+/**
+ * Releases one reference to `queue`; the last one frees it, calling the item destructor (if
+ * any) on each item left, in queue order. NULL is ignored. Freeing a queue that a thread
+ * without a reference of its own is blocked on is a bug in the caller: give every thread its
+ * own reference with `weft_queue_clone`. Thread safety: safe from any thread.
+ */
+void weft_queue_free(struct weft_queue *queue);
+
+/**
+ * Puts an item. Python: `q.put(item, block=True, timeout=None)`.
+ *
+ * Blocking: on a full bounded queue, with `block` true, waits at most `timeout` seconds for a
+ * free slot (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`);
+ * with `block` false, does not wait and ignores `timeout`, as Python does. On a priority queue
+ * the item gets priority 0. Ownership: on success the queue owns the item until a
+ * `weft_queue_get` hands it out; on any other status the caller still owns it.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_FULL` if no slot freed up in time, or at once when not
+ * blocking (Python: `queue.Full`); `WEFT_STATUS_SHUT_DOWN` once the queue is shut down (Python:
+ * `queue.ShutDown`); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_put(struct weft_queue *queue,
+                                void *item,
+                                bool block,
+                                double timeout);
+
+/**
+ * Puts an item with a priority on a priority queue: lower values come out first, equal ones in
+ * the order they were put. Python: `q.put((priority, count, item))` on a `PriorityQueue`.
+ *
+ * Blocking, timeout and ownership as `weft_queue_put`. Statuses: as `weft_queue_put`, and
+ * `WEFT_STATUS_INVALID_ARGUMENT` if the queue is not a `WEFT_QUEUE_PRIORITY` queue.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_put_priority(struct weft_queue *queue,
+                                         void *item,
+                                         int64_t priority,
+                                         bool block,
+                                         double timeout);
+
+/**
+ * Removes an item and hands it to the caller. Python: `q.get(block=True, timeout=None)`.
+ *
+ * Blocking: on an empty queue, with `block` true, waits at most `timeout` seconds for an item
+ * (see the timeout rule at `WEFT_TIMEOUT_FOREVER`); with `block` false, does not wait and
+ * ignores `timeout`. Ownership: on success `*item_out` is the item, now the caller's (the
+ * destructor is not called on it). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_EMPTY` if no item
+ * came in time, or at once when not blocking (Python: `queue.Empty`); `WEFT_STATUS_SHUT_DOWN`
+ * once the queue is shut down and holds no item; the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_get(struct weft_queue *queue,
+                                bool block,
+                                double timeout,
+                                void **item_out);
+
+/**
+ * Marks one item got earlier as processed. Python: `q.task_done()`.
+ *
+ * Never blocks; may release threads blocked in `weft_queue_join`. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_TASK_DONE_TOO_MANY` ("task_done() called too many times") if no task is
+ * unfinished (the count stays 0); `WEFT_STATUS_WRONG_STATE` on a simple queue, which does not
+ * track tasks; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_task_done(struct weft_queue *queue);
+
+/**
+ * Waits until every item put has been marked done with `weft_queue_task_done` (or removed by
+ * an immediate shutdown). Python: `q.join()`.
+ *
+ * Blocking: at most `timeout` seconds (Python's `join` has no timeout; see the timeout rule at
+ * `WEFT_TIMEOUT_FOREVER`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if tasks are still
+ * unfinished; `WEFT_STATUS_WRONG_STATE` on a simple queue; the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_join(struct weft_queue *queue,
+                                 double timeout);
+
+/**
+ * Shuts the queue down. Python 3.13: `q.shutdown(immediate=False)`.
+ *
+ * From now on puts fail with `WEFT_STATUS_SHUT_DOWN`; gets hand out the items left, then fail
+ * the same way; every thread blocked in a put or a get wakes up. With `immediate`, the items
+ * are removed now, each counted as done (which may release `weft_queue_join`), and no item is
+ * lost: each goes, in the order gets would have returned them, to `drain(item, drain_arg)` if
+ * `drain` is not NULL (the caller takes it back), else to the queue's item destructor (if it has
+ * none, the items are simply forgotten, as a queue of plain values needs). `drain` runs in the
+ * calling thread, after the queue's lock is released, and may use the queue. Without
+ * `immediate`, `drain` is not called. Calling it again is harmless.
+ *
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_shutdown(struct weft_queue *queue,
+                                     bool immediate,
+                                     weft_queue_item_fn drain,
+                                     void *drain_arg);
+
+/**
+ * Whether the queue was shut down. Python 3.13: `q.is_shutdown`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_is_shutdown(const struct weft_queue *queue);
+
+/**
+ * How many items the queue holds (a snapshot: other threads may change it at once).
+ * Python: `q.qsize()`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_queue_qsize(const struct weft_queue *queue);
+
+/**
+ * Whether the queue holds no item (a snapshot). Python: `q.empty()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_empty(const struct weft_queue *queue);
+
+/**
+ * Whether the queue is bounded and holds `maxsize` items (a snapshot). Python: `q.full()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_full(const struct weft_queue *queue);
+
+/**
+ * The capacity given at creation, 0 for unbounded. Python: `q.maxsize`.
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_queue_maxsize(const struct weft_queue *queue);
+
+/**
+ * How many items were put and not yet marked done (a snapshot; always 0 for a simple queue).
+ * Python: `q.unfinished_tasks`. 0 for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+size_t weft_queue_unfinished_tasks(const struct weft_queue *queue);
 
 /**
  * Creates an unowned reentrant lock. Python: `threading.RLock()`.

@@ -9,11 +9,13 @@ pub mod capi;
 mod error;
 mod loom;
 mod os;
+pub mod queue;
 pub mod sync;
 pub mod thread;
 pub mod timeout;
 
-pub use error::Error;
+pub use error::{Error, Rejected};
+pub use queue::{Queue, QueueKind};
 pub use sync::{Lock, RLock};
 pub use thread::Thread;
 pub use timeout::Timeout;

@@ -12,10 +12,12 @@ mod status;
 mod version;
 
 mod lock;
+mod queue;
 mod rlock;
 mod thread;
 
 pub use lock::weft_lock;
+pub use queue::{weft_queue, weft_queue_item_fn, weft_queue_kind};
 pub use rlock::weft_rlock;
 pub use status::{weft_status, weft_status_str};
 pub use thread::{weft_free_fn, weft_thread, weft_thread_fn};

@@ -2,9 +2,11 @@
 
 mod lock;
 mod rlock;
+mod signal;
 
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
+pub(crate) use signal::Signal;
 
 use std::cell::Cell;
 
