@@ -14,7 +14,7 @@
 //! object (a queue's "not empty" and "not full") keep separate waiter lists.
 
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult};
+use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
 use crate::timeout::Deadline;
 
 /// Threads wait here until notified; see the module documentation for the protocol.
@@ -47,6 +47,15 @@ impl Signal {
     ///
     /// Like any condition wait it may return early: callers re-check their state.
     pub(crate) fn wait(&self, seen: usize, deadline: Deadline) -> bool {
+        // A notification often follows within a few hundred nanoseconds (a producer and a
+        // consumer in step): spin a little first, as parking_lot's mutex does, since parking and
+        // being woken cost two system calls.
+        let mut spin = SpinWait::new();
+        while spin.spin() {
+            if self.epoch() != seen {
+                return true;
+            }
+        }
         let key = self.key();
         // Relaxed: runs under the bucket lock, which orders it with the notifier's bump (made
         // before the notifier takes the same bucket lock to unpark).
