@@ -7,14 +7,18 @@
 
 pub mod capi;
 mod error;
+pub mod future;
 mod loom;
 mod os;
+pub mod pool;
 pub mod queue;
 pub mod sync;
 pub mod thread;
 pub mod timeout;
 
 pub use error::{Error, Rejected};
+pub use future::{Future, Outcome, ReturnWhen};
+pub use pool::Pool;
 pub use queue::{Queue, QueueKind};
 pub use sync::{Lock, RLock};
 pub use thread::Thread;

@@ -11,12 +11,16 @@ mod handle;
 mod status;
 mod version;
 
+mod future;
 mod lock;
+mod pool;
 mod queue;
 mod rlock;
 mod thread;
 
+pub use future::{weft_future, weft_future_callback, weft_return_when};
 pub use lock::weft_lock;
+pub use pool::{weft_init_fn, weft_pool, weft_task_fn};
 pub use queue::{weft_queue, weft_queue_item_fn, weft_queue_kind};
 pub use rlock::weft_rlock;
 pub use status::{weft_status, weft_status_str};

@@ -32,13 +32,14 @@ impl Signal {
         }
     }
 
-    /// The epoch to hand to [`Signal::wait`]; read it while holding the mutex that guards the
-    /// state waited for, after deciding to wait.
+    /// The epoch to hand to [`Signal::wait`]; read it no later than the last look at the state
+    /// waited for: while still holding the mutex that guards it, or before locking the mutexes
+    /// to look (for a state spread over several objects).
     #[inline]
     pub(crate) fn epoch(&self) -> usize {
-        // Relaxed: the caller holds the mutex, and every bump that matters to it is made after a
-        // later critical section of that mutex, so the value read is never too new; an old value
-        // only makes `wait` return at once, which callers handle like a spurious wakeup.
+        // Relaxed: every bump that matters to the caller is made after a critical section that
+        // follows its look at the state, so the value read is never too new; an old value only
+        // makes `wait` return at once, which callers handle like a spurious wakeup.
         self.epoch.load(Ordering::Relaxed)
     }
 

@@ -9,6 +9,7 @@ type Check = fn(&str) -> Result<(), String>;
 /// Every example with a check. An example file without an entry here fails.
 const CHECKS: &[(&str, Check)] = &[
     ("effbot_counter", effbot_counter),
+    ("notes_echo_pool_executor", echo_server),
     ("notes_echo_pool_queue", echo_server),
     ("notes_producer_consumer", notes_producer_consumer),
     ("threading_daemon", threading_daemon),
