@@ -2,7 +2,7 @@
 //!
 //! A future is pending, then running, then done with an [`Outcome`]; a pending future may be
 //! cancelled instead. Its state is guarded by a mutex; threads waiting for one future park on its
-//! `done` [`Signal`]. Threads waiting for several ([`wait`], [`as_completed_next`]) register a
+//! `done` `Signal`. Threads waiting for several ([`wait`], [`as_completed_next`]) register a
 //! signal of their own with each of them, as CPython registers a `_Waiter`: completing a future
 //! wakes every signal registered with it.
 //!

@@ -3,7 +3,7 @@
 //!
 //! One mutex guards the items, the unfinished-task count, the shut-down flag and how many threads
 //! wait for each of the three things a thread can wait for; each of those has its own
-//! [`Signal`]. A waiter counts itself in under the mutex before it parks and out after it wakes,
+//! `Signal`. A waiter counts itself in under the mutex before it parks and out after it wakes,
 //! so the thread that changes the state knows, under the same mutex, whether anyone needs waking:
 //!
 //! | change                        | who is woken                   | only if         |
