@@ -185,8 +185,8 @@ def check_threading_local(r):
     assert r.stdout.startswith("MainThread : value= No value yet\nMainThread : value= 1000\n")
     assert r.stdout.count("No value yet") == 3
     for name in ("Thread-1 (worker)", "Thread-2 (worker)"):
-        assert r.stdout.count(f"{name} : value=") == 2
-    assert r.stdout.count("\n") == 6
+        assert r.stdout.count(name) == 2
+    assert r.stdout.count(": value=") == 6 and r.stdout.count("\n") == 6
 
 
 def check_threading_local_defaults(r):
@@ -198,6 +198,62 @@ def check_threading_local_defaults(r):
     first = r.stdout.splitlines()[0]
     assert first == f"(Initializing {inits[0][0]} for MainThread) MainThread : value= 1000"
     assert r.stdout.count(" 1000\n") >= 3 and r.stdout.count("No value yet") == 0
+
+
+def check_threading_timer(r):
+    # t2 is cancelled before it fires; t1, not a daemon, runs after the main thread is done.
+    assert r.stdout == ("Starting timers\nWaiting before canceling t2\nCanceling t2\n"
+                        "Main thread done\nWorker running t1\n")
+
+
+def check_threading_event(r):
+    lines = [line.split(" ", 2)[2] for line in log_lines(r.stderr)]
+    assert sorted(lines) == sorted([
+        "(block     ) wait_for_event starting", "(non-block ) wait_for_event_timeout starting",
+        "(MainThread) Waiting before calling Event.set()", "(non-block ) e.isSet()->False",
+        "(MainThread) Event is set", "(block     ) e.isSet()->True"])
+    assert lines.index("(non-block ) e.isSet()->False") < lines.index("(MainThread) Event is set")
+
+
+def check_threading_condition(r):
+    lines = [line.split(" ", 2)[2] for line in log_lines(r.stderr)]
+    made = lines.index("(p ) Making resource available")
+    assert sorted(lines[made + 1:]) == ["(c1) Resource is available to consumer",
+                                        "(c2) Resource is available to consumer"]
+    assert len(lines) == 6
+
+
+def check_threading_semaphore(r):
+    lines = log_lines(r.stderr)
+    assert len(lines) == 20
+    for line in lines:
+        active = eval(line.split("Running: ", 1)[1])
+        assert 1 <= len(active) <= 5, line
+
+
+def check_nutshell_condition_loop(r):
+    lines = r.stdout.splitlines()
+    assert [line for line in lines if line.startswith("producer")] == [
+        f"producer: state is now {n}" for n in (1, 2, 3)]
+    seen = [tuple(map(int, re.findall(r"\d+", line))) for line in lines
+            if line.startswith("consumer")]
+    assert [wanted for wanted, _ in seen] == [1, 2, 3]
+    assert all(state >= wanted for wanted, state in seen)
+
+
+def check_notes_producer_consumer(r):
+    # Every item is consumed once, after it was produced; join() returned after all of them.
+    lines = r.stdout.splitlines()
+    for value in (i * i for i in range(10)):
+        assert lines.index(f"produced {value}") < lines.index(f"consumed {value}")
+    assert lines[-1] == "all 10 items processed" and len(lines) == 21
+
+
+def check_notes_echo_pool_queue(r):
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Echo server running at 127.0.0.1"
+    assert lines[1:-1] == [f"client {i} got back: hello from client {i}" for i in range(8)]
+    assert lines[-1] == "Echo server shut down"
 
 
 CHECKS = {name.removeprefix("check_"): check

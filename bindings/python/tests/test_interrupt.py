@@ -20,6 +20,11 @@ SETUP = """
     holder.join()
     blocked = weft.Thread(target=lock.acquire, daemon=True)
     blocked.start()
+    condition = weft.Condition()
+    event = weft.Event()
+    semaphore = weft.Semaphore(0)
+    import weft.queue
+    q = weft.queue.Queue()
 """
 
 CALLS = {
@@ -28,6 +33,12 @@ CALLS = {
     "RLock.acquire": "rlock.acquire()",
     "Thread.join": "blocked.join()",
     "Thread.join with a timeout": "blocked.join(60)",
+    "Condition.wait": "condition.acquire(); condition.wait()",
+    "Event.wait": "event.wait()",
+    "Event.wait with a timeout": "event.wait(60)",
+    "Semaphore.acquire": "semaphore.acquire()",
+    "Queue.get": "q.get()",
+    "Queue.get with a timeout": "q.get(timeout=60)",
 }
 
 

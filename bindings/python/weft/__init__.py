@@ -10,6 +10,7 @@ defaults, return values and exceptions are CPython 3.11's.
 import ctypes as _ctypes
 import itertools as _itertools
 import sys as _sys
+from time import sleep as _sleep
 import threading as _threading
 import weakref as _weakref
 import _thread
@@ -20,7 +21,8 @@ from weft._capi import lib as _lib
 
 __all__ = ['get_ident', 'active_count', 'current_thread',
            'enumerate', 'main_thread', 'TIMEOUT_MAX',
-           'Lock', 'RLock', 'Thread',
+           'Event', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
+           'Barrier', 'Condition', 'Timer',
            'BrokenBarrierError', 'ThreadError',
            'setprofile', 'settrace', 'local', 'stack_size',
            'excepthook', 'ExceptHookArgs', 'gettrace', 'getprofile', 'get_native_id']
@@ -83,6 +85,10 @@ def gettrace():
     return _trace_hook
 
 
+# Keys that C code passes back to this module's callbacks (threads, barrier actions).
+_keys = _itertools.count(1)
+
+
 # --- Sharing objects with C -------------------------------------------------------------------
 
 
@@ -117,11 +123,8 @@ class _Handle:
         self._handle = clone
         return self
 
-    def __del__(self):
-        handle = getattr(self, "_handle", None)
-        if handle:
-            self._handle = None
-            type(self)._free(handle)
+    def __del__(self, release=_capi.release):
+        release(self, type(self)._free)
 
 
 def _acquire(try_acquire, wait_acquire, handle, blocking, timeout):
@@ -262,13 +265,484 @@ class RLock(_Handle):
         )
 
 
+def _blocking_wait(call, handle, timeout):
+    """wait(timeout=None) of Condition and Event: None waits without limit and, as in CPython,
+    a negative timeout acts as 0. Returns the status of the C call."""
+    if timeout is None:
+        timeout = _FOREVER
+    else:
+        timeout = max(_seconds(timeout), 0.0)
+        _capi.check_timeout(timeout)
+    return _wait(lambda t: call(handle, t), timeout)
+
+
+class Condition(_Handle):
+    """Class that implements a condition variable (a weft_condition).
+
+    A condition variable allows one or more threads to wait until they are
+    notified by another thread.
+
+    If the lock argument is given and not None, it must be a Lock or RLock
+    object, and it is used as the underlying lock. Otherwise, a new RLock object
+    is created and used as the underlying lock. (A lock of another kind, such as
+    CPython's own, gets CPython's threading.Condition, which works with any lock.)
+    """
+
+    __slots__ = ("_lock", "acquire", "release", "_notifies", "__dict__")
+    _clone = _lib.weft_condition_clone
+    _free = _lib.weft_condition_free
+
+    def __new__(cls, lock=None):
+        if lock is not None and not isinstance(lock, (Lock, RLock)):
+            return _threading.Condition(lock)
+        return super().__new__(cls)
+
+    def __init__(self, lock=None):
+        if lock is None:
+            lock = RLock()
+        self._lock = lock
+        if isinstance(lock, RLock):
+            self._handle = _capi.new_handle(_lib.weft_condition_new_with_rlock, lock)
+        else:
+            self._handle = _capi.new_handle(_lib.weft_condition_new_with_lock, lock)
+        # Export the lock's acquire() and release() methods
+        self.acquire = lock.acquire
+        self.release = lock.release
+        # Notifications made through this object (see wait()).
+        self._notifies = 0
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *args):
+        return self._lock.__exit__(*args)
+
+    def __repr__(self):
+        return "<Condition(%s)>" % (self._lock,)
+
+    def _release_save(self):
+        if isinstance(self._lock, RLock):
+            return self._lock._release_save()
+        self._lock.release()           # No state to save
+
+    def _acquire_restore(self, x):
+        if isinstance(self._lock, RLock):
+            return self._lock._acquire_restore(x)
+        self._lock.acquire()           # Ignore saved state
+
+    def _is_owned(self):
+        # Return True if lock is owned by current_thread.
+        if isinstance(self._lock, RLock):
+            return self._lock._is_owned()
+        # This method is called only if _lock doesn't have _is_owned().
+        if self._lock.acquire(False):
+            self._lock.release()
+            return False
+        return True
+
+    def _at_fork_reinit(self):
+        self._lock._at_fork_reinit()
+        old = self._handle
+        self.__init__(self._lock)
+        _lib.weft_condition_free(old)
+
+    def wait(self, timeout=None):
+        """Wait until notified or until a timeout occurs.
+
+        If the calling thread has not acquired the lock when this method is
+        called, a RuntimeError is raised.
+
+        This method releases the underlying lock, and then blocks until it is
+        awakened by a notify() or notify_all() call for the same condition
+        variable in another thread, or until the optional timeout occurs. Once
+        awakened or timed out, it re-acquires the lock and returns.
+
+        When the timeout argument is present and not None, it should be a
+        floating point number specifying a timeout for the operation in seconds
+        (or fractions thereof).
+
+        The return value is True unless a given timeout expired, in which
+        case it is False.
+
+        In the main thread the wait is cut into slices (so that Ctrl-C works), each of which
+        ends with the lock held again; a notification that came between two slices, while
+        this thread was not waiting, ends the wait as if it had been received.
+        """
+        if timeout is None:
+            timeout = _FOREVER
+        else:
+            timeout = max(_seconds(timeout), 0.0)
+            _capi.check_timeout(timeout)
+        handle = self._handle
+        wait = _blocking.weft_condition_wait
+        seen = self._notifies
+
+        def one_slice(t):
+            nonlocal seen
+            seen = self._notifies
+            return wait(handle, t)
+
+        status = _wait(one_slice, timeout, missed=lambda: self._notifies != seen)
+        if status == _TIMEOUT:
+            return False
+        _check(status)
+        return True
+
+    def wait_for(self, predicate, timeout=None):
+        """Wait until a condition evaluates to True.
+
+        predicate should be a callable which result will be interpreted as a
+        boolean value.  A timeout may be provided giving the maximum time to
+        wait.
+        """
+        endtime = None
+        waittime = timeout
+        result = predicate()
+        while not result:
+            if waittime is not None:
+                if endtime is None:
+                    endtime = _capi._time() + waittime
+                else:
+                    waittime = endtime - _capi._time()
+                    if waittime <= 0:
+                        break
+            self.wait(waittime)
+            result = predicate()
+        return result
+
+    def notify(self, n=1):
+        """Wake up one or more threads waiting on this condition, if any.
+
+        If the calling thread has not acquired the lock when this method is
+        called, a RuntimeError is raised.
+
+        This method wakes up at most n of the threads waiting for the condition
+        variable; it is a no-op if no threads are waiting.
+        """
+        n = n.__index__()
+        if n < 0:
+            raise ValueError("Stop argument for islice() must be None or an integer: "
+                             "0 <= x <= sys.maxsize.")
+        _check(_lib.weft_condition_notify(self._handle, n))
+        self._notifies += 1
+
+    def notify_all(self):
+        """Wake up all threads waiting on this condition.
+
+        If the calling thread has not acquired the lock when this method
+        is called, a RuntimeError is raised.
+        """
+        _check(_lib.weft_condition_notify_all(self._handle))
+        self._notifies += 1
+
+    def notifyAll(self):
+        """Wake up all threads waiting on this condition.
+
+        This method is deprecated, use notify_all() instead.
+        """
+        import warnings
+        warnings.warn('notifyAll() is deprecated, use notify_all() instead',
+                      DeprecationWarning, stacklevel=2)
+        self.notify_all()
+
+
+class Semaphore(_Handle):
+    """This class implements semaphore objects (a weft_semaphore).
+
+    Semaphores manage a counter representing the number of release() calls minus
+    the number of acquire() calls, plus an initial value. The acquire() method
+    blocks if necessary until it can return without making the counter
+    negative. If not given, value defaults to 1.
+    """
+
+    __slots__ = ("_value", "__dict__")
+    _clone = _lib.weft_semaphore_clone
+    _free = _lib.weft_semaphore_free
+    _new = _lib.weft_semaphore_new
+
+    def __init__(self, value=1):
+        self._handle = _capi.new_handle(type(self)._new, value)
+        # The counter as this object changed it, for repr() only: the C API does not tell it.
+        self._value = value
+
+    def __repr__(self):
+        cls = self.__class__
+        return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
+                f" value={self._value}>")
+
+    def acquire(self, blocking=True, timeout=None):
+        """Acquire a semaphore, decrementing the internal counter by one.
+
+        When invoked without arguments: if the internal counter is larger than
+        zero on entry, decrement it by one and return immediately. If it is zero
+        on entry, block, waiting until some other thread has called release() to
+        make it larger than zero. There is no return value in this case.
+
+        When invoked with blocking set to true, do the same thing as when called
+        without arguments, and return true.
+
+        When invoked with blocking set to false, do not block. If a call without
+        an argument would block, return false immediately; otherwise, do the
+        same thing as when called without arguments, and return true.
+
+        When invoked with a timeout other than None, it will block for at
+        most timeout seconds.  If acquire does not complete successfully in
+        that interval, return false.  Return true otherwise.
+        """
+        if not blocking and timeout is not None:
+            raise ValueError("can't specify timeout for non-blocking acquire")
+        if timeout is None:
+            timeout = _FOREVER
+        else:
+            timeout = max(_seconds(timeout), 0.0)
+        handle = self._handle
+        status = _acquire(_lib.weft_semaphore_acquire, _blocking.weft_semaphore_acquire, handle,
+                          blocking, timeout)
+        if status:
+            self._value -= 1
+        return status
+
+    def __enter__(self):
+        return self.acquire()
+
+    def release(self, n=1):
+        """Release a semaphore, incrementing the internal counter by one or more.
+
+        When the counter is zero on entry and another thread is waiting for it
+        to become larger than zero again, wake up that thread.
+        """
+        n = n.__index__()
+        _check(_lib.weft_semaphore_release(self._handle, max(n, 0)))
+        self._value += n
+
+    def __exit__(self, t, v, tb):
+        self.release()
+
+    def _at_fork_reinit(self):
+        old, self._handle = self._handle, _capi.new_handle(type(self)._new, self._value)
+        type(self)._free(old)
+
+
+class BoundedSemaphore(Semaphore):
+    """Implements a bounded semaphore (a weft_semaphore made bounded).
+
+    A bounded semaphore checks to make sure its current value doesn't exceed its
+    initial value. If it does, ValueError is raised. In most situations
+    semaphores are used to guard resources with limited capacity.
+
+    If the semaphore is released too many times it's a sign of a bug. If not
+    given, value defaults to 1.
+    """
+
+    __slots__ = ("_initial_value",)
+    _new = _lib.weft_bounded_semaphore_new
+
+    def __init__(self, value=1):
+        super().__init__(value)
+        self._initial_value = value
+
+    def __repr__(self):
+        cls = self.__class__
+        return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
+                f" value={self._value}/{self._initial_value}>")
+
+
+class Event(_Handle):
+    """Class implementing event objects (a weft_event).
+
+    Events manage a flag that can be set to true with the set() method and reset
+    to false with the clear() method. The wait() method blocks until the flag is
+    true.  The flag is initially false.
+    """
+
+    __slots__ = ()
+    _clone = _lib.weft_event_clone
+    _free = _lib.weft_event_free
+
+    def __init__(self):
+        self._handle = _capi.new_handle(_lib.weft_event_new)
+
+    def __repr__(self):
+        cls = self.__class__
+        status = 'set' if self.is_set() else 'unset'
+        return f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}: {status}>"
+
+    def _at_fork_reinit(self):
+        old, self._handle = self._handle, _capi.new_handle(_lib.weft_event_new)
+        _lib.weft_event_free(old)
+
+    def is_set(self):
+        """Return true if and only if the internal flag is true."""
+        return _lib.weft_event_is_set(self._handle)
+
+    def isSet(self):
+        """Return true if and only if the internal flag is true.
+
+        This method is deprecated, use is_set() instead.
+        """
+        import warnings
+        warnings.warn('isSet() is deprecated, use is_set() instead',
+                      DeprecationWarning, stacklevel=2)
+        return self.is_set()
+
+    def set(self):
+        """Set the internal flag to true.
+
+        All threads waiting for it to become true are awakened. Threads
+        that call wait() once the flag is true will not block at all.
+        """
+        _check(_lib.weft_event_set(self._handle))
+
+    def clear(self):
+        """Reset the internal flag to false.
+
+        Subsequently, threads calling wait() will block until set() is called to
+        set the internal flag to true again.
+        """
+        _check(_lib.weft_event_clear(self._handle))
+
+    def wait(self, timeout=None):
+        """Block until the internal flag is true.
+
+        If the internal flag is true on entry, return immediately. Otherwise,
+        block until another thread calls set() to set the flag to true, or until
+        the optional timeout occurs.
+
+        When the timeout argument is present and not None, it should be a
+        floating point number specifying a timeout for the operation in seconds
+        (or fractions thereof).
+
+        This method returns the internal flag on exit, so it will always return
+        True except if a timeout is given and the operation times out.
+        """
+        status = _blocking_wait(_blocking.weft_event_wait, self._handle, timeout)
+        if status == _TIMEOUT:
+            return False
+        _check(status)
+        return True
+
+
+# Barrier actions by the key their C barrier passes back, until it frees the key.
+_barrier_actions = {}
+
+
+@_capi.barrier_action_fn
+def _run_barrier_action(key, actions=_barrier_actions):
+    action, failures = actions[key]
+    try:
+        action()
+    except BaseException as e:  # noqa: B902 - raised again by Barrier.wait()
+        failures[_thread.get_ident()] = e
+
+
+@_capi.free_fn
+def _forget_barrier_action(key, actions=_barrier_actions):
+    # Bound as a default: the barrier may be freed while the module is being torn down.
+    actions.pop(key, None)
+
+
+class Barrier(_Handle):
+    """Implements a Barrier (a weft_barrier).
+
+    Useful for synchronizing a fixed number of threads at known synchronization
+    points.  Threads block on 'wait()' and are simultaneously awoken once they
+    have all made that call.
+    """
+
+    __slots__ = ("_failures", "__dict__")
+    _clone = _lib.weft_barrier_clone
+    _free = _lib.weft_barrier_free
+
+    def __init__(self, parties, action=None, timeout=None):
+        """Create a barrier, initialised to 'parties' threads.
+
+        'action' is a callable which, when supplied, will be called by one of
+        the threads after they have all entered the barrier and just prior to
+        releasing them all. If a 'timeout' is provided, it is used as the
+        default for all subsequent 'wait()' calls.
+        """
+        parties = parties.__index__()
+        timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
+        # The action's exceptions, by the ident of the thread that ran it.
+        self._failures = {}
+        key = None
+        if action is not None:
+            key = next(_keys)
+            _barrier_actions[key] = (action, self._failures)
+        callbacks = (_run_barrier_action, _forget_barrier_action) if key else (None, None)
+        action_fn, free_fn = (_ctypes.cast(f, _ctypes.c_void_p) for f in callbacks)
+        self._handle = _capi.new_handle(
+            _lib.weft_barrier_new, max(parties, 0), action_fn, key, free_fn, timeout)
+
+    def __repr__(self):
+        cls = self.__class__
+        if self.broken:
+            return f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}: broken>"
+        return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
+                f" waiters={self.n_waiting}/{self.parties}>")
+
+    def wait(self, timeout=None):
+        """Wait for the barrier.
+
+        When the specified number of threads have started waiting, they are all
+        simultaneously awoken. If an 'action' was provided for the barrier, one
+        of the threads will have executed that callback prior to returning.
+        Returns an individual index number from 0 to 'parties-1'.
+
+        A barrier wait cannot be cut into slices (a timeout breaks the barrier), so in the main
+        thread too it waits in one call, which Ctrl-C does not interrupt.
+        """
+        timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
+        _capi.check_timeout(timeout)
+        index = _ctypes.c_size_t()
+        status = _blocking.weft_barrier_wait(self._handle, timeout, _ctypes.byref(index))
+        failure = self._failures.pop(_thread.get_ident(), None)
+        if failure is not None:
+            # As in CPython, an exception in the action breaks the barrier and is raised in
+            # the thread that ran it.
+            _lib.weft_barrier_abort(self._handle)
+            raise failure
+        _check(status)
+        return index.value
+
+    def reset(self):
+        """Reset the barrier to the initial state.
+
+        Any threads currently waiting will get the BrokenBarrier exception
+        raised.
+        """
+        _check(_lib.weft_barrier_reset(self._handle))
+
+    def abort(self):
+        """Place the barrier into a 'broken' state.
+
+        Useful in case of error.  Any currently waiting threads and threads
+        attempting to 'wait()' will have BrokenBarrierError raised.
+        """
+        _check(_lib.weft_barrier_abort(self._handle))
+
+    @property
+    def parties(self):
+        """Return the number of threads required to trip the barrier."""
+        return _lib.weft_barrier_parties(self._handle)
+
+    @property
+    def n_waiting(self):
+        """Return the number of threads currently waiting at the barrier."""
+        return _lib.weft_barrier_n_waiting(self._handle)
+
+    @property
+    def broken(self):
+        """Return True if the barrier is in a broken state."""
+        return _lib.weft_barrier_broken(self._handle)
+
+
 # --- Threads ------------------------------------------------------------------------------------
 
 # Python-started weft threads that are running, and the main thread, by ident.
 _active = {}
 # Threads between start() and their first Python code, by the key their C thread receives.
 _starting = {}
-_keys = _itertools.count(1)
 
 
 class Thread(_Handle):
@@ -566,6 +1040,38 @@ class Thread(_Handle):
         self.name = name
 
 
+# The timer class was contributed by Itamar Shtull-Trauring
+
+class Timer(Thread):
+    """Call a function after a specified number of seconds:
+
+            t = Timer(30.0, f, args=None, kwargs=None)
+            t.start()
+            t.cancel()     # stop the timer's action if it's still waiting
+
+    As CPython's: a Thread whose run() waits on an Event (both weft's), so a subclass may
+    override run().
+    """
+
+    def __init__(self, interval, function, args=None, kwargs=None):
+        Thread.__init__(self)
+        self.interval = interval
+        self.function = function
+        self.args = args if args is not None else []
+        self.kwargs = kwargs if kwargs is not None else {}
+        self.finished = Event()
+
+    def cancel(self):
+        """Stop the timer if it hasn't finished yet."""
+        self.finished.set()
+
+    def run(self):
+        self.finished.wait(self.interval)
+        if not self.finished.is_set():
+            self.function(*self.args, **self.kwargs)
+        self.finished.set()
+
+
 def _thread_name(handle, size=64):
     buf = _ctypes.create_string_buffer(size)
     length = _ctypes.c_size_t()
@@ -793,6 +1299,11 @@ def _shutdown():
     """Waits for every non-daemon weft thread, as CPython's threading._shutdown() does for its
     own: run by it, before the interpreter is finalized."""
     _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
+    # A daemon thread still running Python once the interpreter finalizes makes the process
+    # abort (README, "Limits"): give those just finishing a print or the like a moment to reach
+    # a blocking call, where they are abandoned safely.
+    if any(t.daemon for t in list(_active.values()) if t is not _main_thread):
+        _sleep(0.005)
 
 
 _threading._register_atexit(_shutdown)

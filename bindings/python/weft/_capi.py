@@ -8,8 +8,10 @@ the GIL for the duration of the call.
 
 import ctypes
 import ctypes.util
+import gc
 import operator
 import os
+import weakref
 import queue as _queue
 import threading as _threading
 from _thread import get_ident
@@ -107,6 +109,12 @@ _status = ctypes.c_int
 _double, _bool, _size, _u64 = ctypes.c_double, ctypes.c_bool, ctypes.c_size_t, ctypes.c_uint64
 _ptr = ctypes.POINTER
 thread_fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
+free_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+barrier_action_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+queue_item_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+# weft_queue_kind values (WEFT_QUEUE_*).
+QUEUE_FIFO, QUEUE_LIFO, QUEUE_PRIORITY, QUEUE_SIMPLE = range(4)
 
 # name: (restype, argtypes, may block). A blocking function is reachable both ways: through
 # `blocking` (releases the GIL) and `lib` (keeps it, for the non-blocking variant of the call).
@@ -130,6 +138,58 @@ _PROTOTYPES = {
     "weft_rlock_locked": (_bool, [_handle], False),
     "weft_rlock_is_owned": (_bool, [_handle], False),
     "weft_rlock_recursion_count": (_size, [_handle], False),
+    # Condition
+    "weft_condition_new_with_lock": (_status, [_handle, _ptr(_handle)], False),
+    "weft_condition_new_with_rlock": (_status, [_handle, _ptr(_handle)], False),
+    "weft_condition_clone": (_handle, [_handle], False),
+    "weft_condition_free": (None, [_handle], False),
+    "weft_condition_wait": (_status, [_handle, _double], True),
+    "weft_condition_notify": (_status, [_handle, _size], False),
+    "weft_condition_notify_all": (_status, [_handle], False),
+    # Semaphore, BoundedSemaphore
+    "weft_semaphore_new": (_status, [ctypes.c_int64, _ptr(_handle)], False),
+    "weft_bounded_semaphore_new": (_status, [ctypes.c_int64, _ptr(_handle)], False),
+    "weft_semaphore_clone": (_handle, [_handle], False),
+    "weft_semaphore_free": (None, [_handle], False),
+    "weft_semaphore_acquire": (_status, [_handle, _bool, _double], True),
+    "weft_semaphore_release": (_status, [_handle, _size], False),
+    # Event
+    "weft_event_new": (_status, [_ptr(_handle)], False),
+    "weft_event_clone": (_handle, [_handle], False),
+    "weft_event_free": (None, [_handle], False),
+    "weft_event_set": (_status, [_handle], False),
+    "weft_event_clear": (_status, [_handle], False),
+    "weft_event_is_set": (_bool, [_handle], False),
+    "weft_event_wait": (_status, [_handle, _double], True),
+    # Barrier
+    # The action and its argument's destructor are passed as pointers (NULL without an action).
+    "weft_barrier_new": (
+        _status, [_size, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, _double,
+                  _ptr(_handle)], False),
+    "weft_barrier_clone": (_handle, [_handle], False),
+    "weft_barrier_free": (None, [_handle], False),
+    "weft_barrier_wait": (_status, [_handle, _double, _ptr(_size)], True),
+    "weft_barrier_reset": (_status, [_handle], False),
+    "weft_barrier_abort": (_status, [_handle], False),
+    "weft_barrier_broken": (_bool, [_handle], False),
+    "weft_barrier_n_waiting": (_size, [_handle], False),
+    "weft_barrier_parties": (_size, [_handle], False),
+    # Queue
+    # The item destructor is passed as a pointer (NULL for a queue of tokens).
+    "weft_queue_new": (_status, [ctypes.c_int, _size, ctypes.c_void_p, _ptr(_handle)], False),
+    "weft_queue_clone": (_handle, [_handle], False),
+    "weft_queue_free": (None, [_handle], False),
+    "weft_queue_put": (_status, [_handle, ctypes.c_void_p, _bool, _double], True),
+    "weft_queue_get": (_status, [_handle, _bool, _double, _ptr(ctypes.c_void_p)], True),
+    "weft_queue_task_done": (_status, [_handle], False),
+    "weft_queue_join": (_status, [_handle, _double], True),
+    # The drain function is passed as a pointer (NULL for none).
+    "weft_queue_shutdown": (_status, [_handle, _bool, ctypes.c_void_p, ctypes.c_void_p], False),
+    "weft_queue_is_shutdown": (_bool, [_handle], False),
+    "weft_queue_qsize": (_size, [_handle], False),
+    "weft_queue_empty": (_bool, [_handle], False),
+    "weft_queue_full": (_bool, [_handle], False),
+    "weft_queue_unfinished_tasks": (_size, [_handle], False),
     # Thread
     # The argument destructor (weft_free_fn) is always NULL here.
     "weft_thread_new": (_status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)], False),
@@ -265,31 +325,62 @@ _check_signals.restype = ctypes.c_int
 _check_signals.argtypes = []
 
 
-def wait(call, timeout):
+def wait(call, timeout, missed=None, timed_out=TIMEOUT):
     """Runs the blocking C call ``call(seconds)`` (which releases the GIL) with ``timeout``
     (TIMEOUT_FOREVER or seconds, checked), and returns its status.
 
     Other threads wait in one call. The main thread waits in slices of at most SLICE seconds and
     runs the signal handlers between them, so Ctrl-C raises KeyboardInterrupt there as it does in
-    CPython. ``call`` must be safe to repeat after a TIMEOUT (no state changes on a timeout).
+    CPython. ``call`` must be safe to repeat after a TIMEOUT. ``missed()``, if given, is asked
+    after each slice but the last that timed out whether what the call waits for happened
+    between slices; if so, the wait ends with OK. ``timed_out`` is the status the call gives
+    when its time is up (queues say FULL or EMPTY).
     """
     if get_ident() != _main_ident or 0.0 <= timeout <= SLICE:
         return call(timeout)
-    if timeout == TIMEOUT_FOREVER:
-        while True:
-            status = call(SLICE)
-            if status != TIMEOUT:
-                return status
-            _check_signals()
-    deadline = _time() + timeout
+    deadline = None if timeout == TIMEOUT_FOREVER else _time() + timeout
     while True:
-        remaining = deadline - _time()
+        remaining = SLICE * 2 if deadline is None else deadline - _time()
         if remaining <= SLICE:
             return call(max(remaining, 0.0))
         status = call(SLICE)
-        if status != TIMEOUT:
+        if status != timed_out:
             return status
+        if missed is not None and missed():
+            return OK
         _check_signals()
+
+
+# Handles of objects finalized during a cycle collection: other objects of the same garbage may
+# still use them in their own __del__, so the handle is released once the collection is over,
+# if the object is gone by then (a resurrected object keeps it).
+_collecting = False
+_deferred = []
+
+
+def _collection_phase(phase, info):
+    global _collecting
+    _collecting = phase == "start"
+    while not _collecting and _deferred:
+        free, handle, alive = _deferred.pop()
+        if alive() is None:
+            free(handle)
+
+
+gc.callbacks.append(_collection_phase)
+
+
+def release(obj, free):
+    """For ``obj.__del__``: releases ``obj._handle`` with ``free``, at once or, during a cycle
+    collection, once it is over."""
+    handle = getattr(obj, "_handle", None)
+    if not handle:
+        return
+    if _collecting:
+        _deferred.append((free, handle, weakref.ref(obj)))
+    else:
+        obj._handle = None
+        free(handle)
 
 
 def new_handle(constructor, *args):
