@@ -1111,7 +1111,6 @@ def _make_invoke_excepthook():
     local_sys = _sys
 
     def invoke_excepthook(thread):
-        global excepthook
         try:
             hook = excepthook
             if hook is None:
