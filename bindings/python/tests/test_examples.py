@@ -241,6 +241,21 @@ def check_nutshell_condition_loop(r):
     assert all(state >= wanted for wanted, state in seen)
 
 
+def check_notes_producer_consumer(r):
+    # Every item is consumed once, after it was produced; join() returned after all of them.
+    lines = r.stdout.splitlines()
+    for value in (i * i for i in range(10)):
+        assert lines.index(f"produced {value}") < lines.index(f"consumed {value}")
+    assert lines[-1] == "all 10 items processed" and len(lines) == 21
+
+
+def check_notes_echo_pool_queue(r):
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Echo server running at 127.0.0.1"
+    assert lines[1:-1] == [f"client {i} got back: hello from client {i}" for i in range(8)]
+    assert lines[-1] == "Echo server shut down"
+
+
 CHECKS = {name.removeprefix("check_"): check
           for name, check in globals().items() if name.startswith("check_")}
 # Ids with a failure as their point exit with status 1; all others with 0.

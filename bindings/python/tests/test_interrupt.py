@@ -23,6 +23,8 @@ SETUP = """
     condition = weft.Condition()
     event = weft.Event()
     semaphore = weft.Semaphore(0)
+    import weft.queue
+    q = weft.queue.Queue()
 """
 
 CALLS = {
@@ -35,6 +37,8 @@ CALLS = {
     "Event.wait": "event.wait()",
     "Event.wait with a timeout": "event.wait(60)",
     "Semaphore.acquire": "semaphore.acquire()",
+    "Queue.get": "q.get()",
+    "Queue.get with a timeout": "q.get(timeout=60)",
 }
 
 

@@ -108,6 +108,10 @@ _ptr = ctypes.POINTER
 thread_fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
 free_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 barrier_action_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+queue_item_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+# weft_queue_kind values (WEFT_QUEUE_*).
+QUEUE_FIFO, QUEUE_LIFO, QUEUE_PRIORITY, QUEUE_SIMPLE = range(4)
 
 # name: (restype, argtypes, may block). A blocking function is reachable both ways: through
 # `blocking` (releases the GIL) and `lib` (keeps it, for the non-blocking variant of the call).
@@ -167,6 +171,22 @@ _PROTOTYPES = {
     "weft_barrier_broken": (_bool, [_handle], False),
     "weft_barrier_n_waiting": (_size, [_handle], False),
     "weft_barrier_parties": (_size, [_handle], False),
+    # Queue
+    # The item destructor is passed as a pointer (NULL for a queue of tokens).
+    "weft_queue_new": (_status, [ctypes.c_int, _size, ctypes.c_void_p, _ptr(_handle)], False),
+    "weft_queue_clone": (_handle, [_handle], False),
+    "weft_queue_free": (None, [_handle], False),
+    "weft_queue_put": (_status, [_handle, ctypes.c_void_p, _bool, _double], True),
+    "weft_queue_get": (_status, [_handle, _bool, _double, _ptr(ctypes.c_void_p)], True),
+    "weft_queue_task_done": (_status, [_handle], False),
+    "weft_queue_join": (_status, [_handle, _double], True),
+    # The drain function is passed as a pointer (NULL for none).
+    "weft_queue_shutdown": (_status, [_handle, _bool, ctypes.c_void_p, ctypes.c_void_p], False),
+    "weft_queue_is_shutdown": (_bool, [_handle], False),
+    "weft_queue_qsize": (_size, [_handle], False),
+    "weft_queue_empty": (_bool, [_handle], False),
+    "weft_queue_full": (_bool, [_handle], False),
+    "weft_queue_unfinished_tasks": (_size, [_handle], False),
     # Thread
     # The argument destructor (weft_free_fn) is always NULL here.
     "weft_thread_new": (_status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)], False),
