@@ -243,10 +243,13 @@ def check_nutshell_condition_loop(r):
 
 def check_notes_producer_consumer(r):
     # Every item is consumed once, after it was produced; join() returned after all of them.
-    lines = r.stdout.splitlines()
+    def position(text):
+        (match,) = re.finditer(re.escape(text) + r"(?!\d)", r.stdout)
+        return match.start()
+
     for value in (i * i for i in range(10)):
-        assert lines.index(f"produced {value}") < lines.index(f"consumed {value}")
-    assert lines[-1] == "all 10 items processed" and len(lines) == 21
+        assert position(f"produced {value}") < position(f"consumed {value}")
+    assert r.stdout.endswith("\nall 10 items processed\n") and r.stdout.count("\n") == 21
 
 
 def check_notes_echo_pool_queue(r):
