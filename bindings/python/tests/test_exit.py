@@ -118,3 +118,20 @@ def test_daemon_thread_running_python_at_exit_is_abandoned_quietly():
         print("main done")
     """)
     assert (result.returncode, result.stdout, result.stderr) == (0, "main done\n", "")
+
+
+def test_pools_run_their_queued_tasks_at_exit_and_idle_ones_do_not_hold_it():
+    result = run_python("""
+        import weft, weft.futures
+        idle = weft.futures.ThreadPoolExecutor(2)
+        idle.submit(print, "idle pool's task", flush=True).result()
+        busy = weft.futures.ThreadPoolExecutor(1)
+        lock = weft.Lock()
+        lock.acquire()
+        busy.submit(lock.acquire)
+        busy.submit(print, "queued task ran", flush=True)
+        print("main done", flush=True)
+        lock.release()
+    """)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "idle pool's task\nmain done\nqueued task ran\n"

@@ -25,6 +25,9 @@ SETUP = """
     semaphore = weft.Semaphore(0)
     import weft.queue
     q = weft.queue.Queue()
+    import weft.futures
+    pool = weft.futures.ThreadPoolExecutor(1)
+    future = pool.submit(event.wait)
 """
 
 CALLS = {
@@ -39,6 +42,8 @@ CALLS = {
     "Semaphore.acquire": "semaphore.acquire()",
     "Queue.get": "q.get()",
     "Queue.get with a timeout": "q.get(timeout=60)",
+    "Future.result": "future.result()",
+    "futures.wait": "weft.futures.wait([future])",
 }
 
 
@@ -62,6 +67,7 @@ def test_sigint_interrupts_a_wait_in_the_main_thread(call):
         {call}
     except KeyboardInterrupt:
         print("KeyboardInterrupt", flush=True)
+    event.set()  # lets the pool's task end, so that the exit does not wait for ever
     """)
     try:
         assert program.stdout.readline() == "ready\n"

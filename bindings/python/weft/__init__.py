@@ -2,6 +2,8 @@
 
     import weft as threading
 
+(``weft.queue`` and ``weft.futures`` likewise replace ``queue`` and ``concurrent.futures``.)
+
 Threads are weft threads (created by libweft, visible to C code sharing the library); locks and
 the other primitives are weft objects, whose handles C code can use too. Names, signatures,
 defaults, return values and exceptions are CPython 3.11's.

@@ -109,6 +109,9 @@ thread_fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
 free_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 barrier_action_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 queue_item_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+task_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+init_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
+future_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
 # weft_queue_kind values (WEFT_QUEUE_*).
 QUEUE_FIFO, QUEUE_LIFO, QUEUE_PRIORITY, QUEUE_SIMPLE = range(4)
@@ -171,6 +174,30 @@ _PROTOTYPES = {
     "weft_barrier_broken": (_bool, [_handle], False),
     "weft_barrier_n_waiting": (_size, [_handle], False),
     "weft_barrier_parties": (_size, [_handle], False),
+    # Pool and futures (callbacks are passed as pointers, NULL for none)
+    "weft_pool_new": (
+        _status, [_size, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                  _ptr(_handle)], False),
+    "weft_pool_clone": (_handle, [_handle], False),
+    "weft_pool_free": (None, [_handle], False),
+    "weft_pool_submit": (
+        _status, [_handle, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)],
+        False),
+    "weft_pool_shutdown": (_status, [_handle, _bool, _bool], True),
+    "weft_pool_max_workers": (_size, [_handle], False),
+    "weft_future_clone": (_handle, [_handle], False),
+    "weft_future_free": (None, [_handle], False),
+    "weft_future_result": (_status, [_handle, _double, _ptr(ctypes.c_void_p)], True),
+    "weft_future_exception": (_status, [_handle, _double, _ptr(ctypes.c_int)], True),
+    "weft_future_cancel": (_bool, [_handle], False),
+    "weft_future_cancelled": (_bool, [_handle], False),
+    "weft_future_running": (_bool, [_handle], False),
+    "weft_future_done": (_bool, [_handle], False),
+    "weft_future_add_done_callback": (_status, [_handle, ctypes.c_void_p, ctypes.c_void_p], False),
+    "weft_futures_wait": (
+        _status, [ctypes.c_void_p, _size, _double, ctypes.c_int, ctypes.c_void_p], True),
+    "weft_futures_as_completed": (
+        _status, [ctypes.c_void_p, _size, ctypes.c_void_p, _double, _ptr(_size)], True),
     # Queue
     # The item destructor is passed as a pointer (NULL for a queue of tokens).
     "weft_queue_new": (_status, [ctypes.c_int, _size, ctypes.c_void_p, _ptr(_handle)], False),
