@@ -8,7 +8,7 @@
 
 #[cfg(not(loom))]
 pub(crate) mod atomic {
-    pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 
 #[cfg(not(loom))]
@@ -34,7 +34,7 @@ pub(crate) use const_fn;
 
 #[cfg(loom)]
 pub(crate) mod atomic {
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 }
 
 #[cfg(loom)]
@@ -222,33 +222,6 @@ pub(crate) mod parking {
             drop(table);
             loom::thread::park();
         }
-    }
-
-    pub(crate) unsafe fn unpark_one(
-        key: usize,
-        callback: impl FnOnce(UnparkResult) -> UnparkToken,
-    ) -> UnparkResult {
-        let mut table = table();
-        let mut result = UnparkResult::default();
-        let parked = table.position(key).map(|i| table.queue.remove(i));
-        result.unparked_threads = parked.is_some() as usize;
-        result.have_more_threads = table.has(key);
-        let token = callback(result);
-        if let Some(parked) = parked {
-            table.wake(parked, token);
-        }
-        result
-    }
-
-    pub(crate) unsafe fn unpark_all(key: usize, token: UnparkToken) -> usize {
-        let mut table = table();
-        let mut count = 0;
-        while let Some(i) = table.position(key) {
-            let parked = table.queue.remove(i);
-            table.wake(parked, token);
-            count += 1;
-        }
-        count
     }
 
     pub(crate) unsafe fn unpark_requeue(
