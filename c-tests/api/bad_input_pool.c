@@ -361,6 +361,9 @@ static void futures(void) {
     EXPECT(outs_untouched());
     EXPECT_STATUS(result_for(0.0), WEFT_STATUS_OK);
     EXPECT(t_result == &gate);
+    t_result = NULL;
+    EXPECT_STATUS(result_for(WEFT_TIMEOUT_MAX), WEFT_STATUS_OK);
+    EXPECT(t_result == &gate);
     EXPECT_STATUS(exception_for(WEFT_TIMEOUT_MAX), WEFT_STATUS_OK);
     EXPECT(t_code == 0);
     weft_future_free(t_futures[0]);

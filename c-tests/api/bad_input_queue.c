@@ -133,7 +133,12 @@ static void bounded(int kind) {
     EXPECT(holds(0, 0) && none_freed());
 
     /* WEFT_TIMEOUT_MAX is accepted; a non-blocking put ignores its timeout, as CPython. */
-    EXPECT_STATUS(weft_queue_put(t_queue, &freed[0], true, WEFT_TIMEOUT_MAX), WEFT_STATUS_OK);
+    if (kind == WEFT_QUEUE_PRIORITY) {
+        EXPECT_STATUS(weft_queue_put_priority(t_queue, &freed[0], 5, true, WEFT_TIMEOUT_MAX),
+                      WEFT_STATUS_OK);
+    } else {
+        EXPECT_STATUS(weft_queue_put(t_queue, &freed[0], true, WEFT_TIMEOUT_MAX), WEFT_STATUS_OK);
+    }
     EXPECT_STATUS(weft_queue_put(t_queue, &freed[1], false, NAN), WEFT_STATUS_OK);
     EXPECT(holds(2, 2) && weft_queue_full(t_queue));
 
