@@ -98,10 +98,6 @@ def test_blocked_daemon_thread_is_abandoned():
     assert (result.returncode, result.stdout, result.stderr) == (0, "main done\n", "")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs libweft support: CPython ends a daemon thread that takes the GIL after finalization "
-    "with pthread_exit(), whose forced unwinding through weft's Rust thread frames aborts "
-    "(FATAL: exception not rethrown). See bindings/python/README.md, 'Limits'."))
 def test_daemon_thread_running_python_at_exit_is_abandoned_quietly():
     result = run_python("""
         import weft

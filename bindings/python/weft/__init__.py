@@ -12,7 +12,6 @@ defaults, return values and exceptions are CPython 3.11's.
 import ctypes as _ctypes
 import itertools as _itertools
 import sys as _sys
-from time import sleep as _sleep
 import threading as _threading
 import weakref as _weakref
 import _thread
@@ -1300,11 +1299,6 @@ def _shutdown():
     """Waits for every non-daemon weft thread, as CPython's threading._shutdown() does for its
     own: run by it, before the interpreter is finalized."""
     _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
-    # A daemon thread still running Python once the interpreter finalizes makes the process
-    # abort (README, "Limits"): give those just finishing a print or the like a moment to reach
-    # a blocking call, where they are abandoned safely.
-    if any(t.daemon for t in list(_active.values()) if t is not _main_thread):
-        _sleep(0.005)
 
 
 _threading._register_atexit(_shutdown)
