@@ -211,16 +211,75 @@ typedef enum weft_status {
 } weft_status;
 
 /**
+ * A barrier (Python: `threading.Barrier`): a fixed number of threads wait for each other, then
+ * all go on; it can be used again at once. Reference counted: see `weft_barrier_clone` /
+ * `weft_barrier_free`.
+ */
+typedef struct weft_barrier weft_barrier;
+
+/**
+ * A condition variable (Python: `threading.Condition`) over a `weft_lock` or a `weft_rlock`.
+ * Threads holding the lock wait on it (releasing the lock meanwhile) until another thread
+ * holding the lock notifies them. Reference counted: see `weft_condition_clone` /
+ * `weft_condition_free`.
+ */
+typedef struct weft_condition weft_condition;
+
+/**
+ * An event (Python: `threading.Event`): a flag, initially false, that threads can wait to
+ * become true. Reference counted: see `weft_event_clone` / `weft_event_free`.
+ */
+typedef struct weft_event weft_event;
+
+/**
+ * The future of a task submitted to a pool (Python: `concurrent.futures.Future`): pending,
+ * running, then done with a result, a failure code, or cancelled. Reference counted: see
+ * `weft_future_clone` / `weft_future_free`; the pool keeps its own reference until the task is
+ * done.
+ */
+typedef struct weft_future weft_future;
+
+/**
+ * Thread-local storage (Python: `threading.local`): one `void *` value per thread, each thread
+ * seeing only its own. Values are destroyed by the local's `value_free` when replaced, when
+ * their thread exits (any thread: weft's, or one weft did not create), and when the local's last
+ * handle is freed. Reference counted: see `weft_local_clone` / `weft_local_free`.
+ */
+typedef struct weft_local weft_local;
+
+/**
  * A lock (Python: `threading.Lock`). Not reentrant: a second acquire by the holder blocks.
  * Any thread may release it. Reference counted: see `weft_lock_clone` / `weft_lock_free`.
  */
 typedef struct weft_lock weft_lock;
 
 /**
+ * A pool of worker threads running submitted tasks (Python:
+ * `concurrent.futures.ThreadPoolExecutor`). Reference counted: see `weft_pool_clone` /
+ * `weft_pool_free`; freeing the last reference shuts the pool down without waiting.
+ */
+typedef struct weft_pool weft_pool;
+
+/**
+ * A multi-producer, multi-consumer queue of `void *` items (Python: `queue.Queue`,
+ * `queue.LifoQueue`, `queue.PriorityQueue`, `queue.SimpleQueue`), with Python 3.13's shutdown.
+ * Reference counted: see `weft_queue_clone` / `weft_queue_free`.
+ */
+typedef struct weft_queue weft_queue;
+
+/**
  * A reentrant lock (Python: `threading.RLock`): the owning thread may acquire it again, and
  * must release it as many times. Only the owner may release it.
  */
 typedef struct weft_rlock weft_rlock;
+
+/**
+ * A semaphore (Python: `threading.Semaphore`, or `threading.BoundedSemaphore` when made with
+ * `weft_bounded_semaphore_new`): a count of permits that `acquire` takes one from, waiting
+ * while there are none, and `release` gives back. Any thread may release. Reference counted:
+ * see `weft_semaphore_clone` / `weft_semaphore_free`.
+ */
+typedef struct weft_semaphore weft_semaphore;
 
 /**
  * A thread (Python: `threading.Thread`). Configure it (name, daemon flag, stack size), start it
@@ -230,16 +289,115 @@ typedef struct weft_rlock weft_rlock;
 typedef struct weft_thread weft_thread;
 
 /**
- * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
- * `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
- * exception or `longjmp` may leave it).
+ * A barrier's action: receives the `arg` given to `weft_barrier_new`. It runs in the last
+ * thread to arrive, with the barrier's lock held, so it must not call `weft_barrier_*` on the
+ * same barrier. It must not unwind.
  */
-typedef void *(*weft_thread_fn)(void *arg);
+typedef void (*weft_barrier_action_fn)(void *arg);
 
 /**
  * Releases an argument weft was given ownership of, called once, in an unspecified thread.
  */
 typedef void (*weft_free_fn)(void *arg);
+
+/**
+ * A predicate for `weft_condition_wait_for`: receives the `arg` given with it and returns
+ * whether the state waited for holds. Called with the condition's lock held; it must not
+ * unwind.
+ */
+typedef bool (*weft_predicate_fn)(void *arg);
+
+/**
+ * A done callback: receives the future (a reference valid for the call only: clone it to keep
+ * it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
+ */
+typedef void (*weft_future_callback)(struct weft_future *future,
+                                     void *arg);
+
+/**
+ * When `weft_futures_wait` returns: one of `WEFT_FIRST_COMPLETED`, `WEFT_FIRST_EXCEPTION`,
+ * `WEFT_ALL_COMPLETED`. An `int`, so that any value passed from C is checked.
+ */
+typedef int weft_return_when;
+
+/**
+ * Makes the first value of a thread that has none: receives the `init_arg` given to
+ * `weft_local_new`, runs in that thread, and returns the value. It must not use the local it
+ * initializes, and must not unwind.
+ */
+typedef void *(*weft_local_init_fn)(void *arg);
+
+/**
+ * A worker initializer: receives the `arg` given to `weft_pool_new`, at the start of each
+ * worker thread; returns 0 for success, anything else breaks the pool. It must not unwind.
+ */
+typedef int (*weft_init_fn)(void *arg);
+
+/**
+ * A task: receives the `arg` given to `weft_pool_submit` and `*result_out` set to NULL. It
+ * returns 0 for success, having stored its result (any pointer, or none) in `*result_out`, or a
+ * nonzero failure code (Python: the task raised), read with `weft_future_exception`; the result
+ * is then ignored. It must not unwind.
+ */
+typedef int (*weft_task_fn)(void *arg,
+                            void **result_out);
+
+/**
+ * The kind of a queue: one of the `WEFT_QUEUE_*` constants. An `int`, so that any value passed
+ * from C is checked rather than trusted.
+ */
+typedef int weft_queue_kind;
+
+/**
+ * Receives each item an immediate `weft_queue_shutdown` removes, with the `arg` given there.
+ */
+typedef void (*weft_queue_item_fn)(void *item,
+                                   void *arg);
+
+/**
+ * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
+ * `weft_thread_result` reads after the thread has finished. It may end its thread early with
+ * `pthread_exit()` (the thread then counts as finished, with no result to read); no C++
+ * exception and no `longjmp` may leave it.
+ */
+typedef void *(*weft_thread_fn)(void *arg);
+
+/**
+ * Return when any future is done or cancelled. Python: `concurrent.futures.FIRST_COMPLETED`.
+ */
+#define WEFT_FIRST_COMPLETED 0
+
+/**
+ * Return when any future fails (its task returned a failure code, or the pool broke); if none
+ * does, when all are done. Python: `concurrent.futures.FIRST_EXCEPTION`.
+ */
+#define WEFT_FIRST_EXCEPTION 1
+
+/**
+ * Return when every future is done or cancelled. Python: `concurrent.futures.ALL_COMPLETED`.
+ */
+#define WEFT_ALL_COMPLETED 2
+
+/**
+ * First in, first out. Python: `queue.Queue`.
+ */
+#define WEFT_QUEUE_FIFO 0
+
+/**
+ * Last in, first out. Python: `queue.LifoQueue`.
+ */
+#define WEFT_QUEUE_LIFO 1
+
+/**
+ * Lowest priority first (an `int64_t` per item, see `weft_queue_put_priority`), first in,
+ * first out among equal priorities. Python: `queue.PriorityQueue`.
+ */
+#define WEFT_QUEUE_PRIORITY 2
+
+/**
+ * Unbounded first in, first out, without task tracking. Python: `queue.SimpleQueue`.
+ */
+#define WEFT_QUEUE_SIMPLE 3
 
 
 
@@ -270,6 +428,482 @@ const char *weft_version_string(void);
  * Thread safety: safe from any thread.
  */
 uint32_t weft_version_number(void);
+
+/**
+ * Creates a barrier for `parties` threads. Python:
+ * `threading.Barrier(parties, action=None, timeout=None)`.
+ *
+ * `action`, if not NULL, is called as `action(arg)` by the last thread to arrive, before the
+ * others are released, once per cycle. `timeout` is the default for `weft_barrier_wait`
+ * (`WEFT_TIMEOUT_FOREVER`: none). `arg` is used from other threads: the caller must make that
+ * safe. `arg_free`, if not NULL, is called on `arg` once, when the barrier's last reference is
+ * freed (with `action` NULL, `arg` is unused and `arg_free` is not called).
+ *
+ * Ownership: on success `*barrier_out` is a new handle the caller releases with
+ * `weft_barrier_free`. On failure `arg_free` is not called. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_BARRIER_PARTIES` ("parties must be > 0") if `parties` is 0; the timeout
+ * statuses; `WEFT_STATUS_NULL_ARGUMENT` if `barrier_out` is NULL.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_new(size_t parties,
+                                  weft_barrier_action_fn action,
+                                  void *arg,
+                                  weft_free_fn arg_free,
+                                  double timeout,
+                                  struct weft_barrier **barrier_out);
+
+/**
+ * Returns another reference to `barrier` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_barrier *weft_barrier_clone(struct weft_barrier *barrier);
+
+/**
+ * Releases one reference to `barrier`; the last one frees it and calls its `arg_free`. NULL is
+ * ignored. Freeing a barrier some thread waits on without a reference of its own is a bug in
+ * the caller. Thread safety: safe from any thread.
+ */
+void weft_barrier_free(struct weft_barrier *barrier);
+
+/**
+ * Waits until `parties` threads wait on the barrier, then releases them all. Python:
+ * `barrier.wait(timeout=None)`.
+ *
+ * Blocking: at most `timeout` seconds for the others to arrive; `WEFT_TIMEOUT_FOREVER` uses
+ * the barrier's default timeout (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). While the
+ * previous cycle's threads are still leaving, an arrival waits for them without limit.
+ * `*index_out` receives this thread's arrival index, `0` to `parties - 1`, distinct in each
+ * cycle. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_BROKEN_BARRIER` ("broken barrier") if the
+ * barrier is broken, or is reset, aborted or broken while waiting; a timeout breaks it, for
+ * every waiter, until `weft_barrier_reset`; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_wait(struct weft_barrier *barrier,
+                                   double timeout,
+                                   size_t *index_out);
+
+/**
+ * Returns the barrier to its initial state. Python: `barrier.reset()`.
+ *
+ * Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them
+ * to leave, then fill a new cycle. Never blocks for long. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_reset(struct weft_barrier *barrier);
+
+/**
+ * Breaks the barrier: current and later waits return `WEFT_STATUS_BROKEN_BARRIER` until
+ * `weft_barrier_reset`. Python: `barrier.abort()`.
+ *
+ * Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_abort(struct weft_barrier *barrier);
+
+/**
+ * Whether the barrier is broken. Python: `barrier.broken`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_barrier_broken(const struct weft_barrier *barrier);
+
+/**
+ * How many threads wait for the barrier to fill (a snapshot; 0 while it drains). Python:
+ * `barrier.n_waiting`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_barrier_n_waiting(const struct weft_barrier *barrier);
+
+/**
+ * How many threads the barrier waits for. Python: `barrier.parties`.
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_barrier_parties(const struct weft_barrier *barrier);
+
+/**
+ * Creates a condition over a new reentrant lock. Python: `threading.Condition()`.
+ *
+ * Ownership: on success `*condition_out` is a new handle the caller releases with
+ * `weft_condition_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_new(struct weft_condition **condition_out);
+
+/**
+ * Creates a condition over `lock`. Python: `threading.Condition(lock)` with a `Lock`.
+ *
+ * Ownership: the condition keeps its own reference to `lock`, so the caller may free its own;
+ * on success `*condition_out` is a new handle the caller releases with `weft_condition_free`.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`; `WEFT_STATUS_WRONG_HANDLE` if
+ * `lock` is not a lock. Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_new_with_lock(struct weft_lock *lock,
+                                              struct weft_condition **condition_out);
+
+/**
+ * Creates a condition over `rlock`. Python: `threading.Condition(lock)` with an `RLock`.
+ *
+ * A wait releases every level the caller holds and restores them after. Ownership: as
+ * `weft_condition_new_with_lock`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`;
+ * `WEFT_STATUS_WRONG_HANDLE` if `rlock` is not a reentrant lock.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_new_with_rlock(struct weft_rlock *rlock,
+                                               struct weft_condition **condition_out);
+
+/**
+ * Returns another reference to `condition` (the same pointer); NULL for a NULL or wrong
+ * handle. Thread safety: safe from any thread.
+ */
+struct weft_condition *weft_condition_clone(struct weft_condition *condition);
+
+/**
+ * Releases one reference to `condition`; the last one frees it (and its reference to the
+ * lock). NULL is ignored. Freeing a condition some thread waits on without a reference of its
+ * own is a bug in the caller. Thread safety: safe from any thread.
+ */
+void weft_condition_free(struct weft_condition *condition);
+
+/**
+ * Acquires the condition's lock. Python: `condition.acquire(blocking=True, timeout=-1)`.
+ *
+ * Blocking and timeout as `weft_lock_acquire` (or `weft_rlock_acquire`, whose reentrancy
+ * applies). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` (not acquired);
+ * `WEFT_STATUS_OVERFLOW` (recursion count, reentrant lock only); the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_acquire(struct weft_condition *condition,
+                                        bool blocking,
+                                        double timeout);
+
+/**
+ * Releases the condition's lock. Python: `condition.release()`.
+ *
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_RELEASE_UNLOCKED` (a lock that is not
+ * held) or `WEFT_STATUS_NOT_OWNER` (a reentrant lock the caller does not own);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_release(struct weft_condition *condition);
+
+/**
+ * Releases the lock, waits until notified or until `timeout` passes, and re-acquires the lock
+ * before returning. Python: `condition.wait(timeout=None)`.
+ *
+ * Blocking: at most `timeout` seconds for the notification (`WEFT_TIMEOUT_FOREVER`: no limit;
+ * see the timeout rule at `WEFT_TIMEOUT_FOREVER`), then as long as it takes to get the lock
+ * back. A reentrant lock held several times is released completely and its depth restored.
+ * Waiters are notified oldest first. Statuses: `WEFT_STATUS_OK` (notified: Python's `True`);
+ * `WEFT_STATUS_TIMEOUT` (not notified in time: Python's `False`); in both cases the caller
+ * holds the lock again. `WEFT_STATUS_WAIT_UNACQUIRED` ("cannot wait on un-acquired lock") if
+ * the caller does not hold the lock; `WEFT_STATUS_RELEASE_UNLOCKED` if another thread released
+ * the (non-reentrant) lock as this one started to wait (the lock is then not re-acquired);
+ * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_wait(struct weft_condition *condition,
+                                     double timeout);
+
+/**
+ * Waits until `predicate(arg)` returns true, at most `timeout` seconds. Python:
+ * `condition.wait_for(predicate, timeout=None)`.
+ *
+ * The predicate is called with the lock held: once before waiting, then after each wakeup.
+ * Blocking: as `weft_condition_wait`, with one deadline for the whole call. `*result_out`
+ * receives the predicate's last result (false: the timeout passed first). `arg` is only
+ * passed to `predicate`. Statuses: `WEFT_STATUS_OK` (whatever the predicate's result);
+ * `WEFT_STATUS_WAIT_UNACQUIRED`; the statuses of `weft_condition_wait`;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `condition`, `predicate` or `result_out` is NULL;
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_wait_for(struct weft_condition *condition,
+                                         weft_predicate_fn predicate,
+                                         void *arg,
+                                         double timeout,
+                                         bool *result_out);
+
+/**
+ * Wakes at most `n` of the threads waiting on the condition, oldest first; 0 wakes none.
+ * Python: `condition.notify(n=1)`.
+ *
+ * Never blocks. The woken threads are moved to the lock's queue: each returns from its wait
+ * once it gets the lock, after the caller releases it. Statuses: `WEFT_STATUS_OK` (also when
+ * nobody waits); `WEFT_STATUS_NOTIFY_UNACQUIRED` ("cannot notify on un-acquired lock") if the
+ * caller does not hold the lock; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_notify(struct weft_condition *condition,
+                                       size_t n);
+
+/**
+ * Wakes every thread waiting on the condition. Python: `condition.notify_all()`.
+ *
+ * Never blocks; as `weft_condition_notify`. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NOTIFY_UNACQUIRED`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_notify_all(struct weft_condition *condition);
+
+/**
+ * Creates an event, not set. Python: `threading.Event()`.
+ *
+ * Ownership: on success `*event_out` is a new handle the caller releases with
+ * `weft_event_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_new(struct weft_event **event_out);
+
+/**
+ * Returns another reference to `event` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_event *weft_event_clone(struct weft_event *event);
+
+/**
+ * Releases one reference to `event`; the last one frees it. NULL is ignored. Freeing an event
+ * some thread waits on without a reference of its own is a bug in the caller.
+ * Thread safety: safe from any thread.
+ */
+void weft_event_free(struct weft_event *event);
+
+/**
+ * Sets the flag and wakes every thread waiting for it. Python: `event.set()`.
+ *
+ * Never blocks; makes no system call when nobody waits. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_set(struct weft_event *event);
+
+/**
+ * Clears the flag: later waits block until the next `weft_event_set`. Python: `event.clear()`.
+ *
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_clear(struct weft_event *event);
+
+/**
+ * Whether the flag is set (a snapshot). Python: `event.is_set()`.
+ *
+ * Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_event_is_set(const struct weft_event *event);
+
+/**
+ * Waits until the flag is set. Python: `event.wait(timeout=None)`.
+ *
+ * Blocking: returns at once if the flag is set; otherwise waits at most `timeout` seconds
+ * (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+ * Statuses: `WEFT_STATUS_OK` (the flag is set, or a `weft_event_set` woke this wait even if the
+ * flag was cleared since: Python's `True`); `WEFT_STATUS_TIMEOUT` (Python's `False`); the
+ * timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_wait(struct weft_event *event,
+                                 double timeout);
+
+/**
+ * Returns another reference to `future` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_future *weft_future_clone(struct weft_future *future);
+
+/**
+ * Releases one reference to `future`; the last one frees it. The task is unaffected (free a
+ * future you do not need right after `weft_pool_submit`). NULL is ignored.
+ * Thread safety: safe from any thread.
+ */
+void weft_future_free(struct weft_future *future);
+
+/**
+ * Waits for the task and reads its result. Python: `future.result(timeout=None)`.
+ *
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+ * Ownership: on success `*result_out` is the pointer the task stored; weft does not own it and
+ * returns it as often as asked. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if the task
+ * is not done in time (Python: `TimeoutError`); `WEFT_STATUS_CANCELLED`;
+ * `WEFT_STATUS_TASK_FAILED` if the task returned a failure code (read it with
+ * `weft_future_exception`); `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran;
+ * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread, any number of times.
+ */
+enum weft_status weft_future_result(struct weft_future *future,
+                                    double timeout,
+                                    void **result_out);
+
+/**
+ * Waits for the task and reads its failure code: 0 if it succeeded. Python:
+ * `future.exception(timeout=None)` (`None` is 0 here).
+ *
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+ * Statuses: `WEFT_STATUS_OK` (`*code_out` written); `WEFT_STATUS_TIMEOUT`;
+ * `WEFT_STATUS_CANCELLED`; `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran (the
+ * future's exception); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, any number of times.
+ */
+enum weft_status weft_future_exception(struct weft_future *future,
+                                       double timeout,
+                                       int *code_out);
+
+/**
+ * Cancels the task if it has not started; returns whether the future is cancelled. Python:
+ * `future.cancel()`.
+ *
+ * Never blocks. False if the task is running or done (not cancelled), and for a NULL or wrong
+ * handle; true again for a future already cancelled. A cancelled task never runs (its
+ * `arg_free` is still called); the done callbacks run now, in the calling thread.
+ * Thread safety: safe from any thread.
+ */
+bool weft_future_cancel(struct weft_future *future);
+
+/**
+ * Whether the future was cancelled. Python: `future.cancelled()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_future_cancelled(const struct weft_future *future);
+
+/**
+ * Whether the task is running now. Python: `future.running()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_future_running(const struct weft_future *future);
+
+/**
+ * Whether the future is done: the task finished (or failed), or it was cancelled.
+ * Python: `future.done()`. False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_future_done(const struct weft_future *future);
+
+/**
+ * Arranges for `callback(future, arg)` to be called once the future is done. Python:
+ * `future.add_done_callback(fn)`.
+ *
+ * The callback runs exactly once: in the thread that completes the future (a pool worker, or
+ * the thread that cancels it), or at once, in the calling thread, if the future is already
+ * done; callbacks run in the order they were added. `arg` is the caller's: free it in the
+ * callback if needed. The future stays alive until its callbacks have run.
+ * Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_future_add_done_callback(struct weft_future *future,
+                                               weft_future_callback callback,
+                                               void *arg);
+
+/**
+ * Waits until `return_when` holds for the `count` futures in `futures`. Python:
+ * `concurrent.futures.wait(fs, timeout, return_when)`.
+ *
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`); no
+ * futures (`count` 0) return at once. `done_out` points at `count` bools: whether each future
+ * was done when the call returned (Python's `done` and `not_done` sets); it is written on
+ * `WEFT_STATUS_OK` and on `WEFT_STATUS_TIMEOUT`, as Python returns the sets either way. The
+ * futures' handles are borrowed for the call. Statuses: `WEFT_STATUS_OK` (the condition
+ * holds); `WEFT_STATUS_TIMEOUT`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown `return_when`;
+ * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT` (a NULL array with `count` > 0, or a NULL
+ * handle), `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_futures_wait(struct weft_future *const *futures,
+                                   size_t count,
+                                   double timeout,
+                                   weft_return_when return_when,
+                                   bool *done_out);
+
+/**
+ * Waits for the next of `futures` to complete and returns its index: call it `count` times to
+ * take the futures as they complete. Python: `concurrent.futures.as_completed(fs)`, one step
+ * at a time.
+ *
+ * `yielded` points at `count` bools, all false before the first call, that the calls share:
+ * the call picks a done future whose flag is false (those already done first, lowest index
+ * first), sets its flag and writes its index to `*index_out`. Blocking: at most `timeout`
+ * seconds for this step (Python's timeout covers the whole iteration). Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if none completed in time (nothing written);
+ * `WEFT_STATUS_INVALID_ARGUMENT` if every flag is already set (the iteration is over); the
+ * timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread; `yielded` must not be shared by concurrent calls.
+ */
+enum weft_status weft_futures_as_completed(struct weft_future *const *futures,
+                                           size_t count,
+                                           bool *yielded,
+                                           double timeout,
+                                           size_t *index_out);
+
+/**
+ * Creates a thread-local slot. Python: `threading.local()`, or, with `init`, a
+ * `threading.local` subclass whose `__init__` sets the value.
+ *
+ * `init`, if not NULL, makes the value of a thread that has none: the first `weft_local_get` in
+ * each thread calls `init(init_arg)` in that thread, once, and stores its result. (Python also
+ * runs `__init__` at once in the creating thread; to do the same, call `weft_local_get` right
+ * after this.) Without `init`, a thread's value is NULL until it calls `weft_local_set`, and
+ * `init_arg` and `init_arg_free` are not used.
+ *
+ * `value_free`, if not NULL, is called exactly once on every value stored (by
+ * `weft_local_set` or by `init`, NULL values included): when the thread replaces it, in that
+ * thread; when the thread exits, in that thread (for a weft thread, before `weft_thread_join`
+ * returns; for a thread weft did not create, such as a `pthread_create` thread or `main` at
+ * `exit()`, from its thread-local destructors); or, for the values left, when the last handle
+ * is freed (see `weft_local_free`). A value stored by a `value_free` that itself runs at
+ * thread exit may only be destroyed when the local is freed.
+ *
+ * Ownership: on success `*local_out` is a new handle the caller releases with
+ * `weft_local_free`. `init_arg_free`, if not NULL (and `init` is not), is called on `init_arg`
+ * once, after the last value is destroyed. `init_arg` is used from every thread that reads the
+ * local: the caller must make that safe. On failure nothing is called. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `local_out` is NULL.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_local_new(weft_local_init_fn init,
+                                void *init_arg,
+                                weft_free_fn init_arg_free,
+                                weft_free_fn value_free,
+                                struct weft_local **local_out);
+
+/**
+ * Returns another reference to `local` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_local *weft_local_clone(struct weft_local *local);
+
+/**
+ * Releases one reference to `local`; the last one destroys every value still stored (with
+ * `value_free`) and the local. NULL is ignored.
+ *
+ * The values are destroyed in the calling thread, before this returns, unless a thread is
+ * exiting at that moment: that thread then destroys its own value and, right after, the rest.
+ * Thread safety: safe from any thread.
+ */
+void weft_local_free(struct weft_local *local);
+
+/**
+ * Reads the calling thread's value. Python: reading an attribute of a `threading.local`.
+ *
+ * If the thread has no value and the local has an initializer, runs it first (see
+ * `weft_local_new`). `*value_out` receives the value, or NULL if the thread has none (Python
+ * raises `AttributeError`; `weft_local_is_set` tells a stored NULL from none). Never blocks
+ * for long. Ownership: the value stays owned by the local. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
+ * each thread reads its own value.
+ */
+enum weft_status weft_local_get(struct weft_local *local,
+                                void **value_out);
+
+/**
+ * Stores the calling thread's value. Python: setting an attribute of a `threading.local`.
+ *
+ * The thread's previous value, if it had one, is passed to the local's `value_free` before this
+ * returns. Never blocks for long. Ownership: the local owns `value` from now on. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread; each thread sets its own value.
+ */
+enum weft_status weft_local_set(struct weft_local *local,
+                                void *value);
+
+/**
+ * Whether the calling thread has a value, stored by `weft_local_set` or made by the
+ * initializer (a NULL value counts). Does not run the initializer. Python:
+ * `hasattr(local, name)`, without triggering `__init__`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_local_is_set(const struct weft_local *local);
 
 /**
  * Creates an unlocked lock. Python: `threading.Lock()`.
@@ -325,6 +959,254 @@ enum weft_status weft_lock_release(struct weft_lock *lock);
  * Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
  */
 bool weft_lock_locked(const struct weft_lock *lock);
+
+/**
+ * Creates a thread pool. Python: `ThreadPoolExecutor(max_workers, thread_name_prefix,
+ * initializer, initargs)`.
+ *
+ * `max_workers` is the most threads the pool runs, 0 for the default `min(32, CPUs + 4)`.
+ * Workers are started on demand, one per submit while none is idle, and named
+ * `<thread_name_prefix>_N` (N from 0); a NULL or empty prefix gives `ThreadPoolExecutor-M_N`.
+ * Workers are ordinary weft threads (listed by `weft_enumerate`), daemons only if the thread
+ * that starts them (the submitting thread) is one. `initializer`, if not NULL, runs at the
+ * start of each worker with `init_arg`; if it fails, the pool is broken: the queued tasks and
+ * every later submit fail with `WEFT_STATUS_POOL_BROKEN`. `init_arg_free`, if not NULL, is
+ * called on `init_arg` once the pool and all its workers are gone (not if this call fails).
+ *
+ * At process exit (`main` returns or `exit()` is called), every pool is shut down: queued
+ * tasks still run and weft waits for the workers, as CPython does, so idle workers never keep
+ * the process alive. Ownership: on success `*pool_out` is a new handle the caller releases with
+ * `weft_pool_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8` for a prefix that is
+ * not UTF-8; `WEFT_STATUS_NULL_ARGUMENT` if `pool_out` is NULL. Thread safety: safe from any
+ * thread.
+ */
+enum weft_status weft_pool_new(size_t max_workers,
+                               const char *thread_name_prefix,
+                               weft_init_fn initializer,
+                               void *init_arg,
+                               weft_free_fn init_arg_free,
+                               struct weft_pool **pool_out);
+
+/**
+ * Returns another reference to `pool` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_pool *weft_pool_clone(struct weft_pool *pool);
+
+/**
+ * Releases one reference to `pool`. The last one shuts the pool down without waiting (as
+ * `weft_pool_shutdown(pool, false, false)`): the workers run the queued tasks, then exit, and
+ * everything is released. NULL is ignored. Thread safety: safe from any thread, a worker's
+ * included.
+ */
+void weft_pool_free(struct weft_pool *pool);
+
+/**
+ * Schedules `task(arg, &result)` on the pool and returns its future. Python:
+ * `executor.submit(fn, arg)`.
+ *
+ * Never blocks for long: starts a worker if none is idle and fewer than `max_workers` run.
+ * `arg` is used from a worker thread: the caller must make that safe. `arg_free`, if not NULL,
+ * is called on `arg` once: after the task returns, in the worker, before the future is done;
+ * or, if the task never runs (cancelled, or the pool broke), when the task is dropped.
+ * Ownership: on success `*future_out` is a new handle the caller releases with
+ * `weft_future_free` (freeing it does not cancel the task). On failure nothing is scheduled and
+ * `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` ("cannot
+ * schedule new futures after shutdown") after `weft_pool_shutdown`, or once the process is
+ * exiting; `WEFT_STATUS_POOL_BROKEN` if a worker initializer failed;
+ * `WEFT_STATUS_CANT_START_THREAD` if a needed worker could not be started;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `task` or `future_out` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread, a worker's included.
+ */
+enum weft_status weft_pool_submit(struct weft_pool *pool,
+                                  weft_task_fn task,
+                                  void *arg,
+                                  weft_free_fn arg_free,
+                                  struct weft_future **future_out);
+
+/**
+ * Shuts the pool down. Python: `executor.shutdown(wait=True, cancel_futures=False)`.
+ *
+ * From now on `weft_pool_submit` fails with `WEFT_STATUS_POOL_SHUT_DOWN`. Queued tasks still
+ * run, unless `cancel_futures`: then they are cancelled now (their done callbacks run in the
+ * calling thread, their `arg_free` is called). Blocking: with `wait`, until every worker has
+ * finished its tasks and exited (no limit). Calling it again is harmless. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_JOIN_CURRENT` if called with `wait` from one of the pool's own
+ * workers (which cannot wait for itself; the others are waited for);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_pool_shutdown(struct weft_pool *pool,
+                                    bool wait,
+                                    bool cancel_futures);
+
+/**
+ * The most threads the pool runs (the default resolved). Python: `executor._max_workers`.
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_pool_max_workers(const struct weft_pool *pool);
+
+/**
+ * Creates a queue. Python: `queue.Queue(maxsize)`, `queue.LifoQueue(maxsize)`,
+ * `queue.PriorityQueue(maxsize)`, `queue.SimpleQueue()`.
+ *
+ * `kind` is one of the `WEFT_QUEUE_*` constants; `maxsize` is the capacity, 0 for no limit
+ * (a `WEFT_QUEUE_SIMPLE` queue is always unbounded). `item_free`, if not NULL, is the items'
+ * destructor (like GLib's `g_async_queue_new_full`): weft calls it on every item it drops, that
+ * is the items an immediate shutdown removes (unless given to a drain function) and the items
+ * left when the queue is freed. Items handed out by `weft_queue_get` belong to the caller.
+ *
+ * Ownership: on success `*queue_out` is a new handle the caller releases with
+ * `weft_queue_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown
+ * `kind`, or a `maxsize` on a simple queue; `WEFT_STATUS_NULL_ARGUMENT` if `queue_out` is NULL.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_new(weft_queue_kind kind,
+                                size_t maxsize,
+                                weft_free_fn item_free,
+                                struct weft_queue **queue_out);
+
+/**
+ * Returns another reference to `queue` (the same pointer), for another thread or owner to
+ * release independently with `weft_queue_free`. NULL if `queue` is NULL or not a queue.
+ * Thread safety: safe from any thread.
+ */
+struct weft_queue *weft_queue_clone(struct weft_queue *queue);
+
+/**
+ * Releases one reference to `queue`; the last one frees it, calling the item destructor (if
+ * any) on each item left, in queue order. NULL is ignored. Freeing a queue that a thread
+ * without a reference of its own is blocked on is a bug in the caller: give every thread its
+ * own reference with `weft_queue_clone`. Thread safety: safe from any thread.
+ */
+void weft_queue_free(struct weft_queue *queue);
+
+/**
+ * Puts an item. Python: `q.put(item, block=True, timeout=None)`.
+ *
+ * Blocking: on a full bounded queue, with `block` true, waits at most `timeout` seconds for a
+ * free slot (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`);
+ * with `block` false, does not wait and ignores `timeout`, as Python does. On a priority queue
+ * the item gets priority 0. Ownership: on success the queue owns the item until a
+ * `weft_queue_get` hands it out; on any other status the caller still owns it.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_FULL` if no slot freed up in time, or at once when not
+ * blocking (Python: `queue.Full`); `WEFT_STATUS_SHUT_DOWN` once the queue is shut down (Python:
+ * `queue.ShutDown`); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_put(struct weft_queue *queue,
+                                void *item,
+                                bool block,
+                                double timeout);
+
+/**
+ * Puts an item with a priority on a priority queue: lower values come out first, equal ones in
+ * the order they were put. Python: `q.put((priority, count, item))` on a `PriorityQueue`.
+ *
+ * Blocking, timeout and ownership as `weft_queue_put`. Statuses: as `weft_queue_put`, and
+ * `WEFT_STATUS_INVALID_ARGUMENT` if the queue is not a `WEFT_QUEUE_PRIORITY` queue.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_put_priority(struct weft_queue *queue,
+                                         void *item,
+                                         int64_t priority,
+                                         bool block,
+                                         double timeout);
+
+/**
+ * Removes an item and hands it to the caller. Python: `q.get(block=True, timeout=None)`.
+ *
+ * Blocking: on an empty queue, with `block` true, waits at most `timeout` seconds for an item
+ * (see the timeout rule at `WEFT_TIMEOUT_FOREVER`); with `block` false, does not wait and
+ * ignores `timeout`. Ownership: on success `*item_out` is the item, now the caller's (the
+ * destructor is not called on it). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_EMPTY` if no item
+ * came in time, or at once when not blocking (Python: `queue.Empty`); `WEFT_STATUS_SHUT_DOWN`
+ * once the queue is shut down and holds no item; the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_get(struct weft_queue *queue,
+                                bool block,
+                                double timeout,
+                                void **item_out);
+
+/**
+ * Marks one item got earlier as processed. Python: `q.task_done()`.
+ *
+ * Never blocks; may release threads blocked in `weft_queue_join`. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_TASK_DONE_TOO_MANY` ("task_done() called too many times") if no task is
+ * unfinished (the count stays 0); `WEFT_STATUS_WRONG_STATE` on a simple queue, which does not
+ * track tasks; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_task_done(struct weft_queue *queue);
+
+/**
+ * Waits until every item put has been marked done with `weft_queue_task_done` (or removed by
+ * an immediate shutdown). Python: `q.join()`.
+ *
+ * Blocking: at most `timeout` seconds (Python's `join` has no timeout; see the timeout rule at
+ * `WEFT_TIMEOUT_FOREVER`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if tasks are still
+ * unfinished; `WEFT_STATUS_WRONG_STATE` on a simple queue; the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_join(struct weft_queue *queue,
+                                 double timeout);
+
+/**
+ * Shuts the queue down. Python 3.13: `q.shutdown(immediate=False)`.
+ *
+ * From now on puts fail with `WEFT_STATUS_SHUT_DOWN`; gets hand out the items left, then fail
+ * the same way; every thread blocked in a put or a get wakes up. With `immediate`, the items
+ * are removed now, each counted as done (which may release `weft_queue_join`), and no item is
+ * lost: each goes, in the order gets would have returned them, to `drain(item, drain_arg)` if
+ * `drain` is not NULL (the caller takes it back), else to the queue's item destructor (if it has
+ * none, the items are simply forgotten, as a queue of plain values needs). `drain` runs in the
+ * calling thread, after the queue's lock is released, and may use the queue. Without
+ * `immediate`, `drain` is not called. Calling it again is harmless.
+ *
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_shutdown(struct weft_queue *queue,
+                                     bool immediate,
+                                     weft_queue_item_fn drain,
+                                     void *drain_arg);
+
+/**
+ * Whether the queue was shut down. Python 3.13: `q.is_shutdown`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_is_shutdown(const struct weft_queue *queue);
+
+/**
+ * How many items the queue holds (a snapshot: other threads may change it at once).
+ * Python: `q.qsize()`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_queue_qsize(const struct weft_queue *queue);
+
+/**
+ * Whether the queue holds no item (a snapshot). Python: `q.empty()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_empty(const struct weft_queue *queue);
+
+/**
+ * Whether the queue is bounded and holds `maxsize` items (a snapshot). Python: `q.full()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_full(const struct weft_queue *queue);
+
+/**
+ * The capacity given at creation, 0 for unbounded. Python: `q.maxsize`.
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_queue_maxsize(const struct weft_queue *queue);
+
+/**
+ * How many items were put and not yet marked done (a snapshot; always 0 for a simple queue).
+ * Python: `q.unfinished_tasks`. 0 for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+size_t weft_queue_unfinished_tasks(const struct weft_queue *queue);
 
 /**
  * Creates an unowned reentrant lock. Python: `threading.RLock()`.
@@ -390,13 +1272,77 @@ bool weft_rlock_is_owned(const struct weft_rlock *rlock);
 size_t weft_rlock_recursion_count(const struct weft_rlock *rlock);
 
 /**
+ * Creates a semaphore with `value` permits. Python: `threading.Semaphore(value)`.
+ *
+ * Ownership: on success `*semaphore_out` is a new handle the caller releases with
+ * `weft_semaphore_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_SEMAPHORE_NEGATIVE`
+ * ("semaphore initial value must be >= 0"); `WEFT_STATUS_OVERFLOW` if `value` exceeds
+ * `SIZE_MAX / 2` (possible only where `size_t` is narrower than 64 bits);
+ * `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_semaphore_new(int64_t value,
+                                    struct weft_semaphore **semaphore_out);
+
+/**
+ * Creates a bounded semaphore with `value` permits: releasing it above `value` fails.
+ * Python: `threading.BoundedSemaphore(value)`.
+ *
+ * Ownership and statuses: as `weft_semaphore_new`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_bounded_semaphore_new(int64_t value,
+                                            struct weft_semaphore **semaphore_out);
+
+/**
+ * Returns another reference to `semaphore` (the same pointer); NULL for a NULL or wrong
+ * handle. Thread safety: safe from any thread.
+ */
+struct weft_semaphore *weft_semaphore_clone(struct weft_semaphore *semaphore);
+
+/**
+ * Releases one reference to `semaphore`; the last one frees it. NULL is ignored. Freeing a
+ * semaphore some thread waits on without a reference of its own is a bug in the caller.
+ * Thread safety: safe from any thread.
+ */
+void weft_semaphore_free(struct weft_semaphore *semaphore);
+
+/**
+ * Takes a permit. Python: `semaphore.acquire(blocking=True, timeout=None)`.
+ *
+ * Blocking: with `blocking` true, waits until a permit is free or `timeout` seconds pass
+ * (`WEFT_TIMEOUT_FOREVER` for no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`). With
+ * `blocking` false, tries once; `timeout` must then be `WEFT_TIMEOUT_FOREVER`. Waiters are
+ * woken in no particular order. Statuses: `WEFT_STATUS_OK` (took one); `WEFT_STATUS_TIMEOUT`
+ * (took none: Python's `False`); `WEFT_STATUS_NONBLOCKING_TIMEOUT`,
+ * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_semaphore_acquire(struct weft_semaphore *semaphore,
+                                        bool blocking,
+                                        double timeout);
+
+/**
+ * Gives back `n` permits, waking at most `n` waiting threads. Python:
+ * `semaphore.release(n=1)`. Any thread may release.
+ *
+ * Never blocks. On any error the count is unchanged. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_RELEASE_COUNT` ("n must be one or more") if `n` is 0;
+ * `WEFT_STATUS_SEMAPHORE_OVER_RELEASE` ("Semaphore released too many times") if a bounded
+ * semaphore would exceed its initial value; `WEFT_STATUS_OVERFLOW` if the count would exceed
+ * `SIZE_MAX / 2`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_semaphore_release(struct weft_semaphore *semaphore,
+                                        size_t n);
+
+/**
  * Creates a thread that will call `target(arg)` once started. Python:
  * `threading.Thread(target=target, args=(arg,))`.
  *
- * The thread is named `Thread-N` (change it with `weft_thread_set_name`) and is a daemon if the
- * calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after `target`
- * returns, in the new thread, or, if the thread is never started, when its last handle is freed.
- * `arg` is used from another thread: the caller must make that safe, as with `pthread_create`.
+ * The thread is named `Thread-N` (`weft_thread_new_named` names it from the start) and is a
+ * daemon if the calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after
+ * `target` returns, in the new thread, or, if the thread is never started, when its last handle
+ * is freed. `arg` is used from another thread: the caller must make that safe, as with
+ * `pthread_create`.
  *
  * Ownership: on success `*thread_out` is a new handle the caller releases with
  * `weft_thread_free` (freeing it does not stop or detach anything; the thread runs on).
@@ -407,6 +1353,24 @@ enum weft_status weft_thread_new(weft_thread_fn target,
                                  void *arg,
                                  weft_free_fn arg_free,
                                  struct weft_thread **thread_out);
+
+/**
+ * Creates a thread named `name` that will call `target(arg)` once started. Python:
+ * `threading.Thread(name=name, target=target, args=(arg,))`.
+ *
+ * As `weft_thread_new`, but named from the start: a NULL `name` gives the default `Thread-N`,
+ * and a thread given a name takes no number from that sequence (as in Python, so the next
+ * unnamed thread is still `Thread-1` if it is the first). `name` is copied.
+ *
+ * Ownership: as `weft_thread_new`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `target` or `thread_out` is NULL. On failure `arg_free` is not
+ * called. Thread safety: safe from any thread.
+ */
+enum weft_status weft_thread_new_named(weft_thread_fn target,
+                                       void *arg,
+                                       weft_free_fn arg_free,
+                                       const char *name,
+                                       struct weft_thread **thread_out);
 
 /**
  * Returns another reference to `thread` (the same pointer); NULL for a NULL or wrong handle.
@@ -445,6 +1409,16 @@ enum weft_status weft_thread_start(struct weft_thread *thread);
  */
 enum weft_status weft_thread_join(struct weft_thread *thread,
                                   double timeout);
+
+/**
+ * Whether two handles refer to the same thread. Python: `a is b` for thread objects.
+ *
+ * Handles from `weft_current_thread`, `weft_main_thread` and `weft_enumerate` are new pointers
+ * each time, so compare threads with this rather than with `==`. False if either handle is
+ * NULL or not a thread. Thread safety: safe from any thread.
+ */
+bool weft_thread_is(const struct weft_thread *a,
+                    const struct weft_thread *b);
 
 /**
  * Whether the thread has started and not finished. Python: `thread.is_alive()`.
@@ -613,6 +1587,48 @@ size_t weft_stack_size_get(void);
  */
 enum weft_status weft_shutdown(double timeout,
                                size_t *remaining_out);
+
+/**
+ * Creates a timer: a thread that, once started, waits `interval` seconds and then calls
+ * `function(arg)`, unless `weft_timer_cancel` is called first. Python:
+ * `threading.Timer(interval, function, args=(arg,))`.
+ *
+ * The timer is a `weft_thread` in every other way: start it with `weft_thread_start`, join,
+ * rename, query it with the `weft_thread_*` functions. It is named `Thread-N` and is a daemon if
+ * the calling thread is one, so by default the process waits for it at exit: a timer started by
+ * `main` fires even after `main` returns. `weft_thread_result` gives `function`'s return value
+ * once it has run, and `WEFT_STATUS_WRONG_STATE` for a cancelled timer.
+ *
+ * `interval` follows the timeout rule (see `WEFT_TIMEOUT_FOREVER`), except that
+ * `WEFT_TIMEOUT_FOREVER` itself, a timer that never fires, is refused with
+ * `WEFT_STATUS_INVALID_TIMEOUT`. `0.0` fires as soon as the timer starts.
+ *
+ * Ownership: on success `*timer_out` is a new handle the caller releases with
+ * `weft_thread_free`. `arg_free`, if not NULL, is called on `arg` once: after `function`
+ * returns, or once the timer has been cancelled, in the timer's thread; or, if the timer is
+ * never started, when its last handle is freed. `arg` is used from another thread: the caller
+ * must make that safe, as with `pthread_create`. On failure `arg_free` is not called.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `function` or `timer_out` is NULL;
+ * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`. Thread safety: safe from any
+ * thread.
+ */
+enum weft_status weft_timer_new(double interval,
+                                weft_thread_fn function,
+                                void *arg,
+                                weft_free_fn arg_free,
+                                struct weft_thread **timer_out);
+
+/**
+ * Stops the timer if it has not fired yet: its function will never run. Python:
+ * `timer.cancel()`.
+ *
+ * Never blocks. Works before `weft_thread_start` too (the started timer then ends at once).
+ * Cancelling a timer whose function has started or finished, or cancelling twice, does
+ * nothing. The timer's thread ends soon after; join it to wait for that. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_WRONG_HANDLE` if `timer` is not a timer (a thread from
+ * `weft_thread_new`, say); `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_timer_cancel(struct weft_thread *timer);
 
 #ifdef __cplusplus
 }  // extern "C"

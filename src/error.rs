@@ -18,7 +18,8 @@ pub enum Error {
     InvalidArgument,
     /// A string argument is not valid UTF-8.
     InvalidUtf8,
-    /// A negative (other than the "forever" sentinel) or NaN timeout. CPython: `ValueError`.
+    /// A negative (other than the "forever" sentinel) or NaN timeout. CPython 3.11: `ValueError`
+    /// with this message (later versions say "must be a non-negative number").
     InvalidTimeout,
     /// A timeout above [`crate::timeout::TIMEOUT_MAX`], or infinite. CPython: `OverflowError`.
     TimeoutTooLarge,
@@ -120,7 +121,7 @@ impl Error {
         match self {
             Error::InvalidArgument => c"invalid argument",
             Error::InvalidUtf8 => c"string is not valid UTF-8",
-            Error::InvalidTimeout => c"timeout value must be a non-negative number",
+            Error::InvalidTimeout => c"timeout value must be positive",
             Error::TimeoutTooLarge => c"timeout value is too large",
             Error::NonBlockingTimeout => c"can't specify a timeout for a non-blocking call",
             Error::Overflow => c"Internal lock count overflowed",
@@ -163,3 +164,27 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An [`Error`] that hands back the value the call was given (the item of a refused
+/// `Queue::put`, the task of a refused `Pool::submit`), so that a refusal never loses it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rejected<T> {
+    /// Why the call was refused.
+    pub error: Error,
+    /// The value, untouched.
+    pub value: T,
+}
+
+impl<T> From<Rejected<T>> for Error {
+    fn from(rejected: Rejected<T>) -> Error {
+        rejected.error
+    }
+}
+
+impl<T> fmt::Display for Rejected<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for Rejected<T> {}

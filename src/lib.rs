@@ -5,21 +5,36 @@
 //! used from Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the
 //! generated header `include/weft.h`.
 
-// Under `cfg(loom)` (the model checker, see `loom.rs`) only the primitives are built: what
-// starts real OS threads, and the C layer over it, is left out.
 #[cfg(not(loom))]
 pub mod capi;
 mod error;
+#[cfg(not(loom))]
+pub mod future;
+#[cfg(not(loom))]
+pub mod local;
 mod loom;
 #[cfg(not(loom))]
 mod os;
+#[cfg(not(loom))]
+pub mod pool;
+#[cfg(not(loom))]
+pub mod queue;
 pub mod sync;
 #[cfg(not(loom))]
 pub mod thread;
 pub mod timeout;
+#[cfg(not(loom))]
+mod timer;
 
-pub use error::Error;
-pub use sync::{Lock, RLock};
+pub use error::{Error, Rejected};
+pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
 #[cfg(not(loom))]
 pub use thread::Thread;
 pub use timeout::Timeout;
+#[cfg(not(loom))]
+pub use {
+    future::{Future, Outcome, ReturnWhen},
+    local::Local,
+    pool::Pool,
+    queue::{Queue, QueueKind},
+};

@@ -3,8 +3,9 @@
 //! Every thread weft starts is in a process-wide registry while it runs, which gives
 //! `enumerate()`, `active_count()` and the exit-time wait: when the process exits normally
 //! (`main` returns or `exit()` is called), an `atexit` hook waits for every running non-daemon
-//! thread, as CPython does at interpreter exit. Daemon threads are abandoned. The hook is
-//! registered when the first thread is started.
+//! thread, as CPython does at interpreter exit. Daemon threads are abandoned. Before that wait, the
+//! hook runs the callbacks registered with `register_atexit` (thread pools shut down there).
+//! The hook is installed when the first thread is started or the first callback registered.
 //!
 //! Threads weft did not create get a stand-in object the first time they ask for
 //! [`current`]: the process's initial thread is `MainThread`; any other is `Dummy-N`, a daemon
@@ -19,20 +20,24 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::os::unix::thread::JoinHandleExt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 
 use crate::Error;
+use crate::local;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Condvar, Mutex, MutexGuard};
 use crate::os::{self, OsThread};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::Timeout;
 
 /// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
 pub const STACK_SIZE_MIN: usize = 32 * 1024;
 
-type Target = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
+/// What a started thread runs; the value it gives, if any, is kept for [`Thread::result`].
+pub(crate) type Target = Box<dyn FnOnce() -> Option<Box<dyn Any + Send>> + Send>;
+
+/// What [`Thread::cancel`] calls: set for timers only (`timer.rs`).
+pub(crate) type Cancel = Box<dyn Fn() + Send + Sync>;
 
 /// A thread of execution, configured before `start` and joinable any number of times from any
 /// number of threads. Cloning gives another handle to the same thread.
@@ -65,6 +70,8 @@ struct Inner {
     /// mutex order the last write before every read that matters.
     daemon: AtomicBool,
     target: Mutex<Option<Target>>,
+    /// A timer's cancel hook; `None` for every other thread.
+    cancel: Option<Cancel>,
     state: Mutex<State>,
     /// Signalled when `phase` becomes `Finished` and when `native_id` becomes known.
     changed: Condvar,
@@ -136,16 +143,60 @@ impl Thread {
         F: FnOnce() -> R + Send + 'static,
         R: Any + Send,
     {
-        let target: Target = Box::new(move || Box::new(target()) as Box<dyn Any + Send>);
+        Thread::with_target(new_name("Thread"), target)
+    }
+
+    /// A new thread named `name` (Python's `Thread(name=name, target=target)`); otherwise as
+    /// [`Thread::new`]. As in Python, it takes no number from the `Thread-N` sequence, so the
+    /// next unnamed thread still gets the next number.
+    pub fn named<F, R>(name: &str, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        Thread::with_target(name.to_owned(), target)
+    }
+
+    /// A thread running foreign (C) code: like [`Thread::named`] (or [`Thread::new`] without a
+    /// name), but nothing catches unwinding around `target`, so C code may end the thread with
+    /// `pthread_exit()`; the thread is then finished without a result. `target` must not panic.
+    pub(crate) fn foreign<F, R>(name: Option<&str>, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        let name = name.map_or_else(|| new_name("Thread"), str::to_owned);
+        let target: Target = Box::new(move || Some(Box::new(target()) as Box<dyn Any + Send>));
+        Thread::regular(name, target, None)
+    }
+
+    fn with_target<F, R>(name: String, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        Thread::regular(name, catching(target), None)
+    }
+
+    /// A new thread named `name` running `target`, daemon if the creating thread is; `cancel`,
+    /// if given, is what [`Thread::cancel`] calls.
+    pub(crate) fn regular(name: String, target: Target, cancel: Option<Cancel>) -> Thread {
         Thread::with_kind(
             Kind::Regular,
-            new_name("Thread"),
+            name,
             current().is_daemon(),
             Some(target),
+            cancel,
         )
     }
 
-    fn with_kind(kind: Kind, name: String, daemon: bool, target: Option<Target>) -> Thread {
+    fn with_kind(
+        kind: Kind,
+        name: String,
+        daemon: bool,
+        target: Option<Target>,
+        cancel: Option<Cancel>,
+    ) -> Thread {
         let started = kind != Kind::Regular;
         let (ident, native_id) = if started {
             (Some(os::current().ident()), Some(os::native_id()))
@@ -157,6 +208,7 @@ impl Thread {
             lost: AtomicBool::new(false),
             daemon: AtomicBool::new(daemon),
             target: Mutex::new(target),
+            cancel,
             state: Mutex::new(State {
                 phase: if started { Phase::Running } else { Phase::New },
                 name,
@@ -240,24 +292,20 @@ impl Thread {
         };
         drop(state);
 
-        EXIT_HOOK.call_once(|| os::at_exit(wait_at_exit));
+        install_exit_hook();
         register(self);
 
-        let mut builder = std::thread::Builder::new();
-        if stack_size != 0 {
-            builder = builder.stack_size(stack_size);
-        }
         let me = self.clone();
-        match builder.spawn(move || me.run()) {
-            Ok(handle) => {
+        match os::spawn(stack_size, Box::new(move || me.run())) {
+            Ok(os) => {
                 let mut state = self.state();
-                state.ident.get_or_insert(handle.as_pthread_t() as u64);
-                // Dropping the handle detaches the OS thread; `join` waits on `changed`.
+                state.ident.get_or_insert(os.ident());
                 Ok(())
             }
             Err(_) => {
-                self.unregister();
-                self.state().phase = Phase::New;
+                // Back to New, waking any thread that began joining meanwhile (it then reports
+                // NotStarted); the thread may be started again.
+                self.leave_registry(Phase::New, None);
                 Err(Error::CantStartThread)
             }
         }
@@ -277,42 +325,46 @@ impl Thread {
         // A thread-local is always accessible at the start of the thread.
         CURRENT.with(|slot| *slot.0.borrow_mut() = Some(self.clone()));
 
+        /// Finishes the thread however its target ends: by returning, or torn down by a forced
+        /// unwind (`pthread_exit()`, which CPython calls on daemon threads at interpreter
+        /// shutdown), which runs this destructor on its way out.
+        struct Finish(Thread, Option<Box<dyn Any + Send>>);
+        impl Drop for Finish {
+            fn drop(&mut self) {
+                // Joiners see the thread's `Local` values already destroyed.
+                local::release_thread_values();
+                self.0.finish(self.1.take());
+            }
+        }
+        let mut finish = Finish(self.clone(), None);
         let target = self.0.target.lock().take();
-        let result = target.and_then(|target| {
-            panic::catch_unwind(AssertUnwindSafe(target))
-                .map_err(|payload| self.report_panic(payload.as_ref()))
-                .ok()
-        });
-        self.finish(result);
+        // No catch_unwind here: it would turn a forced unwind into an abort. Targets made from
+        // Rust closures catch their own panics (`catching`).
+        finish.1 = target.and_then(|target| target());
     }
 
-    /// What CPython's `excepthook` prints for an uncaught exception, for a Rust panic.
-    fn report_panic(&self, payload: &(dyn Any + Send)) {
-        let message = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("a panic with a non-string payload");
-        eprintln!("Exception in thread {}:\npanic: {message}", self.name());
-    }
-
-    /// Marks the thread finished, wakes its joiners and leaves the registry.
+    /// Leaves the registry, then marks the thread finished and wakes its joiners: once `join`
+    /// returns, `enumerate()` and `active_count()` no longer count the thread, as in CPython.
     fn finish(&self, result: Option<Box<dyn Any + Send>>) {
+        self.leave_registry(Phase::Finished, result);
+    }
+
+    /// Takes the thread out of the registry and moves it to `phase` in one step, under the
+    /// registry lock (lock order: registry, then state), so that `enumerate`, `shutdown`,
+    /// `is_alive` and `join` never disagree: a joined thread is no longer listed, and a thread
+    /// `shutdown` stopped waiting for is no longer alive. Wakes everyone waiting on either.
+    fn leave_registry(&self, phase: Phase, result: Option<Box<dyn Any + Send>>) {
+        let mut registry = REGISTRY.lock();
+        registry.alive.retain(|t| !t.ptr_eq(self));
         {
             let mut state = self.state();
-            state.phase = Phase::Finished;
+            state.phase = phase;
             state.os = None;
             state.result = result;
         }
-        self.0.changed.notify_all();
-        self.unregister();
-    }
-
-    fn unregister(&self) {
-        let mut registry = REGISTRY.lock();
-        registry.alive.retain(|t| !t.ptr_eq(self));
         drop(registry);
         REGISTRY_CHANGED.notify_all();
+        self.0.changed.notify_all();
     }
 
     /// Waits for the thread to finish, at most `timeout`; returns whether it has finished.
@@ -334,12 +386,24 @@ impl Thread {
         }
         let deadline = timeout.deadline();
         let mut state = self.state();
-        while state.phase != Phase::Finished {
-            if wait(&self.0.changed, &mut state, deadline) {
+        loop {
+            match state.phase {
+                Phase::Finished => return Ok(true),
+                // Its start failed while we waited.
+                Phase::New => return Err(Error::NotStarted),
+                Phase::Running => {}
+            }
+            if deadline.wait(&self.0.changed, &mut state) {
                 return Ok(state.phase == Phase::Finished);
             }
         }
-        Ok(true)
+    }
+
+    /// Python's `Timer.cancel()`: stops a timer ([`Thread::timer`]) that has not fired yet, so
+    /// that its function never runs; harmless once it has fired, or when repeated. Returns false,
+    /// doing nothing, if this thread is not a timer.
+    pub fn cancel(&self) -> bool {
+        self.0.cancel.as_ref().map(|cancel| cancel()).is_some()
     }
 
     /// Whether the thread has started and not yet finished.
@@ -378,8 +442,8 @@ impl Thread {
 
     /// A copy of the value the target returned, once the thread has finished.
     ///
-    /// `Ok(None)` if the target panicked or returned another type; [`Error::WrongState`] if the
-    /// thread has not finished.
+    /// `Ok(None)` if the target panicked or returned another type, or for a cancelled timer;
+    /// [`Error::WrongState`] if the thread has not finished.
     pub fn result<T: Any + Clone>(&self) -> Result<Option<T>, Error> {
         let state = self.state();
         if state.phase != Phase::Finished {
@@ -406,15 +470,28 @@ impl std::fmt::Debug for Thread {
     }
 }
 
-/// Waits on `cond` until notified or `deadline`; returns true if the deadline passed.
-fn wait<T>(cond: &Condvar, guard: &mut MutexGuard<'_, T>, deadline: Deadline) -> bool {
-    match deadline.instant() {
-        None => {
-            cond.wait(guard);
-            false
+/// A target running `f`, which reports a panic as CPython's `excepthook` reports an uncaught
+/// exception ("Exception in thread NAME:") and then ends the thread without a result.
+pub(crate) fn catching<F, R>(f: F) -> Target
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Any + Send,
+{
+    Box::new(move || match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => Some(Box::new(result) as Box<dyn Any + Send>),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("a panic with a non-string payload");
+            eprintln!(
+                "Exception in thread {}:\npanic: {message}",
+                current().name()
+            );
+            None
         }
-        Some(at) => cond.wait_until(guard, at).timed_out(),
-    }
+    })
 }
 
 fn check_stack_size(size: usize) -> Result<(), Error> {
@@ -442,11 +519,11 @@ pub fn current() -> Thread {
         })
         // Called while this thread's thread-locals are being destroyed: a stand-in that is
         // never registered (nothing would unregister it).
-        .unwrap_or_else(|_| Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None))
+        .unwrap_or_else(|_| Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None))
 }
 
 fn new_dummy() -> Thread {
-    let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None);
+    let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None);
     register(&thread);
     thread
 }
@@ -508,7 +585,7 @@ extern "C" fn after_fork_in_child() {
 /// calls into weft.
 pub fn main_thread() -> Thread {
     MAIN.get_or_init(|| {
-        let main = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None);
+        let main = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None, None);
         if !os::is_process_main_thread() {
             let mut state = main.state();
             state.ident = None;
@@ -578,11 +655,70 @@ pub fn shutdown(timeout: Timeout) -> usize {
         if pending == 0 || deadline.expired() {
             return pending;
         }
-        wait(&REGISTRY_CHANGED, &mut registry, deadline);
+        deadline.wait(&REGISTRY_CHANGED, &mut registry);
     }
 }
 
+/// Callbacks the exit hook runs before it waits for the non-daemon threads.
+struct AtExit {
+    callbacks: Vec<Box<dyn FnOnce() + Send>>,
+    /// Set once the exit hook has taken the callbacks; later registrations are refused.
+    running: bool,
+}
+
+static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
+    callbacks: Vec::new(),
+    running: false,
+});
+
+/// Registers `callback` to run when the process exits normally, before weft waits for the
+/// non-daemon threads (CPython's `threading._register_atexit`, which `concurrent.futures` uses to
+/// shut its thread pools down so that their idle workers do not keep the process alive).
+/// Callbacks run in the exiting thread, the last registered first.
+///
+/// [`Error::WrongState`] once the exit has begun (CPython: "can't register atexit after
+/// shutdown").
+pub(crate) fn register_atexit(callback: impl FnOnce() + Send + 'static) -> Result<(), Error> {
+    let mut at_exit = AT_EXIT.lock();
+    if at_exit.running {
+        return Err(Error::WrongState);
+    }
+    install_exit_hook();
+    at_exit.callbacks.push(Box::new(callback));
+    Ok(())
+}
+
+fn install_exit_hook() {
+    EXIT_HOOK.call_once(|| os::at_exit(wait_at_exit));
+}
+
 extern "C" fn wait_at_exit() {
-    // A panic must not unwind into libc's exit(); there is nobody to report it to.
+    let callbacks = {
+        let mut at_exit = AT_EXIT.lock();
+        at_exit.running = true;
+        std::mem::take(&mut at_exit.callbacks)
+    };
+    // A panic must not unwind into libc's exit(); there is nobody to report it to. One failing
+    // callback does not keep the others from running.
+    for callback in callbacks.into_iter().rev() {
+        let _ = panic::catch_unwind(AssertUnwindSafe(callback));
+    }
     let _ = panic::catch_unwind(|| shutdown(Timeout::Forever));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `finish` used to wake joiners before leaving the registry, so right after
+    /// `join` returned, `enumerate()` often still listed the finished thread.
+    #[test]
+    fn a_joined_thread_is_not_enumerated() {
+        for _ in 0..1000 {
+            let t = Thread::new(|| ());
+            t.start().unwrap();
+            assert_eq!(t.join(Timeout::Forever), Ok(true));
+            assert!(!enumerate().iter().any(|e| e.ptr_eq(&t)));
+        }
+    }
 }

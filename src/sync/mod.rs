@@ -1,17 +1,38 @@
 //! Locks and the primitives built on them, one file each.
 
+mod barrier;
+pub(crate) mod condition;
+mod event;
 mod lock;
+mod parking;
 mod rlock;
+mod semaphore;
+// Only the queue and futures use it, and they are not built under loom (yet).
+#[cfg(not(loom))]
+mod signal;
 
+pub use barrier::{Barrier, BarrierAction};
+pub use condition::{Condition, ConditionLock};
+pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
+pub use semaphore::Semaphore;
+#[cfg(not(loom))]
+pub(crate) use signal::Signal;
 
 use std::cell::Cell;
 
+#[cfg(not(loom))]
 crate::loom::thread_local! {
     // Only its address is used: unique among live threads, and a const-initialised
     // thread-local with no destructor costs one TLS offset computation to reach.
     static TOKEN: Cell<u8> = const { Cell::new(0) };
+}
+
+// loom's macro takes no `const` initializer.
+#[cfg(loom)]
+crate::loom::thread_local! {
+    static TOKEN: Cell<u8> = Cell::new(0);
 }
 
 /// A nonzero number that identifies the calling thread among the threads alive now (like

@@ -6,6 +6,7 @@ pub mod checks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How long any C program may run before it is killed and reported as hung.
@@ -26,10 +27,46 @@ pub fn profile_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// Compiles `source` (C, or C++ for `.cpp`) with warnings as errors, linked to `libweft.so`.
+/// Makes sure `libweft.so` in [`profile_dir`] is built from the current sources, once per
+/// process: `cargo test` compiles the crate as an rlib only, so the shared library the C programs
+/// link to is built here with `cargo build`, in the same profile.
+pub fn library() -> Result<PathBuf, String> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let lib_dir = profile_dir();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut cmd = Command::new(cargo);
+            cmd.args(["build", "--quiet", "--lib", "-p", "weft", "--manifest-path"])
+                .arg(root().join("Cargo.toml"));
+            if lib_dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let out = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "cargo build failed:\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            link_soname(&lib_dir)?;
+            Ok(lib_dir.join("libweft.so"))
+        })
+        .clone()
+}
+
+/// Compiles `source` (C11, or C++17 for `.cpp`) with warnings as errors, linked to `libweft.so`.
 pub fn build(source: &Path) -> Result<PathBuf, String> {
+    let is_cpp = source.extension().is_some_and(|e| e == "cpp");
+    build_as(source, if is_cpp { "c++17" } else { "c11" }, &[])
+}
+
+/// Compiles `source` as the language standard `std` (`c99`, `c11`, `c++17`, ...), with
+/// `-pedantic` and warnings as errors, linked to `libweft.so`, finding headers in `include/`,
+/// `c-tests/` and `includes` (root-relative). The executable is named `<stem>-<std>`.
+pub fn build_as(source: &Path, std: &str, includes: &[&str]) -> Result<PathBuf, String> {
+    library()?;
     let lib_dir = profile_dir();
-    link_soname(&lib_dir)?;
     let out_dir = lib_dir.join("c-tests");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let stem = source
@@ -37,11 +74,7 @@ pub fn build(source: &Path) -> Result<PathBuf, String> {
         .and_then(|s| s.to_str())
         .ok_or("bad source name")?;
     let is_cpp = source.extension().is_some_and(|e| e == "cpp");
-    let exe = out_dir.join(if is_cpp {
-        format!("{stem}_cpp")
-    } else {
-        stem.to_owned()
-    });
+    let exe = out_dir.join(format!("{stem}-{std}"));
     let compiler = cc::Build::new()
         .cargo_metadata(false)
         .cargo_warnings(false)
@@ -52,13 +85,16 @@ pub fn build(source: &Path) -> Result<PathBuf, String> {
         .try_get_compiler()
         .map_err(|e| e.to_string())?;
     let mut cmd = compiler.to_command();
-    cmd.args(["-Wall", "-Wextra", "-Werror", "-pthread"])
-        .arg(if is_cpp { "-std=c++17" } else { "-std=c11" })
+    cmd.args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-pthread"])
+        .arg(format!("-std={std}"))
         .arg("-I")
         .arg(root().join("include"))
         .arg("-I")
-        .arg(root().join("c-tests"))
-        .arg(source)
+        .arg(root().join("c-tests"));
+    for dir in includes {
+        cmd.arg("-I").arg(root().join(dir));
+    }
+    cmd.arg(source)
         .arg("-o")
         .arg(&exe)
         .arg("-L")
@@ -128,32 +164,51 @@ pub fn run(exe: &Path) -> Result<Output, String> {
     })
 }
 
-/// Builds, runs and checks `c-tests/examples/<id>.c`; returns its output on success.
-pub fn run_example(id: &str) -> Result<String, String> {
-    let exe = build(&root().join("c-tests/examples").join(format!("{id}.c")))?;
-    let out = run(&exe)?;
+/// Builds and runs `source`; returns its output if it exits with status 0, else the reason with
+/// the program's output.
+pub fn run_program(source: &Path) -> Result<String, String> {
+    run_built(source, &build(source)?)
+}
+
+/// Runs `exe`, built from `source`; returns its output if it exits with status 0, else the
+/// reason with the program's output.
+pub fn run_built(source: &Path, exe: &Path) -> Result<String, String> {
+    let out = run(exe)?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
         return Err(format!(
-            "{id} exited with {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            "{} exited with {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            source.display(),
             out.status
         ));
     }
-    checks::check(id, &stdout)
-        .map_err(|why| format!("{id}: {why}\nstdout:\n{stdout}\nstderr:\n{stderr}"))?;
     Ok(stdout)
+}
+
+/// Builds, runs and checks `c-tests/examples/<id>.c`; returns its output on success.
+pub fn run_example(id: &str) -> Result<String, String> {
+    let stdout = run_program(&root().join("c-tests/examples").join(format!("{id}.c")))?;
+    checks::check(id, &stdout).map_err(|why| format!("{id}: {why}\nstdout:\n{stdout}"))?;
+    Ok(stdout)
+}
+
+/// The C (`.c`) and C++ (`.cpp`) programs in `dir` (root-relative), sorted.
+pub fn programs(dir: &str) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "c" || e == "cpp"))
+        .collect();
+    paths.sort();
+    paths
 }
 
 /// The ids of every example in `c-tests/examples/`, sorted.
 pub fn example_ids() -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(root().join("c-tests/examples"))
-        .expect("c-tests/examples")
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            (path.extension()? == "c").then(|| path.file_stem()?.to_str().map(str::to_owned))?
-        })
-        .collect();
-    ids.sort();
-    ids
+    programs("c-tests/examples")
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
+        .collect()
 }
