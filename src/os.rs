@@ -79,6 +79,19 @@ type Body = Box<dyn FnOnce() + Send>;
 /// at interpreter shutdown) ends the thread cleanly, running destructors on its way, instead of
 /// aborting the process. `body` must not let a Rust panic escape.
 pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
+    // Miri cannot call pthread_attr_*: under it (`make verify`) std starts the thread, detached
+    // by dropping its handle. Nothing run under Miri ends a thread with pthread_exit().
+    if cfg!(miri) {
+        use std::os::unix::thread::JoinHandleExt;
+        let mut builder = std::thread::Builder::new();
+        if stack_size != 0 {
+            builder = builder.stack_size(stack_size);
+        }
+        return builder
+            .spawn(body)
+            .map(|handle| OsThread(handle.as_pthread_t()))
+            .map_err(|e| e.raw_os_error().unwrap_or(libc::EAGAIN));
+    }
     extern "C-unwind" fn start(arg: *mut c_void) -> *mut c_void {
         // SAFETY: `arg` is the `Box<Body>` leaked by `spawn` for exactly this thread.
         let body = unsafe { Box::from_raw(arg.cast::<Body>()) };
