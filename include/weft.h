@@ -211,6 +211,14 @@ typedef enum weft_status {
 } weft_status;
 
 /**
+ * Thread-local storage (Python: `threading.local`): one `void *` value per thread, each thread
+ * seeing only its own. Values are destroyed by the local's `value_free` when replaced, when
+ * their thread exits (any thread: weft's, or one weft did not create), and when the local's last
+ * handle is freed. Reference counted: see `weft_local_clone` / `weft_local_free`.
+ */
+typedef struct weft_local weft_local;
+
+/**
  * A lock (Python: `threading.Lock`). Not reentrant: a second acquire by the holder blocks.
  * Any thread may release it. Reference counted: see `weft_lock_clone` / `weft_lock_free`.
  */
@@ -230,16 +238,23 @@ typedef struct weft_rlock weft_rlock;
 typedef struct weft_thread weft_thread;
 
 /**
- * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
- * `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
- * exception or `longjmp` may leave it).
+ * Makes the first value of a thread that has none: receives the `init_arg` given to
+ * `weft_local_new`, runs in that thread, and returns the value. It must not use the local it
+ * initializes, and must not unwind.
  */
-typedef void *(*weft_thread_fn)(void *arg);
+typedef void *(*weft_local_init_fn)(void *arg);
 
 /**
  * Releases an argument weft was given ownership of, called once, in an unspecified thread.
  */
 typedef void (*weft_free_fn)(void *arg);
+
+/**
+ * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
+ * `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
+ * exception or `longjmp` may leave it).
+ */
+typedef void *(*weft_thread_fn)(void *arg);
 
 
 
@@ -270,6 +285,85 @@ const char *weft_version_string(void);
  * Thread safety: safe from any thread.
  */
 uint32_t weft_version_number(void);
+
+/**
+ * Creates a thread-local slot. Python: `threading.local()`, or, with `init`, a
+ * `threading.local` subclass whose `__init__` sets the value.
+ *
+ * `init`, if not NULL, makes the value of a thread that has none: the first `weft_local_get` in
+ * each thread calls `init(init_arg)` in that thread, once, and stores its result. (Python also
+ * runs `__init__` at once in the creating thread; to do the same, call `weft_local_get` right
+ * after this.) Without `init`, a thread's value is NULL until it calls `weft_local_set`, and
+ * `init_arg` and `init_arg_free` are not used.
+ *
+ * `value_free`, if not NULL, is called exactly once on every value stored (by
+ * `weft_local_set` or by `init`, NULL values included): when the thread replaces it, in that
+ * thread; when the thread exits, in that thread (for a weft thread, before `weft_thread_join`
+ * returns; for a thread weft did not create, such as a `pthread_create` thread or `main` at
+ * `exit()`, from its thread-local destructors); or, for the values left, when the last handle
+ * is freed (see `weft_local_free`). A value stored by a `value_free` that itself runs at
+ * thread exit may only be destroyed when the local is freed.
+ *
+ * Ownership: on success `*local_out` is a new handle the caller releases with
+ * `weft_local_free`. `init_arg_free`, if not NULL (and `init` is not), is called on `init_arg`
+ * once, after the last value is destroyed. `init_arg` is used from every thread that reads the
+ * local: the caller must make that safe. On failure nothing is called. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `local_out` is NULL.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_local_new(weft_local_init_fn init,
+                                void *init_arg,
+                                weft_free_fn init_arg_free,
+                                weft_free_fn value_free,
+                                struct weft_local **local_out);
+
+/**
+ * Returns another reference to `local` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_local *weft_local_clone(struct weft_local *local);
+
+/**
+ * Releases one reference to `local`; the last one destroys every value still stored (with
+ * `value_free`) and the local. NULL is ignored.
+ *
+ * The values are destroyed in the calling thread, before this returns, unless a thread is
+ * exiting at that moment: that thread then destroys its own value and, right after, the rest.
+ * Thread safety: safe from any thread.
+ */
+void weft_local_free(struct weft_local *local);
+
+/**
+ * Reads the calling thread's value. Python: reading an attribute of a `threading.local`.
+ *
+ * If the thread has no value and the local has an initializer, runs it first (see
+ * `weft_local_new`). `*value_out` receives the value, or NULL if the thread has none (Python
+ * raises `AttributeError`; `weft_local_is_set` tells a stored NULL from none). Never blocks
+ * for long. Ownership: the value stays owned by the local. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
+ * each thread reads its own value.
+ */
+enum weft_status weft_local_get(struct weft_local *local,
+                                void **value_out);
+
+/**
+ * Stores the calling thread's value. Python: setting an attribute of a `threading.local`.
+ *
+ * The thread's previous value, if it had one, is passed to the local's `value_free` before this
+ * returns. Never blocks for long. Ownership: the local owns `value` from now on. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread; each thread sets its own value.
+ */
+enum weft_status weft_local_set(struct weft_local *local,
+                                void *value);
+
+/**
+ * Whether the calling thread has a value, stored by `weft_local_set` or made by the
+ * initializer (a NULL value counts). Does not run the initializer. Python:
+ * `hasattr(local, name)`, without triggering `__init__`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_local_is_set(const struct weft_local *local);
 
 /**
  * Creates an unlocked lock. Python: `threading.Lock()`.
@@ -393,10 +487,11 @@ size_t weft_rlock_recursion_count(const struct weft_rlock *rlock);
  * Creates a thread that will call `target(arg)` once started. Python:
  * `threading.Thread(target=target, args=(arg,))`.
  *
- * The thread is named `Thread-N` (change it with `weft_thread_set_name`) and is a daemon if the
- * calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after `target`
- * returns, in the new thread, or, if the thread is never started, when its last handle is freed.
- * `arg` is used from another thread: the caller must make that safe, as with `pthread_create`.
+ * The thread is named `Thread-N` (`weft_thread_new_named` names it from the start) and is a
+ * daemon if the calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after
+ * `target` returns, in the new thread, or, if the thread is never started, when its last handle
+ * is freed. `arg` is used from another thread: the caller must make that safe, as with
+ * `pthread_create`.
  *
  * Ownership: on success `*thread_out` is a new handle the caller releases with
  * `weft_thread_free` (freeing it does not stop or detach anything; the thread runs on).
@@ -407,6 +502,24 @@ enum weft_status weft_thread_new(weft_thread_fn target,
                                  void *arg,
                                  weft_free_fn arg_free,
                                  struct weft_thread **thread_out);
+
+/**
+ * Creates a thread named `name` that will call `target(arg)` once started. Python:
+ * `threading.Thread(name=name, target=target, args=(arg,))`.
+ *
+ * As `weft_thread_new`, but named from the start: a NULL `name` gives the default `Thread-N`,
+ * and a thread given a name takes no number from that sequence (as in Python, so the next
+ * unnamed thread is still `Thread-1` if it is the first). `name` is copied.
+ *
+ * Ownership: as `weft_thread_new`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `target` or `thread_out` is NULL. On failure `arg_free` is not
+ * called. Thread safety: safe from any thread.
+ */
+enum weft_status weft_thread_new_named(weft_thread_fn target,
+                                       void *arg,
+                                       weft_free_fn arg_free,
+                                       const char *name,
+                                       struct weft_thread **thread_out);
 
 /**
  * Returns another reference to `thread` (the same pointer); NULL for a NULL or wrong handle.
@@ -445,6 +558,16 @@ enum weft_status weft_thread_start(struct weft_thread *thread);
  */
 enum weft_status weft_thread_join(struct weft_thread *thread,
                                   double timeout);
+
+/**
+ * Whether two handles refer to the same thread. Python: `a is b` for thread objects.
+ *
+ * Handles from `weft_current_thread`, `weft_main_thread` and `weft_enumerate` are new pointers
+ * each time, so compare threads with this rather than with `==`. False if either handle is
+ * NULL or not a thread. Thread safety: safe from any thread.
+ */
+bool weft_thread_is(const struct weft_thread *a,
+                    const struct weft_thread *b);
 
 /**
  * Whether the thread has started and not finished. Python: `thread.is_alive()`.
@@ -613,6 +736,48 @@ size_t weft_stack_size_get(void);
  */
 enum weft_status weft_shutdown(double timeout,
                                size_t *remaining_out);
+
+/**
+ * Creates a timer: a thread that, once started, waits `interval` seconds and then calls
+ * `function(arg)`, unless `weft_timer_cancel` is called first. Python:
+ * `threading.Timer(interval, function, args=(arg,))`.
+ *
+ * The timer is a `weft_thread` in every other way: start it with `weft_thread_start`, join,
+ * rename, query it with the `weft_thread_*` functions. It is named `Thread-N` and is a daemon if
+ * the calling thread is one, so by default the process waits for it at exit: a timer started by
+ * `main` fires even after `main` returns. `weft_thread_result` gives `function`'s return value
+ * once it has run, and `WEFT_STATUS_WRONG_STATE` for a cancelled timer.
+ *
+ * `interval` follows the timeout rule (see `WEFT_TIMEOUT_FOREVER`), except that
+ * `WEFT_TIMEOUT_FOREVER` itself, a timer that never fires, is refused with
+ * `WEFT_STATUS_INVALID_TIMEOUT`. `0.0` fires as soon as the timer starts.
+ *
+ * Ownership: on success `*timer_out` is a new handle the caller releases with
+ * `weft_thread_free`. `arg_free`, if not NULL, is called on `arg` once: after `function`
+ * returns, or once the timer has been cancelled, in the timer's thread; or, if the timer is
+ * never started, when its last handle is freed. `arg` is used from another thread: the caller
+ * must make that safe, as with `pthread_create`. On failure `arg_free` is not called.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `function` or `timer_out` is NULL;
+ * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`. Thread safety: safe from any
+ * thread.
+ */
+enum weft_status weft_timer_new(double interval,
+                                weft_thread_fn function,
+                                void *arg,
+                                weft_free_fn arg_free,
+                                struct weft_thread **timer_out);
+
+/**
+ * Stops the timer if it has not fired yet: its function will never run. Python:
+ * `timer.cancel()`.
+ *
+ * Never blocks. Works before `weft_thread_start` too (the started timer then ends at once).
+ * Cancelling a timer whose function has started or finished, or cancelling twice, does
+ * nothing. The timer's thread ends soon after; join it to wait for that. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_WRONG_HANDLE` if `timer` is not a timer (a thread from
+ * `weft_thread_new`, say); `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_timer_cancel(struct weft_thread *timer);
 
 #ifdef __cplusplus
 }  // extern "C"

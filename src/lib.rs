@@ -7,13 +7,16 @@
 
 pub mod capi;
 mod error;
+pub mod local;
 mod loom;
 mod os;
 pub mod sync;
 pub mod thread;
 pub mod timeout;
+mod timer;
 
 pub use error::Error;
+pub use local::Local;
 pub use sync::{Lock, RLock};
 pub use thread::Thread;
 pub use timeout::Timeout;

@@ -5,7 +5,7 @@
 //! pattern tokio's `src/loom/mod.rs` uses).
 
 pub(crate) mod atomic {
-    pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 }
 
 pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};

@@ -17,6 +17,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 
 use crate::Error;
+use crate::local;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Condvar, Mutex, MutexGuard};
 use crate::os::{self, OsThread};
@@ -25,7 +26,11 @@ use crate::timeout::{Deadline, Timeout};
 /// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
 pub const STACK_SIZE_MIN: usize = 32 * 1024;
 
-type Target = Box<dyn FnOnce() -> Box<dyn Any + Send> + Send>;
+/// What a started thread runs; the value it gives, if any, is kept for [`Thread::result`].
+pub(crate) type Target = Box<dyn FnOnce() -> Option<Box<dyn Any + Send>> + Send>;
+
+/// What [`Thread::cancel`] calls: set for timers only (`timer.rs`).
+pub(crate) type Cancel = Box<dyn Fn() + Send + Sync>;
 
 /// A thread of execution, configured before `start` and joinable any number of times from any
 /// number of threads. Cloning gives another handle to the same thread.
@@ -55,6 +60,8 @@ struct Inner {
     /// mutex order the last write before every read that matters.
     daemon: AtomicBool,
     target: Mutex<Option<Target>>,
+    /// A timer's cancel hook; `None` for every other thread.
+    cancel: Option<Cancel>,
     state: Mutex<State>,
     /// Signalled when `phase` becomes `Finished` and when `native_id` becomes known.
     changed: Condvar,
@@ -122,16 +129,48 @@ impl Thread {
         F: FnOnce() -> R + Send + 'static,
         R: Any + Send,
     {
-        let target: Target = Box::new(move || Box::new(target()) as Box<dyn Any + Send>);
+        Thread::with_target(new_name("Thread"), target)
+    }
+
+    /// A new thread named `name` (Python's `Thread(name=name, target=target)`); otherwise as
+    /// [`Thread::new`]. As in Python, it takes no number from the `Thread-N` sequence, so the
+    /// next unnamed thread still gets the next number.
+    pub fn named<F, R>(name: &str, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        Thread::with_target(name.to_owned(), target)
+    }
+
+    fn with_target<F, R>(name: String, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        let target: Target = Box::new(move || Some(Box::new(target()) as Box<dyn Any + Send>));
+        Thread::regular(name, target, None)
+    }
+
+    /// A new thread named `name` running `target`, daemon if the creating thread is; `cancel`,
+    /// if given, is what [`Thread::cancel`] calls.
+    pub(crate) fn regular(name: String, target: Target, cancel: Option<Cancel>) -> Thread {
         Thread::with_kind(
             Kind::Regular,
-            new_name("Thread"),
+            name,
             current().is_daemon(),
             Some(target),
+            cancel,
         )
     }
 
-    fn with_kind(kind: Kind, name: String, daemon: bool, target: Option<Target>) -> Thread {
+    fn with_kind(
+        kind: Kind,
+        name: String,
+        daemon: bool,
+        target: Option<Target>,
+        cancel: Option<Cancel>,
+    ) -> Thread {
         let started = kind != Kind::Regular;
         let (ident, native_id) = if started {
             (Some(os::current().ident()), Some(os::native_id()))
@@ -142,6 +181,7 @@ impl Thread {
             kind,
             daemon: AtomicBool::new(daemon),
             target: Mutex::new(target),
+            cancel,
             state: Mutex::new(State {
                 phase: if started { Phase::Running } else { Phase::New },
                 name,
@@ -267,7 +307,10 @@ impl Thread {
             panic::catch_unwind(AssertUnwindSafe(target))
                 .map_err(|payload| self.report_panic(payload.as_ref()))
                 .ok()
+                .flatten()
         });
+        // Joiners see the thread's `Local` values already destroyed.
+        local::release_thread_values();
         self.finish(result);
     }
 
@@ -324,6 +367,13 @@ impl Thread {
         Ok(true)
     }
 
+    /// Python's `Timer.cancel()`: stops a timer ([`Thread::timer`]) that has not fired yet, so
+    /// that its function never runs; harmless once it has fired, or when repeated. Returns false,
+    /// doing nothing, if this thread is not a timer.
+    pub fn cancel(&self) -> bool {
+        self.0.cancel.as_ref().map(|cancel| cancel()).is_some()
+    }
+
     /// Whether the thread has started and not yet finished.
     pub fn is_alive(&self) -> bool {
         self.state().phase == Phase::Running
@@ -352,8 +402,8 @@ impl Thread {
 
     /// A copy of the value the target returned, once the thread has finished.
     ///
-    /// `Ok(None)` if the target panicked or returned another type; [`Error::WrongState`] if the
-    /// thread has not finished.
+    /// `Ok(None)` if the target panicked or returned another type, or for a cancelled timer;
+    /// [`Error::WrongState`] if the thread has not finished.
     pub fn result<T: Any + Clone>(&self) -> Result<Option<T>, Error> {
         let state = self.state();
         if state.phase != Phase::Finished {
@@ -381,7 +431,7 @@ impl std::fmt::Debug for Thread {
 }
 
 /// Waits on `cond` until notified or `deadline`; returns true if the deadline passed.
-fn wait<T>(cond: &Condvar, guard: &mut MutexGuard<'_, T>, deadline: Deadline) -> bool {
+pub(crate) fn wait<T>(cond: &Condvar, guard: &mut MutexGuard<'_, T>, deadline: Deadline) -> bool {
     match deadline.instant() {
         None => {
             cond.wait(guard);
@@ -416,11 +466,11 @@ pub fn current() -> Thread {
         })
         // Called while this thread's thread-locals are being destroyed: a stand-in that is
         // never registered (nothing would unregister it).
-        .unwrap_or_else(|_| Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None))
+        .unwrap_or_else(|_| Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None))
 }
 
 fn new_dummy() -> Thread {
-    let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None);
+    let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None);
     REGISTRY.lock().alive.push(thread.clone());
     thread
 }
@@ -432,7 +482,7 @@ fn new_dummy() -> Thread {
 /// calls into weft.
 pub fn main_thread() -> Thread {
     MAIN.get_or_init(|| {
-        let main = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None);
+        let main = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None, None);
         if !os::is_process_main_thread() {
             let mut state = main.state();
             state.ident = None;

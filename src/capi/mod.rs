@@ -11,10 +11,13 @@ mod handle;
 mod status;
 mod version;
 
+mod local;
 mod lock;
 mod rlock;
 mod thread;
+mod timer;
 
+pub use local::{weft_local, weft_local_init_fn};
 pub use lock::weft_lock;
 pub use rlock::weft_rlock;
 pub use status::{weft_status, weft_status_str};

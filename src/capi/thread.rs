@@ -63,8 +63,22 @@ impl Drop for OwnedArg {
     }
 }
 
+/// `target(arg)` as a Rust closure; `arg` is freed when the closure is dropped, after the call
+/// or, if it is never called, without it.
+pub(crate) fn call_with(
+    target: unsafe extern "C" fn(*mut c_void) -> *mut c_void,
+    arg: OwnedArg,
+) -> impl FnOnce() -> SendPtr + Send + 'static {
+    move || {
+        let arg = arg;
+        // SAFETY: `target` is the caller's thread function and `arg` its argument, as the caller
+        // asked; `arg` is freed when it drops, after the call.
+        SendPtr(unsafe { target(arg.arg.0) })
+    }
+}
+
 /// Borrows a thread handle.
-fn thread<'a>(t: *const weft_thread) -> Result<&'a Thread, weft_status> {
+pub(crate) fn thread<'a>(t: *const weft_thread) -> Result<&'a Thread, weft_status> {
     // SAFETY: `t` is NULL or a handle from weft, and the caller holds a reference (the API
     // contract of every function taking a `weft_thread *`).
     unsafe { handle::borrow(t) }
@@ -83,10 +97,11 @@ pub(crate) fn c_str<'a>(s: *const c_char) -> Result<&'a str, weft_status> {
 /// Creates a thread that will call `target(arg)` once started. Python:
 /// `threading.Thread(target=target, args=(arg,))`.
 ///
-/// The thread is named `Thread-N` (change it with `weft_thread_set_name`) and is a daemon if the
-/// calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after `target`
-/// returns, in the new thread, or, if the thread is never started, when its last handle is freed.
-/// `arg` is used from another thread: the caller must make that safe, as with `pthread_create`.
+/// The thread is named `Thread-N` (`weft_thread_new_named` names it from the start) and is a
+/// daemon if the calling thread is one. `arg_free`, if not NULL, is called on `arg` once: after
+/// `target` returns, in the new thread, or, if the thread is never started, when its last handle
+/// is freed. `arg` is used from another thread: the caller must make that safe, as with
+/// `pthread_create`.
 ///
 /// Ownership: on success `*thread_out` is a new handle the caller releases with
 /// `weft_thread_free` (freeing it does not stop or detach anything; the thread runs on).
@@ -99,16 +114,40 @@ pub extern "C" fn weft_thread_new(
     arg_free: weft_free_fn,
     thread_out: *mut *mut weft_thread,
 ) -> weft_status {
+    weft_thread_new_named(target, arg, arg_free, ptr::null(), thread_out)
+}
+
+/// Creates a thread named `name` that will call `target(arg)` once started. Python:
+/// `threading.Thread(name=name, target=target, args=(arg,))`.
+///
+/// As `weft_thread_new`, but named from the start: a NULL `name` gives the default `Thread-N`,
+/// and a thread given a name takes no number from that sequence (as in Python, so the next
+/// unnamed thread is still `Thread-1` if it is the first). `name` is copied.
+///
+/// Ownership: as `weft_thread_new`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
+/// `WEFT_STATUS_NULL_ARGUMENT` if `target` or `thread_out` is NULL. On failure `arg_free` is not
+/// called. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_new_named(
+    target: weft_thread_fn,
+    arg: *mut c_void,
+    arg_free: weft_free_fn,
+    name: *const c_char,
+    thread_out: *mut *mut weft_thread,
+) -> weft_status {
     ffi_status!({
         let target = target.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let out = handle::out_ptr(thread_out)?;
-        let arg = OwnedArg::new(arg, arg_free);
-        let thread = Thread::new(move || {
-            let arg = arg;
-            // SAFETY: `target` is the caller's thread function and `arg` its argument, as the
-            // caller asked; `arg` is freed when it drops, after the call.
-            SendPtr(unsafe { target(arg.arg.0) })
-        });
+        let name = if name.is_null() {
+            None
+        } else {
+            Some(c_str(name)?)
+        };
+        let body = call_with(target, OwnedArg::new(arg, arg_free));
+        let thread = match name {
+            Some(name) => Thread::named(name, body),
+            None => Thread::new(body),
+        };
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, handle::new::<weft_thread>(thread)) };
         Ok(())
@@ -163,6 +202,18 @@ pub extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64) -> we
         } else {
             Err(WEFT_STATUS_TIMEOUT)
         }
+    })
+}
+
+/// Whether two handles refer to the same thread. Python: `a is b` for thread objects.
+///
+/// Handles from `weft_current_thread`, `weft_main_thread` and `weft_enumerate` are new pointers
+/// each time, so compare threads with this rather than with `==`. False if either handle is
+/// NULL or not a thread. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_thread_is(a: *const weft_thread, b: *const weft_thread) -> bool {
+    ffi_value!(false, {
+        matches!((self::thread(a), self::thread(b)), (Ok(a), Ok(b)) if a.ptr_eq(b))
     })
 }
 

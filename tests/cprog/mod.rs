@@ -6,6 +6,7 @@ pub mod checks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How long any C program may run before it is killed and reported as hung.
@@ -26,10 +27,38 @@ pub fn profile_dir() -> PathBuf {
         .to_path_buf()
 }
 
+/// Makes sure `libweft.so` in [`profile_dir`] is built from the current sources, once per
+/// process: `cargo test` compiles the crate as an rlib only, so the shared library the C programs
+/// link to is built here with `cargo build`, in the same profile.
+pub fn library() -> Result<PathBuf, String> {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let lib_dir = profile_dir();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut cmd = Command::new(cargo);
+            cmd.args(["build", "--quiet", "--lib", "-p", "weft", "--manifest-path"])
+                .arg(root().join("Cargo.toml"));
+            if lib_dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let out = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "cargo build failed:\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            link_soname(&lib_dir)?;
+            Ok(lib_dir.join("libweft.so"))
+        })
+        .clone()
+}
+
 /// Compiles `source` (C, or C++ for `.cpp`) with warnings as errors, linked to `libweft.so`.
 pub fn build(source: &Path) -> Result<PathBuf, String> {
+    library()?;
     let lib_dir = profile_dir();
-    link_soname(&lib_dir)?;
     let out_dir = lib_dir.join("c-tests");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let stem = source
