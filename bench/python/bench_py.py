@@ -23,10 +23,17 @@ MODULES = {
 
 
 class Impl:
-    """The three modules of one implementation: `threading`, `queue`, `futures`."""
+    """The three modules of one implementation: `threading`, `queue`, `futures`; a module that
+    cannot be imported is None, and `errors` says why."""
 
     def __init__(self, name):
-        self.threading, self.queue, self.futures = (importlib.import_module(m) for m in MODULES[name])
+        self.errors = {}
+        for attr, module in zip(("threading", "queue", "futures"), MODULES[name]):
+            try:
+                setattr(self, attr, importlib.import_module(module))
+            except ImportError as e:
+                setattr(self, attr, None)
+                self.errors[attr] = f"{module} not importable ({e})"
 
 
 def start_together(threading, targets):
@@ -205,12 +212,11 @@ CASES = {
 
 def missing(impl, case):
     """Why `case` cannot run on `impl` (None if it can)."""
-    try:
-        m = Impl(impl)
-    except ImportError as e:
-        return f"{MODULES[impl][0]} not importable ({e})"
+    m = Impl(impl)
     for need in CASES[case][1]:
         module, attr = need.split(".")
+        if module in m.errors:
+            return m.errors[module]
         if not hasattr(getattr(m, module), attr):
             return f"{MODULES[impl][0]}: no {need} yet"
     return None
