@@ -18,7 +18,8 @@ pub enum Error {
     InvalidArgument,
     /// A string argument is not valid UTF-8.
     InvalidUtf8,
-    /// A negative (other than the "forever" sentinel) or NaN timeout. CPython: `ValueError`.
+    /// A negative (other than the "forever" sentinel) or NaN timeout. CPython 3.11: `ValueError`
+    /// with this message (later versions say "must be a non-negative number").
     InvalidTimeout,
     /// A timeout above [`crate::timeout::TIMEOUT_MAX`], or infinite. CPython: `OverflowError`.
     TimeoutTooLarge,
@@ -120,7 +121,7 @@ impl Error {
         match self {
             Error::InvalidArgument => c"invalid argument",
             Error::InvalidUtf8 => c"string is not valid UTF-8",
-            Error::InvalidTimeout => c"timeout value must be a non-negative number",
+            Error::InvalidTimeout => c"timeout value must be positive",
             Error::TimeoutTooLarge => c"timeout value is too large",
             Error::NonBlockingTimeout => c"can't specify a timeout for a non-blocking call",
             Error::Overflow => c"Internal lock count overflowed",

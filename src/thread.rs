@@ -281,8 +281,9 @@ impl Thread {
                 Ok(())
             }
             Err(_) => {
-                self.unregister();
-                self.state().phase = Phase::New;
+                // Back to New, waking any thread that began joining meanwhile (it then reports
+                // NotStarted); the thread may be started again.
+                self.leave_registry(Phase::New, None);
                 Err(Error::CantStartThread)
             }
         }
@@ -324,23 +325,28 @@ impl Thread {
         eprintln!("Exception in thread {}:\npanic: {message}", self.name());
     }
 
-    /// Marks the thread finished, wakes its joiners and leaves the registry.
+    /// Leaves the registry, then marks the thread finished and wakes its joiners: once `join`
+    /// returns, `enumerate()` and `active_count()` no longer count the thread, as in CPython.
     fn finish(&self, result: Option<Box<dyn Any + Send>>) {
+        self.leave_registry(Phase::Finished, result);
+    }
+
+    /// Takes the thread out of the registry and moves it to `phase` in one step, under the
+    /// registry lock (lock order: registry, then state), so that `enumerate`, `shutdown`,
+    /// `is_alive` and `join` never disagree: a joined thread is no longer listed, and a thread
+    /// `shutdown` stopped waiting for is no longer alive. Wakes everyone waiting on either.
+    fn leave_registry(&self, phase: Phase, result: Option<Box<dyn Any + Send>>) {
+        let mut registry = REGISTRY.lock();
+        registry.alive.retain(|t| !t.ptr_eq(self));
         {
             let mut state = self.state();
-            state.phase = Phase::Finished;
+            state.phase = phase;
             state.os = None;
             state.result = result;
         }
-        self.0.changed.notify_all();
-        self.unregister();
-    }
-
-    fn unregister(&self) {
-        let mut registry = REGISTRY.lock();
-        registry.alive.retain(|t| !t.ptr_eq(self));
         drop(registry);
         REGISTRY_CHANGED.notify_all();
+        self.0.changed.notify_all();
     }
 
     /// Waits for the thread to finish, at most `timeout`; returns whether it has finished.
@@ -359,12 +365,17 @@ impl Thread {
         }
         let deadline = timeout.deadline();
         let mut state = self.state();
-        while state.phase != Phase::Finished {
+        loop {
+            match state.phase {
+                Phase::Finished => return Ok(true),
+                // Its start failed while we waited.
+                Phase::New => return Err(Error::NotStarted),
+                Phase::Running => {}
+            }
             if wait(&self.0.changed, &mut state, deadline) {
                 return Ok(state.phase == Phase::Finished);
             }
         }
-        Ok(true)
     }
 
     /// Python's `Timer.cancel()`: stops a timer ([`Thread::timer`]) that has not fired yet, so
@@ -557,4 +568,21 @@ pub fn shutdown(timeout: Timeout) -> usize {
 extern "C" fn wait_at_exit() {
     // A panic must not unwind into libc's exit(); there is nobody to report it to.
     let _ = panic::catch_unwind(|| shutdown(Timeout::Forever));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `finish` used to wake joiners before leaving the registry, so right after
+    /// `join` returned, `enumerate()` often still listed the finished thread.
+    #[test]
+    fn a_joined_thread_is_not_enumerated() {
+        for _ in 0..1000 {
+            let t = Thread::new(|| ());
+            t.start().unwrap();
+            assert_eq!(t.join(Timeout::Forever), Ok(true));
+            assert!(!enumerate().iter().any(|e| e.ptr_eq(&t)));
+        }
+    }
 }

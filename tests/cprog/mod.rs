@@ -55,8 +55,16 @@ pub fn library() -> Result<PathBuf, String> {
         .clone()
 }
 
-/// Compiles `source` (C, or C++ for `.cpp`) with warnings as errors, linked to `libweft.so`.
+/// Compiles `source` (C11, or C++17 for `.cpp`) with warnings as errors, linked to `libweft.so`.
 pub fn build(source: &Path) -> Result<PathBuf, String> {
+    let is_cpp = source.extension().is_some_and(|e| e == "cpp");
+    build_as(source, if is_cpp { "c++17" } else { "c11" })
+}
+
+/// Compiles `source` as the language standard `std` (`c99`, `c11`, `c++17`, ...), with
+/// `-pedantic` and warnings as errors, linked to `libweft.so`. The executable is named
+/// `<stem>-<std>`.
+pub fn build_as(source: &Path, std: &str) -> Result<PathBuf, String> {
     library()?;
     let lib_dir = profile_dir();
     let out_dir = lib_dir.join("c-tests");
@@ -66,11 +74,7 @@ pub fn build(source: &Path) -> Result<PathBuf, String> {
         .and_then(|s| s.to_str())
         .ok_or("bad source name")?;
     let is_cpp = source.extension().is_some_and(|e| e == "cpp");
-    let exe = out_dir.join(if is_cpp {
-        format!("{stem}_cpp")
-    } else {
-        stem.to_owned()
-    });
+    let exe = out_dir.join(format!("{stem}-{std}"));
     let compiler = cc::Build::new()
         .cargo_metadata(false)
         .cargo_warnings(false)
@@ -81,8 +85,8 @@ pub fn build(source: &Path) -> Result<PathBuf, String> {
         .try_get_compiler()
         .map_err(|e| e.to_string())?;
     let mut cmd = compiler.to_command();
-    cmd.args(["-Wall", "-Wextra", "-Werror", "-pthread"])
-        .arg(if is_cpp { "-std=c++17" } else { "-std=c11" })
+    cmd.args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-pthread"])
+        .arg(format!("-std={std}"))
         .arg("-I")
         .arg(root().join("include"))
         .arg("-I")
@@ -157,32 +161,46 @@ pub fn run(exe: &Path) -> Result<Output, String> {
     })
 }
 
-/// Builds, runs and checks `c-tests/examples/<id>.c`; returns its output on success.
-pub fn run_example(id: &str) -> Result<String, String> {
-    let exe = build(&root().join("c-tests/examples").join(format!("{id}.c")))?;
+/// Builds and runs `source`; returns its output if it exits with status 0, else the reason with
+/// the program's output.
+pub fn run_program(source: &Path) -> Result<String, String> {
+    let exe = build(source)?;
     let out = run(&exe)?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
         return Err(format!(
-            "{id} exited with {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            "{} exited with {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            source.display(),
             out.status
         ));
     }
-    checks::check(id, &stdout)
-        .map_err(|why| format!("{id}: {why}\nstdout:\n{stdout}\nstderr:\n{stderr}"))?;
     Ok(stdout)
+}
+
+/// Builds, runs and checks `c-tests/examples/<id>.c`; returns its output on success.
+pub fn run_example(id: &str) -> Result<String, String> {
+    let stdout = run_program(&root().join("c-tests/examples").join(format!("{id}.c")))?;
+    checks::check(id, &stdout).map_err(|why| format!("{id}: {why}\nstdout:\n{stdout}"))?;
+    Ok(stdout)
+}
+
+/// The C (`.c`) and C++ (`.cpp`) programs in `c-tests/<dir>/`, sorted.
+pub fn programs(dir: &str) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("c-tests").join(dir))
+        .unwrap_or_else(|e| panic!("c-tests/{dir}: {e}"))
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "c" || e == "cpp"))
+        .collect();
+    paths.sort();
+    paths
 }
 
 /// The ids of every example in `c-tests/examples/`, sorted.
 pub fn example_ids() -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(root().join("c-tests/examples"))
-        .expect("c-tests/examples")
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            (path.extension()? == "c").then(|| path.file_stem()?.to_str().map(str::to_owned))?
-        })
-        .collect();
-    ids.sort();
-    ids
+    programs("examples")
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
+        .collect()
 }

@@ -1,0 +1,103 @@
+/*
+ * A tiny self-checking harness for the programs in c-tests/api/, usable from C (C99 and later)
+ * and C++. A failed check prints "FAIL" with its line and what it checked; check_summary()
+ * prints "N passed, M failed" alone on a line and returns the exit status (nonzero if any
+ * check failed).
+ *
+ * EXPECT_STATUS(call, status) checks both the status a call returns and the message
+ * weft_status_str gives for it, against expected_message(), the messages written out here
+ * independently of the library (CPython's words where CPython has them).
+ */
+#ifndef WEFT_CHECK_H
+#define WEFT_CHECK_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "weft.h"
+
+static int check_passed_;
+static int check_failed_;
+
+/* The message each status must have; NULL past the last known status. */
+static inline const char *expected_message(int status) {
+    static const char *const messages[] = {
+        "ok",
+        "timed out",
+        "a required pointer argument is NULL",
+        "the handle is not of the expected type, or was already freed",
+        "internal error: a Rust panic was caught at the weft API boundary",
+        "invalid argument",
+        "string is not valid UTF-8",
+        "timeout value must be positive",
+        "timeout value is too large",
+        "can't specify a timeout for a non-blocking call",
+        "Internal lock count overflowed",
+        "release unlocked lock",
+        "cannot release un-acquired lock",
+        "threads can only be started once",
+        "cannot join thread before it is started",
+        "cannot join current thread",
+        "cannot set daemon status of active thread",
+        "can't start new thread",
+        "size not valid: must be 0 or at least 32768 bytes",
+        "operation not valid in the object's current state",
+        "cannot wait on un-acquired lock",
+        "cannot notify on un-acquired lock",
+        "semaphore initial value must be >= 0",
+        "n must be one or more",
+        "Semaphore released too many times",
+        "broken barrier",
+        "parties must be > 0",
+        "queue is empty",
+        "queue is full",
+        "queue is shut down",
+        "task_done() called too many times",
+        "cannot schedule new futures after shutdown",
+        "A thread initializer failed, the thread pool is not usable anymore",
+        "the future was cancelled",
+        "the task failed",
+        "max_workers must be greater than 0",
+    };
+    if (status < 0 || (size_t)status >= sizeof messages / sizeof messages[0]) {
+        return NULL;
+    }
+    return messages[status];
+}
+
+/* Records one check; `what` and `line` say which on failure. Returns `ok`. */
+static inline int check_record(int ok, const char *what, int line) {
+    if (ok) {
+        check_passed_++;
+    } else {
+        check_failed_++;
+        printf("FAIL line %d: %s\n", line, what);
+    }
+    return ok;
+}
+
+/* Checks a status and its message. */
+static inline void check_status(int got, int want, const char *call, int line) {
+    const char *got_msg = weft_status_str(got);
+    const char *want_msg = expected_message(want);
+    int ok = got == want && got_msg != NULL && want_msg != NULL && strcmp(got_msg, want_msg) == 0;
+    if (check_record(ok, call, line)) {
+        return;
+    }
+    printf("    got  %d \"%s\"\n    want %d \"%s\"\n", got, got_msg ? got_msg : "(NULL)", want,
+           want_msg ? want_msg : "(no expected message)");
+}
+
+/* The call returns `status`, whose message is expected_message(status). */
+#define EXPECT_STATUS(call, status) check_status((int)(call), (int)(status), #call, __LINE__)
+
+/* A condition that must hold. */
+#define EXPECT(cond) ((void)check_record((cond) ? 1 : 0, #cond, __LINE__))
+
+/* Prints "N passed, M failed" and returns the process's exit status. */
+static inline int check_summary(void) {
+    printf("%d passed, %d failed\n", check_passed_, check_failed_);
+    return check_failed_ > 0 ? 1 : 0;
+}
+
+#endif
