@@ -6,8 +6,8 @@
 //! ```
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Instant;
 
@@ -267,8 +267,11 @@ fn rayon_pool() -> rayon::ThreadPool {
 fn pool_tasks(n: u64) -> u64 {
     let pool = rayon_pool();
     // Leaked (a few bytes per run) so that tasks can borrow it without an Arc per task.
-    let done: &'static (AtomicU64, Mutex<()>, Condvar) =
-        Box::leak(Box::new((AtomicU64::new(n), Mutex::new(()), Condvar::new())));
+    let done: &'static (AtomicU64, Mutex<()>, Condvar) = Box::leak(Box::new((
+        AtomicU64::new(n),
+        Mutex::new(()),
+        Condvar::new(),
+    )));
     let t0 = Instant::now();
     for _ in 0..n {
         pool.spawn(move || {
