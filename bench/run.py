@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,9 +168,12 @@ def setup():
             apt_install("strace")
         except subprocess.CalledProcessError:
             log("strace not installable: the notify syscall check will be skipped")
-    requirements = PYTHON_BINDING / "requirements.txt"
-    if requirements.exists():
-        run([sys.executable, "-m", "pip", "install", "-q", "-r", str(requirements)])
+    # The binding runs from the source tree (PYTHONPATH); install only what it depends on.
+    pyproject = PYTHON_BINDING / "pyproject.toml"
+    if pyproject.exists():
+        deps = tomllib.loads(pyproject.read_text()).get("project", {}).get("dependencies", [])
+        if deps:
+            run([sys.executable, "-m", "pip", "install", "-q", *deps])
 
 
 def build():
@@ -302,7 +306,7 @@ def ratio_cell(case, weft, anchor):
     return f"{(anchor / weft) if case.rate else (weft / anchor):.2f}x"
 
 
-def table(cases, results, python=False):
+def table(cases, results):
     unit_note = ("figures are medians (min–max) of the runs; times per operation, rates "
                  "in operations per second (k = 10^3, M = 10^6)")
     head = ("| benchmark | implementation | pinned to 1 CPU | unpinned | weft ÷ this "
@@ -406,7 +410,7 @@ weft's binding (`import weft`) against CPython's `threading`, `queue` and
 `concurrent.futures` (bench/python/bench_py.py). "weft ÷ this" is weft's time over CPython's,
 or its rate over CPython's, as above.
 
-{table(PY_CASES, results, python=True)}
+{table(PY_CASES, results)}
 {END}
 """
 
