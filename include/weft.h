@@ -211,6 +211,27 @@ typedef enum weft_status {
 } weft_status;
 
 /**
+ * A barrier (Python: `threading.Barrier`): a fixed number of threads wait for each other, then
+ * all go on; it can be used again at once. Reference counted: see `weft_barrier_clone` /
+ * `weft_barrier_free`.
+ */
+typedef struct weft_barrier weft_barrier;
+
+/**
+ * A condition variable (Python: `threading.Condition`) over a `weft_lock` or a `weft_rlock`.
+ * Threads holding the lock wait on it (releasing the lock meanwhile) until another thread
+ * holding the lock notifies them. Reference counted: see `weft_condition_clone` /
+ * `weft_condition_free`.
+ */
+typedef struct weft_condition weft_condition;
+
+/**
+ * An event (Python: `threading.Event`): a flag, initially false, that threads can wait to
+ * become true. Reference counted: see `weft_event_clone` / `weft_event_free`.
+ */
+typedef struct weft_event weft_event;
+
+/**
  * Thread-local storage (Python: `threading.local`): one `void *` value per thread, each thread
  * seeing only its own. Values are destroyed by the local's `value_free` when replaced, when
  * their thread exits (any thread: weft's, or one weft did not create), and when the local's last
@@ -231,6 +252,14 @@ typedef struct weft_lock weft_lock;
 typedef struct weft_rlock weft_rlock;
 
 /**
+ * A semaphore (Python: `threading.Semaphore`, or `threading.BoundedSemaphore` when made with
+ * `weft_bounded_semaphore_new`): a count of permits that `acquire` takes one from, waiting
+ * while there are none, and `release` gives back. Any thread may release. Reference counted:
+ * see `weft_semaphore_clone` / `weft_semaphore_free`.
+ */
+typedef struct weft_semaphore weft_semaphore;
+
+/**
  * A thread (Python: `threading.Thread`). Configure it (name, daemon flag, stack size), start it
  * once, join it any number of times from any number of threads. Reference counted: the thread
  * runs to completion whether or not handles to it remain.
@@ -238,16 +267,30 @@ typedef struct weft_rlock weft_rlock;
 typedef struct weft_thread weft_thread;
 
 /**
- * Makes the first value of a thread that has none: receives the `init_arg` given to
- * `weft_local_new`, runs in that thread, and returns the value. It must not use the local it
- * initializes, and must not unwind.
+ * A barrier's action: receives the `arg` given to `weft_barrier_new`. It runs in the last
+ * thread to arrive, with the barrier's lock held, so it must not call `weft_barrier_*` on the
+ * same barrier. It must not unwind.
  */
-typedef void *(*weft_local_init_fn)(void *arg);
+typedef void (*weft_barrier_action_fn)(void *arg);
 
 /**
  * Releases an argument weft was given ownership of, called once, in an unspecified thread.
  */
 typedef void (*weft_free_fn)(void *arg);
+
+/**
+ * A predicate for `weft_condition_wait_for`: receives the `arg` given with it and returns
+ * whether the state waited for holds. Called with the condition's lock held; it must not
+ * unwind.
+ */
+typedef bool (*weft_predicate_fn)(void *arg);
+
+/**
+ * Makes the first value of a thread that has none: receives the `init_arg` given to
+ * `weft_local_new`, runs in that thread, and returns the value. It must not use the local it
+ * initializes, and must not unwind.
+ */
+typedef void *(*weft_local_init_fn)(void *arg);
 
 /**
  * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
@@ -285,6 +328,276 @@ const char *weft_version_string(void);
  * Thread safety: safe from any thread.
  */
 uint32_t weft_version_number(void);
+
+/**
+ * Creates a barrier for `parties` threads. Python:
+ * `threading.Barrier(parties, action=None, timeout=None)`.
+ *
+ * `action`, if not NULL, is called as `action(arg)` by the last thread to arrive, before the
+ * others are released, once per cycle. `timeout` is the default for `weft_barrier_wait`
+ * (`WEFT_TIMEOUT_FOREVER`: none). `arg` is used from other threads: the caller must make that
+ * safe. `arg_free`, if not NULL, is called on `arg` once, when the barrier's last reference is
+ * freed (with `action` NULL, `arg` is unused and `arg_free` is not called).
+ *
+ * Ownership: on success `*barrier_out` is a new handle the caller releases with
+ * `weft_barrier_free`. On failure `arg_free` is not called. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_BARRIER_PARTIES` ("parties must be > 0") if `parties` is 0; the timeout
+ * statuses; `WEFT_STATUS_NULL_ARGUMENT` if `barrier_out` is NULL.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_new(size_t parties,
+                                  weft_barrier_action_fn action,
+                                  void *arg,
+                                  weft_free_fn arg_free,
+                                  double timeout,
+                                  struct weft_barrier **barrier_out);
+
+/**
+ * Returns another reference to `barrier` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_barrier *weft_barrier_clone(struct weft_barrier *barrier);
+
+/**
+ * Releases one reference to `barrier`; the last one frees it and calls its `arg_free`. NULL is
+ * ignored. Freeing a barrier some thread waits on without a reference of its own is a bug in
+ * the caller. Thread safety: safe from any thread.
+ */
+void weft_barrier_free(struct weft_barrier *barrier);
+
+/**
+ * Waits until `parties` threads wait on the barrier, then releases them all. Python:
+ * `barrier.wait(timeout=None)`.
+ *
+ * Blocking: at most `timeout` seconds for the others to arrive; `WEFT_TIMEOUT_FOREVER` uses
+ * the barrier's default timeout (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). While the
+ * previous cycle's threads are still leaving, an arrival waits for them without limit.
+ * `*index_out` receives this thread's arrival index, `0` to `parties - 1`, distinct in each
+ * cycle. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_BROKEN_BARRIER` ("broken barrier") if the
+ * barrier is broken, or is reset, aborted or broken while waiting; a timeout breaks it, for
+ * every waiter, until `weft_barrier_reset`; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_wait(struct weft_barrier *barrier,
+                                   double timeout,
+                                   size_t *index_out);
+
+/**
+ * Returns the barrier to its initial state. Python: `barrier.reset()`.
+ *
+ * Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them
+ * to leave, then fill a new cycle. Never blocks for long. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_reset(struct weft_barrier *barrier);
+
+/**
+ * Breaks the barrier: current and later waits return `WEFT_STATUS_BROKEN_BARRIER` until
+ * `weft_barrier_reset`. Python: `barrier.abort()`.
+ *
+ * Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_barrier_abort(struct weft_barrier *barrier);
+
+/**
+ * Whether the barrier is broken. Python: `barrier.broken`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_barrier_broken(const struct weft_barrier *barrier);
+
+/**
+ * How many threads wait for the barrier to fill (a snapshot; 0 while it drains). Python:
+ * `barrier.n_waiting`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_barrier_n_waiting(const struct weft_barrier *barrier);
+
+/**
+ * How many threads the barrier waits for. Python: `barrier.parties`.
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_barrier_parties(const struct weft_barrier *barrier);
+
+/**
+ * Creates a condition over a new reentrant lock. Python: `threading.Condition()`.
+ *
+ * Ownership: on success `*condition_out` is a new handle the caller releases with
+ * `weft_condition_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_new(struct weft_condition **condition_out);
+
+/**
+ * Creates a condition over `lock`. Python: `threading.Condition(lock)` with a `Lock`.
+ *
+ * Ownership: the condition keeps its own reference to `lock`, so the caller may free its own;
+ * on success `*condition_out` is a new handle the caller releases with `weft_condition_free`.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`; `WEFT_STATUS_WRONG_HANDLE` if
+ * `lock` is not a lock. Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_new_with_lock(struct weft_lock *lock,
+                                              struct weft_condition **condition_out);
+
+/**
+ * Creates a condition over `rlock`. Python: `threading.Condition(lock)` with an `RLock`.
+ *
+ * A wait releases every level the caller holds and restores them after. Ownership: as
+ * `weft_condition_new_with_lock`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`;
+ * `WEFT_STATUS_WRONG_HANDLE` if `rlock` is not a reentrant lock.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_new_with_rlock(struct weft_rlock *rlock,
+                                               struct weft_condition **condition_out);
+
+/**
+ * Returns another reference to `condition` (the same pointer); NULL for a NULL or wrong
+ * handle. Thread safety: safe from any thread.
+ */
+struct weft_condition *weft_condition_clone(struct weft_condition *condition);
+
+/**
+ * Releases one reference to `condition`; the last one frees it (and its reference to the
+ * lock). NULL is ignored. Freeing a condition some thread waits on without a reference of its
+ * own is a bug in the caller. Thread safety: safe from any thread.
+ */
+void weft_condition_free(struct weft_condition *condition);
+
+/**
+ * Acquires the condition's lock. Python: `condition.acquire(blocking=True, timeout=-1)`.
+ *
+ * Blocking and timeout as `weft_lock_acquire` (or `weft_rlock_acquire`, whose reentrancy
+ * applies). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` (not acquired);
+ * `WEFT_STATUS_OVERFLOW` (recursion count, reentrant lock only); the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_acquire(struct weft_condition *condition,
+                                        bool blocking,
+                                        double timeout);
+
+/**
+ * Releases the condition's lock. Python: `condition.release()`.
+ *
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_RELEASE_UNLOCKED` (a lock that is not
+ * held) or `WEFT_STATUS_NOT_OWNER` (a reentrant lock the caller does not own);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_condition_release(struct weft_condition *condition);
+
+/**
+ * Releases the lock, waits until notified or until `timeout` passes, and re-acquires the lock
+ * before returning. Python: `condition.wait(timeout=None)`.
+ *
+ * Blocking: at most `timeout` seconds for the notification (`WEFT_TIMEOUT_FOREVER`: no limit;
+ * see the timeout rule at `WEFT_TIMEOUT_FOREVER`), then as long as it takes to get the lock
+ * back. A reentrant lock held several times is released completely and its depth restored.
+ * Waiters are notified oldest first. Statuses: `WEFT_STATUS_OK` (notified: Python's `True`);
+ * `WEFT_STATUS_TIMEOUT` (not notified in time: Python's `False`); in both cases the caller
+ * holds the lock again. `WEFT_STATUS_WAIT_UNACQUIRED` ("cannot wait on un-acquired lock") if
+ * the caller does not hold the lock; `WEFT_STATUS_RELEASE_UNLOCKED` if another thread released
+ * the (non-reentrant) lock as this one started to wait (the lock is then not re-acquired);
+ * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_wait(struct weft_condition *condition,
+                                     double timeout);
+
+/**
+ * Waits until `predicate(arg)` returns true, at most `timeout` seconds. Python:
+ * `condition.wait_for(predicate, timeout=None)`.
+ *
+ * The predicate is called with the lock held: once before waiting, then after each wakeup.
+ * Blocking: as `weft_condition_wait`, with one deadline for the whole call. `*result_out`
+ * receives the predicate's last result (false: the timeout passed first). `arg` is only
+ * passed to `predicate`. Statuses: `WEFT_STATUS_OK` (whatever the predicate's result);
+ * `WEFT_STATUS_WAIT_UNACQUIRED`; the statuses of `weft_condition_wait`;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `condition`, `predicate` or `result_out` is NULL;
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_wait_for(struct weft_condition *condition,
+                                         weft_predicate_fn predicate,
+                                         void *arg,
+                                         double timeout,
+                                         bool *result_out);
+
+/**
+ * Wakes at most `n` of the threads waiting on the condition, oldest first; 0 wakes none.
+ * Python: `condition.notify(n=1)`.
+ *
+ * Never blocks. The woken threads are moved to the lock's queue: each returns from its wait
+ * once it gets the lock, after the caller releases it. Statuses: `WEFT_STATUS_OK` (also when
+ * nobody waits); `WEFT_STATUS_NOTIFY_UNACQUIRED` ("cannot notify on un-acquired lock") if the
+ * caller does not hold the lock; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_notify(struct weft_condition *condition,
+                                       size_t n);
+
+/**
+ * Wakes every thread waiting on the condition. Python: `condition.notify_all()`.
+ *
+ * Never blocks; as `weft_condition_notify`. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NOTIFY_UNACQUIRED`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread holding the lock.
+ */
+enum weft_status weft_condition_notify_all(struct weft_condition *condition);
+
+/**
+ * Creates an event, not set. Python: `threading.Event()`.
+ *
+ * Ownership: on success `*event_out` is a new handle the caller releases with
+ * `weft_event_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_new(struct weft_event **event_out);
+
+/**
+ * Returns another reference to `event` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_event *weft_event_clone(struct weft_event *event);
+
+/**
+ * Releases one reference to `event`; the last one frees it. NULL is ignored. Freeing an event
+ * some thread waits on without a reference of its own is a bug in the caller.
+ * Thread safety: safe from any thread.
+ */
+void weft_event_free(struct weft_event *event);
+
+/**
+ * Sets the flag and wakes every thread waiting for it. Python: `event.set()`.
+ *
+ * Never blocks; makes no system call when nobody waits. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_set(struct weft_event *event);
+
+/**
+ * Clears the flag: later waits block until the next `weft_event_set`. Python: `event.clear()`.
+ *
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_clear(struct weft_event *event);
+
+/**
+ * Whether the flag is set (a snapshot). Python: `event.is_set()`.
+ *
+ * Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_event_is_set(const struct weft_event *event);
+
+/**
+ * Waits until the flag is set. Python: `event.wait(timeout=None)`.
+ *
+ * Blocking: returns at once if the flag is set; otherwise waits at most `timeout` seconds
+ * (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+ * Statuses: `WEFT_STATUS_OK` (the flag is set, or a `weft_event_set` woke this wait even if the
+ * flag was cleared since: Python's `True`); `WEFT_STATUS_TIMEOUT` (Python's `False`); the
+ * timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_event_wait(struct weft_event *event,
+                                 double timeout);
 
 /**
  * Creates a thread-local slot. Python: `threading.local()`, or, with `init`, a
@@ -482,6 +795,69 @@ bool weft_rlock_is_owned(const struct weft_rlock *rlock);
  * Thread safety: safe from any thread.
  */
 size_t weft_rlock_recursion_count(const struct weft_rlock *rlock);
+
+/**
+ * Creates a semaphore with `value` permits. Python: `threading.Semaphore(value)`.
+ *
+ * Ownership: on success `*semaphore_out` is a new handle the caller releases with
+ * `weft_semaphore_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_SEMAPHORE_NEGATIVE`
+ * ("semaphore initial value must be >= 0"); `WEFT_STATUS_OVERFLOW` if `value` exceeds
+ * `SIZE_MAX / 2` (possible only where `size_t` is narrower than 64 bits);
+ * `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_semaphore_new(int64_t value,
+                                    struct weft_semaphore **semaphore_out);
+
+/**
+ * Creates a bounded semaphore with `value` permits: releasing it above `value` fails.
+ * Python: `threading.BoundedSemaphore(value)`.
+ *
+ * Ownership and statuses: as `weft_semaphore_new`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_bounded_semaphore_new(int64_t value,
+                                            struct weft_semaphore **semaphore_out);
+
+/**
+ * Returns another reference to `semaphore` (the same pointer); NULL for a NULL or wrong
+ * handle. Thread safety: safe from any thread.
+ */
+struct weft_semaphore *weft_semaphore_clone(struct weft_semaphore *semaphore);
+
+/**
+ * Releases one reference to `semaphore`; the last one frees it. NULL is ignored. Freeing a
+ * semaphore some thread waits on without a reference of its own is a bug in the caller.
+ * Thread safety: safe from any thread.
+ */
+void weft_semaphore_free(struct weft_semaphore *semaphore);
+
+/**
+ * Takes a permit. Python: `semaphore.acquire(blocking=True, timeout=None)`.
+ *
+ * Blocking: with `blocking` true, waits until a permit is free or `timeout` seconds pass
+ * (`WEFT_TIMEOUT_FOREVER` for no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`). With
+ * `blocking` false, tries once; `timeout` must then be `WEFT_TIMEOUT_FOREVER`. Waiters are
+ * woken in no particular order. Statuses: `WEFT_STATUS_OK` (took one); `WEFT_STATUS_TIMEOUT`
+ * (took none: Python's `False`); `WEFT_STATUS_NONBLOCKING_TIMEOUT`,
+ * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_semaphore_acquire(struct weft_semaphore *semaphore,
+                                        bool blocking,
+                                        double timeout);
+
+/**
+ * Gives back `n` permits, waking at most `n` waiting threads. Python:
+ * `semaphore.release(n=1)`. Any thread may release.
+ *
+ * Never blocks. On any error the count is unchanged. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_RELEASE_COUNT` ("n must be one or more") if `n` is 0;
+ * `WEFT_STATUS_SEMAPHORE_OVER_RELEASE` ("Semaphore released too many times") if a bounded
+ * semaphore would exceed its initial value; `WEFT_STATUS_OVERFLOW` if the count would exceed
+ * `SIZE_MAX / 2`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_semaphore_release(struct weft_semaphore *semaphore,
+                                        size_t n);
 
 /**
  * Creates a thread that will call `target(arg)` once started. Python:

@@ -5,18 +5,25 @@
 //! used from Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the
 //! generated header `include/weft.h`.
 
+#[cfg(not(loom))]
 pub mod capi;
 mod error;
+#[cfg(not(loom))]
 pub mod local;
 mod loom;
+#[cfg(not(loom))]
 mod os;
 pub mod sync;
+#[cfg(not(loom))]
 pub mod thread;
 pub mod timeout;
+#[cfg(not(loom))]
 mod timer;
 
 pub use error::Error;
+#[cfg(not(loom))]
 pub use local::Local;
-pub use sync::{Lock, RLock};
+pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
+#[cfg(not(loom))]
 pub use thread::Thread;
 pub use timeout::Timeout;

@@ -21,7 +21,7 @@ use crate::local;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Condvar, Mutex, MutexGuard};
 use crate::os::{self, OsThread};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::Timeout;
 
 /// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
 pub const STACK_SIZE_MIN: usize = 32 * 1024;
@@ -372,7 +372,7 @@ impl Thread {
                 Phase::New => return Err(Error::NotStarted),
                 Phase::Running => {}
             }
-            if wait(&self.0.changed, &mut state, deadline) {
+            if deadline.wait(&self.0.changed, &mut state) {
                 return Ok(state.phase == Phase::Finished);
             }
         }
@@ -438,17 +438,6 @@ impl std::fmt::Debug for Thread {
             _ => "started",
         };
         write!(f, "<Thread({}, {status})>", state.name)
-    }
-}
-
-/// Waits on `cond` until notified or `deadline`; returns true if the deadline passed.
-pub(crate) fn wait<T>(cond: &Condvar, guard: &mut MutexGuard<'_, T>, deadline: Deadline) -> bool {
-    match deadline.instant() {
-        None => {
-            cond.wait(guard);
-            false
-        }
-        Some(at) => cond.wait_until(guard, at).timed_out(),
     }
 }
 
@@ -561,7 +550,7 @@ pub fn shutdown(timeout: Timeout) -> usize {
         if pending == 0 || deadline.expired() {
             return pending;
         }
-        wait(&REGISTRY_CHANGED, &mut registry, deadline);
+        deadline.wait(&REGISTRY_CHANGED, &mut registry);
     }
 }
 

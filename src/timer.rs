@@ -10,31 +10,9 @@ use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::loom::{Condvar, Mutex};
-use crate::thread::{self, Target, Thread};
-use crate::timeout::{Deadline, Timeout};
-
-/// CPython's `Timer.finished` event: set by `cancel`, waited on by the timer thread.
-#[derive(Default)]
-struct Finished {
-    set: Mutex<bool>,
-    changed: Condvar,
-}
-
-impl Finished {
-    fn set(&self) {
-        *self.set.lock() = true;
-        self.changed.notify_all();
-    }
-
-    /// Waits until the flag is set or `deadline` passes; returns the flag, read under the same
-    /// lock `set` takes, so a `cancel` that returned before this is always seen.
-    fn wait(&self, deadline: Deadline) -> bool {
-        let mut set = self.set.lock();
-        while !*set && !thread::wait(&self.changed, &mut set, deadline) {}
-        *set
-    }
-}
+use crate::sync::Event;
+use crate::thread::{Target, Thread};
+use crate::timeout::Timeout;
 
 impl Thread {
     /// Python's `threading.Timer(interval, function)`: a thread that, once started, waits
@@ -46,10 +24,11 @@ impl Thread {
         F: FnOnce() -> R + Send + 'static,
         R: Any + Send,
     {
-        let finished = Arc::new(Finished::default());
+        // CPython's `Timer.finished`: set by `cancel`, waited on by the timer thread.
+        let finished = Arc::new(Event::new());
         let hook = Arc::clone(&finished);
         let target: Target = Box::new(move || {
-            if finished.wait(Timeout::After(interval).deadline()) {
+            if finished.wait(Timeout::After(interval)) {
                 return None;
             }
             let result = function();
@@ -70,6 +49,7 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
+    use crate::thread;
 
     const LONG: Duration = Duration::from_secs(3600);
     /// Long enough for any timer here to finish: a broken cancel fails instead of hanging.

@@ -11,15 +11,23 @@ mod handle;
 mod status;
 mod version;
 
+mod barrier;
+mod condition;
+mod event;
 mod local;
 mod lock;
 mod rlock;
+mod semaphore;
 mod thread;
 mod timer;
 
+pub use barrier::{weft_barrier, weft_barrier_action_fn};
+pub use condition::{weft_condition, weft_predicate_fn};
+pub use event::weft_event;
 pub use local::{weft_local, weft_local_init_fn};
 pub use lock::weft_lock;
 pub use rlock::weft_rlock;
+pub use semaphore::weft_semaphore;
 pub use status::{weft_status, weft_status_str};
 pub use thread::{weft_free_fn, weft_thread, weft_thread_fn};
 pub use version::*;

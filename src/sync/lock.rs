@@ -13,13 +13,15 @@
 //! | 1        | 1        | held, threads may be parked: `release` unparks one            |
 //! | 1        | 0        | free, but a parked thread is being (or about to be) woken     |
 //!
-//! `PARKED` is only set by a thread about to park, and only cleared with the parking bucket locked
-//! (in an unpark callback, or when the last waiter times out), so a parker that validated
+//! `PARKED` is only set by a thread about to park, or by a [`Condition`](super::Condition) moving
+//! its waiters onto a held lock (with the bucket locked), and only cleared with the parking bucket
+//! locked (in an unpark callback, or when the last waiter times out), so a parker that validated
 //! `LOCKED | PARKED` under the bucket lock is always seen by the next `release`.
 
 use crate::Error;
 use crate::loom::atomic::{AtomicU8, Ordering};
 use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
+use crate::sync::condition::{ConditionLock, sealed::Sealed};
 use crate::timeout::{Deadline, Timeout};
 
 const LOCKED: u8 = 0b01;
@@ -32,10 +34,12 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// A new, unlocked lock.
-    pub const fn new() -> Lock {
-        Lock {
-            state: AtomicU8::new(0),
+    crate::loom::const_fn! {
+        /// A new, unlocked lock.
+        pub fn new() -> Lock {
+            Lock {
+                state: AtomicU8::new(0),
+            }
         }
     }
 
@@ -125,7 +129,7 @@ impl Lock {
 
     /// Parks until a release wakes us or the deadline passes; false on timeout.
     fn park(&self, deadline: Deadline) -> bool {
-        let key = self as *const Lock as usize;
+        let key = self.park_key();
         let validate = || self.state.load(Ordering::Relaxed) == LOCKED | PARKED;
         let before_sleep = || {};
         let timed_out = |_, was_last_thread: bool| {
@@ -175,7 +179,7 @@ impl Lock {
                 (s & LOCKED != 0).then_some(s & !LOCKED)
             })
             .map_err(|_| Error::ReleaseUnlocked)?;
-        let key = self as *const Lock as usize;
+        let key = self.park_key();
         let callback = |result: parking::UnparkResult| {
             // Bucket lock held: a thread that wants to park after this re-validates and sees
             // PARKED clear, so it sets it again before it sleeps.
@@ -192,10 +196,61 @@ impl Lock {
         Ok(())
     }
 
+    /// The `parking_lot_core` key this lock's waiters park on: its address.
+    pub(crate) fn park_key(&self) -> usize {
+        self as *const Lock as usize
+    }
+
+    /// Sets `PARKED` if the lock is held and returns whether it is held, for a condition about
+    /// to requeue its waiters onto this lock (parking_lot's `Condvar` does the same).
+    ///
+    /// Call only with this lock's parking bucket locked (inside `unpark_requeue`'s `validate`),
+    /// so that the bit and the queue change together. Nothing is set on a free lock: its waiters
+    /// are then unparked instead, as nobody would release the lock to wake them.
+    pub(crate) fn mark_parked_if_locked(&self) -> bool {
+        // Relaxed: the bucket lock orders this with every other change of PARKED, and the
+        // requeued threads synchronize through the bucket lock when they are woken.
+        self.state
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
+                (s & LOCKED != 0).then_some(s | PARKED)
+            })
+            .is_ok()
+    }
+
     /// Whether the lock is held by some thread (a snapshot).
     #[inline]
     pub fn locked(&self) -> bool {
         // Relaxed: a snapshot that orders nothing; callers must not infer data visibility.
         self.state.load(Ordering::Relaxed) & LOCKED != 0
+    }
+}
+
+impl Sealed for Lock {}
+
+/// CPython's `Condition` over a `Lock`: nothing to save, and "owned" means "held by anyone".
+impl ConditionLock for Lock {
+    fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
+        Ok(Lock::acquire(self, timeout))
+    }
+
+    fn release(&self) -> Result<(), Error> {
+        Lock::release(self)
+    }
+
+    fn is_owned(&self) -> bool {
+        self.locked()
+    }
+
+    fn release_save(&self) -> Result<usize, Error> {
+        Lock::release(self).map(|()| 0)
+    }
+
+    fn acquire_restore(&self, _saved: usize) {
+        // Forever cannot time out.
+        Lock::acquire(self, Timeout::Forever);
+    }
+
+    fn raw(&self) -> &Lock {
+        self
     }
 }

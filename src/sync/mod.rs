@@ -1,17 +1,32 @@
 //! Locks and the primitives built on them, one file each.
 
+mod barrier;
+pub(crate) mod condition;
+mod event;
 mod lock;
 mod rlock;
+mod semaphore;
 
+pub use barrier::{Barrier, BarrierAction};
+pub use condition::{Condition, ConditionLock};
+pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
+pub use semaphore::Semaphore;
 
 use std::cell::Cell;
 
-thread_local! {
+#[cfg(not(loom))]
+crate::loom::thread_local! {
     // Only its address is used: unique among live threads, and a const-initialised
     // thread-local with no destructor costs one TLS offset computation to reach.
     static TOKEN: Cell<u8> = const { Cell::new(0) };
+}
+
+// loom's macro takes no `const` initializer.
+#[cfg(loom)]
+crate::loom::thread_local! {
+    static TOKEN: Cell<u8> = Cell::new(0);
 }
 
 /// A nonzero number that identifies the calling thread among the threads alive now (like

@@ -2,6 +2,7 @@
 
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::sync::condition::{ConditionLock, sealed::Sealed};
 use crate::sync::{Lock, thread_token};
 use crate::timeout::Timeout;
 
@@ -25,12 +26,14 @@ pub struct RLock {
 pub struct RLockSaved(usize);
 
 impl RLock {
-    /// A new, unowned RLock.
-    pub const fn new() -> RLock {
-        RLock {
-            lock: Lock::new(),
-            owner: AtomicUsize::new(0),
-            count: AtomicUsize::new(0),
+    crate::loom::const_fn! {
+        /// A new, unowned RLock.
+        pub fn new() -> RLock {
+            RLock {
+                lock: Lock::new(),
+                owner: AtomicUsize::new(0),
+                count: AtomicUsize::new(0),
+            }
         }
     }
 
@@ -113,5 +116,34 @@ impl RLock {
         debug_assert!(acquired);
         self.owner.store(thread_token(), Ordering::Relaxed);
         self.count.store(saved.0, Ordering::Relaxed);
+    }
+}
+
+impl Sealed for RLock {}
+
+/// CPython's `Condition` over an `RLock`: the whole recursive hold is saved and restored.
+impl ConditionLock for RLock {
+    fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
+        RLock::acquire(self, timeout)
+    }
+
+    fn release(&self) -> Result<(), Error> {
+        RLock::release(self)
+    }
+
+    fn is_owned(&self) -> bool {
+        RLock::is_owned(self)
+    }
+
+    fn release_save(&self) -> Result<usize, Error> {
+        RLock::release_save(self).map(|saved| saved.0)
+    }
+
+    fn acquire_restore(&self, saved: usize) {
+        RLock::acquire_restore(self, RLockSaved(saved));
+    }
+
+    fn raw(&self) -> &Lock {
+        &self.lock
     }
 }

@@ -39,6 +39,11 @@ const CHECKS: &[(&str, Check)] = &[
     ("threading_local", threading_local),
     ("threading_local_defaults", threading_local_defaults),
     ("threading_timer", threading_timer),
+    ("nutshell_condition_loop", nutshell_condition_loop),
+    ("threading_condition", threading_condition),
+    ("threading_daemon", threading_daemon),
+    ("threading_event", threading_event),
+    ("threading_semaphore", threading_semaphore),
 ];
 
 /// Checks the output of example `id`.
@@ -239,6 +244,53 @@ fn maybe_daemon_started(stdout: &str, expected: &[&str]) -> Result<(), String> {
         lines.push("Starting: daemon");
     }
     same_lines(stdout, &lines)
+}
+
+fn nutshell_condition_loop(out: &str) -> Result<(), String> {
+    // Strictly alternating: each state is seen before the next is made.
+    let mut expected = Vec::new();
+    for i in 1..=5 {
+        expected.push(format!("producer: state is now {i}"));
+        expected.push(format!("consumer: saw state {i}"));
+    }
+    expected.push("wait without the lock: cannot wait on un-acquired lock".into());
+    expected.push("notify without the lock: cannot notify on un-acquired lock".into());
+    let got: Vec<&str> = out.lines().collect();
+    ensure(got == expected, || {
+        format!("expected exactly {expected:#?}")
+    })
+}
+
+fn threading_condition(out: &str) -> Result<(), String> {
+    same_lines(
+        out,
+        &[
+            "(c1) Starting consumer thread",
+            "(c2) Starting consumer thread",
+            "(p ) Starting producer thread",
+            "(p ) Making resource available",
+            "(c1) Resource is available to consumer",
+            "(c2) Resource is available to consumer",
+        ],
+    )?;
+    before(
+        out,
+        "(c1) Starting consumer thread",
+        "(c2) Starting consumer thread",
+    )?;
+    before(
+        out,
+        "(c2) Starting consumer thread",
+        "(p ) Starting producer thread",
+    )?;
+    for consumer in ["c1", "c2"] {
+        before(
+            out,
+            "(p ) Making resource available",
+            &format!("({consumer}) Resource is available to consumer"),
+        )?;
+    }
+    Ok(())
 }
 
 fn threading_daemon(out: &str) -> Result<(), String> {
@@ -502,4 +554,56 @@ fn threading_timer(out: &str) -> Result<(), String> {
             ],
         || "expected the seed's five lines, in order".into(),
     )
+}
+fn threading_event(out: &str) -> Result<(), String> {
+    same_lines(
+        out,
+        &[
+            "(block     ) wait_for_event starting",
+            "(non-block ) wait_for_event_timeout starting",
+            "(MainThread) Waiting before calling Event.set()",
+            "(non-block ) e.isSet()->False",
+            "(MainThread) Event is set",
+            "(block     ) e.isSet()->True",
+        ],
+    )?;
+    // The timed wait expires before the event is set; the untimed one sees it set.
+    before(
+        out,
+        "(non-block ) e.isSet()->False",
+        "(MainThread) Event is set",
+    )?;
+    before(
+        out,
+        "(MainThread) Waiting before calling Event.set()",
+        "(block     ) e.isSet()->True",
+    )
+}
+
+fn threading_semaphore(out: &str) -> Result<(), String> {
+    let mut names = Vec::new();
+    for line in out.lines() {
+        // "(7 ) Running: ['3', '5', '7']"
+        let (who, rest) = line
+            .strip_prefix('(')
+            .and_then(|l| l.split_once(") Running: "))
+            .ok_or_else(|| format!("unexpected line {line:?}"))?;
+        let who = who.trim_end();
+        let active: Vec<&str> = rest
+            .strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .ok_or_else(|| format!("not a list: {rest:?}"))?
+            .split(", ")
+            .map(|n| n.trim_matches('\''))
+            .collect();
+        ensure(active.len() <= 5, || format!("more than 5 active: {line}"))?;
+        ensure(active.contains(&who), || {
+            format!("{who} not in its pool: {line}")
+        })?;
+        names.push(who.parse::<u32>().map_err(|e| format!("{line}: {e}"))?);
+    }
+    names.sort_unstable();
+    ensure(names == (0..20).collect::<Vec<_>>(), || {
+        format!("expected one line per worker 0..19, got {names:?}")
+    })
 }

@@ -1,0 +1,174 @@
+//! `weft_barrier`: Python's `threading.Barrier` in C.
+
+use std::ffi::c_void;
+
+use super::handle::{self, Handle};
+use super::thread::{OwnedArg, weft_free_fn};
+use super::weft_status;
+use crate::sync::BarrierAction;
+use crate::{Barrier, Error};
+
+/// A barrier (Python: `threading.Barrier`): a fixed number of threads wait for each other, then
+/// all go on; it can be used again at once. Reference counted: see `weft_barrier_clone` /
+/// `weft_barrier_free`.
+pub struct weft_barrier {
+    _opaque: [u8; 0],
+}
+
+impl Handle for weft_barrier {
+    type Inner = Barrier;
+    const TAG: u64 = handle::tag(7);
+}
+
+/// A barrier's action: receives the `arg` given to `weft_barrier_new`. It runs in the last
+/// thread to arrive, with the barrier's lock held, so it must not call `weft_barrier_*` on the
+/// same barrier. It must not unwind.
+pub type weft_barrier_action_fn = Option<unsafe extern "C" fn(arg: *mut c_void)>;
+
+/// Borrows a barrier handle.
+fn barrier<'a>(b: *const weft_barrier) -> Result<&'a Barrier, weft_status> {
+    // SAFETY: `b` is NULL or a handle from weft, and the caller holds a reference (the API
+    // contract of every function taking a `weft_barrier *`).
+    unsafe { handle::borrow(b) }
+}
+
+/// Creates a barrier for `parties` threads. Python:
+/// `threading.Barrier(parties, action=None, timeout=None)`.
+///
+/// `action`, if not NULL, is called as `action(arg)` by the last thread to arrive, before the
+/// others are released, once per cycle. `timeout` is the default for `weft_barrier_wait`
+/// (`WEFT_TIMEOUT_FOREVER`: none). `arg` is used from other threads: the caller must make that
+/// safe. `arg_free`, if not NULL, is called on `arg` once, when the barrier's last reference is
+/// freed (with `action` NULL, `arg` is unused and `arg_free` is not called).
+///
+/// Ownership: on success `*barrier_out` is a new handle the caller releases with
+/// `weft_barrier_free`. On failure `arg_free` is not called. Statuses: `WEFT_STATUS_OK`;
+/// `WEFT_STATUS_BARRIER_PARTIES` ("parties must be > 0") if `parties` is 0; the timeout
+/// statuses; `WEFT_STATUS_NULL_ARGUMENT` if `barrier_out` is NULL.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_new(
+    parties: usize,
+    action: weft_barrier_action_fn,
+    arg: *mut c_void,
+    arg_free: weft_free_fn,
+    timeout: f64,
+    barrier_out: *mut *mut weft_barrier,
+) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(barrier_out)?;
+        let timeout = super::timeout(timeout)?;
+        // Before `arg` is taken over, so that a failure leaves it to the caller.
+        if parties == 0 {
+            return Err(Error::BarrierParties.into());
+        }
+        let action = action.map(|action| {
+            let arg = OwnedArg::new(arg, arg_free);
+            Box::new(move || {
+                let arg = &arg; // capture the whole `OwnedArg`, not just its pointer
+                // SAFETY: the caller's action with its own argument, as it asked; `arg` is
+                // freed when the barrier (which owns this closure) is dropped.
+                unsafe { action(arg.arg.0) }
+            }) as BarrierAction
+        });
+        let barrier = Barrier::new(parties, action, timeout)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, handle::new::<weft_barrier>(barrier)) };
+        Ok(())
+    })
+}
+
+/// Returns another reference to `barrier` (the same pointer); NULL for a NULL or wrong handle.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_clone(barrier: *mut weft_barrier) -> *mut weft_barrier {
+    // SAFETY: `barrier` is NULL or a handle from weft; the caller holds it.
+    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(barrier) } })
+}
+
+/// Releases one reference to `barrier`; the last one frees it and calls its `arg_free`. NULL is
+/// ignored. Freeing a barrier some thread waits on without a reference of its own is a bug in
+/// the caller. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_free(barrier: *mut weft_barrier) {
+    // SAFETY: `barrier` is NULL or a handle from weft; the caller gives up this reference.
+    ffi_value!((), { unsafe { handle::free(barrier) } })
+}
+
+/// Waits until `parties` threads wait on the barrier, then releases them all. Python:
+/// `barrier.wait(timeout=None)`.
+///
+/// Blocking: at most `timeout` seconds for the others to arrive; `WEFT_TIMEOUT_FOREVER` uses
+/// the barrier's default timeout (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). While the
+/// previous cycle's threads are still leaving, an arrival waits for them without limit.
+/// `*index_out` receives this thread's arrival index, `0` to `parties - 1`, distinct in each
+/// cycle. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_BROKEN_BARRIER` ("broken barrier") if the
+/// barrier is broken, or is reset, aborted or broken while waiting; a timeout breaks it, for
+/// every waiter, until `weft_barrier_reset`; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+/// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_wait(
+    barrier: *mut weft_barrier,
+    timeout: f64,
+    index_out: *mut usize,
+) -> weft_status {
+    ffi_status!({
+        let barrier = self::barrier(barrier)?;
+        let out = handle::out_ptr(index_out)?;
+        let timeout = match timeout {
+            crate::timeout::FOREVER => None,
+            secs => Some(super::timeout(secs)?),
+        };
+        let index = barrier.wait(timeout)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, index) };
+        Ok(())
+    })
+}
+
+/// Returns the barrier to its initial state. Python: `barrier.reset()`.
+///
+/// Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them
+/// to leave, then fill a new cycle. Never blocks for long. Statuses: `WEFT_STATUS_OK`;
+/// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_reset(barrier: *mut weft_barrier) -> weft_status {
+    ffi_status!({
+        self::barrier(barrier)?.reset();
+        Ok(())
+    })
+}
+
+/// Breaks the barrier: current and later waits return `WEFT_STATUS_BROKEN_BARRIER` until
+/// `weft_barrier_reset`. Python: `barrier.abort()`.
+///
+/// Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+/// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_abort(barrier: *mut weft_barrier) -> weft_status {
+    ffi_status!({
+        self::barrier(barrier)?.abort();
+        Ok(())
+    })
+}
+
+/// Whether the barrier is broken. Python: `barrier.broken`.
+/// False for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_broken(barrier: *const weft_barrier) -> bool {
+    ffi_value!(false, { self::barrier(barrier).is_ok_and(Barrier::broken) })
+}
+
+/// How many threads wait for the barrier to fill (a snapshot; 0 while it drains). Python:
+/// `barrier.n_waiting`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_n_waiting(barrier: *const weft_barrier) -> usize {
+    ffi_value!(0, { self::barrier(barrier).map_or(0, Barrier::n_waiting) })
+}
+
+/// How many threads the barrier waits for. Python: `barrier.parties`.
+/// 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_barrier_parties(barrier: *const weft_barrier) -> usize {
+    ffi_value!(0, { self::barrier(barrier).map_or(0, Barrier::parties) })
+}

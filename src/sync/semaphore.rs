@@ -1,0 +1,255 @@
+//! `Semaphore`: Python's `threading.Semaphore` and `BoundedSemaphore`, a counter on one word.
+//!
+//! State (one `AtomicUsize`): the count in the upper bits, `PARKED` in the lowest.
+//!
+//! | count | `PARKED` | meaning                                                             |
+//! |-------|----------|---------------------------------------------------------------------|
+//! | > 0   | any      | permits left: `acquire` is one CAS                                  |
+//! | 0     | 0        | none left, nobody waits                                             |
+//! | 0     | 1        | none left, threads may be parked                                    |
+//!
+//! `release(n)` adds `n` in one CAS and, if `PARKED` was set, unparks at most `n` waiters (no
+//! thundering herd). A woken waiter takes a permit like anyone else, and parks again if a
+//! barging thread took it first; permits are never handed over, so none can be lost. `PARKED`
+//! is set only by a thread about to park and cleared only with the bucket locked, when the
+//! queue empties (as in [`Lock`](super::Lock)): a parker that validated "count 0, `PARKED`"
+//! under the bucket lock is seen by the next `release`.
+
+use crate::Error;
+use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::loom::parking::{
+    self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, FilterOp, ParkResult, SpinWait, UnparkResult,
+};
+use crate::timeout::{Deadline, Timeout};
+
+const PARKED: usize = 0b1;
+/// One permit in the state word.
+const ONE: usize = 0b10;
+/// The largest count the state word holds (`i64::MAX` on 64-bit targets).
+const MAX_COUNT: usize = usize::MAX >> 1;
+
+/// Python's `threading.Semaphore` (and, made with [`Semaphore::bounded`],
+/// `threading.BoundedSemaphore`): a count of permits; `acquire` takes one, waiting while there
+/// are none, and `release(n)` gives `n` back.
+#[derive(Debug)]
+pub struct Semaphore {
+    state: AtomicUsize,
+    /// A bounded semaphore's initial value, which `release` may not exceed.
+    bound: Option<usize>,
+}
+
+impl Semaphore {
+    /// Python's `Semaphore(value)`: [`Error::SemaphoreNegative`] if `value < 0`,
+    /// [`Error::Overflow`] if it does not fit the counter.
+    pub fn new(value: i64) -> Result<Semaphore, Error> {
+        Ok(Semaphore {
+            state: AtomicUsize::new(count(value)? * ONE),
+            bound: None,
+        })
+    }
+
+    /// Python's `BoundedSemaphore(value)`: a release above `value` fails. Errors as
+    /// [`Semaphore::new`].
+    pub fn bounded(value: i64) -> Result<Semaphore, Error> {
+        let value = count(value)?;
+        Ok(Semaphore {
+            state: AtomicUsize::new(value * ONE),
+            bound: Some(value),
+        })
+    }
+
+    /// Takes a permit, waiting at most `timeout` for one; returns whether it took one.
+    ///
+    /// `Timeout::After(ZERO)` tries once without waiting (Python's `acquire(blocking=False)`).
+    #[inline]
+    pub fn acquire(&self, timeout: Timeout) -> bool {
+        // Relaxed: a guess at the state, checked by the CAS.
+        let state = self.state.load(Ordering::Relaxed);
+        // Acquire: the permit's new holder sees what the releaser wrote before `release`.
+        if state >= ONE
+            && self
+                .state
+                .compare_exchange_weak(state, state - ONE, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        {
+            return true;
+        }
+        self.acquire_slow(timeout)
+    }
+
+    /// Takes a permit if one is left, without waiting; returns whether it took one.
+    #[inline]
+    pub fn try_acquire(&self) -> bool {
+        // Relaxed: a guess at the state, checked by the CAS.
+        let mut state = self.state.load(Ordering::Relaxed);
+        while state >= ONE {
+            // Acquire: as in `acquire`.
+            match self.state.compare_exchange_weak(
+                state,
+                state - ONE,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => state = now,
+            }
+        }
+        false
+    }
+
+    #[cold]
+    fn acquire_slow(&self, timeout: Timeout) -> bool {
+        if timeout.is_zero() {
+            return self.try_acquire();
+        }
+        let deadline = timeout.deadline();
+        let mut spin = SpinWait::new();
+        // Relaxed: guesses at the state, checked by the CASes.
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state >= ONE {
+                // Acquire: as in `acquire`.
+                match self.state.compare_exchange_weak(
+                    state,
+                    state - ONE,
+                    Ordering::Acquire,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => return true,
+                    Err(now) => state = now,
+                }
+                continue;
+            }
+            // Nobody parked yet: spin a little, a holder may be about to release.
+            if state & PARKED == 0 && spin.spin() {
+                state = self.state.load(Ordering::Relaxed);
+                continue;
+            }
+            if state & PARKED == 0 {
+                // Relaxed: the bit is re-validated under the bucket lock before parking.
+                if let Err(now) = self.state.compare_exchange_weak(
+                    state,
+                    state | PARKED,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                ) {
+                    state = now;
+                    continue;
+                }
+            }
+            if !self.park(deadline) {
+                return false;
+            }
+            spin.reset();
+            state = self.state.load(Ordering::Relaxed);
+        }
+    }
+
+    /// Parks until a release wakes us (or the state changed first); false on timeout.
+    fn park(&self, deadline: Deadline) -> bool {
+        // Relaxed: read under the bucket lock, which orders it with every clear of PARKED.
+        let validate = || self.state.load(Ordering::Relaxed) == PARKED;
+        let timed_out = |_, was_last_thread: bool| {
+            // Bucket lock held: no parker can slip in between the check and the clear.
+            if was_last_thread {
+                self.state.fetch_and(!PARKED, Ordering::Relaxed);
+            }
+        };
+        // SAFETY: `validate` and `timed_out` only touch `self.state` (no unwinding, no
+        // parking-lot calls); the key is this semaphore's address, valid while `&self` lives.
+        let result = unsafe {
+            parking::park(
+                self.key(),
+                validate,
+                || {},
+                timed_out,
+                DEFAULT_PARK_TOKEN,
+                deadline.instant(),
+            )
+        };
+        !matches!(result, ParkResult::TimedOut)
+    }
+
+    /// Gives back `n` permits, waking at most `n` waiters.
+    ///
+    /// [`Error::ReleaseCount`] if `n == 0`; for a bounded semaphore,
+    /// [`Error::SemaphoreOverRelease`] if the count would exceed the initial value;
+    /// [`Error::Overflow`] if it would exceed the counter. On error the count is unchanged.
+    pub fn release(&self, n: usize) -> Result<(), Error> {
+        if n == 0 {
+            return Err(Error::ReleaseCount);
+        }
+        // Relaxed: a guess at the state, checked by the CAS.
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            let count = (state >> 1).checked_add(n).filter(|&c| c <= MAX_COUNT);
+            let count = match (count, self.bound) {
+                (Some(c), Some(bound)) if c > bound => Err(Error::SemaphoreOverRelease),
+                (None, Some(_)) => Err(Error::SemaphoreOverRelease),
+                (None, None) => Err(Error::Overflow),
+                (Some(c), _) => Ok(c),
+            }?;
+            // Release: publishes the releaser's writes to the permits' next holders.
+            match self.state.compare_exchange_weak(
+                state,
+                count * ONE | state & PARKED,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                Err(now) => state = now,
+            }
+        }
+        if state & PARKED != 0 {
+            self.unpark(n);
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn unpark(&self, n: usize) {
+        let mut woken = 0;
+        let filter = |_| {
+            if woken < n {
+                woken += 1;
+                FilterOp::Unpark
+            } else {
+                FilterOp::Stop
+            }
+        };
+        let callback = |result: UnparkResult| {
+            // Bucket lock held: a thread that wants to park after this re-validates and sees
+            // PARKED clear, so it sets it again before it sleeps.
+            if !result.have_more_threads {
+                self.state.fetch_and(!PARKED, Ordering::Relaxed);
+            }
+            DEFAULT_UNPARK_TOKEN
+        };
+        // SAFETY: `filter` and `callback` do not unwind or call into the parking lot; the key is
+        // this semaphore's address, the one its waiters park on.
+        unsafe {
+            parking::unpark_filter(self.key(), filter, callback);
+        }
+    }
+
+    /// The number of permits left (a snapshot). Python: `semaphore._value`.
+    pub fn value(&self) -> usize {
+        // Relaxed: a snapshot that orders nothing.
+        self.state.load(Ordering::Relaxed) >> 1
+    }
+
+    fn key(&self) -> usize {
+        self as *const Semaphore as usize
+    }
+}
+
+/// Checks an initial value.
+fn count(value: i64) -> Result<usize, Error> {
+    if value < 0 {
+        return Err(Error::SemaphoreNegative);
+    }
+    usize::try_from(value)
+        .ok()
+        .filter(|&v| v <= MAX_COUNT)
+        .ok_or(Error::Overflow)
+}
