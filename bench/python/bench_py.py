@@ -1,7 +1,8 @@
 """bench_py: the Python-level benchmarks, weft's binding against CPython's own modules.
 
     bench_py.py list                         every "impl case" pair
-    bench_py.py run IMPL CASE N REPEATS      one warm-up run, then REPEATS timed runs of N operations
+    bench_py.py run IMPL CASE N REPEATS      a warm-up run of N/5 operations, then REPEATS timed
+                                             runs of N operations
 
 IMPL is `cpython` (threading, queue, concurrent.futures) or `weft` (weft, weft.queue,
 weft.futures). Output, as for the C and Rust benchmarks, is one JSON line:
@@ -244,7 +245,7 @@ def main(argv):
     t.start()
     t.join()
     fn = CASES[case][0]
-    fn(m, n)
+    fn(m, max(n // 5, 1))
     ns = [fn(m, n) for _ in range(repeats)]
     print(json.dumps({"impl": impl, "case": case, "n": n, "ns": ns}))
     return 0
