@@ -232,6 +232,14 @@ typedef struct weft_condition weft_condition;
 typedef struct weft_event weft_event;
 
 /**
+ * The future of a task submitted to a pool (Python: `concurrent.futures.Future`): pending,
+ * running, then done with a result, a failure code, or cancelled. Reference counted: see
+ * `weft_future_clone` / `weft_future_free`; the pool keeps its own reference until the task is
+ * done.
+ */
+typedef struct weft_future weft_future;
+
+/**
  * Thread-local storage (Python: `threading.local`): one `void *` value per thread, each thread
  * seeing only its own. Values are destroyed by the local's `value_free` when replaced, when
  * their thread exits (any thread: weft's, or one weft did not create), and when the local's last
@@ -244,6 +252,20 @@ typedef struct weft_local weft_local;
  * Any thread may release it. Reference counted: see `weft_lock_clone` / `weft_lock_free`.
  */
 typedef struct weft_lock weft_lock;
+
+/**
+ * A pool of worker threads running submitted tasks (Python:
+ * `concurrent.futures.ThreadPoolExecutor`). Reference counted: see `weft_pool_clone` /
+ * `weft_pool_free`; freeing the last reference shuts the pool down without waiting.
+ */
+typedef struct weft_pool weft_pool;
+
+/**
+ * A multi-producer, multi-consumer queue of `void *` items (Python: `queue.Queue`,
+ * `queue.LifoQueue`, `queue.PriorityQueue`, `queue.SimpleQueue`), with Python 3.13's shutdown.
+ * Reference counted: see `weft_queue_clone` / `weft_queue_free`.
+ */
+typedef struct weft_queue weft_queue;
 
 /**
  * A reentrant lock (Python: `threading.RLock`): the owning thread may acquire it again, and
@@ -286,6 +308,19 @@ typedef void (*weft_free_fn)(void *arg);
 typedef bool (*weft_predicate_fn)(void *arg);
 
 /**
+ * A done callback: receives the future (a reference valid for the call only: clone it to keep
+ * it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
+ */
+typedef void (*weft_future_callback)(struct weft_future *future,
+                                     void *arg);
+
+/**
+ * When `weft_futures_wait` returns: one of `WEFT_FIRST_COMPLETED`, `WEFT_FIRST_EXCEPTION`,
+ * `WEFT_ALL_COMPLETED`. An `int`, so that any value passed from C is checked.
+ */
+typedef int weft_return_when;
+
+/**
  * Makes the first value of a thread that has none: receives the `init_arg` given to
  * `weft_local_new`, runs in that thread, and returns the value. It must not use the local it
  * initializes, and must not unwind.
@@ -293,11 +328,75 @@ typedef bool (*weft_predicate_fn)(void *arg);
 typedef void *(*weft_local_init_fn)(void *arg);
 
 /**
+ * A worker initializer: receives the `arg` given to `weft_pool_new`, at the start of each
+ * worker thread; returns 0 for success, anything else breaks the pool. It must not unwind.
+ */
+typedef int (*weft_init_fn)(void *arg);
+
+/**
+ * A task: receives the `arg` given to `weft_pool_submit` and `*result_out` set to NULL. It
+ * returns 0 for success, having stored its result (any pointer, or none) in `*result_out`, or a
+ * nonzero failure code (Python: the task raised), read with `weft_future_exception`; the result
+ * is then ignored. It must not unwind.
+ */
+typedef int (*weft_task_fn)(void *arg,
+                            void **result_out);
+
+/**
+ * The kind of a queue: one of the `WEFT_QUEUE_*` constants. An `int`, so that any value passed
+ * from C is checked rather than trusted.
+ */
+typedef int weft_queue_kind;
+
+/**
+ * Receives each item an immediate `weft_queue_shutdown` removes, with the `arg` given there.
+ */
+typedef void (*weft_queue_item_fn)(void *item,
+                                   void *arg);
+
+/**
  * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
  * `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
  * exception or `longjmp` may leave it).
  */
 typedef void *(*weft_thread_fn)(void *arg);
+
+/**
+ * Return when any future is done or cancelled. Python: `concurrent.futures.FIRST_COMPLETED`.
+ */
+#define WEFT_FIRST_COMPLETED 0
+
+/**
+ * Return when any future fails (its task returned a failure code, or the pool broke); if none
+ * does, when all are done. Python: `concurrent.futures.FIRST_EXCEPTION`.
+ */
+#define WEFT_FIRST_EXCEPTION 1
+
+/**
+ * Return when every future is done or cancelled. Python: `concurrent.futures.ALL_COMPLETED`.
+ */
+#define WEFT_ALL_COMPLETED 2
+
+/**
+ * First in, first out. Python: `queue.Queue`.
+ */
+#define WEFT_QUEUE_FIFO 0
+
+/**
+ * Last in, first out. Python: `queue.LifoQueue`.
+ */
+#define WEFT_QUEUE_LIFO 1
+
+/**
+ * Lowest priority first (an `int64_t` per item, see `weft_queue_put_priority`), first in,
+ * first out among equal priorities. Python: `queue.PriorityQueue`.
+ */
+#define WEFT_QUEUE_PRIORITY 2
+
+/**
+ * Unbounded first in, first out, without task tracking. Python: `queue.SimpleQueue`.
+ */
+#define WEFT_QUEUE_SIMPLE 3
 
 
 
@@ -600,6 +699,133 @@ enum weft_status weft_event_wait(struct weft_event *event,
                                  double timeout);
 
 /**
+ * Returns another reference to `future` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_future *weft_future_clone(struct weft_future *future);
+
+/**
+ * Releases one reference to `future`; the last one frees it. The task is unaffected (free a
+ * future you do not need right after `weft_pool_submit`). NULL is ignored.
+ * Thread safety: safe from any thread.
+ */
+void weft_future_free(struct weft_future *future);
+
+/**
+ * Waits for the task and reads its result. Python: `future.result(timeout=None)`.
+ *
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+ * Ownership: on success `*result_out` is the pointer the task stored; weft does not own it and
+ * returns it as often as asked. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if the task
+ * is not done in time (Python: `TimeoutError`); `WEFT_STATUS_CANCELLED`;
+ * `WEFT_STATUS_TASK_FAILED` if the task returned a failure code (read it with
+ * `weft_future_exception`); `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran;
+ * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread, any number of times.
+ */
+enum weft_status weft_future_result(struct weft_future *future,
+                                    double timeout,
+                                    void **result_out);
+
+/**
+ * Waits for the task and reads its failure code: 0 if it succeeded. Python:
+ * `future.exception(timeout=None)` (`None` is 0 here).
+ *
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+ * Statuses: `WEFT_STATUS_OK` (`*code_out` written); `WEFT_STATUS_TIMEOUT`;
+ * `WEFT_STATUS_CANCELLED`; `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran (the
+ * future's exception); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, any number of times.
+ */
+enum weft_status weft_future_exception(struct weft_future *future,
+                                       double timeout,
+                                       int *code_out);
+
+/**
+ * Cancels the task if it has not started; returns whether the future is cancelled. Python:
+ * `future.cancel()`.
+ *
+ * Never blocks. False if the task is running or done (not cancelled), and for a NULL or wrong
+ * handle; true again for a future already cancelled. A cancelled task never runs (its
+ * `arg_free` is still called); the done callbacks run now, in the calling thread.
+ * Thread safety: safe from any thread.
+ */
+bool weft_future_cancel(struct weft_future *future);
+
+/**
+ * Whether the future was cancelled. Python: `future.cancelled()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_future_cancelled(const struct weft_future *future);
+
+/**
+ * Whether the task is running now. Python: `future.running()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_future_running(const struct weft_future *future);
+
+/**
+ * Whether the future is done: the task finished (or failed), or it was cancelled.
+ * Python: `future.done()`. False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_future_done(const struct weft_future *future);
+
+/**
+ * Arranges for `callback(future, arg)` to be called once the future is done. Python:
+ * `future.add_done_callback(fn)`.
+ *
+ * The callback runs exactly once: in the thread that completes the future (a pool worker, or
+ * the thread that cancels it), or at once, in the calling thread, if the future is already
+ * done; callbacks run in the order they were added. `arg` is the caller's: free it in the
+ * callback if needed. The future stays alive until its callbacks have run.
+ * Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_future_add_done_callback(struct weft_future *future,
+                                               weft_future_callback callback,
+                                               void *arg);
+
+/**
+ * Waits until `return_when` holds for the `count` futures in `futures`. Python:
+ * `concurrent.futures.wait(fs, timeout, return_when)`.
+ *
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`); no
+ * futures (`count` 0) return at once. `done_out` points at `count` bools: whether each future
+ * was done when the call returned (Python's `done` and `not_done` sets); it is written on
+ * `WEFT_STATUS_OK` and on `WEFT_STATUS_TIMEOUT`, as Python returns the sets either way. The
+ * futures' handles are borrowed for the call. Statuses: `WEFT_STATUS_OK` (the condition
+ * holds); `WEFT_STATUS_TIMEOUT`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown `return_when`;
+ * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT` (a NULL array with `count` > 0, or a NULL
+ * handle), `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_futures_wait(struct weft_future *const *futures,
+                                   size_t count,
+                                   double timeout,
+                                   weft_return_when return_when,
+                                   bool *done_out);
+
+/**
+ * Waits for the next of `futures` to complete and returns its index: call it `count` times to
+ * take the futures as they complete. Python: `concurrent.futures.as_completed(fs)`, one step
+ * at a time.
+ *
+ * `yielded` points at `count` bools, all false before the first call, that the calls share:
+ * the call picks a done future whose flag is false (those already done first, lowest index
+ * first), sets its flag and writes its index to `*index_out`. Blocking: at most `timeout`
+ * seconds for this step (Python's timeout covers the whole iteration). Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if none completed in time (nothing written);
+ * `WEFT_STATUS_INVALID_ARGUMENT` if every flag is already set (the iteration is over); the
+ * timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread; `yielded` must not be shared by concurrent calls.
+ */
+enum weft_status weft_futures_as_completed(struct weft_future *const *futures,
+                                           size_t count,
+                                           bool *yielded,
+                                           double timeout,
+                                           size_t *index_out);
+
+/**
  * Creates a thread-local slot. Python: `threading.local()`, or, with `init`, a
  * `threading.local` subclass whose `__init__` sets the value.
  *
@@ -732,6 +958,254 @@ enum weft_status weft_lock_release(struct weft_lock *lock);
  * Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
  */
 bool weft_lock_locked(const struct weft_lock *lock);
+
+/**
+ * Creates a thread pool. Python: `ThreadPoolExecutor(max_workers, thread_name_prefix,
+ * initializer, initargs)`.
+ *
+ * `max_workers` is the most threads the pool runs, 0 for the default `min(32, CPUs + 4)`.
+ * Workers are started on demand, one per submit while none is idle, and named
+ * `<thread_name_prefix>_N` (N from 0); a NULL or empty prefix gives `ThreadPoolExecutor-M_N`.
+ * Workers are ordinary weft threads (listed by `weft_enumerate`), daemons only if the thread
+ * that starts them (the submitting thread) is one. `initializer`, if not NULL, runs at the
+ * start of each worker with `init_arg`; if it fails, the pool is broken: the queued tasks and
+ * every later submit fail with `WEFT_STATUS_POOL_BROKEN`. `init_arg_free`, if not NULL, is
+ * called on `init_arg` once the pool and all its workers are gone (not if this call fails).
+ *
+ * At process exit (`main` returns or `exit()` is called), every pool is shut down: queued
+ * tasks still run and weft waits for the workers, as CPython does, so idle workers never keep
+ * the process alive. Ownership: on success `*pool_out` is a new handle the caller releases with
+ * `weft_pool_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8` for a prefix that is
+ * not UTF-8; `WEFT_STATUS_NULL_ARGUMENT` if `pool_out` is NULL. Thread safety: safe from any
+ * thread.
+ */
+enum weft_status weft_pool_new(size_t max_workers,
+                               const char *thread_name_prefix,
+                               weft_init_fn initializer,
+                               void *init_arg,
+                               weft_free_fn init_arg_free,
+                               struct weft_pool **pool_out);
+
+/**
+ * Returns another reference to `pool` (the same pointer); NULL for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+struct weft_pool *weft_pool_clone(struct weft_pool *pool);
+
+/**
+ * Releases one reference to `pool`. The last one shuts the pool down without waiting (as
+ * `weft_pool_shutdown(pool, false, false)`): the workers run the queued tasks, then exit, and
+ * everything is released. NULL is ignored. Thread safety: safe from any thread, a worker's
+ * included.
+ */
+void weft_pool_free(struct weft_pool *pool);
+
+/**
+ * Schedules `task(arg, &result)` on the pool and returns its future. Python:
+ * `executor.submit(fn, arg)`.
+ *
+ * Never blocks for long: starts a worker if none is idle and fewer than `max_workers` run.
+ * `arg` is used from a worker thread: the caller must make that safe. `arg_free`, if not NULL,
+ * is called on `arg` once: after the task returns, in the worker, before the future is done;
+ * or, if the task never runs (cancelled, or the pool broke), when the task is dropped.
+ * Ownership: on success `*future_out` is a new handle the caller releases with
+ * `weft_future_free` (freeing it does not cancel the task). On failure nothing is scheduled and
+ * `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` ("cannot
+ * schedule new futures after shutdown") after `weft_pool_shutdown`, or once the process is
+ * exiting; `WEFT_STATUS_POOL_BROKEN` if a worker initializer failed;
+ * `WEFT_STATUS_CANT_START_THREAD` if a needed worker could not be started;
+ * `WEFT_STATUS_NULL_ARGUMENT` if `task` or `future_out` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread, a worker's included.
+ */
+enum weft_status weft_pool_submit(struct weft_pool *pool,
+                                  weft_task_fn task,
+                                  void *arg,
+                                  weft_free_fn arg_free,
+                                  struct weft_future **future_out);
+
+/**
+ * Shuts the pool down. Python: `executor.shutdown(wait=True, cancel_futures=False)`.
+ *
+ * From now on `weft_pool_submit` fails with `WEFT_STATUS_POOL_SHUT_DOWN`. Queued tasks still
+ * run, unless `cancel_futures`: then they are cancelled now (their done callbacks run in the
+ * calling thread, their `arg_free` is called). Blocking: with `wait`, until every worker has
+ * finished its tasks and exited (no limit). Calling it again is harmless. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_JOIN_CURRENT` if called with `wait` from one of the pool's own
+ * workers (which cannot wait for itself; the others are waited for);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_pool_shutdown(struct weft_pool *pool,
+                                    bool wait,
+                                    bool cancel_futures);
+
+/**
+ * The most threads the pool runs (the default resolved). Python: `executor._max_workers`.
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_pool_max_workers(const struct weft_pool *pool);
+
+/**
+ * Creates a queue. Python: `queue.Queue(maxsize)`, `queue.LifoQueue(maxsize)`,
+ * `queue.PriorityQueue(maxsize)`, `queue.SimpleQueue()`.
+ *
+ * `kind` is one of the `WEFT_QUEUE_*` constants; `maxsize` is the capacity, 0 for no limit
+ * (a `WEFT_QUEUE_SIMPLE` queue is always unbounded). `item_free`, if not NULL, is the items'
+ * destructor (like GLib's `g_async_queue_new_full`): weft calls it on every item it drops, that
+ * is the items an immediate shutdown removes (unless given to a drain function) and the items
+ * left when the queue is freed. Items handed out by `weft_queue_get` belong to the caller.
+ *
+ * Ownership: on success `*queue_out` is a new handle the caller releases with
+ * `weft_queue_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown
+ * `kind`, or a `maxsize` on a simple queue; `WEFT_STATUS_NULL_ARGUMENT` if `queue_out` is NULL.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_new(weft_queue_kind kind,
+                                size_t maxsize,
+                                weft_free_fn item_free,
+                                struct weft_queue **queue_out);
+
+/**
+ * Returns another reference to `queue` (the same pointer), for another thread or owner to
+ * release independently with `weft_queue_free`. NULL if `queue` is NULL or not a queue.
+ * Thread safety: safe from any thread.
+ */
+struct weft_queue *weft_queue_clone(struct weft_queue *queue);
+
+/**
+ * Releases one reference to `queue`; the last one frees it, calling the item destructor (if
+ * any) on each item left, in queue order. NULL is ignored. Freeing a queue that a thread
+ * without a reference of its own is blocked on is a bug in the caller: give every thread its
+ * own reference with `weft_queue_clone`. Thread safety: safe from any thread.
+ */
+void weft_queue_free(struct weft_queue *queue);
+
+/**
+ * Puts an item. Python: `q.put(item, block=True, timeout=None)`.
+ *
+ * Blocking: on a full bounded queue, with `block` true, waits at most `timeout` seconds for a
+ * free slot (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`);
+ * with `block` false, does not wait and ignores `timeout`, as Python does. On a priority queue
+ * the item gets priority 0. Ownership: on success the queue owns the item until a
+ * `weft_queue_get` hands it out; on any other status the caller still owns it.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_FULL` if no slot freed up in time, or at once when not
+ * blocking (Python: `queue.Full`); `WEFT_STATUS_SHUT_DOWN` once the queue is shut down (Python:
+ * `queue.ShutDown`); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_put(struct weft_queue *queue,
+                                void *item,
+                                bool block,
+                                double timeout);
+
+/**
+ * Puts an item with a priority on a priority queue: lower values come out first, equal ones in
+ * the order they were put. Python: `q.put((priority, count, item))` on a `PriorityQueue`.
+ *
+ * Blocking, timeout and ownership as `weft_queue_put`. Statuses: as `weft_queue_put`, and
+ * `WEFT_STATUS_INVALID_ARGUMENT` if the queue is not a `WEFT_QUEUE_PRIORITY` queue.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_put_priority(struct weft_queue *queue,
+                                         void *item,
+                                         int64_t priority,
+                                         bool block,
+                                         double timeout);
+
+/**
+ * Removes an item and hands it to the caller. Python: `q.get(block=True, timeout=None)`.
+ *
+ * Blocking: on an empty queue, with `block` true, waits at most `timeout` seconds for an item
+ * (see the timeout rule at `WEFT_TIMEOUT_FOREVER`); with `block` false, does not wait and
+ * ignores `timeout`. Ownership: on success `*item_out` is the item, now the caller's (the
+ * destructor is not called on it). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_EMPTY` if no item
+ * came in time, or at once when not blocking (Python: `queue.Empty`); `WEFT_STATUS_SHUT_DOWN`
+ * once the queue is shut down and holds no item; the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_get(struct weft_queue *queue,
+                                bool block,
+                                double timeout,
+                                void **item_out);
+
+/**
+ * Marks one item got earlier as processed. Python: `q.task_done()`.
+ *
+ * Never blocks; may release threads blocked in `weft_queue_join`. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_TASK_DONE_TOO_MANY` ("task_done() called too many times") if no task is
+ * unfinished (the count stays 0); `WEFT_STATUS_WRONG_STATE` on a simple queue, which does not
+ * track tasks; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_task_done(struct weft_queue *queue);
+
+/**
+ * Waits until every item put has been marked done with `weft_queue_task_done` (or removed by
+ * an immediate shutdown). Python: `q.join()`.
+ *
+ * Blocking: at most `timeout` seconds (Python's `join` has no timeout; see the timeout rule at
+ * `WEFT_TIMEOUT_FOREVER`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if tasks are still
+ * unfinished; `WEFT_STATUS_WRONG_STATE` on a simple queue; the timeout statuses;
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_join(struct weft_queue *queue,
+                                 double timeout);
+
+/**
+ * Shuts the queue down. Python 3.13: `q.shutdown(immediate=False)`.
+ *
+ * From now on puts fail with `WEFT_STATUS_SHUT_DOWN`; gets hand out the items left, then fail
+ * the same way; every thread blocked in a put or a get wakes up. With `immediate`, the items
+ * are removed now, each counted as done (which may release `weft_queue_join`), and no item is
+ * lost: each goes, in the order gets would have returned them, to `drain(item, drain_arg)` if
+ * `drain` is not NULL (the caller takes it back), else to the queue's item destructor (if it has
+ * none, the items are simply forgotten, as a queue of plain values needs). `drain` runs in the
+ * calling thread, after the queue's lock is released, and may use the queue. Without
+ * `immediate`, `drain` is not called. Calling it again is harmless.
+ *
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ */
+enum weft_status weft_queue_shutdown(struct weft_queue *queue,
+                                     bool immediate,
+                                     weft_queue_item_fn drain,
+                                     void *drain_arg);
+
+/**
+ * Whether the queue was shut down. Python 3.13: `q.is_shutdown`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_is_shutdown(const struct weft_queue *queue);
+
+/**
+ * How many items the queue holds (a snapshot: other threads may change it at once).
+ * Python: `q.qsize()`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_queue_qsize(const struct weft_queue *queue);
+
+/**
+ * Whether the queue holds no item (a snapshot). Python: `q.empty()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_empty(const struct weft_queue *queue);
+
+/**
+ * Whether the queue is bounded and holds `maxsize` items (a snapshot). Python: `q.full()`.
+ * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+bool weft_queue_full(const struct weft_queue *queue);
+
+/**
+ * The capacity given at creation, 0 for unbounded. Python: `q.maxsize`.
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ */
+size_t weft_queue_maxsize(const struct weft_queue *queue);
+
+/**
+ * How many items were put and not yet marked done (a snapshot; always 0 for a simple queue).
+ * Python: `q.unfinished_tasks`. 0 for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ */
+size_t weft_queue_unfinished_tasks(const struct weft_queue *queue);
 
 /**
  * Creates an unowned reentrant lock. Python: `threading.RLock()`.

@@ -164,3 +164,27 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An [`Error`] that hands back the value the call was given (the item of a refused
+/// `Queue::put`, the task of a refused `Pool::submit`), so that a refusal never loses it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rejected<T> {
+    /// Why the call was refused.
+    pub error: Error,
+    /// The value, untouched.
+    pub value: T,
+}
+
+impl<T> From<Rejected<T>> for Error {
+    fn from(rejected: Rejected<T>) -> Error {
+        rejected.error
+    }
+}
+
+impl<T> fmt::Display for Rejected<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for Rejected<T> {}

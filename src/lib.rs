@@ -9,10 +9,16 @@
 pub mod capi;
 mod error;
 #[cfg(not(loom))]
+pub mod future;
+#[cfg(not(loom))]
 pub mod local;
 mod loom;
 #[cfg(not(loom))]
 mod os;
+#[cfg(not(loom))]
+pub mod pool;
+#[cfg(not(loom))]
+pub mod queue;
 pub mod sync;
 #[cfg(not(loom))]
 pub mod thread;
@@ -20,10 +26,15 @@ pub mod timeout;
 #[cfg(not(loom))]
 mod timer;
 
-pub use error::Error;
-#[cfg(not(loom))]
-pub use local::Local;
+pub use error::{Error, Rejected};
 pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
 #[cfg(not(loom))]
 pub use thread::Thread;
 pub use timeout::Timeout;
+#[cfg(not(loom))]
+pub use {
+    future::{Future, Outcome, ReturnWhen},
+    local::Local,
+    pool::Pool,
+    queue::{Queue, QueueKind},
+};

@@ -3,8 +3,9 @@
 //! Every thread weft starts is in a process-wide registry while it runs, which gives
 //! `enumerate()`, `active_count()` and the exit-time wait: when the process exits normally
 //! (`main` returns or `exit()` is called), an `atexit` hook waits for every running non-daemon
-//! thread, as CPython does at interpreter exit. Daemon threads are abandoned. The hook is
-//! registered when the first thread is started.
+//! thread, as CPython does at interpreter exit. Daemon threads are abandoned. Before that wait, the
+//! hook runs the callbacks registered with `register_atexit` (thread pools shut down there).
+//! The hook is installed when the first thread is started or the first callback registered.
 //!
 //! Threads weft did not create get a stand-in object the first time they ask for
 //! [`current`]: the process's initial thread is `MainThread`; any other is `Dummy-N`, a daemon
@@ -265,7 +266,7 @@ impl Thread {
         };
         drop(state);
 
-        EXIT_HOOK.call_once(|| os::at_exit(wait_at_exit));
+        install_exit_hook();
         REGISTRY.lock().alive.push(self.clone());
 
         let mut builder = std::thread::Builder::new();
@@ -554,8 +555,50 @@ pub fn shutdown(timeout: Timeout) -> usize {
     }
 }
 
+/// Callbacks the exit hook runs before it waits for the non-daemon threads.
+struct AtExit {
+    callbacks: Vec<Box<dyn FnOnce() + Send>>,
+    /// Set once the exit hook has taken the callbacks; later registrations are refused.
+    running: bool,
+}
+
+static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
+    callbacks: Vec::new(),
+    running: false,
+});
+
+/// Registers `callback` to run when the process exits normally, before weft waits for the
+/// non-daemon threads (CPython's `threading._register_atexit`, which `concurrent.futures` uses to
+/// shut its thread pools down so that their idle workers do not keep the process alive).
+/// Callbacks run in the exiting thread, the last registered first.
+///
+/// [`Error::WrongState`] once the exit has begun (CPython: "can't register atexit after
+/// shutdown").
+pub(crate) fn register_atexit(callback: impl FnOnce() + Send + 'static) -> Result<(), Error> {
+    let mut at_exit = AT_EXIT.lock();
+    if at_exit.running {
+        return Err(Error::WrongState);
+    }
+    install_exit_hook();
+    at_exit.callbacks.push(Box::new(callback));
+    Ok(())
+}
+
+fn install_exit_hook() {
+    EXIT_HOOK.call_once(|| os::at_exit(wait_at_exit));
+}
+
 extern "C" fn wait_at_exit() {
-    // A panic must not unwind into libc's exit(); there is nobody to report it to.
+    let callbacks = {
+        let mut at_exit = AT_EXIT.lock();
+        at_exit.running = true;
+        std::mem::take(&mut at_exit.callbacks)
+    };
+    // A panic must not unwind into libc's exit(); there is nobody to report it to. One failing
+    // callback does not keep the others from running.
+    for callback in callbacks.into_iter().rev() {
+        let _ = panic::catch_unwind(AssertUnwindSafe(callback));
+    }
     let _ = panic::catch_unwind(|| shutdown(Timeout::Forever));
 }
 

@@ -52,6 +52,12 @@ impl OwnedArg {
             free,
         }
     }
+
+    /// Gives the argument back without calling its destructor: the caller owns it again.
+    pub(crate) fn into_raw(mut self) -> *mut c_void {
+        self.free = None;
+        self.arg.0
+    }
 }
 
 impl Drop for OwnedArg {

@@ -6,6 +6,7 @@ mod event;
 mod lock;
 mod rlock;
 mod semaphore;
+mod signal;
 
 pub use barrier::{Barrier, BarrierAction};
 pub use condition::{Condition, ConditionLock};
@@ -13,6 +14,7 @@ pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
 pub use semaphore::Semaphore;
+pub(crate) use signal::Signal;
 
 use std::cell::Cell;
 

@@ -19,6 +19,9 @@ const CHECKS: &[(&str, Check)] = &[
     ("notes_join_sequence", notes_join_sequence),
     ("notes_sleeping_workers", notes_sleeping_workers),
     ("notes_sleepy", notes_sleepy),
+    ("notes_echo_pool_executor", echo_server),
+    ("notes_echo_pool_queue", echo_server),
+    ("notes_producer_consumer", notes_producer_consumer),
     ("threading_daemon", threading_daemon),
     ("threading_daemon_join", threading_daemon_join),
     (
@@ -291,6 +294,54 @@ fn threading_condition(out: &str) -> Result<(), String> {
         )?;
     }
     Ok(())
+}
+
+/// Both echo servers: every client the program starts gets its own line back, each connection is
+/// served and closed, and the server stops by itself.
+fn echo_server(out: &str) -> Result<(), String> {
+    const CLIENTS: usize = 8;
+    let lines: Vec<&str> = out.lines().collect();
+    let port = lines
+        .first()
+        .and_then(|l| l.strip_prefix("Echo server running at 127.0.0.1:"))
+        .and_then(|p| p.parse::<u16>().ok());
+    ensure(port.is_some_and(|p| p != 0), || {
+        "first line must be \"Echo server running at 127.0.0.1:<port>\"".into()
+    })?;
+    ensure(lines.last() == Some(&"Echo server shut down"), || {
+        "last line must be \"Echo server shut down\"".into()
+    })?;
+    let count = |pred: &dyn Fn(&str) -> bool| lines.iter().filter(|l| pred(l)).count();
+    let connections = count(&|l| l.starts_with("Got connection from 127.0.0.1:"));
+    ensure(connections == CLIENTS, || {
+        format!("{connections} connections, expected {CLIENTS}")
+    })?;
+    let closed = count(&|l| l == "Client closed connection");
+    ensure(closed == CLIENTS, || {
+        format!("{closed} closed, expected {CLIENTS}")
+    })?;
+    for i in 0..CLIENTS {
+        let echoed = format!("client {i}: echoed 'hello from client {i}'");
+        ensure(count(&|l| l == echoed) == 1, || {
+            format!("missing {echoed:?}")
+        })?;
+    }
+    ensure(lines.len() == 2 + 3 * CLIENTS, || "unexpected lines".into())
+}
+
+fn notes_producer_consumer(out: &str) -> Result<(), String> {
+    let mut expected = Vec::new();
+    for i in 0..10 {
+        let (produced, consumed) = (format!("produced {}", i * i), format!("consumed {}", i * i));
+        before(out, &produced, &consumed)?;
+        expected.extend([produced, consumed]);
+    }
+    ensure(out.lines().last() == Some("all 10 items processed"), || {
+        "\"all 10 items processed\" must come last".into()
+    })?;
+    expected.push("all 10 items processed".into());
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    same_lines(out, &expected)
 }
 
 fn threading_daemon(out: &str) -> Result<(), String> {

@@ -1,0 +1,586 @@
+//! `weft_future`: Python's `concurrent.futures.Future` in C, with the module's `wait` and
+//! `as_completed`.
+
+use std::ffi::{c_int, c_void};
+use std::sync::Arc;
+
+use super::handle::{self, Handle};
+use super::thread::SendPtr;
+use super::weft_status::{
+    self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
+    WEFT_STATUS_TIMEOUT,
+};
+use crate::future::{self, Future, Outcome, ReturnWhen};
+use crate::{Error, Timeout};
+
+/// The future of a task submitted to a pool (Python: `concurrent.futures.Future`): pending,
+/// running, then done with a result, a failure code, or cancelled. Reference counted: see
+/// `weft_future_clone` / `weft_future_free`; the pool keeps its own reference until the task is
+/// done.
+pub struct weft_future {
+    _opaque: [u8; 0],
+}
+
+/// What a C future holds: the task's result pointer, or its nonzero failure code.
+pub(crate) type CFuture = Future<SendPtr, c_int>;
+
+impl Handle for weft_future {
+    type Inner = CFuture;
+    const TAG: u64 = handle::tag(12);
+}
+
+/// A done callback: receives the future (a reference valid for the call only: clone it to keep
+/// it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
+pub type weft_future_callback =
+    Option<unsafe extern "C" fn(future: *mut weft_future, arg: *mut c_void)>;
+
+/// When `weft_futures_wait` returns: one of `WEFT_FIRST_COMPLETED`, `WEFT_FIRST_EXCEPTION`,
+/// `WEFT_ALL_COMPLETED`. An `int`, so that any value passed from C is checked.
+pub type weft_return_when = c_int;
+
+/// Return when any future is done or cancelled. Python: `concurrent.futures.FIRST_COMPLETED`.
+pub const WEFT_FIRST_COMPLETED: weft_return_when = 0;
+/// Return when any future fails (its task returned a failure code, or the pool broke); if none
+/// does, when all are done. Python: `concurrent.futures.FIRST_EXCEPTION`.
+pub const WEFT_FIRST_EXCEPTION: weft_return_when = 1;
+/// Return when every future is done or cancelled. Python: `concurrent.futures.ALL_COMPLETED`.
+pub const WEFT_ALL_COMPLETED: weft_return_when = 2;
+
+/// Borrows a future handle.
+fn future<'a>(f: *const weft_future) -> Result<&'a CFuture, weft_status> {
+    // SAFETY: `f` is NULL or a handle from weft, and the caller holds a reference (the API
+    // contract of every function taking a `weft_future *`).
+    unsafe { handle::borrow(f) }
+}
+
+/// Borrows an array of `count` future handles; NULL is accepted when `count` is 0.
+fn futures<'a>(
+    futures: *const *mut weft_future,
+    count: usize,
+) -> Result<Vec<&'a CFuture>, weft_status> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if futures.is_null() {
+        return Err(WEFT_STATUS_NULL_ARGUMENT);
+    }
+    // SAFETY: per the contract, `futures` points at `count` handles, valid for the call.
+    let handles = unsafe { std::slice::from_raw_parts(futures, count) };
+    handles.iter().map(|&f| future(f)).collect()
+}
+
+/// Borrows a caller's array of `count` bools (NULL accepted when `count` is 0).
+fn flags<'a>(flags: *mut bool, count: usize) -> Result<&'a mut [bool], weft_status> {
+    if count == 0 {
+        return Ok(&mut []);
+    }
+    let flags = handle::out_ptr(flags)?;
+    // SAFETY: per the contract, `flags` points at `count` writable bools, not used elsewhere
+    // during the call.
+    Ok(unsafe { std::slice::from_raw_parts_mut(flags, count) })
+}
+
+/// Waits for the future, at most `timeout` seconds: the task's result or failure code, or the
+/// status for a future that has neither.
+fn finished(f: *const weft_future, timeout: f64) -> Result<Result<SendPtr, c_int>, weft_status> {
+    let f = future(f)?;
+    let timeout = super::timeout(timeout)?;
+    match f.outcome(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
+        Outcome::Returned(result) => Ok(Ok(result)),
+        Outcome::Failed(code) => Ok(Err(code)),
+        Outcome::Cancelled => Err(Error::Cancelled.into()),
+        Outcome::Broken => Err(Error::PoolBroken.into()),
+        // Only a Rust task can panic; C tasks never get here.
+        Outcome::Panicked => Err(WEFT_STATUS_PANIC),
+    }
+}
+
+/// Returns another reference to `future` (the same pointer); NULL for a NULL or wrong handle.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_future {
+    // SAFETY: `future` is NULL or a handle from weft; the caller holds it.
+    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(future) } })
+}
+
+/// Releases one reference to `future`; the last one frees it. The task is unaffected (free a
+/// future you do not need right after `weft_pool_submit`). NULL is ignored.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_free(future: *mut weft_future) {
+    // SAFETY: `future` is NULL or a handle from weft; the caller gives up this reference.
+    ffi_value!((), { unsafe { handle::free(future) } })
+}
+
+/// Waits for the task and reads its result. Python: `future.result(timeout=None)`.
+///
+/// Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+/// Ownership: on success `*result_out` is the pointer the task stored; weft does not own it and
+/// returns it as often as asked. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if the task
+/// is not done in time (Python: `TimeoutError`); `WEFT_STATUS_CANCELLED`;
+/// `WEFT_STATUS_TASK_FAILED` if the task returned a failure code (read it with
+/// `weft_future_exception`); `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran;
+/// the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread, any number of times.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_result(
+    future: *mut weft_future,
+    timeout: f64,
+    result_out: *mut *mut c_void,
+) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(result_out)?;
+        let result = finished(future, timeout)?.map_err(|_| Error::TaskFailed)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, result.0) };
+        Ok(())
+    })
+}
+
+/// Waits for the task and reads its failure code: 0 if it succeeded. Python:
+/// `future.exception(timeout=None)` (`None` is 0 here).
+///
+/// Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
+/// Statuses: `WEFT_STATUS_OK` (`*code_out` written); `WEFT_STATUS_TIMEOUT`;
+/// `WEFT_STATUS_CANCELLED`; `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran (the
+/// future's exception); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+/// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, any number of times.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_exception(
+    future: *mut weft_future,
+    timeout: f64,
+    code_out: *mut c_int,
+) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(code_out)?;
+        let code = finished(future, timeout)?.err().unwrap_or(0);
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, code) };
+        Ok(())
+    })
+}
+
+/// Cancels the task if it has not started; returns whether the future is cancelled. Python:
+/// `future.cancel()`.
+///
+/// Never blocks. False if the task is running or done (not cancelled), and for a NULL or wrong
+/// handle; true again for a future already cancelled. A cancelled task never runs (its
+/// `arg_free` is still called); the done callbacks run now, in the calling thread.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_cancel(future: *mut weft_future) -> bool {
+    ffi_value!(false, { self::future(future).is_ok_and(Future::cancel) })
+}
+
+/// Whether the future was cancelled. Python: `future.cancelled()`.
+/// False for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_cancelled(future: *const weft_future) -> bool {
+    ffi_value!(false, { self::future(future).is_ok_and(Future::cancelled) })
+}
+
+/// Whether the task is running now. Python: `future.running()`.
+/// False for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_running(future: *const weft_future) -> bool {
+    ffi_value!(false, { self::future(future).is_ok_and(Future::running) })
+}
+
+/// Whether the future is done: the task finished (or failed), or it was cancelled.
+/// Python: `future.done()`. False for a NULL or wrong handle. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_done(future: *const weft_future) -> bool {
+    ffi_value!(false, { self::future(future).is_ok_and(Future::done) })
+}
+
+/// Arranges for `callback(future, arg)` to be called once the future is done. Python:
+/// `future.add_done_callback(fn)`.
+///
+/// The callback runs exactly once: in the thread that completes the future (a pool worker, or
+/// the thread that cancels it), or at once, in the calling thread, if the future is already
+/// done; callbacks run in the order they were added. `arg` is the caller's: free it in the
+/// callback if needed. The future stays alive until its callbacks have run.
+/// Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
+/// `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_future_add_done_callback(
+    future: *mut weft_future,
+    callback: weft_future_callback,
+    arg: *mut c_void,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `future` is NULL or a handle from weft; the caller holds a reference.
+        let handle = unsafe { handle::arc::<weft_future>(future)? };
+        let callback = callback.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
+        let arg = SendPtr(arg);
+        let f = CFuture::clone(&handle);
+        // The callback holds a reference to the handle, so that it can pass the caller's very
+        // pointer; it is released once the callback has run.
+        f.add_done_callback(move |_| {
+            let arg = arg; // the whole `SendPtr`, not its raw field
+            let ptr = Arc::as_ptr(&handle) as *mut weft_future;
+            // SAFETY: the caller's callback and argument, called once as documented; `ptr` is
+            // a live handle, kept alive by `handle` for the call.
+            unsafe { callback(ptr, arg.0) };
+        });
+        Ok(())
+    })
+}
+
+/// Waits until `return_when` holds for the `count` futures in `futures`. Python:
+/// `concurrent.futures.wait(fs, timeout, return_when)`.
+///
+/// Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`); no
+/// futures (`count` 0) return at once. `done_out` points at `count` bools: whether each future
+/// was done when the call returned (Python's `done` and `not_done` sets); it is written on
+/// `WEFT_STATUS_OK` and on `WEFT_STATUS_TIMEOUT`, as Python returns the sets either way. The
+/// futures' handles are borrowed for the call. Statuses: `WEFT_STATUS_OK` (the condition
+/// holds); `WEFT_STATUS_TIMEOUT`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown `return_when`;
+/// the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT` (a NULL array with `count` > 0, or a NULL
+/// handle), `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_futures_wait(
+    futures: *const *mut weft_future,
+    count: usize,
+    timeout: f64,
+    return_when: weft_return_when,
+    done_out: *mut bool,
+) -> weft_status {
+    ffi_status!({
+        let futures = self::futures(futures, count)?;
+        let done = flags(done_out, count)?;
+        let timeout = super::timeout(timeout)?;
+        let return_when = match return_when {
+            WEFT_FIRST_COMPLETED => ReturnWhen::FirstCompleted,
+            WEFT_FIRST_EXCEPTION => ReturnWhen::FirstException,
+            WEFT_ALL_COMPLETED => ReturnWhen::AllCompleted,
+            _ => return Err(WEFT_STATUS_INVALID_ARGUMENT),
+        };
+        let waited = future::wait(&futures, timeout, return_when);
+        done.copy_from_slice(&waited.done);
+        if waited.satisfied {
+            Ok(())
+        } else {
+            Err(WEFT_STATUS_TIMEOUT)
+        }
+    })
+}
+
+/// Waits for the next of `futures` to complete and returns its index: call it `count` times to
+/// take the futures as they complete. Python: `concurrent.futures.as_completed(fs)`, one step
+/// at a time.
+///
+/// `yielded` points at `count` bools, all false before the first call, that the calls share:
+/// the call picks a done future whose flag is false (those already done first, lowest index
+/// first), sets its flag and writes its index to `*index_out`. Blocking: at most `timeout`
+/// seconds for this step (Python's timeout covers the whole iteration). Statuses:
+/// `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if none completed in time (nothing written);
+/// `WEFT_STATUS_INVALID_ARGUMENT` if every flag is already set (the iteration is over); the
+/// timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread; `yielded` must not be shared by concurrent calls.
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_futures_as_completed(
+    futures: *const *mut weft_future,
+    count: usize,
+    yielded: *mut bool,
+    timeout: f64,
+    index_out: *mut usize,
+) -> weft_status {
+    ffi_status!({
+        let futures = self::futures(futures, count)?;
+        let yielded = flags(yielded, count)?;
+        let out = handle::out_ptr(index_out)?;
+        let timeout: Timeout = super::timeout(timeout)?;
+        let index = future::as_completed_next(&futures, yielded, timeout)?;
+        let index = index.ok_or(WEFT_STATUS_TIMEOUT)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, index) };
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::WEFT_TIMEOUT_FOREVER;
+    use crate::capi::pool::tests::{echo, gated, new_pool, ptr_to, submit};
+    use crate::capi::pool::{weft_pool_free, weft_pool_shutdown};
+    use crate::capi::weft_status::*;
+    use std::ptr;
+    use std::sync::{Barrier, Mutex};
+
+    /// Records the future pointer it is called with into the `Mutex<Vec<usize>>` at `arg`.
+    unsafe extern "C" fn record(future: *mut weft_future, arg: *mut c_void) {
+        // SAFETY: the tests pass a vector that outlives the callback.
+        let calls = unsafe { &*arg.cast::<Mutex<Vec<usize>>>() };
+        assert!(weft_future_done(future));
+        calls.lock().unwrap().push(future as usize);
+    }
+
+    #[test]
+    fn states_cancel_and_callbacks() {
+        let gate = (Barrier::new(2), Barrier::new(2));
+        let pool = new_pool(1);
+        let running = submit(pool, Some(gated), ptr_to(&gate));
+        gate.0.wait();
+        let pending = submit(pool, Some(echo), ptr::null_mut());
+        assert!(weft_future_running(running) && !weft_future_done(running));
+        assert!(!weft_future_running(pending) && !weft_future_done(pending));
+        let mut result = ptr::null_mut();
+        assert_eq!(
+            weft_future_result(running, 0.0, &mut result),
+            WEFT_STATUS_TIMEOUT
+        );
+        assert_eq!(
+            weft_future_result(running, 0.001, &mut result),
+            WEFT_STATUS_TIMEOUT
+        );
+        assert_eq!(
+            weft_future_result(running, -1.5, &mut result),
+            WEFT_STATUS_INVALID_TIMEOUT
+        );
+
+        let calls = Mutex::new(Vec::<usize>::new());
+        for f in [running, pending] {
+            assert_eq!(
+                weft_future_add_done_callback(f, Some(record), ptr_to(&calls)),
+                WEFT_STATUS_OK
+            );
+        }
+        assert_eq!(
+            weft_future_add_done_callback(pending, None, ptr::null_mut()),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert!(!weft_future_cancel(running), "running: not cancelled");
+        assert!(weft_future_cancel(pending));
+        assert!(weft_future_cancel(pending), "still cancelled");
+        assert!(weft_future_cancelled(pending) && weft_future_done(pending));
+        assert_eq!(
+            *calls.lock().unwrap(),
+            [pending as usize],
+            "the caller's own pointer"
+        );
+        let mut code = 0;
+        assert_eq!(
+            weft_future_result(pending, 0.0, &mut result),
+            WEFT_STATUS_CANCELLED
+        );
+        assert_eq!(
+            weft_future_exception(pending, 0.0, &mut code),
+            WEFT_STATUS_CANCELLED
+        );
+
+        gate.1.wait();
+        assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+        assert_eq!(*calls.lock().unwrap(), [pending as usize, running as usize]);
+        // Already done: called at once.
+        assert_eq!(
+            weft_future_add_done_callback(running, Some(record), ptr_to(&calls)),
+            WEFT_STATUS_OK
+        );
+        assert_eq!(calls.lock().unwrap().len(), 3);
+        assert!(!weft_future_cancel(running), "finished: not cancelled");
+        assert!(!weft_future_cancelled(running));
+        weft_future_free(running);
+        weft_future_free(pending);
+        weft_pool_free(pool);
+    }
+
+    #[test]
+    fn bad_handles_and_out_pointers() {
+        let null = ptr::null_mut::<weft_future>();
+        let mut result = ptr::null_mut();
+        let mut code = 0;
+        assert_eq!(
+            weft_future_result(null, 0.0, &mut result),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            weft_future_exception(null, 0.0, &mut code),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            weft_future_add_done_callback(null, Some(record), ptr::null_mut()),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert!(!weft_future_cancel(null) && !weft_future_cancelled(null));
+        assert!(!weft_future_running(null) && !weft_future_done(null));
+        assert!(weft_future_clone(null).is_null());
+        weft_future_free(null);
+        let pool = new_pool(1);
+        let wrong = pool.cast::<weft_future>();
+        assert_eq!(
+            weft_future_result(wrong, 0.0, &mut result),
+            WEFT_STATUS_WRONG_HANDLE
+        );
+        assert!(!weft_future_done(wrong));
+        let f = submit(pool, Some(echo), ptr::null_mut());
+        assert_eq!(
+            weft_future_result(f, WEFT_TIMEOUT_FOREVER, ptr::null_mut()),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            weft_future_exception(f, WEFT_TIMEOUT_FOREVER, ptr::null_mut()),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        let other = weft_future_clone(f);
+        assert_eq!(other, f);
+        weft_future_free(other);
+        weft_future_free(f);
+        weft_pool_free(pool);
+    }
+
+    #[test]
+    fn wait_and_as_completed() {
+        let mut done = [false; 2];
+        let mut index = 0;
+        // No futures: done at once; the arrays may be NULL.
+        assert_eq!(
+            weft_futures_wait(ptr::null(), 0, 0.0, WEFT_ALL_COMPLETED, ptr::null_mut()),
+            WEFT_STATUS_OK
+        );
+        assert_eq!(
+            weft_futures_as_completed(ptr::null(), 0, ptr::null_mut(), 0.0, &mut index),
+            WEFT_STATUS_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            weft_futures_wait(ptr::null(), 2, 0.0, WEFT_ALL_COMPLETED, done.as_mut_ptr()),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+
+        let gate = (Barrier::new(2), Barrier::new(2));
+        let pool = new_pool(2);
+        let slow = submit(pool, Some(gated), ptr_to(&gate));
+        gate.0.wait();
+        let fast = submit(pool, Some(echo), ptr::null_mut());
+        let futures = [slow, fast];
+        for bad in [-1, 3, c_int::MAX] {
+            assert_eq!(
+                weft_futures_wait(futures.as_ptr(), 2, 0.0, bad, done.as_mut_ptr()),
+                WEFT_STATUS_INVALID_ARGUMENT
+            );
+        }
+        assert_eq!(
+            weft_futures_wait(
+                futures.as_ptr(),
+                2,
+                0.0,
+                WEFT_ALL_COMPLETED,
+                ptr::null_mut()
+            ),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        let with_null = [slow, ptr::null_mut()];
+        assert_eq!(
+            weft_futures_wait(
+                with_null.as_ptr(),
+                2,
+                0.0,
+                WEFT_ALL_COMPLETED,
+                done.as_mut_ptr()
+            ),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            weft_futures_wait(
+                futures.as_ptr(),
+                2,
+                -4.0,
+                WEFT_ALL_COMPLETED,
+                done.as_mut_ptr()
+            ),
+            WEFT_STATUS_INVALID_TIMEOUT
+        );
+        assert_eq!(
+            weft_futures_wait(
+                futures.as_ptr(),
+                2,
+                WEFT_TIMEOUT_FOREVER,
+                WEFT_FIRST_COMPLETED,
+                done.as_mut_ptr()
+            ),
+            WEFT_STATUS_OK
+        );
+        assert_eq!(done, [false, true]);
+        assert_eq!(
+            weft_futures_wait(
+                futures.as_ptr(),
+                2,
+                0.001,
+                WEFT_ALL_COMPLETED,
+                done.as_mut_ptr()
+            ),
+            WEFT_STATUS_TIMEOUT
+        );
+        assert_eq!(done, [false, true], "written on timeout too");
+        assert_eq!(
+            weft_futures_wait(
+                futures.as_ptr(),
+                2,
+                0.0,
+                WEFT_FIRST_EXCEPTION,
+                done.as_mut_ptr()
+            ),
+            WEFT_STATUS_TIMEOUT
+        );
+
+        let mut yielded = [false; 2];
+        assert_eq!(
+            weft_futures_as_completed(
+                futures.as_ptr(),
+                2,
+                yielded.as_mut_ptr(),
+                0.0,
+                ptr::null_mut()
+            ),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            weft_futures_as_completed(futures.as_ptr(), 2, ptr::null_mut(), 0.0, &mut index),
+            WEFT_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            weft_futures_as_completed(futures.as_ptr(), 2, yielded.as_mut_ptr(), 0.0, &mut index),
+            WEFT_STATUS_OK
+        );
+        assert_eq!((index, yielded), (1, [false, true]));
+        index = 7;
+        assert_eq!(
+            weft_futures_as_completed(futures.as_ptr(), 2, yielded.as_mut_ptr(), 0.001, &mut index),
+            WEFT_STATUS_TIMEOUT
+        );
+        assert_eq!(index, 7, "not written on timeout");
+        gate.1.wait();
+        assert_eq!(
+            weft_futures_as_completed(
+                futures.as_ptr(),
+                2,
+                yielded.as_mut_ptr(),
+                WEFT_TIMEOUT_FOREVER,
+                &mut index
+            ),
+            WEFT_STATUS_OK
+        );
+        assert_eq!((index, yielded), (0, [true, true]));
+        assert_eq!(
+            weft_futures_as_completed(futures.as_ptr(), 2, yielded.as_mut_ptr(), 0.0, &mut index),
+            WEFT_STATUS_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            weft_futures_wait(
+                futures.as_ptr(),
+                2,
+                0.0,
+                WEFT_ALL_COMPLETED,
+                done.as_mut_ptr()
+            ),
+            WEFT_STATUS_OK
+        );
+        assert_eq!(done, [true, true]);
+        for f in futures {
+            weft_future_free(f);
+        }
+        weft_pool_free(pool);
+    }
+}

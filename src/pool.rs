@@ -1,0 +1,313 @@
+//! `Pool`: Python's `concurrent.futures.ThreadPoolExecutor`.
+//!
+//! Submitted tasks go, with their [`Future`], through a simple [`Queue`] to worker threads
+//! ([`Thread`]s named `<prefix>_N`, so `enumerate()` lists them). Workers start lazily, one per
+//! submit while none is idle, up to `max_workers`; the idle count is CPython's idle semaphore: a
+//! worker adds one each time it finishes a task, a submit takes one instead of starting a thread.
+//!
+//! Shutting the pool down shuts its queue down: workers run what is queued, then find the queue
+//! shut down and exit. `cancel_futures` (or a failed initializer, which breaks the pool) shuts it
+//! down immediately, and the tasks removed are cancelled (or failed as broken) without running.
+//! A pool whose [`Pool`] is dropped shuts down without waiting; and at process exit every pool is
+//! shut down and its workers joined before weft waits for the non-daemon threads, as CPython's
+//! `_python_exit` does, so idle workers never keep the process alive.
+
+use std::num::NonZero;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Once, Weak};
+use std::time::Duration;
+
+use crate::future::{Future, Outcome};
+use crate::loom::Mutex;
+use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::thread::{self, Thread};
+use crate::{Error, Queue, QueueKind, Rejected, Timeout};
+
+/// A worker initializer: called once at the start of each worker; false means it failed, which
+/// breaks the pool.
+pub type Initializer = Box<dyn Fn() -> bool + Send + Sync>;
+
+/// A pool of worker threads running submitted tasks. Python:
+/// `concurrent.futures.ThreadPoolExecutor`.
+pub struct Pool {
+    shared: Arc<Shared>,
+}
+
+/// What the pool's handle and its workers share.
+struct Shared {
+    max_workers: usize,
+    thread_name_prefix: String,
+    initializer: Option<Initializer>,
+    queue: Queue<Box<dyn Job>>,
+    /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
+    idle: AtomicUsize,
+    state: Mutex<State>,
+}
+
+struct State {
+    threads: Vec<Thread>,
+    shutdown: bool,
+    broken: bool,
+}
+
+/// A queued task with its future, its types erased.
+trait Job: Send {
+    /// Runs the task and completes the future, unless the future was cancelled.
+    fn run(self: Box<Self>);
+    /// Completes the future without running the task: cancelled, or failed as broken.
+    fn abandon(self: Box<Self>, outcome: Abandoned);
+}
+
+/// Why a queued task will not run.
+#[derive(Clone, Copy)]
+enum Abandoned {
+    Cancelled,
+    Broken,
+}
+
+struct Work<T, E, F> {
+    future: Future<T, E>,
+    task: F,
+}
+
+impl<T, E, F> Job for Work<T, E, F>
+where
+    T: Send,
+    E: Send,
+    F: FnOnce() -> Result<T, E> + Send,
+{
+    fn run(self: Box<Self>) {
+        let Work { future, task } = *self;
+        if !future.set_running_or_notify_cancel() {
+            return;
+        }
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(task)) {
+            Ok(Ok(value)) => Outcome::Returned(value),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(_) => Outcome::Panicked,
+        };
+        future.set_outcome(outcome);
+    }
+
+    fn abandon(self: Box<Self>, why: Abandoned) {
+        let Work { future, task } = *self;
+        // The task's captures are released before anyone waiting on the future wakes.
+        drop(task);
+        match why {
+            Abandoned::Cancelled => {
+                future.cancel();
+            }
+            Abandoned::Broken => future.set_outcome(Outcome::Broken),
+        }
+    }
+}
+
+/// Every pool alive, for the exit hook; entries of dropped pools are pruned as pools are made.
+static POOLS: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
+/// Set by the exit hook: no pool accepts work from then on (CPython's global `_shutdown`).
+static EXITING: AtomicBool = AtomicBool::new(false);
+static EXIT_CALLBACK: Once = Once::new();
+/// Numbers the default thread name prefixes `ThreadPoolExecutor-N`, from 0 as in CPython.
+static POOL_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The default `max_workers`: `min(32, cpu count + 4)`, as in CPython.
+pub fn default_max_workers() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, NonZero::get);
+    32.min(cpus + 4)
+}
+
+impl Pool {
+    /// A pool of at most `max_workers` threads (0: [`default_max_workers`]), named
+    /// `<thread_name_prefix>_N` (an empty prefix gives `ThreadPoolExecutor-M`), each running
+    /// `initializer` first if given. Python: `ThreadPoolExecutor(max_workers, thread_name_prefix,
+    /// initializer)`. No thread starts before the first submit.
+    pub fn new(
+        max_workers: usize,
+        thread_name_prefix: &str,
+        initializer: Option<Initializer>,
+    ) -> Pool {
+        let max_workers = match max_workers {
+            0 => default_max_workers(),
+            n => n,
+        };
+        let thread_name_prefix = if thread_name_prefix.is_empty() {
+            // Relaxed: only uniqueness matters.
+            let n = POOL_COUNTER.fetch_add(1, Ordering::Relaxed);
+            format!("ThreadPoolExecutor-{n}")
+        } else {
+            thread_name_prefix.to_owned()
+        };
+        let shared = Arc::new(Shared {
+            max_workers,
+            thread_name_prefix,
+            initializer,
+            queue: Queue::new(QueueKind::Simple, 0).expect("a simple unbounded queue is valid"),
+            idle: AtomicUsize::new(0),
+            state: Mutex::new(State {
+                threads: Vec::new(),
+                shutdown: false,
+                broken: false,
+            }),
+        });
+        EXIT_CALLBACK.call_once(|| {
+            // Refused only once the process is exiting, when EXITING keeps pools from starting
+            // workers anyway.
+            let _ = thread::register_atexit(shut_down_every_pool);
+        });
+        let mut pools = POOLS.lock();
+        pools.retain(|p| p.strong_count() > 0);
+        pools.push(Arc::downgrade(&shared));
+        drop(pools);
+        Pool { shared }
+    }
+
+    /// The most threads this pool runs.
+    pub fn max_workers(&self) -> usize {
+        self.shared.max_workers
+    }
+
+    /// Schedules `task` and returns its future. Python: `executor.submit(fn)`.
+    ///
+    /// Starts a worker if none is idle and fewer than `max_workers` run. A refused task comes
+    /// back, not run: [`Error::PoolBroken`] if an initializer failed, [`Error::PoolShutDown`]
+    /// after `shutdown` or once the process is exiting, [`Error::CantStartThread`] if a needed
+    /// worker could not be started.
+    pub fn submit<T, E, F>(&self, task: F) -> Result<Future<T, E>, Rejected<F>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce() -> Result<T, E> + Send + 'static,
+    {
+        let shared = &self.shared;
+        let mut state = shared.state.lock();
+        let refused = if state.broken {
+            Some(Error::PoolBroken)
+        } else if state.shutdown || EXITING.load(Ordering::Relaxed) {
+            // Relaxed: the exit hook shuts each pool down under its state lock after setting
+            // EXITING, so work accepted here before it does so still runs.
+            Some(Error::PoolShutDown)
+        } else {
+            shared.adjust_thread_count(&mut state).err()
+        };
+        if let Some(error) = refused {
+            return Err(Rejected { error, value: task });
+        }
+        let future = Future::new();
+        let job = Box::new(Work {
+            future: future.clone(),
+            task,
+        });
+        // The queue is unbounded and shut down only under the state lock, with `shutdown` or
+        // `broken` set: this put cannot fail.
+        if shared
+            .queue
+            .put(job, Timeout::After(Duration::ZERO))
+            .is_err()
+        {
+            unreachable!("the work queue refused a task while the pool accepts work");
+        }
+        Ok(future)
+    }
+
+    /// Stops accepting work and, with `wait`, waits for every worker to exit. Python:
+    /// `executor.shutdown(wait, cancel_futures)`.
+    ///
+    /// Queued tasks still run, unless `cancel_futures`: then they are cancelled now (their
+    /// callbacks run in the calling thread). Calling it again is harmless.
+    /// [`Error::JoinCurrent`] if called with `wait` from one of the pool's workers (after
+    /// waiting for the others).
+    pub fn shutdown(&self, wait: bool, cancel_futures: bool) -> Result<(), Error> {
+        let threads = self.shared.begin_shutdown(cancel_futures);
+        let mut result = Ok(());
+        if wait {
+            for thread in threads {
+                if let Err(error) = thread.join(Timeout::Forever) {
+                    result = Err(error);
+                }
+            }
+        }
+        result
+    }
+}
+
+impl Drop for Pool {
+    /// Shuts the pool down without waiting: the workers run what is queued, then exit.
+    fn drop(&mut self) {
+        self.shared.begin_shutdown(false);
+    }
+}
+
+impl Shared {
+    /// CPython's `_adjust_thread_count`: takes an idle worker if there is one, else starts a
+    /// worker if fewer than `max_workers` run. Called with the state lock held.
+    fn adjust_thread_count(self: &Arc<Self>, state: &mut State) -> Result<(), Error> {
+        // Relaxed: a heuristic count; the queue orders the tasks themselves.
+        let took_idle = self
+            .idle
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok();
+        if took_idle || state.threads.len() >= self.max_workers {
+            return Ok(());
+        }
+        let name = format!("{}_{}", self.thread_name_prefix, state.threads.len());
+        let shared = Arc::clone(self);
+        let thread = Thread::named(&name, move || shared.run_worker());
+        thread.start()?;
+        state.threads.push(thread);
+        Ok(())
+    }
+
+    /// A worker's body: the initializer, then tasks until the queue is shut down and empty.
+    fn run_worker(&self) {
+        if let Some(initializer) = &self.initializer {
+            // A panicking Rust initializer fails like one that returns false.
+            if !panic::catch_unwind(AssertUnwindSafe(initializer)).unwrap_or(false) {
+                self.initializer_failed();
+                return;
+            }
+        }
+        while let Ok(job) = self.queue.get(Timeout::Forever) {
+            job.run();
+            // Relaxed: see `adjust_thread_count`.
+            self.idle.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Breaks the pool: later submits fail, and queued tasks fail as broken without running.
+    fn initializer_failed(&self) {
+        let abandoned = {
+            let mut state = self.state.lock();
+            state.broken = true;
+            self.queue.shutdown(true)
+        };
+        for job in abandoned {
+            job.abandon(Abandoned::Broken);
+        }
+    }
+
+    /// Stops accepting work, cancels the queued tasks if asked, and returns the workers.
+    fn begin_shutdown(&self, cancel_futures: bool) -> Vec<Thread> {
+        let (abandoned, threads) = {
+            let mut state = self.state.lock();
+            state.shutdown = true;
+            (self.queue.shutdown(cancel_futures), state.threads.clone())
+        };
+        for job in abandoned {
+            job.abandon(Abandoned::Cancelled);
+        }
+        threads
+    }
+}
+
+/// The exit hook's callback (CPython's `_python_exit`): shuts every pool down, letting queued
+/// tasks run, and waits for their workers.
+fn shut_down_every_pool() {
+    // Relaxed: see `Pool::submit`.
+    EXITING.store(true, Ordering::Relaxed);
+    let pools: Vec<Arc<Shared>> = POOLS.lock().iter().filter_map(Weak::upgrade).collect();
+    let threads: Vec<Thread> = pools.iter().flat_map(|p| p.begin_shutdown(false)).collect();
+    for thread in threads {
+        // A worker exiting the process from a task cannot join itself; nothing else can fail.
+        let _ = thread.join(Timeout::Forever);
+    }
+}

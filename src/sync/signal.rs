@@ -1,0 +1,157 @@
+//! `Signal`: a place for threads to sleep until the state they wait for, guarded by some mutex,
+//! may have changed. The building block of the queue's and the futures' waits.
+//!
+//! It is a condition variable without its own lock: the waiter reads the signal's epoch while it
+//! still holds the mutex and has seen that it must wait, releases the mutex, then parks only if
+//! the epoch has not moved. A notifier changes the state under the mutex and bumps the epoch
+//! (after releasing it) before it unparks. Whatever the interleaving, a notification that follows
+//! the waiter's last look at the state is either seen by the parking thread's validation (the
+//! epoch moved: it does not sleep) or finds that thread parked and wakes it. Nothing is lost, and
+//! waking is left to the caller's judgment: `notify_one` per item, `notify_all` for a state
+//! change every waiter must see.
+//!
+//! The key in `parking_lot_core`'s table is the address of the epoch, so several signals in one
+//! object (a queue's "not empty" and "not full") keep separate waiter lists.
+
+use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
+use crate::timeout::Deadline;
+
+/// Threads wait here until notified; see the module documentation for the protocol.
+#[derive(Debug, Default)]
+pub(crate) struct Signal {
+    /// Bumped by every notification. Only compared for equality, so wrapping is harmless.
+    epoch: AtomicUsize,
+}
+
+impl Signal {
+    /// A signal nobody waits on.
+    pub(crate) const fn new() -> Signal {
+        Signal {
+            epoch: AtomicUsize::new(0),
+        }
+    }
+
+    /// The epoch to hand to [`Signal::wait`]; read it no later than the last look at the state
+    /// waited for: while still holding the mutex that guards it, or before locking the mutexes
+    /// to look (for a state spread over several objects).
+    #[inline]
+    pub(crate) fn epoch(&self) -> usize {
+        // Relaxed: every bump that matters to the caller is made after a critical section that
+        // follows its look at the state, so the value read is never too new; an old value only
+        // makes `wait` return at once, which callers handle like a spurious wakeup.
+        self.epoch.load(Ordering::Relaxed)
+    }
+
+    /// Parks until a notification that follows the reading of `seen`, or until `deadline`.
+    /// Returns false if the deadline passed. Call it without holding the mutex.
+    ///
+    /// Like any condition wait it may return early: callers re-check their state.
+    pub(crate) fn wait(&self, seen: usize, deadline: Deadline) -> bool {
+        // A notification often follows within a few hundred nanoseconds (a producer and a
+        // consumer in step): spin a little first, as parking_lot's mutex does, since parking and
+        // being woken cost two system calls.
+        let mut spin = SpinWait::new();
+        while spin.spin() {
+            if self.epoch() != seen {
+                return true;
+            }
+        }
+        let key = self.key();
+        // Relaxed: runs under the bucket lock, which orders it with the notifier's bump (made
+        // before the notifier takes the same bucket lock to unpark).
+        let validate = || self.epoch.load(Ordering::Relaxed) == seen;
+        // SAFETY: `park` requires callbacks that neither panic nor call into the parking lot:
+        // these only load an atomic. The key is the address of `self.epoch`, alive for the whole
+        // call because `&self` borrows it.
+        let result = unsafe {
+            parking::park(
+                key,
+                validate,
+                || {},
+                |_, _| {},
+                DEFAULT_PARK_TOKEN,
+                deadline.instant(),
+            )
+        };
+        !matches!(result, ParkResult::TimedOut)
+    }
+
+    /// Wakes one waiter, if any. Call after the guarded state changed and the mutex was released.
+    #[inline]
+    pub(crate) fn notify_one(&self) {
+        self.bump();
+        // SAFETY: the callback neither panics nor calls into the parking lot; the key is the one
+        // waiters park on.
+        unsafe {
+            parking::unpark_one(self.key(), |_| DEFAULT_UNPARK_TOKEN);
+        }
+    }
+
+    /// Wakes every waiter. Call after the guarded state changed and the mutex was released.
+    pub(crate) fn notify_all(&self) {
+        self.bump();
+        // SAFETY: the key is the one waiters park on.
+        unsafe {
+            parking::unpark_all(self.key(), DEFAULT_UNPARK_TOKEN);
+        }
+    }
+
+    fn bump(&self) {
+        // Relaxed: the unpark that follows takes the bucket lock, whose release publishes the new
+        // epoch to every later validation; nothing else is ordered by it.
+        self.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn key(&self) -> usize {
+        &self.epoch as *const AtomicUsize as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loom::Mutex;
+    use crate::timeout::Timeout;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_moved_epoch_does_not_park() {
+        let signal = Signal::new();
+        let seen = signal.epoch();
+        signal.notify_one();
+        // Would park forever if the notification were lost.
+        assert!(signal.wait(seen, Deadline::FOREVER));
+    }
+
+    #[test]
+    fn wait_times_out_without_notification() {
+        let signal = Signal::new();
+        let deadline = Timeout::After(Duration::from_millis(10)).deadline();
+        assert!(!signal.wait(signal.epoch(), deadline));
+        assert!(deadline.expired());
+    }
+
+    #[test]
+    fn a_notification_wakes_a_parked_waiter() {
+        let shared = Arc::new((Mutex::new(false), Signal::new()));
+        let waiter = {
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || {
+                let (flag, signal) = &*shared;
+                let mut set = flag.lock();
+                while !*set {
+                    let seen = signal.epoch();
+                    drop(set);
+                    signal.wait(seen, Deadline::FOREVER);
+                    set = flag.lock();
+                }
+            })
+        };
+        let (flag, signal) = &*shared;
+        *flag.lock() = true;
+        signal.notify_all();
+        waiter.join().unwrap();
+    }
+}

@@ -1,0 +1,513 @@
+//! `weft::Pool` and `weft::Future`: results, failures, cancellation, callbacks, `wait`,
+//! `as_completed_next`, shutdown, broken pools, conservation of tasks, and the shutdown of every
+//! pool at process exit.
+
+mod cprog;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread as std_thread;
+use std::time::Duration;
+
+use weft::future::{Waited, as_completed_next, wait};
+use weft::pool::default_max_workers;
+use weft::{Error, Future, Outcome, Pool, ReturnWhen, Timeout, thread};
+
+const NOW: Timeout = Timeout::After(Duration::ZERO);
+const FOREVER: Timeout = Timeout::Forever;
+
+type F = Future<usize, i32>;
+
+fn submit(pool: &Pool, task: impl FnOnce() -> Result<usize, i32> + Send + 'static) -> F {
+    pool.submit(task).map_err(|r| r.error).unwrap()
+}
+
+/// A task that blocks until its gate is opened; `started` reports that it runs.
+fn gated(pool: &Pool, value: usize) -> (F, mpsc::Receiver<()>, mpsc::Sender<()>) {
+    let (started_tx, started) = mpsc::channel();
+    let (open, gate) = mpsc::channel::<()>();
+    let future = submit(pool, move || {
+        started_tx.send(()).unwrap();
+        gate.recv().unwrap();
+        Ok(value)
+    });
+    (future, started, open)
+}
+
+/// Counts its drops.
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn results_failures_and_panics() {
+    let pool = Pool::new(2, "", None);
+    let ok = submit(&pool, || Ok(42));
+    let failed = submit(&pool, || Err(7));
+    let panicked = submit(&pool, || panic!("task panics"));
+    assert_eq!(ok.outcome(FOREVER), Some(Outcome::Returned(42)));
+    assert_eq!(failed.outcome(FOREVER), Some(Outcome::Failed(7)));
+    assert_eq!(panicked.outcome(FOREVER), Some(Outcome::Panicked));
+    assert!(ok.done() && !ok.running() && !ok.cancelled());
+    assert!(!ok.cancel(), "a finished future cannot be cancelled");
+    // The workers survived the panic.
+    assert_eq!(
+        submit(&pool, || Ok(1)).outcome(FOREVER),
+        Some(Outcome::Returned(1))
+    );
+    // Results can be read any number of times.
+    assert_eq!(ok.outcome(NOW), Some(Outcome::Returned(42)));
+}
+
+#[test]
+fn outcome_times_out_while_the_task_runs() {
+    let pool = Pool::new(1, "", None);
+    let (future, started, open) = gated(&pool, 5);
+    started.recv().unwrap();
+    assert!(future.running() && !future.done());
+    assert_eq!(future.outcome(NOW), None);
+    assert_eq!(
+        future.outcome(Timeout::After(Duration::from_millis(5))),
+        None
+    );
+    assert!(!future.cancel(), "a running future cannot be cancelled");
+    open.send(()).unwrap();
+    assert_eq!(future.outcome(FOREVER), Some(Outcome::Returned(5)));
+}
+
+#[test]
+fn max_workers_and_names() {
+    assert_eq!(
+        default_max_workers(),
+        32.min(std_thread::available_parallelism().unwrap().get() + 4)
+    );
+    assert_eq!(Pool::new(0, "", None).max_workers(), default_max_workers());
+    let pool = Pool::new(3, "namesake", None);
+    assert_eq!(pool.max_workers(), 3);
+    let workers = |prefix: &str| {
+        thread::enumerate()
+            .iter()
+            .filter(|t| t.name().starts_with(prefix))
+            .count()
+    };
+    assert_eq!(workers("namesake_"), 0, "workers start on demand");
+    let futures: Vec<F> = (0..20)
+        .map(|_| {
+            submit(&pool, || {
+                let name = thread::current().name();
+                Ok(name.strip_prefix("namesake_").unwrap().parse().unwrap())
+            })
+        })
+        .collect();
+    let mut used = HashSet::new();
+    for f in &futures {
+        match f.outcome(FOREVER) {
+            Some(Outcome::Returned(n)) => used.insert(n),
+            other => panic!("{other:?}"),
+        };
+    }
+    assert!(!used.is_empty() && used.iter().all(|&n| n < 3), "{used:?}");
+    assert!((1..=3).contains(&workers("namesake_")));
+
+    // The default prefix, numbered per pool.
+    let pool = Pool::new(1, "", None);
+    let name = pool
+        .submit(|| Ok::<_, ()>(thread::current().name()))
+        .map_err(|r| r.error)
+        .unwrap()
+        .outcome(FOREVER);
+    let Some(Outcome::Returned(name)) = name else {
+        panic!("{name:?}")
+    };
+    let rest = name.strip_prefix("ThreadPoolExecutor-").unwrap();
+    let (n, m) = rest.split_once('_').unwrap();
+    assert!(n.parse::<usize>().is_ok() && m == "0", "{name}");
+}
+
+#[test]
+fn cancel_only_pending_futures() {
+    let pool = Pool::new(1, "", None);
+    let (running, started, open) = gated(&pool, 1);
+    started.recv().unwrap();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let drops = Arc::new(AtomicUsize::new(0));
+    let pending = {
+        let (ran, counted) = (Arc::clone(&ran), Counted(Arc::clone(&drops)));
+        submit(&pool, move || {
+            let _counted = counted;
+            ran.fetch_add(1, Ordering::Relaxed);
+            Ok(2)
+        })
+    };
+    assert!(!pending.running() && !pending.done());
+    assert!(pending.cancel());
+    assert!(pending.cancel(), "cancelling twice is still true");
+    assert!(pending.cancelled() && pending.done());
+    assert_eq!(pending.outcome(NOW), Some(Outcome::Cancelled));
+    open.send(()).unwrap();
+    assert_eq!(running.outcome(FOREVER), Some(Outcome::Returned(1)));
+    pool.shutdown(true, false).unwrap();
+    assert_eq!(
+        ran.load(Ordering::Relaxed),
+        0,
+        "a cancelled task never runs"
+    );
+    assert_eq!(drops.load(Ordering::Relaxed), 1, "and is dropped once");
+}
+
+#[test]
+fn done_callbacks() {
+    let pool = Pool::new(1, "", None);
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let (future, started, open) = gated(&pool, 3);
+    started.recv().unwrap();
+    for i in 0..3 {
+        let calls = Arc::clone(&calls);
+        future.add_done_callback(move |f| {
+            assert_eq!(f.outcome(NOW), Some(Outcome::Returned(3)));
+            calls.lock().unwrap().push((i, thread::current().name()));
+        });
+    }
+    assert!(calls.lock().unwrap().is_empty());
+    open.send(()).unwrap();
+    pool.shutdown(true, false).unwrap();
+    let worker = calls.lock().unwrap()[0].1.clone();
+    assert!(worker.ends_with("_0"), "run by the worker: {worker}");
+    assert_eq!(
+        calls
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|c| c.0)
+            .collect::<Vec<_>>(),
+        [0, 1, 2],
+        "in the order they were added"
+    );
+    // Already done: run at once, in the calling thread.
+    let me = thread::current().name();
+    let calls2 = Arc::clone(&calls);
+    future.add_done_callback(move |_| calls2.lock().unwrap().push((3, thread::current().name())));
+    assert_eq!(calls.lock().unwrap()[3], (3, me));
+    // A panicking callback does not stop the others.
+    let pool = Pool::new(1, "", None);
+    let (future, started, open) = gated(&pool, 4);
+    started.recv().unwrap();
+    future.add_done_callback(|_| panic!("callback panics"));
+    let after = Arc::new(AtomicUsize::new(0));
+    let after2 = Arc::clone(&after);
+    future.add_done_callback(move |_| {
+        after2.fetch_add(1, Ordering::Relaxed);
+    });
+    open.send(()).unwrap();
+    pool.shutdown(true, false).unwrap();
+    assert_eq!(after.load(Ordering::Relaxed), 1);
+}
+
+#[test]
+fn cancel_runs_callbacks_in_the_canceller() {
+    let pool = Pool::new(1, "", None);
+    let (_running, started, open) = gated(&pool, 0);
+    started.recv().unwrap();
+    let pending = submit(&pool, || Ok(1));
+    let seen = Arc::new(Mutex::new(None));
+    let seen2 = Arc::clone(&seen);
+    pending.add_done_callback(move |f| {
+        *seen2.lock().unwrap() = Some((f.cancelled(), thread::current().name()))
+    });
+    assert!(pending.cancel());
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Some((true, thread::current().name()))
+    );
+    open.send(()).unwrap();
+}
+
+#[test]
+fn shutdown_runs_queued_tasks_then_refuses_work() {
+    let pool = Pool::new(2, "", None);
+    let ran = Arc::new(AtomicUsize::new(0));
+    let futures: Vec<F> = (0..10)
+        .map(|i| {
+            let ran = Arc::clone(&ran);
+            submit(&pool, move || {
+                ran.fetch_add(1, Ordering::Relaxed);
+                Ok(i)
+            })
+        })
+        .collect();
+    pool.shutdown(true, false).unwrap();
+    assert_eq!(ran.load(Ordering::Relaxed), 10);
+    for (i, f) in futures.iter().enumerate() {
+        assert_eq!(f.outcome(NOW), Some(Outcome::Returned(i)));
+    }
+    let refused = pool.submit(|| Ok::<usize, i32>(0)).err().map(|r| r.error);
+    assert_eq!(refused, Some(Error::PoolShutDown));
+    pool.shutdown(true, true).unwrap();
+}
+
+#[test]
+fn shutdown_with_cancel_futures_cancels_the_queued_tasks() {
+    let pool = Pool::new(1, "", None);
+    let (running, started, open) = gated(&pool, 1);
+    started.recv().unwrap();
+    let drops = Arc::new(AtomicUsize::new(0));
+    let queued: Vec<F> = (0..5)
+        .map(|_| {
+            let counted = Counted(Arc::clone(&drops));
+            submit(&pool, move || {
+                let _counted = counted;
+                Ok(0)
+            })
+        })
+        .collect();
+    pool.shutdown(false, true).unwrap();
+    for f in &queued {
+        assert_eq!(f.outcome(NOW), Some(Outcome::Cancelled));
+    }
+    assert_eq!(
+        drops.load(Ordering::Relaxed),
+        5,
+        "each cancelled task dropped once"
+    );
+    open.send(()).unwrap();
+    assert_eq!(running.outcome(FOREVER), Some(Outcome::Returned(1)));
+    pool.shutdown(true, false).unwrap();
+}
+
+#[test]
+fn shutdown_with_wait_from_a_worker_cannot_join_itself() {
+    let pool = Arc::new(Pool::new(1, "", None));
+    let inner = Arc::clone(&pool);
+    let f = pool
+        .submit(move || inner.shutdown(true, false))
+        .map_err(|r| r.error)
+        .unwrap();
+    assert_eq!(
+        f.outcome(FOREVER),
+        Some(Outcome::Failed(Error::JoinCurrent))
+    );
+}
+
+#[test]
+fn a_failed_initializer_breaks_the_pool() {
+    for panics in [false, true] {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let calls2 = Arc::clone(&calls);
+        let pool = Pool::new(
+            2,
+            "",
+            Some(Box::new(move || {
+                calls2.fetch_add(1, Ordering::Relaxed);
+                if panics {
+                    panic!("initializer panics");
+                }
+                false
+            })),
+        );
+        let ran = Arc::new(AtomicUsize::new(0));
+        let ran2 = Arc::clone(&ran);
+        let f = submit(&pool, move || {
+            ran2.fetch_add(1, Ordering::Relaxed);
+            Ok(0)
+        });
+        assert_eq!(f.outcome(FOREVER), Some(Outcome::Broken));
+        let refused = pool.submit(|| Ok::<usize, i32>(0)).err().map(|r| r.error);
+        assert_eq!(refused, Some(Error::PoolBroken));
+        pool.shutdown(true, false).unwrap();
+        assert_eq!(ran.load(Ordering::Relaxed), 0);
+        assert!(calls.load(Ordering::Relaxed) >= 1);
+    }
+}
+
+#[test]
+fn a_good_initializer_runs_once_per_worker() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let calls2 = Arc::clone(&calls);
+    let pool = Pool::new(
+        1,
+        "init",
+        Some(Box::new(move || {
+            calls2.lock().unwrap().push(thread::current().name());
+            true
+        })),
+    );
+    for _ in 0..5 {
+        submit(&pool, || Ok(0)).outcome(FOREVER);
+    }
+    pool.shutdown(true, false).unwrap();
+    assert_eq!(*calls.lock().unwrap(), ["init_0"]);
+}
+
+#[test]
+fn dropping_the_pool_lets_queued_tasks_finish() {
+    let pool = Pool::new(1, "", None);
+    let (running, started, open) = gated(&pool, 1);
+    started.recv().unwrap();
+    let queued: Vec<F> = (0..3).map(|i| submit(&pool, move || Ok(i))).collect();
+    drop(pool);
+    open.send(()).unwrap();
+    assert_eq!(running.outcome(FOREVER), Some(Outcome::Returned(1)));
+    for (i, f) in queued.iter().enumerate() {
+        assert_eq!(f.outcome(FOREVER), Some(Outcome::Returned(i)));
+    }
+}
+
+#[test]
+fn wait_for_several_futures() {
+    let pool = Pool::new(3, "", None);
+    let empty: [&F; 0] = [];
+    let all_done = Waited {
+        done: vec![],
+        satisfied: true,
+    };
+    assert_eq!(wait(&empty, NOW, ReturnWhen::AllCompleted), all_done);
+    let (slow, slow_started, open_slow) = gated(&pool, 1);
+    slow_started.recv().unwrap();
+    let fast = submit(&pool, || Ok(2));
+    let failing = submit(&pool, || Err(3));
+
+    // Blocking paths: threads wait while `slow` runs.
+    let waiter = |futures: Vec<F>, return_when| {
+        std_thread::spawn(move || {
+            let futures: Vec<&F> = futures.iter().collect();
+            wait(&futures, FOREVER, return_when)
+        })
+    };
+    let first = waiter(vec![slow.clone()], ReturnWhen::FirstCompleted);
+    let no_failure = waiter(vec![slow.clone(), fast.clone()], ReturnWhen::FirstException);
+    let a_failure = waiter(
+        vec![slow.clone(), failing.clone()],
+        ReturnWhen::FirstException,
+    );
+    assert_eq!(
+        a_failure.join().unwrap(),
+        Waited {
+            done: vec![false, true],
+            satisfied: true
+        }
+    );
+    fast.outcome(FOREVER).unwrap();
+    let all = [&slow, &fast, &failing];
+    let timed_out = Waited {
+        done: vec![false, true, true],
+        satisfied: false,
+    };
+    let short = Timeout::After(Duration::from_millis(5));
+    assert_eq!(wait(&all, short, ReturnWhen::AllCompleted), timed_out);
+    assert!(!wait(&[&slow, &fast], NOW, ReturnWhen::FirstException).satisfied);
+    let first_completed = wait(&all, NOW, ReturnWhen::FirstCompleted);
+    assert!(first_completed.satisfied && first_completed.done == [false, true, true]);
+
+    open_slow.send(()).unwrap();
+    let both = Waited {
+        done: vec![true, true],
+        satisfied: true,
+    };
+    assert_eq!(no_failure.join().unwrap(), both);
+    assert!(first.join().unwrap().satisfied);
+    assert!(wait(&all, NOW, ReturnWhen::AllCompleted).satisfied);
+}
+
+#[test]
+fn as_completed_hands_out_each_future_once_as_it_completes() {
+    let pool = Pool::new(2, "", None);
+    let (a, a_started, open_a) = gated(&pool, 0);
+    let (b, b_started, open_b) = gated(&pool, 1);
+    a_started.recv().unwrap();
+    b_started.recv().unwrap();
+    let cancelled_early = {
+        // Queued behind the two gated tasks: cancellable.
+        let f = submit(&pool, || Ok(2));
+        assert!(f.cancel());
+        f
+    };
+    let all = [&a, &b, &cancelled_early];
+    let mut yielded = [false; 3];
+    assert_eq!(as_completed_next(&all, &mut yielded, FOREVER), Ok(Some(2)));
+    assert_eq!(as_completed_next(&all, &mut yielded, NOW), Ok(None));
+    open_b.send(()).unwrap();
+    assert_eq!(as_completed_next(&all, &mut yielded, FOREVER), Ok(Some(1)));
+    open_a.send(()).unwrap();
+    assert_eq!(as_completed_next(&all, &mut yielded, FOREVER), Ok(Some(0)));
+    assert_eq!(yielded, [true; 3]);
+    assert_eq!(
+        as_completed_next(&all, &mut yielded, FOREVER),
+        Err(Error::InvalidArgument),
+        "the iteration is over"
+    );
+    assert_eq!(
+        as_completed_next(&all, &mut [false; 2], NOW),
+        Err(Error::InvalidArgument)
+    );
+}
+
+/// Several threads submit many tasks and cancel some: every task runs exactly once or is
+/// cancelled, never both, and each is dropped exactly once.
+#[test]
+fn conservation_of_tasks() {
+    const SUBMITTERS: usize = 4;
+    const TASKS: usize = 500;
+    let pool = Arc::new(Pool::new(4, "", None));
+    let runs: Arc<Vec<AtomicUsize>> = Arc::new(
+        (0..SUBMITTERS * TASKS)
+            .map(|_| AtomicUsize::new(0))
+            .collect(),
+    );
+    let drops = Arc::new(AtomicUsize::new(0));
+    let submitters: Vec<_> = (0..SUBMITTERS)
+        .map(|s| {
+            let (pool, runs, drops) = (Arc::clone(&pool), Arc::clone(&runs), Arc::clone(&drops));
+            std_thread::spawn(move || {
+                let mut futures = Vec::new();
+                for i in 0..TASKS {
+                    let id = s * TASKS + i;
+                    let (runs, counted) = (Arc::clone(&runs), Counted(Arc::clone(&drops)));
+                    let f: F = submit(&pool, move || {
+                        let _counted = counted;
+                        runs[id].fetch_add(1, Ordering::Relaxed);
+                        Ok(id)
+                    });
+                    let cancelled = i % 3 == 0 && f.cancel();
+                    futures.push((id, f, cancelled));
+                }
+                futures
+            })
+        })
+        .collect();
+    let futures: Vec<_> = submitters
+        .into_iter()
+        .flat_map(|s| s.join().unwrap())
+        .collect();
+    pool.shutdown(true, false).unwrap();
+    for (id, f, cancelled) in futures {
+        let ran = runs[id].load(Ordering::Relaxed);
+        match f.outcome(NOW) {
+            Some(Outcome::Returned(v)) => assert!(v == id && ran == 1 && !cancelled),
+            Some(Outcome::Cancelled) => assert!(ran == 0 && cancelled),
+            other => panic!("task {id}: {other:?}"),
+        }
+    }
+    assert_eq!(drops.load(Ordering::Relaxed), SUBMITTERS * TASKS);
+}
+
+/// A C program that returns from `main` with work queued in pools it never shut down: every task
+/// still runs and the process exits (a hang is killed and reported by `cprog::run`).
+#[test]
+fn process_exit_shuts_every_pool_down() {
+    let exe = cprog::build(&cprog::root().join("c-tests/api/pool_exit.c")).unwrap();
+    let out = cprog::run(&exe).unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}\n{stdout}", out.status);
+    let mut lines: Vec<&str> = stdout.lines().collect();
+    lines.sort_unstable();
+    let mut expected = vec!["main returns".to_owned()];
+    expected.extend([0, 1, 2, 3, 4, 10, 11, 12].map(|i| format!("task {i} done")));
+    expected.sort_unstable();
+    assert_eq!(lines, expected);
+}
