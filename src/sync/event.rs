@@ -1,6 +1,6 @@
 //! `Event`: Python's `threading.Event`, a flag threads can wait for, on one state byte.
 //!
-//! State table (two bits of one `AtomicU8`; `SET | PARKED` never occurs):
+//! State table (two bits of one `AtomicUsize`; `SET | PARKED` never occurs):
 //!
 //! | `PARKED` | `SET` | meaning                                                          |
 //! |----------|-------|------------------------------------------------------------------|
@@ -14,17 +14,18 @@
 //! that ends the wait either happens before (and the waiter does not sleep) or finds it queued.
 //! Neither `set` nor `wait` makes a system call when nobody waits.
 
-use crate::loom::atomic::{AtomicU8, Ordering};
-use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult};
+use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::loom::parking::ParkResult;
+use crate::sync::parking;
 use crate::timeout::Timeout;
 
-const SET: u8 = 0b01;
-const PARKED: u8 = 0b10;
+const SET: usize = 0b01;
+const PARKED: usize = 0b10;
 
 /// Python's `threading.Event`: a flag, initially false, that threads can wait to become true.
 #[derive(Debug, Default)]
 pub struct Event {
-    state: AtomicU8,
+    state: AtomicUsize,
 }
 
 impl Event {
@@ -32,7 +33,7 @@ impl Event {
         /// A new event, not set.
         pub fn new() -> Event {
             Event {
-                state: AtomicU8::new(0),
+                state: AtomicUsize::new(0),
             }
         }
     }
@@ -49,10 +50,7 @@ impl Event {
         // Release: publishes the setter's writes to whoever sees the flag. Clears PARKED: the
         // waiters parked now are all unparked below, later ones re-set it.
         if self.state.swap(SET, Ordering::Release) & PARKED != 0 {
-            // SAFETY: the key is this event's address, which its waiters park on.
-            unsafe {
-                parking::unpark_all(self.key(), DEFAULT_UNPARK_TOKEN);
-            }
+            parking::unpark(&self.state, PARKED, usize::MAX);
         }
     }
 
@@ -72,7 +70,6 @@ impl Event {
             return false;
         }
         let deadline = timeout.deadline();
-        let key = self.key();
         loop {
             // Relaxed on success: PARKED is re-validated under the bucket lock before parking.
             // Acquire on failure: seeing SET must show what the setter wrote, as in `is_set`.
@@ -82,27 +79,7 @@ impl Event {
             if marked.is_err_and(|state| state & SET != 0) {
                 return true;
             }
-            // Relaxed: read under the bucket lock, which orders it with `set`'s unpark and with
-            // every clear of PARKED.
-            let validate = || self.state.load(Ordering::Relaxed) == PARKED;
-            let timed_out = |_, was_last_thread: bool| {
-                // Bucket lock held: no parker can slip in between the check and the clear.
-                if was_last_thread {
-                    self.state.fetch_and(!PARKED, Ordering::Relaxed);
-                }
-            };
-            // SAFETY: `validate` and `timed_out` only touch `self.state` (no unwinding, no
-            // parking-lot calls); the key is this event's address, valid while `&self` lives.
-            let result = unsafe {
-                parking::park(
-                    key,
-                    validate,
-                    || {},
-                    timed_out,
-                    DEFAULT_PARK_TOKEN,
-                    deadline.instant(),
-                )
-            };
+            let result = parking::park(&self.state, PARKED, PARKED, deadline);
             match result {
                 // Woken by `set`: the bucket lock it took orders its writes before us.
                 ParkResult::Unparked(_) => return true,
@@ -111,9 +88,5 @@ impl Event {
                 ParkResult::Invalid => {}
             }
         }
-    }
-
-    fn key(&self) -> usize {
-        self as *const Event as usize
     }
 }

@@ -1,10 +1,10 @@
-//! `Lock`: Python's `threading.Lock`, a binary semaphore on one state byte.
+//! `Lock`: Python's `threading.Lock`, a binary semaphore on one state word.
 //!
 //! Unlike a guard-based mutex, Python's lock may be released by any thread, so there is no owner:
-//! the state byte is the whole truth. Waiters park in `parking_lot_core`'s table, keyed by the
-//! lock's address.
+//! the state word is the whole truth. Waiters park with the protocol in
+//! [`parking`](super::parking), keyed by the state word's address.
 //!
-//! State table (two bits of one `AtomicU8`):
+//! State table (two bits of one `AtomicUsize`):
 //!
 //! | `PARKED` | `LOCKED` | meaning                                                       |
 //! |----------|----------|---------------------------------------------------------------|
@@ -19,18 +19,18 @@
 //! `LOCKED | PARKED` under the bucket lock is always seen by the next `release`.
 
 use crate::Error;
-use crate::loom::atomic::{AtomicU8, Ordering};
-use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
+use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::sync::condition::{ConditionLock, sealed::Sealed};
-use crate::timeout::{Deadline, Timeout};
+use crate::sync::parking;
+use crate::timeout::Timeout;
 
-const LOCKED: u8 = 0b01;
-const PARKED: u8 = 0b10;
+const LOCKED: usize = 0b01;
+const PARKED: usize = 0b10;
 
 /// Python's `threading.Lock`: not reentrant, releasable from any thread.
 #[derive(Debug, Default)]
 pub struct Lock {
-    state: AtomicU8,
+    state: AtomicUsize,
 }
 
 impl Lock {
@@ -38,7 +38,7 @@ impl Lock {
         /// A new, unlocked lock.
         pub fn new() -> Lock {
             Lock {
-                state: AtomicU8::new(0),
+                state: AtomicUsize::new(0),
             }
         }
     }
@@ -84,74 +84,9 @@ impl Lock {
         if timeout.is_zero() {
             return self.try_acquire();
         }
-        let deadline = timeout.deadline();
-        let mut spin = SpinWait::new();
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            if state & LOCKED == 0 {
-                // Take it even if others are parked: barging keeps throughput up, and a woken
-                // waiter that loses simply parks again.
-                match self.state.compare_exchange_weak(
-                    state,
-                    state | LOCKED,
-                    Ordering::Acquire,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => return true,
-                    Err(now) => state = now,
-                }
-                continue;
-            }
-            // Nobody parked yet: spin a little, the holder may be about to release.
-            if state & PARKED == 0 && spin.spin() {
-                state = self.state.load(Ordering::Relaxed);
-                continue;
-            }
-            if state & PARKED == 0 {
-                // Relaxed: the bit is re-validated under the bucket lock before parking.
-                if let Err(now) = self.state.compare_exchange_weak(
-                    state,
-                    state | PARKED,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                ) {
-                    state = now;
-                    continue;
-                }
-            }
-            if !self.park(deadline) {
-                return false;
-            }
-            spin.reset();
-            state = self.state.load(Ordering::Relaxed);
-        }
-    }
-
-    /// Parks until a release wakes us or the deadline passes; false on timeout.
-    fn park(&self, deadline: Deadline) -> bool {
-        let key = self.park_key();
-        let validate = || self.state.load(Ordering::Relaxed) == LOCKED | PARKED;
-        let before_sleep = || {};
-        let timed_out = |_, was_last_thread: bool| {
-            // Bucket lock held: no parker can slip in between the check and the clear.
-            if was_last_thread {
-                self.state.fetch_and(!PARKED, Ordering::Relaxed);
-            }
-        };
-        // SAFETY: `park` requires that the callbacks do not panic and do not call into the
-        // parking lot; they only touch `self.state`. The key is this lock's address, which stays
-        // valid while we are parked because `&self` borrows the lock for the whole call.
-        let result = unsafe {
-            parking::park(
-                key,
-                validate,
-                before_sleep,
-                timed_out,
-                DEFAULT_PARK_TOKEN,
-                deadline.instant(),
-            )
-        };
-        !matches!(result, ParkResult::TimedOut)
+        parking::acquire_slow(&self.state, PARKED, timeout.deadline(), |s| {
+            (s & LOCKED == 0).then_some(s | LOCKED)
+        })
     }
 
     /// Releases the lock; any thread may release it, as in Python.
@@ -179,26 +114,13 @@ impl Lock {
                 (s & LOCKED != 0).then_some(s & !LOCKED)
             })
             .map_err(|_| Error::ReleaseUnlocked)?;
-        let key = self.park_key();
-        let callback = |result: parking::UnparkResult| {
-            // Bucket lock held: a thread that wants to park after this re-validates and sees
-            // PARKED clear, so it sets it again before it sleeps.
-            if !result.have_more_threads {
-                self.state.fetch_and(!PARKED, Ordering::Relaxed);
-            }
-            DEFAULT_UNPARK_TOKEN
-        };
-        // SAFETY: the callback does not panic and does not call into the parking lot; the key is
-        // this lock's address, the one its waiters park on.
-        unsafe {
-            parking::unpark_one(key, callback);
-        }
+        parking::unpark(&self.state, PARKED, 1);
         Ok(())
     }
 
-    /// The `parking_lot_core` key this lock's waiters park on: its address.
+    /// The `parking_lot_core` key this lock's waiters park on: its state word's address.
     pub(crate) fn park_key(&self) -> usize {
-        self as *const Lock as usize
+        parking::key(&self.state)
     }
 
     /// Sets `PARKED` if the lock is held and returns whether it is held, for a condition about

@@ -4,6 +4,7 @@ mod barrier;
 pub(crate) mod condition;
 mod event;
 mod lock;
+mod parking;
 mod rlock;
 mod semaphore;
 mod signal;

@@ -17,10 +17,8 @@
 
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::loom::parking::{
-    self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, FilterOp, ParkResult, SpinWait, UnparkResult,
-};
-use crate::timeout::{Deadline, Timeout};
+use crate::sync::parking;
+use crate::timeout::Timeout;
 
 const PARKED: usize = 0b1;
 /// One permit in the state word.
@@ -102,72 +100,9 @@ impl Semaphore {
         if timeout.is_zero() {
             return self.try_acquire();
         }
-        let deadline = timeout.deadline();
-        let mut spin = SpinWait::new();
-        // Relaxed: guesses at the state, checked by the CASes.
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            if state >= ONE {
-                // Acquire: as in `acquire`.
-                match self.state.compare_exchange_weak(
-                    state,
-                    state - ONE,
-                    Ordering::Acquire,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => return true,
-                    Err(now) => state = now,
-                }
-                continue;
-            }
-            // Nobody parked yet: spin a little, a holder may be about to release.
-            if state & PARKED == 0 && spin.spin() {
-                state = self.state.load(Ordering::Relaxed);
-                continue;
-            }
-            if state & PARKED == 0 {
-                // Relaxed: the bit is re-validated under the bucket lock before parking.
-                if let Err(now) = self.state.compare_exchange_weak(
-                    state,
-                    state | PARKED,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                ) {
-                    state = now;
-                    continue;
-                }
-            }
-            if !self.park(deadline) {
-                return false;
-            }
-            spin.reset();
-            state = self.state.load(Ordering::Relaxed);
-        }
-    }
-
-    /// Parks until a release wakes us (or the state changed first); false on timeout.
-    fn park(&self, deadline: Deadline) -> bool {
-        // Relaxed: read under the bucket lock, which orders it with every clear of PARKED.
-        let validate = || self.state.load(Ordering::Relaxed) == PARKED;
-        let timed_out = |_, was_last_thread: bool| {
-            // Bucket lock held: no parker can slip in between the check and the clear.
-            if was_last_thread {
-                self.state.fetch_and(!PARKED, Ordering::Relaxed);
-            }
-        };
-        // SAFETY: `validate` and `timed_out` only touch `self.state` (no unwinding, no
-        // parking-lot calls); the key is this semaphore's address, valid while `&self` lives.
-        let result = unsafe {
-            parking::park(
-                self.key(),
-                validate,
-                || {},
-                timed_out,
-                DEFAULT_PARK_TOKEN,
-                deadline.instant(),
-            )
-        };
-        !matches!(result, ParkResult::TimedOut)
+        parking::acquire_slow(&self.state, PARKED, timeout.deadline(), |s| {
+            (s >= ONE).then(|| s - ONE)
+        })
     }
 
     /// Gives back `n` permits, waking at most `n` waiters.
@@ -201,45 +136,15 @@ impl Semaphore {
             }
         }
         if state & PARKED != 0 {
-            self.unpark(n);
+            parking::unpark(&self.state, PARKED, n);
         }
         Ok(())
-    }
-
-    #[cold]
-    fn unpark(&self, n: usize) {
-        let mut woken = 0;
-        let filter = |_| {
-            if woken < n {
-                woken += 1;
-                FilterOp::Unpark
-            } else {
-                FilterOp::Stop
-            }
-        };
-        let callback = |result: UnparkResult| {
-            // Bucket lock held: a thread that wants to park after this re-validates and sees
-            // PARKED clear, so it sets it again before it sleeps.
-            if !result.have_more_threads {
-                self.state.fetch_and(!PARKED, Ordering::Relaxed);
-            }
-            DEFAULT_UNPARK_TOKEN
-        };
-        // SAFETY: `filter` and `callback` do not unwind or call into the parking lot; the key is
-        // this semaphore's address, the one its waiters park on.
-        unsafe {
-            parking::unpark_filter(self.key(), filter, callback);
-        }
     }
 
     /// The number of permits left (a snapshot). Python: `semaphore._value`.
     pub fn value(&self) -> usize {
         // Relaxed: a snapshot that orders nothing.
         self.state.load(Ordering::Relaxed) >> 1
-    }
-
-    fn key(&self) -> usize {
-        self as *const Semaphore as usize
     }
 }
 
