@@ -224,33 +224,6 @@ pub(crate) mod parking {
         }
     }
 
-    pub(crate) unsafe fn unpark_one(
-        key: usize,
-        callback: impl FnOnce(UnparkResult) -> UnparkToken,
-    ) -> UnparkResult {
-        let mut table = table();
-        let mut result = UnparkResult::default();
-        let parked = table.position(key).map(|i| table.queue.remove(i));
-        result.unparked_threads = parked.is_some() as usize;
-        result.have_more_threads = table.has(key);
-        let token = callback(result);
-        if let Some(parked) = parked {
-            table.wake(parked, token);
-        }
-        result
-    }
-
-    pub(crate) unsafe fn unpark_all(key: usize, token: UnparkToken) -> usize {
-        let mut table = table();
-        let mut count = 0;
-        while let Some(i) = table.position(key) {
-            let parked = table.queue.remove(i);
-            table.wake(parked, token);
-            count += 1;
-        }
-        count
-    }
-
     pub(crate) unsafe fn unpark_requeue(
         key_from: usize,
         key_to: usize,

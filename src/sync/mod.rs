@@ -7,6 +7,8 @@ mod lock;
 mod parking;
 mod rlock;
 mod semaphore;
+// Only the queue and futures use it, and they are not built under loom (yet).
+#[cfg(not(loom))]
 mod signal;
 
 pub use barrier::{Barrier, BarrierAction};
@@ -15,6 +17,7 @@ pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
 pub use semaphore::Semaphore;
+#[cfg(not(loom))]
 pub(crate) use signal::Signal;
 
 use std::cell::Cell;
