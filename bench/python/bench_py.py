@@ -32,9 +32,9 @@ class Impl:
         for attr, module in zip(("threading", "queue", "futures"), MODULES[name]):
             try:
                 setattr(self, attr, importlib.import_module(module))
-            except ImportError as e:
+            except Exception as e:  # noqa: BLE001 - reported instead of the figure
                 setattr(self, attr, None)
-                self.errors[attr] = f"{module} not importable ({e})"
+                self.errors[attr] = f"{module} not importable ({type(e).__name__}: {e})"
 
 
 def start_together(threading, targets):
