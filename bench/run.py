@@ -336,7 +336,12 @@ def table(cases, results):
                         f" | {ratio} |")
     note = ("weft ÷ this: for times, weft's time over this implementation's (below 1: weft is "
             "faster); for rates, weft's rate over this one's (above 1: weft is faster).")
-    return f"{unit_note}. {note}\n\n" + head + "\n".join(rows) + "\n"
+    why = sorted({r["missing"] for case in cases
+                  for modes in results.get(case.name, {}).values()
+                  for r in modes.values() if "missing" in r})
+    missing = "".join(f"\n- not available: {w}" for w in why)
+    return f"{unit_note}. {note}\n\n" + head + "\n".join(rows) + "\n" + missing + (
+        "\n" if missing else "")
 
 
 def targets_table(results, futex):
