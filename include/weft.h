@@ -356,8 +356,9 @@ typedef void (*weft_queue_item_fn)(void *item,
 
 /**
  * A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
- * `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
- * exception or `longjmp` may leave it).
+ * `weft_thread_result` reads after the thread has finished. It may end its thread early with
+ * `pthread_exit()` (the thread then counts as finished, with no result to read); no C++
+ * exception and no `longjmp` may leave it.
  */
 typedef void *(*weft_thread_fn)(void *arg);
 

@@ -1,5 +1,8 @@
 //! The few operating-system calls the core needs, each wrapped safely.
 
+use std::ffi::c_void;
+use std::ptr;
+
 /// An identifier the OS gives a running thread (`pthread_t`), usable to rename it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct OsThread(libc::pthread_t);
@@ -57,5 +60,52 @@ pub(crate) fn at_exit(hook: extern "C" fn()) {
     // when out of memory, in which case the exit-time wait is skipped, as documented.
     unsafe {
         libc::atexit(hook);
+    }
+}
+
+/// The body of a thread started by [`spawn`].
+type Body = Box<dyn FnOnce() + Send>;
+
+/// Starts a detached OS thread running `body`, with a stack of `stack_size` bytes (0: the
+/// system default, `ulimit -s`); `Err` with the error number if the OS refuses.
+///
+/// Unlike `std::thread`, nothing between the thread's start and `body` catches unwinding, so a
+/// forced unwind (`pthread_exit()` called by C code in `body`, as CPython does to daemon threads
+/// at interpreter shutdown) ends the thread cleanly, running destructors on its way, instead of
+/// aborting the process. `body` must not let a Rust panic escape.
+pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
+    extern "C-unwind" fn start(arg: *mut c_void) -> *mut c_void {
+        // SAFETY: `arg` is the `Box<Body>` leaked by `spawn` for exactly this thread.
+        let body = unsafe { Box::from_raw(arg.cast::<Body>()) };
+        body();
+        ptr::null_mut()
+    }
+    let arg = Box::into_raw(Box::new(body)).cast::<c_void>();
+    // SAFETY: `attr` is initialised by pthread_attr_init before any other use and destroyed
+    // once; pthread_create gets a valid start routine and takes ownership of `arg` only when it
+    // succeeds (otherwise it is reclaimed below). The start routine is transmuted from
+    // "C-unwind" to "C": both are the platform's C calling convention, and "C-unwind" only tells
+    // Rust that a (forced) unwind may leave it, which glibc's thread start allows.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        let mut rc = libc::pthread_attr_init(&mut attr);
+        if rc == 0 {
+            rc = libc::pthread_attr_setdetachstate(&mut attr, libc::PTHREAD_CREATE_DETACHED);
+        }
+        if rc == 0 && stack_size != 0 {
+            rc = libc::pthread_attr_setstacksize(&mut attr, stack_size);
+        }
+        let mut thread: libc::pthread_t = 0;
+        if rc == 0 {
+            let start: extern "C" fn(*mut c_void) -> *mut c_void =
+                std::mem::transmute(start as extern "C-unwind" fn(*mut c_void) -> *mut c_void);
+            rc = libc::pthread_create(&mut thread, &attr, start, arg);
+        }
+        libc::pthread_attr_destroy(&mut attr);
+        if rc != 0 {
+            drop(Box::from_raw(arg.cast::<Body>()));
+            return Err(rc);
+        }
+        Ok(OsThread(thread))
     }
 }

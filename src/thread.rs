@@ -13,7 +13,6 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::os::unix::thread::JoinHandleExt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 
@@ -144,13 +143,25 @@ impl Thread {
         Thread::with_target(name.to_owned(), target)
     }
 
+    /// A thread running foreign (C) code: like [`Thread::named`] (or [`Thread::new`] without a
+    /// name), but nothing catches unwinding around `target`, so C code may end the thread with
+    /// `pthread_exit()`; the thread is then finished without a result. `target` must not panic.
+    pub(crate) fn foreign<F, R>(name: Option<&str>, target: F) -> Thread
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Any + Send,
+    {
+        let name = name.map_or_else(|| new_name("Thread"), str::to_owned);
+        let target: Target = Box::new(move || Some(Box::new(target()) as Box<dyn Any + Send>));
+        Thread::regular(name, target, None)
+    }
+
     fn with_target<F, R>(name: String, target: F) -> Thread
     where
         F: FnOnce() -> R + Send + 'static,
         R: Any + Send,
     {
-        let target: Target = Box::new(move || Some(Box::new(target()) as Box<dyn Any + Send>));
-        Thread::regular(name, target, None)
+        Thread::regular(name, catching(target), None)
     }
 
     /// A new thread named `name` running `target`, daemon if the creating thread is; `cancel`,
@@ -269,16 +280,11 @@ impl Thread {
         install_exit_hook();
         REGISTRY.lock().alive.push(self.clone());
 
-        let mut builder = std::thread::Builder::new();
-        if stack_size != 0 {
-            builder = builder.stack_size(stack_size);
-        }
         let me = self.clone();
-        match builder.spawn(move || me.run()) {
-            Ok(handle) => {
+        match os::spawn(stack_size, Box::new(move || me.run())) {
+            Ok(os) => {
                 let mut state = self.state();
-                state.ident.get_or_insert(handle.as_pthread_t() as u64);
-                // Dropping the handle detaches the OS thread; `join` waits on `changed`.
+                state.ident.get_or_insert(os.ident());
                 Ok(())
             }
             Err(_) => {
@@ -304,26 +310,22 @@ impl Thread {
         // A thread-local is always accessible at the start of the thread.
         CURRENT.with(|slot| *slot.0.borrow_mut() = Some(self.clone()));
 
+        /// Finishes the thread however its target ends: by returning, or torn down by a forced
+        /// unwind (`pthread_exit()`, which CPython calls on daemon threads at interpreter
+        /// shutdown), which runs this destructor on its way out.
+        struct Finish(Thread, Option<Box<dyn Any + Send>>);
+        impl Drop for Finish {
+            fn drop(&mut self) {
+                // Joiners see the thread's `Local` values already destroyed.
+                local::release_thread_values();
+                self.0.finish(self.1.take());
+            }
+        }
+        let mut finish = Finish(self.clone(), None);
         let target = self.0.target.lock().take();
-        let result = target.and_then(|target| {
-            panic::catch_unwind(AssertUnwindSafe(target))
-                .map_err(|payload| self.report_panic(payload.as_ref()))
-                .ok()
-                .flatten()
-        });
-        // Joiners see the thread's `Local` values already destroyed.
-        local::release_thread_values();
-        self.finish(result);
-    }
-
-    /// What CPython's `excepthook` prints for an uncaught exception, for a Rust panic.
-    fn report_panic(&self, payload: &(dyn Any + Send)) {
-        let message = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("a panic with a non-string payload");
-        eprintln!("Exception in thread {}:\npanic: {message}", self.name());
+        // No catch_unwind here: it would turn a forced unwind into an abort. Targets made from
+        // Rust closures catch their own panics (`catching`).
+        finish.1 = target.and_then(|target| target());
     }
 
     /// Leaves the registry, then marks the thread finished and wakes its joiners: once `join`
@@ -440,6 +442,30 @@ impl std::fmt::Debug for Thread {
         };
         write!(f, "<Thread({}, {status})>", state.name)
     }
+}
+
+/// A target running `f`, which reports a panic as CPython's `excepthook` reports an uncaught
+/// exception ("Exception in thread NAME:") and then ends the thread without a result.
+pub(crate) fn catching<F, R>(f: F) -> Target
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Any + Send,
+{
+    Box::new(move || match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => Some(Box::new(result) as Box<dyn Any + Send>),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("a panic with a non-string payload");
+            eprintln!(
+                "Exception in thread {}:\npanic: {message}",
+                current().name()
+            );
+            None
+        }
+    })
 }
 
 fn check_stack_size(size: usize) -> Result<(), Error> {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::sync::Event;
-use crate::thread::{Target, Thread};
+use crate::thread::{self, Target, Thread};
 use crate::timeout::Timeout;
 
 impl Thread {
@@ -27,16 +27,17 @@ impl Thread {
         // CPython's `Timer.finished`: set by `cancel`, waited on by the timer thread.
         let finished = Arc::new(Event::new());
         let hook = Arc::clone(&finished);
+        let function = thread::catching(function);
         let target: Target = Box::new(move || {
             if finished.wait(Timeout::After(interval)) {
                 return None;
             }
             let result = function();
             finished.set();
-            Some(Box::new(result) as Box<dyn Any + Send>)
+            result
         });
         Thread::regular(
-            crate::thread::new_name("Thread"),
+            thread::new_name("Thread"),
             target,
             Some(Box::new(move || hook.set())),
         )
@@ -49,7 +50,6 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::thread;
 
     const LONG: Duration = Duration::from_secs(3600);
     /// Long enough for any timer here to finish: a broken cancel fails instead of hanging.

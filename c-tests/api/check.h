@@ -7,10 +7,17 @@
  * EXPECT_STATUS(call, status) checks both the status a call returns and the message
  * weft_status_str gives for it, against expected_message(), the messages written out here
  * independently of the library (CPython's words where CPython has them).
+ *
+ * Also the helpers the bad-input programs share: check_bad_timeouts() (every invalid timeout),
+ * count_free() (an arg_free that counts), heap_in_use() (did a call allocate?), status_ptr()
+ * and run_in_thread() (a status reported from another thread).
  */
 #ifndef WEFT_CHECK_H
 #define WEFT_CHECK_H
 
+#include <malloc.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,6 +100,57 @@ static inline void check_status(int got, int want, const char *call, int line) {
 
 /* A condition that must hold. */
 #define EXPECT(cond) ((void)check_record((cond) ? 1 : 0, #cond, __LINE__))
+
+/* NaN, negative and too-large timeouts are refused before anything happens: `call(seconds)`
+ * must return the status each gets. `name` says which call on failure. */
+static inline void check_bad_timeouts(weft_status (*call)(double), const char *name) {
+    static const struct {
+        double seconds;
+        weft_status status;
+    } cases[] = {
+        {NAN, WEFT_STATUS_INVALID_TIMEOUT},
+        {-0.5, WEFT_STATUS_INVALID_TIMEOUT},
+        {-2.0, WEFT_STATUS_INVALID_TIMEOUT},
+        {-INFINITY, WEFT_STATUS_INVALID_TIMEOUT},
+        {INFINITY, WEFT_STATUS_TIMEOUT_TOO_LARGE},
+        {WEFT_TIMEOUT_MAX * 2, WEFT_STATUS_TIMEOUT_TOO_LARGE},
+    };
+    char what[128];
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(what, sizeof what, "%s(timeout=%g)", name, cases[i].seconds);
+        check_status(call(cases[i].seconds), cases[i].status, what, __LINE__);
+    }
+}
+
+/* An arg_free (or any callback of one pointer) counting its calls in the int `arg` points to. */
+static inline void count_free(void *arg) {
+    (*(int *)arg)++;
+}
+
+/* Bytes the C heap (glibc's malloc, which Rust uses too) has handed out: unchanged across a
+ * call means the call allocated nothing (measure only while no other thread runs). Always 0
+ * under valgrind, whose malloc glibc cannot see: valgrind checks the heap itself. */
+static inline size_t heap_in_use(void) {
+    return mallinfo2().uordblks;
+}
+
+/* A status carried as a thread's result. */
+static inline void *status_ptr(weft_status status) {
+    return (void *)(intptr_t)status;
+}
+
+/* Starts `fn(arg)` in a new thread, joins it and returns its result. */
+static inline void *run_in_thread(weft_thread_fn fn, void *arg) {
+    weft_thread *t = NULL;
+    void *result = NULL;
+    EXPECT_STATUS(weft_thread_new(fn, arg, NULL, &t), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_thread_start(t), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_thread_join(t, WEFT_TIMEOUT_FOREVER), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_thread_result(t, &result), WEFT_STATUS_OK);
+    weft_thread_free(t);
+    return result;
+}
 
 /* Prints "N passed, M failed" and returns the process's exit status. */
 static inline int check_summary(void) {

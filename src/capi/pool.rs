@@ -75,15 +75,15 @@ pub extern "C" fn weft_pool_new(
             c_str(thread_name_prefix)?
         };
         let arg = OwnedArg::new(init_arg, init_arg_free);
-        let initializer = initializer.map(|init| -> Initializer {
-            Box::new(move || {
-                let arg = &arg; // the whole `OwnedArg`, not its raw field
-                // SAFETY: the caller's initializer and argument, called as documented; the
-                // argument lives as long as the pool's workers do.
-                unsafe { init(arg.arg.0) == 0 }
-            })
+        // Made even without an initializer: it owns `arg`, which must live as long as the pool
+        // and its workers do.
+        let initializer: Initializer = Box::new(move || {
+            let arg = &arg; // the whole `OwnedArg`, not its raw field
+            // SAFETY: the caller's initializer and argument, called as documented; the
+            // argument lives as long as the pool's workers do.
+            initializer.is_none_or(|init| unsafe { init(arg.arg.0) == 0 })
         });
-        let pool = Pool::new(max_workers, prefix, initializer);
+        let pool = Pool::new(max_workers, prefix, Some(initializer));
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, handle::new::<weft_pool>(pool)) };
         Ok(())

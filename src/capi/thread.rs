@@ -21,9 +21,10 @@ impl Handle for weft_thread {
 }
 
 /// A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
-/// `weft_thread_result` reads after the thread has finished. It must not unwind (no C++
-/// exception or `longjmp` may leave it).
-pub type weft_thread_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> *mut c_void>;
+/// `weft_thread_result` reads after the thread has finished. It may end its thread early with
+/// `pthread_exit()` (the thread then counts as finished, with no result to read); no C++
+/// exception and no `longjmp` may leave it.
+pub type weft_thread_fn = Option<unsafe extern "C-unwind" fn(arg: *mut c_void) -> *mut c_void>;
 
 /// Releases an argument weft was given ownership of, called once, in an unspecified thread.
 pub type weft_free_fn = Option<unsafe extern "C" fn(arg: *mut c_void)>;
@@ -72,7 +73,7 @@ impl Drop for OwnedArg {
 /// `target(arg)` as a Rust closure; `arg` is freed when the closure is dropped, after the call
 /// or, if it is never called, without it.
 pub(crate) fn call_with(
-    target: unsafe extern "C" fn(*mut c_void) -> *mut c_void,
+    target: unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void,
     arg: OwnedArg,
 ) -> impl FnOnce() -> SendPtr + Send + 'static {
     move || {
@@ -150,10 +151,7 @@ pub extern "C" fn weft_thread_new_named(
             Some(c_str(name)?)
         };
         let body = call_with(target, OwnedArg::new(arg, arg_free));
-        let thread = match name {
-            Some(name) => Thread::named(name, body),
-            None => Thread::new(body),
-        };
+        let thread = Thread::foreign(name, body);
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, handle::new::<weft_thread>(thread)) };
         Ok(())

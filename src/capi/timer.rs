@@ -84,7 +84,7 @@ mod tests {
     };
     use crate::capi::weft_status::*;
 
-    unsafe extern "C" fn count(arg: *mut c_void) -> *mut c_void {
+    unsafe extern "C-unwind" fn count(arg: *mut c_void) -> *mut c_void {
         // SAFETY: every test passes a pointer to a live AtomicUsize.
         unsafe { &*(arg as *const AtomicUsize) }.fetch_add(1, Ordering::SeqCst);
         arg

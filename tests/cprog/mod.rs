@@ -58,13 +58,13 @@ pub fn library() -> Result<PathBuf, String> {
 /// Compiles `source` (C11, or C++17 for `.cpp`) with warnings as errors, linked to `libweft.so`.
 pub fn build(source: &Path) -> Result<PathBuf, String> {
     let is_cpp = source.extension().is_some_and(|e| e == "cpp");
-    build_as(source, if is_cpp { "c++17" } else { "c11" })
+    build_as(source, if is_cpp { "c++17" } else { "c11" }, &[])
 }
 
 /// Compiles `source` as the language standard `std` (`c99`, `c11`, `c++17`, ...), with
-/// `-pedantic` and warnings as errors, linked to `libweft.so`. The executable is named
-/// `<stem>-<std>`.
-pub fn build_as(source: &Path, std: &str) -> Result<PathBuf, String> {
+/// `-pedantic` and warnings as errors, linked to `libweft.so`, finding headers in `include/`,
+/// `c-tests/` and `includes` (root-relative). The executable is named `<stem>-<std>`.
+pub fn build_as(source: &Path, std: &str, includes: &[&str]) -> Result<PathBuf, String> {
     library()?;
     let lib_dir = profile_dir();
     let out_dir = lib_dir.join("c-tests");
@@ -90,8 +90,11 @@ pub fn build_as(source: &Path, std: &str) -> Result<PathBuf, String> {
         .arg("-I")
         .arg(root().join("include"))
         .arg("-I")
-        .arg(root().join("c-tests"))
-        .arg(source)
+        .arg(root().join("c-tests"));
+    for dir in includes {
+        cmd.arg("-I").arg(root().join(dir));
+    }
+    cmd.arg(source)
         .arg("-o")
         .arg(&exe)
         .arg("-L")
@@ -164,8 +167,13 @@ pub fn run(exe: &Path) -> Result<Output, String> {
 /// Builds and runs `source`; returns its output if it exits with status 0, else the reason with
 /// the program's output.
 pub fn run_program(source: &Path) -> Result<String, String> {
-    let exe = build(source)?;
-    let out = run(&exe)?;
+    run_built(source, &build(source)?)
+}
+
+/// Runs `exe`, built from `source`; returns its output if it exits with status 0, else the
+/// reason with the program's output.
+pub fn run_built(source: &Path, exe: &Path) -> Result<String, String> {
+    let out = run(exe)?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -185,10 +193,10 @@ pub fn run_example(id: &str) -> Result<String, String> {
     Ok(stdout)
 }
 
-/// The C (`.c`) and C++ (`.cpp`) programs in `c-tests/<dir>/`, sorted.
+/// The C (`.c`) and C++ (`.cpp`) programs in `dir` (root-relative), sorted.
 pub fn programs(dir: &str) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("c-tests").join(dir))
-        .unwrap_or_else(|e| panic!("c-tests/{dir}: {e}"))
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
         .filter_map(|e| Some(e.ok()?.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "c" || e == "cpp"))
         .collect();
@@ -198,7 +206,7 @@ pub fn programs(dir: &str) -> Vec<PathBuf> {
 
 /// The ids of every example in `c-tests/examples/`, sorted.
 pub fn example_ids() -> Vec<String> {
-    programs("examples")
+    programs("c-tests/examples")
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "c"))
         .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))

@@ -1,0 +1,13 @@
+# PyMOTW threading_lock_reacquire.py: a Lock is not reentrant. Ported to Python 3 with weft.
+import weft as threading
+
+lock = threading.Lock()
+
+def first():
+    print('First try:', lock.acquire())
+    second()
+
+def second():
+    print('Second try:', lock.acquire(0))
+
+first()

@@ -1,0 +1,13 @@
+# PyMOTW threading_simple.py: Thread(target=...), start. Ported to Python 3 with weft.
+import weft as threading
+
+def worker():
+    """thread worker function"""
+    print('Worker')
+    return
+
+threads = []
+for i in range(5):
+    t = threading.Thread(target=worker)
+    threads.append(t)
+    t.start()

@@ -1,0 +1,13 @@
+# PyMOTW threading_simpleargs.py: passing arguments to a thread. Ported to Python 3 with weft.
+import weft as threading
+
+def worker(num):
+    """thread worker function"""
+    print('Worker:', num)
+    return
+
+threads = []
+for i in range(5):
+    t = threading.Thread(target=worker, args=(i,))
+    threads.append(t)
+    t.start()

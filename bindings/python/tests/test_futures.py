@@ -1,0 +1,171 @@
+"""weft.futures: ThreadPoolExecutor, Future, wait and as_completed, against CPython 3.11's
+concurrent.futures behaviour."""
+
+import gc
+import logging
+import weakref
+
+import pytest
+
+import weft
+import weft.futures as futures
+
+
+@pytest.fixture
+def pool():
+    executor = futures.ThreadPoolExecutor(2, thread_name_prefix="test")
+    yield executor
+    executor.shutdown()
+
+
+def test_result_and_exception(pool):
+    f = pool.submit(divmod, 7, 2)
+    assert f.result() == (3, 1) and f.exception() is None and f.done()
+    assert repr(f).endswith("state=finished returned tuple>")
+    bad = pool.submit(divmod, 1, 0)
+    with pytest.raises(ZeroDivisionError):
+        bad.result()
+    assert isinstance(bad.exception(), ZeroDivisionError)
+    assert repr(bad).endswith("state=finished raised ZeroDivisionError>")
+    # BaseException too, as in CPython
+    exiting = pool.submit(exit, 3)
+    with pytest.raises(SystemExit):
+        exiting.result()
+
+
+def test_timeout_cancel_and_states(pool):
+    started, gate = weft.Event(), weft.Event()
+    pool2 = futures.ThreadPoolExecutor(1)
+    try:
+        running = pool2.submit(lambda: started.set() or gate.wait())
+        started.wait()
+        assert running.running() and repr(running).endswith("state=running>")
+        pending = pool2.submit(lambda: "never")
+        assert repr(pending).endswith("state=pending>")
+        with pytest.raises(TimeoutError):
+            running.result(timeout=0.01)
+        with pytest.raises(TimeoutError):
+            running.exception(timeout=-1)
+        assert not running.cancel()
+        assert pending.cancel() and pending.cancelled() and pending.done()
+        assert repr(pending).endswith("state=cancelled>")
+        with pytest.raises(futures.CancelledError):
+            pending.result()
+        with pytest.raises(futures.CancelledError):
+            pending.exception()
+    finally:
+        gate.set()
+    assert running.result() is True
+    pool2.shutdown()
+
+
+def test_done_callbacks(pool, caplog):
+    gate = weft.Event()
+    order = []
+    f = pool.submit(gate.wait)
+    try:
+        f.add_done_callback(lambda fut: order.append(("first", fut is f)))
+        f.add_done_callback(lambda fut: 1 / 0)
+        f.add_done_callback(lambda fut: order.append(("third", fut.result())))
+    finally:
+        gate.set()
+    with caplog.at_level(logging.ERROR, logger="concurrent.futures"):
+        f.result()
+        futures.wait([f])
+        pool.shutdown()
+    assert order == [("first", True), ("third", True)]
+    assert "exception calling callback for" in caplog.text
+    # Already done: called at once.
+    f.add_done_callback(lambda fut: order.append("late"))
+    assert order[-1] == "late"
+
+
+def test_wait_and_as_completed(pool):
+    gate = weft.Event()
+    quick = pool.submit(lambda: 1)
+    failing = pool.submit(lambda: 1 / 0)
+    slow = pool.submit(gate.wait)
+    try:
+        done, not_done = futures.wait([quick, failing, slow],
+                                      return_when=futures.FIRST_EXCEPTION)
+        assert failing in done and slow in not_done
+        quick.result()
+        done, not_done = futures.wait([quick, slow, quick], timeout=0.01)
+        assert done == {quick} and not_done == {slow}
+        with pytest.raises(ValueError, match="Invalid return condition"):
+            futures.wait([quick], return_when="SOMETIME")
+        seen = []
+        with pytest.raises(TimeoutError, match=r"1 \(of 3\) futures unfinished"):
+            for f in futures.as_completed([quick, failing, slow, failing], timeout=0.05):
+                seen.append(f)
+        assert set(seen) == {quick, failing}
+    finally:
+        gate.set()
+    assert list(futures.as_completed([slow])) == [slow]
+    assert futures.wait([]) == ({*()}, {*()})
+
+
+def test_results_are_referenced_exactly(pool):
+    class Result:
+        pass
+
+    f = pool.submit(Result)
+    ref = weakref.ref(f.result())
+    gc.collect()
+    assert ref() is not None  # the future keeps it
+    del f
+    gc.collect()
+    assert ref() is None
+
+
+def test_workers_are_weft_threads_named_after_the_prefix(pool):
+    import threading
+    names = pool.submit(lambda: (weft.current_thread().name,
+                                 threading.current_thread().name)).result()
+    assert names[0] == names[1] and names[0].startswith("test_")
+    assert pool._max_workers == 2
+
+
+def test_errors_and_shutdown():
+    with pytest.raises(ValueError, match="max_workers must be greater than 0"):
+        futures.ThreadPoolExecutor(0)
+    with pytest.raises(TypeError, match="initializer must be a callable"):
+        futures.ThreadPoolExecutor(initializer=3)
+    executor = futures.ThreadPoolExecutor(1)
+    started, gate = weft.Event(), weft.Event()
+    try:
+        first = executor.submit(lambda: started.set() or gate.wait())
+        started.wait()
+        queued = executor.submit(lambda: "queued")
+        executor.shutdown(wait=False, cancel_futures=True)
+        assert queued.cancelled() and not first.cancelled()
+        with pytest.raises(RuntimeError, match="cannot schedule new futures after shutdown"):
+            executor.submit(print)
+    finally:
+        gate.set()
+    assert first.result() is True
+    executor.shutdown()
+
+
+def test_broken_initializer(caplog):
+    def initializer(x):
+        raise ValueError(x)
+
+    with caplog.at_level(logging.CRITICAL, logger="concurrent.futures"):
+        executor = futures.ThreadPoolExecutor(1, initializer=initializer, initargs=("bad",))
+        f = executor.submit(print)
+        with pytest.raises(futures.BrokenThreadPool):
+            f.result()
+        assert isinstance(f.exception(), futures.BrokenThreadPool)
+        with pytest.raises(futures.BrokenThreadPool):
+            executor.submit(print)
+        executor.shutdown()
+    assert "Exception in initializer:" in caplog.text
+
+
+def test_context_manager_and_map():
+    with futures.ThreadPoolExecutor() as executor:
+        assert list(executor.map(pow, [2, 3], [5, 2])) == [32, 9]
+        assert isinstance(executor, futures.Executor)
+    with pytest.raises(RuntimeError):
+        executor.submit(print)

@@ -1,0 +1,125 @@
+"""weft's Condition, Semaphore, Event, Barrier and Timer beyond CPython's lock_tests."""
+
+import threading
+
+import pytest
+
+import weft
+from weft import _capi
+
+
+def test_condition_over_another_lock_is_cpythons():
+    cpython_lock = threading.Lock()
+    condition = weft.Condition(cpython_lock)
+    assert type(condition) is threading.Condition
+    with condition:
+        assert cpython_lock.locked()
+    assert type(weft.Condition(weft.Lock())) is weft.Condition
+
+
+def test_condition_errors():
+    condition = weft.Condition(weft.Lock())
+    with pytest.raises(RuntimeError, match="cannot wait on un-acquired lock"):
+        condition.wait()
+    with pytest.raises(RuntimeError, match="cannot notify on un-acquired lock"):
+        condition.notify()
+    with condition:
+        with pytest.raises(ValueError):
+            condition.notify(-1)
+        assert not condition.wait(-1)  # a negative timeout acts as 0
+        with pytest.warns(DeprecationWarning):
+            condition.notifyAll()
+
+
+def test_semaphore():
+    with pytest.raises(ValueError, match="semaphore initial value must be >= 0"):
+        weft.Semaphore(-1)
+    s = weft.Semaphore(2)
+    with pytest.raises(ValueError, match="can't specify timeout for non-blocking acquire"):
+        s.acquire(False, 1)
+    with pytest.raises(ValueError, match="n must be one or more"):
+        s.release(0)
+    assert s.acquire() and s.acquire(timeout=-1)
+    assert not s.acquire(False) and not s.acquire(timeout=0.01)
+    s.release(2)
+    assert repr(s).endswith(": value=2>")
+    b = weft.BoundedSemaphore(1)
+    with pytest.raises(ValueError, match="Semaphore released too many times"):
+        b.release()
+
+
+def test_event_flag():
+    e = weft.Event()
+    assert not e.is_set() and not e.wait(0) and not e.wait(-1)
+    e.set()
+    assert e.is_set() and e.wait() and e.wait(0)
+    with pytest.warns(DeprecationWarning):
+        assert e.isSet()
+    e.clear()
+    assert not e.is_set()
+
+
+def test_event_set_from_c():
+    e = weft.Event()
+    waiter = weft.Thread(target=lambda: results.append(e.wait(60)))
+    results = []
+    waiter.start()
+    _capi.check(_capi.lib.weft_event_set(e))
+    waiter.join()
+    assert results == [True]
+
+
+def test_barrier_action_failure_breaks_it():
+    def action():
+        raise KeyError("from the action")
+
+    barrier = weft.Barrier(1, action=action)
+    with pytest.raises(KeyError, match="from the action"):
+        barrier.wait()
+    assert barrier.broken
+    with pytest.raises(weft.BrokenBarrierError):
+        barrier.wait()
+    barrier.reset()
+    assert not barrier.broken and barrier.parties == 1 and barrier.n_waiting == 0
+    with pytest.raises(ValueError, match="parties must be > 0"):
+        weft.Barrier(0)
+
+
+def test_barrier_indices_and_action():
+    ran = []
+    barrier = weft.Barrier(3, action=lambda: ran.append(weft.current_thread().name))
+    indices = []
+    threads = [weft.Thread(target=lambda: indices.append(barrier.wait())) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(indices) == [0, 1, 2]
+    assert len(ran) == 1 and ran[0] in [t.name for t in threads]
+
+
+def test_timer_cancel_and_subclass():
+    fired = []
+    t = weft.Timer(60, fired.append, args=("late",))
+    t.start()
+    t.cancel()
+    t.join()
+    assert fired == [] and t.finished.is_set()
+
+    class Repeat(weft.Timer):
+        def run(self):
+            while not self.finished.wait(self.interval):
+                self.function(*self.args, **self.kwargs)
+
+    ticks = []
+
+    def tick():
+        ticks.append(1)
+        if len(ticks) == 3:
+            r.cancel()
+
+    r = Repeat(0.001, tick)
+    r.start()
+    r.join()
+    assert ticks == [1, 1, 1]
+    assert isinstance(r, weft.Thread) and r.name.startswith("Thread-")

@@ -1,0 +1,1304 @@
+"""weft: Python's ``threading`` module over libweft, a drop-in replacement::
+
+    import weft as threading
+
+(``weft.queue`` and ``weft.futures`` likewise replace ``queue`` and ``concurrent.futures``.)
+
+Threads are weft threads (created by libweft, visible to C code sharing the library); locks and
+the other primitives are weft objects, whose handles C code can use too. Names, signatures,
+defaults, return values and exceptions are CPython 3.11's.
+"""
+
+import ctypes as _ctypes
+import itertools as _itertools
+import sys as _sys
+import threading as _threading
+import weakref as _weakref
+import _thread
+
+from weft import _capi
+from weft._capi import blocking as _blocking
+from weft._capi import lib as _lib
+
+__all__ = ['get_ident', 'active_count', 'current_thread',
+           'enumerate', 'main_thread', 'TIMEOUT_MAX',
+           'Event', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
+           'Barrier', 'Condition', 'Timer',
+           'BrokenBarrierError', 'ThreadError',
+           'setprofile', 'settrace', 'local', 'stack_size',
+           'excepthook', 'ExceptHookArgs', 'gettrace', 'getprofile', 'get_native_id']
+
+__version__ = "0.1.0"
+
+TIMEOUT_MAX = _capi.TIMEOUT_MAX
+ThreadError = _thread.error
+BrokenBarrierError = _capi.BrokenBarrierError
+
+_FOREVER = _capi.TIMEOUT_FOREVER
+_OK, _TIMEOUT = _capi.OK, _capi.TIMEOUT
+_check, _error, _seconds, _wait = _capi.check, _capi.error, _capi.seconds, _capi.wait
+
+
+def get_ident():
+    """Return a non-zero integer that uniquely identifies the current thread amongst other
+    threads that exist simultaneously (weft_get_ident, the same value as _thread.get_ident)."""
+    return _lib.weft_get_ident()
+
+
+def get_native_id():
+    """Return the native integral thread ID of the current thread assigned by the kernel."""
+    return _lib.weft_get_native_id()
+
+
+# Support for profile and trace hooks
+
+_profile_hook = None
+_trace_hook = None
+
+
+def setprofile(func):
+    """Set a profile function for all threads started from the weft module.
+
+    The func will be passed to sys.setprofile() for each thread, before its
+    run() method is called.
+    """
+    global _profile_hook
+    _profile_hook = func
+
+
+def getprofile():
+    """Get the profiler function as set by weft.setprofile()."""
+    return _profile_hook
+
+
+def settrace(func):
+    """Set a trace function for all threads started from the weft module.
+
+    The func will be passed to sys.settrace() for each thread, before its run()
+    method is called.
+    """
+    global _trace_hook
+    _trace_hook = func
+
+
+def gettrace():
+    """Get the trace function as set by weft.settrace()."""
+    return _trace_hook
+
+
+# Keys that C code passes back to this module's callbacks (threads, barrier actions).
+_keys = _itertools.count(1)
+
+
+# --- Sharing objects with C -------------------------------------------------------------------
+
+
+class _Handle:
+    """A Python object owning one reference to a weft handle.
+
+    ``obj.handle`` is the C pointer (an int) and ``obj._as_parameter_`` lets the object be passed
+    straight to a ctypes function taking the C type; C code that keeps the handle beyond the call
+    takes its own reference with ``weft_<type>_clone``. ``Type.from_handle(ptr)`` wraps a handle
+    made by C code, taking a new reference to it.
+    """
+
+    __slots__ = ("_handle", "__weakref__")
+    _clone = _free = None  # set per type
+
+    @property
+    def handle(self):
+        """The weft handle (a C pointer as an int), valid while this object lives."""
+        return self._handle
+
+    @property
+    def _as_parameter_(self):
+        return _ctypes.c_void_p(self._handle)
+
+    @classmethod
+    def from_handle(cls, handle):
+        """An object for a handle C code made; takes a new reference (the caller keeps its own)."""
+        clone = cls._clone(handle)
+        if not clone:
+            raise _error(_capi.WRONG_HANDLE)
+        self = cls.__new__(cls)
+        self._handle = clone
+        return self
+
+    def __del__(self, release=_capi.release):
+        release(self, type(self)._free)
+
+
+def _acquire(try_acquire, wait_acquire, handle, blocking, timeout):
+    """acquire(blocking=True, timeout=-1) of Lock and RLock: one attempt keeping the GIL, then,
+    if needed and allowed, a wait that releases it."""
+    timeout = _seconds(timeout)
+    if not blocking:
+        status = try_acquire(handle, False, timeout)
+    else:
+        _capi.check_timeout(timeout)
+        status = try_acquire(handle, False, _FOREVER)
+        if status == _TIMEOUT and timeout != 0.0:
+            status = _wait(lambda t: wait_acquire(handle, True, t), timeout)
+    if status == _TIMEOUT:
+        return False
+    _check(status)
+    return True
+
+
+class Lock(_Handle):
+    """A primitive lock (weft_lock), like ``_thread.LockType``: not reentrant, and any thread may
+    release it."""
+
+    __slots__ = ()
+    _clone = _lib.weft_lock_clone
+    _free = _lib.weft_lock_free
+
+    def __init__(self):
+        self._handle = _capi.new_handle(_lib.weft_lock_new)
+
+    def acquire(self, blocking=True, timeout=-1):
+        """Lock the lock. Without argument, this blocks if the lock is already locked (even by
+        the same thread), waiting for another thread to release the lock, and returns True once
+        the lock is acquired. With an argument, this will only block if the argument is true,
+        and the return value reflects whether the lock is acquired. The blocking operation is
+        interruptible."""
+        return _acquire(_lib.weft_lock_acquire, _blocking.weft_lock_acquire, self._handle,
+                        blocking, timeout)
+
+    acquire_lock = acquire
+
+    def __enter__(self):
+        return self.acquire()
+
+    def release(self):
+        """Release the lock, allowing another thread that is blocked waiting for the lock to
+        acquire the lock. The lock must be in the locked state, but it needn't be locked by the
+        same thread that unlocks it."""
+        _check(_lib.weft_lock_release(self._handle))
+
+    release_lock = release
+
+    def __exit__(self, t, v, tb):
+        self.release()
+
+    def locked(self):
+        """Return whether the lock is in the locked state."""
+        return _lib.weft_lock_locked(self._handle)
+
+    locked_lock = locked
+
+    def _at_fork_reinit(self):
+        old, self._handle = self._handle, _capi.new_handle(_lib.weft_lock_new)
+        _lib.weft_lock_free(old)
+
+    def __repr__(self):
+        return "<%s %s.%s object at %s>" % (
+            "locked" if self.locked() else "unlocked",
+            self.__class__.__module__,
+            self.__class__.__qualname__,
+            hex(id(self)),
+        )
+
+
+class RLock(_Handle):
+    """A reentrant lock (weft_rlock): the owning thread may acquire it again, and must release it
+    as many times. Only the owner may release it."""
+
+    __slots__ = ()
+    _clone = _lib.weft_rlock_clone
+    _free = _lib.weft_rlock_free
+
+    def __init__(self):
+        self._handle = _capi.new_handle(_lib.weft_rlock_new)
+
+    def acquire(self, blocking=True, timeout=-1):
+        """Acquire a lock, blocking or non-blocking, as threading.RLock.acquire."""
+        return _acquire(_lib.weft_rlock_acquire, _blocking.weft_rlock_acquire, self._handle,
+                        blocking, timeout)
+
+    def __enter__(self):
+        return self.acquire()
+
+    def release(self):
+        """Release a lock, decrementing the recursion level; RuntimeError if the calling thread
+        does not own it."""
+        _check(_lib.weft_rlock_release(self._handle))
+
+    def __exit__(self, t, v, tb):
+        self.release()
+
+    # Internal methods used by condition variables
+
+    def _is_owned(self):
+        return _lib.weft_rlock_is_owned(self._handle)
+
+    def _recursion_count(self):
+        return _lib.weft_rlock_recursion_count(self._handle)
+
+    def _release_save(self):
+        count = self._recursion_count()
+        if not count:
+            raise _error(_capi.NOT_OWNER)
+        for _ in range(count):
+            self.release()
+        return (count, get_ident())
+
+    def _acquire_restore(self, state):
+        count, _owner = state
+        self.acquire()
+        for _ in range(count - 1):
+            self.acquire()
+
+    def _at_fork_reinit(self):
+        old, self._handle = self._handle, _capi.new_handle(_lib.weft_rlock_new)
+        _lib.weft_rlock_free(old)
+
+    def __repr__(self):
+        # Only the owner's own count is visible through the C API (weft_rlock_recursion_count).
+        count = self._recursion_count()
+        return "<%s %s.%s object owner=%r count=%d at %s>" % (
+            "locked" if _lib.weft_rlock_locked(self._handle) else "unlocked",
+            self.__class__.__module__,
+            self.__class__.__qualname__,
+            get_ident() if count else None,
+            count,
+            hex(id(self)),
+        )
+
+
+def _blocking_wait(call, handle, timeout):
+    """wait(timeout=None) of Condition and Event: None waits without limit and, as in CPython,
+    a negative timeout acts as 0. Returns the status of the C call."""
+    if timeout is None:
+        timeout = _FOREVER
+    else:
+        timeout = max(_seconds(timeout), 0.0)
+        _capi.check_timeout(timeout)
+    return _wait(lambda t: call(handle, t), timeout)
+
+
+class Condition(_Handle):
+    """Class that implements a condition variable (a weft_condition).
+
+    A condition variable allows one or more threads to wait until they are
+    notified by another thread.
+
+    If the lock argument is given and not None, it must be a Lock or RLock
+    object, and it is used as the underlying lock. Otherwise, a new RLock object
+    is created and used as the underlying lock. (A lock of another kind, such as
+    CPython's own, gets CPython's threading.Condition, which works with any lock.)
+    """
+
+    __slots__ = ("_lock", "acquire", "release", "_notifies", "__dict__")
+    _clone = _lib.weft_condition_clone
+    _free = _lib.weft_condition_free
+
+    def __new__(cls, lock=None):
+        if lock is not None and not isinstance(lock, (Lock, RLock)):
+            return _threading.Condition(lock)
+        return super().__new__(cls)
+
+    def __init__(self, lock=None):
+        if lock is None:
+            lock = RLock()
+        self._lock = lock
+        if isinstance(lock, RLock):
+            self._handle = _capi.new_handle(_lib.weft_condition_new_with_rlock, lock)
+        else:
+            self._handle = _capi.new_handle(_lib.weft_condition_new_with_lock, lock)
+        # Export the lock's acquire() and release() methods
+        self.acquire = lock.acquire
+        self.release = lock.release
+        # Notifications made through this object (see wait()).
+        self._notifies = 0
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *args):
+        return self._lock.__exit__(*args)
+
+    def __repr__(self):
+        return "<Condition(%s)>" % (self._lock,)
+
+    def _release_save(self):
+        if isinstance(self._lock, RLock):
+            return self._lock._release_save()
+        self._lock.release()           # No state to save
+
+    def _acquire_restore(self, x):
+        if isinstance(self._lock, RLock):
+            return self._lock._acquire_restore(x)
+        self._lock.acquire()           # Ignore saved state
+
+    def _is_owned(self):
+        # Return True if lock is owned by current_thread.
+        if isinstance(self._lock, RLock):
+            return self._lock._is_owned()
+        # This method is called only if _lock doesn't have _is_owned().
+        if self._lock.acquire(False):
+            self._lock.release()
+            return False
+        return True
+
+    def _at_fork_reinit(self):
+        self._lock._at_fork_reinit()
+        old = self._handle
+        self.__init__(self._lock)
+        _lib.weft_condition_free(old)
+
+    def wait(self, timeout=None):
+        """Wait until notified or until a timeout occurs.
+
+        If the calling thread has not acquired the lock when this method is
+        called, a RuntimeError is raised.
+
+        This method releases the underlying lock, and then blocks until it is
+        awakened by a notify() or notify_all() call for the same condition
+        variable in another thread, or until the optional timeout occurs. Once
+        awakened or timed out, it re-acquires the lock and returns.
+
+        When the timeout argument is present and not None, it should be a
+        floating point number specifying a timeout for the operation in seconds
+        (or fractions thereof).
+
+        The return value is True unless a given timeout expired, in which
+        case it is False.
+
+        In the main thread the wait is cut into slices (so that Ctrl-C works), each of which
+        ends with the lock held again; a notification that came between two slices, while
+        this thread was not waiting, ends the wait as if it had been received.
+        """
+        if timeout is None:
+            timeout = _FOREVER
+        else:
+            timeout = max(_seconds(timeout), 0.0)
+            _capi.check_timeout(timeout)
+        handle = self._handle
+        wait = _blocking.weft_condition_wait
+        seen = self._notifies
+
+        def one_slice(t):
+            nonlocal seen
+            seen = self._notifies
+            return wait(handle, t)
+
+        status = _wait(one_slice, timeout, missed=lambda: self._notifies != seen)
+        if status == _TIMEOUT:
+            return False
+        _check(status)
+        return True
+
+    def wait_for(self, predicate, timeout=None):
+        """Wait until a condition evaluates to True.
+
+        predicate should be a callable which result will be interpreted as a
+        boolean value.  A timeout may be provided giving the maximum time to
+        wait.
+        """
+        endtime = None
+        waittime = timeout
+        result = predicate()
+        while not result:
+            if waittime is not None:
+                if endtime is None:
+                    endtime = _capi._time() + waittime
+                else:
+                    waittime = endtime - _capi._time()
+                    if waittime <= 0:
+                        break
+            self.wait(waittime)
+            result = predicate()
+        return result
+
+    def notify(self, n=1):
+        """Wake up one or more threads waiting on this condition, if any.
+
+        If the calling thread has not acquired the lock when this method is
+        called, a RuntimeError is raised.
+
+        This method wakes up at most n of the threads waiting for the condition
+        variable; it is a no-op if no threads are waiting.
+        """
+        n = n.__index__()
+        if n < 0:
+            raise ValueError("Stop argument for islice() must be None or an integer: "
+                             "0 <= x <= sys.maxsize.")
+        _check(_lib.weft_condition_notify(self._handle, n))
+        self._notifies += 1
+
+    def notify_all(self):
+        """Wake up all threads waiting on this condition.
+
+        If the calling thread has not acquired the lock when this method
+        is called, a RuntimeError is raised.
+        """
+        _check(_lib.weft_condition_notify_all(self._handle))
+        self._notifies += 1
+
+    def notifyAll(self):
+        """Wake up all threads waiting on this condition.
+
+        This method is deprecated, use notify_all() instead.
+        """
+        import warnings
+        warnings.warn('notifyAll() is deprecated, use notify_all() instead',
+                      DeprecationWarning, stacklevel=2)
+        self.notify_all()
+
+
+class Semaphore(_Handle):
+    """This class implements semaphore objects (a weft_semaphore).
+
+    Semaphores manage a counter representing the number of release() calls minus
+    the number of acquire() calls, plus an initial value. The acquire() method
+    blocks if necessary until it can return without making the counter
+    negative. If not given, value defaults to 1.
+    """
+
+    __slots__ = ("_value", "__dict__")
+    _clone = _lib.weft_semaphore_clone
+    _free = _lib.weft_semaphore_free
+    _new = _lib.weft_semaphore_new
+
+    def __init__(self, value=1):
+        self._handle = _capi.new_handle(type(self)._new, value)
+        # The counter as this object changed it, for repr() only: the C API does not tell it.
+        self._value = value
+
+    def __repr__(self):
+        cls = self.__class__
+        return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
+                f" value={self._value}>")
+
+    def acquire(self, blocking=True, timeout=None):
+        """Acquire a semaphore, decrementing the internal counter by one.
+
+        When invoked without arguments: if the internal counter is larger than
+        zero on entry, decrement it by one and return immediately. If it is zero
+        on entry, block, waiting until some other thread has called release() to
+        make it larger than zero. There is no return value in this case.
+
+        When invoked with blocking set to true, do the same thing as when called
+        without arguments, and return true.
+
+        When invoked with blocking set to false, do not block. If a call without
+        an argument would block, return false immediately; otherwise, do the
+        same thing as when called without arguments, and return true.
+
+        When invoked with a timeout other than None, it will block for at
+        most timeout seconds.  If acquire does not complete successfully in
+        that interval, return false.  Return true otherwise.
+        """
+        if not blocking and timeout is not None:
+            raise ValueError("can't specify timeout for non-blocking acquire")
+        if timeout is None:
+            timeout = _FOREVER
+        else:
+            timeout = max(_seconds(timeout), 0.0)
+        handle = self._handle
+        status = _acquire(_lib.weft_semaphore_acquire, _blocking.weft_semaphore_acquire, handle,
+                          blocking, timeout)
+        if status:
+            self._value -= 1
+        return status
+
+    def __enter__(self):
+        return self.acquire()
+
+    def release(self, n=1):
+        """Release a semaphore, incrementing the internal counter by one or more.
+
+        When the counter is zero on entry and another thread is waiting for it
+        to become larger than zero again, wake up that thread.
+        """
+        n = n.__index__()
+        _check(_lib.weft_semaphore_release(self._handle, max(n, 0)))
+        self._value += n
+
+    def __exit__(self, t, v, tb):
+        self.release()
+
+    def _at_fork_reinit(self):
+        old, self._handle = self._handle, _capi.new_handle(type(self)._new, self._value)
+        type(self)._free(old)
+
+
+class BoundedSemaphore(Semaphore):
+    """Implements a bounded semaphore (a weft_semaphore made bounded).
+
+    A bounded semaphore checks to make sure its current value doesn't exceed its
+    initial value. If it does, ValueError is raised. In most situations
+    semaphores are used to guard resources with limited capacity.
+
+    If the semaphore is released too many times it's a sign of a bug. If not
+    given, value defaults to 1.
+    """
+
+    __slots__ = ("_initial_value",)
+    _new = _lib.weft_bounded_semaphore_new
+
+    def __init__(self, value=1):
+        super().__init__(value)
+        self._initial_value = value
+
+    def __repr__(self):
+        cls = self.__class__
+        return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
+                f" value={self._value}/{self._initial_value}>")
+
+
+class Event(_Handle):
+    """Class implementing event objects (a weft_event).
+
+    Events manage a flag that can be set to true with the set() method and reset
+    to false with the clear() method. The wait() method blocks until the flag is
+    true.  The flag is initially false.
+    """
+
+    __slots__ = ()
+    _clone = _lib.weft_event_clone
+    _free = _lib.weft_event_free
+
+    def __init__(self):
+        self._handle = _capi.new_handle(_lib.weft_event_new)
+
+    def __repr__(self):
+        cls = self.__class__
+        status = 'set' if self.is_set() else 'unset'
+        return f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}: {status}>"
+
+    def _at_fork_reinit(self):
+        old, self._handle = self._handle, _capi.new_handle(_lib.weft_event_new)
+        _lib.weft_event_free(old)
+
+    def is_set(self):
+        """Return true if and only if the internal flag is true."""
+        return _lib.weft_event_is_set(self._handle)
+
+    def isSet(self):
+        """Return true if and only if the internal flag is true.
+
+        This method is deprecated, use is_set() instead.
+        """
+        import warnings
+        warnings.warn('isSet() is deprecated, use is_set() instead',
+                      DeprecationWarning, stacklevel=2)
+        return self.is_set()
+
+    def set(self):
+        """Set the internal flag to true.
+
+        All threads waiting for it to become true are awakened. Threads
+        that call wait() once the flag is true will not block at all.
+        """
+        _check(_lib.weft_event_set(self._handle))
+
+    def clear(self):
+        """Reset the internal flag to false.
+
+        Subsequently, threads calling wait() will block until set() is called to
+        set the internal flag to true again.
+        """
+        _check(_lib.weft_event_clear(self._handle))
+
+    def wait(self, timeout=None):
+        """Block until the internal flag is true.
+
+        If the internal flag is true on entry, return immediately. Otherwise,
+        block until another thread calls set() to set the flag to true, or until
+        the optional timeout occurs.
+
+        When the timeout argument is present and not None, it should be a
+        floating point number specifying a timeout for the operation in seconds
+        (or fractions thereof).
+
+        This method returns the internal flag on exit, so it will always return
+        True except if a timeout is given and the operation times out.
+        """
+        status = _blocking_wait(_blocking.weft_event_wait, self._handle, timeout)
+        if status == _TIMEOUT:
+            return False
+        _check(status)
+        return True
+
+
+# Barrier actions by the key their C barrier passes back, until it frees the key.
+_barrier_actions = {}
+
+
+@_capi.barrier_action_fn
+def _run_barrier_action(key, actions=_barrier_actions):
+    action, failures = actions[key]
+    try:
+        action()
+    except BaseException as e:  # noqa: B902 - raised again by Barrier.wait()
+        failures[_thread.get_ident()] = e
+
+
+@_capi.free_fn
+def _forget_barrier_action(key, actions=_barrier_actions):
+    # Bound as a default: the barrier may be freed while the module is being torn down.
+    actions.pop(key, None)
+
+
+class Barrier(_Handle):
+    """Implements a Barrier (a weft_barrier).
+
+    Useful for synchronizing a fixed number of threads at known synchronization
+    points.  Threads block on 'wait()' and are simultaneously awoken once they
+    have all made that call.
+    """
+
+    __slots__ = ("_failures", "__dict__")
+    _clone = _lib.weft_barrier_clone
+    _free = _lib.weft_barrier_free
+
+    def __init__(self, parties, action=None, timeout=None):
+        """Create a barrier, initialised to 'parties' threads.
+
+        'action' is a callable which, when supplied, will be called by one of
+        the threads after they have all entered the barrier and just prior to
+        releasing them all. If a 'timeout' is provided, it is used as the
+        default for all subsequent 'wait()' calls.
+        """
+        parties = parties.__index__()
+        timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
+        # The action's exceptions, by the ident of the thread that ran it.
+        self._failures = {}
+        key = None
+        if action is not None:
+            key = next(_keys)
+            _barrier_actions[key] = (action, self._failures)
+        callbacks = (_run_barrier_action, _forget_barrier_action) if key else (None, None)
+        action_fn, free_fn = (_ctypes.cast(f, _ctypes.c_void_p) for f in callbacks)
+        self._handle = _capi.new_handle(
+            _lib.weft_barrier_new, max(parties, 0), action_fn, key, free_fn, timeout)
+
+    def __repr__(self):
+        cls = self.__class__
+        if self.broken:
+            return f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}: broken>"
+        return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
+                f" waiters={self.n_waiting}/{self.parties}>")
+
+    def wait(self, timeout=None):
+        """Wait for the barrier.
+
+        When the specified number of threads have started waiting, they are all
+        simultaneously awoken. If an 'action' was provided for the barrier, one
+        of the threads will have executed that callback prior to returning.
+        Returns an individual index number from 0 to 'parties-1'.
+
+        A barrier wait cannot be cut into slices (a timeout breaks the barrier), so in the main
+        thread too it waits in one call, which Ctrl-C does not interrupt.
+        """
+        timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
+        _capi.check_timeout(timeout)
+        index = _ctypes.c_size_t()
+        status = _blocking.weft_barrier_wait(self._handle, timeout, _ctypes.byref(index))
+        failure = self._failures.pop(_thread.get_ident(), None)
+        if failure is not None:
+            # As in CPython, an exception in the action breaks the barrier and is raised in
+            # the thread that ran it.
+            _lib.weft_barrier_abort(self._handle)
+            raise failure
+        _check(status)
+        return index.value
+
+    def reset(self):
+        """Reset the barrier to the initial state.
+
+        Any threads currently waiting will get the BrokenBarrier exception
+        raised.
+        """
+        _check(_lib.weft_barrier_reset(self._handle))
+
+    def abort(self):
+        """Place the barrier into a 'broken' state.
+
+        Useful in case of error.  Any currently waiting threads and threads
+        attempting to 'wait()' will have BrokenBarrierError raised.
+        """
+        _check(_lib.weft_barrier_abort(self._handle))
+
+    @property
+    def parties(self):
+        """Return the number of threads required to trip the barrier."""
+        return _lib.weft_barrier_parties(self._handle)
+
+    @property
+    def n_waiting(self):
+        """Return the number of threads currently waiting at the barrier."""
+        return _lib.weft_barrier_n_waiting(self._handle)
+
+    @property
+    def broken(self):
+        """Return True if the barrier is in a broken state."""
+        return _lib.weft_barrier_broken(self._handle)
+
+
+# --- Threads ------------------------------------------------------------------------------------
+
+# Python-started weft threads that are running, and the main thread, by ident.
+_active = {}
+# Threads between start() and their first Python code, by the key their C thread receives.
+_starting = {}
+
+
+class Thread(_Handle):
+    """A class that represents a thread of control (a weft_thread).
+
+    This class can be safely subclassed in a limited fashion. There are two ways
+    to specify the activity: by passing a callable object to the constructor, or
+    by overriding the run() method in a subclass.
+    """
+
+    __slots__ = ("__dict__",)
+    _initialized = False
+    _clone = _lib.weft_thread_clone
+    _free = _lib.weft_thread_free
+
+    def __init__(self, group=None, target=None, name=None,
+                 args=(), kwargs=None, *, daemon=None):
+        """This constructor should always be called with keyword arguments. Arguments are:
+
+        *group* should be None; reserved for future extension when a ThreadGroup
+        class is implemented.
+
+        *target* is the callable object to be invoked by the run()
+        method. Defaults to None, meaning nothing is called.
+
+        *name* is the thread name. By default, a unique name is constructed of
+        the form "Thread-N" where N is a small decimal number.
+
+        *args* is a list or tuple of arguments for the target invocation. Defaults to ().
+
+        *kwargs* is a dictionary of keyword arguments for the target
+        invocation. Defaults to {}.
+
+        If a subclass overrides the constructor, it must make sure to invoke
+        the base class constructor (Thread.__init__()) before doing anything
+        else to the thread.
+        """
+        assert group is None, "group argument must be None for now"
+        if kwargs is None:
+            kwargs = {}
+        self._key = next(_keys)
+        # weft names an unnamed thread Thread-N (as CPython, only unnamed threads take a number)
+        # and makes it a daemon if the creating weft thread is one.
+        self._handle = _capi.new_handle(
+            _lib.weft_thread_new_named, _bootstrap, _ctypes.c_void_p(self._key), None,
+            str(name).encode() if name else None)
+        if not name and target is not None:
+            try:
+                target_name = target.__name__
+                self.name = f"{self.name} ({target_name})"
+            except AttributeError:
+                pass
+        if daemon is None:
+            # A thread started by CPython's threading passes on its own daemon flag, as there.
+            creator = _threading._active.get(_thread.get_ident())
+            if creator is not None:
+                daemon = creator.daemon
+        if daemon is not None:
+            self.daemon = daemon
+        self._target = target
+        self._args = args
+        self._kwargs = kwargs
+        self._initialized = True
+        # Copy of sys.stderr used by self._invoke_excepthook()
+        self._stderr = _sys.stderr
+        self._invoke_excepthook = _make_invoke_excepthook()
+
+    def __repr__(self):
+        assert self._initialized, "Thread.__init__() was not called"
+        ident = self.ident
+        status = "initial"
+        if ident is not None:
+            status = "started" if self.is_alive() else "stopped"
+        if self.daemon:
+            status += " daemon"
+        if ident is not None:
+            status += " %s" % ident
+        return "<%s(%s, %s)>" % (self.__class__.__name__, self.name, status)
+
+    def start(self):
+        """Start the thread's activity.
+
+        It must be called at most once per thread object. It arranges for the
+        object's run() method to be invoked in a separate thread of control.
+
+        This method will raise a RuntimeError if called more than once on the
+        same thread object.
+        """
+        if not self._initialized:
+            raise RuntimeError("thread.__init__() not called")
+        if self._key in _starting or self.ident is not None:
+            raise _error(_capi.ALREADY_STARTED)
+        self._started = started = Lock()
+        started.acquire()
+        _starting[self._key] = self
+        status = _lib.weft_thread_start(self._handle)
+        if status:
+            if status != _capi.ALREADY_STARTED:
+                del _starting[self._key]
+            raise _error(status)
+        # As in CPython, return once the thread runs: a daemon thread then holds an interpreter
+        # thread state before the interpreter can start to exit.
+        started.acquire()
+
+    def run(self):
+        """Method representing the thread's activity.
+
+        You may override this method in a subclass. The standard run() method
+        invokes the callable object passed to the object's constructor as the
+        target argument, if any, with sequential and keyword arguments taken
+        from the args and kwargs arguments, respectively.
+        """
+        try:
+            if self._target is not None:
+                self._target(*self._args, **self._kwargs)
+        finally:
+            # Avoid a refcycle if the thread is running a function with
+            # an argument that has a member that points to the thread.
+            del self._target, self._args, self._kwargs
+
+    def _bootstrap(self):
+        # As in CPython: ignore exceptions raised while reporting one in a daemon thread that
+        # woke up during interpreter shutdown and finds the world destroyed.
+        try:
+            self._bootstrap_inner()
+        except:
+            if self.daemon and _sys is None:
+                return
+            raise
+
+    def _bootstrap_inner(self):
+        ident = get_ident()
+        try:
+            # CPython's threading.current_thread() (and so logging's %(threadName)s) find this
+            # object too.
+            with _threading._active_limbo_lock:
+                _threading._active[ident] = self
+            _active[ident] = self
+            self._started.release()
+            if _trace_hook:
+                _sys.settrace(_trace_hook)
+            if _profile_hook:
+                _sys.setprofile(_profile_hook)
+            try:
+                self.run()
+            except:
+                self._invoke_excepthook(self)
+        finally:
+            _active.pop(ident, None)
+            with _threading._active_limbo_lock:
+                _threading._active.pop(ident, None)
+
+    # What CPython's threading._after_fork() calls on the threads it knows.
+    def _reset_internal_locks(self, is_alive):
+        pass
+
+    def _stop(self):
+        pass
+
+    def join(self, timeout=None):
+        """Wait until the thread terminates.
+
+        This blocks the calling thread until the thread whose join() method is
+        called terminates -- either normally or through an unhandled exception
+        or until the optional timeout occurs.
+
+        When the timeout argument is present and not None, it should be a
+        floating point number specifying a timeout for the operation in seconds
+        (or fractions thereof). As join() always returns None, you must call
+        is_alive() after join() to decide whether a timeout happened -- if the
+        thread is still alive, the join() call timed out.
+
+        When the timeout argument is not present or None, the operation will
+        block until the thread terminates.
+
+        A thread can be join()ed many times.
+
+        join() raises a RuntimeError if an attempt is made to join the current
+        thread as that would cause a deadlock. It is also an error to join() a
+        thread before it has been started and attempts to do so raises the same
+        exception.
+        """
+        if not self._initialized:
+            raise RuntimeError("Thread.__init__() not called")
+        if timeout is None:
+            timeout = _FOREVER
+        else:
+            # As in CPython, a negative timeout acts as 0.
+            timeout = max(_seconds(timeout), 0.0)
+            _capi.check_timeout(timeout)
+        handle = self._handle
+        status = _wait(lambda t: _blocking.weft_thread_join(handle, t), timeout)
+        if status != _TIMEOUT:
+            _check(status)
+
+    @property
+    def name(self):
+        """A string used for identification purposes only.
+
+        It has no semantics. Multiple threads may be given the same name. The
+        initial name is set by the constructor.
+        """
+        return _thread_name(self._handle)
+
+    @name.setter
+    def name(self, name):
+        _check(_lib.weft_thread_set_name(self._handle, str(name).encode()))
+
+    @property
+    def ident(self):
+        """Thread identifier of this thread or None if it has not been started.
+
+        This is a nonzero integer. See the get_ident() function. Thread
+        identifiers may be recycled when a thread exits and another thread is
+        created. The identifier is available even after the thread has exited.
+        """
+        return _lib.weft_thread_ident(self._handle) or None
+
+    @property
+    def native_id(self):
+        """Native integral thread ID of this thread, or None if it has not been started.
+
+        This is a non-negative integer. See the get_native_id() function.
+        This represents the Thread ID as reported by the kernel.
+        """
+        return _blocking.weft_thread_native_id(self._handle) or None
+
+    def is_alive(self):
+        """Return whether the thread is alive.
+
+        This method returns True just before the run() method starts until just
+        after the run() method terminates. See also the module function
+        enumerate().
+        """
+        assert self._initialized, "Thread.__init__() not called"
+        return _lib.weft_thread_is_alive(self._handle)
+
+    @property
+    def daemon(self):
+        """A boolean value indicating whether this thread is a daemon thread.
+
+        This must be set before start() is called, otherwise RuntimeError is
+        raised. Its initial value is inherited from the creating thread; the
+        main thread is not a daemon thread and therefore all threads created in
+        the main thread default to daemon = False.
+
+        The entire Python program exits when only daemon threads are left.
+        """
+        return _lib.weft_thread_is_daemon(self._handle)
+
+    @daemon.setter
+    def daemon(self, daemonic):
+        if getattr(self, "_handle", None) is None:
+            raise RuntimeError("Thread.__init__() not called")
+        _check(_lib.weft_thread_set_daemon(self._handle, bool(daemonic)))
+
+    def isDaemon(self):
+        """Return whether this thread is a daemon.
+
+        This method is deprecated, use the daemon attribute instead.
+        """
+        import warnings
+        warnings.warn('isDaemon() is deprecated, get the daemon attribute instead',
+                      DeprecationWarning, stacklevel=2)
+        return self.daemon
+
+    def setDaemon(self, daemonic):
+        """Set whether this thread is a daemon.
+
+        This method is deprecated, use the .daemon property instead.
+        """
+        import warnings
+        warnings.warn('setDaemon() is deprecated, set the daemon attribute instead',
+                      DeprecationWarning, stacklevel=2)
+        self.daemon = daemonic
+
+    def getName(self):
+        """Return a string used for identification purposes only.
+
+        This method is deprecated, use the name attribute instead.
+        """
+        import warnings
+        warnings.warn('getName() is deprecated, get the name attribute instead',
+                      DeprecationWarning, stacklevel=2)
+        return self.name
+
+    def setName(self, name):
+        """Set the name string for this thread.
+
+        This method is deprecated, use the name attribute instead.
+        """
+        import warnings
+        warnings.warn('setName() is deprecated, set the name attribute instead',
+                      DeprecationWarning, stacklevel=2)
+        self.name = name
+
+
+# The timer class was contributed by Itamar Shtull-Trauring
+
+class Timer(Thread):
+    """Call a function after a specified number of seconds:
+
+            t = Timer(30.0, f, args=None, kwargs=None)
+            t.start()
+            t.cancel()     # stop the timer's action if it's still waiting
+
+    As CPython's: a Thread whose run() waits on an Event (both weft's), so a subclass may
+    override run().
+    """
+
+    def __init__(self, interval, function, args=None, kwargs=None):
+        Thread.__init__(self)
+        self.interval = interval
+        self.function = function
+        self.args = args if args is not None else []
+        self.kwargs = kwargs if kwargs is not None else {}
+        self.finished = Event()
+
+    def cancel(self):
+        """Stop the timer if it hasn't finished yet."""
+        self.finished.set()
+
+    def run(self):
+        self.finished.wait(self.interval)
+        if not self.finished.is_set():
+            self.function(*self.args, **self.kwargs)
+        self.finished.set()
+
+
+def _thread_name(handle, size=64):
+    buf = _ctypes.create_string_buffer(size)
+    length = _ctypes.c_size_t()
+    _check(_lib.weft_thread_get_name(handle, buf, size, _ctypes.byref(length)))
+    if length.value >= size:
+        return _thread_name(handle, length.value + 1)
+    return buf.raw[:length.value].decode()
+
+
+@_capi.thread_fn
+def _bootstrap(key):
+    """The C entry point of every thread started by Thread.start()."""
+    _starting.pop(key)._bootstrap()
+
+
+from _thread import (_excepthook as excepthook,  # noqa: E402
+                     _ExceptHookArgs as ExceptHookArgs)
+
+# Original value of weft.excepthook
+__excepthook__ = excepthook
+
+
+def _make_invoke_excepthook():
+    # Create a local namespace to ensure that variables remain alive
+    # when _invoke_excepthook() is called, even if it is called late during
+    # Python shutdown. It is mostly needed for daemon threads.
+
+    old_excepthook = excepthook
+    old_sys_excepthook = _sys.excepthook
+    if old_excepthook is None:
+        raise RuntimeError("weft.excepthook is None")
+    if old_sys_excepthook is None:
+        raise RuntimeError("sys.excepthook is None")
+
+    sys_exc_info = _sys.exc_info
+    local_print = print
+    local_sys = _sys
+
+    def invoke_excepthook(thread):
+        try:
+            hook = excepthook
+            if hook is None:
+                hook = old_excepthook
+
+            args = ExceptHookArgs([*sys_exc_info(), thread])
+
+            hook(args)
+        except Exception as exc:
+            exc.__suppress_context__ = True
+            del exc
+
+            if local_sys is not None and local_sys.stderr is not None:
+                stderr = local_sys.stderr
+            else:
+                stderr = thread._stderr
+
+            local_print("Exception in threading.excepthook:",
+                        file=stderr, flush=True)
+
+            if local_sys is not None and local_sys.excepthook is not None:
+                sys_excepthook = local_sys.excepthook
+            else:
+                sys_excepthook = old_sys_excepthook
+
+            sys_excepthook(*sys_exc_info())
+        finally:
+            # Break reference cycle (exception stored in a variable)
+            args = None
+
+    return invoke_excepthook
+
+
+class _HandleThread(Thread):
+    """A thread this module did not start, seen through a weft handle it owns."""
+
+    def __init__(self, handle):
+        if not handle:
+            raise _error(_capi.PANIC)
+        self._handle = handle
+        self._target, self._args, self._kwargs = None, (), {}
+        self._key = None
+        self._initialized = True
+        self._stderr = _sys.stderr
+        self._invoke_excepthook = _make_invoke_excepthook()
+
+    def start(self):
+        raise _error(_capi.ALREADY_STARTED)
+
+
+class _MainThread(_HandleThread):
+    """The process's initial thread, MainThread."""
+
+
+class _DummyThread(_HandleThread):
+    """A thread not started by this module: a thread weft's C API started, or a stand-in
+    (Dummy-N) that weft made for a thread it did not start."""
+
+
+# --- Thread-local data -----------------------------------------------------------------------
+
+# CPython's own thread-local type works unchanged in weft threads: a weft thread runs its Python
+# code with one interpreter thread state, from start to end, and the values live in it. (weft's
+# C weft_local is for C values: Python's cycle collector could not see values it held, and its
+# destructors may run after the interpreter is gone, from the main thread's exit().)
+from _thread import _local as local  # noqa: E402
+
+
+# --- Module functions --------------------------------------------------------------------------
+
+_main_thread = _MainThread(_lib.weft_main_thread())
+_active[_capi._main_ident] = _main_thread
+# Objects for threads not started here, by ident, while someone uses them: a thread's own in
+# _stand_ins, the others' in what enumerate() returned.
+_wrappers = _weakref.WeakValueDictionary()
+_stand_ins = _thread._local()
+
+
+def _wrap(handle):
+    """The _DummyThread for a thread not started here, given a handle to it (which it takes)."""
+    ident = _lib.weft_thread_ident(handle)
+    thread = _wrappers.get(ident)
+    if thread is not None and _lib.weft_thread_is(thread._handle, handle):
+        _lib.weft_thread_free(handle)
+        return thread
+    thread = _wrappers[ident] = _DummyThread(handle)
+    return thread
+
+
+def current_thread():
+    """Return the current Thread object, corresponding to the caller's thread of control.
+
+    If the caller's thread of control was not created through the weft module, a dummy thread
+    object with limited functionality is returned (weft's stand-in for that thread).
+    """
+    try:
+        return _active[_thread.get_ident()]
+    except KeyError:
+        pass
+    try:
+        return _stand_ins.thread
+    except AttributeError:
+        _stand_ins.thread = thread = _wrap(_lib.weft_current_thread())
+        return thread
+
+
+def currentThread():
+    """Return the current Thread object, corresponding to the caller's thread of control.
+
+    This function is deprecated, use current_thread() instead.
+    """
+    import warnings
+    warnings.warn('currentThread() is deprecated, use current_thread() instead',
+                  DeprecationWarning, stacklevel=2)
+    return current_thread()
+
+
+def active_count():
+    """Return the number of Thread objects currently alive.
+
+    The returned count is equal to the length of the list returned by
+    enumerate().
+    """
+    return _lib.weft_active_count()
+
+
+def activeCount():
+    """Return the number of Thread objects currently alive.
+
+    This function is deprecated, use active_count() instead.
+    """
+    import warnings
+    warnings.warn('activeCount() is deprecated, use active_count() instead',
+                  DeprecationWarning, stacklevel=2)
+    return active_count()
+
+
+def enumerate():
+    """Return a list of all Thread objects currently alive.
+
+    The list includes daemonic threads, dummy thread objects created by
+    current_thread(), threads started through weft's C API, and the main thread. It excludes
+    terminated threads and threads that have not yet been started.
+    """
+    array = _ctypes.POINTER(_ctypes.c_void_p)()
+    count = _ctypes.c_size_t()
+    _check(_lib.weft_enumerate(_ctypes.byref(array), _ctypes.byref(count)))
+    try:
+        starting = {t.ident: t for t in list(_starting.values())}
+        threads = []
+        for handle in array[:count.value]:
+            ident = _lib.weft_thread_ident(handle)
+            thread = _active.get(ident) or starting.get(ident)
+            threads.append(thread or _wrap(_lib.weft_thread_clone(handle)))
+        return threads
+    finally:
+        _lib.weft_thread_array_free(array, count)
+
+
+def main_thread():
+    """Return the main thread object.
+
+    In normal conditions, the main thread is the thread from which the
+    Python interpreter was started.
+    """
+    return _main_thread
+
+
+def stack_size(size=None):
+    """Return the thread stack size used when creating new threads. The optional size argument
+    specifies the stack size (in bytes) to be used for subsequently created threads, and must be
+    0 (use platform or configured default) or a positive integer value of at least 32,768 (32
+    KiB)."""
+    if size is None:
+        return _lib.weft_stack_size_get()
+    size = size.__index__()
+    if size < 0:
+        raise ValueError("size must be 0 or a positive value")
+    previous = _ctypes.c_size_t()
+    _check(_lib.weft_stack_size(size, _ctypes.byref(previous)))
+    return previous.value
+
+
+def _shutdown():
+    """Waits for every non-daemon weft thread, as CPython's threading._shutdown() does for its
+    own: run by it, before the interpreter is finalized."""
+    _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
+
+
+_threading._register_atexit(_shutdown)

@@ -1,0 +1,414 @@
+"""The C ABI of libweft (include/weft.h) through ctypes: finding and checking the library, the
+function prototypes, the status table, and the one way every blocking call waits.
+
+Two views of the same library are used. Calls that never block go through ``ctypes.PyDLL``,
+which keeps the GIL (cheaper); calls that may block go through ``ctypes.CDLL``, which releases
+the GIL for the duration of the call.
+"""
+
+import ctypes
+import ctypes.util
+import gc
+import operator
+import os
+import weakref
+import queue as _queue
+import threading as _threading
+from _thread import get_ident
+from concurrent.futures import BrokenExecutor as _BrokenExecutor
+from concurrent.futures import CancelledError
+from concurrent.futures.thread import BrokenThreadPool
+from pathlib import Path
+from time import monotonic as _time
+
+# The library version this binding is written against (include/weft.h's WEFT_VERSION_*). A
+# library with the same major version and at least this version is compatible.
+VERSION = (0, 1, 0)
+VERSION_NUMBER = VERSION[0] * 10000 + VERSION[1] * 100 + VERSION[2]
+
+# Constants of include/weft.h.
+TIMEOUT_FOREVER = -1.0
+TIMEOUT_MAX = 9223372036.0
+
+# weft_status, in value order (append-only in the C ABI, so a value never changes meaning).
+(OK, TIMEOUT, NULL_ARGUMENT, WRONG_HANDLE, PANIC, INVALID_ARGUMENT, INVALID_UTF8, INVALID_TIMEOUT,
+ TIMEOUT_TOO_LARGE, NONBLOCKING_TIMEOUT, OVERFLOW, RELEASE_UNLOCKED, NOT_OWNER, ALREADY_STARTED,
+ NOT_STARTED, JOIN_CURRENT, DAEMON_AFTER_START, CANT_START_THREAD, STACK_SIZE, WRONG_STATE,
+ WAIT_UNACQUIRED, NOTIFY_UNACQUIRED, SEMAPHORE_NEGATIVE, RELEASE_COUNT, SEMAPHORE_OVER_RELEASE,
+ BROKEN_BARRIER, BARRIER_PARTIES, EMPTY, FULL, SHUT_DOWN, TASK_DONE_TOO_MANY, POOL_SHUT_DOWN,
+ POOL_BROKEN, CANCELLED, TASK_FAILED, MAX_WORKERS) = range(36)
+STATUS_COUNT = 36
+
+
+class ShutDown(Exception):
+    """Raised when put/get with shut-down queue (Python 3.13's ``queue.ShutDown``)."""
+
+
+BrokenBarrierError = _threading.BrokenBarrierError
+
+# What CPython raises for each status; the message is always weft_status_str(status).
+# TIMEOUT is an outcome each call turns into its own return value (False, Empty, ...).
+_EXCEPTIONS = {
+    NULL_ARGUMENT: SystemError,
+    WRONG_HANDLE: SystemError,
+    PANIC: SystemError,
+    INVALID_ARGUMENT: ValueError,
+    INVALID_UTF8: ValueError,
+    INVALID_TIMEOUT: ValueError,
+    TIMEOUT_TOO_LARGE: OverflowError,
+    NONBLOCKING_TIMEOUT: ValueError,
+    OVERFLOW: OverflowError,
+    RELEASE_UNLOCKED: RuntimeError,
+    NOT_OWNER: RuntimeError,
+    ALREADY_STARTED: RuntimeError,
+    NOT_STARTED: RuntimeError,
+    JOIN_CURRENT: RuntimeError,
+    DAEMON_AFTER_START: RuntimeError,
+    CANT_START_THREAD: RuntimeError,
+    STACK_SIZE: ValueError,
+    WRONG_STATE: RuntimeError,
+    WAIT_UNACQUIRED: RuntimeError,
+    NOTIFY_UNACQUIRED: RuntimeError,
+    SEMAPHORE_NEGATIVE: ValueError,
+    RELEASE_COUNT: ValueError,
+    SEMAPHORE_OVER_RELEASE: ValueError,
+    BROKEN_BARRIER: BrokenBarrierError,
+    BARRIER_PARTIES: ValueError,
+    EMPTY: _queue.Empty,
+    FULL: _queue.Full,
+    SHUT_DOWN: ShutDown,
+    TASK_DONE_TOO_MANY: ValueError,
+    POOL_SHUT_DOWN: RuntimeError,
+    POOL_BROKEN: BrokenThreadPool,
+    CANCELLED: CancelledError,
+    TASK_FAILED: RuntimeError,
+    MAX_WORKERS: ValueError,
+}
+assert issubclass(BrokenThreadPool, _BrokenExecutor)
+
+
+def error(status):
+    """The exception CPython raises for ``status``, with weft's message for it."""
+    message = lib.weft_status_str(status).decode()
+    return _EXCEPTIONS.get(status, SystemError)(message)
+
+
+def check(status):
+    """Raises the exception for ``status`` unless it is OK."""
+    if status:
+        raise error(status)
+
+
+# --- Finding the library --------------------------------------------------------------------
+
+_handle = ctypes.c_void_p
+_status = ctypes.c_int
+_double, _bool, _size, _u64 = ctypes.c_double, ctypes.c_bool, ctypes.c_size_t, ctypes.c_uint64
+_ptr = ctypes.POINTER
+thread_fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
+free_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+barrier_action_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+queue_item_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+task_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+init_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
+future_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+# weft_queue_kind values (WEFT_QUEUE_*).
+QUEUE_FIFO, QUEUE_LIFO, QUEUE_PRIORITY, QUEUE_SIMPLE = range(4)
+
+# name: (restype, argtypes, may block). A blocking function is reachable both ways: through
+# `blocking` (releases the GIL) and `lib` (keeps it, for the non-blocking variant of the call).
+_PROTOTYPES = {
+    "weft_status_str": (ctypes.c_char_p, [ctypes.c_int], False),
+    "weft_version_string": (ctypes.c_char_p, [], False),
+    "weft_version_number": (ctypes.c_uint32, [], False),
+    # Lock
+    "weft_lock_new": (_status, [_ptr(_handle)], False),
+    "weft_lock_clone": (_handle, [_handle], False),
+    "weft_lock_free": (None, [_handle], False),
+    "weft_lock_acquire": (_status, [_handle, _bool, _double], True),
+    "weft_lock_release": (_status, [_handle], False),
+    "weft_lock_locked": (_bool, [_handle], False),
+    # RLock
+    "weft_rlock_new": (_status, [_ptr(_handle)], False),
+    "weft_rlock_clone": (_handle, [_handle], False),
+    "weft_rlock_free": (None, [_handle], False),
+    "weft_rlock_acquire": (_status, [_handle, _bool, _double], True),
+    "weft_rlock_release": (_status, [_handle], False),
+    "weft_rlock_locked": (_bool, [_handle], False),
+    "weft_rlock_is_owned": (_bool, [_handle], False),
+    "weft_rlock_recursion_count": (_size, [_handle], False),
+    # Condition
+    "weft_condition_new_with_lock": (_status, [_handle, _ptr(_handle)], False),
+    "weft_condition_new_with_rlock": (_status, [_handle, _ptr(_handle)], False),
+    "weft_condition_clone": (_handle, [_handle], False),
+    "weft_condition_free": (None, [_handle], False),
+    "weft_condition_wait": (_status, [_handle, _double], True),
+    "weft_condition_notify": (_status, [_handle, _size], False),
+    "weft_condition_notify_all": (_status, [_handle], False),
+    # Semaphore, BoundedSemaphore
+    "weft_semaphore_new": (_status, [ctypes.c_int64, _ptr(_handle)], False),
+    "weft_bounded_semaphore_new": (_status, [ctypes.c_int64, _ptr(_handle)], False),
+    "weft_semaphore_clone": (_handle, [_handle], False),
+    "weft_semaphore_free": (None, [_handle], False),
+    "weft_semaphore_acquire": (_status, [_handle, _bool, _double], True),
+    "weft_semaphore_release": (_status, [_handle, _size], False),
+    # Event
+    "weft_event_new": (_status, [_ptr(_handle)], False),
+    "weft_event_clone": (_handle, [_handle], False),
+    "weft_event_free": (None, [_handle], False),
+    "weft_event_set": (_status, [_handle], False),
+    "weft_event_clear": (_status, [_handle], False),
+    "weft_event_is_set": (_bool, [_handle], False),
+    "weft_event_wait": (_status, [_handle, _double], True),
+    # Barrier
+    # The action and its argument's destructor are passed as pointers (NULL without an action).
+    "weft_barrier_new": (
+        _status, [_size, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, _double,
+                  _ptr(_handle)], False),
+    "weft_barrier_clone": (_handle, [_handle], False),
+    "weft_barrier_free": (None, [_handle], False),
+    "weft_barrier_wait": (_status, [_handle, _double, _ptr(_size)], True),
+    "weft_barrier_reset": (_status, [_handle], False),
+    "weft_barrier_abort": (_status, [_handle], False),
+    "weft_barrier_broken": (_bool, [_handle], False),
+    "weft_barrier_n_waiting": (_size, [_handle], False),
+    "weft_barrier_parties": (_size, [_handle], False),
+    # Pool and futures (callbacks are passed as pointers, NULL for none)
+    "weft_pool_new": (
+        _status, [_size, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                  _ptr(_handle)], False),
+    "weft_pool_clone": (_handle, [_handle], False),
+    "weft_pool_free": (None, [_handle], False),
+    "weft_pool_submit": (
+        _status, [_handle, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)],
+        False),
+    "weft_pool_shutdown": (_status, [_handle, _bool, _bool], True),
+    "weft_pool_max_workers": (_size, [_handle], False),
+    "weft_future_clone": (_handle, [_handle], False),
+    "weft_future_free": (None, [_handle], False),
+    "weft_future_result": (_status, [_handle, _double, _ptr(ctypes.c_void_p)], True),
+    "weft_future_exception": (_status, [_handle, _double, _ptr(ctypes.c_int)], True),
+    "weft_future_cancel": (_bool, [_handle], False),
+    "weft_future_cancelled": (_bool, [_handle], False),
+    "weft_future_running": (_bool, [_handle], False),
+    "weft_future_done": (_bool, [_handle], False),
+    "weft_future_add_done_callback": (_status, [_handle, ctypes.c_void_p, ctypes.c_void_p], False),
+    "weft_futures_wait": (
+        _status, [ctypes.c_void_p, _size, _double, ctypes.c_int, ctypes.c_void_p], True),
+    "weft_futures_as_completed": (
+        _status, [ctypes.c_void_p, _size, ctypes.c_void_p, _double, _ptr(_size)], True),
+    # Queue
+    # The item destructor is passed as a pointer (NULL for a queue of tokens).
+    "weft_queue_new": (_status, [ctypes.c_int, _size, ctypes.c_void_p, _ptr(_handle)], False),
+    "weft_queue_clone": (_handle, [_handle], False),
+    "weft_queue_free": (None, [_handle], False),
+    "weft_queue_put": (_status, [_handle, ctypes.c_void_p, _bool, _double], True),
+    "weft_queue_get": (_status, [_handle, _bool, _double, _ptr(ctypes.c_void_p)], True),
+    "weft_queue_task_done": (_status, [_handle], False),
+    "weft_queue_join": (_status, [_handle, _double], True),
+    # The drain function is passed as a pointer (NULL for none).
+    "weft_queue_shutdown": (_status, [_handle, _bool, ctypes.c_void_p, ctypes.c_void_p], False),
+    "weft_queue_is_shutdown": (_bool, [_handle], False),
+    "weft_queue_qsize": (_size, [_handle], False),
+    "weft_queue_empty": (_bool, [_handle], False),
+    "weft_queue_full": (_bool, [_handle], False),
+    "weft_queue_unfinished_tasks": (_size, [_handle], False),
+    # Thread
+    # The argument destructor (weft_free_fn) is always NULL here.
+    "weft_thread_new": (_status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)], False),
+    "weft_thread_new_named": (
+        _status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, _ptr(_handle)],
+        False),
+    "weft_thread_clone": (_handle, [_handle], False),
+    "weft_thread_is": (_bool, [_handle, _handle], False),
+    "weft_thread_free": (None, [_handle], False),
+    "weft_thread_start": (_status, [_handle], False),
+    "weft_thread_join": (_status, [_handle, _double], True),
+    "weft_thread_is_alive": (_bool, [_handle], False),
+    "weft_thread_get_name": (_status, [_handle, ctypes.c_char_p, _size, _ptr(_size)], False),
+    "weft_thread_set_name": (_status, [_handle, ctypes.c_char_p], False),
+    "weft_thread_is_daemon": (_bool, [_handle], False),
+    "weft_thread_set_daemon": (_status, [_handle, _bool], False),
+    "weft_thread_ident": (_u64, [_handle], False),
+    # May wait briefly for a just-started thread to report its id.
+    "weft_thread_native_id": (_u64, [_handle], True),
+    "weft_current_thread": (_handle, [], False),
+    "weft_main_thread": (_handle, [], False),
+    "weft_enumerate": (_status, [_ptr(_ptr(_handle)), _ptr(_size)], False),
+    "weft_thread_array_free": (None, [_ptr(_handle), _size], False),
+    "weft_active_count": (_size, [], False),
+    "weft_get_ident": (_u64, [], False),
+    "weft_get_native_id": (_u64, [], False),
+    "weft_stack_size": (_status, [_size, _ptr(_size)], False),
+    "weft_stack_size_get": (_size, [], False),
+    "weft_shutdown": (_status, [_double, _ptr(_size)], True),
+}
+
+
+class _Functions:
+    """The library's functions as attributes, with their prototypes set."""
+
+    def __init__(self, dll, blocking):
+        for name, (restype, argtypes, may_block) in _PROTOTYPES.items():
+            if blocking and not may_block:
+                continue
+            function = getattr(dll, name)
+            function.restype = restype
+            function.argtypes = argtypes
+            setattr(self, name, function)
+
+
+def _candidates():
+    """(where, path) pairs in search order."""
+    here = Path(__file__).resolve().parent
+    repo = here.parent.parent.parent  # bindings/python/weft -> the repository
+    yield "the package", here / "libweft.so"
+    yield "the repository's target/release", repo / "target" / "release" / "libweft.so"
+    yield "the repository's target/debug", repo / "target" / "debug" / "libweft.so"
+    yield "the system", ctypes.util.find_library("weft")
+
+
+def _open(path):
+    """Loads and checks the library at ``path``; returns (lib, blocking) or raises OSError."""
+    nonblocking = ctypes.PyDLL(str(path))
+    try:
+        number = nonblocking.weft_version_number
+    except AttributeError:
+        raise OSError("not a weft library (no weft_version_number)") from None
+    number.restype = ctypes.c_uint32
+    got = number()
+    if got // 10000 != VERSION[0] or got < VERSION_NUMBER:
+        raise OSError(
+            f"version {got // 10000}.{got // 100 % 100}.{got % 100}, but this binding needs "
+            f"{VERSION[0]}.x.y at least {'.'.join(map(str, VERSION))}"
+        )
+    try:
+        return _Functions(nonblocking, False), _Functions(ctypes.CDLL(str(path)), True)
+    except AttributeError as e:
+        raise OSError(f"lacks a function this binding needs ({e})") from None
+
+
+def _load():
+    tried = []
+    explicit = os.environ.get("WEFT_LIBRARY")
+    if explicit:
+        candidates = [("WEFT_LIBRARY", explicit)]
+    else:
+        tried.append("WEFT_LIBRARY: not set")
+        candidates = _candidates()
+    for where, path in candidates:
+        if path is None:
+            tried.append(f"{where}: find_library('weft') found nothing")
+            continue
+        if where != "the system" and not Path(path).is_file():
+            tried.append(f"{where}: {path} does not exist")
+            continue
+        try:
+            return _open(path)
+        except OSError as e:
+            tried.append(f"{where}: {path}: {e}")
+    raise ImportError(
+        "weft: no usable libweft.so. Looked for:\n  "
+        + "\n  ".join(tried)
+        + "\nBuild it with `cargo build --release` in the weft repository, "
+        "install the package with `pip install ./bindings/python`, or set WEFT_LIBRARY to its path."
+    )
+
+
+# `lib`: every function, keeping the GIL. `blocking`: the functions that may block, releasing it.
+lib, blocking = _load()
+
+
+# --- Timeouts and waiting -------------------------------------------------------------------
+
+
+def seconds(timeout):
+    """A timeout argument as a float, accepting what CPython accepts (floats and integers)."""
+    if isinstance(timeout, float):
+        return timeout
+    return float(operator.index(timeout))
+
+
+def check_timeout(timeout):
+    """Applies weft's timeout rule (FOREVER, or 0 to TIMEOUT_MAX) before a wait is cut into
+    slices, raising what the C call would."""
+    if timeout == TIMEOUT_FOREVER:
+        return
+    if not timeout >= 0.0:  # also NaN
+        raise error(INVALID_TIMEOUT)
+    if timeout > TIMEOUT_MAX:
+        raise error(TIMEOUT_TOO_LARGE)
+
+
+# How long the main thread waits in one C call before letting Python run its signal handlers.
+SLICE = 0.05
+_main_ident = _threading.main_thread().ident
+_check_signals = ctypes.pythonapi.PyErr_CheckSignals
+_check_signals.restype = ctypes.c_int
+_check_signals.argtypes = []
+
+
+def wait(call, timeout, missed=None, timed_out=TIMEOUT):
+    """Runs the blocking C call ``call(seconds)`` (which releases the GIL) with ``timeout``
+    (TIMEOUT_FOREVER or seconds, checked), and returns its status.
+
+    Other threads wait in one call. The main thread waits in slices of at most SLICE seconds and
+    runs the signal handlers between them, so Ctrl-C raises KeyboardInterrupt there as it does in
+    CPython. ``call`` must be safe to repeat after a TIMEOUT. ``missed()``, if given, is asked
+    after each slice but the last that timed out whether what the call waits for happened
+    between slices; if so, the wait ends with OK. ``timed_out`` is the status the call gives
+    when its time is up (queues say FULL or EMPTY).
+    """
+    if get_ident() != _main_ident or 0.0 <= timeout <= SLICE:
+        return call(timeout)
+    deadline = None if timeout == TIMEOUT_FOREVER else _time() + timeout
+    while True:
+        remaining = SLICE * 2 if deadline is None else deadline - _time()
+        if remaining <= SLICE:
+            return call(max(remaining, 0.0))
+        status = call(SLICE)
+        if status != timed_out:
+            return status
+        if missed is not None and missed():
+            return OK
+        _check_signals()
+
+
+# Handles of objects finalized during a cycle collection: other objects of the same garbage may
+# still use them in their own __del__, so the handle is released once the collection is over,
+# if the object is gone by then (a resurrected object keeps it).
+_collecting = False
+_deferred = []
+
+
+def _collection_phase(phase, info):
+    global _collecting
+    _collecting = phase == "start"
+    while not _collecting and _deferred:
+        free, handle, alive = _deferred.pop()
+        if alive() is None:
+            free(handle)
+
+
+gc.callbacks.append(_collection_phase)
+
+
+def release(obj, free):
+    """For ``obj.__del__``: releases ``obj._handle`` with ``free``, at once or, during a cycle
+    collection, once it is over."""
+    handle = getattr(obj, "_handle", None)
+    if not handle:
+        return
+    if _collecting:
+        _deferred.append((free, handle, weakref.ref(obj)))
+    else:
+        obj._handle = None
+        free(handle)
+
+
+def new_handle(constructor, *args):
+    """Calls ``constructor(*args, &handle)`` and returns the new handle (an int)."""
+    handle = _handle()
+    check(constructor(*args, ctypes.byref(handle)))
+    return handle.value

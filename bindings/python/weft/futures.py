@@ -1,0 +1,408 @@
+"""weft.futures: ``concurrent.futures``' thread pool over weft_pool, a drop-in replacement::
+
+    import weft.futures as futures
+
+ThreadPoolExecutor is a weft_pool whose workers are weft threads; each Future is the task's
+weft_future. A task's result or exception stays with its Future object here (C keeps only the
+outcome), so it lives exactly as long as the Future. ``wait`` and ``as_completed`` are weft's.
+"""
+
+import ctypes as _ctypes
+import itertools as _itertools
+import threading as _threading
+import weakref as _weakref
+from collections import namedtuple as _namedtuple
+from concurrent.futures import _base
+from concurrent.futures import BrokenExecutor, CancelledError, Executor
+from concurrent.futures.thread import BrokenThreadPool
+from time import monotonic as _time
+
+import weft as _weft
+from weft import _capi
+from weft._capi import blocking as _blocking
+from weft._capi import lib as _lib
+
+__all__ = ['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED', 'CancelledError',
+           'TimeoutError', 'BrokenExecutor', 'BrokenThreadPool', 'Future', 'Executor', 'wait',
+           'as_completed', 'ThreadPoolExecutor']
+
+FIRST_COMPLETED = 'FIRST_COMPLETED'
+FIRST_EXCEPTION = 'FIRST_EXCEPTION'
+ALL_COMPLETED = 'ALL_COMPLETED'
+# weft_return_when values (WEFT_FIRST_COMPLETED, ...).
+_RETURN_WHEN = {FIRST_COMPLETED: 0, FIRST_EXCEPTION: 1, ALL_COMPLETED: 2}
+
+TimeoutError = TimeoutError
+DoneAndNotDoneFutures = _namedtuple('DoneAndNotDoneFutures', 'done not_done')
+
+_FOREVER, _OK, _TIMEOUT = _capi.TIMEOUT_FOREVER, _capi.OK, _capi.TIMEOUT
+_keys = _itertools.count(1)
+# What a task's C callback needs, by the key it passes back: (future, fn, args, kwargs).
+_tasks = {}
+# Done callbacks not yet run, by key: (fn, future).
+_done_callbacks = {}
+# Executors not yet shut down, to shut down before the interpreter finalizes.
+_executors = _weakref.WeakSet()
+
+
+def _timeout(timeout):
+    """A C timeout for result(timeout)/exception(timeout): None waits, negative acts as 0."""
+    if timeout is None:
+        return _FOREVER
+    timeout = max(_capi.seconds(timeout), 0.0)
+    _capi.check_timeout(timeout)
+    return timeout
+
+
+class Future(object):
+    """Represents the result of an asynchronous computation (a weft_future).
+
+    Futures are made by ThreadPoolExecutor.submit(); the C API has no way to make one
+    otherwise.
+    """
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._result = None
+        self._exception = None
+
+    def __del__(self, free=_lib.weft_future_free, release=_capi.release):
+        release(self, free)
+
+    def __repr__(self):
+        if self.cancelled():
+            state = 'cancelled'
+        elif self.done():
+            if self._exception is not None:
+                state = 'finished raised %s' % self._exception.__class__.__name__
+            else:
+                state = 'finished returned %s' % self._result.__class__.__name__
+        else:
+            state = 'running' if self.running() else 'pending'
+        return '<%s at %#x state=%s>' % (self.__class__.__name__, id(self), state)
+
+    @property
+    def handle(self):
+        """The weft_future handle (a C pointer as an int), valid while this object lives."""
+        return self._handle
+
+    def cancel(self):
+        """Cancel the future if possible.
+
+        Returns True if the future was cancelled, False otherwise. A future
+        cannot be cancelled if it is running or has already completed.
+        """
+        return _lib.weft_future_cancel(self._handle)
+
+    def cancelled(self):
+        """Return True if the future was cancelled."""
+        return _lib.weft_future_cancelled(self._handle)
+
+    def running(self):
+        """Return True if the future is currently executing."""
+        return _lib.weft_future_running(self._handle)
+
+    def done(self):
+        """Return True if the future was cancelled or finished executing."""
+        return _lib.weft_future_done(self._handle)
+
+    def add_done_callback(self, fn):
+        """Attaches a callable that will be called when the future finishes.
+
+        Args:
+            fn: A callable that will be called with this future as its only
+                argument when the future completes or is cancelled. The callable
+                will always be called by a thread in the same process in which
+                it was added. If the future has already completed or been
+                cancelled then the callable will be called immediately. These
+                callables are called in the order that they were added.
+        """
+        key = next(_keys)
+        _done_callbacks[key] = (fn, self)
+        status = _lib.weft_future_add_done_callback(self._handle, _DONE_CALLBACK, key)
+        if status:
+            del _done_callbacks[key]
+            _capi.check(status)
+
+    def _outcome(self, call, timeout):
+        handle = self._handle
+        status = _capi.wait(lambda t: call(handle, t), _timeout(timeout))
+        if status == _TIMEOUT:
+            raise TimeoutError()
+        if status == _capi.CANCELLED:
+            raise CancelledError()
+        return status
+
+    def result(self, timeout=None):
+        """Return the result of the call that the future represents.
+
+        Args:
+            timeout: The number of seconds to wait for the result if the future
+                isn't done. If None, then there is no limit on the wait time.
+
+        Returns:
+            The result of the call that the future represents.
+
+        Raises:
+            CancelledError: If the future was cancelled.
+            TimeoutError: If the future didn't finish executing before the given
+                timeout.
+            Exception: If the call raised then that exception will be raised.
+        """
+        out = _ctypes.c_void_p()
+        status = self._outcome(
+            lambda handle, t: _blocking.weft_future_result(handle, t, _ctypes.byref(out)),
+            timeout)
+        if status == _capi.TASK_FAILED:
+            try:
+                raise self._exception
+            finally:
+                # Break a reference cycle with the exception in self._exception
+                self = None
+        _capi.check(status)
+        return self._result
+
+    def exception(self, timeout=None):
+        """Return the exception raised by the call that the future represents.
+
+        Args:
+            timeout: The number of seconds to wait for the exception if the
+                future isn't done. If None, then there is no limit on the wait
+                time.
+
+        Returns:
+            The exception raised by the call that the future represents or None
+            if the call completed without raising.
+
+        Raises:
+            CancelledError: If the future was cancelled.
+            TimeoutError: If the future didn't finish executing before the given
+                timeout.
+        """
+        code = _ctypes.c_int()
+        status = self._outcome(
+            lambda handle, t: _blocking.weft_future_exception(handle, t, _ctypes.byref(code)),
+            timeout)
+        if status == _capi.POOL_BROKEN:
+            return _capi.error(status)
+        _capi.check(status)
+        return self._exception if code.value else None
+
+
+@_capi.task_fn
+def _run_task(key, result_out, tasks=_tasks):
+    """The C task of every submit(): runs fn(*args, **kwargs) and keeps its outcome on the
+    future. Returns 0, or 1 if it raised."""
+    future, fn, args, kwargs = tasks[key]
+    ident = _threading.get_ident()
+    # CPython's threading.current_thread() (and logging) see the worker as weft does.
+    _threading._active[ident] = _weft.current_thread()
+    try:
+        future._result = fn(*args, **kwargs)
+        return 0
+    except BaseException as exc:  # noqa: B902 - raised again by result()
+        future._exception = exc
+        return 1
+    finally:
+        _threading._active.pop(ident, None)
+
+
+@_capi.free_fn
+def _forget_task(key, tasks=_tasks):
+    tasks.pop(key, None)
+
+
+@_capi.future_callback
+def _run_done_callback(handle, key, callbacks=_done_callbacks):
+    fn, future = callbacks.pop(key)
+    try:
+        fn(future)
+    except Exception:
+        _base.LOGGER.exception('exception calling callback for %r', future)
+
+
+@_capi.init_fn
+def _run_initializer(key, tasks=_tasks):
+    initializer, initargs = tasks[key]
+    try:
+        initializer(*initargs)
+        return 0
+    except BaseException:  # noqa: B902 - logged and breaks the pool, as in CPython
+        _base.LOGGER.critical('Exception in initializer:', exc_info=True)
+        return 1
+
+
+# The callbacks as the C pointers passed to weft.
+_TASK, _FORGET_TASK, _DONE_CALLBACK, _INITIALIZER = (
+    _ctypes.cast(f, _ctypes.c_void_p).value
+    for f in (_run_task, _forget_task, _run_done_callback, _run_initializer))
+
+
+class ThreadPoolExecutor(Executor):
+    """A pool of weft threads (a weft_pool) running the calls submitted to it."""
+
+    def __init__(self, max_workers=None, thread_name_prefix='',
+                 initializer=None, initargs=()):
+        """Initializes a new ThreadPoolExecutor instance.
+
+        Args:
+            max_workers: The maximum number of threads that can be used to
+                execute the given calls.
+            thread_name_prefix: An optional name prefix to give our threads.
+            initializer: A callable used to initialize worker threads.
+            initargs: A tuple of arguments to pass to the initializer.
+        """
+        if max_workers is not None and max_workers <= 0:
+            raise _capi.error(_capi.MAX_WORKERS)
+        if initializer is not None and not callable(initializer):
+            raise TypeError("initializer must be a callable")
+        key = None
+        if initializer is not None:
+            key = next(_keys)
+            _tasks[key] = (initializer, initargs)
+        self._handle = _capi.new_handle(
+            _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
+            _INITIALIZER if key else None, key, _FORGET_TASK if key else None)
+        self._max_workers = _lib.weft_pool_max_workers(self._handle)
+        self._thread_name_prefix = thread_name_prefix
+        _executors.add(self)
+
+    def __del__(self, free=_lib.weft_pool_free, release=_capi.release):
+        release(self, free)
+
+    @property
+    def handle(self):
+        """The weft_pool handle (a C pointer as an int), valid while this object lives."""
+        return self._handle
+
+    def submit(self, fn, /, *args, **kwargs):
+        """Submits a callable to be executed with the given arguments.
+
+        Schedules the callable to be executed as fn(*args, **kwargs) and returns
+        a Future instance representing the execution of the callable.
+        """
+        if _shutting_down:
+            raise RuntimeError('cannot schedule new futures after interpreter shutdown')
+        key = next(_keys)
+        out = _ctypes.c_void_p()
+        future = Future(None)
+        _tasks[key] = (future, fn, args, kwargs)
+        status = _lib.weft_pool_submit(self._handle, _TASK, key, _FORGET_TASK,
+                                       _ctypes.byref(out))
+        if status:
+            _tasks.pop(key, None)
+            _capi.check(status)
+        future._handle = out.value
+        return future
+
+    submit.__doc__ = Executor.submit.__doc__
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        """Clean-up the resources associated with the Executor.
+
+        It is safe to call this method several times. Otherwise, no other
+        methods can be called after this one.
+        """
+        handle = self._handle
+        if wait:
+            status = _capi.wait(
+                lambda t: _blocking.weft_pool_shutdown(handle, True, bool(cancel_futures)),
+                _FOREVER)
+        else:
+            status = _lib.weft_pool_shutdown(handle, False, bool(cancel_futures))
+        _capi.check(status)
+        _executors.discard(self)
+
+
+def _handles(fs):
+    return (_ctypes.c_void_p * len(fs))(*[f._handle for f in fs])
+
+
+def wait(fs, timeout=None, return_when=ALL_COMPLETED):
+    """Wait for the futures in the given sequence to complete.
+
+    Args:
+        fs: The sequence of Futures (possibly created by different Executors) to
+            wait upon.
+        timeout: The maximum number of seconds to wait. If None, then there
+            is no limit on the wait time.
+        return_when: Indicates when this function should return. The options
+            are:
+
+            FIRST_COMPLETED - Return when any future finishes or is
+                              cancelled.
+            FIRST_EXCEPTION - Return when any future finishes by raising an
+                              exception. If no future raises an exception
+                              then it is equivalent to ALL_COMPLETED.
+            ALL_COMPLETED -   Return when all futures finish or are cancelled.
+
+    Returns:
+        A named 2-tuple of sets. The first set, named 'done', contains the
+        futures that completed (is finished or cancelled) before the wait
+        completed. The second set, named 'not_done', contains uncompleted
+        futures. Duplicate futures given to *fs* are removed and will be
+        returned only once.
+    """
+    fs = list(dict.fromkeys(fs))
+    if return_when not in _RETURN_WHEN:
+        raise ValueError("Invalid return condition: %r" % return_when)
+    handles = _handles(fs)
+    done = (_ctypes.c_bool * len(fs))()
+    when = _RETURN_WHEN[return_when]
+    status = _capi.wait(
+        lambda t: _blocking.weft_futures_wait(handles, len(fs), t, when, done),
+        _timeout(timeout))
+    if status != _TIMEOUT:
+        _capi.check(status)
+    return DoneAndNotDoneFutures({f for f, d in zip(fs, done) if d},
+                                 {f for f, d in zip(fs, done) if not d})
+
+
+def as_completed(fs, timeout=None):
+    """An iterator over the given futures that yields each as it completes.
+
+    Args:
+        fs: The sequence of Futures (possibly created by different Executors) to
+            iterate over.
+        timeout: The maximum number of seconds to wait. If None, then there
+            is no limit on the wait time.
+
+    Returns:
+        An iterator that yields the given Futures as they complete (finished or
+        cancelled). If any given Futures are duplicated, they will be returned
+        once.
+
+    Raises:
+        TimeoutError: If the entire result iterator could not be generated
+            before the given timeout.
+    """
+    end_time = None if timeout is None else timeout + _time()
+    fs = list(dict.fromkeys(fs))
+    handles = _handles(fs)
+    yielded = (_ctypes.c_bool * len(fs))()
+    index = _ctypes.c_size_t()
+    for taken in range(len(fs)):
+        remaining = None if end_time is None else end_time - _time()
+        status = _capi.wait(
+            lambda t: _blocking.weft_futures_as_completed(
+                handles, len(fs), yielded, t, _ctypes.byref(index)),
+            _timeout(remaining))
+        if status == _TIMEOUT:
+            raise TimeoutError('%d (of %d) futures unfinished' % (len(fs) - taken, len(fs)))
+        _capi.check(status)
+        yield fs[index.value]
+
+
+_shutting_down = False
+
+
+def _python_exit():
+    """Shuts every executor down before the interpreter finalizes, as CPython does: queued
+    calls still run, and the workers are waited for."""
+    global _shutting_down
+    _shutting_down = True
+    for executor in list(_executors):
+        executor.shutdown(wait=True)
+
+
+_threading._register_atexit(_python_exit)

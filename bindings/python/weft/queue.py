@@ -1,0 +1,313 @@
+"""weft.queue: Python's ``queue`` module over weft_queue, a drop-in replacement::
+
+    import weft.queue as queue
+
+Queue, LifoQueue and SimpleQueue keep their items in the C queue: each item is a reference to
+the Python object, taken by put() and handed back by get(); items a queue drops (an immediate
+shutdown, or the queue freed with items in it) are released. PriorityQueue orders its items by
+comparing them, which C cannot do: they stay in a heap here, and the C queue holds one token per
+item, which gives blocking, capacity, task counting and shutdown. ``shutdown()`` and ShutDown are
+Python 3.13's.
+"""
+
+import ctypes as _ctypes
+import heapq as _heapq
+import time as _time
+
+from weft import _capi
+from weft._capi import ShutDown
+from weft._capi import blocking as _blocking
+from weft._capi import lib as _lib
+
+__all__ = ['Empty', 'Full', 'ShutDown', 'Queue', 'PriorityQueue', 'LifoQueue', 'SimpleQueue']
+
+Empty = _capi._queue.Empty
+Full = _capi._queue.Full
+
+_OK, _TIMEOUT, _FOREVER = _capi.OK, _capi.TIMEOUT, _capi.TIMEOUT_FOREVER
+
+_incref = _ctypes.pythonapi.Py_IncRef
+_incref.argtypes = [_ctypes.c_void_p]
+_incref.restype = None
+_decref = _ctypes.pythonapi.Py_DecRef
+_decref.argtypes = [_ctypes.c_void_p]
+_decref.restype = None
+
+
+@_capi.free_fn
+def _release_item(item, decref=_decref):
+    """The item destructor of every queue holding objects: drops the queue's reference."""
+    decref(item)
+
+
+def _block_timeout(block, timeout):
+    """The C timeout for put/get(block, timeout), with CPython's checks."""
+    if not block or timeout is None:
+        return _FOREVER
+    timeout = _capi.seconds(timeout)
+    if timeout < 0:
+        raise ValueError("'timeout' must be a non-negative number")
+    _capi.check_timeout(timeout)
+    return timeout
+
+
+def _transfer(try_call, wait_call, block, timeout):
+    """One attempt keeping the GIL, then, if blocking, a wait that releases it."""
+    c_timeout = _block_timeout(block, timeout)
+    status = try_call()
+    if status in (_capi.FULL, _capi.EMPTY) and block and c_timeout != 0.0:
+        status = _capi.wait(wait_call, c_timeout, timed_out=status)
+    return status
+
+
+class _Base(object):
+    """A weft_queue handle and what every kind shares."""
+
+    _kind = None
+
+    def __init__(self, capacity=0, item_free=_release_item):
+        self._handle = _capi.new_handle(
+            _lib.weft_queue_new, self._kind, capacity, _ctypes.cast(item_free, _ctypes.c_void_p))
+
+    def __del__(self, free=_lib.weft_queue_free, release=_capi.release):
+        release(self, free)
+
+    @property
+    def handle(self):
+        """The weft_queue handle (a C pointer as an int), valid while this object lives."""
+        return self._handle
+
+    def qsize(self):
+        '''Return the approximate size of the queue (not reliable!).'''
+        return _lib.weft_queue_qsize(self._handle)
+
+    def empty(self):
+        '''Return True if the queue is empty, False otherwise (not reliable!).'''
+        return _lib.weft_queue_empty(self._handle)
+
+    def put_nowait(self, item):
+        '''Put an item into the queue without blocking.
+
+        Only enqueue the item if a free slot is immediately available.
+        Otherwise raise the Full exception.
+        '''
+        return self.put(item, block=False)
+
+    def get_nowait(self):
+        '''Remove and return an item from the queue without blocking.
+
+        Only get an item if one is immediately available. Otherwise
+        raise the Empty exception.
+        '''
+        return self.get(block=False)
+
+    def _put_object(self, item, block, timeout):
+        # No object the cycle collector tracks is made before the item is in the queue, so a
+        # put() from a __del__ that a collection runs meanwhile cannot overtake this one.
+        handle = self._handle
+        c_timeout = _block_timeout(block, timeout)
+        pointer = id(item)
+        _incref(pointer)
+        status = _lib.weft_queue_put(handle, pointer, False, _FOREVER)
+        try:
+            if status == _capi.FULL and block and c_timeout != 0.0:
+                status = _capi.wait(lambda t: _blocking.weft_queue_put(handle, pointer, True, t),
+                                    c_timeout, timed_out=status)
+        finally:
+            if status:
+                _decref(pointer)
+        _capi.check(status)
+
+    def _get_object(self, block, timeout):
+        handle = self._handle
+        item = _ctypes.c_void_p()
+        out = _ctypes.byref(item)
+        _capi.check(_transfer(
+            lambda: _lib.weft_queue_get(handle, False, _FOREVER, out),
+            lambda t: _blocking.weft_queue_get(handle, True, t, out), block, timeout))
+        # The queue's reference becomes the caller's.
+        obj = _ctypes.cast(item, _ctypes.py_object).value
+        _decref(item)
+        return obj
+
+
+class Queue(_Base):
+    '''Create a queue object with a given maximum size.
+
+    If maxsize is <= 0, the queue size is infinite.
+    '''
+
+    _kind = _capi.QUEUE_FIFO
+
+    def __init__(self, maxsize=0):
+        super().__init__(max(maxsize, 0))
+        # A plain attribute, as in CPython; but the C queue's capacity stays the one given here.
+        self.maxsize = maxsize
+
+    def task_done(self):
+        '''Indicate that a formerly enqueued task is complete.
+
+        Used by Queue consumer threads.  For each get() used to fetch a task,
+        a subsequent call to task_done() tells the queue that the processing
+        on the task is complete.
+
+        If a join() is currently blocking, it will resume when all items
+        have been processed (meaning that a task_done() call was received
+        for every item that had been put() into the queue).
+
+        Raises a ValueError if called more times than there were items
+        placed in the queue.
+        '''
+        _capi.check(_lib.weft_queue_task_done(self._handle))
+
+    def join(self):
+        '''Blocks until all items in the Queue have been gotten and processed.
+
+        The count of unfinished tasks goes up whenever an item is added to the
+        queue. The count goes down whenever a consumer thread calls task_done()
+        to indicate the item was retrieved and all work on it is complete.
+
+        When the count of unfinished tasks drops to zero, join() unblocks.
+        '''
+        handle = self._handle
+        _capi.check(_capi.wait(lambda t: _blocking.weft_queue_join(handle, t), _FOREVER))
+
+    @property
+    def unfinished_tasks(self):
+        """How many items were put and not yet marked done."""
+        return _lib.weft_queue_unfinished_tasks(self._handle)
+
+    @property
+    def is_shutdown(self):
+        """Whether shutdown() was called (Python 3.13)."""
+        return _lib.weft_queue_is_shutdown(self._handle)
+
+    def shutdown(self, immediate=False):
+        '''Shut-down the queue, making queue gets and puts raise ShutDown.
+
+        By default, gets will only raise once the queue is empty. Set
+        'immediate' to True to make gets raise immediately instead.
+
+        All blocked callers of put() and get() will be unblocked. If
+        'immediate', a task is marked as done for each item remaining in
+        the queue, which may unblock callers of join().
+        '''
+        _capi.check(_lib.weft_queue_shutdown(self._handle, bool(immediate), None, None))
+
+    def full(self):
+        '''Return True if the queue is full, False otherwise (not reliable!).'''
+        return _lib.weft_queue_full(self._handle)
+
+    def put(self, item, block=True, timeout=None):
+        '''Put an item into the queue.
+
+        If optional args 'block' is true and 'timeout' is None (the default),
+        block if necessary until a free slot is available. If 'timeout' is
+        a non-negative number, it blocks at most 'timeout' seconds and raises
+        the Full exception if no free slot was available within that time.
+        Otherwise ('block' is false), put an item on the queue if a free slot
+        is immediately available, else raise the Full exception ('timeout'
+        is ignored in that case).
+
+        Raises ShutDown if the queue has been shut down.
+        '''
+        self._put_object(item, block, timeout)
+
+    def get(self, block=True, timeout=None):
+        '''Remove and return an item from the queue.
+
+        If optional args 'block' is true and 'timeout' is None (the default),
+        block if necessary until an item is available. If 'timeout' is
+        a non-negative number, it blocks at most 'timeout' seconds and raises
+        the Empty exception if no item was available within that time.
+        Otherwise ('block' is false), return an item if one is immediately
+        available, else raise the Empty exception ('timeout' is ignored
+        in that case).
+
+        Raises ShutDown if the queue has been shut down and is empty,
+        or if the queue has been shut down immediately.
+        '''
+        return self._get_object(block, timeout)
+
+
+class LifoQueue(Queue):
+    '''Variant of Queue that retrieves most recently added entries first.'''
+
+    _kind = _capi.QUEUE_LIFO
+
+
+class PriorityQueue(Queue):
+    '''Variant of Queue that retrieves open entries in priority order (lowest first).
+
+    Entries are typically tuples of the form:  (priority number, data).
+    '''
+
+    _kind = _capi.QUEUE_FIFO
+
+    def __init__(self, maxsize=0):
+        # The C queue holds a token (NULL) per item; the items are in this heap.
+        _Base.__init__(self, max(maxsize, 0), item_free=None)
+        self.maxsize = maxsize
+        self._heap = []
+
+    def put(self, item, block=True, timeout=None):
+        handle = self._handle
+        _capi.check(_transfer(
+            lambda: _lib.weft_queue_put(handle, None, False, _FOREVER),
+            lambda t: _blocking.weft_queue_put(handle, None, True, t), block, timeout))
+        _heapq.heappush(self._heap, item)
+
+    def get(self, block=True, timeout=None):
+        handle = self._handle
+        token = _ctypes.c_void_p()
+        out = _ctypes.byref(token)
+        _capi.check(_transfer(
+            lambda: _lib.weft_queue_get(handle, False, _FOREVER, out),
+            lambda t: _blocking.weft_queue_get(handle, True, t, out), block, timeout))
+        # Our token's put may not have pushed its item yet: it is about to.
+        while not self._heap:
+            _time.sleep(0)
+        return _heapq.heappop(self._heap)
+
+    def shutdown(self, immediate=False):
+        dropped = [0]
+
+        @_capi.queue_item_fn
+        def drop(token, arg):
+            dropped[0] += 1
+
+        _capi.check(_lib.weft_queue_shutdown(
+            self._handle, bool(immediate), _ctypes.cast(drop, _ctypes.c_void_p), None))
+        # The items of the tokens dropped go too (the largest: gets under way take the smallest).
+        keep = max(len(self._heap) - dropped[0], 0)
+        self._heap[:] = _heapq.nsmallest(keep, self._heap)
+
+
+class SimpleQueue(_Base):
+    '''Simple, unbounded, reentrant FIFO queue.'''
+
+    _kind = _capi.QUEUE_SIMPLE
+
+    def __init__(self):
+        super().__init__()
+
+    def put(self, item, block=True, timeout=None):
+        '''Put the item on the queue.
+
+        The optional 'block' and 'timeout' arguments are ignored, as this method
+        never blocks.  They are provided for compatibility with the Queue class.
+        '''
+        self._put_object(item, False, None)
+
+    def get(self, block=True, timeout=None):
+        '''Remove and return an item from the queue.
+
+        If optional args 'block' is true and 'timeout' is None (the default),
+        block if necessary until an item is available. If 'timeout' is
+        a non-negative number, it blocks at most 'timeout' seconds and raises
+        the Empty exception if no item was available within that time.
+        Otherwise ('block' is false), return an item if one is immediately
+        available, else raise the Empty exception ('timeout' is ignored
+        in that case).
+        '''
+        return self._get_object(block, timeout)
