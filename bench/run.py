@@ -246,8 +246,8 @@ def run_group(program, cases, quick, env=None):
         for (impl, mode), done in runs.items():
             result = done[-1]
             if "ns" in result:
-                per_op = [run["ns"][0] / n for run in done]
-                result = {"n": n, "ns": [run["ns"][0] for run in done],
+                per_op = [p["ns"][0] / n for p in done]
+                result = {"n": n, "ns": [p["ns"][0] for p in done],
                           "median": statistics.median(per_op), "min": min(per_op),
                           "max": max(per_op)}
             results.setdefault(case.name, {}).setdefault(impl, {})[mode] = result
