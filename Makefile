@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
 PYTHON ?= python3
 
-.PHONY: all tour test test-rust test-python verify install uninstall clean
+.PHONY: all tour test test-rust test-python verify bench bench-quick install uninstall clean
 
 all:
 	cargo build --release
@@ -30,6 +30,15 @@ test-python:
 # skipped and why). One tier: `ci/verify.sh tsan`.
 verify:
 	ci/verify.sh
+
+# Every benchmark figure in BENCHMARKS.md comes from `make bench` (a few minutes; run it on an
+# idle machine). `make bench-quick` checks the harness in seconds and writes target/bench/quick.md.
+# Both install what they need (GLib headers, strace, the Rust anchors' crates); see BENCHMARKS.md.
+bench:
+	$(PYTHON) bench/run.py
+
+bench-quick:
+	$(PYTHON) bench/run.py --quick
 
 # Installs libweft.so (with its soname link), libweft.a, weft.h, weft.hpp and weft.pc under
 # $(PREFIX).

@@ -36,6 +36,7 @@ pub enum Timeout {
 
 impl Timeout {
     /// Applies the rule in the module documentation to a number of seconds.
+    #[inline]
     pub fn from_secs_f64(seconds: f64) -> Result<Timeout, Error> {
         if seconds == FOREVER {
             Ok(Timeout::Forever)
@@ -70,6 +71,7 @@ impl Timeout {
 /// The timeout of an `acquire(blocking, timeout)` call, Python's way: a non-blocking call
 /// tries once and takes no timeout ([`Error::NonBlockingTimeout`] if given one other than
 /// [`FOREVER`]); a blocking call applies the rule above.
+#[inline]
 pub fn acquire_timeout(blocking: bool, seconds: f64) -> Result<Timeout, Error> {
     if !blocking {
         return if seconds == FOREVER {

@@ -1,0 +1,190 @@
+/* The cross-thread patterns, shared by every C implementation (see harness.h). */
+#include "harness.h"
+
+/* ---- contended lock ---- */
+
+struct contended {
+    const struct lock_ops *ops;
+    void *lock;
+    long per_thread;
+    long counter;
+    struct start_line line;
+};
+
+static void *contended_worker(void *p) {
+    struct contended *c = p;
+    start_line_wait(&c->line);
+    for (long i = 0; i < c->per_thread; i++) {
+        c->ops->lock(c->lock);
+        c->counter++;
+        c->ops->unlock(c->lock);
+    }
+    return NULL;
+}
+
+uint64_t run_lock_contended(const struct lock_ops *ops, long n) {
+    struct contended c = {ops, ops->make(), n / 2, 0, {0, 0}};
+    pthread_t t[2] = {spawn(contended_worker, &c), spawn(contended_worker, &c)};
+    uint64_t t0 = start_line_go(&c.line, 2);
+    join(t[0]);
+    join(t[1]);
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(c.counter == 2 * c.per_thread);
+    ops->destroy(c.lock);
+    return elapsed;
+}
+
+/* ---- condition ping-pong ---- */
+
+struct pingpong {
+    const void *ops;
+    void *a, *b;
+    long n;
+    int turn; /* guarded by the condition's lock */
+    struct start_line line;
+};
+
+static void *cond_responder(void *p) {
+    struct pingpong *pp = p;
+    const struct cond_ops *ops = pp->ops;
+    start_line_wait(&pp->line);
+    ops->lock(pp->a);
+    for (long i = 0; i < pp->n; i++) {
+        while (pp->turn != 1) {
+            ops->wait(pp->a);
+        }
+        pp->turn = 0;
+        ops->notify(pp->a);
+    }
+    ops->unlock(pp->a);
+    return NULL;
+}
+
+uint64_t run_cond_pingpong(const struct cond_ops *ops, long n) {
+    struct pingpong pp = {ops, ops->make(), NULL, n, 0, {0, 0}};
+    pthread_t t = spawn(cond_responder, &pp);
+    uint64_t t0 = start_line_go(&pp.line, 1);
+    ops->lock(pp.a);
+    for (long i = 0; i < n; i++) {
+        pp.turn = 1;
+        ops->notify(pp.a);
+        while (pp.turn != 0) {
+            ops->wait(pp.a);
+        }
+    }
+    ops->unlock(pp.a);
+    join(t);
+    uint64_t elapsed = now_ns() - t0;
+    ops->destroy(pp.a);
+    return elapsed;
+}
+
+/* ---- event ping-pong ---- */
+
+static void *event_responder(void *p) {
+    struct pingpong *pp = p;
+    const struct event_ops *ops = pp->ops;
+    start_line_wait(&pp->line);
+    for (long i = 0; i < pp->n; i++) {
+        ops->wait(pp->a);
+        ops->clear(pp->a);
+        ops->set(pp->b);
+    }
+    return NULL;
+}
+
+uint64_t run_event_pingpong(const struct event_ops *ops, long n) {
+    struct pingpong pp = {ops, ops->make(), ops->make(), n, 0, {0, 0}};
+    pthread_t t = spawn(event_responder, &pp);
+    uint64_t t0 = start_line_go(&pp.line, 1);
+    for (long i = 0; i < n; i++) {
+        ops->set(pp.a);
+        ops->wait(pp.b);
+        ops->clear(pp.b);
+    }
+    join(t);
+    uint64_t elapsed = now_ns() - t0;
+    ops->destroy(pp.a);
+    ops->destroy(pp.b);
+    return elapsed;
+}
+
+/* ---- barrier ---- */
+
+static void *barrier_party(void *p) {
+    struct pingpong *pp = p;
+    const struct barrier_ops *ops = pp->ops;
+    start_line_wait(&pp->line);
+    for (long i = 0; i < pp->n; i++) {
+        ops->wait(pp->a);
+    }
+    return NULL;
+}
+
+uint64_t run_barrier(const struct barrier_ops *ops, long n) {
+    struct pingpong pp = {ops, ops->make(), NULL, n, 0, {0, 0}};
+    pthread_t t = spawn(barrier_party, &pp);
+    uint64_t t0 = start_line_go(&pp.line, 1);
+    for (long i = 0; i < n; i++) {
+        ops->wait(pp.a);
+    }
+    join(t);
+    uint64_t elapsed = now_ns() - t0;
+    ops->destroy(pp.a);
+    return elapsed;
+}
+
+/* ---- queue ---- */
+
+struct queue_run {
+    const struct queue_ops *ops;
+    void *q;
+    long per_producer;
+    uintptr_t sum; /* added to atomically by the consumers */
+    struct start_line line;
+};
+
+static void *producer(void *p) {
+    struct queue_run *r = p;
+    start_line_wait(&r->line);
+    for (long i = 1; i <= r->per_producer; i++) {
+        r->ops->put(r->q, (uintptr_t)i);
+    }
+    return NULL;
+}
+
+/* Takes items until the 0 that ends the run. */
+static void *consumer(void *p) {
+    struct queue_run *r = p;
+    uintptr_t sum = 0;
+    start_line_wait(&r->line);
+    for (uintptr_t item; (item = r->ops->get(r->q)) != 0;) {
+        sum += item;
+    }
+    __atomic_add_fetch(&r->sum, sum, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+uint64_t run_queue(const struct queue_ops *ops, int producers, int consumers, long n) {
+    struct queue_run r = {ops, ops->make(), n / producers, 0, {0, 0}};
+    pthread_t t[8];
+    CHECK(producers + consumers <= 8);
+    for (int i = 0; i < producers + consumers; i++) {
+        t[i] = spawn(i < producers ? producer : consumer, &r);
+    }
+    uint64_t t0 = start_line_go(&r.line, producers + consumers);
+    for (int i = 0; i < producers; i++) {
+        join(t[i]);
+    }
+    for (int i = 0; i < consumers; i++) {
+        ops->put(r.q, 0);
+    }
+    for (int i = producers; i < producers + consumers; i++) {
+        join(t[i]);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    uintptr_t per = (uintptr_t)r.per_producer;
+    CHECK(r.sum == (uintptr_t)producers * per * (per + 1) / 2);
+    ops->destroy(r.q);
+    return elapsed;
+}

@@ -1,0 +1,184 @@
+/* The POSIX anchors: pthread mutexes and conditions, sem_t, pthread_barrier_t, pthread_create,
+ * and a hand-written pool (a mutex and condition over a linked list of tasks). */
+#include <semaphore.h>
+
+#define MUTEX_T pthread_mutex_t
+#define MUTEX_INIT(m) CHECK(pthread_mutex_init(m, NULL) == 0)
+#define MUTEX_DESTROY(m) pthread_mutex_destroy(m)
+#define MUTEX_LOCK(m) pthread_mutex_lock(m)
+#define MUTEX_UNLOCK(m) pthread_mutex_unlock(m)
+#define COND_T pthread_cond_t
+#define COND_INIT(c) CHECK(pthread_cond_init(c, NULL) == 0)
+#define COND_DESTROY(c) pthread_cond_destroy(c)
+#define COND_WAIT(c, m) pthread_cond_wait(c, m)
+#define COND_SIGNAL(c) pthread_cond_signal(c)
+#define COND_BROADCAST(c) pthread_cond_broadcast(c)
+#include "generic.h"
+
+static uint64_t rlock_3(long n) {
+    pthread_mutexattr_t attr;
+    pthread_mutex_t m;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    CHECK(pthread_mutex_init(&m, &attr) == 0);
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        pthread_mutex_lock(&m);
+        pthread_mutex_lock(&m);
+        pthread_mutex_lock(&m);
+        pthread_mutex_unlock(&m);
+        pthread_mutex_unlock(&m);
+        pthread_mutex_unlock(&m);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    pthread_mutex_destroy(&m);
+    pthread_mutexattr_destroy(&attr);
+    return elapsed;
+}
+
+static uint64_t sem_pair(long n) {
+    sem_t s;
+    CHECK(sem_init(&s, 0, 1) == 0);
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        sem_wait(&s);
+        sem_post(&s);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    sem_destroy(&s);
+    return elapsed;
+}
+
+static void *barrier_make(void) {
+    pthread_barrier_t *b = malloc(sizeof *b);
+    CHECK(pthread_barrier_init(b, NULL, 2) == 0);
+    return b;
+}
+static void barrier_wait(void *b) { pthread_barrier_wait(b); }
+static void barrier_destroy(void *b) {
+    pthread_barrier_destroy(b);
+    free(b);
+}
+static const struct barrier_ops barrier_ops = {barrier_make, barrier_wait, barrier_destroy};
+
+static uint64_t barrier_round(long n) { return run_barrier(&barrier_ops, n); }
+
+static void *nothing(void *arg) { return arg; }
+
+static uint64_t thread_create_join(long n) {
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        join(spawn(nothing, NULL));
+    }
+    return now_ns() - t0;
+}
+
+/* ---- a hand-written pool ---- */
+
+struct task {
+    struct task *next;
+    void (*fn)(void *);
+    void *arg;
+};
+
+struct pool {
+    pthread_mutex_t m;
+    pthread_cond_t work, done;
+    struct task *head, *tail;
+    long pending; /* submitted and not finished */
+    int stop;
+    pthread_t workers[POOL_WORKERS];
+};
+
+static void *pool_worker(void *p) {
+    struct pool *pool = p;
+    pthread_mutex_lock(&pool->m);
+    for (;;) {
+        while (!pool->head && !pool->stop) {
+            pthread_cond_wait(&pool->work, &pool->m);
+        }
+        struct task *t = pool->head;
+        if (!t) {
+            break;
+        }
+        pool->head = t->next;
+        if (!pool->head) {
+            pool->tail = NULL;
+        }
+        pthread_mutex_unlock(&pool->m);
+        t->fn(t->arg);
+        free(t);
+        pthread_mutex_lock(&pool->m);
+        if (--pool->pending == 0) {
+            pthread_cond_broadcast(&pool->done);
+        }
+    }
+    pthread_mutex_unlock(&pool->m);
+    return NULL;
+}
+
+static void pool_submit(struct pool *pool, void (*fn)(void *), void *arg) {
+    struct task *t = malloc(sizeof *t);
+    *t = (struct task){NULL, fn, arg};
+    pthread_mutex_lock(&pool->m);
+    if (pool->tail) {
+        pool->tail->next = t;
+    } else {
+        pool->head = t;
+    }
+    pool->tail = t;
+    pool->pending++;
+    pthread_cond_signal(&pool->work);
+    pthread_mutex_unlock(&pool->m);
+}
+
+static void pool_wait(struct pool *pool) {
+    pthread_mutex_lock(&pool->m);
+    while (pool->pending) {
+        pthread_cond_wait(&pool->done, &pool->m);
+    }
+    pthread_mutex_unlock(&pool->m);
+}
+
+static void tiny_task(void *counter) { __atomic_add_fetch((long *)counter, 1, __ATOMIC_RELAXED); }
+
+static uint64_t pool_tasks(long n) {
+    struct pool pool = {.m = PTHREAD_MUTEX_INITIALIZER,
+                        .work = PTHREAD_COND_INITIALIZER,
+                        .done = PTHREAD_COND_INITIALIZER};
+    long counter = 0;
+    for (int i = 0; i < POOL_WORKERS; i++) {
+        pool.workers[i] = spawn(pool_worker, &pool);
+    }
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        pool_submit(&pool, tiny_task, &counter);
+    }
+    pool_wait(&pool);
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(counter == n);
+    pthread_mutex_lock(&pool.m);
+    pool.stop = 1;
+    pthread_cond_broadcast(&pool.work);
+    pthread_mutex_unlock(&pool.m);
+    for (int i = 0; i < POOL_WORKERS; i++) {
+        join(pool.workers[i]);
+    }
+    return elapsed;
+}
+
+static const struct bench_case cases[] = {
+    {"lock_uncontended", mc_lock_uncontended, NULL},
+    {"lock_contended", mc_lock_contended, NULL},
+    {"rlock_3", rlock_3, NULL},
+    {"notify_empty", mc_notify_empty, NULL},
+    {"cond_pingpong", mc_cond_pingpong, NULL},
+    {"event_pingpong", mc_event_pingpong, NULL},
+    {"sem_pair", sem_pair, NULL},
+    {"barrier_round", barrier_round, NULL},
+    {"queue_1p1c", mc_queue_1p1c, NULL},
+    {"queue_2p2c", mc_queue_2p2c, NULL},
+    {"thread_create_join", thread_create_join, NULL},
+    {"pool_tasks", pool_tasks, NULL},
+};
+CASES(pthread, cases);
