@@ -119,6 +119,25 @@ fn event_set_wakes_waiter() {
     });
 }
 
+/// Regression (found by the event ping-pong benchmark): a `set` that had cleared PARKED but not
+/// yet unparked could wake the waiter's *next* wait, which then returned true with the flag
+/// clear and no new `set`.
+#[test]
+fn event_stale_unpark_does_not_end_a_later_wait() {
+    model(|| {
+        let e = Arc::new(Event::new());
+        let setter = {
+            let e = e.clone();
+            thread::spawn(move || e.set())
+        };
+        assert!(e.wait(FOREVER));
+        e.clear();
+        // No set follows: this wait can only time out.
+        assert!(!e.wait(Timeout::from_secs_f64(1.0).unwrap()));
+        setter.join().unwrap();
+    });
+}
+
 #[test]
 fn event_timed_wait_and_clear() {
     model(|| {

@@ -1,18 +1,21 @@
-//! `Event`: Python's `threading.Event`, a flag threads can wait for, on one state byte.
+//! `Event`: Python's `threading.Event`, a flag threads can wait for, on one state word.
 //!
-//! State table (two bits of one `AtomicUsize`; `SET | PARKED` never occurs):
+//! State word: bit 0 `SET`, bit 1 `PARKED`, and above them a generation count that every `set`
+//! bumps (wrapping; only compared for equality).
 //!
 //! | `PARKED` | `SET` | meaning                                                          |
 //! |----------|-------|------------------------------------------------------------------|
 //! | 0        | 0     | clear, nobody waits                                              |
-//! | 0        | 1     | set: `wait` returns at once, `set` and `clear` are one atomic op |
+//! | 0        | 1     | set: `wait` returns at once                                      |
 //! | 1        | 0     | clear, threads may be parked: `set` unparks them all             |
 //!
-//! Only a thread about to park sets `PARKED` (from a clear, unparked state); `set` clears it in
-//! the same swap that sets `SET`, and a waiter that times out last clears it with the bucket
-//! locked. A waiter parks only if it sees `PARKED` alone under the bucket lock, so the `set`
-//! that ends the wait either happens before (and the waiter does not sleep) or finds it queued.
-//! Neither `set` nor `wait` makes a system call when nobody waits.
+//! A waiter notes the generation when it starts and returns true once the flag is set or the
+//! generation moved (a `set` happened during the wait, even if a `clear` followed: CPython's
+//! `wait` returns True then too). A wake-up proves nothing by itself: a `set` that cleared
+//! `PARKED` but had not yet unparked when its waiter returned may wake that thread's *next* wait,
+//! which then looks at the state again and parks anew. A waiter parks only if the whole word
+//! (generation included) is unchanged under the bucket lock, so no `set` is missed. Neither `set`
+//! nor `wait` makes a system call when nobody waits.
 
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::loom::parking::ParkResult;
@@ -21,6 +24,8 @@ use crate::timeout::Timeout;
 
 const SET: usize = 0b01;
 const PARKED: usize = 0b10;
+/// One step of the generation count, in the bits above `SET` and `PARKED`.
+const GENERATION: usize = 0b100;
 
 /// Python's `threading.Event`: a flag, initially false, that threads can wait to become true.
 #[derive(Debug, Default)]
@@ -47,9 +52,15 @@ impl Event {
 
     /// Sets the flag and wakes every waiting thread.
     pub fn set(&self) {
-        // Release: publishes the setter's writes to whoever sees the flag. Clears PARKED: the
-        // waiters parked now are all unparked below, later ones re-set it.
-        if self.state.swap(SET, Ordering::Release) & PARKED != 0 {
+        // Release: publishes the setter's writes to whoever sees the flag or the new generation.
+        // Clears PARKED: the waiters parked now are all unparked below, later ones re-set it.
+        let previous = self
+            .state
+            .fetch_update(Ordering::Release, Ordering::Relaxed, |s| {
+                Some((s & !PARKED | SET).wrapping_add(GENERATION))
+            })
+            .unwrap_or_else(|s| s); // the closure never refuses
+        if previous & PARKED != 0 {
             parking::unpark(&self.state, PARKED, usize::MAX);
         }
     }
@@ -60,32 +71,47 @@ impl Event {
         self.state.fetch_and(!SET, Ordering::Relaxed);
     }
 
-    /// Waits until the flag is set, at most `timeout`; returns whether it is set (true when a
-    /// `set` woke us even if the flag was cleared since, as in CPython).
+    /// Waits until the flag is set, at most `timeout`; returns whether it is set, or was set
+    /// during the wait (true even if cleared since, as in CPython).
     pub fn wait(&self, timeout: Timeout) -> bool {
-        if self.is_set() {
+        // Acquire: seeing SET, or a new generation, shows what the setter wrote before `set`.
+        let mut state = self.state.load(Ordering::Acquire);
+        if state & SET != 0 {
             return true;
         }
         if timeout.is_zero() {
             return false;
         }
+        let generation = state & !(SET | PARKED);
         let deadline = timeout.deadline();
         loop {
-            // Relaxed on success: PARKED is re-validated under the bucket lock before parking.
-            // Acquire on failure: seeing SET must show what the setter wrote, as in `is_set`.
-            let marked =
-                self.state
-                    .compare_exchange(0, PARKED, Ordering::Relaxed, Ordering::Acquire);
-            if marked.is_err_and(|state| state & SET != 0) {
+            if state & SET != 0 || state & !(SET | PARKED) != generation {
                 return true;
             }
-            let result = parking::park(&self.state, PARKED, PARKED, deadline);
-            match result {
-                // Woken by `set`: the bucket lock it took orders its writes before us.
-                ParkResult::Unparked(_) => return true,
-                ParkResult::TimedOut => return self.is_set(),
-                // The flag changed before we slept: look again.
-                ParkResult::Invalid => {}
+            if state & PARKED == 0 {
+                // Relaxed on success: the word is re-validated under the bucket lock before
+                // parking. Acquire on failure: as for the first load.
+                match self.state.compare_exchange(
+                    state,
+                    state | PARKED,
+                    Ordering::Relaxed,
+                    Ordering::Acquire,
+                ) {
+                    Ok(_) => state |= PARKED,
+                    Err(now) => {
+                        state = now;
+                        continue;
+                    }
+                }
+            }
+            let timed_out = matches!(
+                parking::park(&self.state, state, PARKED, deadline),
+                ParkResult::TimedOut
+            );
+            // Acquire: as for the first load (and the bucket lock orders an unparking `set`).
+            state = self.state.load(Ordering::Acquire);
+            if timed_out {
+                return state & SET != 0 || state & !(SET | PARKED) != generation;
             }
         }
     }
