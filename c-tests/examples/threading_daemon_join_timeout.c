@@ -6,11 +6,17 @@
  */
 #include "tutorial.h"
 
+/* Set once the daemon has printed: main ends only after that, as in the seed (where the daemon
+ * prints at once and then sleeps). Otherwise exit()'s flush of stdout, which does not lock
+ * against other threads, could race the daemon's own printf and write its line twice. */
+static weft_event *daemon_started;
+
 static void *daemon_fn(void *arg) {
     (void)arg;
     char name[64];
     printf("Starting: %s\n", current_name(name, sizeof name));
     fflush(stdout);
+    CHECK(weft_event_set(daemon_started));
     sleep_s(2);
     printf("Exiting : %s\n", current_name(name, sizeof name));
     return NULL;
@@ -27,6 +33,7 @@ static void *non_daemon(void *arg) {
 
 int main(void) {
     weft_thread *d, *t;
+    CHECK(weft_event_new(&daemon_started));
     CHECK(weft_thread_new_named(daemon_fn, NULL, NULL, "daemon", &d));
     CHECK(weft_thread_set_daemon(d, true));
     CHECK(weft_thread_new_named(non_daemon, NULL, NULL, "non-daemon", &t));
@@ -39,6 +46,7 @@ int main(void) {
     }
     printf("d.isAlive() %s\n", py_bool(weft_thread_is_alive(d)));
     CHECK(weft_thread_join(t, WEFT_TIMEOUT_FOREVER));
+    CHECK(weft_event_wait(daemon_started, WEFT_TIMEOUT_FOREVER));
     weft_thread_free(d);
     weft_thread_free(t);
     return 0;
