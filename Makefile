@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
 PYTHON ?= python3
 
-.PHONY: all tour test test-rust test-python verify bench bench-quick install uninstall clean
+.PHONY: all tour test test-rust test-python verify verify-quick bench bench-quick install uninstall clean
 
 all:
 	cargo build --release
@@ -30,6 +30,11 @@ test-python:
 # skipped and why). One tier: `ci/verify.sh tsan`.
 verify:
 	ci/verify.sh
+
+# The tiers CI runs after `make test` (a few minutes): loom models, every C program under valgrind
+# memcheck, and the stress tests. Miri, the sanitizers and fuzzing take `make verify`.
+verify-quick:
+	ci/verify.sh loom valgrind stress
 
 # Every benchmark figure in BENCHMARKS.md comes from `make bench` (a few minutes; run it on an
 # idle machine). `make bench-quick` checks the harness in seconds and writes target/bench/quick.md.
