@@ -4,11 +4,10 @@
 # The server listens on 127.0.0.1 and a port the OS picks (the notes use port 15000), with a
 # pool of 4 threads (the notes have 128). Instead of serving forever, it serves the 8 clients
 # the program starts itself, then shuts the pool down.
-from socket import AF_INET, SOCK_STREAM, socket, create_connection
+from socket import AF_INET, SOCK_STREAM, socket
 from weft.futures import ThreadPoolExecutor
 from weft import Thread
-
-NCLIENTS = 8
+from _echo import NCLIENTS, client
 
 def echo_client(sock, client_addr):
     '''
@@ -20,15 +19,6 @@ def echo_client(sock, client_addr):
             break
         sock.sendall(msg)
     sock.close()
-
-def client(addr, i, replies):
-    with create_connection(addr) as conn:
-        message = ("hello from client %d" % i).encode()
-        conn.sendall(message)
-        reply = b""
-        while len(reply) < len(message):
-            reply += conn.recv(65536)
-        replies[i] = reply.decode()
 
 def echo_server(addr):
     pool = ThreadPoolExecutor(4)

@@ -4,11 +4,10 @@
 # The server listens on 127.0.0.1 and a port the OS picks (the notes use port 15000), with 4
 # workers (the notes have 128). Instead of serving forever, it serves the 8 clients the program
 # starts itself, then shuts the queue down, which ends the workers' loops.
-from socket import socket, AF_INET, SOCK_STREAM, create_connection
+from socket import socket, AF_INET, SOCK_STREAM
 from weft import Thread
+from _echo import NCLIENTS, client
 from weft.queue import Queue, ShutDown
-
-NCLIENTS = 8
 
 def echo_client(q):
     '''
@@ -25,15 +24,6 @@ def echo_client(q):
                 break
             sock.sendall(msg)
         sock.close()
-
-def client(addr, i, replies):
-    with create_connection(addr) as conn:
-        message = ("hello from client %d" % i).encode()
-        conn.sendall(message)
-        reply = b""
-        while len(reply) < len(message):
-            reply += conn.recv(65536)
-        replies[i] = reply.decode()
 
 def echo_server(addr, nworkers):
     # Run the server
