@@ -66,6 +66,9 @@ struct State<T, E> {
     callbacks: Vec<Callback<T, E>>,
     /// The signals of threads waiting for several futures, this one among them.
     waiters: Vec<Arc<Signal>>,
+    /// Threads in `outcome` about to wait on `done`, or waiting: completion skips the wake-up
+    /// (a call into the parking lot) when there are none.
+    sleepers: usize,
 }
 
 enum Phase<T, E> {
@@ -82,6 +85,7 @@ impl<T, E> Future<T, E> {
                 phase: Phase::Pending,
                 callbacks: Vec::new(),
                 waiters: Vec::new(),
+                sleepers: 0,
             }),
             done: Signal::new(),
         }))
@@ -141,7 +145,9 @@ impl<T, E> Future<T, E> {
                 return None;
             }
             let seen = self.0.done.epoch();
+            state.sleepers += 1;
             MutexGuard::unlocked(&mut state, || self.0.done.wait(seen, deadline));
+            state.sleepers -= 1;
         }
     }
 
@@ -194,8 +200,14 @@ impl<T, E> Future<T, E> {
         state.phase = Phase::Done(outcome);
         let callbacks = std::mem::take(&mut state.callbacks);
         let waiters = state.waiters.clone();
+        // A thread that counts itself in `sleepers` read the epoch under this lock, before this
+        // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
+        // is not counted looks at the phase, now done, before it waits.
+        let sleepers = state.sleepers > 0;
         drop(state);
-        self.0.done.notify_all();
+        if sleepers {
+            self.0.done.notify_all();
+        }
         for waiter in waiters {
             waiter.notify_one();
         }
