@@ -44,7 +44,7 @@ impl<T, E> Outcome<T, E> {
 }
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
-pub struct Future<T, E>(Arc<Inner<T, E>>);
+pub struct Future<T, E>(Arc<Inner<T, E, dyn Send + Sync>>);
 
 impl<T, E> Clone for Future<T, E> {
     fn clone(&self) -> Self {
@@ -54,10 +54,13 @@ impl<T, E> Clone for Future<T, E> {
 
 type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
 
-struct Inner<T, E> {
+/// A future's shared state, followed by its task (`S`): one allocation per submitted task.
+struct Inner<T, E, S: ?Sized> {
     state: Mutex<State<T, E>>,
     /// Threads waiting for this future alone park here; notified once, on completion.
     done: Signal,
+    /// The task, until it is taken to run or dropped unrun: a `Mutex<Option<F>>`.
+    task: S,
 }
 
 struct State<T, E> {
@@ -77,10 +80,55 @@ enum Phase<T, E> {
     Done(Outcome<T, E>),
 }
 
-impl<T, E> Future<T, E> {
-    /// A pending future, for an executor to run and complete.
-    pub(crate) fn new() -> Future<T, E> {
-        Future(Arc::new(Inner {
+/// A task stored with its future, its types erased: what a pool queues. Each is run or
+/// abandoned once.
+pub(crate) trait Task: Send + Sync {
+    /// Runs the task and completes its future, unless the future was cancelled (the task is
+    /// then dropped unrun).
+    fn run(self: Arc<Self>);
+    /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
+    fn abandon(self: Arc<Self>, broken: bool);
+}
+
+impl<T, E, F> Task for Inner<T, E, Mutex<Option<F>>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    fn run(self: Arc<Self>) {
+        let task = self.task.lock().take().expect("a task runs once");
+        let future = Future(self);
+        if !future.set_running_or_notify_cancel() {
+            return;
+        }
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(task)) {
+            Ok(Ok(value)) => Outcome::Returned(value),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(_) => Outcome::Panicked,
+        };
+        future.set_outcome(outcome);
+    }
+
+    fn abandon(self: Arc<Self>, broken: bool) {
+        // The task's captures are released before anyone waiting on the future wakes.
+        drop(self.task.lock().take());
+        let future = Future(self);
+        if broken {
+            future.set_outcome(Outcome::Broken);
+        } else {
+            future.cancel();
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
+    /// A pending future holding `task`, and the task, for an executor to run or abandon once.
+    pub(crate) fn with_task<F>(task: F) -> (Future<T, E>, Arc<dyn Task>)
+    where
+        F: FnOnce() -> Result<T, E> + Send + 'static,
+    {
+        let inner = Arc::new(Inner {
             state: Mutex::new(State {
                 phase: Phase::Pending,
                 callbacks: Vec::new(),
@@ -88,9 +136,13 @@ impl<T, E> Future<T, E> {
                 sleepers: 0,
             }),
             done: Signal::new(),
-        }))
+            task: Mutex::new(Some(task)),
+        });
+        (Future(inner.clone()), inner)
     }
+}
 
+impl<T, E> Future<T, E> {
     fn state(&self) -> MutexGuard<'_, State<T, E>> {
         self.0.state.lock()
     }

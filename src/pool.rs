@@ -18,7 +18,7 @@ use std::num::NonZero;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Once, Weak};
 
-use crate::future::{Future, Outcome};
+use crate::future::{Future, Task};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::Signal;
@@ -50,64 +50,12 @@ struct Shared {
 struct State {
     threads: Vec<Thread>,
     /// Queued tasks, oldest first.
-    work: VecDeque<Box<dyn Job>>,
+    work: VecDeque<Arc<dyn Task>>,
     /// Workers that found no work and wait (or are about to) on `work_ready`, less those a
     /// submit already woke; may count a worker that woke early, which costs a useless wake-up.
     sleepers: usize,
     shutdown: bool,
     broken: bool,
-}
-
-/// A queued task with its future, its types erased.
-trait Job: Send {
-    /// Runs the task and completes the future, unless the future was cancelled.
-    fn run(self: Box<Self>);
-    /// Completes the future without running the task: cancelled, or failed as broken.
-    fn abandon(self: Box<Self>, outcome: Abandoned);
-}
-
-/// Why a queued task will not run.
-#[derive(Clone, Copy)]
-enum Abandoned {
-    Cancelled,
-    Broken,
-}
-
-struct Work<T, E, F> {
-    future: Future<T, E>,
-    task: F,
-}
-
-impl<T, E, F> Job for Work<T, E, F>
-where
-    T: Send,
-    E: Send,
-    F: FnOnce() -> Result<T, E> + Send,
-{
-    fn run(self: Box<Self>) {
-        let Work { future, task } = *self;
-        if !future.set_running_or_notify_cancel() {
-            return;
-        }
-        let outcome = match panic::catch_unwind(AssertUnwindSafe(task)) {
-            Ok(Ok(value)) => Outcome::Returned(value),
-            Ok(Err(error)) => Outcome::Failed(error),
-            Err(_) => Outcome::Panicked,
-        };
-        future.set_outcome(outcome);
-    }
-
-    fn abandon(self: Box<Self>, why: Abandoned) {
-        let Work { future, task } = *self;
-        // The task's captures are released before anyone waiting on the future wakes.
-        drop(task);
-        match why {
-            Abandoned::Cancelled => {
-                future.cancel();
-            }
-            Abandoned::Broken => future.set_outcome(Outcome::Broken),
-        }
-    }
 }
 
 /// Every pool alive, for the exit hook; entries of dropped pools are pruned as pools are made.
@@ -202,11 +150,8 @@ impl Pool {
         if let Some(error) = refused {
             return Err(Rejected { error, value: task });
         }
-        let future = Future::new();
-        state.work.push_back(Box::new(Work {
-            future: future.clone(),
-            task,
-        }));
+        let (future, task) = Future::with_task(task);
+        state.work.push_back(task);
         // The worker woken is taken off the count, so each sleeper is woken once.
         let wake = state.sleepers > 0;
         if wake {
@@ -277,8 +222,8 @@ impl Shared {
                 return;
             }
         }
-        while let Some(job) = self.next_job() {
-            job.run();
+        while let Some(task) = self.next_task() {
+            task.run();
             // Relaxed: see `adjust_thread_count`.
             self.idle.fetch_add(1, Ordering::Relaxed);
         }
@@ -286,11 +231,11 @@ impl Shared {
 
     /// The oldest queued task, waiting for one while the pool accepts work; `None` once it
     /// does not and the list is empty.
-    fn next_job(&self) -> Option<Box<dyn Job>> {
+    fn next_task(&self) -> Option<Arc<dyn Task>> {
         let mut state = self.state.lock();
         loop {
-            if let Some(job) = state.work.pop_front() {
-                return Some(job);
+            if let Some(task) = state.work.pop_front() {
+                return Some(task);
             }
             if state.shutdown || state.broken {
                 return None;
@@ -311,7 +256,7 @@ impl Shared {
         &self,
         set: impl FnOnce(&mut State),
         drain: bool,
-    ) -> (VecDeque<Box<dyn Job>>, Vec<Thread>) {
+    ) -> (VecDeque<Arc<dyn Task>>, Vec<Thread>) {
         let mut state = self.state.lock();
         set(&mut state);
         let removed = if drain {
@@ -331,16 +276,16 @@ impl Shared {
     /// Breaks the pool: later submits fail, and queued tasks fail as broken without running.
     fn initializer_failed(&self) {
         let (abandoned, _) = self.stop(|state| state.broken = true, true);
-        for job in abandoned {
-            job.abandon(Abandoned::Broken);
+        for task in abandoned {
+            task.abandon(true);
         }
     }
 
     /// Stops accepting work, cancels the queued tasks if asked, and returns the workers.
     fn begin_shutdown(&self, cancel_futures: bool) -> Vec<Thread> {
         let (abandoned, threads) = self.stop(|state| state.shutdown = true, cancel_futures);
-        for job in abandoned {
-            job.abandon(Abandoned::Cancelled);
+        for task in abandoned {
+            task.abandon(false);
         }
         threads
     }
