@@ -55,7 +55,12 @@ impl<T, E> Clone for Future<T, E> {
 type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
 
 /// A future's shared state, followed by its task (`S`): one allocation per submitted task.
+/// `repr(C)` keeps `label` first, at the address a raw pointer to the future gives.
+#[repr(C)]
 struct Inner<T, E, S: ?Sized> {
+    /// Set by whoever submits the task and never changed: the C API stores its handle tag here,
+    /// so that a future's raw pointer ([`Future::into_raw`]) is its C handle.
+    label: u64,
     state: Mutex<State<T, E>>,
     /// Threads waiting for this future alone park here; notified once, on completion.
     done: Signal,
@@ -80,6 +85,19 @@ enum Phase<T, E> {
     Done(Outcome<T, E>),
 }
 
+/// What a pool runs: a closure returning the task's result or error, or another type that
+/// says how to call it (the C API's task function and argument).
+pub(crate) trait TaskFn<T, E>: Send + 'static {
+    /// Runs the task.
+    fn call(self) -> Result<T, E>;
+}
+
+impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
+    fn call(self) -> Result<T, E> {
+        self()
+    }
+}
+
 /// A task stored with its future, its types erased: what a pool queues. Each is run or
 /// abandoned once.
 pub(crate) trait Task: Send + Sync {
@@ -94,7 +112,7 @@ impl<T, E, F> Task for Inner<T, E, Mutex<Option<F>>>
 where
     T: Send + 'static,
     E: Send + 'static,
-    F: FnOnce() -> Result<T, E> + Send + 'static,
+    F: TaskFn<T, E>,
 {
     fn run(self: Arc<Self>) {
         let task = self.task.lock().take().expect("a task runs once");
@@ -102,7 +120,7 @@ where
         if !future.set_running_or_notify_cancel() {
             return;
         }
-        let outcome = match panic::catch_unwind(AssertUnwindSafe(task)) {
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
             Ok(Ok(value)) => Outcome::Returned(value),
             Ok(Err(error)) => Outcome::Failed(error),
             Err(_) => Outcome::Panicked,
@@ -123,12 +141,11 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
-    /// A pending future holding `task`, and the task, for an executor to run or abandon once.
-    pub(crate) fn with_task<F>(task: F) -> (Future<T, E>, Arc<dyn Task>)
-    where
-        F: FnOnce() -> Result<T, E> + Send + 'static,
-    {
+    /// A pending future holding `task` and labelled `label`, and the task, for an executor to
+    /// run or abandon once.
+    pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Arc<dyn Task>) {
         let inner = Arc::new(Inner {
+            label,
             state: Mutex::new(State {
                 phase: Phase::Pending,
                 callbacks: Vec::new(),
@@ -139,6 +156,22 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
             task: Mutex::new(Some(task)),
         });
         (Future(inner.clone()), inner)
+    }
+
+    /// Gives up this reference as a pointer to the future's `label`, for [`Future::from_raw`].
+    pub(crate) fn into_raw(self) -> *const u64 {
+        Arc::into_raw(self.0).cast()
+    }
+
+    /// Takes back a reference given up by [`Future::into_raw`].
+    ///
+    /// # Safety
+    /// `raw` came from `into_raw` of a future made by `with_task` with a task of type `F`, and
+    /// the reference it stands for is given up by the caller.
+    pub(crate) unsafe fn from_raw<F: TaskFn<T, E>>(raw: *const u64) -> Future<T, E> {
+        // SAFETY: per the contract, `raw` points at an `Inner` of this type (thin: its task's
+        // type is known), from `Arc::into_raw`, with a reference to take back.
+        Future(unsafe { Arc::from_raw(raw.cast::<Inner<T, E, Mutex<Option<F>>>>()) })
     }
 }
 

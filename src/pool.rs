@@ -18,7 +18,7 @@ use std::num::NonZero;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Once, Weak};
 
-use crate::future::{Future, Task};
+use crate::future::{Future, Task, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::Signal;
@@ -136,6 +136,21 @@ impl Pool {
         E: Send + 'static,
         F: FnOnce() -> Result<T, E> + Send + 'static,
     {
+        self.submit_labelled(0, task)
+    }
+
+    /// [`Pool::submit`] for any [`TaskFn`], its future labelled `label` (see
+    /// [`Future::into_raw`]).
+    pub(crate) fn submit_labelled<T, E, F>(
+        &self,
+        label: u64,
+        task: F,
+    ) -> Result<Future<T, E>, Rejected<F>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: TaskFn<T, E>,
+    {
         let shared = &self.shared;
         let mut state = shared.state.lock();
         let refused = if state.broken {
@@ -150,7 +165,7 @@ impl Pool {
         if let Some(error) = refused {
             return Err(Rejected { error, value: task });
         }
-        let (future, task) = Future::with_task(task);
+        let (future, task) = Future::with_task(label, task);
         state.work.push_back(task);
         // The worker woken is taken off the count, so each sleeper is woken once.
         let wake = state.sleepers > 0;
