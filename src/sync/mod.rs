@@ -7,8 +7,6 @@ mod lock;
 mod parking;
 mod rlock;
 mod semaphore;
-// Only the queue and futures use it, and they are not built under loom (yet).
-#[cfg(not(loom))]
 mod signal;
 
 pub use barrier::{Barrier, BarrierAction};
@@ -17,7 +15,6 @@ pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
 pub use semaphore::Semaphore;
-#[cfg(not(loom))]
 pub(crate) use signal::Signal;
 
 use std::cell::Cell;
