@@ -46,7 +46,7 @@ impl<T, E> Outcome<T, E> {
 }
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
-pub struct Future<T, E>(Arc<Inner<T, E>>);
+pub struct Future<T, E>(Arc<Inner<T, E, dyn Send + Sync>>);
 
 impl<T, E> Clone for Future<T, E> {
     fn clone(&self) -> Self {
@@ -56,10 +56,18 @@ impl<T, E> Clone for Future<T, E> {
 
 type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
 
-struct Inner<T, E> {
+/// A future's shared state, followed by its task (`S`): one allocation per submitted task.
+/// `repr(C)` keeps `label` first, at the address a raw pointer to the future gives.
+#[repr(C)]
+struct Inner<T, E, S: ?Sized> {
+    /// Set by whoever submits the task and never changed: the C API stores its handle tag here,
+    /// so that a future's raw pointer ([`Future::into_raw`]) is its C handle.
+    label: u64,
     state: Mutex<State<T, E>>,
     /// Threads waiting for this future alone park here; notified once, on completion.
     done: Signal,
+    /// The task, until it is taken to run or dropped unrun: a `Mutex<Option<F>>`.
+    task: S,
 }
 
 struct State<T, E> {
@@ -68,6 +76,9 @@ struct State<T, E> {
     callbacks: Vec<Callback<T, E>>,
     /// The signals of threads waiting for several futures, this one among them.
     waiters: Vec<Arc<Signal>>,
+    /// Threads in `outcome` about to wait on `done`, or waiting: completion skips the wake-up
+    /// (a call into the parking lot) when there are none.
+    sleepers: usize,
 }
 
 enum Phase<T, E> {
@@ -76,19 +87,97 @@ enum Phase<T, E> {
     Done(Outcome<T, E>),
 }
 
-impl<T, E> Future<T, E> {
-    /// A pending future, for an executor to run and complete.
-    pub(crate) fn new() -> Future<T, E> {
-        Future(Arc::new(Inner {
+/// What a pool runs: a closure returning the task's result or error, or another type that
+/// says how to call it (the C API's task function and argument).
+pub(crate) trait TaskFn<T, E>: Send + 'static {
+    /// Runs the task.
+    fn call(self) -> Result<T, E>;
+}
+
+impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
+    fn call(self) -> Result<T, E> {
+        self()
+    }
+}
+
+/// A task stored with its future, its types erased: what a pool queues. Each is run or
+/// abandoned once.
+pub(crate) trait Task: Send + Sync {
+    /// Runs the task and completes its future, unless the future was cancelled (the task is
+    /// then dropped unrun).
+    fn run(self: Arc<Self>);
+    /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
+    fn abandon(self: Arc<Self>, broken: bool);
+}
+
+impl<T, E, F> Task for Inner<T, E, Mutex<Option<F>>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: TaskFn<T, E>,
+{
+    fn run(self: Arc<Self>) {
+        let task = self.task.lock().take().expect("a task runs once");
+        let future = Future(self);
+        if !future.set_running_or_notify_cancel() {
+            return;
+        }
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
+            Ok(Ok(value)) => Outcome::Returned(value),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(_) => Outcome::Panicked,
+        };
+        future.set_outcome(outcome);
+    }
+
+    fn abandon(self: Arc<Self>, broken: bool) {
+        // The task's captures are released before anyone waiting on the future wakes.
+        drop(self.task.lock().take());
+        let future = Future(self);
+        if broken {
+            future.set_outcome(Outcome::Broken);
+        } else {
+            future.cancel();
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
+    /// A pending future holding `task` and labelled `label`, and the task, for an executor to
+    /// run or abandon once.
+    pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Arc<dyn Task>) {
+        let inner = Arc::new(Inner {
+            label,
             state: Mutex::new(State {
                 phase: Phase::Pending,
                 callbacks: Vec::new(),
                 waiters: Vec::new(),
+                sleepers: 0,
             }),
             done: Signal::new(),
-        }))
+            task: Mutex::new(Some(task)),
+        });
+        (Future(inner.clone()), inner)
     }
 
+    /// Gives up this reference as a pointer to the future's `label`, for [`Future::from_raw`].
+    pub(crate) fn into_raw(self) -> *const u64 {
+        Arc::into_raw(self.0).cast()
+    }
+
+    /// Takes back a reference given up by [`Future::into_raw`].
+    ///
+    /// # Safety
+    /// `raw` came from `into_raw` of a future made by `with_task` with a task of type `F`, and
+    /// the reference it stands for is given up by the caller.
+    pub(crate) unsafe fn from_raw<F: TaskFn<T, E>>(raw: *const u64) -> Future<T, E> {
+        // SAFETY: per the contract, `raw` points at an `Inner` of this type (thin: its task's
+        // type is known), from `Arc::into_raw`, with a reference to take back.
+        Future(unsafe { Arc::from_raw(raw.cast::<Inner<T, E, Mutex<Option<F>>>>()) })
+    }
+}
+
+impl<T, E> Future<T, E> {
     fn state(&self) -> MutexGuard<'_, State<T, E>> {
         self.0.state.lock()
     }
@@ -143,7 +232,9 @@ impl<T, E> Future<T, E> {
                 return None;
             }
             let seen = self.0.done.epoch();
+            state.sleepers += 1;
             MutexGuard::unlocked(&mut state, || self.0.done.wait(seen, deadline));
+            state.sleepers -= 1;
         }
     }
 
@@ -196,8 +287,14 @@ impl<T, E> Future<T, E> {
         state.phase = Phase::Done(outcome);
         let callbacks = std::mem::take(&mut state.callbacks);
         let waiters = state.waiters.clone();
+        // A thread that counts itself in `sleepers` read the epoch under this lock, before this
+        // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
+        // is not counted looks at the phase, now done, before it waits.
+        let sleepers = state.sleepers > 0;
         drop(state);
-        self.0.done.notify_all();
+        if sleepers {
+            self.0.done.notify_all();
+        }
         for waiter in waiters {
             waiter.notify_one();
         }
