@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use weft::future::Outcome;
 use weft::pool::Pool;
 use weft::thread::Thread;
-use weft::{Error, Lock, RLock, Rejected, Timeout};
+use weft::{
+    Barrier, Condition, Error, Event, Lock, Queue, QueueKind, RLock, Rejected, ReturnWhen,
+    Semaphore, Timeout,
+};
 
 /// Taken by every test here that starts weft threads, so that none runs while another forks.
 ///
@@ -264,31 +267,98 @@ fn times_out_in_time(timeout: Duration, wait: impl Fn(Timeout)) {
 #[ignore = "timing on a loaded machine: run by make verify"]
 fn timeouts_are_never_early_and_not_wildly_late() {
     let _serial = serial();
+    // Every timed wait weft has, each made to time out. (`Pool::shutdown` waits without limit:
+    // it has no timeout to check.)
     let lock = Lock::new();
     assert!(lock.acquire(Timeout::Forever));
     for ms in [1, 20, 150] {
         let timeout = Duration::from_millis(ms);
         times_out_in_time(timeout, |t| assert!(!lock.acquire(t)));
     }
+    let wait = Duration::from_millis(30);
+
+    // A non-daemon thread holds an RLock until `release` is set; `holding` says it has it.
     let rlock = Arc::new(RLock::new());
-    let gate = Arc::new(Lock::new());
-    assert!(gate.acquire(Timeout::Forever));
+    let (holding, release) = (Arc::new(Event::new()), Arc::new(Event::new()));
     let holder = {
-        let (rlock, gate) = (rlock.clone(), gate.clone());
+        let (rlock, holding, release) = (rlock.clone(), holding.clone(), release.clone());
         Thread::new(move || {
             assert!(rlock.acquire(Timeout::Forever).unwrap());
-            assert!(gate.acquire(Timeout::Forever));
+            holding.set();
+            assert!(release.wait(Timeout::Forever));
             rlock.release().unwrap();
         })
     };
+    // Not a daemon, though started from a test's thread (a daemon, as weft did not start it).
+    holder.set_daemon(false).unwrap();
     holder.start().unwrap();
-    while !rlock.locked() {
-        std::thread::yield_now();
-    }
-    times_out_in_time(Duration::from_millis(30), |t| {
-        assert!(!rlock.acquire(t).unwrap());
-        assert_eq!(holder.join(t), Ok(false));
+    assert!(holding.wait(Timeout::Forever));
+    times_out_in_time(wait, |t| assert!(!rlock.acquire(t).unwrap()));
+    times_out_in_time(wait, |t| assert_eq!(holder.join(t), Ok(false)));
+    times_out_in_time(wait, |t| assert!(weft::thread::shutdown(t) >= 1));
+    times_out_in_time(wait, |t| assert!(!release.wait(t)));
+
+    let condition = Condition::new();
+    assert!(condition.acquire(Timeout::Forever).unwrap());
+    times_out_in_time(wait, |t| assert_eq!(condition.wait(t), Ok(false)));
+    times_out_in_time(wait, |t| {
+        assert_eq!(condition.wait_for(|| false, t), Ok(false))
     });
-    gate.release().unwrap();
+    condition.release().unwrap();
+
+    let semaphore = Semaphore::new(0).unwrap();
+    times_out_in_time(wait, |t| assert!(!semaphore.acquire(t)));
+
+    // A timeout breaks a barrier: each attempt gets a new one.
+    times_out_in_time(wait, |t| {
+        let barrier = Barrier::new(2, None, Timeout::Forever).unwrap();
+        assert_eq!(barrier.wait(Some(t)), Err(Error::BrokenBarrier));
+    });
+    times_out_in_time(wait, |t| {
+        let barrier = Barrier::new(2, None, t).unwrap();
+        assert_eq!(barrier.wait(None), Err(Error::BrokenBarrier));
+    });
+
+    let queue = Queue::new(QueueKind::Fifo, 1).unwrap();
+    times_out_in_time(wait, |t| assert_eq!(queue.get(t), Err(Error::QueueEmpty)));
+    queue.put(1, Timeout::Forever).unwrap();
+    times_out_in_time(wait, |t| {
+        assert!(matches!(
+            queue.put(2, t),
+            Err(Rejected {
+                error: Error::QueueFull,
+                ..
+            })
+        ));
+    });
+    times_out_in_time(wait, |t| assert_eq!(queue.join(t), Ok(false)));
+
+    // A task that runs until `release` is set.
+    let pool = Pool::new(1, "timeouts", None);
+    let pending = {
+        let release = release.clone();
+        pool.submit(move || Ok::<_, ()>(release.wait(Timeout::Forever)))
+            .unwrap_or_else(|rejected| panic!("submit refused: {:?}", rejected.error))
+    };
+    times_out_in_time(wait, |t| assert_eq!(pending.outcome(t), None));
+    times_out_in_time(wait, |t| {
+        let waited = weft::future::wait(&[&pending], t, ReturnWhen::AllCompleted);
+        assert!(!waited.satisfied);
+    });
+    times_out_in_time(wait, |t| {
+        let mut yielded = [false];
+        assert_eq!(
+            weft::future::as_completed_next(&[&pending], &mut yielded, t),
+            Ok(None)
+        );
+    });
+
+    release.set();
     assert!(holder.join(Timeout::Forever).unwrap());
+    assert_eq!(
+        pending.outcome(Timeout::Forever),
+        Some(Outcome::Returned(true))
+    );
+    pool.shutdown(true, false).unwrap();
+    assert!(lock.release().is_ok());
 }
