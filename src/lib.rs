@@ -8,7 +8,6 @@
 #[cfg(not(loom))]
 pub mod capi;
 mod error;
-#[cfg(not(loom))]
 pub mod future;
 #[cfg(not(loom))]
 pub mod local;
@@ -17,7 +16,6 @@ mod loom;
 mod os;
 #[cfg(not(loom))]
 pub mod pool;
-#[cfg(not(loom))]
 pub mod queue;
 pub mod sync;
 #[cfg(not(loom))]
@@ -27,14 +25,11 @@ pub mod timeout;
 mod timer;
 
 pub use error::{Error, Rejected};
+pub use future::{Future, Outcome, ReturnWhen};
+pub use queue::{Queue, QueueKind};
 pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
 #[cfg(not(loom))]
 pub use thread::Thread;
 pub use timeout::Timeout;
 #[cfg(not(loom))]
-pub use {
-    future::{Future, Outcome, ReturnWhen},
-    local::Local,
-    pool::Pool,
-    queue::{Queue, QueueKind},
-};
+pub use {local::Local, pool::Pool};

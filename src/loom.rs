@@ -4,7 +4,7 @@
 //! else, so that a model checker can be swapped in under `cfg(loom)` without touching the
 //! primitives (the pattern tokio's `src/loom/mod.rs` uses). Under loom, `parking` is a model of
 //! `parking_lot_core` (below) and the mutex and condvar are loom's, behind parking_lot's API.
-//! Only the primitives in `sync` are built under loom (`tests/loom.rs`).
+//! The primitives in `sync`, the queue and futures are built under loom (`tests/loom.rs`).
 
 #[cfg(not(loom))]
 pub(crate) mod atomic {
@@ -15,8 +15,6 @@ pub(crate) mod atomic {
 pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use parking_lot_core as parking;
-#[cfg(not(loom))]
-pub(crate) use std::thread_local;
 
 /// A `const fn` normally; a plain `fn` under loom, whose atomics cannot be made in constants.
 macro_rules! const_fn {
@@ -51,8 +49,11 @@ mod model {
     #[derive(Debug)]
     pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
 
-    /// Holds `Some` except in the middle of a condvar wait.
-    pub(crate) struct MutexGuard<'a, T>(Option<loom::sync::MutexGuard<'a, T>>);
+    /// Holds `Some` except in the middle of a condvar wait or of `unlocked`.
+    pub(crate) struct MutexGuard<'a, T> {
+        mutex: &'a Mutex<T>,
+        guard: Option<loom::sync::MutexGuard<'a, T>>,
+    }
 
     impl<T> Mutex<T> {
         pub(crate) fn new(value: T) -> Mutex<T> {
@@ -60,20 +61,34 @@ mod model {
         }
 
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
-            MutexGuard(Some(self.0.lock().expect("no panics in models")))
+            MutexGuard {
+                mutex: self,
+                guard: Some(self.0.lock().expect("no panics in models")),
+            }
+        }
+    }
+
+    impl<T> MutexGuard<'_, T> {
+        /// parking_lot's `MutexGuard::unlocked`: runs `f` with the mutex released, then locks it
+        /// again.
+        pub(crate) fn unlocked<U>(this: &mut Self, f: impl FnOnce() -> U) -> U {
+            drop(this.guard.take());
+            let result = f();
+            this.guard = Some(this.mutex.0.lock().expect("no panics in models"));
+            result
         }
     }
 
     impl<T> Deref for MutexGuard<'_, T> {
         type Target = T;
         fn deref(&self) -> &T {
-            self.0.as_ref().expect("guard held")
+            self.guard.as_ref().expect("guard held")
         }
     }
 
     impl<T> DerefMut for MutexGuard<'_, T> {
         fn deref_mut(&mut self) -> &mut T {
-            self.0.as_mut().expect("guard held")
+            self.guard.as_mut().expect("guard held")
         }
     }
 
@@ -96,8 +111,8 @@ mod model {
         }
 
         pub(crate) fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
-            let inner = guard.0.take().expect("guard held");
-            guard.0 = Some(self.0.wait(inner).expect("no panics in models"));
+            let inner = guard.guard.take().expect("guard held");
+            guard.guard = Some(self.0.wait(inner).expect("no panics in models"));
         }
 
         pub(crate) fn wait_until<T>(
@@ -222,6 +237,35 @@ pub(crate) mod parking {
             drop(table);
             loom::thread::park();
         }
+    }
+
+    pub(crate) unsafe fn unpark_one(
+        key: usize,
+        callback: impl FnOnce(UnparkResult) -> UnparkToken,
+    ) -> UnparkResult {
+        let mut table = table();
+        let mut result = UnparkResult::default();
+        let parked = table.position(key).map(|i| table.queue.remove(i));
+        if parked.is_some() {
+            result.unparked_threads = 1;
+            result.have_more_threads = table.has(key);
+        }
+        let token = callback(result);
+        if let Some(parked) = parked {
+            table.wake(parked, token);
+        }
+        result
+    }
+
+    pub(crate) unsafe fn unpark_all(key: usize, token: UnparkToken) -> usize {
+        let mut table = table();
+        let mut count = 0;
+        while let Some(i) = table.position(key) {
+            let parked = table.queue.remove(i);
+            table.wake(parked, token);
+            count += 1;
+        }
+        count
     }
 
     pub(crate) unsafe fn unpark_requeue(

@@ -509,7 +509,10 @@ pub fn current() -> Thread {
             if let Some(thread) = slot.0.borrow().as_ref() {
                 return thread.clone();
             }
-            let thread = if os::is_process_main_thread() {
+            // In a child forked from another thread, the forking thread is the child's
+            // initial thread to the OS (its id is the pid) but not `MainThread`, which is lost.
+            // Relaxed: see `Thread::is_lost`.
+            let thread = if os::is_process_main_thread() && !MAIN_LOST.load(Ordering::Relaxed) {
                 main_thread()
             } else {
                 new_dummy()

@@ -241,6 +241,76 @@ fn barrier_abort() {
     });
 }
 
+/// Two cycles back to back: a thread comes back for the second while the other may not have
+/// left the first yet; each cycle hands out both indices.
+#[test]
+fn barrier_next_cycle_starts_before_the_last_leaves() {
+    model(|| {
+        let b = Arc::new(Barrier::new(2, None, FOREVER).unwrap());
+        let other = {
+            let b = b.clone();
+            thread::spawn(move || [b.wait(None).unwrap(), b.wait(None).unwrap()])
+        };
+        let mine = [b.wait(None).unwrap(), b.wait(None).unwrap()];
+        let theirs = other.join().unwrap();
+        assert_eq!([mine[0] + theirs[0], mine[1] + theirs[1]], [1, 1]);
+        assert_eq!(b.n_waiting(), 0);
+    });
+}
+
+/// An abort racing with a cycle: both parties trip or both leave broken, never one of each (a
+/// waiter woken after the abort still sees that its cycle tripped).
+#[test]
+fn barrier_abort_racing_a_trip() {
+    model(|| {
+        let b = Arc::new(Barrier::new(2, None, FOREVER).unwrap());
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let b = b.clone();
+                thread::spawn(move || b.wait(None))
+            })
+            .collect();
+        b.abort();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        match results[..] {
+            [Ok(x), Ok(y)] => assert_eq!(x + y, 1),
+            [Err(x), Err(y)] => assert_eq!([x, y], [Error::BrokenBarrier; 2]),
+            _ => panic!("one tripped, one broken: {results:?}"),
+        }
+        assert!(b.broken());
+    });
+}
+
+/// A reset racing with a waiter: if it sends the waiter away, the resetting thread's own wait
+/// waits for it to leave, and the waiter's retry trips the barrier with it.
+#[test]
+fn barrier_reset_then_refill() {
+    model(|| {
+        let b = Arc::new(Barrier::new(2, None, FOREVER).unwrap());
+        let waiter = {
+            let b = b.clone();
+            thread::spawn(move || {
+                let mut failures = 0;
+                loop {
+                    match b.wait(None) {
+                        Ok(index) => return (index, failures),
+                        Err(e) => {
+                            assert_eq!(e, Error::BrokenBarrier);
+                            failures += 1;
+                        }
+                    }
+                }
+            })
+        };
+        b.reset();
+        let mine = b.wait(None).unwrap();
+        let (theirs, failures) = waiter.join().unwrap();
+        assert_eq!(mine + theirs, 1);
+        assert!(failures <= 1);
+        assert!(!b.broken());
+    });
+}
+
 // Lock and RLock: exclusion, release from another thread, no lost wakeup, timed acquires.
 
 const NOW: Timeout = Timeout::After(Duration::ZERO);

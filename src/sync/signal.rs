@@ -25,10 +25,12 @@ pub(crate) struct Signal {
 }
 
 impl Signal {
-    /// A signal nobody waits on.
-    pub(crate) const fn new() -> Signal {
-        Signal {
-            epoch: AtomicUsize::new(0),
+    crate::loom::const_fn! {
+        /// A signal nobody waits on.
+        pub(crate) fn new() -> Signal {
+            Signal {
+                epoch: AtomicUsize::new(0),
+            }
         }
     }
 
