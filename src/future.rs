@@ -320,6 +320,19 @@ impl<T, E> Future<T, E> {
     }
 }
 
+/// A pending future holding `task`, and a closure that runs it once as a pool's worker does:
+/// for the loom models (`tests/loom.rs`), which have no pool.
+#[cfg(loom)]
+pub fn model_task<T, E, F>(task: F) -> (Future<T, E>, impl FnOnce() + Send)
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    let (future, task) = Future::with_task(0, task);
+    (future, move || task.run())
+}
+
 /// When [`wait`] returns. Python: `concurrent.futures.FIRST_COMPLETED` and its siblings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReturnWhen {
