@@ -13,6 +13,7 @@
 // Under loom the pool, which creates and completes futures, is not built.
 #![cfg_attr(loom, allow(dead_code))]
 
+use std::cell::UnsafeCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
@@ -66,7 +67,7 @@ struct Inner<T, E, S: ?Sized> {
     state: Mutex<State<T, E>>,
     /// Threads waiting for this future alone park here; notified once, on completion.
     done: Signal,
-    /// The task, until it is taken to run or dropped unrun: a `Mutex<Option<F>>`.
+    /// The task, until it is taken to run or dropped unrun: a `TaskCell<F>`.
     task: S,
 }
 
@@ -106,9 +107,26 @@ impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
     }
 }
 
-/// A task stored with its future, its types erased: what a pool queues. Each is run or
-/// abandoned once.
-pub(crate) trait Task: Send + Sync {
+/// A future's task, taken once without a lock: only the future's one [`Queued`] takes it.
+struct TaskCell<F>(UnsafeCell<Option<F>>);
+
+// SAFETY: the cell is only read through `TaskCell::take`, which only `Task::run` and
+// `Task::abandon` call; those are private to this module and called only by `Queued::run` and
+// `Queued::abandon`, which consume the one `Queued` that `with_task` makes for the future. So
+// one thread, once, moves the task out (`F: Send`); the future's other references never touch
+// the cell.
+unsafe impl<F: Send> Sync for TaskCell<F> {}
+
+impl<F> TaskCell<F> {
+    /// Moves the task out. Called once per future (see the `Sync` impl).
+    fn take(&self) -> Option<F> {
+        // SAFETY: no other access to the cell can happen meanwhile (see the `Sync` impl).
+        unsafe { (*self.0.get()).take() }
+    }
+}
+
+/// A task stored with its future, its types erased. Only [`Queued`] calls these.
+trait Task: Send + Sync {
     /// Runs the task and completes its future, unless the future was cancelled (the task is
     /// then dropped unrun).
     fn run(self: Arc<Self>);
@@ -116,14 +134,30 @@ pub(crate) trait Task: Send + Sync {
     fn abandon(self: Arc<Self>, broken: bool);
 }
 
-impl<T, E, F> Task for Inner<T, E, Mutex<Option<F>>>
+/// A submitted task with its future: what a pool queues, to run or abandon once.
+pub(crate) struct Queued(Arc<dyn Task>);
+
+impl Queued {
+    /// Runs the task and completes its future, unless the future was cancelled (the task is
+    /// then dropped unrun).
+    pub(crate) fn run(self) {
+        self.0.run();
+    }
+
+    /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
+    pub(crate) fn abandon(self, broken: bool) {
+        self.0.abandon(broken);
+    }
+}
+
+impl<T, E, F> Task for Inner<T, E, TaskCell<F>>
 where
     T: Send + 'static,
     E: Send + 'static,
     F: TaskFn<T, E>,
 {
     fn run(self: Arc<Self>) {
-        let task = self.task.lock().take().expect("a task runs once");
+        let task = self.task.take().expect("a task runs once");
         let future = Future(self);
         if !future.set_running_or_notify_cancel() {
             return;
@@ -138,7 +172,7 @@ where
 
     fn abandon(self: Arc<Self>, broken: bool) {
         // The task's captures are released before anyone waiting on the future wakes.
-        drop(self.task.lock().take());
+        drop(self.task.take());
         let future = Future(self);
         if broken {
             future.set_outcome(Outcome::Broken);
@@ -151,7 +185,7 @@ where
 impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     /// A pending future holding `task` and labelled `label`, and the task, for an executor to
     /// run or abandon once.
-    pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Arc<dyn Task>) {
+    pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Queued) {
         let inner = Arc::new(Inner {
             label,
             state: Mutex::new(State {
@@ -160,9 +194,9 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
                 sleepers: 0,
             }),
             done: Signal::new(),
-            task: Mutex::new(Some(task)),
+            task: TaskCell(UnsafeCell::new(Some(task))),
         });
-        (Future(inner.clone()), inner)
+        (Future(inner.clone()), Queued(inner))
     }
 
     /// Gives up this reference as a pointer to the future's `label`, for [`Future::from_raw`].
@@ -178,7 +212,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     pub(crate) unsafe fn from_raw<F: TaskFn<T, E>>(raw: *const u64) -> Future<T, E> {
         // SAFETY: per the contract, `raw` points at an `Inner` of this type (thin: its task's
         // type is known), from `Arc::into_raw`, with a reference to take back.
-        Future(unsafe { Arc::from_raw(raw.cast::<Inner<T, E, Mutex<Option<F>>>>()) })
+        Future(unsafe { Arc::from_raw(raw.cast::<Inner<T, E, TaskCell<F>>>()) })
     }
 }
 

@@ -18,7 +18,7 @@ use std::num::NonZero;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Once, Weak};
 
-use crate::future::{Future, Task, TaskFn};
+use crate::future::{Future, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::Signal;
@@ -48,7 +48,7 @@ struct Shared {
 struct State {
     threads: Vec<Thread>,
     /// Queued tasks, oldest first.
-    work: VecDeque<Arc<dyn Task>>,
+    work: VecDeque<Queued>,
     /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
     idle: usize,
     /// Workers that found no work and wait (or are about to) on `work_ready`, less those a
@@ -246,7 +246,7 @@ impl Shared {
     /// The oldest queued task, waiting for one while the pool accepts work; `None` once it
     /// does not and the list is empty. `ran`: the worker just finished a task, so it counts as
     /// idle again (CPython releases the idle semaphore), in the same critical section.
-    fn next_task(&self, ran: bool) -> Option<Arc<dyn Task>> {
+    fn next_task(&self, ran: bool) -> Option<Queued> {
         let mut state = self.state.lock();
         state.idle += usize::from(ran);
         loop {
@@ -268,11 +268,7 @@ impl Shared {
     /// Stops the workers taking work: sets `shutdown` or `broken` (`set`), removes the queued
     /// tasks if `drain`, and wakes every sleeping worker. Returns the removed tasks and the
     /// workers.
-    fn stop(
-        &self,
-        set: impl FnOnce(&mut State),
-        drain: bool,
-    ) -> (VecDeque<Arc<dyn Task>>, Vec<Thread>) {
+    fn stop(&self, set: impl FnOnce(&mut State), drain: bool) -> (VecDeque<Queued>, Vec<Thread>) {
         let mut state = self.state.lock();
         set(&mut state);
         let removed = if drain {
