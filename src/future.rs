@@ -1,8 +1,9 @@
 //! `Future`: Python's `concurrent.futures.Future`, with the module's `wait` and `as_completed`.
 //!
 //! A future is pending, then running, then done with an [`Outcome`]; a pending future may be
-//! cancelled instead. Its state is guarded by a mutex; threads waiting for one future park on its
-//! `done` `Signal`. Threads waiting for several ([`wait`], [`as_completed_next`]) register a
+//! cancelled instead. Its outcome and listeners are guarded by a mutex; whether a pending future
+//! runs or is cancelled is decided by one atomic flag, so that starting a task takes no lock.
+//! Threads waiting for one future park on its `done` `Signal`. Threads waiting for several ([`wait`], [`as_completed_next`]) register a
 //! signal of their own with each of them, as CPython registers a `_Waiter`: completing a future
 //! wakes every signal registered with it.
 //!
@@ -18,6 +19,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
 use crate::Error;
+use crate::loom::atomic::{AtomicBool, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::Signal;
 use crate::timeout::{Deadline, Timeout};
@@ -65,6 +67,10 @@ struct Inner<T, E, S: ?Sized> {
     /// so that a future's raw pointer ([`Future::into_raw`]) is its C handle.
     label: u64,
     state: Mutex<State<T, E>>,
+    /// Set by the first of the worker about to run the task and a canceller of the pending
+    /// future: whoever sets it decides (the task runs, or the future is cancelled). The worker
+    /// sets it without the state lock; a canceller with it.
+    claimed: AtomicBool,
     /// Threads waiting for this future alone park here; notified once, on completion.
     done: Signal,
     /// The task, until it is taken to run or dropped unrun: a `TaskCell<F>`.
@@ -72,7 +78,8 @@ struct Inner<T, E, S: ?Sized> {
 }
 
 struct State<T, E> {
-    phase: Phase<T, E>,
+    /// How the future ended; `None` while pending or running (`claimed` tells them apart).
+    outcome: Option<Outcome<T, E>>,
     /// Notified or run once, on completion, in the completing thread, then removed. One list
     /// for both keeps the future small (see `Future::with_task`).
     listeners: Vec<Listener<T, E>>,
@@ -86,12 +93,6 @@ enum Listener<T, E> {
     Callback(Callback<T, E>),
     /// The signal of a thread waiting for several futures, this one among them.
     Waiter(Arc<Signal>),
-}
-
-enum Phase<T, E> {
-    Pending,
-    Running,
-    Done(Outcome<T, E>),
 }
 
 /// What a pool runs: a closure returning the task's result or error, or another type that
@@ -189,10 +190,11 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         let inner = Arc::new(Inner {
             label,
             state: Mutex::new(State {
-                phase: Phase::Pending,
+                outcome: None,
                 listeners: Vec::new(),
                 sleepers: 0,
             }),
+            claimed: AtomicBool::new(false),
             done: Signal::new(),
             task: TaskCell(UnsafeCell::new(Some(task))),
         });
@@ -228,29 +230,30 @@ impl<T, E> Future<T, E> {
     /// Cancelling completes the future: its callbacks run now, in the calling thread.
     pub fn cancel(&self) -> bool {
         let state = self.state();
-        match state.phase {
-            Phase::Pending => {
+        match state.outcome {
+            None if self.claim() => {
                 self.complete(state, Outcome::Cancelled);
                 true
             }
-            Phase::Done(Outcome::Cancelled) => true,
+            Some(Outcome::Cancelled) => true,
             _ => false,
         }
     }
 
     /// Whether the future was cancelled. Python: `future.cancelled()`.
     pub fn cancelled(&self) -> bool {
-        matches!(self.state().phase, Phase::Done(Outcome::Cancelled))
+        matches!(self.state().outcome, Some(Outcome::Cancelled))
     }
 
     /// Whether the task is running now. Python: `future.running()`.
     pub fn running(&self) -> bool {
-        matches!(self.state().phase, Phase::Running)
+        // Relaxed: as a look from another thread, it may be stale anyway.
+        self.state().outcome.is_none() && self.0.claimed.load(Ordering::Relaxed)
     }
 
     /// Whether the future is done: finished, failed or cancelled. Python: `future.done()`.
     pub fn done(&self) -> bool {
-        matches!(self.state().phase, Phase::Done(_))
+        self.state().outcome.is_some()
     }
 
     /// Waits at most `timeout` for the future to be done and returns how it ended; `None` if
@@ -263,7 +266,7 @@ impl<T, E> Future<T, E> {
         let mut state = self.state();
         let mut deadline = None;
         loop {
-            if let Phase::Done(outcome) = &state.phase {
+            if let Some(outcome) = &state.outcome {
                 return Some(outcome.clone());
             }
             let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
@@ -284,7 +287,7 @@ impl<T, E> Future<T, E> {
     /// A panicking callback is reported on stderr and does not keep the others from running.
     pub fn add_done_callback(&self, callback: impl FnOnce(&Future<T, E>) + Send + 'static) {
         let mut state = self.state();
-        if matches!(state.phase, Phase::Done(_)) {
+        if state.outcome.is_some() {
             drop(state);
             self.invoke(Box::new(callback));
         } else {
@@ -301,21 +304,21 @@ impl<T, E> Future<T, E> {
     /// Marks the future running, unless it was cancelled; returns whether the task should run.
     /// Python: `set_running_or_notify_cancel()`.
     pub(crate) fn set_running_or_notify_cancel(&self) -> bool {
-        let mut state = self.state();
-        match state.phase {
-            Phase::Pending => {
-                state.phase = Phase::Running;
-                true
-            }
-            _ => false,
-        }
+        self.claim()
+    }
+
+    /// Whether this caller is the first to claim the pending future (see `Inner::claimed`).
+    fn claim(&self) -> bool {
+        // Relaxed: only the swap's atomicity matters (one winner); the outcome is published
+        // under the state lock.
+        !self.0.claimed.swap(true, Ordering::Relaxed)
     }
 
     /// Completes a pending or running future; does nothing to a done one (a cancelled future
     /// stays cancelled). Python: `set_result()` / `set_exception()`.
     pub(crate) fn set_outcome(&self, outcome: Outcome<T, E>) {
         let state = self.state();
-        if !matches!(state.phase, Phase::Done(_)) {
+        if state.outcome.is_none() {
             self.complete(state, outcome);
         }
     }
@@ -323,11 +326,11 @@ impl<T, E> Future<T, E> {
     /// Stores the outcome, then, with the lock released, wakes every waiter and runs the
     /// callbacks.
     fn complete(&self, mut state: MutexGuard<'_, State<T, E>>, outcome: Outcome<T, E>) {
-        state.phase = Phase::Done(outcome);
+        state.outcome = Some(outcome);
         let listeners = std::mem::take(&mut state.listeners);
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
         // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
-        // is not counted looks at the phase, now done, before it waits.
+        // is not counted looks at the outcome, now set, before it waits.
         let sleepers = state.sleepers > 0;
         drop(state);
         if sleepers {
@@ -347,10 +350,7 @@ impl<T, E> Future<T, E> {
 
     /// The outcome's kind, if done: `Some(is_exception)`.
     fn finished(&self) -> Option<bool> {
-        match &self.state().phase {
-            Phase::Done(outcome) => Some(outcome.is_exception()),
-            _ => None,
-        }
+        self.state().outcome.as_ref().map(Outcome::is_exception)
     }
 }
 
