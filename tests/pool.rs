@@ -4,6 +4,8 @@
 
 mod cprog;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -13,7 +15,7 @@ use std::time::Duration;
 
 use weft::future::{Waited, as_completed_next, wait};
 use weft::pool::default_max_workers;
-use weft::{Error, Future, Outcome, Pool, ReturnWhen, Timeout, thread};
+use weft::{Error, Event, Future, Outcome, Pool, ReturnWhen, Timeout, thread};
 
 const NOW: Timeout = Timeout::After(Duration::ZERO);
 const FOREVER: Timeout = Timeout::Forever;
@@ -34,6 +36,36 @@ fn gated(pool: &Pool, value: usize) -> (F, mpsc::Receiver<()>, mpsc::Sender<()>)
         Ok(value)
     });
     (future, started, open)
+}
+
+/// The system allocator, counting the allocations each thread makes.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // A thread being torn down has no counter left: not counted.
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: forwarded contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// The allocations this thread has made so far.
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
 }
 
 /// Counts its drops.
@@ -510,4 +542,24 @@ fn process_exit_shuts_every_pool_down() {
     expected.extend([0, 1, 2, 3, 4, 10, 11, 12].map(|i| format!("task {i} done")));
     expected.sort_unstable();
     assert_eq!(lines, expected);
+}
+
+/// Submitting a task and taking its result allocates once, in the submitting thread: the future
+/// and its task share one allocation. (Once the worker runs and the work list has room.)
+#[test]
+fn one_allocation_per_task() {
+    let pool = Pool::new(1, "", None);
+    for _ in 0..4 {
+        submit(&pool, || Ok(0)).outcome(FOREVER);
+    }
+    // Parks this thread once, so that the parking lot makes its data for the thread now, not
+    // in the first `outcome` that has to wait.
+    assert!(!Event::new().wait(Timeout::After(Duration::from_millis(1))));
+    let before = allocations();
+    for i in 0..100 {
+        let captured = [i; 4];
+        let result = submit(&pool, move || Ok(captured.iter().sum())).outcome(FOREVER);
+        assert_eq!(result, Some(Outcome::Returned(4 * i)));
+    }
+    assert_eq!(allocations() - before, 100);
 }
