@@ -497,6 +497,30 @@ fn queue_two_puts_wake_two_blocked_getters() {
     });
 }
 
+/// As above with one getter in a timed wait, which the model parking lot ends early at any
+/// point (the queue then waits again, its deadline not passed): that getter counts itself out
+/// without knowing whether a put picked it to wake, and the other getter must not be left
+/// asleep beside an item.
+#[test]
+fn queue_early_timed_wake_does_not_strand_a_getter() {
+    model(|| {
+        let q = fifo(0);
+        let getters: Vec<_> = [SOON, FOREVER]
+            .into_iter()
+            .map(|timeout| {
+                let q = q.clone();
+                thread::spawn(move || q.get(timeout).unwrap())
+            })
+            .collect();
+        for i in 0..2 {
+            q.put(i, FOREVER).unwrap();
+        }
+        let mut got: Vec<usize> = getters.into_iter().map(|g| g.join().unwrap()).collect();
+        got.sort();
+        assert_eq!(got, [0, 1]);
+    });
+}
+
 /// The same for two puts blocked on a full queue and two gets.
 #[test]
 fn queue_two_gets_wake_two_blocked_putters() {

@@ -15,7 +15,7 @@ pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
 pub use semaphore::Semaphore;
-pub(crate) use signal::Signal;
+pub(crate) use signal::{Signal, Waiters};
 
 use std::cell::Cell;
 
