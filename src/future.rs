@@ -72,13 +72,19 @@ struct Inner<T, E, S: ?Sized> {
 
 struct State<T, E> {
     phase: Phase<T, E>,
-    /// Run once, on completion, in the completing thread, in the order they were added.
-    callbacks: Vec<Callback<T, E>>,
-    /// The signals of threads waiting for several futures, this one among them.
-    waiters: Vec<Arc<Signal>>,
+    /// Notified or run once, on completion, in the completing thread, then removed. One list
+    /// for both keeps the future small (see `Future::with_task`).
+    listeners: Vec<Listener<T, E>>,
     /// Threads in `outcome` about to wait on `done`, or waiting: completion skips the wake-up
     /// (a call into the parking lot) when there are none.
-    sleepers: usize,
+    sleepers: u32,
+}
+
+enum Listener<T, E> {
+    /// A done callback; callbacks run in the order they were added.
+    Callback(Callback<T, E>),
+    /// The signal of a thread waiting for several futures, this one among them.
+    Waiter(Arc<Signal>),
 }
 
 enum Phase<T, E> {
@@ -150,8 +156,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
             label,
             state: Mutex::new(State {
                 phase: Phase::Pending,
-                callbacks: Vec::new(),
-                waiters: Vec::new(),
+                listeners: Vec::new(),
                 sleepers: 0,
             }),
             done: Signal::new(),
@@ -249,7 +254,7 @@ impl<T, E> Future<T, E> {
             drop(state);
             self.invoke(Box::new(callback));
         } else {
-            state.callbacks.push(Box::new(callback));
+            state.listeners.push(Listener::Callback(Box::new(callback)));
         }
     }
 
@@ -285,8 +290,7 @@ impl<T, E> Future<T, E> {
     /// callbacks.
     fn complete(&self, mut state: MutexGuard<'_, State<T, E>>, outcome: Outcome<T, E>) {
         state.phase = Phase::Done(outcome);
-        let callbacks = std::mem::take(&mut state.callbacks);
-        let waiters = state.waiters.clone();
+        let listeners = std::mem::take(&mut state.listeners);
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
         // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
         // is not counted looks at the phase, now done, before it waits.
@@ -295,11 +299,15 @@ impl<T, E> Future<T, E> {
         if sleepers {
             self.0.done.notify_all();
         }
-        for waiter in waiters {
-            waiter.notify_one();
+        for listener in &listeners {
+            if let Listener::Waiter(waiter) = listener {
+                waiter.notify_one();
+            }
         }
-        for callback in callbacks {
-            self.invoke(callback);
+        for listener in listeners {
+            if let Listener::Callback(callback) = listener {
+                self.invoke(callback);
+            }
         }
     }
 
@@ -310,6 +318,19 @@ impl<T, E> Future<T, E> {
             _ => None,
         }
     }
+}
+
+/// A pending future holding `task`, and a closure that runs it once as a pool's worker does:
+/// for the loom models (`tests/loom.rs`), which have no pool.
+#[cfg(loom)]
+pub fn model_task<T, E, F>(task: F) -> (Future<T, E>, impl FnOnce() + Send)
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    let (future, task) = Future::with_task(0, task);
+    (future, move || task.run())
 }
 
 /// When [`wait`] returns. Python: `concurrent.futures.FIRST_COMPLETED` and its siblings.
@@ -396,7 +417,10 @@ fn wait_for<T, E, R>(
     }
     let waiter = Arc::new(Signal::new());
     for future in futures {
-        future.state().waiters.push(Arc::clone(&waiter));
+        future
+            .state()
+            .listeners
+            .push(Listener::Waiter(Arc::clone(&waiter)));
     }
     let deadline: Deadline = timeout.deadline();
     let found = loop {
@@ -410,7 +434,11 @@ fn wait_for<T, E, R>(
         waiter.wait(seen, deadline);
     };
     for future in futures {
-        future.state().waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
+        // Gone already if the future completed since.
+        future
+            .state()
+            .listeners
+            .retain(|l| !matches!(l, Listener::Waiter(w) if Arc::ptr_eq(w, &waiter)));
     }
     found
 }

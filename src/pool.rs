@@ -42,8 +42,6 @@ struct Shared {
     initializer: Option<Initializer>,
     /// Idle workers wait here for work (or the shutdown) under the state lock.
     work_ready: Signal,
-    /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
-    idle: AtomicUsize,
     state: Mutex<State>,
 }
 
@@ -51,6 +49,8 @@ struct State {
     threads: Vec<Thread>,
     /// Queued tasks, oldest first.
     work: VecDeque<Arc<dyn Task>>,
+    /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
+    idle: usize,
     /// Workers that found no work and wait (or are about to) on `work_ready`, less those a
     /// submit already woke; may count a worker that woke early, which costs a useless wake-up.
     sleepers: usize,
@@ -98,10 +98,10 @@ impl Pool {
             thread_name_prefix,
             initializer,
             work_ready: Signal::new(),
-            idle: AtomicUsize::new(0),
             state: Mutex::new(State {
                 threads: Vec::new(),
                 work: VecDeque::new(),
+                idle: 0,
                 sleepers: 0,
                 shutdown: false,
                 broken: false,
@@ -211,12 +211,11 @@ impl Shared {
     /// CPython's `_adjust_thread_count`: takes an idle worker if there is one, else starts a
     /// worker if fewer than `max_workers` run. Called with the state lock held.
     fn adjust_thread_count(self: &Arc<Self>, state: &mut State) -> Result<(), Error> {
-        // Relaxed: a heuristic count; the queue orders the tasks themselves.
-        let took_idle = self
-            .idle
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-            .is_ok();
-        if took_idle || state.threads.len() >= self.max_workers {
+        if state.idle > 0 {
+            state.idle -= 1;
+            return Ok(());
+        }
+        if state.threads.len() >= self.max_workers {
             return Ok(());
         }
         let name = format!("{}_{}", self.thread_name_prefix, state.threads.len());
@@ -237,17 +236,19 @@ impl Shared {
                 return;
             }
         }
-        while let Some(task) = self.next_task() {
+        let mut ran = false;
+        while let Some(task) = self.next_task(ran) {
             task.run();
-            // Relaxed: see `adjust_thread_count`.
-            self.idle.fetch_add(1, Ordering::Relaxed);
+            ran = true;
         }
     }
 
     /// The oldest queued task, waiting for one while the pool accepts work; `None` once it
-    /// does not and the list is empty.
-    fn next_task(&self) -> Option<Arc<dyn Task>> {
+    /// does not and the list is empty. `ran`: the worker just finished a task, so it counts as
+    /// idle again (CPython releases the idle semaphore), in the same critical section.
+    fn next_task(&self, ran: bool) -> Option<Arc<dyn Task>> {
         let mut state = self.state.lock();
+        state.idle += usize::from(ran);
         loop {
             if let Some(task) = state.work.pop_front() {
                 return Some(task);
