@@ -26,7 +26,7 @@ Empty = _capi._queue.Empty
 Full = _capi._queue.Full
 
 _FOREVER = _capi.TIMEOUT_FOREVER
-_C_FOREVER = _ctypes.c_double(_FOREVER)
+_C_FOREVER = _ctypes.c_double.from_param(_FOREVER)
 _FULL, _EMPTY = _capi.FULL, _capi.EMPTY
 # One attempt that keeps the GIL (see _capi._HOT: these take ctypes objects and bools only).
 _put, _get = _capi.raw.weft_queue_put, _capi.raw.weft_queue_get
