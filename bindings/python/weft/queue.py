@@ -40,6 +40,16 @@ _items = {}
 _next_key = _itertools.count(1).__next__
 
 
+# Buffers for the keys get() takes, each with a pointer to it, which ctypes passes as it is (a
+# new buffer costs about 2,000 instructions): a get() takes one for itself, and returns it.
+_buffers = []
+
+
+def _new_buffer():
+    out = _ctypes.c_void_p()
+    return out, _byref(out)
+
+
 @_capi.free_fn
 def _forget_item(key, items=_items):
     """The item destructor of those queues: forgets the item of a key the C queue dropped."""
@@ -115,13 +125,11 @@ class _Base(object):
                                     c_timeout, timed_out=status)
         return status
 
-    def _get_key(self, block, timeout):
-        """Takes a key from the C queue as get(block, timeout) does, and returns it (an int, or
-        None for NULL); raises what get() raises."""
+    def _get_key(self, ref, block, timeout):
+        """Takes a key from the C queue as get(block, timeout) does, into the buffer that
+        ``ref`` points to (see _new_buffer); raises what get() raises."""
         if timeout is not None:
             _block_timeout(block, timeout)  # CPython's checks, empty or not
-        out = _ctypes.c_void_p()
-        ref = _byref(out)
         status = _get(self._as_parameter_, False, _C_FOREVER, ref)
         if status:
             if status == _EMPTY and block:
@@ -132,11 +140,25 @@ class _Base(object):
                                         c_timeout, timed_out=status)
             if status:
                 raise _capi.error(status)
-        return out.value
 
-    def _put_object(self, item, block, timeout):
+    def put(self, item, block=True, timeout=None):
+        '''Put an item into the queue.
+
+        If optional args 'block' is true and 'timeout' is None (the default),
+        block if necessary until a free slot is available. If 'timeout' is
+        a non-negative number, it blocks at most 'timeout' seconds and raises
+        the Full exception if no free slot was available within that time.
+        Otherwise ('block' is false), put an item on the queue if a free slot
+        is immediately available, else raise the Full exception ('timeout'
+        is ignored in that case).
+
+        Raises ShutDown if the queue has been shut down.
+        '''
         key = _next_key()
         _items[key] = item
+        # The common case first: no timeout, and room in the queue.
+        if timeout is None and not _put(self._as_parameter_, _key(key), False, _C_FOREVER):
+            return
         try:
             status = self._put_key(key, block, timeout)
         except BaseException:
@@ -146,8 +168,31 @@ class _Base(object):
             del _items[key]
             raise _capi.error(status)
 
-    def _get_object(self, block, timeout):
-        return _items.pop(self._get_key(block, timeout))
+    def get(self, block=True, timeout=None):
+        '''Remove and return an item from the queue.
+
+        If optional args 'block' is true and 'timeout' is None (the default),
+        block if necessary until an item is available. If 'timeout' is
+        a non-negative number, it blocks at most 'timeout' seconds and raises
+        the Empty exception if no item was available within that time.
+        Otherwise ('block' is false), return an item if one is immediately
+        available, else raise the Empty exception ('timeout' is ignored
+        in that case).
+
+        Raises ShutDown if the queue has been shut down and is empty,
+        or if the queue has been shut down immediately.
+        '''
+        try:
+            buffer = _buffers.pop()
+        except IndexError:
+            buffer = _new_buffer()
+        out, ref = buffer
+        # The common case first: no timeout, and an item in the queue.
+        if timeout is not None or _get(self._as_parameter_, False, _C_FOREVER, ref):
+            self._get_key(ref, block, timeout)
+        key = out.value
+        _buffers.append(buffer)
+        return _items.pop(key)
 
 
 class Queue(_Base):
@@ -217,37 +262,6 @@ class Queue(_Base):
         '''Return True if the queue is full, False otherwise (not reliable!).'''
         return _lib.weft_queue_full(self._handle)
 
-    def put(self, item, block=True, timeout=None):
-        '''Put an item into the queue.
-
-        If optional args 'block' is true and 'timeout' is None (the default),
-        block if necessary until a free slot is available. If 'timeout' is
-        a non-negative number, it blocks at most 'timeout' seconds and raises
-        the Full exception if no free slot was available within that time.
-        Otherwise ('block' is false), put an item on the queue if a free slot
-        is immediately available, else raise the Full exception ('timeout'
-        is ignored in that case).
-
-        Raises ShutDown if the queue has been shut down.
-        '''
-        self._put_object(item, block, timeout)
-
-    def get(self, block=True, timeout=None):
-        '''Remove and return an item from the queue.
-
-        If optional args 'block' is true and 'timeout' is None (the default),
-        block if necessary until an item is available. If 'timeout' is
-        a non-negative number, it blocks at most 'timeout' seconds and raises
-        the Empty exception if no item was available within that time.
-        Otherwise ('block' is false), return an item if one is immediately
-        available, else raise the Empty exception ('timeout' is ignored
-        in that case).
-
-        Raises ShutDown if the queue has been shut down and is empty,
-        or if the queue has been shut down immediately.
-        '''
-        return self._get_object(block, timeout)
-
 
 class LifoQueue(Queue):
     '''Variant of Queue that retrieves most recently added entries first.'''
@@ -274,7 +288,7 @@ class PriorityQueue(Queue):
         _heapq.heappush(self._heap, item)
 
     def get(self, block=True, timeout=None):
-        self._get_key(block, timeout)
+        self._get_key(_new_buffer()[1], block, timeout)
         # Our token's put may not have pushed its item yet: it is about to.
         while not self._heap:
             _time.sleep(0)
@@ -308,7 +322,7 @@ class SimpleQueue(_Base):
         The optional 'block' and 'timeout' arguments are ignored, as this method
         never blocks.  They are provided for compatibility with the Queue class.
         '''
-        self._put_object(item, False, None)
+        _Base.put(self, item)
 
     def get(self, block=True, timeout=None):
         '''Remove and return an item from the queue.
@@ -321,4 +335,4 @@ class SimpleQueue(_Base):
         available, else raise the Empty exception ('timeout' is ignored
         in that case).
         '''
-        return self._get_object(block, timeout)
+        return _Base.get(self, block, timeout)
