@@ -232,6 +232,10 @@ pub(crate) mod parking {
                 let i = table.queue.iter().position(|p| p.id == id).expect("queued");
                 let key = table.queue.remove(i).key;
                 timed_out(key, !table.has(key));
+                drop(table);
+                // A caller whose deadline (on the real clock) has not passed parks again: let
+                // the other threads run first, so that loom sees a retry loop, not a spin.
+                loom::thread::yield_now();
                 return ParkResult::TimedOut;
             }
             drop(table);

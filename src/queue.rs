@@ -1,27 +1,29 @@
 //! `Queue`: Python's `queue` module (`Queue`, `LifoQueue`, `PriorityQueue`, `SimpleQueue`), with
 //! Python 3.13's `shutdown`.
 //!
-//! One mutex guards the items, the unfinished-task count, the shut-down flag and how many threads
-//! wait for each of the three things a thread can wait for; each of those has its own
-//! `Signal`. A waiter counts itself in under the mutex before it parks and out after it wakes,
-//! so the thread that changes the state knows, under the same mutex, whether anyone needs waking:
+//! One mutex guards the items, the unfinished-task count, the shut-down flag and the threads
+//! waiting for each of the three things a thread can wait for ([`Waiters`]); each of those has
+//! its own `Signal`. A waiter counts itself in under the mutex before it parks and out after it
+//! wakes, and a notifier picks the threads it wakes off the count, so the thread that changes the
+//! state knows, under the same mutex, whether anyone still needs waking:
 //!
-//! | change                        | who is woken                   | only if         |
-//! |-------------------------------|--------------------------------|-----------------|
-//! | an item is put                | one getter (`not_empty`)       | getters > 0     |
-//! | an item is got                | one putter (`not_full`)        | putters > 0     |
-//! | unfinished tasks drop to 0    | every joiner (`all_tasks_done`)| joiners > 0     |
+//! | change                        | who is woken                   | only if              |
+//! |-------------------------------|--------------------------------|----------------------|
+//! | an item is put                | one getter (`not_empty`)       | one is not yet woken |
+//! | an item is got                | one putter (`not_full`)        | one is not yet woken |
+//! | unfinished tasks drop to 0    | every joiner (`all_tasks_done`)| one is not yet woken |
 //! | shutdown                      | every getter and putter (and every joiner if immediate) |
 //!
-//! So a put or a get with nobody waiting makes no system call, and each item wakes at most one
-//! thread. A woken thread re-checks the state under the mutex, as with a condition variable: if
-//! another thread took the item first it waits again, until the same deadline.
+//! So a put or a get with nobody asleep makes no call into the parking lot (not even while the
+//! consumer it woke is still on its way), and each item wakes at most one thread. A woken thread
+//! re-checks the state under the mutex, as with a condition variable: if another thread took the
+//! item first it waits again, until the same deadline.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::loom::{Mutex, MutexGuard};
-use crate::sync::Signal;
+use crate::sync::{Signal, Waiters};
 use crate::timeout::{Deadline, Timeout};
 use crate::{Error, Rejected};
 
@@ -59,11 +61,11 @@ struct State<T> {
     unfinished_tasks: usize,
     is_shutdown: bool,
     /// Threads between deciding to wait on `not_empty` and re-locking after the wait.
-    getters: usize,
+    getters: Waiters,
     /// The same for `not_full`.
-    putters: usize,
+    putters: Waiters,
     /// The same for `all_tasks_done`.
-    joiners: usize,
+    joiners: Waiters,
 }
 
 /// The items, in the order the queue's kind hands them out.
@@ -190,9 +192,9 @@ impl<T> Queue<T> {
                 items: Items::new(kind),
                 unfinished_tasks: 0,
                 is_shutdown: false,
-                getters: 0,
-                putters: 0,
-                joiners: 0,
+                getters: Waiters::default(),
+                putters: Waiters::default(),
+                joiners: Waiters::default(),
             }),
             not_empty: Signal::new(),
             not_full: Signal::new(),
@@ -255,7 +257,7 @@ impl<T> Queue<T> {
                     // long before usize::MAX items.
                     state.unfinished_tasks += 1;
                 }
-                let wake = state.getters > 0;
+                let wake = state.getters.pick_one();
                 drop(state);
                 if wake {
                     self.not_empty.notify_one();
@@ -283,7 +285,7 @@ impl<T> Queue<T> {
         let mut deadline = None;
         loop {
             if let Some(item) = state.items.pop() {
-                let wake = state.putters > 0;
+                let wake = state.putters.pick_one();
                 drop(state);
                 if wake {
                     self.not_full.notify_one();
@@ -301,20 +303,20 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Counts the caller in with `waiting`, releases the mutex, waits on `signal` until
+    /// Counts the caller in with `waiters`, releases the mutex, waits on `signal` until
     /// notified or `deadline`, locks again and counts the caller out; the caller then re-checks
     /// its state (and the deadline).
     fn wait(
         &self,
         state: &mut MutexGuard<'_, State<T>>,
         signal: &Signal,
-        waiting: fn(&mut State<T>) -> &mut usize,
+        waiters: fn(&mut State<T>) -> &mut Waiters,
         deadline: Deadline,
     ) {
-        *waiting(state) += 1;
+        waiters(state).count_in();
         let seen = signal.epoch();
         MutexGuard::unlocked(state, || signal.wait(seen, deadline));
-        *waiting(state) -= 1;
+        waiters(state).count_out();
     }
 
     /// Marks one item got earlier as processed. Python: `q.task_done()`.
@@ -332,7 +334,7 @@ impl<T> Queue<T> {
             .checked_sub(1)
             .ok_or(Error::TaskDoneTooMany)?;
         state.unfinished_tasks = unfinished;
-        let wake = unfinished == 0 && state.joiners > 0;
+        let wake = unfinished == 0 && state.joiners.pick_all();
         drop(state);
         if wake {
             self.all_tasks_done.notify_all();
@@ -384,8 +386,8 @@ impl<T> Queue<T> {
         };
         // Python: one `task_done` per removed item, never below zero.
         state.unfinished_tasks = state.unfinished_tasks.saturating_sub(drained.len());
-        let wake_joiners = immediate && state.unfinished_tasks == 0 && state.joiners > 0;
-        let (wake_getters, wake_putters) = (state.getters > 0, state.putters > 0);
+        let wake_joiners = immediate && state.unfinished_tasks == 0 && state.joiners.pick_all();
+        let (wake_getters, wake_putters) = (state.getters.pick_all(), state.putters.pick_all());
         drop(state);
         if wake_joiners {
             self.all_tasks_done.notify_all();

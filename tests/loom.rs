@@ -1,4 +1,4 @@
-//! loom models of Lock, RLock, Condition, Event, Semaphore, Barrier and Future, over the model parking lot of
+//! loom models of Lock, RLock, Condition, Event, Semaphore, Barrier, Queue and Future, over the model parking lot of
 //! `src/loom.rs`. Run with:
 //!
 //!     RUSTFLAGS="--cfg loom" cargo test --release --test loom
@@ -16,7 +16,7 @@ use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 
 use weft::sync::ConditionLock;
-use weft::{Barrier, Condition, Error, Event, Lock, RLock, Semaphore, Timeout};
+use weft::{Barrier, Condition, Error, Event, Lock, Queue, QueueKind, RLock, Semaphore, Timeout};
 
 const FOREVER: Timeout = Timeout::Forever;
 
@@ -504,6 +504,234 @@ fn rlock_non_owner_cannot_release() {
         lock.release().unwrap();
         other.join().unwrap();
         assert!(!lock.locked());
+    });
+}
+
+// Queue: put/get handoff through a full or empty queue, task_done/join, shutdown. The waits are
+// untimed: the queue re-checks a timed wait's deadline on the real clock, which a model cannot
+// advance, so a timed wait would spin.
+
+fn fifo(maxsize: usize) -> Arc<Queue<usize>> {
+    Arc::new(Queue::new(QueueKind::Fifo, maxsize).unwrap())
+}
+
+/// One cell per item, written by whoever puts the item and read by whoever gets it: loom checks
+/// that the queue orders the two.
+fn cells(n: usize) -> Arc<Vec<UnsafeCell<usize>>> {
+    Arc::new((0..n).map(|_| UnsafeCell::new(0)).collect())
+}
+
+/// A producer and a consumer through one slot: every item is got once, in order, and its data
+/// with it; each side blocks in turn (a full queue, an empty one) and no wake-up is lost.
+#[test]
+fn queue_items_pass_once_in_order_through_one_slot() {
+    model(|| {
+        let (q, data) = (fifo(1), cells(2));
+        let producer = {
+            let (q, data) = (q.clone(), data.clone());
+            thread::spawn(move || {
+                for i in 0..2 {
+                    write(&data[i], i + 10);
+                    q.put(i, FOREVER).unwrap();
+                }
+            })
+        };
+        for expected in 0..2 {
+            let i = q.get(FOREVER).unwrap();
+            assert_eq!(i, expected);
+            assert_eq!(read(&data[i]), i + 10);
+        }
+        producer.join().unwrap();
+        assert!(q.empty());
+    });
+}
+
+/// Two getters blocked on an empty queue and two puts: each put wakes a getter that has not been
+/// woken yet, so both getters get an item (none is left asleep beside a waiting item).
+#[test]
+fn queue_two_puts_wake_two_blocked_getters() {
+    model(|| {
+        let q = fifo(0);
+        let getters: Vec<_> = (0..2)
+            .map(|_| {
+                let q = q.clone();
+                thread::spawn(move || q.get(FOREVER).unwrap())
+            })
+            .collect();
+        for i in 0..2 {
+            q.put(i, FOREVER).unwrap();
+        }
+        let mut got: Vec<usize> = getters.into_iter().map(|g| g.join().unwrap()).collect();
+        got.sort();
+        assert_eq!(got, [0, 1]);
+    });
+}
+
+/// As above with one getter in a timed wait, which the model parking lot ends early at any
+/// point (the queue then waits again, its deadline not passed): that getter counts itself out
+/// without knowing whether a put picked it to wake, and the other getter must not be left
+/// asleep beside an item.
+#[test]
+fn queue_early_timed_wake_does_not_strand_a_getter() {
+    model(|| {
+        let q = fifo(0);
+        let getters: Vec<_> = [SOON, FOREVER]
+            .into_iter()
+            .map(|timeout| {
+                let q = q.clone();
+                thread::spawn(move || q.get(timeout).unwrap())
+            })
+            .collect();
+        for i in 0..2 {
+            q.put(i, FOREVER).unwrap();
+        }
+        let mut got: Vec<usize> = getters.into_iter().map(|g| g.join().unwrap()).collect();
+        got.sort();
+        assert_eq!(got, [0, 1]);
+    });
+}
+
+/// The same for two puts blocked on a full queue and two gets.
+#[test]
+fn queue_two_gets_wake_two_blocked_putters() {
+    model(|| {
+        let q = fifo(1);
+        q.put(0, NOW).unwrap();
+        let putters: Vec<_> = (1..3)
+            .map(|i| {
+                let q = q.clone();
+                thread::spawn(move || q.put(i, FOREVER).unwrap())
+            })
+            .collect();
+        let mut got: Vec<usize> = (0..2).map(|_| q.get(FOREVER).unwrap()).collect();
+        putters.into_iter().for_each(|p| p.join().unwrap());
+        got.push(q.get(NOW).unwrap());
+        got.sort();
+        assert_eq!(got, [0, 1, 2]);
+    });
+}
+
+/// A put blocked on a full queue is woken by the get that frees the slot.
+#[test]
+fn queue_get_wakes_a_put_blocked_on_a_full_queue() {
+    model(|| {
+        let q = fifo(1);
+        q.put(1, NOW).unwrap();
+        let putter = {
+            let q = q.clone();
+            thread::spawn(move || q.put(2, FOREVER).unwrap())
+        };
+        assert_eq!(q.get(FOREVER), Ok(1));
+        putter.join().unwrap();
+        assert_eq!(q.get(NOW), Ok(2));
+    });
+}
+
+/// `join` returns only after the last `task_done`, with the work done before it visible; one
+/// more `task_done` is refused and leaves the count at zero.
+#[test]
+fn queue_join_returns_after_the_last_task_done() {
+    model(|| {
+        let (q, data) = (fifo(0), cells(2));
+        for i in 0..2 {
+            q.put(i, NOW).unwrap();
+        }
+        let worker = {
+            let (q, data) = (q.clone(), data.clone());
+            thread::spawn(move || {
+                for _ in 0..2 {
+                    let i = q.get(FOREVER).unwrap();
+                    write(&data[i], 1);
+                    q.task_done().unwrap();
+                }
+            })
+        };
+        assert_eq!(q.join(FOREVER), Ok(true));
+        assert_eq!((read(&data[0]), read(&data[1])), (1, 1));
+        assert_eq!(q.task_done(), Err(Error::TaskDoneTooMany));
+        assert_eq!(q.unfinished_tasks(), 0);
+        worker.join().unwrap();
+    });
+}
+
+/// A shutdown, immediate or not, wakes a get blocked on an empty queue.
+fn shutdown_wakes_a_blocked_get(immediate: bool) {
+    model(move || {
+        let q = fifo(0);
+        let getter = {
+            let q = q.clone();
+            thread::spawn(move || q.get(FOREVER))
+        };
+        assert_eq!(q.shutdown(immediate), []);
+        assert_eq!(getter.join().unwrap(), Err(Error::QueueShutDown));
+    });
+}
+
+#[test]
+fn queue_shutdown_wakes_a_blocked_get() {
+    shutdown_wakes_a_blocked_get(false);
+}
+
+#[test]
+fn queue_immediate_shutdown_wakes_a_blocked_get() {
+    shutdown_wakes_a_blocked_get(true);
+}
+
+/// A shutdown wakes a put blocked on a full queue, which gets its item back; the items already
+/// in the queue are still handed out (or handed back by an immediate shutdown).
+fn shutdown_wakes_a_blocked_put(immediate: bool) {
+    model(move || {
+        let q = fifo(1);
+        q.put(1, NOW).unwrap();
+        let putter = {
+            let q = q.clone();
+            thread::spawn(move || q.put(2, FOREVER).map_err(|r| (r.error, r.value)))
+        };
+        let drained = q.shutdown(immediate);
+        assert_eq!(putter.join().unwrap(), Err((Error::QueueShutDown, 2)));
+        if immediate {
+            assert_eq!(drained, [1]);
+        } else {
+            assert_eq!(drained, []);
+            assert_eq!(q.get(FOREVER), Ok(1));
+        }
+        assert_eq!(q.get(FOREVER), Err(Error::QueueShutDown));
+    });
+}
+
+#[test]
+fn queue_shutdown_wakes_a_blocked_put() {
+    shutdown_wakes_a_blocked_put(false);
+}
+
+#[test]
+fn queue_immediate_shutdown_wakes_a_blocked_put() {
+    shutdown_wakes_a_blocked_put(true);
+}
+
+/// An immediate shutdown racing with a put and a get loses no item: each is got, handed back
+/// by the shutdown or refused to its putter, exactly once; the drained items count as done.
+#[test]
+fn queue_immediate_shutdown_loses_no_item() {
+    model(|| {
+        let q = fifo(1);
+        q.put(1, NOW).unwrap();
+        let putter = {
+            let q = q.clone();
+            thread::spawn(move || q.put(2, FOREVER).err().map(|r| r.value))
+        };
+        let getter = {
+            let q = q.clone();
+            thread::spawn(move || q.get(FOREVER).ok())
+        };
+        let mut items = q.shutdown(true);
+        let got = getter.join().unwrap();
+        items.extend(got);
+        items.extend(putter.join().unwrap());
+        items.sort();
+        assert_eq!(items, [1, 2]);
+        assert_eq!(q.unfinished_tasks(), usize::from(got.is_some()));
+        assert_eq!(q.get(NOW), Err(Error::QueueShutDown));
     });
 }
 

@@ -15,7 +15,7 @@ pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
 pub use semaphore::Semaphore;
-pub(crate) use signal::Signal;
+pub(crate) use signal::{Signal, Waiters};
 
 /// A nonzero number that identifies the calling thread among the threads alive now (like
 /// CPython's `get_ident()`, which its RLock uses, it may be reused once a thread has exited):

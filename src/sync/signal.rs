@@ -10,6 +10,10 @@
 //! waking is left to the caller's judgment: `notify_one` per item, `notify_all` for a state
 //! change every waiter must see.
 //!
+//! [`Waiters`] goes with a signal, in the state its mutex guards: it counts the threads that wait,
+//! so that a notifier wakes each sleeper once and makes no call at all when every waiter has
+//! already been woken (or there is none).
+//!
 //! The key in `parking_lot_core`'s table is the address of the epoch, so several signals in one
 //! object (a queue's "not empty" and "not full") keep separate waiter lists.
 
@@ -110,6 +114,66 @@ impl Signal {
     }
 }
 
+/// The threads waiting on one [`Signal`], kept under the mutex that guards the state they wait
+/// for. A notifier picks the threads it wakes off the `waiting` count, as CPython's
+/// `Condition.notify` removes the waiters it wakes from its list, so a second notification does
+/// not go to a thread already woken: one wake-up per sleeper.
+///
+/// Wake-ups are anonymous (the first parked thread takes one, and a thread that has not parked
+/// yet skips its sleep), so a thread counting itself out does not know whether it was the one
+/// picked. It takes itself off `woken` while that is nonzero, else off `waiting`. Every picked
+/// wake-up ends the wait of some thread counted in, each of which counts itself out once, so
+/// `woken` never exceeds the threads that are awake or about to be: a thread asleep with no
+/// wake-up on its way always leaves `waiting` nonzero, and the next notification wakes it. A
+/// guess that takes a timed-out thread off `woken` only leaves `waiting` too high, which costs at
+/// most one wake-up for nobody.
+#[derive(Debug, Default)]
+pub(crate) struct Waiters {
+    /// Threads counted in and not picked by a notifier.
+    waiting: usize,
+    /// Threads picked by a notifier and not yet counted out.
+    woken: usize,
+}
+
+impl Waiters {
+    /// Counts the caller in, before it reads the signal's epoch and releases the mutex to wait.
+    pub(crate) fn count_in(&mut self) {
+        // Cannot overflow: each waiting thread counts once.
+        self.waiting += 1;
+    }
+
+    /// Counts the caller out, once it holds the mutex again after its wait, however it ended.
+    pub(crate) fn count_out(&mut self) {
+        if self.woken > 0 {
+            self.woken -= 1;
+        } else {
+            // Nonzero: the caller counted itself in, and is not among `woken` (which is zero).
+            self.waiting -= 1;
+        }
+    }
+
+    /// Picks one waiter to wake, if any has not been woken yet; the caller then calls
+    /// [`Signal::notify_one`] (after releasing the mutex) if this returned true.
+    pub(crate) fn pick_one(&mut self) -> bool {
+        if self.waiting == 0 {
+            return false;
+        }
+        self.waiting -= 1;
+        self.woken += 1;
+        true
+    }
+
+    /// Picks every waiter not woken yet; the caller then calls [`Signal::notify_all`] if this
+    /// returned true.
+    pub(crate) fn pick_all(&mut self) -> bool {
+        if self.waiting == 0 {
+            return false;
+        }
+        self.woken += std::mem::take(&mut self.waiting);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +197,31 @@ mod tests {
         let deadline = Timeout::After(Duration::from_millis(10)).deadline();
         assert!(!signal.wait(signal.epoch(), deadline));
         assert!(deadline.expired());
+    }
+
+    #[test]
+    fn waiters_are_picked_once_each() {
+        let mut waiters = Waiters::default();
+        assert!(!waiters.pick_one());
+        waiters.count_in();
+        waiters.count_in();
+        assert!(waiters.pick_one());
+        // The first woken thread is back, and sleeps again before the second is picked.
+        waiters.count_out();
+        waiters.count_in();
+        assert!(waiters.pick_all());
+        assert!(!waiters.pick_one());
+        assert!(!waiters.pick_all());
+        waiters.count_out();
+        waiters.count_out();
+        assert!(!waiters.pick_one());
+        // A thread that timed out while another was picked: `waiting` stays counted, so the
+        // next notification still wakes whoever is left.
+        waiters.count_in();
+        waiters.count_in();
+        assert!(waiters.pick_one());
+        waiters.count_out();
+        assert!(waiters.pick_one());
     }
 
     #[test]

@@ -38,15 +38,16 @@ BrokenBarrierError = _capi.BrokenBarrierError
 
 _FOREVER = _capi.TIMEOUT_FOREVER
 _main_ident = _capi._main_ident
-# The hot paths' calls (see _capi._HOT): they take a handle's _as_parameter_, bools and ctypes
-# objects only.
+# The hot paths' calls (see _capi._HOT): they take a handle's _as_parameter_, bools and what
+# from_param makes only.
 _lock_try, _lock_release = _raw.weft_lock_acquire, _raw.weft_lock_release
 _rlock_try, _rlock_release = _raw.weft_rlock_acquire, _raw.weft_rlock_release
 _semaphore_try, _semaphore_release = _raw.weft_semaphore_acquire, _raw.weft_semaphore_release
 _event_set, _event_clear = _raw.weft_event_set, _raw.weft_event_clear
 _event_is_set, _event_wait = _raw.weft_event_is_set, _raw_blocking.weft_event_wait
-_ONE_INT, _ONE = 1, _ctypes.c_size_t(1)
-_C_FOREVER = _ctypes.c_double(_FOREVER)
+_ONE_INT, _ONE = 1, _ctypes.c_size_t.from_param(1)
+_C_FOREVER = _ctypes.c_double.from_param(_FOREVER)
+_C_SLICE = _ctypes.c_double.from_param(_capi.SLICE)
 _OK, _TIMEOUT = _capi.OK, _capi.TIMEOUT
 _check, _error, _seconds, _wait = _capi.check, _capi.error, _capi.seconds, _capi.wait
 
@@ -542,7 +543,8 @@ class Semaphore(_Handle):
             status = _semaphore_release(self._as_parameter_, _ONE)
         else:
             n = n.__index__()
-            status = _semaphore_release(self._as_parameter_, _ctypes.c_size_t(max(n, 0)))
+            status = _semaphore_release(self._as_parameter_,
+                                        _ctypes.c_size_t.from_param(max(n, 0)))
         if status:
             raise _error(status)
         self._value += n
@@ -651,8 +653,16 @@ class Event(_Handle):
         This method returns the internal flag on exit, so it will always return
         True except if a timeout is given and the operation times out.
         """
-        if timeout is None and _thread.get_ident() != _main_ident:
-            status = _event_wait(self._as_parameter_, _C_FOREVER)  # the common case: one call
+        if timeout is None:
+            # The common case first: one call. The main thread waits one slice (see _capi.wait)
+            # and, if that was not enough, runs the signal handlers and goes on in slices.
+            if _thread.get_ident() != _main_ident:
+                status = _event_wait(self._as_parameter_, _C_FOREVER)
+            else:
+                status = _event_wait(self._as_parameter_, _C_SLICE)
+                if status == _TIMEOUT:
+                    _capi._check_signals()
+                    status = _blocking_wait(_blocking.weft_event_wait, self._handle, None)
         else:
             status = _blocking_wait(_blocking.weft_event_wait, self._handle, timeout)
         if status == _TIMEOUT:
