@@ -21,7 +21,7 @@ use std::sync::Arc;
 use crate::Error;
 use crate::loom::atomic::{AtomicBool, Ordering};
 use crate::loom::{Mutex, MutexGuard};
-use crate::sync::Signal;
+use crate::sync::{Signal, Waiters};
 use crate::timeout::{Deadline, Timeout};
 
 /// How a done future ended.
@@ -85,7 +85,7 @@ struct State<T, E> {
     listeners: Vec<Listener<T, E>>,
     /// Threads in `outcome` about to wait on `done`, or waiting: completion skips the wake-up
     /// (a call into the parking lot) when there are none.
-    sleepers: u32,
+    sleepers: Waiters,
 }
 
 enum Listener<T, E> {
@@ -192,7 +192,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
             state: Mutex::new(State {
                 outcome: None,
                 listeners: Vec::new(),
-                sleepers: 0,
+                sleepers: Waiters::default(),
             }),
             claimed: AtomicBool::new(false),
             done: Signal::new(),
@@ -273,10 +273,10 @@ impl<T, E> Future<T, E> {
             if deadline.expired() {
                 return None;
             }
+            state.sleepers.count_in();
             let seen = self.0.done.epoch();
-            state.sleepers += 1;
             MutexGuard::unlocked(&mut state, || self.0.done.wait(seen, deadline));
-            state.sleepers -= 1;
+            state.sleepers.count_out();
         }
     }
 
@@ -331,9 +331,9 @@ impl<T, E> Future<T, E> {
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
         // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
         // is not counted looks at the outcome, now set, before it waits.
-        let sleepers = state.sleepers > 0;
+        let wake = state.sleepers.pick_all();
         drop(state);
-        if sleepers {
+        if wake {
             self.0.done.notify_all();
         }
         for listener in &listeners {

@@ -21,7 +21,7 @@ use std::sync::{Arc, Once, Weak};
 use crate::future::{Future, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
-use crate::sync::Signal;
+use crate::sync::{Signal, Waiters};
 use crate::thread::{self, Thread};
 use crate::{Error, Rejected, Timeout};
 
@@ -51,9 +51,9 @@ struct State {
     work: VecDeque<Queued>,
     /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
     idle: usize,
-    /// Workers that found no work and wait (or are about to) on `work_ready`, less those a
-    /// submit already woke; may count a worker that woke early, which costs a useless wake-up.
-    sleepers: usize,
+    /// Workers that found no work and wait (or are about to) on `work_ready`: a submit wakes
+    /// one only if one sleeps and no other submit woke it already.
+    sleepers: Waiters,
     shutdown: bool,
     broken: bool,
 }
@@ -102,7 +102,7 @@ impl Pool {
                 threads: Vec::new(),
                 work: VecDeque::new(),
                 idle: 0,
-                sleepers: 0,
+                sleepers: Waiters::default(),
                 shutdown: false,
                 broken: false,
             }),
@@ -167,11 +167,7 @@ impl Pool {
         }
         let (future, task) = Future::with_task(label, task);
         state.work.push_back(task);
-        // The worker woken is taken off the count, so each sleeper is woken once.
-        let wake = state.sleepers > 0;
-        if wake {
-            state.sleepers -= 1;
-        }
+        let wake = state.sleepers.pick_one();
         drop(state);
         if wake {
             shared.work_ready.notify_one();
@@ -256,12 +252,13 @@ impl Shared {
             if state.shutdown || state.broken {
                 return None;
             }
+            state.sleepers.count_in();
             // Read under the lock, after seeing no work: a submit from now on bumps it.
             let seen = self.work_ready.epoch();
-            state.sleepers += 1;
             MutexGuard::unlocked(&mut state, || {
                 self.work_ready.wait(seen, Timeout::Forever.deadline())
             });
+            state.sleepers.count_out();
         }
     }
 
@@ -277,7 +274,7 @@ impl Shared {
             VecDeque::new()
         };
         let threads = state.threads.clone();
-        let wake = std::mem::take(&mut state.sleepers) > 0;
+        let wake = state.sleepers.pick_all();
         drop(state);
         if wake {
             self.work_ready.notify_all();

@@ -129,10 +129,11 @@ impl Signal {
 /// most one wake-up for nobody.
 #[derive(Debug, Default)]
 pub(crate) struct Waiters {
-    /// Threads counted in and not picked by a notifier.
-    waiting: usize,
+    /// Threads counted in and not picked by a notifier. (u32s keep a future small enough for
+    /// glibc's fastbins.)
+    waiting: u32,
     /// Threads picked by a notifier and not yet counted out.
-    woken: usize,
+    woken: u32,
 }
 
 impl Waiters {
