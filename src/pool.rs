@@ -1,14 +1,16 @@
 //! `Pool`: Python's `concurrent.futures.ThreadPoolExecutor`.
 //!
-//! Submitted tasks go, with their [`Future`], through a work list under the pool's state lock to
-//! worker threads ([`Thread`]s named `<prefix>_N`, so `enumerate()` lists them): one lock per
-//! submit, and a wake-up only when a worker sleeps. Workers start lazily, one per
-//! submit while none is idle, up to `max_workers`; the idle count is CPython's idle semaphore: a
-//! worker adds one each time it finishes a task, a submit takes one instead of starting a thread.
+//! Submitted tasks go, each stored in its [`Future`]'s allocation, through a work list under the
+//! pool's state lock to worker threads ([`Thread`]s named `<prefix>_N`, so `enumerate()` lists
+//! them): one allocation and one lock per submit, and a wake-up only when a worker sleeps.
+//! Workers start lazily, one per submit while none is idle, up to `max_workers`; the idle count
+//! is CPython's idle semaphore: a worker adds one each time it finishes a task, a submit takes
+//! one instead of starting a thread.
 //!
 //! Shutting the pool down wakes every sleeping worker: workers run what is queued, then find the
-//! list empty and the pool shut down, and exit. `cancel_futures` (or a failed initializer, which breaks the pool) shuts it
-//! down immediately, and the tasks removed are cancelled (or failed as broken) without running.
+//! list empty and the pool shut down, and exit. `cancel_futures` (or a failed initializer, which
+//! breaks the pool) empties the list at once, and the tasks removed are cancelled (or failed as
+//! broken) without running.
 //! A pool whose [`Pool`] is dropped shuts down without waiting; and at process exit every pool is
 //! shut down and its workers joined before weft waits for the non-daemon threads, as CPython's
 //! `_python_exit` does, so idle workers never keep the process alive.
