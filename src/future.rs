@@ -3,9 +3,9 @@
 //! A future is pending, then running, then done with an [`Outcome`]; a pending future may be
 //! cancelled instead. Its outcome and listeners are guarded by a mutex; whether a pending future
 //! runs or is cancelled is decided by one atomic flag, so that starting a task takes no lock.
-//! Threads waiting for one future park on its `done` `Signal`. Threads waiting for several ([`wait`], [`as_completed_next`]) register a
-//! signal of their own with each of them, as CPython registers a `_Waiter`: completing a future
-//! wakes every signal registered with it.
+//! Threads waiting for one future park on its `done` `Signal`. Threads waiting for several
+//! ([`wait`], [`as_completed_next`]) register a signal of their own with each of them, as CPython
+//! registers a `_Waiter`: completing a future wakes every signal registered with it.
 //!
 //! One difference with CPython: a cancelled future counts as done for [`wait`] and
 //! [`as_completed_next`] at once. CPython only reports it there once an executor has noticed the
