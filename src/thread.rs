@@ -460,10 +460,15 @@ impl Thread {
 
     /// Python's `Thread.native_id`: the kernel's thread id, `None` before `start`.
     ///
-    /// Right after `start` this may wait, briefly, for the new thread to report it.
+    /// Right after `start` this may wait, briefly, for the new thread to report it. (Only a
+    /// started thread reports it: `MainThread`'s, unknown when another thread asked for it
+    /// first, stays unknown.)
     pub fn native_id(&self) -> Option<u64> {
         let mut state = self.state();
-        while state.phase == Phase::Running && state.native_id.is_none() {
+        while self.0.kind == Kind::Regular
+            && state.phase == Phase::Running
+            && state.native_id.is_none()
+        {
             self.0.native.wait(&mut state);
         }
         state.native_id
