@@ -597,7 +597,10 @@ extern "C" fn before_fork() {
 }
 
 extern "C" fn after_fork_in_parent() {
-    let _ = FORK_GUARD.try_with(|slot| slot.borrow_mut().take());
+    // Dropping the guard unlocks the registry.
+    if let Ok(held) = FORK_GUARD.try_with(|slot| slot.borrow_mut().take()) {
+        drop(held);
+    }
 }
 
 extern "C" fn after_fork_in_child() {
