@@ -46,7 +46,7 @@ impl<T, E> Outcome<T, E> {
 }
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
-pub struct Future<T, E>(Arc<Inner<T, E>>);
+pub struct Future<T, E>(Arc<Inner<T, E, dyn Send + Sync>>);
 
 impl<T, E> Clone for Future<T, E> {
     fn clone(&self) -> Self {
@@ -56,18 +56,35 @@ impl<T, E> Clone for Future<T, E> {
 
 type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
 
-struct Inner<T, E> {
+/// A future's shared state, followed by its task (`S`): one allocation per submitted task.
+/// `repr(C)` keeps `label` first, at the address a raw pointer to the future gives.
+#[repr(C)]
+struct Inner<T, E, S: ?Sized> {
+    /// Set by whoever submits the task and never changed: the C API stores its handle tag here,
+    /// so that a future's raw pointer ([`Future::into_raw`]) is its C handle.
+    label: u64,
     state: Mutex<State<T, E>>,
     /// Threads waiting for this future alone park here; notified once, on completion.
     done: Signal,
+    /// The task, until it is taken to run or dropped unrun: a `Mutex<Option<F>>`.
+    task: S,
 }
 
 struct State<T, E> {
     phase: Phase<T, E>,
-    /// Run once, on completion, in the completing thread, in the order they were added.
-    callbacks: Vec<Callback<T, E>>,
-    /// The signals of threads waiting for several futures, this one among them.
-    waiters: Vec<Arc<Signal>>,
+    /// Notified or run once, on completion, in the completing thread, then removed. One list
+    /// for both keeps the future small (see `Future::with_task`).
+    listeners: Vec<Listener<T, E>>,
+    /// Threads in `outcome` about to wait on `done`, or waiting: completion skips the wake-up
+    /// (a call into the parking lot) when there are none.
+    sleepers: u32,
+}
+
+enum Listener<T, E> {
+    /// A done callback; callbacks run in the order they were added.
+    Callback(Callback<T, E>),
+    /// The signal of a thread waiting for several futures, this one among them.
+    Waiter(Arc<Signal>),
 }
 
 enum Phase<T, E> {
@@ -76,19 +93,96 @@ enum Phase<T, E> {
     Done(Outcome<T, E>),
 }
 
-impl<T, E> Future<T, E> {
-    /// A pending future, for an executor to run and complete.
-    pub(crate) fn new() -> Future<T, E> {
-        Future(Arc::new(Inner {
-            state: Mutex::new(State {
-                phase: Phase::Pending,
-                callbacks: Vec::new(),
-                waiters: Vec::new(),
-            }),
-            done: Signal::new(),
-        }))
+/// What a pool runs: a closure returning the task's result or error, or another type that
+/// says how to call it (the C API's task function and argument).
+pub(crate) trait TaskFn<T, E>: Send + 'static {
+    /// Runs the task.
+    fn call(self) -> Result<T, E>;
+}
+
+impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
+    fn call(self) -> Result<T, E> {
+        self()
+    }
+}
+
+/// A task stored with its future, its types erased: what a pool queues. Each is run or
+/// abandoned once.
+pub(crate) trait Task: Send + Sync {
+    /// Runs the task and completes its future, unless the future was cancelled (the task is
+    /// then dropped unrun).
+    fn run(self: Arc<Self>);
+    /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
+    fn abandon(self: Arc<Self>, broken: bool);
+}
+
+impl<T, E, F> Task for Inner<T, E, Mutex<Option<F>>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: TaskFn<T, E>,
+{
+    fn run(self: Arc<Self>) {
+        let task = self.task.lock().take().expect("a task runs once");
+        let future = Future(self);
+        if !future.set_running_or_notify_cancel() {
+            return;
+        }
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
+            Ok(Ok(value)) => Outcome::Returned(value),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(_) => Outcome::Panicked,
+        };
+        future.set_outcome(outcome);
     }
 
+    fn abandon(self: Arc<Self>, broken: bool) {
+        // The task's captures are released before anyone waiting on the future wakes.
+        drop(self.task.lock().take());
+        let future = Future(self);
+        if broken {
+            future.set_outcome(Outcome::Broken);
+        } else {
+            future.cancel();
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
+    /// A pending future holding `task` and labelled `label`, and the task, for an executor to
+    /// run or abandon once.
+    pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Arc<dyn Task>) {
+        let inner = Arc::new(Inner {
+            label,
+            state: Mutex::new(State {
+                phase: Phase::Pending,
+                listeners: Vec::new(),
+                sleepers: 0,
+            }),
+            done: Signal::new(),
+            task: Mutex::new(Some(task)),
+        });
+        (Future(inner.clone()), inner)
+    }
+
+    /// Gives up this reference as a pointer to the future's `label`, for [`Future::from_raw`].
+    pub(crate) fn into_raw(self) -> *const u64 {
+        Arc::into_raw(self.0).cast()
+    }
+
+    /// Takes back a reference given up by [`Future::into_raw`].
+    ///
+    /// # Safety
+    /// `raw` came from `into_raw` of a future made by `with_task` with a task of type `F`, and
+    /// the reference it stands for is given up by the caller.
+    pub(crate) unsafe fn from_raw<F: TaskFn<T, E>>(raw: *const u64) -> Future<T, E> {
+        // SAFETY: per the contract, `raw` points at an `Inner` of this type (thin: its task's
+        // type is known), from `Arc::into_raw`, with a reference to take back.
+        Future(unsafe { Arc::from_raw(raw.cast::<Inner<T, E, Mutex<Option<F>>>>()) })
+    }
+}
+
+impl<T, E> Future<T, E> {
     fn state(&self) -> MutexGuard<'_, State<T, E>> {
         self.0.state.lock()
     }
@@ -143,7 +237,9 @@ impl<T, E> Future<T, E> {
                 return None;
             }
             let seen = self.0.done.epoch();
+            state.sleepers += 1;
             MutexGuard::unlocked(&mut state, || self.0.done.wait(seen, deadline));
+            state.sleepers -= 1;
         }
     }
 
@@ -158,7 +254,7 @@ impl<T, E> Future<T, E> {
             drop(state);
             self.invoke(Box::new(callback));
         } else {
-            state.callbacks.push(Box::new(callback));
+            state.listeners.push(Listener::Callback(Box::new(callback)));
         }
     }
 
@@ -194,15 +290,24 @@ impl<T, E> Future<T, E> {
     /// callbacks.
     fn complete(&self, mut state: MutexGuard<'_, State<T, E>>, outcome: Outcome<T, E>) {
         state.phase = Phase::Done(outcome);
-        let callbacks = std::mem::take(&mut state.callbacks);
-        let waiters = state.waiters.clone();
+        let listeners = std::mem::take(&mut state.listeners);
+        // A thread that counts itself in `sleepers` read the epoch under this lock, before this
+        // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
+        // is not counted looks at the phase, now done, before it waits.
+        let sleepers = state.sleepers > 0;
         drop(state);
-        self.0.done.notify_all();
-        for waiter in waiters {
-            waiter.notify_one();
+        if sleepers {
+            self.0.done.notify_all();
         }
-        for callback in callbacks {
-            self.invoke(callback);
+        for listener in &listeners {
+            if let Listener::Waiter(waiter) = listener {
+                waiter.notify_one();
+            }
+        }
+        for listener in listeners {
+            if let Listener::Callback(callback) = listener {
+                self.invoke(callback);
+            }
         }
     }
 
@@ -213,6 +318,19 @@ impl<T, E> Future<T, E> {
             _ => None,
         }
     }
+}
+
+/// A pending future holding `task`, and a closure that runs it once as a pool's worker does:
+/// for the loom models (`tests/loom.rs`), which have no pool.
+#[cfg(loom)]
+pub fn model_task<T, E, F>(task: F) -> (Future<T, E>, impl FnOnce() + Send)
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    let (future, task) = Future::with_task(0, task);
+    (future, move || task.run())
 }
 
 /// When [`wait`] returns. Python: `concurrent.futures.FIRST_COMPLETED` and its siblings.
@@ -299,7 +417,10 @@ fn wait_for<T, E, R>(
     }
     let waiter = Arc::new(Signal::new());
     for future in futures {
-        future.state().waiters.push(Arc::clone(&waiter));
+        future
+            .state()
+            .listeners
+            .push(Listener::Waiter(Arc::clone(&waiter)));
     }
     let deadline: Deadline = timeout.deadline();
     let found = loop {
@@ -313,7 +434,11 @@ fn wait_for<T, E, R>(
         waiter.wait(seen, deadline);
     };
     for future in futures {
-        future.state().waiters.retain(|w| !Arc::ptr_eq(w, &waiter));
+        // Gone already if the future completed since.
+        future
+            .state()
+            .listeners
+            .retain(|l| !matches!(l, Listener::Waiter(w) if Arc::ptr_eq(w, &waiter)));
     }
     found
 }

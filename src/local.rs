@@ -110,6 +110,11 @@ fn forget_all(locals: Vec<Weak<dyn Forget>>) {
 /// Destructors may store new values: as pthread does for its keys, this repeats up to
 /// [`RELEASE_ROUNDS`] times; values stored after that are destroyed at the OS thread's exit.
 pub(crate) fn release_thread_values() {
+    // A thread that never took a key stored no value; it is spared `STORED`, whose first use
+    // registers its destructor (an allocation).
+    if KEY.with(Cell::get) == 0 {
+        return;
+    }
     for _ in 0..RELEASE_ROUNDS {
         match STORED.try_with(|stored| stored.0.take()) {
             Ok(locals) if !locals.is_empty() => forget_all(locals),

@@ -15,8 +15,6 @@ pub(crate) mod atomic {
 pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use parking_lot_core as parking;
-#[cfg(not(loom))]
-pub(crate) use std::thread_local;
 
 /// A `const fn` normally; a plain `fn` under loom, whose atomics cannot be made in constants.
 macro_rules! const_fn {

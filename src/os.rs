@@ -8,6 +8,7 @@ use std::ptr;
 pub(crate) struct OsThread(libc::pthread_t);
 
 /// The calling thread's `pthread_t`.
+#[inline]
 pub(crate) fn current() -> OsThread {
     // SAFETY: pthread_self has no preconditions and cannot fail.
     OsThread(unsafe { libc::pthread_self() })
@@ -17,6 +18,13 @@ impl OsThread {
     /// The value Python's `threading.get_ident()` returns: `pthread_self()` as an integer.
     pub(crate) fn ident(self) -> u64 {
         self.0 as u64
+    }
+
+    /// The `pthread_t` as a nonzero number unique among the threads alive now (glibc's is the
+    /// address of the thread's control block).
+    #[inline]
+    pub(crate) fn token(self) -> usize {
+        self.0 as usize
     }
 
     /// Sets the name tools like `top -H`, `gdb` and `/proc/<pid>/task/<tid>/comm` show.

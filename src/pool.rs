@@ -1,27 +1,29 @@
 //! `Pool`: Python's `concurrent.futures.ThreadPoolExecutor`.
 //!
-//! Submitted tasks go, with their [`Future`], through a simple [`Queue`] to worker threads
-//! ([`Thread`]s named `<prefix>_N`, so `enumerate()` lists them). Workers start lazily, one per
+//! Submitted tasks go, with their [`Future`], through a work list under the pool's state lock to
+//! worker threads ([`Thread`]s named `<prefix>_N`, so `enumerate()` lists them): one lock per
+//! submit, and a wake-up only when a worker sleeps. Workers start lazily, one per
 //! submit while none is idle, up to `max_workers`; the idle count is CPython's idle semaphore: a
 //! worker adds one each time it finishes a task, a submit takes one instead of starting a thread.
 //!
-//! Shutting the pool down shuts its queue down: workers run what is queued, then find the queue
-//! shut down and exit. `cancel_futures` (or a failed initializer, which breaks the pool) shuts it
+//! Shutting the pool down wakes every sleeping worker: workers run what is queued, then find the
+//! list empty and the pool shut down, and exit. `cancel_futures` (or a failed initializer, which breaks the pool) shuts it
 //! down immediately, and the tasks removed are cancelled (or failed as broken) without running.
 //! A pool whose [`Pool`] is dropped shuts down without waiting; and at process exit every pool is
 //! shut down and its workers joined before weft waits for the non-daemon threads, as CPython's
 //! `_python_exit` does, so idle workers never keep the process alive.
 
+use std::collections::VecDeque;
 use std::num::NonZero;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Once, Weak};
-use std::time::Duration;
 
-use crate::future::{Future, Outcome};
-use crate::loom::Mutex;
+use crate::future::{Future, Task, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::loom::{Mutex, MutexGuard};
+use crate::sync::Signal;
 use crate::thread::{self, Thread};
-use crate::{Error, Queue, QueueKind, Rejected, Timeout};
+use crate::{Error, Rejected, Timeout};
 
 /// A worker initializer: called once at the start of each worker; false means it failed, which
 /// breaks the pool.
@@ -38,68 +40,22 @@ struct Shared {
     max_workers: usize,
     thread_name_prefix: String,
     initializer: Option<Initializer>,
-    queue: Queue<Box<dyn Job>>,
-    /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
-    idle: AtomicUsize,
+    /// Idle workers wait here for work (or the shutdown) under the state lock.
+    work_ready: Signal,
     state: Mutex<State>,
 }
 
 struct State {
     threads: Vec<Thread>,
+    /// Queued tasks, oldest first.
+    work: VecDeque<Arc<dyn Task>>,
+    /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
+    idle: usize,
+    /// Workers that found no work and wait (or are about to) on `work_ready`, less those a
+    /// submit already woke; may count a worker that woke early, which costs a useless wake-up.
+    sleepers: usize,
     shutdown: bool,
     broken: bool,
-}
-
-/// A queued task with its future, its types erased.
-trait Job: Send {
-    /// Runs the task and completes the future, unless the future was cancelled.
-    fn run(self: Box<Self>);
-    /// Completes the future without running the task: cancelled, or failed as broken.
-    fn abandon(self: Box<Self>, outcome: Abandoned);
-}
-
-/// Why a queued task will not run.
-#[derive(Clone, Copy)]
-enum Abandoned {
-    Cancelled,
-    Broken,
-}
-
-struct Work<T, E, F> {
-    future: Future<T, E>,
-    task: F,
-}
-
-impl<T, E, F> Job for Work<T, E, F>
-where
-    T: Send,
-    E: Send,
-    F: FnOnce() -> Result<T, E> + Send,
-{
-    fn run(self: Box<Self>) {
-        let Work { future, task } = *self;
-        if !future.set_running_or_notify_cancel() {
-            return;
-        }
-        let outcome = match panic::catch_unwind(AssertUnwindSafe(task)) {
-            Ok(Ok(value)) => Outcome::Returned(value),
-            Ok(Err(error)) => Outcome::Failed(error),
-            Err(_) => Outcome::Panicked,
-        };
-        future.set_outcome(outcome);
-    }
-
-    fn abandon(self: Box<Self>, why: Abandoned) {
-        let Work { future, task } = *self;
-        // The task's captures are released before anyone waiting on the future wakes.
-        drop(task);
-        match why {
-            Abandoned::Cancelled => {
-                future.cancel();
-            }
-            Abandoned::Broken => future.set_outcome(Outcome::Broken),
-        }
-    }
 }
 
 /// Every pool alive, for the exit hook; entries of dropped pools are pruned as pools are made.
@@ -141,10 +97,12 @@ impl Pool {
             max_workers,
             thread_name_prefix,
             initializer,
-            queue: Queue::new(QueueKind::Simple, 0).expect("a simple unbounded queue is valid"),
-            idle: AtomicUsize::new(0),
+            work_ready: Signal::new(),
             state: Mutex::new(State {
                 threads: Vec::new(),
+                work: VecDeque::new(),
+                idle: 0,
+                sleepers: 0,
                 shutdown: false,
                 broken: false,
             }),
@@ -178,6 +136,21 @@ impl Pool {
         E: Send + 'static,
         F: FnOnce() -> Result<T, E> + Send + 'static,
     {
+        self.submit_labelled(0, task)
+    }
+
+    /// [`Pool::submit`] for any [`TaskFn`], its future labelled `label` (see
+    /// [`Future::into_raw`]).
+    pub(crate) fn submit_labelled<T, E, F>(
+        &self,
+        label: u64,
+        task: F,
+    ) -> Result<Future<T, E>, Rejected<F>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: TaskFn<T, E>,
+    {
         let shared = &self.shared;
         let mut state = shared.state.lock();
         let refused = if state.broken {
@@ -192,19 +165,16 @@ impl Pool {
         if let Some(error) = refused {
             return Err(Rejected { error, value: task });
         }
-        let future = Future::new();
-        let job = Box::new(Work {
-            future: future.clone(),
-            task,
-        });
-        // The queue is unbounded and shut down only under the state lock, with `shutdown` or
-        // `broken` set: this put cannot fail.
-        if shared
-            .queue
-            .put(job, Timeout::After(Duration::ZERO))
-            .is_err()
-        {
-            unreachable!("the work queue refused a task while the pool accepts work");
+        let (future, task) = Future::with_task(label, task);
+        state.work.push_back(task);
+        // The worker woken is taken off the count, so each sleeper is woken once.
+        let wake = state.sleepers > 0;
+        if wake {
+            state.sleepers -= 1;
+        }
+        drop(state);
+        if wake {
+            shared.work_ready.notify_one();
         }
         Ok(future)
     }
@@ -241,12 +211,11 @@ impl Shared {
     /// CPython's `_adjust_thread_count`: takes an idle worker if there is one, else starts a
     /// worker if fewer than `max_workers` run. Called with the state lock held.
     fn adjust_thread_count(self: &Arc<Self>, state: &mut State) -> Result<(), Error> {
-        // Relaxed: a heuristic count; the queue orders the tasks themselves.
-        let took_idle = self
-            .idle
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-            .is_ok();
-        if took_idle || state.threads.len() >= self.max_workers {
+        if state.idle > 0 {
+            state.idle -= 1;
+            return Ok(());
+        }
+        if state.threads.len() >= self.max_workers {
             return Ok(());
         }
         let name = format!("{}_{}", self.thread_name_prefix, state.threads.len());
@@ -257,7 +226,8 @@ impl Shared {
         Ok(())
     }
 
-    /// A worker's body: the initializer, then tasks until the queue is shut down and empty.
+    /// A worker's body: the initializer, then tasks until the pool is shut down (or broken) and
+    /// no work is left.
     fn run_worker(&self) {
         if let Some(initializer) = &self.initializer {
             // A panicking Rust initializer fails like one that returns false.
@@ -266,34 +236,72 @@ impl Shared {
                 return;
             }
         }
-        while let Ok(job) = self.queue.get(Timeout::Forever) {
-            job.run();
-            // Relaxed: see `adjust_thread_count`.
-            self.idle.fetch_add(1, Ordering::Relaxed);
+        let mut ran = false;
+        while let Some(task) = self.next_task(ran) {
+            task.run();
+            ran = true;
         }
+    }
+
+    /// The oldest queued task, waiting for one while the pool accepts work; `None` once it
+    /// does not and the list is empty. `ran`: the worker just finished a task, so it counts as
+    /// idle again (CPython releases the idle semaphore), in the same critical section.
+    fn next_task(&self, ran: bool) -> Option<Arc<dyn Task>> {
+        let mut state = self.state.lock();
+        state.idle += usize::from(ran);
+        loop {
+            if let Some(task) = state.work.pop_front() {
+                return Some(task);
+            }
+            if state.shutdown || state.broken {
+                return None;
+            }
+            // Read under the lock, after seeing no work: a submit from now on bumps it.
+            let seen = self.work_ready.epoch();
+            state.sleepers += 1;
+            MutexGuard::unlocked(&mut state, || {
+                self.work_ready.wait(seen, Timeout::Forever.deadline())
+            });
+        }
+    }
+
+    /// Stops the workers taking work: sets `shutdown` or `broken` (`set`), removes the queued
+    /// tasks if `drain`, and wakes every sleeping worker. Returns the removed tasks and the
+    /// workers.
+    fn stop(
+        &self,
+        set: impl FnOnce(&mut State),
+        drain: bool,
+    ) -> (VecDeque<Arc<dyn Task>>, Vec<Thread>) {
+        let mut state = self.state.lock();
+        set(&mut state);
+        let removed = if drain {
+            std::mem::take(&mut state.work)
+        } else {
+            VecDeque::new()
+        };
+        let threads = state.threads.clone();
+        let wake = std::mem::take(&mut state.sleepers) > 0;
+        drop(state);
+        if wake {
+            self.work_ready.notify_all();
+        }
+        (removed, threads)
     }
 
     /// Breaks the pool: later submits fail, and queued tasks fail as broken without running.
     fn initializer_failed(&self) {
-        let abandoned = {
-            let mut state = self.state.lock();
-            state.broken = true;
-            self.queue.shutdown(true)
-        };
-        for job in abandoned {
-            job.abandon(Abandoned::Broken);
+        let (abandoned, _) = self.stop(|state| state.broken = true, true);
+        for task in abandoned {
+            task.abandon(true);
         }
     }
 
     /// Stops accepting work, cancels the queued tasks if asked, and returns the workers.
     fn begin_shutdown(&self, cancel_futures: bool) -> Vec<Thread> {
-        let (abandoned, threads) = {
-            let mut state = self.state.lock();
-            state.shutdown = true;
-            (self.queue.shutdown(cancel_futures), state.threads.clone())
-        };
-        for job in abandoned {
-            job.abandon(Abandoned::Cancelled);
+        let (abandoned, threads) = self.stop(|state| state.shutdown = true, cancel_futures);
+        for task in abandoned {
+            task.abandon(false);
         }
         threads
     }

@@ -19,7 +19,7 @@
 //! unusable in the child, as with any POSIX lock.)
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 
@@ -73,8 +73,11 @@ struct Inner {
     /// A timer's cancel hook; `None` for every other thread.
     cancel: Option<Cancel>,
     state: Mutex<State>,
-    /// Signalled when `phase` becomes `Finished` and when `native_id` becomes known.
+    /// Signalled when `phase` changes (the thread finished, or failed to start).
     changed: Condvar,
+    /// Signalled when `native_id` becomes known (and when a start fails), apart from `changed`
+    /// so that a joiner is not woken for nothing by a thread that has just started.
+    native: Condvar,
 }
 
 struct State {
@@ -122,16 +125,35 @@ impl Drop for CurrentSlot {
 }
 
 thread_local! {
+    /// Filled on the first [`current`] call: a thread-local with a destructor costs the thread a
+    /// registration, and with it an allocation, that threads which never ask are spared.
     static CURRENT: CurrentSlot = const { CurrentSlot(RefCell::new(None)) };
+    /// In a thread weft started, the address of its `Inner`, by which [`current`] finds it in
+    /// the registry; 0 elsewhere. Without a destructor, setting it registers nothing.
+    static STARTED: Cell<usize> = const { Cell::new(0) };
 }
 
 /// The next default name with this prefix (`Thread-1`, `Dummy-2`, ...).
 pub fn new_name(prefix: &str) -> String {
     // Relaxed: only uniqueness matters, which fetch_add gives under any ordering.
-    format!(
-        "{prefix}-{}",
-        NAME_COUNTER.fetch_add(1, Ordering::Relaxed) + 1
-    )
+    let mut n = NAME_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+    // The decimal digits, last first, without the formatting machinery (this is on the path
+    // of every thread start).
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut name = String::with_capacity(prefix.len() + 1 + len);
+    name.push_str(prefix);
+    name.push('-');
+    name.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+    name
 }
 
 impl Thread {
@@ -219,6 +241,7 @@ impl Thread {
                 result: None,
             }),
             changed: Condvar::new(),
+            native: Condvar::new(),
         }))
     }
 
@@ -229,6 +252,11 @@ impl Thread {
     /// Whether two handles name the same thread.
     pub fn ptr_eq(&self, other: &Thread) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The address of the shared state: names the thread while a handle to it exists.
+    fn key(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
     }
 
     /// The thread's name.
@@ -304,8 +332,9 @@ impl Thread {
             }
             Err(_) => {
                 // Back to New, waking any thread that began joining meanwhile (it then reports
-                // NotStarted); the thread may be started again.
+                // NotStarted) or asking for the native id; the thread may be started again.
                 self.leave_registry(Phase::New, None);
+                self.0.native.notify_all();
                 Err(Error::CantStartThread)
             }
         }
@@ -321,9 +350,9 @@ impl Thread {
             state.native_id = Some(os::native_id());
             os.set_name(&state.name);
         }
-        self.0.changed.notify_all();
+        self.0.native.notify_all();
         // A thread-local is always accessible at the start of the thread.
-        CURRENT.with(|slot| *slot.0.borrow_mut() = Some(self.clone()));
+        STARTED.with(|started| started.set(self.key()));
 
         /// Finishes the thread however its target ends: by returning, or torn down by a forced
         /// unwind (`pthread_exit()`, which CPython calls on daemon threads at interpreter
@@ -435,7 +464,7 @@ impl Thread {
     pub fn native_id(&self) -> Option<u64> {
         let mut state = self.state();
         while state.phase == Phase::Running && state.native_id.is_none() {
-            self.0.changed.wait(&mut state);
+            self.0.native.wait(&mut state);
         }
         state.native_id
     }
@@ -504,22 +533,37 @@ fn check_stack_size(size: usize) -> Result<(), Error> {
 /// Python's `threading.current_thread()`: the calling thread's object, made on first use for a
 /// thread weft did not start (`MainThread` or `Dummy-N`).
 pub fn current() -> Thread {
+    // Called while this thread's thread-locals are being destroyed, or in a thread weft started
+    // once it has left the registry (only its other thread-locals' destructors run then): a
+    // stand-in that is never registered (nothing would unregister it).
+    let stand_in = || Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None);
     CURRENT
         .try_with(|slot| {
             if let Some(thread) = slot.0.borrow().as_ref() {
                 return thread.clone();
             }
-            let thread = if os::is_process_main_thread() {
-                main_thread()
-            } else {
-                new_dummy()
+            let thread = match STARTED.with(Cell::get) {
+                // In a child forked from another thread, the forking thread is the child's
+                // initial thread to the OS (its id is the pid) but not `MainThread`, which is
+                // lost. Relaxed: see `Thread::is_lost`.
+                0 if os::is_process_main_thread() && !MAIN_LOST.load(Ordering::Relaxed) => {
+                    main_thread()
+                }
+                0 => new_dummy(),
+                started => match started_here(&REGISTRY.lock(), started) {
+                    Some(thread) => thread,
+                    None => return stand_in(),
+                },
             };
             *slot.0.borrow_mut() = Some(thread.clone());
             thread
         })
-        // Called while this thread's thread-locals are being destroyed: a stand-in that is
-        // never registered (nothing would unregister it).
-        .unwrap_or_else(|_| Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None))
+        .unwrap_or_else(|_| stand_in())
+}
+
+/// The registered thread whose key (`Thread::key`) is `started`.
+fn started_here(registry: &Registry, started: usize) -> Option<Thread> {
+    registry.alive.iter().find(|t| t.key() == started).cloned()
 }
 
 fn new_dummy() -> Thread {
@@ -558,10 +602,14 @@ extern "C" fn after_fork_in_child() {
         };
         // Relaxed: see `is_lost`.
         let lose = |t: &Thread| t.0.lost.store(true, Ordering::Relaxed);
-        let me = CURRENT
-            .try_with(|current| current.0.try_borrow().ok().and_then(|t| t.clone()))
-            .ok()
-            .flatten();
+        // A thread weft started is known by its key (it may never have asked for `current`).
+        let me = match STARTED.try_with(Cell::get) {
+            Ok(0) | Err(_) => CURRENT
+                .try_with(|current| current.0.try_borrow().ok().and_then(|t| t.clone()))
+                .ok()
+                .flatten(),
+            Ok(started) => started_here(&registry, started),
+        };
         registry.alive.retain(|t| {
             let mine = me.as_ref().is_some_and(|me| me.ptr_eq(t));
             if !mine {

@@ -173,3 +173,68 @@ fn rlock_release_save_and_restore() {
     }
     assert!(!rlock.locked());
 }
+
+/// The owner is recognised by its `pthread_t`, which survives `fork()` (its kernel thread id
+/// does not): in the child, the forking thread still owns what it held, and nothing another
+/// thread of the parent held.
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot fork")]
+fn rlock_ownership_survives_fork() {
+    let mine = Arc::new(RLock::new());
+    let theirs = Arc::new(RLock::new());
+    assert!(mine.acquire(Timeout::Forever).unwrap());
+    assert!(mine.acquire(Timeout::Forever).unwrap());
+    let gate = Arc::new(Lock::new());
+    assert!(gate.acquire(Timeout::Forever));
+    let holder = {
+        let (theirs, gate) = (theirs.clone(), gate.clone());
+        let held = Arc::new(Lock::new());
+        assert!(held.acquire(Timeout::Forever));
+        let signal = held.clone();
+        let t = std::thread::spawn(move || {
+            assert!(theirs.acquire(Timeout::Forever).unwrap());
+            signal.release().unwrap();
+            assert!(gate.acquire(Timeout::Forever));
+            theirs.release().unwrap();
+        });
+        assert!(
+            held.acquire(Timeout::Forever),
+            "the other thread holds `theirs`"
+        );
+        t
+    };
+    // SAFETY: the child only runs weft, std and libc calls, then leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a failure.
+        unsafe { libc::alarm(10) };
+        let m = mine.clone();
+        let checks = [
+            !theirs.is_owned(),
+            theirs.release() == Err(Error::NotOwner),
+            mine.is_owned(),
+            mine.recursion_count() == 2,
+            mine.release().is_ok() && mine.release().is_ok(),
+            std::thread::spawn(move || m.acquire(NOW) == Ok(true))
+                .join()
+                .unwrap_or(false),
+        ];
+        // The exit code names the first failed check.
+        let failed = checks.iter().position(|ok| !ok).map_or(0, |i| i + 1);
+        // SAFETY: leaves the child at once, without running the parent's exit handlers.
+        unsafe { libc::_exit(failed as i32) };
+    }
+    assert!(pid > 0, "fork failed");
+    let mut status = 0;
+    // SAFETY: waits for the child made above.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child status {status:#x}"
+    );
+    gate.release().unwrap();
+    holder.join().unwrap();
+    mine.release().unwrap();
+    mine.release().unwrap();
+    assert!(!mine.locked() && !theirs.locked());
+}

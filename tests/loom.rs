@@ -1,4 +1,4 @@
-//! loom models of Lock, RLock, Condition, Event, Semaphore, Barrier and Queue, over the model parking lot of
+//! loom models of Lock, RLock, Condition, Event, Semaphore, Barrier, Queue and Future, over the model parking lot of
 //! `src/loom.rs`. Run with:
 //!
 //!     RUSTFLAGS="--cfg loom" cargo test --release --test loom
@@ -238,6 +238,76 @@ fn barrier_abort() {
         b.abort();
         assert_eq!(waiter.join().unwrap(), Err(Error::BrokenBarrier));
         assert!(b.broken());
+    });
+}
+
+/// Two cycles back to back: a thread comes back for the second while the other may not have
+/// left the first yet; each cycle hands out both indices.
+#[test]
+fn barrier_next_cycle_starts_before_the_last_leaves() {
+    model(|| {
+        let b = Arc::new(Barrier::new(2, None, FOREVER).unwrap());
+        let other = {
+            let b = b.clone();
+            thread::spawn(move || [b.wait(None).unwrap(), b.wait(None).unwrap()])
+        };
+        let mine = [b.wait(None).unwrap(), b.wait(None).unwrap()];
+        let theirs = other.join().unwrap();
+        assert_eq!([mine[0] + theirs[0], mine[1] + theirs[1]], [1, 1]);
+        assert_eq!(b.n_waiting(), 0);
+    });
+}
+
+/// An abort racing with a cycle: both parties trip or both leave broken, never one of each (a
+/// waiter woken after the abort still sees that its cycle tripped).
+#[test]
+fn barrier_abort_racing_a_trip() {
+    model(|| {
+        let b = Arc::new(Barrier::new(2, None, FOREVER).unwrap());
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let b = b.clone();
+                thread::spawn(move || b.wait(None))
+            })
+            .collect();
+        b.abort();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        match results[..] {
+            [Ok(x), Ok(y)] => assert_eq!(x + y, 1),
+            [Err(x), Err(y)] => assert_eq!([x, y], [Error::BrokenBarrier; 2]),
+            _ => panic!("one tripped, one broken: {results:?}"),
+        }
+        assert!(b.broken());
+    });
+}
+
+/// A reset racing with a waiter: if it sends the waiter away, the resetting thread's own wait
+/// waits for it to leave, and the waiter's retry trips the barrier with it.
+#[test]
+fn barrier_reset_then_refill() {
+    model(|| {
+        let b = Arc::new(Barrier::new(2, None, FOREVER).unwrap());
+        let waiter = {
+            let b = b.clone();
+            thread::spawn(move || {
+                let mut failures = 0;
+                loop {
+                    match b.wait(None) {
+                        Ok(index) => return (index, failures),
+                        Err(e) => {
+                            assert_eq!(e, Error::BrokenBarrier);
+                            failures += 1;
+                        }
+                    }
+                }
+            })
+        };
+        b.reset();
+        let mine = b.wait(None).unwrap();
+        let (theirs, failures) = waiter.join().unwrap();
+        assert_eq!(mine + theirs, 1);
+        assert!(failures <= 1);
+        assert!(!b.broken());
     });
 }
 
@@ -678,5 +748,101 @@ fn queue_immediate_shutdown_loses_no_item() {
         assert_eq!(items, [1, 2]);
         assert_eq!(q.unfinished_tasks(), usize::from(got.is_some()));
         assert_eq!(q.get(NOW), Err(Error::QueueShutDown));
+    });
+}
+
+/// A future run by a worker while other threads look at it (`weft::future::model_task` stands in
+/// for the pool).
+type ModelFuture = weft::Future<usize, ()>;
+
+/// A thread waiting in `outcome` (Python: `result()`) is woken by the completion and sees its
+/// value, whether it parks before the worker completes the future or after.
+#[test]
+fn future_result_woken_by_completion() {
+    model(|| {
+        let (future, run): (ModelFuture, _) = weft::future::model_task(|| Ok(7));
+        let waiter = {
+            let future = future.clone();
+            thread::spawn(move || future.outcome(FOREVER))
+        };
+        run();
+        assert_eq!(waiter.join().unwrap(), Some(weft::Outcome::Returned(7)));
+    });
+}
+
+/// A done callback added while the worker completes the future runs exactly once (by the
+/// worker, or by the adder if the future is done by then), and sees the future done.
+#[test]
+fn future_callback_added_during_completion_runs_once() {
+    model(|| {
+        let (future, run): (ModelFuture, _) = weft::future::model_task(|| Ok(1));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let adder = {
+            let (future, calls) = (future.clone(), calls.clone());
+            thread::spawn(move || {
+                future.add_done_callback(move |f| {
+                    assert!(f.done());
+                    calls.fetch_add(1, Ordering::Relaxed);
+                })
+            })
+        };
+        run();
+        adder.join().unwrap();
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
+    });
+}
+
+/// `cancel` racing with the worker's `set_running_or_notify_cancel`: exactly one wins. A
+/// cancelled task never runs; a task that runs cannot be cancelled and completes.
+#[test]
+fn future_cancel_races_set_running() {
+    model(|| {
+        let ran = Arc::new(AtomicUsize::new(0));
+        let (future, run): (ModelFuture, _) = {
+            let ran = ran.clone();
+            weft::future::model_task(move || {
+                ran.fetch_add(1, Ordering::Relaxed);
+                Ok(5)
+            })
+        };
+        let canceller = {
+            let future = future.clone();
+            thread::spawn(move || future.cancel())
+        };
+        run();
+        let cancelled = canceller.join().unwrap();
+        assert_eq!(future.cancelled(), cancelled);
+        assert_eq!(ran.load(Ordering::Relaxed), usize::from(!cancelled));
+        let expected = if cancelled {
+            weft::Outcome::Cancelled
+        } else {
+            weft::Outcome::Returned(5)
+        };
+        assert_eq!(future.outcome(FOREVER), Some(expected));
+    });
+}
+
+/// `wait` for the first of two futures to complete is woken by the completion of either: the
+/// waiter's signal, registered with both, is notified (no lost wake-up), and it leaves neither
+/// future holding it.
+#[test]
+fn futures_wait_first_completed() {
+    model(|| {
+        let (first, _unrun): (ModelFuture, _) = weft::future::model_task(|| Ok(1));
+        let (second, run): (ModelFuture, _) = weft::future::model_task(|| Ok(2));
+        let waiter = {
+            let (first, second) = (first.clone(), second.clone());
+            thread::spawn(move || {
+                weft::future::wait(
+                    &[&first, &second],
+                    FOREVER,
+                    weft::ReturnWhen::FirstCompleted,
+                )
+            })
+        };
+        run();
+        let waited = waiter.join().unwrap();
+        assert!(waited.satisfied);
+        assert_eq!(waited.done, [false, true]);
     });
 }

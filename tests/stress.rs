@@ -8,8 +8,30 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use weft::future::Outcome;
+use weft::pool::Pool;
 use weft::thread::Thread;
-use weft::{Error, Lock, RLock, Timeout};
+use weft::{
+    Barrier, Condition, Error, Event, Lock, Queue, QueueKind, RLock, Rejected, ReturnWhen,
+    Semaphore, Timeout,
+};
+
+/// Taken by every test here that starts weft threads, so that none runs while another forks.
+///
+/// A child made by `fork()` inherits parking_lot's global table of parked threads, which weft's
+/// primitives all park in, and glibc hands the stacks of the parent's other threads (their
+/// thread-locals, parking_lot's queue nodes among them) to the child's new threads: a child
+/// that starts a thread and then parks can follow a queue into reused memory (a crash in
+/// `parking_lot_core::park`, or a hang, in about 1 of 60 runs when the lock tests ran beside
+/// the fork test). Known, and reported; until it is fixed the fork test runs alone.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Takes [`SERIAL`]; a test that failed while holding it does not fail the others.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Who holds each lock, checked by every holder: 0 when free.
 struct Owned<L> {
@@ -28,6 +50,7 @@ fn next(seed: &mut u64) -> u64 {
 /// `threads` threads take random locks among `locks` Locks and as many RLocks (an RLock
 /// recursively, sometimes with a timeout) `rounds` times each; every holder checks it is alone.
 fn many_threads_few_locks(threads: usize, locks: usize, rounds: usize) {
+    let _serial = serial();
     let plain: Arc<Vec<Owned<Lock>>> = Arc::new(
         (0..locks)
             .map(|_| Owned {
@@ -110,53 +133,101 @@ fn many_threads_on_few_locks_long() {
     many_threads_few_locks(32, 3, 100_000);
 }
 
+/// Runs `body` with the address space limited to what is in use now plus room for small
+/// allocations, but not for a thread's stack; restores the limit after.
+fn with_low_rlimit_as<R>(body: impl FnOnce() -> R) -> R {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split(' ')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let limit = libc::rlimit {
+        rlim_cur: pages * 4096 + 512 * 1024,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    let mut old = limit;
+    // SAFETY: plain system calls on valid arguments.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_AS, &mut old);
+        libc::setrlimit(libc::RLIMIT_AS, &limit);
+    }
+    let result = body();
+    // SAFETY: as above.
+    unsafe { libc::setrlimit(libc::RLIMIT_AS, &old) };
+    result
+}
+
 #[test]
 #[cfg_attr(miri, ignore = "Miri cannot fork")]
 fn thread_creation_refused_in_a_forked_child_with_low_rlimit_as() {
-    // With no address space left for a stack, the OS refuses the thread: `start` reports it and
-    // the thread can be started later. In a child, so the limit touches nothing else.
+    // With no address space left for a stack, the OS refuses every thread weft creates: a
+    // thread's and a Timer's `start` report it, and so does a pool's `submit` that needs a new
+    // worker (the task comes back, not run); all can be retried once resources are back. In a
+    // child, so the limit touches nothing else. Each failed check sets a bit of the exit code.
+    const CHECKS: [&str; 6] = [
+        "thread start refused",
+        "timer start refused",
+        "pool submit refused",
+        "thread started on retry",
+        "timer fired on retry",
+        "pool ran a task on retry",
+    ];
+    let _serial = serial();
     // SAFETY: the child only runs weft and libc calls, then leaves with _exit.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
         // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a failure.
-        unsafe { libc::alarm(10) };
-        let t = Thread::new(|| 3);
+        unsafe { libc::alarm(20) };
         // Bigger than any stack glibc keeps cached from finished threads, which it would reuse
-        // without asking the OS.
-        t.set_stack_size(64 << 20).unwrap();
-        // The address space in use now, plus room for small allocations but not for a stack.
-        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-        let pages: u64 = statm
-            .split(' ')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0);
-        let limit = libc::rlimit {
-            rlim_cur: pages * 4096 + 512 * 1024,
-            rlim_max: libc::RLIM_INFINITY,
-        };
-        // SAFETY: plain system calls on valid arguments.
-        let refused = unsafe {
-            let mut old = limit;
-            libc::getrlimit(libc::RLIMIT_AS, &mut old);
-            libc::setrlimit(libc::RLIMIT_AS, &limit);
-            let refused = t.start() == Err(Error::CantStartThread) && !t.is_alive();
-            libc::setrlimit(libc::RLIMIT_AS, &old);
-            refused
-        };
-        let retried = t.set_stack_size(0).is_ok()
-            && t.start().is_ok()
-            && t.join(Timeout::Forever) == Ok(true);
+        // without asking the OS; process-wide, so pool workers get it too.
+        weft::thread::stack_size(Some(64 << 20)).unwrap();
+        let thread = Thread::new(|| 3);
+        let timer = Thread::timer(Duration::ZERO, || 4);
+        let pool = Pool::new(1, "refused", None);
+        let refused = with_low_rlimit_as(|| {
+            [
+                thread.start() == Err(Error::CantStartThread) && !thread.is_alive(),
+                timer.start() == Err(Error::CantStartThread) && !timer.is_alive(),
+                matches!(
+                    pool.submit(|| Ok::<_, ()>(5)),
+                    Err(Rejected {
+                        error: Error::CantStartThread,
+                        ..
+                    })
+                ),
+            ]
+        });
+        weft::thread::stack_size(Some(0)).unwrap();
+        let retried = [
+            thread.start().is_ok()
+                && thread.join(Timeout::Forever) == Ok(true)
+                && thread.result::<i32>() == Ok(Some(3)),
+            timer.start().is_ok()
+                && timer.join(Timeout::Forever) == Ok(true)
+                && timer.result::<i32>() == Ok(Some(4)),
+            pool.submit(|| Ok::<_, ()>(5))
+                .is_ok_and(|f| f.outcome(Timeout::Forever) == Some(Outcome::Returned(5)))
+                && pool.shutdown(true, false).is_ok(),
+        ];
+        let failed = refused
+            .iter()
+            .chain(&retried)
+            .enumerate()
+            .fold(0, |bits, (i, ok)| if *ok { bits } else { bits | 1 << i });
         // SAFETY: leaves the child at once.
-        unsafe { libc::_exit(i32::from(!refused) + 2 * i32::from(!retried)) };
+        unsafe { libc::_exit(failed) };
     }
     assert!(pid > 0, "fork failed");
     let mut status = 0;
     // SAFETY: waits for the child made above.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
     assert!(libc::WIFEXITED(status), "child status {status:#x}");
-    // 1: the start was not refused; 2: the retry failed; 3: both.
-    assert_eq!(libc::WEXITSTATUS(status), 0);
+    let failed: Vec<_> = (0..CHECKS.len())
+        .filter(|i| libc::WEXITSTATUS(status) & 1 << i != 0)
+        .map(|i| CHECKS[i])
+        .collect();
+    assert!(failed.is_empty(), "failed in the child: {failed:?}");
 }
 
 /// Runs `wait` (which must time out after `timeout`) on a machine loaded with busy threads:
@@ -195,31 +266,99 @@ fn times_out_in_time(timeout: Duration, wait: impl Fn(Timeout)) {
 #[test]
 #[ignore = "timing on a loaded machine: run by make verify"]
 fn timeouts_are_never_early_and_not_wildly_late() {
+    let _serial = serial();
+    // Every timed wait weft has, each made to time out. (`Pool::shutdown` waits without limit:
+    // it has no timeout to check.)
     let lock = Lock::new();
     assert!(lock.acquire(Timeout::Forever));
     for ms in [1, 20, 150] {
         let timeout = Duration::from_millis(ms);
         times_out_in_time(timeout, |t| assert!(!lock.acquire(t)));
     }
+    let wait = Duration::from_millis(30);
+
+    // A non-daemon thread holds an RLock until `release` is set; `holding` says it has it.
     let rlock = Arc::new(RLock::new());
-    let gate = Arc::new(Lock::new());
-    assert!(gate.acquire(Timeout::Forever));
+    let (holding, release) = (Arc::new(Event::new()), Arc::new(Event::new()));
     let holder = {
-        let (rlock, gate) = (rlock.clone(), gate.clone());
+        let (rlock, holding, release) = (rlock.clone(), holding.clone(), release.clone());
         Thread::new(move || {
             assert!(rlock.acquire(Timeout::Forever).unwrap());
-            assert!(gate.acquire(Timeout::Forever));
+            holding.set();
+            assert!(release.wait(Timeout::Forever));
             rlock.release().unwrap();
         })
     };
+    // Not a daemon, though started from a test's thread (a daemon, as weft did not start it).
+    holder.set_daemon(false).unwrap();
     holder.start().unwrap();
-    while !rlock.locked() {
-        std::thread::yield_now();
-    }
-    times_out_in_time(Duration::from_millis(30), |t| {
-        assert!(!rlock.acquire(t).unwrap());
-        assert_eq!(holder.join(t), Ok(false));
+    assert!(holding.wait(Timeout::Forever));
+    times_out_in_time(wait, |t| assert!(!rlock.acquire(t).unwrap()));
+    times_out_in_time(wait, |t| assert_eq!(holder.join(t), Ok(false)));
+    times_out_in_time(wait, |t| assert!(weft::thread::shutdown(t) >= 1));
+    times_out_in_time(wait, |t| assert!(!release.wait(t)));
+
+    let condition = Condition::new();
+    assert!(condition.acquire(Timeout::Forever).unwrap());
+    times_out_in_time(wait, |t| assert_eq!(condition.wait(t), Ok(false)));
+    times_out_in_time(wait, |t| {
+        assert_eq!(condition.wait_for(|| false, t), Ok(false))
     });
-    gate.release().unwrap();
+    condition.release().unwrap();
+
+    let semaphore = Semaphore::new(0).unwrap();
+    times_out_in_time(wait, |t| assert!(!semaphore.acquire(t)));
+
+    // A timeout breaks a barrier: each attempt gets a new one.
+    times_out_in_time(wait, |t| {
+        let barrier = Barrier::new(2, None, Timeout::Forever).unwrap();
+        assert_eq!(barrier.wait(Some(t)), Err(Error::BrokenBarrier));
+    });
+    times_out_in_time(wait, |t| {
+        let barrier = Barrier::new(2, None, t).unwrap();
+        assert_eq!(barrier.wait(None), Err(Error::BrokenBarrier));
+    });
+
+    let queue = Queue::new(QueueKind::Fifo, 1).unwrap();
+    times_out_in_time(wait, |t| assert_eq!(queue.get(t), Err(Error::QueueEmpty)));
+    queue.put(1, Timeout::Forever).unwrap();
+    times_out_in_time(wait, |t| {
+        assert!(matches!(
+            queue.put(2, t),
+            Err(Rejected {
+                error: Error::QueueFull,
+                ..
+            })
+        ));
+    });
+    times_out_in_time(wait, |t| assert_eq!(queue.join(t), Ok(false)));
+
+    // A task that runs until `release` is set.
+    let pool = Pool::new(1, "timeouts", None);
+    let pending = {
+        let release = release.clone();
+        pool.submit(move || Ok::<_, ()>(release.wait(Timeout::Forever)))
+            .unwrap_or_else(|rejected| panic!("submit refused: {:?}", rejected.error))
+    };
+    times_out_in_time(wait, |t| assert_eq!(pending.outcome(t), None));
+    times_out_in_time(wait, |t| {
+        let waited = weft::future::wait(&[&pending], t, ReturnWhen::AllCompleted);
+        assert!(!waited.satisfied);
+    });
+    times_out_in_time(wait, |t| {
+        let mut yielded = [false];
+        assert_eq!(
+            weft::future::as_completed_next(&[&pending], &mut yielded, t),
+            Ok(None)
+        );
+    });
+
+    release.set();
     assert!(holder.join(Timeout::Forever).unwrap());
+    assert_eq!(
+        pending.outcome(Timeout::Forever),
+        Some(Outcome::Returned(true))
+    );
+    pool.shutdown(true, false).unwrap();
+    assert!(lock.release().is_ok());
 }

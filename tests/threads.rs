@@ -313,3 +313,41 @@ fn a_forked_child_sees_only_the_forking_thread() {
     gate.release().unwrap();
     assert!(t.join(Timeout::Forever).unwrap());
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot fork")]
+fn a_weft_thread_that_forks_lives_on_in_the_child() {
+    // It never asked for `current()` before the fork: the child still knows it as itself.
+    let t = Thread::new(|| {
+        // SAFETY: the child only runs weft and libc calls, then leaves with _exit.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a
+            // failure.
+            unsafe { libc::alarm(10) };
+            let me = thread::current();
+            let checks = [
+                me.is_alive(),
+                me.name().starts_with("Thread-"),
+                thread::enumerate().iter().any(|x| x.ptr_eq(&me)),
+                thread::active_count() == 1,
+            ];
+            // The exit code names the first failed check.
+            let failed = checks.iter().position(|ok| !ok).map_or(0, |i| i + 1);
+            // SAFETY: leaves the child at once, without running the parent's exit handlers.
+            unsafe { libc::_exit(failed as i32) };
+        }
+        assert!(pid > 0, "fork failed");
+        let mut status = 0;
+        // SAFETY: waits for the child made above.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        status
+    });
+    t.start().unwrap();
+    assert!(t.join(Timeout::Forever).unwrap());
+    let status = t.result::<i32>().unwrap().expect("the thread returned");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child status {status:#x}"
+    );
+}

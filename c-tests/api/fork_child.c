@@ -10,12 +10,20 @@
  *    fork() often lands while weft's thread registry is busy: every child must still be able to
  *    start and join a thread (a registry lock left held by a thread that does not exist in the
  *    child would hang it; an alarm turns a hang into a failure).
+ * 4. main forks while a worker holds a Lock and waits on an Event, with items in a queue: in the
+ *    child the Lock stays locked (its holder is gone; any thread may release a Lock, and the
+ *    child can), the Event can be set, the queue's items can be got and marked done, and a new
+ *    pool runs tasks; a thread the child starts can hand items over through the parent's queue.
+ * 5. a thread weft did not create (a plain pthread) forks: the child can use weft at once, and
+ *    its current thread is alive and the only one enumerated.
  *
  * Children leave with _exit(), except the one that checks exit(). Prints "N passed, N failed".
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -70,6 +78,15 @@ static void use_weft_in_child(void) {
     EXPECT(weft_thread_join(t, 10.0) == WEFT_STATUS_OK);
     EXPECT(weft_thread_result(t, &result) == WEFT_STATUS_OK && result == &passed);
     weft_thread_free(t);
+}
+
+/* In a child: `me` is the only thread enumerated. */
+static void expect_only(weft_thread *me) {
+    weft_thread **threads;
+    size_t count;
+    EXPECT(weft_enumerate(&threads, &count) == WEFT_STATUS_OK && count == 1);
+    EXPECT(count == 1 && weft_thread_ident(threads[0]) == weft_thread_ident(me));
+    weft_thread_array_free(threads, count);
 }
 
 /* Waits for a child and adds its counts (its exit code is its number of failures). */
@@ -132,6 +149,7 @@ static void *fork_from_worker(void *arg) {
         EXPECT(weft_thread_is_alive(me));
         EXPECT(!weft_thread_is_alive(main_thread));
         EXPECT(weft_active_count() == 1);
+        expect_only(me);
         weft_thread_free(me);
         weft_thread_free(main_thread);
         use_weft_in_child();
@@ -180,6 +198,143 @@ static void fork_while_threads_come_and_go(void) {
     weft_thread_free(churner);
 }
 
+struct holder {
+    weft_lock *held;
+    weft_event *holding, *release;
+};
+
+/* Holds `held` until `release` is set. */
+static void *hold_lock(void *arg) {
+    struct holder *h = arg;
+    if (weft_lock_acquire(h->held, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK) {
+        weft_event_set(h->holding);
+        weft_event_wait(h->release, WEFT_TIMEOUT_FOREVER);
+        weft_lock_release(h->held);
+    }
+    return NULL;
+}
+
+static int add_one(void *arg, void **result_out) {
+    *result_out = (char *)arg + 1;
+    return 0;
+}
+
+/* Puts the items 1..3 on the queue given. */
+static void *put_three(void *arg) {
+    for (uintptr_t i = 1; i <= 3; i++) {
+        weft_queue_put(arg, (void *)i, true, WEFT_TIMEOUT_FOREVER);
+    }
+    return NULL;
+}
+
+static void fork_while_a_worker_holds_a_lock(void) {
+    struct holder h;
+    weft_lock_new(&h.held);
+    weft_event_new(&h.holding);
+    weft_event_new(&h.release);
+    weft_queue *queue;
+    EXPECT(weft_queue_new(WEFT_QUEUE_FIFO, 0, NULL, &queue) == WEFT_STATUS_OK);
+    EXPECT(weft_queue_put(queue, &passed, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    EXPECT(weft_queue_put(queue, &failed, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    weft_thread *worker;
+    weft_thread_new(hold_lock, &h, NULL, &worker);
+    EXPECT(weft_thread_start(worker) == WEFT_STATUS_OK);
+    EXPECT(weft_event_wait(h.holding, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        passed = failed = 0;
+        alarm(30);
+        EXPECT(!weft_thread_is_alive(worker));
+        EXPECT(weft_active_count() == 1);
+
+        /* The lock's holder is gone; the lock stays locked until someone releases it. */
+        EXPECT(weft_lock_locked(h.held));
+        EXPECT(weft_lock_acquire(h.held, false, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_TIMEOUT);
+        EXPECT(weft_lock_acquire(h.held, true, 0.01) == WEFT_STATUS_TIMEOUT);
+        EXPECT(weft_lock_release(h.held) == WEFT_STATUS_OK);
+        EXPECT(weft_lock_acquire(h.held, true, 0.01) == WEFT_STATUS_OK);
+        EXPECT(weft_lock_release(h.held) == WEFT_STATUS_OK);
+
+        /* The event the worker waited on. */
+        EXPECT(weft_event_wait(h.release, 0.01) == WEFT_STATUS_TIMEOUT);
+        EXPECT(weft_event_set(h.release) == WEFT_STATUS_OK);
+        EXPECT(weft_event_wait(h.release, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+
+        /* The parent's queue: its items, in order, then items from a thread of the child. */
+        void *item = NULL;
+        EXPECT(weft_queue_get(queue, false, WEFT_TIMEOUT_FOREVER, &item) == WEFT_STATUS_OK &&
+               item == &passed);
+        EXPECT(weft_queue_get(queue, true, 0.01, &item) == WEFT_STATUS_OK && item == &failed);
+        EXPECT(weft_queue_task_done(queue) == WEFT_STATUS_OK);
+        EXPECT(weft_queue_task_done(queue) == WEFT_STATUS_OK);
+        EXPECT(weft_queue_join(queue, 0.0) == WEFT_STATUS_OK);
+        weft_thread *producer;
+        EXPECT(weft_thread_new(put_three, queue, NULL, &producer) == WEFT_STATUS_OK);
+        EXPECT(weft_thread_start(producer) == WEFT_STATUS_OK);
+        for (uintptr_t i = 1; i <= 3; i++) {
+            EXPECT(weft_queue_get(queue, true, 10.0, &item) == WEFT_STATUS_OK &&
+                   item == (void *)i);
+            EXPECT(weft_queue_task_done(queue) == WEFT_STATUS_OK);
+        }
+        EXPECT(weft_queue_join(queue, 10.0) == WEFT_STATUS_OK);
+        EXPECT(weft_thread_join(producer, 10.0) == WEFT_STATUS_OK);
+        weft_thread_free(producer);
+
+        /* A pool of the child's own. */
+        weft_pool *pool;
+        EXPECT(weft_pool_new(2, "child", NULL, NULL, NULL, &pool) == WEFT_STATUS_OK);
+        weft_future *future;
+        EXPECT(weft_pool_submit(pool, add_one, &passed, NULL, &future) == WEFT_STATUS_OK);
+        void *result = NULL;
+        EXPECT(weft_future_result(future, 10.0, &result) == WEFT_STATUS_OK &&
+               result == (char *)&passed + 1);
+        weft_future_free(future);
+        EXPECT(weft_pool_shutdown(pool, true, false) == WEFT_STATUS_OK);
+        weft_pool_free(pool);
+        EXPECT(weft_active_count() == 1);
+        _exit(failed);
+    }
+    EXPECT(pid > 0);
+    reap(pid);
+
+    /* The parent is untouched: the worker still holds the lock, the queue its items. */
+    EXPECT(weft_thread_is_alive(worker) && weft_lock_locked(h.held));
+    EXPECT(weft_queue_qsize(queue) == 2);
+    EXPECT(weft_event_set(h.release) == WEFT_STATUS_OK);
+    EXPECT(weft_thread_join(worker, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    EXPECT(!weft_lock_locked(h.held));
+    weft_thread_free(worker);
+    weft_queue_free(queue);
+    weft_event_free(h.release);
+    weft_event_free(h.holding);
+    weft_lock_free(h.held);
+}
+
+/* Forks from a thread weft did not create, which has never called into weft. Regression: in
+ * the child that thread is the initial thread to the OS (its id is the pid), and weft took it
+ * for MainThread, which is lost there: its current thread was not alive nor enumerated. */
+static void *foreign_thread_forks_and_is_not_the_lost_main_thread(void *arg) {
+    (void)arg;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        passed = failed = 0;
+        alarm(30);
+        use_weft_in_child();
+        weft_thread *me = weft_current_thread();
+        EXPECT(me != NULL && weft_thread_is_alive(me));
+        EXPECT(weft_active_count() == 1);
+        expect_only(me);
+        weft_thread_free(me);
+        _exit(failed);
+    }
+    EXPECT(pid > 0);
+    reap(pid);
+    return NULL;
+}
+
 int main(void) {
     main_forks_while_a_worker_waits(0);
     main_forks_while_a_worker_waits(1);
@@ -191,6 +346,11 @@ int main(void) {
     weft_thread_free(forker);
 
     fork_while_threads_come_and_go();
+    fork_while_a_worker_holds_a_lock();
+
+    pthread_t foreign;
+    EXPECT(pthread_create(&foreign, NULL, foreign_thread_forks_and_is_not_the_lost_main_thread, NULL) == 0);
+    EXPECT(pthread_join(foreign, NULL) == 0);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;

@@ -99,8 +99,8 @@ pub extern "C" fn weft_barrier_free(barrier: *mut weft_barrier) {
 /// `barrier.wait(timeout=None)`.
 ///
 /// Blocking: at most `timeout` seconds for the others to arrive; `WEFT_TIMEOUT_FOREVER` uses
-/// the barrier's default timeout (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). While the
-/// previous cycle's threads are still leaving, an arrival waits for them without limit.
+/// the barrier's default timeout (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). After a
+/// `weft_barrier_reset`, an arrival waits without limit for the threads it sent away to leave.
 /// `*index_out` receives this thread's arrival index, `0` to `parties - 1`, distinct in each
 /// cycle. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_BROKEN_BARRIER` ("broken barrier") if the
 /// barrier is broken, or is reset, aborted or broken while waiting; a timeout breaks it, for
@@ -159,7 +159,7 @@ pub extern "C" fn weft_barrier_broken(barrier: *const weft_barrier) -> bool {
     ffi_value!(false, { self::barrier(barrier).is_ok_and(Barrier::broken) })
 }
 
-/// How many threads wait for the barrier to fill (a snapshot; 0 while it drains). Python:
+/// How many threads wait for the barrier to fill (a snapshot). Python:
 /// `barrier.n_waiting`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_barrier_n_waiting(barrier: *const weft_barrier) -> usize {

@@ -2,9 +2,10 @@
 //! `as_completed`.
 
 use std::ffi::{c_int, c_void};
-use std::sync::Arc;
+use std::mem::ManuallyDrop;
 
-use super::handle::{self, Handle};
+use super::handle;
+use super::pool::CTask;
 use super::thread::SendPtr;
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
@@ -21,13 +22,14 @@ pub struct weft_future {
     _opaque: [u8; 0],
 }
 
+/// A future's handle is the future itself (`Future::into_raw`), labelled with this tag by
+/// `weft_pool_submit`: one allocation per task.
+impl weft_future {
+    pub(crate) const TAG: u64 = handle::tag(12);
+}
+
 /// What a C future holds: the task's result pointer, or its nonzero failure code.
 pub(crate) type CFuture = Future<SendPtr, c_int>;
-
-impl Handle for weft_future {
-    type Inner = CFuture;
-    const TAG: u64 = handle::tag(12);
-}
 
 /// A done callback: receives the future (a reference valid for the call only: clone it to keep
 /// it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
@@ -46,18 +48,23 @@ pub const WEFT_FIRST_EXCEPTION: weft_return_when = 1;
 /// Return when every future is done or cancelled. Python: `concurrent.futures.ALL_COMPLETED`.
 pub const WEFT_ALL_COMPLETED: weft_return_when = 2;
 
-/// Borrows a future handle.
-fn future<'a>(f: *const weft_future) -> Result<&'a CFuture, weft_status> {
-    // SAFETY: `f` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_future *`).
-    unsafe { handle::borrow(f) }
+/// Borrows a future handle: the future, not to be dropped (the caller keeps its reference).
+fn future(f: *const weft_future) -> Result<ManuallyDrop<CFuture>, weft_status> {
+    // SAFETY: `f` is NULL or a handle from weft (the API contract of every function taking a
+    // `weft_future *`), so it starts with a u64: a tag or a future's label.
+    unsafe { handle::check(f.cast(), weft_future::TAG)? };
+    // SAFETY: the tag says `f` came from `Future::into_raw` in `weft_pool_submit`, whose task
+    // is a `CTask`; the reference it stands for stays the caller's (ManuallyDrop).
+    Ok(ManuallyDrop::new(unsafe {
+        CFuture::from_raw::<CTask>(f.cast())
+    }))
 }
 
 /// Borrows an array of `count` future handles; NULL is accepted when `count` is 0.
-fn futures<'a>(
+fn futures(
     futures: *const *mut weft_future,
     count: usize,
-) -> Result<Vec<&'a CFuture>, weft_status> {
+) -> Result<Vec<ManuallyDrop<CFuture>>, weft_status> {
     if count == 0 {
         return Ok(Vec::new());
     }
@@ -99,8 +106,11 @@ fn finished(f: *const weft_future, timeout: f64) -> Result<Result<SendPtr, c_int
 /// Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_future {
-    // SAFETY: `future` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(future) } })
+    ffi_value!(std::ptr::null_mut(), {
+        self::future(future).map_or(std::ptr::null_mut(), |f| {
+            CFuture::clone(&f).into_raw().cast_mut().cast()
+        })
+    })
 }
 
 /// Releases one reference to `future`; the last one frees it. The task is unaffected (free a
@@ -108,8 +118,10 @@ pub extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_futur
 /// Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_future_free(future: *mut weft_future) {
-    // SAFETY: `future` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(future) } })
+    // The caller gives up this reference: dropped.
+    ffi_value!((), {
+        drop(self::future(future).map(ManuallyDrop::into_inner))
+    })
 }
 
 /// Waits for the task and reads its result. Python: `future.result(timeout=None)`.
@@ -169,28 +181,28 @@ pub extern "C" fn weft_future_exception(
 /// Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_future_cancel(future: *mut weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(Future::cancel) })
+    ffi_value!(false, { self::future(future).is_ok_and(|f| f.cancel()) })
 }
 
 /// Whether the future was cancelled. Python: `future.cancelled()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_future_cancelled(future: *const weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(Future::cancelled) })
+    ffi_value!(false, { self::future(future).is_ok_and(|f| f.cancelled()) })
 }
 
 /// Whether the task is running now. Python: `future.running()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_future_running(future: *const weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(Future::running) })
+    ffi_value!(false, { self::future(future).is_ok_and(|f| f.running()) })
 }
 
 /// Whether the future is done: the task finished (or failed), or it was cancelled.
 /// Python: `future.done()`. False for a NULL or wrong handle. Thread safety: safe from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_future_done(future: *const weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(Future::done) })
+    ffi_value!(false, { self::future(future).is_ok_and(|f| f.done()) })
 }
 
 /// Arranges for `callback(future, arg)` to be called once the future is done. Python:
@@ -210,19 +222,14 @@ pub extern "C" fn weft_future_add_done_callback(
     arg: *mut c_void,
 ) -> weft_status {
     ffi_status!({
-        // SAFETY: `future` is NULL or a handle from weft; the caller holds a reference.
-        let handle = unsafe { handle::arc::<weft_future>(future)? };
+        let f = self::future(future)?;
         let callback = callback.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
-        let arg = SendPtr(arg);
-        let f = CFuture::clone(&handle);
-        // The callback holds a reference to the handle, so that it can pass the caller's very
-        // pointer; it is released once the callback has run.
+        let (ptr, arg) = (SendPtr(future.cast()), SendPtr(arg));
         f.add_done_callback(move |_| {
-            let arg = arg; // the whole `SendPtr`, not its raw field
-            let ptr = Arc::as_ptr(&handle) as *mut weft_future;
+            let (ptr, arg) = (ptr, arg); // the whole `SendPtr`s, not their raw fields
             // SAFETY: the caller's callback and argument, called once as documented; `ptr` is
-            // a live handle, kept alive by `handle` for the call.
-            unsafe { callback(ptr, arg.0) };
+            // the future's handle, live for the call: whoever completes it holds a reference.
+            unsafe { callback(ptr.0.cast(), arg.0) };
         });
         Ok(())
     })
@@ -249,6 +256,7 @@ pub extern "C" fn weft_futures_wait(
 ) -> weft_status {
     ffi_status!({
         let futures = self::futures(futures, count)?;
+        let futures: Vec<&CFuture> = futures.iter().map(|f| &**f).collect();
         let done = flags(done_out, count)?;
         let timeout = super::timeout(timeout)?;
         let return_when = match return_when {
@@ -289,6 +297,7 @@ pub extern "C" fn weft_futures_as_completed(
 ) -> weft_status {
     ffi_status!({
         let futures = self::futures(futures, count)?;
+        let futures: Vec<&CFuture> = futures.iter().map(|f| &**f).collect();
         let yielded = flags(yielded, count)?;
         let out = handle::out_ptr(index_out)?;
         let timeout: Timeout = super::timeout(timeout)?;

@@ -4,7 +4,9 @@
 //! `Tagged` is a tag naming the type, checked on every entry, so NULL and (on a best-effort basis)
 //! a handle of another type or a freed handle give a status instead of undefined behaviour.
 //! `_clone` increments the count and returns the same pointer; each reference is released by one
-//! `_free`.
+//! `_free`. A future's handle is the future's own pointer instead (one allocation per task): the
+//! future starts with a label that holds the tag (see `capi/future.rs`); a freed future keeps it,
+//! so its use after free is not detected.
 
 use std::ptr;
 use std::sync::Arc;
@@ -53,18 +55,29 @@ pub(crate) fn new<H: Handle>(value: H::Inner) -> *mut H {
 /// wrong type); while the borrow lives, the caller holds a reference so the handle is not freed.
 #[inline]
 pub(crate) unsafe fn borrow<'a, H: Handle>(handle: *const H) -> Result<&'a H::Inner, weft_status> {
-    if handle.is_null() {
-        return Err(WEFT_STATUS_NULL_ARGUMENT);
-    }
+    // SAFETY: forwarded contract; every `Tagged` starts with its tag.
+    unsafe { check(handle.cast(), H::TAG)? };
     let tagged = handle as *const Tagged<H::Inner>;
-    // SAFETY: per the contract, non-NULL `handle` came from `new` (for this or another handle
-    // type); every `Tagged` starts with an aligned u64 tag, so reading it is valid.
-    if unsafe { ptr::read_volatile(&(*tagged).tag) } != H::TAG {
-        return Err(WEFT_STATUS_WRONG_HANDLE);
-    }
     // SAFETY: the tag says this is a live `Tagged<H::Inner>` made by `new::<H>`; the caller's
     // reference keeps it alive for 'a.
     Ok(unsafe { &(*tagged).value })
+}
+
+/// Checks that `handle` is not NULL and starts with `tag`.
+///
+/// # Safety
+/// `handle` is NULL or a pointer some weft function returned: every handle starts with an
+/// aligned u64 tag (a `Tagged`, or a future, which starts with its label).
+#[inline]
+pub(crate) unsafe fn check(handle: *const u64, tag: u64) -> Result<(), weft_status> {
+    if handle.is_null() {
+        return Err(WEFT_STATUS_NULL_ARGUMENT);
+    }
+    // SAFETY: per the contract, a non-NULL `handle` points at an aligned u64 tag.
+    if unsafe { ptr::read_volatile(handle) } != tag {
+        return Err(WEFT_STATUS_WRONG_HANDLE);
+    }
+    Ok(())
 }
 
 /// Checks `handle` and returns a new owned reference to the `Arc` behind it.

@@ -8,6 +8,7 @@ use super::handle::{self, Handle};
 use super::thread::{OwnedArg, SendPtr, c_str, weft_free_fn};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT};
 use crate::Pool;
+use crate::future::TaskFn;
 use crate::pool::Initializer;
 
 /// A pool of worker threads running submitted tasks (Python:
@@ -32,6 +33,26 @@ pub type weft_task_fn =
 /// A worker initializer: receives the `arg` given to `weft_pool_new`, at the start of each
 /// worker thread; returns 0 for success, anything else breaks the pool. It must not unwind.
 pub type weft_init_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> c_int>;
+
+/// A submitted C task: its function and argument.
+pub(crate) struct CTask {
+    task: unsafe extern "C" fn(arg: *mut c_void, result_out: *mut *mut c_void) -> c_int,
+    /// Freed when the task is dropped: after the call, or unrun.
+    arg: OwnedArg,
+}
+
+impl TaskFn<SendPtr, c_int> for CTask {
+    fn call(self) -> Result<SendPtr, c_int> {
+        let mut result = ptr::null_mut();
+        // SAFETY: the caller's task and argument, called once as documented; `result` is a
+        // valid place for the task to store its result. `self.arg` is freed when `self` drops,
+        // after the call.
+        match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
+            0 => Ok(SendPtr(result)),
+            code => Err(code),
+        }
+    }
+}
 
 /// Borrows a pool handle.
 fn pool<'a>(p: *const weft_pool) -> Result<&'a Pool, weft_status> {
@@ -135,28 +156,19 @@ pub extern "C" fn weft_pool_submit(
         let pool = self::pool(pool)?;
         let task = task.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let out = handle::out_ptr(future_out)?;
-        let arg = OwnedArg::new(arg, arg_free);
+        let task = CTask {
+            task,
+            arg: OwnedArg::new(arg, arg_free),
+        };
         let future: CFuture = pool
-            .submit(move || {
-                let arg = arg;
-                let mut result = ptr::null_mut();
-                // SAFETY: the caller's task and argument, called once as documented; `result`
-                // is a valid place for the task to store its result. `arg` is freed when it
-                // drops, after the call.
-                match unsafe { task(arg.arg.0, &mut result) } {
-                    0 => Ok(SendPtr(result)),
-                    code => Err(code),
-                }
-            })
+            .submit_labelled(weft_future::TAG, task)
             .map_err(|rejected| {
-                // The task never ran, and its argument goes back to the caller unfreed: the
-                // closure holds only the task pointer and `arg`, so forgetting it skips the
-                // argument's destructor and leaks nothing.
-                std::mem::forget(rejected.value);
+                // The task never ran, and its argument goes back to the caller unfreed.
+                rejected.value.arg.into_raw();
                 rejected.error
             })?;
         // SAFETY: checked non-NULL above.
-        unsafe { handle::write(out, handle::new::<weft_future>(future)) };
+        unsafe { handle::write(out, future.into_raw().cast_mut().cast()) };
         Ok(())
     })
 }

@@ -1,14 +1,15 @@
-//! `Barrier`: Python's `threading.Barrier`, CPython's state machine on a mutex and a condvar.
+//! `Barrier`: Python's `threading.Barrier` on a mutex and a condvar, with a generation count.
 //!
-//! | phase       | meaning                                                                  |
-//! |-------------|--------------------------------------------------------------------------|
-//! | `Filling`   | threads arrive and wait; the last to arrive runs the action, then drains |
-//! | `Draining`  | the barrier tripped: waiters leave with their index; arrivals wait       |
-//! | `Resetting` | `reset` while threads waited: they leave broken; arrivals wait           |
-//! | `Broken`    | a timeout or `abort`: every waiter and arrival fails until `reset`       |
+//! Each cycle of the barrier is a generation. The last thread to arrive runs the action, then
+//! ends the generation (bumps the count, empties it) and wakes the waiters, who leave once they
+//! see the generation move. A thread coming back for the next cycle joins the new generation at
+//! once, without waiting for the previous one's threads to leave (CPython's barrier drains first).
 //!
-//! When the last thread leaves a draining or resetting barrier, it fills again. A cycle cannot
-//! start before the previous one has drained, so the barrier can be reused at once.
+//! A generation can also end in failure: a timeout, `abort` or a panicking action breaks it, and
+//! `reset` while threads wait sends them away. The failed generation's number is kept until its
+//! last waiter has left; until then no new generation can start (the barrier is broken, or after
+//! a reset arrivals wait for those waiters to leave, as in CPython), so a waiter that finds its
+//! generation gone knows how it ended.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -20,19 +21,33 @@ use crate::timeout::{Deadline, Timeout};
 /// What the last thread to arrive runs before the others are released.
 pub type BarrierAction = Box<dyn Fn() + Send + Sync>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    Filling,
-    Draining,
-    Resetting,
-    Broken,
-}
-
 #[derive(Debug)]
 struct State {
-    phase: Phase,
-    /// Threads inside `wait` (arrived and not yet left).
+    /// The current generation (cycle); bumped when it trips or fails.
+    generation: u64,
+    /// Threads waiting in the current generation.
     count: usize,
+    /// Broken by a timeout, `abort` or a panicking action, until `reset`.
+    broken: bool,
+    /// The last generation that failed (broken or reset with threads waiting).
+    failed: u64,
+    /// Waiters of the `failed` generation that have not left yet.
+    leaving: usize,
+}
+
+impl State {
+    /// Ends the current generation: its waiters leave, in failure if `failed`.
+    fn end_generation(&mut self, failed: bool) {
+        if failed {
+            // A generation with waiters starts only once the last failed
+            // one's waiters have left (see the module comment), so none are forgotten here.
+            debug_assert_eq!(self.leaving, 0);
+            self.failed = self.generation;
+            self.leaving = self.count;
+        }
+        self.generation += 1;
+        self.count = 0;
+    }
 }
 
 /// Python's `threading.Barrier`: `parties` threads wait for each other, then all go on.
@@ -70,8 +85,12 @@ impl Barrier {
             action,
             timeout,
             state: Mutex::new(State {
-                phase: Phase::Filling,
+                generation: 0,
                 count: 0,
+                broken: false,
+                // No generation has failed: generations count up from 0 and never reach it.
+                failed: u64::MAX,
+                leaving: 0,
             }),
             changed: Condvar::new(),
         })
@@ -81,45 +100,39 @@ impl Barrier {
     /// thread's arrival index, `0..parties`. The last to arrive runs the action first, with the
     /// barrier's lock held (so the action must not call into this barrier).
     ///
-    /// `timeout` (`None`: the barrier's default) bounds the wait for the others; while the
-    /// previous cycle drains, arrivals wait without limit, as in CPython.
-    /// [`Error::BrokenBarrier`] if the barrier is or becomes broken or reset while waiting; a
-    /// timeout breaks it for everyone. If the action panics, the barrier is broken and the panic
-    /// goes on in the thread that ran it.
+    /// `timeout` (`None`: the barrier's default) bounds the wait for the others; after a
+    /// `reset`, arrivals wait without limit for the threads it sent away to leave, as in
+    /// CPython. [`Error::BrokenBarrier`] if the barrier is or becomes broken or reset while
+    /// waiting; a timeout breaks it for everyone. If the action panics, the barrier is broken
+    /// and the panic goes on in the thread that ran it.
     pub fn wait(&self, timeout: Option<Timeout>) -> Result<usize, Error> {
         let deadline = timeout.unwrap_or(self.timeout).deadline();
         let mut state = self.state.lock();
-        while matches!(state.phase, Phase::Draining | Phase::Resetting) {
+        loop {
+            if state.broken {
+                return Err(Error::BrokenBarrier);
+            }
+            if state.leaving == 0 {
+                break;
+            }
             self.changed.wait(&mut state);
         }
-        if state.phase == Phase::Broken {
-            return Err(Error::BrokenBarrier);
-        }
         let index = state.count;
-        state.count += 1;
-        let mut panicked = None;
-        let result = if index + 1 == self.parties {
-            if let Err(payload) = self.run_action() {
-                self.break_barrier(&mut state);
-                panicked = Some(payload);
-            } else {
-                state.phase = Phase::Draining;
-                self.changed.notify_all();
-            }
-            Ok(())
-        } else {
-            self.wait_trip(&mut state, deadline)
-        };
-        state.count -= 1;
-        if state.count == 0 && matches!(state.phase, Phase::Draining | Phase::Resetting) {
-            state.phase = Phase::Filling;
-            self.changed.notify_all();
+        if index + 1 < self.parties {
+            state.count += 1;
+            return self.wait_trip(&mut state, deadline).map(|()| index);
         }
+        let result = self.run_action();
+        if result.is_err() {
+            state.broken = true;
+        }
+        state.end_generation(result.is_err());
+        self.changed.notify_all();
         drop(state);
-        if let Some(payload) = panicked {
-            panic::resume_unwind(payload);
+        match result {
+            Ok(()) => Ok(index),
+            Err(payload) => panic::resume_unwind(payload),
         }
-        result.map(|()| index)
     }
 
     fn run_action(&self) -> Result<(), Box<dyn Any + Send>> {
@@ -129,38 +142,46 @@ impl Barrier {
         }
     }
 
-    /// Waits while the barrier fills; breaks it if the deadline passes first.
+    /// Waits for this thread's generation to end; breaks the barrier if the deadline passes
+    /// first. Ok if the generation tripped.
     fn wait_trip(
         &self,
         state: &mut MutexGuard<'_, State>,
         deadline: Deadline,
     ) -> Result<(), Error> {
-        while state.phase == Phase::Filling {
-            if deadline.wait(&self.changed, state) && state.phase == Phase::Filling {
+        let generation = state.generation;
+        while state.generation == generation {
+            if deadline.wait(&self.changed, state) && state.generation == generation {
                 self.break_barrier(state);
             }
         }
-        match state.phase {
-            Phase::Draining => Ok(()),
-            _ => Err(Error::BrokenBarrier),
+        if state.failed != generation {
+            return Ok(());
         }
+        state.leaving -= 1;
+        if state.leaving == 0 {
+            // Arrivals after a reset wait for the last of us.
+            self.changed.notify_all();
+        }
+        Err(Error::BrokenBarrier)
     }
 
+    /// Breaks the barrier; the current generation's waiters leave in failure.
     fn break_barrier(&self, state: &mut State) {
-        state.phase = Phase::Broken;
+        state.broken = true;
+        if state.count > 0 {
+            state.end_generation(true);
+        }
         self.changed.notify_all();
     }
 
-    /// Python's `reset()`: back to the initial, filling state. Threads waiting now leave with
+    /// Python's `reset()`: back to the initial state. Threads waiting now leave with
     /// [`Error::BrokenBarrier`]; arrivals wait until they have left.
     pub fn reset(&self) {
         let mut state = self.state.lock();
+        state.broken = false;
         if state.count > 0 {
-            if matches!(state.phase, Phase::Filling | Phase::Broken) {
-                state.phase = Phase::Resetting;
-            }
-        } else {
-            state.phase = Phase::Filling;
+            state.end_generation(true);
         }
         self.changed.notify_all();
     }
@@ -176,18 +197,13 @@ impl Barrier {
         self.parties
     }
 
-    /// The number of threads waiting for the barrier to fill (a snapshot; 0 while it drains).
+    /// The number of threads waiting for the barrier to fill (a snapshot).
     pub fn n_waiting(&self) -> usize {
-        let state = self.state.lock();
-        if state.phase == Phase::Filling {
-            state.count
-        } else {
-            0
-        }
+        self.state.lock().count
     }
 
     /// Whether the barrier is broken.
     pub fn broken(&self) -> bool {
-        self.state.lock().phase == Phase::Broken
+        self.state.lock().broken
     }
 }

@@ -17,24 +17,24 @@ pub use rlock::{RLock, RLockSaved};
 pub use semaphore::Semaphore;
 pub(crate) use signal::{Signal, Waiters};
 
-use std::cell::Cell;
-
-#[cfg(not(loom))]
-crate::loom::thread_local! {
-    // Only its address is used: unique among live threads, and a const-initialised
-    // thread-local with no destructor costs one TLS offset computation to reach.
-    static TOKEN: Cell<u8> = const { Cell::new(0) };
-}
-
-// loom's macro takes no `const` initializer.
-#[cfg(loom)]
-crate::loom::thread_local! {
-    static TOKEN: Cell<u8> = Cell::new(0);
-}
-
 /// A nonzero number that identifies the calling thread among the threads alive now (like
-/// CPython's `get_ident()`, it may be reused once a thread has exited).
+/// CPython's `get_ident()`, which its RLock uses, it may be reused once a thread has exited):
+/// the thread's `pthread_t`. Reading it is one load from the thread pointer, where a
+/// thread-local in a shared library costs a `__tls_get_addr` call. In a child made by `fork()`,
+/// the forking thread keeps its `pthread_t`, so it still owns the RLocks it held.
+#[cfg(not(loom))]
 #[inline]
 pub(crate) fn thread_token() -> usize {
-    TOKEN.with(|t| t as *const Cell<u8> as usize)
+    crate::os::current().token()
+}
+
+// loom runs every model thread on one OS thread: a thread-local's address tells them apart.
+#[cfg(loom)]
+crate::loom::thread_local! {
+    static TOKEN: std::cell::Cell<u8> = std::cell::Cell::new(0);
+}
+
+#[cfg(loom)]
+pub(crate) fn thread_token() -> usize {
+    TOKEN.with(|t| t as *const std::cell::Cell<u8> as usize)
 }

@@ -126,6 +126,15 @@ def test_workers_are_weft_threads_named_after_the_prefix(pool):
     assert pool._max_workers == 2
 
 
+def test_a_worker_keeps_its_thread_local_values_from_task_to_task():
+    # As in CPython, a worker is one Python thread for its whole life, not one per task.
+    import threading
+    data = threading.local()
+    with futures.ThreadPoolExecutor(1) as executor:
+        executor.submit(setattr, data, "seen", "first task").result()
+        assert executor.submit(getattr, data, "seen", None).result() == "first task"
+
+
 def test_errors_and_shutdown():
     with pytest.raises(ValueError, match="max_workers must be greater than 0"):
         futures.ThreadPoolExecutor(0)

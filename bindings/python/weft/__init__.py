@@ -19,6 +19,8 @@ import _thread
 from weft import _capi
 from weft._capi import blocking as _blocking
 from weft._capi import lib as _lib
+from weft._capi import raw as _raw
+from weft._capi import raw_blocking as _raw_blocking
 
 __all__ = ['get_ident', 'active_count', 'current_thread',
            'enumerate', 'main_thread', 'TIMEOUT_MAX',
@@ -35,6 +37,17 @@ ThreadError = _thread.error
 BrokenBarrierError = _capi.BrokenBarrierError
 
 _FOREVER = _capi.TIMEOUT_FOREVER
+_main_ident = _capi._main_ident
+# The hot paths' calls (see _capi._HOT): they take a handle's _as_parameter_, bools and what
+# from_param makes only.
+_lock_try, _lock_release = _raw.weft_lock_acquire, _raw.weft_lock_release
+_rlock_try, _rlock_release = _raw.weft_rlock_acquire, _raw.weft_rlock_release
+_semaphore_try, _semaphore_release = _raw.weft_semaphore_acquire, _raw.weft_semaphore_release
+_event_set, _event_clear = _raw.weft_event_set, _raw.weft_event_clear
+_event_is_set, _event_wait = _raw.weft_event_is_set, _raw_blocking.weft_event_wait
+_ONE_INT, _ONE = 1, _ctypes.c_size_t.from_param(1)
+_C_FOREVER = _ctypes.c_double.from_param(_FOREVER)
+_C_SLICE = _ctypes.c_double.from_param(_capi.SLICE)
 _OK, _TIMEOUT = _capi.OK, _capi.TIMEOUT
 _check, _error, _seconds, _wait = _capi.check, _capi.error, _capi.seconds, _capi.wait
 
@@ -96,23 +109,20 @@ _keys = _itertools.count(1)
 class _Handle:
     """A Python object owning one reference to a weft handle.
 
-    ``obj.handle`` is the C pointer (an int) and ``obj._as_parameter_`` lets the object be passed
-    straight to a ctypes function taking the C type; C code that keeps the handle beyond the call
-    takes its own reference with ``weft_<type>_clone``. ``Type.from_handle(ptr)`` wraps a handle
-    made by C code, taking a new reference to it.
+    ``obj.handle`` is the C pointer (an int) and ``obj._as_parameter_`` (its c_void_p) lets the
+    object be passed straight to a ctypes function taking the C type; C code that keeps the
+    handle beyond the call takes its own reference with ``weft_<type>_clone``.
+    ``Type.from_handle(ptr)`` wraps a handle made by C code, taking a new reference to it.
     """
 
-    __slots__ = ("_handle", "__weakref__")
+    __slots__ = ("_h", "_as_parameter_", "__weakref__")
     _clone = _free = None  # set per type
+    _handle = _capi.handle_attribute
 
     @property
     def handle(self):
         """The weft handle (a C pointer as an int), valid while this object lives."""
         return self._handle
-
-    @property
-    def _as_parameter_(self):
-        return _ctypes.c_void_p(self._handle)
 
     @classmethod
     def from_handle(cls, handle):
@@ -162,6 +172,10 @@ class Lock(_Handle):
         the lock is acquired. With an argument, this will only block if the argument is true,
         and the return value reflects whether the lock is acquired. The blocking operation is
         interruptible."""
+        # The common case first: no arguments, and the lock is free.
+        if blocking is True and timeout == -1 and not _lock_try(
+                self._as_parameter_, False, _C_FOREVER):
+            return True
         return _acquire(_lib.weft_lock_acquire, _blocking.weft_lock_acquire, self._handle,
                         blocking, timeout)
 
@@ -174,7 +188,9 @@ class Lock(_Handle):
         """Release the lock, allowing another thread that is blocked waiting for the lock to
         acquire the lock. The lock must be in the locked state, but it needn't be locked by the
         same thread that unlocks it."""
-        _check(_lib.weft_lock_release(self._handle))
+        status = _lock_release(self._as_parameter_)
+        if status:
+            raise _error(status)
 
     release_lock = release
 
@@ -213,6 +229,10 @@ class RLock(_Handle):
 
     def acquire(self, blocking=True, timeout=-1):
         """Acquire a lock, blocking or non-blocking, as threading.RLock.acquire."""
+        # The common case first: no arguments, and the lock is free or this thread's.
+        if blocking is True and timeout == -1 and not _rlock_try(
+                self._as_parameter_, False, _C_FOREVER):
+            return True
         return _acquire(_lib.weft_rlock_acquire, _blocking.weft_rlock_acquire, self._handle,
                         blocking, timeout)
 
@@ -222,7 +242,9 @@ class RLock(_Handle):
     def release(self):
         """Release a lock, decrementing the recursion level; RuntimeError if the calling thread
         does not own it."""
-        _check(_lib.weft_rlock_release(self._handle))
+        status = _rlock_release(self._as_parameter_)
+        if status:
+            raise _error(status)
 
     def __exit__(self, t, v, tb):
         self.release()
@@ -490,6 +512,11 @@ class Semaphore(_Handle):
         most timeout seconds.  If acquire does not complete successfully in
         that interval, return false.  Return true otherwise.
         """
+        # The common case first: no arguments, and the counter is above zero.
+        if blocking is True and timeout is None and not _semaphore_try(
+                self._as_parameter_, False, _C_FOREVER):
+            self._value -= 1
+            return True
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
         if timeout is None:
@@ -512,8 +539,14 @@ class Semaphore(_Handle):
         When the counter is zero on entry and another thread is waiting for it
         to become larger than zero again, wake up that thread.
         """
-        n = n.__index__()
-        _check(_lib.weft_semaphore_release(self._handle, max(n, 0)))
+        if n is _ONE_INT:  # the int 1 (CPython has one object for it): no conversion needed
+            status = _semaphore_release(self._as_parameter_, _ONE)
+        else:
+            n = n.__index__()
+            status = _semaphore_release(self._as_parameter_,
+                                        _ctypes.c_size_t.from_param(max(n, 0)))
+        if status:
+            raise _error(status)
         self._value += n
 
     def __exit__(self, t, v, tb):
@@ -574,7 +607,7 @@ class Event(_Handle):
 
     def is_set(self):
         """Return true if and only if the internal flag is true."""
-        return _lib.weft_event_is_set(self._handle)
+        return _event_is_set(self._as_parameter_)
 
     def isSet(self):
         """Return true if and only if the internal flag is true.
@@ -592,7 +625,9 @@ class Event(_Handle):
         All threads waiting for it to become true are awakened. Threads
         that call wait() once the flag is true will not block at all.
         """
-        _check(_lib.weft_event_set(self._handle))
+        status = _event_set(self._as_parameter_)
+        if status:
+            raise _error(status)
 
     def clear(self):
         """Reset the internal flag to false.
@@ -600,7 +635,9 @@ class Event(_Handle):
         Subsequently, threads calling wait() will block until set() is called to
         set the internal flag to true again.
         """
-        _check(_lib.weft_event_clear(self._handle))
+        status = _event_clear(self._as_parameter_)
+        if status:
+            raise _error(status)
 
     def wait(self, timeout=None):
         """Block until the internal flag is true.
@@ -616,7 +653,18 @@ class Event(_Handle):
         This method returns the internal flag on exit, so it will always return
         True except if a timeout is given and the operation times out.
         """
-        status = _blocking_wait(_blocking.weft_event_wait, self._handle, timeout)
+        if timeout is None:
+            # The common case first: one call. The main thread waits one slice (see _capi.wait)
+            # and, if that was not enough, runs the signal handlers and goes on in slices.
+            if _thread.get_ident() != _main_ident:
+                status = _event_wait(self._as_parameter_, _C_FOREVER)
+            else:
+                status = _event_wait(self._as_parameter_, _C_SLICE)
+                if status == _TIMEOUT:
+                    _capi._check_signals()
+                    status = _blocking_wait(_blocking.weft_event_wait, self._handle, None)
+        else:
+            status = _blocking_wait(_blocking.weft_event_wait, self._handle, timeout)
         if status == _TIMEOUT:
             return False
         _check(status)

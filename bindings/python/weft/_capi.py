@@ -246,16 +246,34 @@ _PROTOTYPES = {
 }
 
 
-class _Functions:
-    """The library's functions as attributes, with their prototypes set."""
+# The functions of the hot paths, also reachable without argtypes (through `raw` and
+# `raw_blocking`): ctypes then converts no argument (the conversions are about 40 % of a call),
+# so these take only bools, None and the C arguments that `from_param` makes (a handle's
+# `_as_parameter_`, c_double.from_param(-1.0), ...), which ctypes passes as they are.
+_HOT = {
+    "weft_lock_acquire", "weft_lock_release", "weft_rlock_acquire", "weft_rlock_release",
+    "weft_semaphore_acquire", "weft_semaphore_release", "weft_event_set", "weft_event_clear",
+    "weft_event_is_set", "weft_event_wait", "weft_condition_wait", "weft_condition_notify",
+    "weft_queue_put", "weft_queue_get",
+}
 
-    def __init__(self, dll, blocking):
+
+class _Functions:
+    """The library's functions as attributes, with their prototypes set (or, with
+    ``prototypes`` false, the functions of _HOT with their result type only)."""
+
+    def __init__(self, dll, blocking, prototypes=True):
         for name, (restype, argtypes, may_block) in _PROTOTYPES.items():
             if blocking and not may_block:
                 continue
-            function = getattr(dll, name)
+            if prototypes:
+                function = getattr(dll, name)
+                function.argtypes = argtypes
+            elif name in _HOT:
+                function = dll[name]  # a function object of its own, without argtypes
+            else:
+                continue
             function.restype = restype
-            function.argtypes = argtypes
             setattr(self, name, function)
 
 
@@ -283,8 +301,11 @@ def _open(path):
             f"version {got // 10000}.{got // 100 % 100}.{got % 100}, but this binding needs "
             f"{VERSION[0]}.x.y at least {'.'.join(map(str, VERSION))}"
         )
+    releasing = ctypes.CDLL(str(path))
     try:
-        return _Functions(nonblocking, False), _Functions(ctypes.CDLL(str(path)), True)
+        return tuple(_Functions(dll, blocking, prototypes)
+                     for prototypes in (True, False)
+                     for dll, blocking in ((nonblocking, False), (releasing, True)))
     except AttributeError as e:
         raise OSError(f"lacks a function this binding needs ({e})") from None
 
@@ -317,7 +338,21 @@ def _load():
 
 
 # `lib`: every function, keeping the GIL. `blocking`: the functions that may block, releasing it.
-lib, blocking = _load()
+# `raw` and `raw_blocking`: the same for the functions of _HOT, without argtypes.
+lib, blocking, raw, raw_blocking = _load()
+
+
+def _set_handle(obj, handle):
+    obj._h = handle
+    obj._as_parameter_ = ctypes.c_void_p.from_param(handle)
+
+
+# The `_handle` attribute of the objects wrapping a handle: the handle as an int, kept with its
+# C argument in `_as_parameter_`, so the object, or that attribute, can be passed to a ctypes
+# function taking the C type (the functions of `raw` take nothing else). The argument is what
+# c_void_p.from_param makes (a "cparam"), which ctypes passes as it is: a c_void_p would be
+# converted to one on every call, about 400 instructions.
+handle_attribute = property(operator.attrgetter("_h"), _set_handle)
 
 
 # --- Timeouts and waiting -------------------------------------------------------------------

@@ -221,8 +221,24 @@ def _run_done_callback(handle, key, callbacks=_done_callbacks):
         _base.LOGGER.exception('exception calling callback for %r', future)
 
 
+_gil_ensure = _ctypes.pythonapi.PyGILState_Ensure
+_gil_ensure.restype = _ctypes.c_int
+_gil_ensure.argtypes = []
+
+
 @_capi.init_fn
 def _run_initializer(key, tasks=_tasks):
+    """The initializer of every pool's workers (``key`` is NULL without a user initializer).
+
+    A worker is a weft thread Python did not start, so each C callback into Python (each task)
+    would make a Python thread state and destroy it on return. Taking the GIL state once more
+    here, never released, keeps one thread state for the worker's whole life, as a worker of
+    CPython's executor has (its ``threading.local`` values, too, outlive a task); the
+    interpreter reclaims it when it finalizes.
+    """
+    _gil_ensure()
+    if key is None:
+        return 0
     initializer, initargs = tasks[key]
     try:
         initializer(*initargs)
@@ -262,7 +278,7 @@ class ThreadPoolExecutor(Executor):
             _tasks[key] = (initializer, initargs)
         self._handle = _capi.new_handle(
             _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
-            _INITIALIZER if key else None, key, _FORGET_TASK if key else None)
+            _INITIALIZER, key, _FORGET_TASK if key else None)
         self._max_workers = _lib.weft_pool_max_workers(self._handle)
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)

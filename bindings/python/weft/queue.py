@@ -2,16 +2,17 @@
 
     import weft.queue as queue
 
-Queue, LifoQueue and SimpleQueue keep their items in the C queue: each item is a reference to
-the Python object, taken by put() and handed back by get(); items a queue drops (an immediate
-shutdown, or the queue freed with items in it) are released. PriorityQueue orders its items by
-comparing them, which C cannot do: they stay in a heap here, and the C queue holds one token per
-item, which gives blocking, capacity, task counting and shutdown. ``shutdown()`` and ShutDown are
-Python 3.13's.
+Queue, LifoQueue and SimpleQueue keep their items in a dictionary here, by a key (a number);
+their C queue holds the keys, so a put or a get is one ctypes call with no reference count or
+cast crossing it. Items a queue drops (an immediate shutdown, or the queue freed with items in
+it) are forgotten. PriorityQueue orders its items by comparing them, which C cannot do: they stay
+in a heap here, and the C queue holds one token (NULL) per item. Either way the C queue gives
+blocking, capacity, task counting and shutdown. ``shutdown()`` and ShutDown are Python 3.13's.
 """
 
 import ctypes as _ctypes
 import heapq as _heapq
+import itertools as _itertools
 import time as _time
 
 from weft import _capi
@@ -24,20 +25,35 @@ __all__ = ['Empty', 'Full', 'ShutDown', 'Queue', 'PriorityQueue', 'LifoQueue', '
 Empty = _capi._queue.Empty
 Full = _capi._queue.Full
 
-_OK, _TIMEOUT, _FOREVER = _capi.OK, _capi.TIMEOUT, _capi.TIMEOUT_FOREVER
+_FOREVER = _capi.TIMEOUT_FOREVER
+_C_FOREVER = _ctypes.c_double.from_param(_FOREVER)
+_FULL, _EMPTY = _capi.FULL, _capi.EMPTY
+# One attempt that keeps the GIL (see _capi._HOT: these take ctypes objects and bools only).
+_put, _get = _capi.raw.weft_queue_put, _capi.raw.weft_queue_get
+_byref = _ctypes.byref
+# A key as C takes it. Unlike a c_void_p, the object made is not tracked by the cycle
+# collector, so a put() from a __del__ that a collection runs cannot overtake a put under way.
+_key = _ctypes.c_void_p.from_param
 
-_incref = _ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [_ctypes.c_void_p]
-_incref.restype = None
-_decref = _ctypes.pythonapi.Py_DecRef
-_decref.argtypes = [_ctypes.c_void_p]
-_decref.restype = None
+# The items of every Queue, LifoQueue and SimpleQueue, by the key their C queue holds.
+_items = {}
+_next_key = _itertools.count(1).__next__
+
+
+# Buffers for the keys get() takes, each with a pointer to it, which ctypes passes as it is (a
+# new buffer costs about 2,000 instructions): a get() takes one for itself, and returns it.
+_buffers = []
+
+
+def _new_buffer():
+    out = _ctypes.c_void_p()
+    return out, _byref(out)
 
 
 @_capi.free_fn
-def _release_item(item, decref=_decref):
-    """The item destructor of every queue holding objects: drops the queue's reference."""
-    decref(item)
+def _forget_item(key, items=_items):
+    """The item destructor of those queues: forgets the item of a key the C queue dropped."""
+    items.pop(key, None)
 
 
 def _block_timeout(block, timeout):
@@ -51,21 +67,13 @@ def _block_timeout(block, timeout):
     return timeout
 
 
-def _transfer(try_call, wait_call, block, timeout):
-    """One attempt keeping the GIL, then, if blocking, a wait that releases it."""
-    c_timeout = _block_timeout(block, timeout)
-    status = try_call()
-    if status in (_capi.FULL, _capi.EMPTY) and block and c_timeout != 0.0:
-        status = _capi.wait(wait_call, c_timeout, timed_out=status)
-    return status
-
-
 class _Base(object):
     """A weft_queue handle and what every kind shares."""
 
     _kind = None
+    _handle = _capi.handle_attribute
 
-    def __init__(self, capacity=0, item_free=_release_item):
+    def __init__(self, capacity=0, item_free=_forget_item):
         self._handle = _capi.new_handle(
             _lib.weft_queue_new, self._kind, capacity, _ctypes.cast(item_free, _ctypes.c_void_p))
 
@@ -101,34 +109,90 @@ class _Base(object):
         '''
         return self.get(block=False)
 
-    def _put_object(self, item, block, timeout):
-        # No object the cycle collector tracks is made before the item is in the queue, so a
-        # put() from a __del__ that a collection runs meanwhile cannot overtake this one.
-        handle = self._handle
-        c_timeout = _block_timeout(block, timeout)
-        pointer = id(item)
-        _incref(pointer)
-        status = _lib.weft_queue_put(handle, pointer, False, _FOREVER)
-        try:
-            if status == _capi.FULL and block and c_timeout != 0.0:
-                status = _capi.wait(lambda t: _blocking.weft_queue_put(handle, pointer, True, t),
+    def _put_key(self, key, block, timeout):
+        """Puts ``key`` (an int, or None for NULL) in the C queue as put(item, block, timeout)
+        does: one attempt keeping the GIL, then, if blocking, a wait that releases it. Returns
+        the status. Before the key is in the queue, it makes no object that the cycle collector
+        tracks (see _key)."""
+        if timeout is not None:
+            _block_timeout(block, timeout)  # CPython's checks, full or not
+        status = _put(self._as_parameter_, _key(key), False, _C_FOREVER)
+        if status == _FULL and block:
+            c_timeout = _block_timeout(block, timeout)
+            if c_timeout != 0.0:
+                handle = self._handle
+                status = _capi.wait(lambda t: _blocking.weft_queue_put(handle, key, True, t),
                                     c_timeout, timed_out=status)
-        finally:
-            if status:
-                _decref(pointer)
-        _capi.check(status)
+        return status
 
-    def _get_object(self, block, timeout):
-        handle = self._handle
-        item = _ctypes.c_void_p()
-        out = _ctypes.byref(item)
-        _capi.check(_transfer(
-            lambda: _lib.weft_queue_get(handle, False, _FOREVER, out),
-            lambda t: _blocking.weft_queue_get(handle, True, t, out), block, timeout))
-        # The queue's reference becomes the caller's.
-        obj = _ctypes.cast(item, _ctypes.py_object).value
-        _decref(item)
-        return obj
+    def _get_key(self, ref, block, timeout):
+        """Takes a key from the C queue as get(block, timeout) does, into the buffer that
+        ``ref`` points to (see _new_buffer); raises what get() raises."""
+        if timeout is not None:
+            _block_timeout(block, timeout)  # CPython's checks, empty or not
+        status = _get(self._as_parameter_, False, _C_FOREVER, ref)
+        if status:
+            if status == _EMPTY and block:
+                c_timeout = _block_timeout(block, timeout)
+                if c_timeout != 0.0:
+                    handle = self._handle
+                    status = _capi.wait(lambda t: _blocking.weft_queue_get(handle, True, t, ref),
+                                        c_timeout, timed_out=status)
+            if status:
+                raise _capi.error(status)
+
+    def put(self, item, block=True, timeout=None):
+        '''Put an item into the queue.
+
+        If optional args 'block' is true and 'timeout' is None (the default),
+        block if necessary until a free slot is available. If 'timeout' is
+        a non-negative number, it blocks at most 'timeout' seconds and raises
+        the Full exception if no free slot was available within that time.
+        Otherwise ('block' is false), put an item on the queue if a free slot
+        is immediately available, else raise the Full exception ('timeout'
+        is ignored in that case).
+
+        Raises ShutDown if the queue has been shut down.
+        '''
+        key = _next_key()
+        _items[key] = item
+        # The common case first: no timeout, and room in the queue.
+        if timeout is None and not _put(self._as_parameter_, _key(key), False, _C_FOREVER):
+            return
+        try:
+            status = self._put_key(key, block, timeout)
+        except BaseException:
+            del _items[key]
+            raise
+        if status:
+            del _items[key]
+            raise _capi.error(status)
+
+    def get(self, block=True, timeout=None):
+        '''Remove and return an item from the queue.
+
+        If optional args 'block' is true and 'timeout' is None (the default),
+        block if necessary until an item is available. If 'timeout' is
+        a non-negative number, it blocks at most 'timeout' seconds and raises
+        the Empty exception if no item was available within that time.
+        Otherwise ('block' is false), return an item if one is immediately
+        available, else raise the Empty exception ('timeout' is ignored
+        in that case).
+
+        Raises ShutDown if the queue has been shut down and is empty,
+        or if the queue has been shut down immediately.
+        '''
+        try:
+            buffer = _buffers.pop()
+        except IndexError:
+            buffer = _new_buffer()
+        out, ref = buffer
+        # The common case first: no timeout, and an item in the queue.
+        if timeout is not None or _get(self._as_parameter_, False, _C_FOREVER, ref):
+            self._get_key(ref, block, timeout)
+        key = out.value
+        _buffers.append(buffer)
+        return _items.pop(key)
 
 
 class Queue(_Base):
@@ -198,37 +262,6 @@ class Queue(_Base):
         '''Return True if the queue is full, False otherwise (not reliable!).'''
         return _lib.weft_queue_full(self._handle)
 
-    def put(self, item, block=True, timeout=None):
-        '''Put an item into the queue.
-
-        If optional args 'block' is true and 'timeout' is None (the default),
-        block if necessary until a free slot is available. If 'timeout' is
-        a non-negative number, it blocks at most 'timeout' seconds and raises
-        the Full exception if no free slot was available within that time.
-        Otherwise ('block' is false), put an item on the queue if a free slot
-        is immediately available, else raise the Full exception ('timeout'
-        is ignored in that case).
-
-        Raises ShutDown if the queue has been shut down.
-        '''
-        self._put_object(item, block, timeout)
-
-    def get(self, block=True, timeout=None):
-        '''Remove and return an item from the queue.
-
-        If optional args 'block' is true and 'timeout' is None (the default),
-        block if necessary until an item is available. If 'timeout' is
-        a non-negative number, it blocks at most 'timeout' seconds and raises
-        the Empty exception if no item was available within that time.
-        Otherwise ('block' is false), return an item if one is immediately
-        available, else raise the Empty exception ('timeout' is ignored
-        in that case).
-
-        Raises ShutDown if the queue has been shut down and is empty,
-        or if the queue has been shut down immediately.
-        '''
-        return self._get_object(block, timeout)
-
 
 class LifoQueue(Queue):
     '''Variant of Queue that retrieves most recently added entries first.'''
@@ -251,19 +284,11 @@ class PriorityQueue(Queue):
         self._heap = []
 
     def put(self, item, block=True, timeout=None):
-        handle = self._handle
-        _capi.check(_transfer(
-            lambda: _lib.weft_queue_put(handle, None, False, _FOREVER),
-            lambda t: _blocking.weft_queue_put(handle, None, True, t), block, timeout))
+        _capi.check(self._put_key(None, block, timeout))
         _heapq.heappush(self._heap, item)
 
     def get(self, block=True, timeout=None):
-        handle = self._handle
-        token = _ctypes.c_void_p()
-        out = _ctypes.byref(token)
-        _capi.check(_transfer(
-            lambda: _lib.weft_queue_get(handle, False, _FOREVER, out),
-            lambda t: _blocking.weft_queue_get(handle, True, t, out), block, timeout))
+        self._get_key(_new_buffer()[1], block, timeout)
         # Our token's put may not have pushed its item yet: it is about to.
         while not self._heap:
             _time.sleep(0)
@@ -297,7 +322,7 @@ class SimpleQueue(_Base):
         The optional 'block' and 'timeout' arguments are ignored, as this method
         never blocks.  They are provided for compatibility with the Queue class.
         '''
-        self._put_object(item, False, None)
+        _Base.put(self, item)
 
     def get(self, block=True, timeout=None):
         '''Remove and return an item from the queue.
@@ -310,4 +335,4 @@ class SimpleQueue(_Base):
         available, else raise the Empty exception ('timeout' is ignored
         in that case).
         '''
-        return self._get_object(block, timeout)
+        return _Base.get(self, block, timeout)
