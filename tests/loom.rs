@@ -654,6 +654,22 @@ fn queue_join_returns_after_the_last_task_done() {
     });
 }
 
+/// An immediate shutdown marks the items it removes done, which releases a blocked `join`.
+#[test]
+fn queue_immediate_shutdown_releases_a_blocked_join() {
+    model(|| {
+        let q = fifo(0);
+        q.put(1, NOW).unwrap();
+        let joiner = {
+            let q = q.clone();
+            thread::spawn(move || q.join(FOREVER))
+        };
+        assert_eq!(q.shutdown(true), [1]);
+        assert_eq!(joiner.join().unwrap(), Ok(true));
+        assert_eq!(q.unfinished_tasks(), 0);
+    });
+}
+
 /// A shutdown, immediate or not, wakes a get blocked on an empty queue.
 fn shutdown_wakes_a_blocked_get(immediate: bool) {
     model(move || {
