@@ -254,7 +254,7 @@ _HOT = {
     "weft_lock_acquire", "weft_lock_release", "weft_rlock_acquire", "weft_rlock_release",
     "weft_semaphore_acquire", "weft_semaphore_release", "weft_event_set", "weft_event_clear",
     "weft_event_is_set", "weft_event_wait", "weft_condition_wait", "weft_condition_notify",
-    "weft_queue_put", "weft_queue_get",
+    "weft_queue_put", "weft_queue_get", "weft_pool_submit", "weft_future_result",
 }
 
 
@@ -345,6 +345,18 @@ lib, blocking, raw, raw_blocking = _load()
 def _set_handle(obj, handle):
     obj._h = handle
     obj._as_parameter_ = ctypes.c_void_p.from_param(handle)
+
+
+# Buffers for the pointers that the hot paths' calls hand back, each with a pointer to it that
+# ctypes passes as it is (a new one costs about 2,000 instructions): a call takes one with
+# `buffers.pop()` (or `new_buffer()` if there is none), and appends it again once read.
+buffers = []
+
+
+def new_buffer():
+    """A (c_void_p, pointer to it) pair for `buffers`."""
+    out = ctypes.c_void_p()
+    return out, ctypes.byref(out)
 
 
 # The `_handle` attribute of the objects wrapping a handle: the handle as an int, kept with its

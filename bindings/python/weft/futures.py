@@ -36,6 +36,12 @@ TimeoutError = TimeoutError
 DoneAndNotDoneFutures = _namedtuple('DoneAndNotDoneFutures', 'done not_done')
 
 _FOREVER, _OK, _TIMEOUT = _capi.TIMEOUT_FOREVER, _capi.OK, _capi.TIMEOUT
+_CANCELLED = _capi.CANCELLED
+# The hot paths' calls (see _capi._HOT) and what they take.
+_submit, _result_now = _capi.raw.weft_pool_submit, _capi.raw.weft_future_result
+_buffers, _new_buffer = _capi.buffers, _capi.new_buffer
+_C_NOW = _ctypes.c_double.from_param(0.0)
+_key = _ctypes.c_void_p.from_param
 _keys = _itertools.count(1)
 # What a task's C callback needs, by the key it passes back: (future, fn, args, kwargs).
 _tasks = {}
@@ -60,6 +66,8 @@ class Future(object):
     Futures are made by ThreadPoolExecutor.submit(); the C API has no way to make one
     otherwise.
     """
+
+    _handle = _capi.handle_attribute
 
     def __init__(self, handle):
         self._handle = handle
@@ -149,10 +157,21 @@ class Future(object):
                 timeout.
             Exception: If the call raised then that exception will be raised.
         """
-        out = _ctypes.c_void_p()
-        status = self._outcome(
-            lambda handle, t: _blocking.weft_future_result(handle, t, _ctypes.byref(out)),
-            timeout)
+        # The common case first: the task is done, and one call that keeps the GIL tells. (The
+        # result pointer is not used: the result is on this object.)
+        try:
+            buffer = _buffers.pop()
+        except IndexError:
+            buffer = _new_buffer()
+        status = _result_now(self._as_parameter_, _C_NOW, buffer[1])
+        _buffers.append(buffer)
+        if status == _TIMEOUT:
+            out = _ctypes.c_void_p()
+            status = self._outcome(
+                lambda handle, t: _blocking.weft_future_result(handle, t, _ctypes.byref(out)),
+                timeout)
+        elif status == _CANCELLED:
+            raise CancelledError()
         if status == _capi.TASK_FAILED:
             try:
                 raise self._exception
@@ -195,8 +214,9 @@ def _run_task(key, result_out, tasks=_tasks):
     future. Returns 0, or 1 if it raised."""
     future, fn, args, kwargs = tasks[key]
     ident = _threading.get_ident()
-    # CPython's threading.current_thread() (and logging) see the worker as weft does.
-    _threading._active[ident] = _weft.current_thread()
+    # CPython's threading.current_thread() (and logging) see the worker as weft does (its
+    # object, made by the initializer, in a thread-local that lives as long as the worker).
+    _threading._active[ident] = _worker.thread
     try:
         future._result = fn(*args, **kwargs)
         return 0
@@ -221,6 +241,8 @@ def _run_done_callback(handle, key, callbacks=_done_callbacks):
         _base.LOGGER.exception('exception calling callback for %r', future)
 
 
+# What a worker keeps (its weft.Thread object, as `thread`).
+_worker = _threading.local()
 _gil_ensure = _ctypes.pythonapi.PyGILState_Ensure
 _gil_ensure.restype = _ctypes.c_int
 _gil_ensure.argtypes = []
@@ -237,6 +259,7 @@ def _run_initializer(key, tasks=_tasks):
     interpreter reclaims it when it finalizes.
     """
     _gil_ensure()
+    _worker.thread = _weft.current_thread()
     if key is None:
         return 0
     initializer, initargs = tasks[key]
@@ -252,10 +275,13 @@ def _run_initializer(key, tasks=_tasks):
 _TASK, _FORGET_TASK, _DONE_CALLBACK, _INITIALIZER = (
     _ctypes.cast(f, _ctypes.c_void_p).value
     for f in (_run_task, _forget_task, _run_done_callback, _run_initializer))
+_C_TASK, _C_FORGET_TASK = _key(_TASK), _key(_FORGET_TASK)
 
 
 class ThreadPoolExecutor(Executor):
     """A pool of weft threads (a weft_pool) running the calls submitted to it."""
+
+    _handle = _capi.handle_attribute
 
     def __init__(self, max_workers=None, thread_name_prefix='',
                  initializer=None, initargs=()):
@@ -300,15 +326,18 @@ class ThreadPoolExecutor(Executor):
         if _shutting_down:
             raise RuntimeError('cannot schedule new futures after interpreter shutdown')
         key = next(_keys)
-        out = _ctypes.c_void_p()
         future = Future(None)
         _tasks[key] = (future, fn, args, kwargs)
-        status = _lib.weft_pool_submit(self._handle, _TASK, key, _FORGET_TASK,
-                                       _ctypes.byref(out))
+        try:
+            buffer = _buffers.pop()
+        except IndexError:
+            buffer = _new_buffer()
+        status = _submit(self._as_parameter_, _C_TASK, _key(key), _C_FORGET_TASK, buffer[1])
         if status:
             _tasks.pop(key, None)
             _capi.check(status)
-        future._handle = out.value
+        future._handle = buffer[0].value
+        _buffers.append(buffer)
         return future
 
     submit.__doc__ = Executor.submit.__doc__
