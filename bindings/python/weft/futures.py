@@ -333,11 +333,12 @@ class ThreadPoolExecutor(Executor):
         except IndexError:
             buffer = _new_buffer()
         status = _submit(self._as_parameter_, _C_TASK, _key(key), _C_FORGET_TASK, buffer[1])
+        handle = buffer[0].value
+        _buffers.append(buffer)
         if status:
             _tasks.pop(key, None)
             _capi.check(status)
-        future._handle = buffer[0].value
-        _buffers.append(buffer)
+        future._handle = handle
         return future
 
     submit.__doc__ = Executor.submit.__doc__

@@ -177,11 +177,13 @@ class _Base(object):
         except IndexError:
             buffer = _new_buffer()
         out, ref = buffer
-        # The common case first: no timeout, and an item in the queue.
-        if timeout is not None or _get(self._as_parameter_, False, _C_FOREVER, ref):
-            self._get_key(ref, block, timeout)
-        key = out.value
-        _buffers.append(buffer)
+        try:
+            # The common case first: no timeout, and an item in the queue.
+            if timeout is not None or _get(self._as_parameter_, False, _C_FOREVER, ref):
+                self._get_key(ref, block, timeout)
+            key = out.value
+        finally:
+            _buffers.append(buffer)
         return _items.pop(key)
 
 
