@@ -3,7 +3,8 @@ function prototypes, the status table, and the one way every blocking call waits
 
 Two views of the same library are used. Calls that never block go through ``ctypes.PyDLL``,
 which keeps the GIL (cheaper); calls that may block go through ``ctypes.CDLL``, which releases
-the GIL for the duration of the call.
+the GIL for the duration of the call. The hot paths' functions are also reachable through each
+view without argtypes (``raw``, ``raw_blocking``), for calls whose arguments need no conversion.
 """
 
 import ctypes
