@@ -246,23 +246,34 @@ _worker = _threading.local()
 _gil_ensure = _ctypes.pythonapi.PyGILState_Ensure
 _gil_ensure.restype = _ctypes.c_int
 _gil_ensure.argtypes = []
+_current_state = _ctypes.pythonapi.PyThreadState_Get
+_current_state.restype = _ctypes.c_void_p
+_current_state.argtypes = []
+_clear_state = _ctypes.pythonapi.PyThreadState_Clear
+_delete_state = _ctypes.pythonapi.PyThreadState_Delete
+for _f in (_clear_state, _delete_state):
+    _f.restype = None
+    _f.argtypes = [_ctypes.c_void_p]
 
 
 @_capi.init_fn
 def _run_initializer(key, tasks=_tasks):
-    """The initializer of every pool's workers (``key`` is NULL without a user initializer).
+    """The initializer of every pool's workers: ``tasks[key]`` is (initializer or None,
+    initargs, the list of the pool's workers' thread states).
 
     A worker is a weft thread Python did not start, so each C callback into Python (each task)
     would make a Python thread state and destroy it on return. Taking the GIL state once more
     here, never released, keeps one thread state for the worker's whole life, as a worker of
-    CPython's executor has (its ``threading.local`` values, too, outlive a task); the
-    interpreter reclaims it when it finalizes.
+    CPython's executor has (its ``threading.local`` values, too, outlive a task).
+    ThreadPoolExecutor.shutdown(wait=True) frees these states once the workers have exited (the
+    interpreter frees those of the pools not shut down that way when it finalizes).
     """
     _gil_ensure()
     _worker.thread = _weft.current_thread()
-    if key is None:
+    initializer, initargs, states = tasks[key]
+    states.append(_current_state())
+    if initializer is None:
         return 0
-    initializer, initargs = tasks[key]
     try:
         initializer(*initargs)
         return 0
@@ -298,13 +309,17 @@ class ThreadPoolExecutor(Executor):
             raise _capi.error(_capi.MAX_WORKERS)
         if initializer is not None and not callable(initializer):
             raise TypeError("initializer must be a callable")
-        key = None
-        if initializer is not None:
-            key = next(_keys)
-            _tasks[key] = (initializer, initargs)
-        self._handle = _capi.new_handle(
-            _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
-            _INITIALIZER, key, _FORGET_TASK if key else None)
+        key = next(_keys)
+        # The Python thread states of the workers (see _run_initializer).
+        self._states = []
+        _tasks[key] = (initializer, initargs, self._states)
+        try:
+            self._handle = _capi.new_handle(
+                _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
+                _INITIALIZER, key, _FORGET_TASK)
+        except BaseException:
+            del _tasks[key]
+            raise
         self._max_workers = _lib.weft_pool_max_workers(self._handle)
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)
@@ -358,6 +373,12 @@ class ThreadPoolExecutor(Executor):
             status = _lib.weft_pool_shutdown(handle, False, bool(cancel_futures))
         _capi.check(status)
         _executors.discard(self)
+        if wait:
+            # Every worker has exited (joined), so no thread uses the states they kept.
+            states, self._states[:] = self._states[:], []
+            for state in states:
+                _clear_state(state)
+                _delete_state(state)
 
 
 def _handles(fs):
