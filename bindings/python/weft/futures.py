@@ -374,9 +374,13 @@ class ThreadPoolExecutor(Executor):
         _capi.check(status)
         _executors.discard(self)
         if wait:
-            # Every worker has exited (joined), so no thread uses the states they kept.
-            states, self._states[:] = self._states[:], []
-            for state in states:
+            # Every worker has exited (joined), so no thread uses the states they kept. Each is
+            # popped by one shutdown() only, even if several run at once.
+            while self._states:
+                try:
+                    state = self._states.pop()
+                except IndexError:
+                    break
                 _clear_state(state)
                 _delete_state(state)
 
