@@ -15,10 +15,12 @@ all:
 tour: all
 	cargo run --release --example tour
 
-# Every test: Rust (core, header, C and C++ programs, ABI), then the Python binding.
+# Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), then
+# the Python binding.
 test: test-rust test-python
 
 test-rust:
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 
 test-python:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs beyond a Rust toolchain, gcc and Python 3:
-# libclang for bindgen (the ABI checks), pkg-config, and the Python test runner.
+# libclang for bindgen (the ABI checks), pkg-config, clippy, and the Python test runner.
 # Safe to run again; skips what is already there.
 set -euo pipefail
 
@@ -15,5 +15,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
 python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest

@@ -16,6 +16,7 @@ pub(crate) fn current() -> OsThread {
 
 impl OsThread {
     /// The value Python's `threading.get_ident()` returns: `pthread_self()` as an integer.
+    #[allow(clippy::unnecessary_cast)] // `pthread_t` is narrower than 64 bits on some targets
     pub(crate) fn ident(self) -> u64 {
         self.0 as u64
     }

@@ -2,7 +2,7 @@
 //! Python 3.13's `shutdown`.
 //!
 //! One mutex guards the items, the unfinished-task count, the shut-down flag and the threads
-//! waiting for each of the three things a thread can wait for ([`Waiters`]); each of those has
+//! waiting for each of the three things a thread can wait for (`Waiters`); each of those has
 //! its own `Signal`. A waiter counts itself in under the mutex before it parks and out after it
 //! wakes, and a notifier picks the threads it wakes off the count, so the thread that changes the
 //! state knows, under the same mutex, whether anyone still needs waking:

@@ -460,10 +460,15 @@ impl Thread {
 
     /// Python's `Thread.native_id`: the kernel's thread id, `None` before `start`.
     ///
-    /// Right after `start` this may wait, briefly, for the new thread to report it.
+    /// Right after `start` this may wait, briefly, for the new thread to report it. (Only a
+    /// started thread reports it: `MainThread`'s, unknown when another thread asked for it
+    /// first, stays unknown.)
     pub fn native_id(&self) -> Option<u64> {
         let mut state = self.state();
-        while state.phase == Phase::Running && state.native_id.is_none() {
+        while self.0.kind == Kind::Regular
+            && state.phase == Phase::Running
+            && state.native_id.is_none()
+        {
             self.0.native.wait(&mut state);
         }
         state.native_id
@@ -592,7 +597,10 @@ extern "C" fn before_fork() {
 }
 
 extern "C" fn after_fork_in_parent() {
-    let _ = FORK_GUARD.try_with(|slot| slot.borrow_mut().take());
+    // Dropping the guard unlocks the registry.
+    if let Ok(held) = FORK_GUARD.try_with(|slot| slot.borrow_mut().take()) {
+        drop(held);
+    }
 }
 
 extern "C" fn after_fork_in_child() {

@@ -546,36 +546,12 @@ fn queue_items_pass_once_in_order_through_one_slot() {
     });
 }
 
-/// Two getters blocked on an empty queue and two puts: each put wakes a getter that has not been
-/// woken yet, so both getters get an item (none is left asleep beside a waiting item).
-#[test]
-fn queue_two_puts_wake_two_blocked_getters() {
-    model(|| {
+/// Two getters, waiting with these timeouts on an empty queue, and two puts: both getters get
+/// an item (none is left asleep beside a waiting item).
+fn two_puts_for_two_getters(timeouts: [Timeout; 2]) {
+    model(move || {
         let q = fifo(0);
-        let getters: Vec<_> = (0..2)
-            .map(|_| {
-                let q = q.clone();
-                thread::spawn(move || q.get(FOREVER).unwrap())
-            })
-            .collect();
-        for i in 0..2 {
-            q.put(i, FOREVER).unwrap();
-        }
-        let mut got: Vec<usize> = getters.into_iter().map(|g| g.join().unwrap()).collect();
-        got.sort();
-        assert_eq!(got, [0, 1]);
-    });
-}
-
-/// As above with one getter in a timed wait, which the model parking lot ends early at any
-/// point (the queue then waits again, its deadline not passed): that getter counts itself out
-/// without knowing whether a put picked it to wake, and the other getter must not be left
-/// asleep beside an item.
-#[test]
-fn queue_early_timed_wake_does_not_strand_a_getter() {
-    model(|| {
-        let q = fifo(0);
-        let getters: Vec<_> = [SOON, FOREVER]
+        let getters: Vec<_> = timeouts
             .into_iter()
             .map(|timeout| {
                 let q = q.clone();
@@ -589,6 +565,20 @@ fn queue_early_timed_wake_does_not_strand_a_getter() {
         got.sort();
         assert_eq!(got, [0, 1]);
     });
+}
+
+/// Each put wakes a getter that has not been woken yet.
+#[test]
+fn queue_two_puts_wake_two_blocked_getters() {
+    two_puts_for_two_getters([FOREVER, FOREVER]);
+}
+
+/// One getter in a timed wait, which the model parking lot ends early at any point (the queue
+/// then waits again, its deadline not passed): that getter counts itself out without knowing
+/// whether a put picked it to wake, and the other getter must not be stranded.
+#[test]
+fn queue_early_timed_wake_does_not_strand_a_getter() {
+    two_puts_for_two_getters([SOON, FOREVER]);
 }
 
 /// The same for two puts blocked on a full queue and two gets.
@@ -651,6 +641,22 @@ fn queue_join_returns_after_the_last_task_done() {
         assert_eq!(q.task_done(), Err(Error::TaskDoneTooMany));
         assert_eq!(q.unfinished_tasks(), 0);
         worker.join().unwrap();
+    });
+}
+
+/// An immediate shutdown marks the items it removes done, which releases a blocked `join`.
+#[test]
+fn queue_immediate_shutdown_releases_a_blocked_join() {
+    model(|| {
+        let q = fifo(0);
+        q.put(1, NOW).unwrap();
+        let joiner = {
+            let q = q.clone();
+            thread::spawn(move || q.join(FOREVER))
+        };
+        assert_eq!(q.shutdown(true), [1]);
+        assert_eq!(joiner.join().unwrap(), Ok(true));
+        assert_eq!(q.unfinished_tasks(), 0);
     });
 }
 

@@ -172,6 +172,19 @@ fn current_main_and_dummy_threads() {
     assert!(daemon && same && listed);
 }
 
+/// Regression: asked from another thread first, `MainThread`'s ids are unknown, and
+/// `native_id` waited for ever for the main thread to report its own.
+#[test]
+fn main_thread_ids_unknown_when_asked_from_another_thread() {
+    // Tests run outside the process's initial thread; skip if this one is it.
+    if thread::get_native_id() == u64::from(std::process::id()) {
+        return;
+    }
+    let main = thread::main_thread();
+    assert_eq!(main.ident(), None);
+    assert_eq!(main.native_id(), None);
+}
+
 #[test]
 fn enumerate_lists_running_threads() {
     let gate = gate();

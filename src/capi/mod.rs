@@ -56,6 +56,7 @@ const _: () = assert!(WEFT_TIMEOUT_FOREVER == timeout::FOREVER);
 const _: () = assert!(WEFT_TIMEOUT_MAX == timeout::TIMEOUT_MAX);
 
 /// Applies the timeout rule to a C argument.
+#[inline]
 fn timeout(seconds: f64) -> Result<Timeout, weft_status> {
     Ok(Timeout::from_secs_f64(seconds)?)
 }

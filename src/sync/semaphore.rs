@@ -127,7 +127,7 @@ impl Semaphore {
             // Release: publishes the releaser's writes to the permits' next holders.
             match self.state.compare_exchange_weak(
                 state,
-                count * ONE | state & PARKED,
+                (count * ONE) | (state & PARKED),
                 Ordering::Release,
                 Ordering::Relaxed,
             ) {

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use weft::{Barrier, Error, Timeout};
+use weft::{Barrier, Error, Event, Timeout};
 
 use super::ffi::*;
 use super::{SHORT, Shared, expires, says, until};
@@ -69,6 +69,45 @@ fn cycles_indices_and_action() {
     let runner = runner.lock().unwrap().clone();
     let last: Vec<_> = last.into_inner().unwrap().into_iter().flatten().collect();
     assert_eq!(runner, last, "the action runs in the last thread to arrive");
+    assert_eq!(b.n_waiting(), 0);
+}
+
+/// More threads than parties, cycling until an abort: a thread can come back for the next
+/// cycle, and fill it, before a waiter of the previous one has left, and a waiter of a cycle
+/// that tripped may only wake after the abort. Each cycle that tripped (ran the action) handed
+/// out each index exactly once; every other wait failed.
+#[test]
+fn more_threads_than_parties_until_abort() {
+    const PARTIES: usize = 3;
+    const THREADS: usize = 7;
+    const CYCLES: usize = if cfg!(miri) { 5 } else { 300 };
+    let actions = Arc::new(AtomicUsize::new(0));
+    let enough = Arc::new(Event::new());
+    let (counter, done) = (Arc::clone(&actions), Arc::clone(&enough));
+    let action = Box::new(move || {
+        if counter.fetch_add(1, Ordering::Relaxed) + 1 == CYCLES {
+            done.set();
+        }
+    });
+    let b = Barrier::new(PARTIES, Some(action), Timeout::Forever).unwrap();
+    let by_index: Vec<AtomicUsize> = (0..PARTIES).map(|_| AtomicUsize::new(0)).collect();
+    thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                while let Ok(index) = b.wait(None) {
+                    by_index[index].fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+        assert!(enough.wait(Timeout::Forever));
+        b.abort();
+    });
+    let cycles = actions.load(Ordering::Relaxed);
+    assert!(cycles >= CYCLES);
+    for count in &by_index {
+        assert_eq!(count.load(Ordering::Relaxed), cycles);
+    }
+    assert!(b.broken());
     assert_eq!(b.n_waiting(), 0);
 }
 

@@ -135,6 +135,28 @@ def test_a_worker_keeps_its_thread_local_values_from_task_to_task():
         assert executor.submit(getattr, data, "seen", None).result() == "first task"
 
 
+def test_shutdown_frees_what_workers_kept_in_thread_locals():
+    import threading
+    data = threading.local()
+
+    class Kept:
+        pass
+
+    executor = futures.ThreadPoolExecutor(2)
+    refs = []
+
+    def keep():
+        data.kept = Kept()
+        refs.append(weakref.ref(data.kept))
+
+    for f in [executor.submit(keep) for _ in range(4)]:
+        f.result()
+    assert any(ref() is not None for ref in refs)
+    executor.shutdown(wait=True)
+    gc.collect()
+    assert all(ref() is None for ref in refs)
+
+
 def test_errors_and_shutdown():
     with pytest.raises(ValueError, match="max_workers must be greater than 0"):
         futures.ThreadPoolExecutor(0)

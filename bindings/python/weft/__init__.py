@@ -45,6 +45,7 @@ _rlock_try, _rlock_release = _raw.weft_rlock_acquire, _raw.weft_rlock_release
 _semaphore_try, _semaphore_release = _raw.weft_semaphore_acquire, _raw.weft_semaphore_release
 _event_set, _event_clear = _raw.weft_event_set, _raw.weft_event_clear
 _event_is_set, _event_wait = _raw.weft_event_is_set, _raw_blocking.weft_event_wait
+_condition_notify, _condition_wait = _raw.weft_condition_notify, _raw_blocking.weft_condition_wait
 _ONE_INT, _ONE = 1, _ctypes.c_size_t.from_param(1)
 _C_FOREVER = _ctypes.c_double.from_param(_FOREVER)
 _C_SLICE = _ctypes.c_double.from_param(_capi.SLICE)
@@ -392,6 +393,12 @@ class Condition(_Handle):
         this thread was not waiting, ends the wait as if it had been received.
         """
         if timeout is None:
+            if _thread.get_ident() != _main_ident:
+                # The common case first: one call.
+                status = _condition_wait(self._as_parameter_, _C_FOREVER)
+                if status:
+                    raise _error(status)
+                return True
             timeout = _FOREVER
         else:
             timeout = max(_seconds(timeout), 0.0)
@@ -442,11 +449,17 @@ class Condition(_Handle):
         This method wakes up at most n of the threads waiting for the condition
         variable; it is a no-op if no threads are waiting.
         """
-        n = n.__index__()
-        if n < 0:
-            raise ValueError("Stop argument for islice() must be None or an integer: "
-                             "0 <= x <= sys.maxsize.")
-        _check(_lib.weft_condition_notify(self._handle, n))
+        if n is _ONE_INT:  # the int 1 (CPython has one object for it): no conversion needed
+            count = _ONE
+        else:
+            n = n.__index__()
+            if n < 0:
+                raise ValueError("Stop argument for islice() must be None or an integer: "
+                                 "0 <= x <= sys.maxsize.")
+            count = _ctypes.c_size_t.from_param(n)
+        status = _condition_notify(self._as_parameter_, count)
+        if status:
+            raise _error(status)
         self._notifies += 1
 
     def notify_all(self):

@@ -3,7 +3,8 @@ function prototypes, the status table, and the one way every blocking call waits
 
 Two views of the same library are used. Calls that never block go through ``ctypes.PyDLL``,
 which keeps the GIL (cheaper); calls that may block go through ``ctypes.CDLL``, which releases
-the GIL for the duration of the call.
+the GIL for the duration of the call. The hot paths' functions are also reachable through each
+view without argtypes (``raw``, ``raw_blocking``), for calls whose arguments need no conversion.
 """
 
 import ctypes
@@ -254,7 +255,7 @@ _HOT = {
     "weft_lock_acquire", "weft_lock_release", "weft_rlock_acquire", "weft_rlock_release",
     "weft_semaphore_acquire", "weft_semaphore_release", "weft_event_set", "weft_event_clear",
     "weft_event_is_set", "weft_event_wait", "weft_condition_wait", "weft_condition_notify",
-    "weft_queue_put", "weft_queue_get",
+    "weft_queue_put", "weft_queue_get", "weft_pool_submit", "weft_future_result",
 }
 
 
@@ -345,6 +346,18 @@ lib, blocking, raw, raw_blocking = _load()
 def _set_handle(obj, handle):
     obj._h = handle
     obj._as_parameter_ = ctypes.c_void_p.from_param(handle)
+
+
+# Buffers for the pointers that the hot paths' calls hand back, each with a pointer to it that
+# ctypes passes as it is (a new one costs about 2,000 instructions): a call takes one with
+# `buffers.pop()` (or `new_buffer()` if there is none), and appends it again once read.
+buffers = []
+
+
+def new_buffer():
+    """A (c_void_p, pointer to it) pair for `buffers`."""
+    out = ctypes.c_void_p()
+    return out, ctypes.byref(out)
 
 
 # The `_handle` attribute of the objects wrapping a handle: the handle as an int, kept with its

@@ -36,6 +36,12 @@ TimeoutError = TimeoutError
 DoneAndNotDoneFutures = _namedtuple('DoneAndNotDoneFutures', 'done not_done')
 
 _FOREVER, _OK, _TIMEOUT = _capi.TIMEOUT_FOREVER, _capi.OK, _capi.TIMEOUT
+_CANCELLED = _capi.CANCELLED
+# The hot paths' calls (see _capi._HOT) and what they take.
+_submit, _result_now = _capi.raw.weft_pool_submit, _capi.raw.weft_future_result
+_buffers, _new_buffer = _capi.buffers, _capi.new_buffer
+_C_NOW = _ctypes.c_double.from_param(0.0)
+_key = _ctypes.c_void_p.from_param
 _keys = _itertools.count(1)
 # What a task's C callback needs, by the key it passes back: (future, fn, args, kwargs).
 _tasks = {}
@@ -60,6 +66,8 @@ class Future(object):
     Futures are made by ThreadPoolExecutor.submit(); the C API has no way to make one
     otherwise.
     """
+
+    _handle = _capi.handle_attribute
 
     def __init__(self, handle):
         self._handle = handle
@@ -149,10 +157,21 @@ class Future(object):
                 timeout.
             Exception: If the call raised then that exception will be raised.
         """
-        out = _ctypes.c_void_p()
-        status = self._outcome(
-            lambda handle, t: _blocking.weft_future_result(handle, t, _ctypes.byref(out)),
-            timeout)
+        # The common case first: the task is done, and one call that keeps the GIL tells. (The
+        # result pointer is not used: the result is on this object.)
+        try:
+            buffer = _buffers.pop()
+        except IndexError:
+            buffer = _new_buffer()
+        status = _result_now(self._as_parameter_, _C_NOW, buffer[1])
+        _buffers.append(buffer)
+        if status == _TIMEOUT:
+            out = _ctypes.c_void_p()
+            status = self._outcome(
+                lambda handle, t: _blocking.weft_future_result(handle, t, _ctypes.byref(out)),
+                timeout)
+        elif status == _CANCELLED:
+            raise CancelledError()
         if status == _capi.TASK_FAILED:
             try:
                 raise self._exception
@@ -195,8 +214,9 @@ def _run_task(key, result_out, tasks=_tasks):
     future. Returns 0, or 1 if it raised."""
     future, fn, args, kwargs = tasks[key]
     ident = _threading.get_ident()
-    # CPython's threading.current_thread() (and logging) see the worker as weft does.
-    _threading._active[ident] = _weft.current_thread()
+    # CPython's threading.current_thread() (and logging) see the worker as weft does (its
+    # object, made by the initializer, in a thread-local that lives as long as the worker).
+    _threading._active[ident] = _worker.thread
     try:
         future._result = fn(*args, **kwargs)
         return 0
@@ -221,25 +241,39 @@ def _run_done_callback(handle, key, callbacks=_done_callbacks):
         _base.LOGGER.exception('exception calling callback for %r', future)
 
 
+# What a worker keeps (its weft.Thread object, as `thread`).
+_worker = _threading.local()
 _gil_ensure = _ctypes.pythonapi.PyGILState_Ensure
 _gil_ensure.restype = _ctypes.c_int
 _gil_ensure.argtypes = []
+_current_state = _ctypes.pythonapi.PyThreadState_Get
+_current_state.restype = _ctypes.c_void_p
+_current_state.argtypes = []
+_clear_state = _ctypes.pythonapi.PyThreadState_Clear
+_delete_state = _ctypes.pythonapi.PyThreadState_Delete
+for _f in (_clear_state, _delete_state):
+    _f.restype = None
+    _f.argtypes = [_ctypes.c_void_p]
 
 
 @_capi.init_fn
 def _run_initializer(key, tasks=_tasks):
-    """The initializer of every pool's workers (``key`` is NULL without a user initializer).
+    """The initializer of every pool's workers: ``tasks[key]`` is (initializer or None,
+    initargs, the list of the pool's workers' thread states).
 
     A worker is a weft thread Python did not start, so each C callback into Python (each task)
     would make a Python thread state and destroy it on return. Taking the GIL state once more
     here, never released, keeps one thread state for the worker's whole life, as a worker of
-    CPython's executor has (its ``threading.local`` values, too, outlive a task); the
-    interpreter reclaims it when it finalizes.
+    CPython's executor has (its ``threading.local`` values, too, outlive a task).
+    ThreadPoolExecutor.shutdown(wait=True) frees these states once the workers have exited (the
+    interpreter frees those of the pools not shut down that way when it finalizes).
     """
     _gil_ensure()
-    if key is None:
+    _worker.thread = _weft.current_thread()
+    initializer, initargs, states = tasks[key]
+    states.append(_current_state())
+    if initializer is None:
         return 0
-    initializer, initargs = tasks[key]
     try:
         initializer(*initargs)
         return 0
@@ -252,10 +286,13 @@ def _run_initializer(key, tasks=_tasks):
 _TASK, _FORGET_TASK, _DONE_CALLBACK, _INITIALIZER = (
     _ctypes.cast(f, _ctypes.c_void_p).value
     for f in (_run_task, _forget_task, _run_done_callback, _run_initializer))
+_C_TASK, _C_FORGET_TASK = _key(_TASK), _key(_FORGET_TASK)
 
 
 class ThreadPoolExecutor(Executor):
     """A pool of weft threads (a weft_pool) running the calls submitted to it."""
+
+    _handle = _capi.handle_attribute
 
     def __init__(self, max_workers=None, thread_name_prefix='',
                  initializer=None, initargs=()):
@@ -272,13 +309,17 @@ class ThreadPoolExecutor(Executor):
             raise _capi.error(_capi.MAX_WORKERS)
         if initializer is not None and not callable(initializer):
             raise TypeError("initializer must be a callable")
-        key = None
-        if initializer is not None:
-            key = next(_keys)
-            _tasks[key] = (initializer, initargs)
-        self._handle = _capi.new_handle(
-            _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
-            _INITIALIZER, key, _FORGET_TASK if key else None)
+        key = next(_keys)
+        # The Python thread states of the workers (see _run_initializer).
+        self._states = []
+        _tasks[key] = (initializer, initargs, self._states)
+        try:
+            self._handle = _capi.new_handle(
+                _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
+                _INITIALIZER, key, _FORGET_TASK)
+        except BaseException:
+            del _tasks[key]
+            raise
         self._max_workers = _lib.weft_pool_max_workers(self._handle)
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)
@@ -300,15 +341,19 @@ class ThreadPoolExecutor(Executor):
         if _shutting_down:
             raise RuntimeError('cannot schedule new futures after interpreter shutdown')
         key = next(_keys)
-        out = _ctypes.c_void_p()
         future = Future(None)
         _tasks[key] = (future, fn, args, kwargs)
-        status = _lib.weft_pool_submit(self._handle, _TASK, key, _FORGET_TASK,
-                                       _ctypes.byref(out))
+        try:
+            buffer = _buffers.pop()
+        except IndexError:
+            buffer = _new_buffer()
+        status = _submit(self._as_parameter_, _C_TASK, _key(key), _C_FORGET_TASK, buffer[1])
+        handle = buffer[0].value
+        _buffers.append(buffer)
         if status:
             _tasks.pop(key, None)
             _capi.check(status)
-        future._handle = out.value
+        future._handle = handle
         return future
 
     submit.__doc__ = Executor.submit.__doc__
@@ -328,6 +373,16 @@ class ThreadPoolExecutor(Executor):
             status = _lib.weft_pool_shutdown(handle, False, bool(cancel_futures))
         _capi.check(status)
         _executors.discard(self)
+        if wait:
+            # Every worker has exited (joined), so no thread uses the states they kept. Each is
+            # popped by one shutdown() only, even if several run at once.
+            while self._states:
+                try:
+                    state = self._states.pop()
+                except IndexError:
+                    break
+                _clear_state(state)
+                _delete_state(state)
 
 
 def _handles(fs):

@@ -30,7 +30,7 @@ _C_FOREVER = _ctypes.c_double.from_param(_FOREVER)
 _FULL, _EMPTY = _capi.FULL, _capi.EMPTY
 # One attempt that keeps the GIL (see _capi._HOT: these take ctypes objects and bools only).
 _put, _get = _capi.raw.weft_queue_put, _capi.raw.weft_queue_get
-_byref = _ctypes.byref
+_buffers, _new_buffer = _capi.buffers, _capi.new_buffer
 # A key as C takes it. Unlike a c_void_p, the object made is not tracked by the cycle
 # collector, so a put() from a __del__ that a collection runs cannot overtake a put under way.
 _key = _ctypes.c_void_p.from_param
@@ -38,16 +38,6 @@ _key = _ctypes.c_void_p.from_param
 # The items of every Queue, LifoQueue and SimpleQueue, by the key their C queue holds.
 _items = {}
 _next_key = _itertools.count(1).__next__
-
-
-# Buffers for the keys get() takes, each with a pointer to it, which ctypes passes as it is (a
-# new buffer costs about 2,000 instructions): a get() takes one for itself, and returns it.
-_buffers = []
-
-
-def _new_buffer():
-    out = _ctypes.c_void_p()
-    return out, _byref(out)
 
 
 @_capi.free_fn
@@ -187,11 +177,13 @@ class _Base(object):
         except IndexError:
             buffer = _new_buffer()
         out, ref = buffer
-        # The common case first: no timeout, and an item in the queue.
-        if timeout is not None or _get(self._as_parameter_, False, _C_FOREVER, ref):
-            self._get_key(ref, block, timeout)
-        key = out.value
-        _buffers.append(buffer)
+        try:
+            # The common case first: no timeout, and an item in the queue.
+            if timeout is not None or _get(self._as_parameter_, False, _C_FOREVER, ref):
+                self._get_key(ref, block, timeout)
+            key = out.value
+        finally:
+            _buffers.append(buffer)
         return _items.pop(key)
 
 
