@@ -1,9 +1,11 @@
 //! `Future`: Python's `concurrent.futures.Future`, with the module's `wait` and `as_completed`.
 //!
 //! A future is pending, then running, then done with an [`Outcome`]; a pending future may be
-//! cancelled instead. Its outcome and listeners are guarded by a mutex; whether a pending future
-//! runs or is cancelled is decided by one atomic flag, so that starting a task takes no lock.
-//! Threads waiting for one future park on its `done` `Signal`. Threads waiting for several
+//! cancelled instead. One atomic status word says which: whether a pending future runs or is
+//! cancelled is decided by its first claim, and the outcome, written once by the claimer, is
+//! published by setting its done bit. Listeners and sleepers are kept under a mutex, which a
+//! completion takes only if one registered, so that starting, completing and reading a future
+//! that nobody waits on takes no lock. Threads waiting for one future park on its `done` `Signal`. Threads waiting for several
 //! ([`wait`], [`as_completed_next`]) register a signal of their own with each of them, as CPython
 //! registers a `_Waiter`: completing a future wakes every signal registered with it.
 //!
@@ -19,7 +21,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
 use crate::Error;
-use crate::loom::atomic::{AtomicBool, Ordering};
+use crate::loom::atomic::{AtomicU32, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::{Signal, Waiters};
 use crate::timeout::{Deadline, Timeout};
@@ -67,25 +69,70 @@ struct Inner<T, E, S: ?Sized> {
     /// so that a future's raw pointer ([`Future::into_raw`]) is its C handle.
     label: u64,
     state: Mutex<State<T, E>>,
-    /// Set by the first of the worker about to run the task and a canceller of the pending
-    /// future: whoever sets it decides (the task runs, or the future is cancelled). The worker
-    /// sets it without the state lock; a canceller with it.
-    claimed: AtomicBool,
+    /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED`: see their definitions.
+    status: AtomicU32,
+    /// The outcome, once `DONE` is set.
+    outcome: OutcomeCell<T, E>,
     /// Threads waiting for this future alone park here; notified once, on completion.
     done: Signal,
     /// The task, until it is taken to run or dropped unrun: a `TaskCell<F>`.
     task: S,
 }
 
+/// `Inner::status`: set by the first of the worker about to run the task and a canceller of
+/// the pending future (or a pool abandoning it): whoever sets it decides (the task runs, or the
+/// future is cancelled or failed as broken) and completes the future. The worker sets it
+/// without the state lock; a canceller with it.
+const CLAIMED: u32 = 1;
+/// `Inner::status`: the outcome is written; set by the claimer, with the kind bits below.
+const DONE: u32 = 2;
+/// `Inner::status`, with `DONE`: the outcome is `Cancelled`.
+const CANCELLED: u32 = 4;
+/// `Inner::status`, with `DONE`: the outcome counts as an exception (`Outcome::is_exception`).
+const EXCEPTION: u32 = 8;
+/// `Inner::status`: a listener or a sleeper registered, under the state lock; the completion
+/// then takes the lock to notify or run them. Whichever of this and `DONE` is set first decides:
+/// a registration that finds `DONE` already set is handled by the registering thread.
+const WATCHED: u32 = 16;
+
 struct State<T, E> {
-    /// How the future ended; `None` while pending or running (`claimed` tells them apart).
-    outcome: Option<Outcome<T, E>>,
     /// Notified or run once, on completion, in the completing thread, then removed. One list
     /// for both keeps the future small (see `Future::with_task`).
     listeners: Vec<Listener<T, E>>,
-    /// Threads in `outcome` about to wait on `done`, or waiting: completion skips the wake-up
+    /// Threads in `wait_done` about to wait on `done`, or waiting: completion skips the wake-up
     /// (a call into the parking lot) when there are none.
     sleepers: Waiters,
+}
+
+/// A future's outcome: written once, by the thread that claimed the future, before it sets
+/// `DONE`; then only read, by whoever saw `DONE`.
+struct OutcomeCell<T, E>(UnsafeCell<Option<Outcome<T, E>>>);
+
+// SAFETY: the one write (`set`) happens before `DONE` is set (release), and every read (`get`)
+// after `DONE` was seen (acquire), so no read races the write. Reads by several threads at once
+// happen only if `T` and `E` are `Sync` (`Future::outcome_ref`); otherwise (`Future::outcome`)
+// they take turns under the state lock, as a `Mutex<Outcome<T, E>>` would, which needs `Send`.
+unsafe impl<T: Send, E: Send> Sync for OutcomeCell<T, E> {}
+
+impl<T, E> OutcomeCell<T, E> {
+    /// Stores the outcome.
+    ///
+    /// # Safety
+    /// Called once per future, by the thread that claimed it, before `DONE` is set.
+    unsafe fn set(&self, outcome: Outcome<T, E>) {
+        // SAFETY: no other access meanwhile: per the contract, readers wait for `DONE`.
+        unsafe { *self.0.get() = Some(outcome) };
+    }
+
+    /// The outcome.
+    ///
+    /// # Safety
+    /// `DONE` was seen set with acquire ordering (or by a read ordered after such a one); and
+    /// the reference is used only with the state lock held, unless `T` and `E` are `Sync`.
+    unsafe fn get(&self) -> &Outcome<T, E> {
+        // SAFETY: written before `DONE` and never again (see the `Sync` impl).
+        unsafe { (*self.0.get()).as_ref() }.expect("a done future has an outcome")
+    }
 }
 
 enum Listener<T, E> {
@@ -168,17 +215,17 @@ where
             Ok(Err(error)) => Outcome::Failed(error),
             Err(_) => Outcome::Panicked,
         };
-        future.set_outcome(outcome);
+        future.complete(None, outcome);
     }
 
     fn abandon(self: Arc<Self>, broken: bool) {
         // The task's captures are released before anyone waiting on the future wakes.
         drop(self.task.take());
         let future = Future(self);
-        if broken {
-            future.set_outcome(Outcome::Broken);
-        } else {
+        if !broken {
             future.cancel();
+        } else if future.claim() {
+            future.complete(None, Outcome::Broken);
         }
     }
 }
@@ -190,11 +237,11 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         let inner = Arc::new(Inner {
             label,
             state: Mutex::new(State {
-                outcome: None,
                 listeners: Vec::new(),
                 sleepers: Waiters::default(),
             }),
-            claimed: AtomicBool::new(false),
+            status: AtomicU32::new(0),
+            outcome: OutcomeCell(UnsafeCell::new(None)),
             done: Signal::new(),
             task: TaskCell(UnsafeCell::new(Some(task))),
         });
@@ -223,37 +270,53 @@ impl<T, E> Future<T, E> {
         self.0.state.lock()
     }
 
+    /// The status word (see `CLAIMED` and the other bits).
+    fn status(&self) -> u32 {
+        // Acquire: pairs with the completion's release, so a caller that sees `DONE` may read
+        // the outcome.
+        self.0.status.load(Ordering::Acquire)
+    }
+
+    /// Sets `WATCHED`, under the state lock, before registering a listener or a sleeper; returns
+    /// the status before: if it has `DONE`, the completion will not look at the registrations
+    /// (or has already), so the caller must not register.
+    fn watch(&self, _locked: &MutexGuard<'_, State<T, E>>) -> u32 {
+        // AcqRel: acquire as in `status`. Both this and the completion's `DONE` are
+        // read-modify-writes of one word, so one of them sees the other: the completion sees
+        // `WATCHED` (and then takes the lock, after this registration) or this sees `DONE`.
+        self.0.status.fetch_or(WATCHED, Ordering::AcqRel)
+    }
+
     /// Cancels the future if it has not started; returns whether it is cancelled. Python:
     /// `future.cancel()`.
     ///
     /// A running or finished future is not cancelled (false); cancelling twice is true twice.
     /// Cancelling completes the future: its callbacks run now, in the calling thread.
     pub fn cancel(&self) -> bool {
+        // Claimed and completed under the lock: a canceller that loses to another finds the
+        // cancellation done when it gets the lock, and returns true too.
         let state = self.state();
-        match state.outcome {
-            None if self.claim() => {
-                self.complete(state, Outcome::Cancelled);
-                true
-            }
-            Some(Outcome::Cancelled) => true,
-            _ => false,
+        if self.claim() {
+            self.complete(Some(state), Outcome::Cancelled);
+            return true;
         }
+        drop(state);
+        self.status() & CANCELLED != 0
     }
 
     /// Whether the future was cancelled. Python: `future.cancelled()`.
     pub fn cancelled(&self) -> bool {
-        matches!(self.state().outcome, Some(Outcome::Cancelled))
+        self.status() & CANCELLED != 0
     }
 
     /// Whether the task is running now. Python: `future.running()`.
     pub fn running(&self) -> bool {
-        // Relaxed: as a look from another thread, it may be stale anyway.
-        self.state().outcome.is_none() && self.0.claimed.load(Ordering::Relaxed)
+        self.status() & (CLAIMED | DONE) == CLAIMED
     }
 
     /// Whether the future is done: finished, failed or cancelled. Python: `future.done()`.
     pub fn done(&self) -> bool {
-        self.state().outcome.is_some()
+        self.status() & DONE != 0
     }
 
     /// Waits at most `timeout` for the future to be done and returns how it ended; `None` if
@@ -263,15 +326,40 @@ impl<T, E> Future<T, E> {
         T: Clone,
         E: Clone,
     {
+        if !self.wait_done(timeout) {
+            return None;
+        }
+        // `T` and `E` may not be `Sync`: threads clone the outcome one at a time, under the lock.
+        let _state = self.state();
+        // SAFETY: `wait_done` saw `DONE` (acquire); the reference is used under the lock.
+        Some(unsafe { self.0.outcome.get() }.clone())
+    }
+
+    /// [`Future::outcome`] without a copy or a lock, for outcomes that threads may share.
+    pub(crate) fn outcome_ref(&self, timeout: Timeout) -> Option<&Outcome<T, E>>
+    where
+        T: Sync,
+        E: Sync,
+    {
+        // SAFETY: `wait_done` saw `DONE` (acquire); `T` and `E` are `Sync`.
+        self.wait_done(timeout).then(|| unsafe { self.0.outcome.get() })
+    }
+
+    /// Waits at most `timeout` for the future to be done; whether it is (having seen `DONE`
+    /// with acquire ordering).
+    fn wait_done(&self, timeout: Timeout) -> bool {
+        if self.done() {
+            return true;
+        }
         let mut state = self.state();
         let mut deadline = None;
         loop {
-            if let Some(outcome) = &state.outcome {
-                return Some(outcome.clone());
+            if self.watch(&state) & DONE != 0 {
+                return true;
             }
             let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
             if deadline.expired() {
-                return None;
+                return false;
             }
             state.sleepers.count_in();
             let seen = self.0.done.epoch();
@@ -287,7 +375,7 @@ impl<T, E> Future<T, E> {
     /// A panicking callback is reported on stderr and does not keep the others from running.
     pub fn add_done_callback(&self, callback: impl FnOnce(&Future<T, E>) + Send + 'static) {
         let mut state = self.state();
-        if state.outcome.is_some() {
+        if self.watch(&state) & DONE != 0 {
             drop(state);
             self.invoke(Box::new(callback));
         } else {
@@ -307,30 +395,35 @@ impl<T, E> Future<T, E> {
         self.claim()
     }
 
-    /// Whether this caller is the first to claim the pending future (see `Inner::claimed`).
+    /// Whether this caller is the first to claim the pending future (see `CLAIMED`); if so, it
+    /// must complete it.
     fn claim(&self) -> bool {
-        // Relaxed: only the swap's atomicity matters (one winner); the outcome is published
-        // under the state lock.
-        !self.0.claimed.swap(true, Ordering::Relaxed)
+        // Relaxed: only the read-modify-write's atomicity matters (one winner); the outcome is
+        // published by `DONE`.
+        self.0.status.fetch_or(CLAIMED, Ordering::Relaxed) & CLAIMED == 0
     }
 
-    /// Completes a pending or running future; does nothing to a done one (a cancelled future
-    /// stays cancelled). Python: `set_result()` / `set_exception()`.
-    pub(crate) fn set_outcome(&self, outcome: Outcome<T, E>) {
-        let state = self.state();
-        if state.outcome.is_none() {
-            self.complete(state, outcome);
+    /// Stores the outcome and sets `DONE`; then, if anyone registered, with the lock released,
+    /// wakes every waiter and runs the callbacks. Called once, by the future's claimer, holding
+    /// the state lock (`held`) or not.
+    fn complete(&self, held: Option<MutexGuard<'_, State<T, E>>>, outcome: Outcome<T, E>) {
+        let kind = match &outcome {
+            Outcome::Cancelled => CANCELLED,
+            o if o.is_exception() => EXCEPTION,
+            _ => 0,
+        };
+        // SAFETY: the claimer completes once, before `DONE` is set.
+        unsafe { self.0.outcome.set(outcome) };
+        // Release: whoever sees `DONE` (acquire) sees the outcome written above. The listeners
+        // and sleepers are read under the lock, which orders them.
+        if self.0.status.fetch_or(DONE | kind, Ordering::Release) & WATCHED == 0 {
+            return;
         }
-    }
-
-    /// Stores the outcome, then, with the lock released, wakes every waiter and runs the
-    /// callbacks.
-    fn complete(&self, mut state: MutexGuard<'_, State<T, E>>, outcome: Outcome<T, E>) {
-        state.outcome = Some(outcome);
+        let mut state = held.unwrap_or_else(|| self.state());
         let listeners = std::mem::take(&mut state.listeners);
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
         // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
-        // is not counted looks at the outcome, now set, before it waits.
+        // is not counted sees `DONE` when it sets `WATCHED`, before it waits.
         let wake = state.sleepers.pick_all();
         drop(state);
         if wake {
@@ -350,7 +443,8 @@ impl<T, E> Future<T, E> {
 
     /// The outcome's kind, if done: `Some(is_exception)`.
     fn finished(&self) -> Option<bool> {
-        self.state().outcome.as_ref().map(Outcome::is_exception)
+        let status = self.status();
+        (status & DONE != 0).then_some(status & EXCEPTION != 0)
     }
 }
 
@@ -439,8 +533,8 @@ pub fn as_completed_next<T, E>(
 ///
 /// The condition is checked first without registering; if it does not hold, a signal is
 /// registered with every future (a completion from then on wakes it) and the condition checked
-/// again before each wait. The epoch is read before each check, so a completion that the check
-/// missed moves it and the wait does not sleep.
+/// again before each wait. The epoch is read before each check (and ordered before it by the
+/// futures' locks), so a completion that the check missed moves it and the wait does not sleep.
 fn wait_for<T, E, R>(
     futures: &[&Future<T, E>],
     timeout: Timeout,
@@ -451,14 +545,22 @@ fn wait_for<T, E, R>(
     }
     let waiter = Arc::new(Signal::new());
     for future in futures {
-        future
-            .state()
-            .listeners
-            .push(Listener::Waiter(Arc::clone(&waiter)));
+        let mut state = future.state();
+        // A future done already needs no registration: the condition finds it.
+        if future.watch(&state) & DONE == 0 {
+            state.listeners.push(Listener::Waiter(Arc::clone(&waiter)));
+        }
     }
     let deadline: Deadline = timeout.deadline();
     let found = loop {
         let seen = waiter.epoch();
+        // The condition reads the futures' status words without their locks, so each lock is
+        // taken once between reading the epoch and looking: a completion that takes it later
+        // (to notify this waiter) bumps the epoch after this read; one that took it earlier set
+        // `DONE` before, and the look sees it.
+        for future in futures {
+            drop(future.state());
+        }
         if let Some(found) = condition() {
             break Some(found);
         }

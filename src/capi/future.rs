@@ -92,9 +92,10 @@ fn flags<'a>(flags: *mut bool, count: usize) -> Result<&'a mut [bool], weft_stat
 fn finished(f: *const weft_future, timeout: f64) -> Result<Result<SendPtr, c_int>, weft_status> {
     let f = future(f)?;
     let timeout = super::timeout(timeout)?;
-    match f.outcome(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
-        Outcome::Returned(result) => Ok(Ok(result)),
-        Outcome::Failed(code) => Ok(Err(code)),
+    // By reference, without the lock: a pointer and an `int` are shared between threads.
+    match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
+        Outcome::Returned(result) => Ok(Ok(*result)),
+        Outcome::Failed(code) => Ok(Err(*code)),
         Outcome::Cancelled => Err(Error::Cancelled.into()),
         Outcome::Broken => Err(Error::PoolBroken.into()),
         // Only a Rust task can panic; C tasks never get here.
