@@ -17,11 +17,13 @@
 #![cfg_attr(loom, allow(dead_code))]
 
 use std::cell::UnsafeCell;
+use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use crate::Error;
-use crate::loom::atomic::{AtomicU32, Ordering};
+use crate::loom::atomic::{AtomicU32, Ordering, fence};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::{Signal, Waiters};
 use crate::timeout::{Deadline, Timeout};
@@ -51,12 +53,70 @@ impl<T, E> Outcome<T, E> {
 }
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
-pub struct Future<T, E>(Arc<Inner<T, E, dyn Send + Sync>>);
+///
+/// A counted reference to the future's allocation, as an `Arc` would be, without the weak count
+/// and starting with the queue's reference counted in (see `Future::with_task`): two atomic
+/// read-modify-writes fewer per task.
+pub struct Future<T, E>(NonNull<Inner<T, E, dyn Send + Sync>>);
+
+// SAFETY: a `Future` is a counted shared reference to its `Inner`, like an `Arc`, which is
+// `Send` and `Sync` when the `Inner` is both: here when `T` and `E` are `Send` (the task is
+// `Send + Sync`, the outcome cell `Sync` for `Send` contents, the rest under a mutex).
+unsafe impl<T: Send, E: Send> Send for Future<T, E> {}
+// SAFETY: as for `Send`.
+unsafe impl<T: Send, E: Send> Sync for Future<T, E> {}
+
+/// The most references a future may have: beyond, the count could wrap (`Arc`'s rule).
+const MAX_REFS: u32 = i32::MAX as u32;
 
 impl<T, E> Clone for Future<T, E> {
     fn clone(&self) -> Self {
-        Future(Arc::clone(&self.0))
+        // Relaxed: a reference is made from one held, which keeps the future alive; as
+        // `Arc::clone`.
+        if self.inner().refs.fetch_add(1, Ordering::Relaxed) > MAX_REFS {
+            std::process::abort();
+        }
+        Future(self.0)
     }
+}
+
+impl<T, E> Drop for Future<T, E> {
+    fn drop(&mut self) {
+        // SAFETY: this handle holds one reference to a future from `with_task`, given up here.
+        unsafe { release(self.0) };
+    }
+}
+
+/// What a future's allocation is known as (its `Inner`, or its task): counted references to it.
+trait Counted {
+    /// The number of references to the allocation.
+    fn refs(&self) -> &AtomicU32;
+}
+
+impl<T, E, S: ?Sized> Counted for Inner<T, E, S> {
+    fn refs(&self) -> &AtomicU32 {
+        &self.refs
+    }
+}
+
+/// Gives up one reference to a future's allocation; the last one frees it.
+///
+/// # Safety
+/// `ptr` points at a future's allocation from `Future::with_task` (its `Inner`, or its task),
+/// and the caller holds one reference to it, which it gives up.
+unsafe fn release<X: Counted + ?Sized>(ptr: NonNull<X>) {
+    // SAFETY: the caller's reference keeps the allocation alive until this decrement.
+    let refs = unsafe { ptr.as_ref() }.refs();
+    // Release: this holder's uses of the future happen before the last holder frees it.
+    if refs.fetch_sub(1, Ordering::Release) != 1 {
+        return;
+    }
+    // Acquire: pairs with the other holders' release decrements, so their uses happen before
+    // the free (as `Arc`'s drop does).
+    fence(Ordering::Acquire);
+    // SAFETY: that was the last reference, so nothing else reaches the allocation; it is a
+    // `Box`'s (see `with_task`), of the type `X` was made from.
+    drop(unsafe { Box::from_raw(ptr.as_ptr()) });
 }
 
 type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
@@ -71,6 +131,8 @@ struct Inner<T, E, S: ?Sized> {
     state: Mutex<State<T, E>>,
     /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED`: see their definitions.
     status: AtomicU32,
+    /// References held: the `Future`s and the `Queued` (see `release`).
+    refs: AtomicU32,
     /// The outcome, once `DONE` is set.
     outcome: OutcomeCell<T, E>,
     /// Threads waiting for this future alone park here; notified once, on completion.
@@ -173,28 +235,45 @@ impl<F> TaskCell<F> {
     }
 }
 
-/// A task stored with its future, its types erased. Only [`Queued`] calls these.
-trait Task: Send + Sync {
+/// A task stored with its future, its types erased. Only [`Queued`] calls these, with its own
+/// pointer to the future (`this`, pointing at `self`), whose reference it gives up after.
+trait Task: Counted + Send + Sync {
     /// Runs the task and completes its future, unless the future was cancelled (the task is
     /// then dropped unrun).
-    fn run(self: Arc<Self>);
+    fn run(&self, this: &Queued);
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
-    fn abandon(self: Arc<Self>, broken: bool);
+    fn abandon(&self, this: &Queued, broken: bool);
 }
 
-/// A submitted task with its future: what a pool queues, to run or abandon once.
-pub(crate) struct Queued(Arc<dyn Task>);
+/// A submitted task with its future: what a pool queues, to run or abandon once. A counted
+/// reference to the future's allocation (see [`Future`]).
+pub(crate) struct Queued(NonNull<dyn Task>);
+
+// SAFETY: a counted reference to a `dyn Task`, which is `Send + Sync`, like an `Arc<dyn Task>`.
+unsafe impl Send for Queued {}
 
 impl Queued {
     /// Runs the task and completes its future, unless the future was cancelled (the task is
     /// then dropped unrun).
     pub(crate) fn run(self) {
-        self.0.run();
+        self.task().run(&self);
     }
 
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
     pub(crate) fn abandon(self, broken: bool) {
-        self.0.abandon(broken);
+        self.task().abandon(&self, broken);
+    }
+
+    fn task(&self) -> &dyn Task {
+        // SAFETY: this holds a reference, which keeps the allocation alive.
+        unsafe { self.0.as_ref() }
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        // SAFETY: this holds one reference to a future from `with_task`, given up here.
+        unsafe { release(self.0) };
     }
 }
 
@@ -204,9 +283,9 @@ where
     E: Send + 'static,
     F: TaskFn<T, E>,
 {
-    fn run(self: Arc<Self>) {
+    fn run(&self, this: &Queued) {
         let task = self.task.take().expect("a task runs once");
-        let future = Future(self);
+        let future = Self::future(this);
         if !future.set_running_or_notify_cancel() {
             return;
         }
@@ -218,10 +297,10 @@ where
         future.complete(None, outcome);
     }
 
-    fn abandon(self: Arc<Self>, broken: bool) {
+    fn abandon(&self, this: &Queued, broken: bool) {
         // The task's captures are released before anyone waiting on the future wakes.
         drop(self.task.take());
-        let future = Future(self);
+        let future = Self::future(this);
         if !broken {
             future.cancel();
         } else if future.claim() {
@@ -230,27 +309,45 @@ where
     }
 }
 
+impl<T, E, F> Inner<T, E, TaskCell<F>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: TaskFn<T, E>,
+{
+    /// The future that `this` (a `Queued` for this task) stands for, borrowed: the reference
+    /// stays the `Queued`'s, which outlives the result.
+    fn future(this: &Queued) -> ManuallyDrop<Future<T, E>> {
+        // `this` points at an `Inner` of this type: `Task` is implemented for it alone, and a
+        // `Queued`'s pointer comes from `with_task`, made from a `Box<Self>`.
+        ManuallyDrop::new(Future(this.0.cast::<Self>()))
+    }
+}
+
 impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     /// A pending future holding `task` and labelled `label`, and the task, for an executor to
     /// run or abandon once.
     pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Queued) {
-        let inner = Arc::new(Inner {
+        let inner = Box::new(Inner {
             label,
             state: Mutex::new(State {
                 listeners: Vec::new(),
                 sleepers: Waiters::default(),
             }),
             status: AtomicU32::new(0),
+            // The future returned and the `Queued`.
+            refs: AtomicU32::new(2),
             outcome: OutcomeCell(UnsafeCell::new(None)),
             done: Signal::new(),
             task: TaskCell(UnsafeCell::new(Some(task))),
         });
-        (Future(inner.clone()), Queued(inner))
+        let inner = NonNull::from(Box::leak(inner));
+        (Future(inner), Queued(inner))
     }
 
     /// Gives up this reference as a pointer to the future's `label`, for [`Future::from_raw`].
     pub(crate) fn into_raw(self) -> *const u64 {
-        Arc::into_raw(self.0).cast()
+        ManuallyDrop::new(self).0.as_ptr().cast_const().cast()
     }
 
     /// Takes back a reference given up by [`Future::into_raw`].
@@ -260,21 +357,26 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     /// the reference it stands for is given up by the caller.
     pub(crate) unsafe fn from_raw<F: TaskFn<T, E>>(raw: *const u64) -> Future<T, E> {
         // SAFETY: per the contract, `raw` points at an `Inner` of this type (thin: its task's
-        // type is known), from `Arc::into_raw`, with a reference to take back.
-        Future(unsafe { Arc::from_raw(raw.cast::<Inner<T, E, TaskCell<F>>>()) })
+        // type is known), from `into_raw`, so it is not null; the reference is taken back.
+        Future(unsafe { NonNull::new_unchecked(raw.cast::<Inner<T, E, TaskCell<F>>>().cast_mut()) })
     }
 }
 
 impl<T, E> Future<T, E> {
+    fn inner(&self) -> &Inner<T, E, dyn Send + Sync> {
+        // SAFETY: this handle holds a reference, which keeps the allocation alive.
+        unsafe { self.0.as_ref() }
+    }
+
     fn state(&self) -> MutexGuard<'_, State<T, E>> {
-        self.0.state.lock()
+        self.inner().state.lock()
     }
 
     /// The status word (see `CLAIMED` and the other bits).
     fn status(&self) -> u32 {
         // Acquire: pairs with the completion's release, so a caller that sees `DONE` may read
         // the outcome.
-        self.0.status.load(Ordering::Acquire)
+        self.inner().status.load(Ordering::Acquire)
     }
 
     /// Sets `WATCHED`, under the state lock, before registering a listener or a sleeper; returns
@@ -284,7 +386,7 @@ impl<T, E> Future<T, E> {
         // AcqRel: acquire as in `status`. Both this and the completion's `DONE` are
         // read-modify-writes of one word, so one of them sees the other: the completion sees
         // `WATCHED` (and then takes the lock, after this registration) or this sees `DONE`.
-        self.0.status.fetch_or(WATCHED, Ordering::AcqRel)
+        self.inner().status.fetch_or(WATCHED, Ordering::AcqRel)
     }
 
     /// Cancels the future if it has not started; returns whether it is cancelled. Python:
@@ -332,7 +434,7 @@ impl<T, E> Future<T, E> {
         // `T` and `E` may not be `Sync`: threads clone the outcome one at a time, under the lock.
         let _state = self.state();
         // SAFETY: `wait_done` saw `DONE` (acquire); the reference is used under the lock.
-        Some(unsafe { self.0.outcome.get() }.clone())
+        Some(unsafe { self.inner().outcome.get() }.clone())
     }
 
     /// [`Future::outcome`] without a copy or a lock, for outcomes that threads may share.
@@ -342,7 +444,8 @@ impl<T, E> Future<T, E> {
         E: Sync,
     {
         // SAFETY: `wait_done` saw `DONE` (acquire); `T` and `E` are `Sync`.
-        self.wait_done(timeout).then(|| unsafe { self.0.outcome.get() })
+        self.wait_done(timeout)
+            .then(|| unsafe { self.inner().outcome.get() })
     }
 
     /// Waits at most `timeout` for the future to be done; whether it is (having seen `DONE`
@@ -362,8 +465,8 @@ impl<T, E> Future<T, E> {
                 return false;
             }
             state.sleepers.count_in();
-            let seen = self.0.done.epoch();
-            MutexGuard::unlocked(&mut state, || self.0.done.wait(seen, deadline));
+            let seen = self.inner().done.epoch();
+            MutexGuard::unlocked(&mut state, || self.inner().done.wait(seen, deadline));
             state.sleepers.count_out();
         }
     }
@@ -400,7 +503,7 @@ impl<T, E> Future<T, E> {
     fn claim(&self) -> bool {
         // Relaxed: only the read-modify-write's atomicity matters (one winner); the outcome is
         // published by `DONE`.
-        self.0.status.fetch_or(CLAIMED, Ordering::Relaxed) & CLAIMED == 0
+        self.inner().status.fetch_or(CLAIMED, Ordering::Relaxed) & CLAIMED == 0
     }
 
     /// Stores the outcome and sets `DONE`; then, if anyone registered, with the lock released,
@@ -413,10 +516,10 @@ impl<T, E> Future<T, E> {
             _ => 0,
         };
         // SAFETY: the claimer completes once, before `DONE` is set.
-        unsafe { self.0.outcome.set(outcome) };
+        unsafe { self.inner().outcome.set(outcome) };
         // Release: whoever sees `DONE` (acquire) sees the outcome written above. The listeners
         // and sleepers are read under the lock, which orders them.
-        if self.0.status.fetch_or(DONE | kind, Ordering::Release) & WATCHED == 0 {
+        if self.inner().status.fetch_or(DONE | kind, Ordering::Release) & WATCHED == 0 {
             return;
         }
         let mut state = held.unwrap_or_else(|| self.state());
@@ -427,7 +530,7 @@ impl<T, E> Future<T, E> {
         let wake = state.sleepers.pick_all();
         drop(state);
         if wake {
-            self.0.done.notify_all();
+            self.inner().done.notify_all();
         }
         for listener in &listeners {
             if let Listener::Waiter(waiter) = listener {

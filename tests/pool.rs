@@ -162,6 +162,26 @@ fn max_workers_and_names() {
     assert!(n.parse::<usize>().is_ok() && m == "0", "{name}");
 }
 
+/// A future's result lives as long as a reference to the future does, and is dropped once.
+#[test]
+fn a_result_is_dropped_with_the_last_reference() {
+    let pool = Pool::new(1, "", None);
+    let drops = Arc::new(AtomicUsize::new(0));
+    let counted = Counted(Arc::clone(&drops));
+    let future: Future<Counted, ()> = pool
+        .submit(move || Ok(counted))
+        .map_err(|r| r.error)
+        .unwrap();
+    let other = future.clone();
+    // Joining the worker gives up the pool's reference too.
+    pool.shutdown(true, false).unwrap();
+    assert!(future.done());
+    drop(future);
+    assert_eq!(drops.load(Ordering::Relaxed), 0, "kept by the other handle");
+    drop(other);
+    assert_eq!(drops.load(Ordering::Relaxed), 1);
+}
+
 #[test]
 fn cancel_only_pending_futures() {
     let pool = Pool::new(1, "", None);
