@@ -23,7 +23,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use crate::Error;
-use crate::loom::atomic::{AtomicU32, Ordering, fence};
+use crate::loom::atomic::{AtomicU64, Ordering, fence};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::{Signal, Waiters};
 use crate::timeout::{Deadline, Timeout};
@@ -54,9 +54,9 @@ impl<T, E> Outcome<T, E> {
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
 ///
-/// A counted reference to the future's allocation, as an `Arc` would be, without the weak count
-/// and starting with the queue's reference counted in (see `Future::with_task`): two atomic
-/// read-modify-writes fewer per task.
+/// A counted reference to the future's allocation, as an `Arc` would be, without the weak count,
+/// starting with the queue's reference counted in (see `Future::with_task`), and counted in the
+/// status word, so that a worker completes a future and gives up its reference at once.
 pub struct Future<T, E>(NonNull<Inner<T, E, dyn Send + Sync>>);
 
 // SAFETY: a `Future` is a counted shared reference to its `Inner`, like an `Arc`, which is
@@ -67,13 +67,13 @@ unsafe impl<T: Send, E: Send> Send for Future<T, E> {}
 unsafe impl<T: Send, E: Send> Sync for Future<T, E> {}
 
 /// The most references a future may have: beyond, the count could wrap (`Arc`'s rule).
-const MAX_REFS: u32 = i32::MAX as u32;
+const MAX_REFS: u64 = i32::MAX as u64;
 
 impl<T, E> Clone for Future<T, E> {
     fn clone(&self) -> Self {
         // Relaxed: a reference is made from one held, which keeps the future alive; as
         // `Arc::clone`.
-        if self.inner().refs.fetch_add(1, Ordering::Relaxed) > MAX_REFS {
+        if self.inner().status.fetch_add(REF, Ordering::Relaxed) / REF > MAX_REFS {
             std::process::abort();
         }
         Future(self.0)
@@ -89,13 +89,13 @@ impl<T, E> Drop for Future<T, E> {
 
 /// What a future's allocation is known as (its `Inner`, or its task): counted references to it.
 trait Counted {
-    /// The number of references to the allocation.
-    fn refs(&self) -> &AtomicU32;
+    /// The status word, which counts the references to the allocation in units of `REF`.
+    fn status_word(&self) -> &AtomicU64;
 }
 
 impl<T, E, S: ?Sized> Counted for Inner<T, E, S> {
-    fn refs(&self) -> &AtomicU32 {
-        &self.refs
+    fn status_word(&self) -> &AtomicU64 {
+        &self.status
     }
 }
 
@@ -106,16 +106,25 @@ impl<T, E, S: ?Sized> Counted for Inner<T, E, S> {
 /// and the caller holds one reference to it, which it gives up.
 unsafe fn release<X: Counted + ?Sized>(ptr: NonNull<X>) {
     // SAFETY: the caller's reference keeps the allocation alive until this decrement.
-    let refs = unsafe { ptr.as_ref() }.refs();
+    let status = unsafe { ptr.as_ref() }.status_word();
     // Release: this holder's uses of the future happen before the last holder frees it.
-    if refs.fetch_sub(1, Ordering::Release) != 1 {
-        return;
+    if status.fetch_sub(REF, Ordering::Release) / REF == 1 {
+        // SAFETY: that was the last reference; the caller's contract.
+        unsafe { free(ptr) };
     }
+}
+
+/// Frees a future's allocation once its last reference is given up.
+///
+/// # Safety
+/// `ptr` points at a future's allocation from `Future::with_task` (its `Inner`, or its task),
+/// whose last reference the caller gave up with release ordering.
+unsafe fn free<X: ?Sized>(ptr: NonNull<X>) {
     // Acquire: pairs with the other holders' release decrements, so their uses happen before
     // the free (as `Arc`'s drop does).
     fence(Ordering::Acquire);
-    // SAFETY: that was the last reference, so nothing else reaches the allocation; it is a
-    // `Box`'s (see `with_task`), of the type `X` was made from.
+    // SAFETY: no reference is left, so nothing else reaches the allocation; it is a `Box`'s
+    // (see `with_task`), of the type `X` was made from.
     drop(unsafe { Box::from_raw(ptr.as_ptr()) });
 }
 
@@ -129,10 +138,9 @@ struct Inner<T, E, S: ?Sized> {
     /// so that a future's raw pointer ([`Future::into_raw`]) is its C handle.
     label: u64,
     state: Mutex<State<T, E>>,
-    /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED`: see their definitions.
-    status: AtomicU32,
-    /// References held: the `Future`s and the `Queued` (see `release`).
-    refs: AtomicU32,
+    /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED` (see their definitions), and the
+    /// references held, the `Future`s and the `Queued`, in units of `REF` (see `release`).
+    status: AtomicU64,
     /// The outcome, once `DONE` is set.
     outcome: OutcomeCell<T, E>,
     /// Threads waiting for this future alone park here; notified once, on completion.
@@ -145,17 +153,19 @@ struct Inner<T, E, S: ?Sized> {
 /// the pending future (or a pool abandoning it): whoever sets it decides (the task runs, or the
 /// future is cancelled or failed as broken) and completes the future. The worker sets it
 /// without the state lock; a canceller with it.
-const CLAIMED: u32 = 1;
+const CLAIMED: u64 = 1;
 /// `Inner::status`: the outcome is written; set by the claimer, with the kind bits below.
-const DONE: u32 = 2;
+const DONE: u64 = 2;
 /// `Inner::status`, with `DONE`: the outcome is `Cancelled`.
-const CANCELLED: u32 = 4;
+const CANCELLED: u64 = 4;
 /// `Inner::status`, with `DONE`: the outcome counts as an exception (`Outcome::is_exception`).
-const EXCEPTION: u32 = 8;
+const EXCEPTION: u64 = 8;
 /// `Inner::status`: a listener or a sleeper registered, under the state lock; the completion
 /// then takes the lock to notify or run them. Whichever of this and `DONE` is set first decides:
 /// a registration that finds `DONE` already set is handled by the registering thread.
-const WATCHED: u32 = 16;
+const WATCHED: u64 = 16;
+/// `Inner::status`: one reference to the future, counted in the upper half.
+const REF: u64 = 1 << 32;
 
 struct State<T, E> {
     /// Notified or run once, on completion, in the completing thread, then removed. One list
@@ -236,11 +246,13 @@ impl<F> TaskCell<F> {
 }
 
 /// A task stored with its future, its types erased. Only [`Queued`] calls these, with its own
-/// pointer to the future (`this`, pointing at `self`), whose reference it gives up after.
+/// pointer to the future (`this`, pointing at `self`).
 trait Task: Counted + Send + Sync {
-    /// Runs the task and completes its future, unless the future was cancelled (the task is
-    /// then dropped unrun).
-    fn run(&self, this: &Queued);
+    /// The function that runs the task of `this` (a `Queued` for it) and completes its future,
+    /// unless the future was cancelled (the task is then dropped unrun), giving up the reference
+    /// of `this`. A function, not a method: it may free the allocation, which must not be
+    /// borrowed meanwhile (as a method's `&self` would be).
+    fn runner(&self) -> fn(Queued);
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
     fn abandon(&self, this: &Queued, broken: bool);
 }
@@ -256,7 +268,8 @@ impl Queued {
     /// Runs the task and completes its future, unless the future was cancelled (the task is
     /// then dropped unrun).
     pub(crate) fn run(self) {
-        self.task().run(&self);
+        let run = self.task().runner();
+        run(self);
     }
 
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
@@ -283,18 +296,8 @@ where
     E: Send + 'static,
     F: TaskFn<T, E>,
 {
-    fn run(&self, this: &Queued) {
-        let task = self.task.take().expect("a task runs once");
-        let future = Self::future(this);
-        if !future.set_running_or_notify_cancel() {
-            return;
-        }
-        let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
-            Ok(Ok(value)) => Outcome::Returned(value),
-            Ok(Err(error)) => Outcome::Failed(error),
-            Err(_) => Outcome::Panicked,
-        };
-        future.complete(None, outcome);
+    fn runner(&self) -> fn(Queued) {
+        Self::run
     }
 
     fn abandon(&self, this: &Queued, broken: bool) {
@@ -316,11 +319,31 @@ where
     F: TaskFn<T, E>,
 {
     /// The future that `this` (a `Queued` for this task) stands for, borrowed: the reference
-    /// stays the `Queued`'s, which outlives the result.
+    /// stays the `Queued`'s.
     fn future(this: &Queued) -> ManuallyDrop<Future<T, E>> {
         // `this` points at an `Inner` of this type: `Task` is implemented for it alone, and a
         // `Queued`'s pointer comes from `with_task`, made from a `Box<Self>`.
         ManuallyDrop::new(Future(this.0.cast::<Self>()))
+    }
+
+    /// [`Task::runner`]'s function.
+    fn run(this: Queued) {
+        // SAFETY: `this` holds a reference, which keeps the allocation alive, and points at an
+        // `Inner` of this type (see `future`).
+        let task = unsafe { this.0.cast::<Self>().as_ref() }.task.take();
+        let task = task.expect("a task runs once");
+        // The reference of `this` passes to a future.
+        let this = ManuallyDrop::new(this);
+        let future = ManuallyDrop::into_inner(Self::future(&this));
+        if !future.set_running_or_notify_cancel() {
+            return;
+        }
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
+            Ok(Ok(value)) => Outcome::Returned(value),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(_) => Outcome::Panicked,
+        };
+        future.complete_and_release(outcome);
     }
 }
 
@@ -334,9 +357,8 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
                 listeners: Vec::new(),
                 sleepers: Waiters::default(),
             }),
-            status: AtomicU32::new(0),
-            // The future returned and the `Queued`.
-            refs: AtomicU32::new(2),
+            // Pending, and two references: the future returned and the `Queued`.
+            status: AtomicU64::new(2 * REF),
             outcome: OutcomeCell(UnsafeCell::new(None)),
             done: Signal::new(),
             task: TaskCell(UnsafeCell::new(Some(task))),
@@ -373,7 +395,7 @@ impl<T, E> Future<T, E> {
     }
 
     /// The status word (see `CLAIMED` and the other bits).
-    fn status(&self) -> u32 {
+    fn status(&self) -> u64 {
         // Acquire: pairs with the completion's release, so a caller that sees `DONE` may read
         // the outcome.
         self.inner().status.load(Ordering::Acquire)
@@ -382,7 +404,7 @@ impl<T, E> Future<T, E> {
     /// Sets `WATCHED`, under the state lock, before registering a listener or a sleeper; returns
     /// the status before: if it has `DONE`, the completion will not look at the registrations
     /// (or has already), so the caller must not register.
-    fn watch(&self, _locked: &MutexGuard<'_, State<T, E>>) -> u32 {
+    fn watch(&self, _locked: &MutexGuard<'_, State<T, E>>) -> u64 {
         // AcqRel: acquire as in `status`. Both this and the completion's `DONE` are
         // read-modify-writes of one word, so one of them sees the other: the completion sees
         // `WATCHED` (and then takes the lock, after this registration) or this sees `DONE`.
@@ -510,6 +532,50 @@ impl<T, E> Future<T, E> {
     /// wakes every waiter and runs the callbacks. Called once, by the future's claimer, holding
     /// the state lock (`held`) or not.
     fn complete(&self, held: Option<MutexGuard<'_, State<T, E>>>, outcome: Outcome<T, E>) {
+        let done = self.store_outcome(outcome);
+        // Release: whoever sees `DONE` (acquire) sees the outcome written before. The listeners
+        // and sleepers are read under the lock, which orders them.
+        if self.inner().status.fetch_or(done, Ordering::Release) & WATCHED != 0 {
+            self.notify_listeners(held);
+        }
+    }
+
+    /// [`Future::complete`] by the worker that ran the task, giving up this reference (the
+    /// worker's): in one read-modify-write of the status word when nobody registered.
+    fn complete_and_release(self, outcome: Outcome<T, E>) {
+        let done = self.store_outcome(outcome);
+        // The reference is given up below, by hand.
+        let this = ManuallyDrop::new(self);
+        let status = &this.inner().status;
+        let mut old = status.load(Ordering::Relaxed);
+        while old & WATCHED == 0 {
+            // Release: as in `complete` for the outcome, and as in `release` for this holder's
+            // uses of the future.
+            match status.compare_exchange_weak(
+                old,
+                (old | done) - REF,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    if old / REF == 1 {
+                        // SAFETY: that was the last reference, given up with release ordering.
+                        unsafe { free(this.0) };
+                    }
+                    return;
+                }
+                Err(now) => old = now,
+            }
+        }
+        // `WATCHED` is never cleared: the listeners are told, then the reference given up.
+        status.fetch_or(done, Ordering::Release);
+        this.notify_listeners(None);
+        drop(ManuallyDrop::into_inner(this));
+    }
+
+    /// Stores the outcome; returns the status bits that publish it (`DONE` and its kind).
+    /// Called once, by the future's claimer.
+    fn store_outcome(&self, outcome: Outcome<T, E>) -> u64 {
         let kind = match &outcome {
             Outcome::Cancelled => CANCELLED,
             o if o.is_exception() => EXCEPTION,
@@ -517,11 +583,12 @@ impl<T, E> Future<T, E> {
         };
         // SAFETY: the claimer completes once, before `DONE` is set.
         unsafe { self.inner().outcome.set(outcome) };
-        // Release: whoever sees `DONE` (acquire) sees the outcome written above. The listeners
-        // and sleepers are read under the lock, which orders them.
-        if self.inner().status.fetch_or(DONE | kind, Ordering::Release) & WATCHED == 0 {
-            return;
-        }
+        DONE | kind
+    }
+
+    /// After `DONE` is set on a watched future: wakes every waiter and, with the lock released,
+    /// runs the callbacks. `held`: the state lock, if the caller holds it.
+    fn notify_listeners(&self, held: Option<MutexGuard<'_, State<T, E>>>) {
         let mut state = held.unwrap_or_else(|| self.state());
         let listeners = std::mem::take(&mut state.listeners);
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
