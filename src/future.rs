@@ -152,7 +152,7 @@ struct Inner<T, E, S: ?Sized> {
 /// `Inner::status`: set by the first of the worker about to run the task and a canceller of
 /// the pending future (or a pool abandoning it): whoever sets it decides (the task runs, or the
 /// future is cancelled or failed as broken) and completes the future. The worker sets it
-/// without the state lock; a canceller with it.
+/// without the state lock; a canceller or a pool abandoning the task, with it.
 const CLAIMED: u64 = 1;
 /// `Inner::status`: the outcome is written; set by the claimer, with the kind bits below.
 const DONE: u64 = 2;
@@ -306,8 +306,12 @@ where
         let future = Self::future(this);
         if !broken {
             future.cancel();
-        } else if future.claim() {
-            future.complete(None, Outcome::Broken);
+            return;
+        }
+        // Under the lock, as a canceller claims (see `running`).
+        let state = future.state();
+        if future.claim() {
+            future.complete(Some(state), Outcome::Broken);
         }
     }
 }
@@ -435,7 +439,15 @@ impl<T, E> Future<T, E> {
 
     /// Whether the task is running now. Python: `future.running()`.
     pub fn running(&self) -> bool {
-        self.status() & (CLAIMED | DONE) == CLAIMED
+        let claimed = |status| status & (CLAIMED | DONE) == CLAIMED;
+        if !claimed(self.status()) {
+            return false;
+        }
+        // Only a worker about to run the task claims it without the lock; a canceller (or a
+        // pool abandoning it) claims and completes under it: looking again under the lock, a
+        // future being cancelled is not taken for running.
+        let _state = self.state();
+        claimed(self.status())
     }
 
     /// Whether the future is done: finished, failed or cancelled. Python: `future.done()`.
