@@ -1,12 +1,13 @@
 //! `Future`: Python's `concurrent.futures.Future`, with the module's `wait` and `as_completed`.
 //!
 //! A future is pending, then running, then done with an [`Outcome`]; a pending future may be
-//! cancelled instead. One atomic status word says which: whether a pending future runs or is
-//! cancelled is decided by its first claim, and the outcome, written once by the claimer, is
-//! published by setting its done bit. Listeners and sleepers are kept under a mutex, which a
-//! completion takes only if one registered, so that starting, completing and reading a future
-//! that nobody waits on takes no lock. Threads waiting for one future park on its `done` `Signal`. Threads waiting for several
-//! ([`wait`], [`as_completed_next`]) register a signal of their own with each of them, as CPython
+//! cancelled instead. One atomic status word says which, and counts the references to the
+//! future: whether a pending future runs or is cancelled is decided by its first claim, and the
+//! outcome, written once by the claimer, is published by setting its done bit. Listeners and
+//! sleepers are kept under a mutex, which a completion takes only if one registered, so that
+//! starting, completing and reading a future that nobody waits on takes no lock. Threads
+//! waiting for one future park on its `done` `Signal`. Threads waiting for several ([`wait`],
+//! [`as_completed_next`]) register a signal of their own with each of them, as CPython
 //! registers a `_Waiter`: completing a future wakes every signal registered with it.
 //!
 //! One difference with CPython: a cancelled future counts as done for [`wait`] and
