@@ -1,9 +1,14 @@
 //! weft: Python's `threading`, `queue` and `concurrent.futures` for C and every language that
 //! can load a C library.
 //!
-//! The primitives live in safe Rust in this crate's modules ([`sync`], [`thread`], ...) and can be
-//! used from Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the
-//! generated header `include/weft.h`.
+//! The primitives live in this crate's modules ([`sync`], [`thread`], ...) and can be used from
+//! Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the generated
+//! header `include/weft.h`.
+//!
+//! The core is safe Rust but for three places, each with its `// SAFETY:` reasoning and checked
+//! by Miri, loom and memcheck (`make verify`): the system calls in `os`, the calls into
+//! `parking_lot_core` (whose callbacks must not panic), and [`future`]'s one allocation per task,
+//! counted by hand so that a pool task costs one `malloc` and no lock.
 
 #[cfg(not(loom))]
 pub mod capi;
