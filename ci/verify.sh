@@ -92,7 +92,7 @@ apt_install() { # command package
 C_PROGRAMS=(c-tests/examples/*.c c-tests/api/*.c)
 for f in c-tests/api/*.cpp; do [ -e "$f" ] && C_PROGRAMS+=("$f"); done
 # The programs the sanitizers run: all of them, or in the CI profile the API programs (every
-# function, bad input, exit, fork, refused threads), leaving the tutorial examples, which mostly
+# function, bad input, exit, refused threads), leaving the tutorial examples, which mostly
 # sleep and use the same calls, to valgrind.
 SAN_C_PROGRAMS=()
 for f in "${C_PROGRAMS[@]}"; do
