@@ -15,6 +15,7 @@
 //! shut down and its workers joined before weft waits for the non-daemon threads, as CPython's
 //! `_python_exit` does, so idle workers never keep the process alive.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::num::NonZero;
 use std::panic::{self, AssertUnwindSafe};
@@ -23,6 +24,7 @@ use std::sync::{Arc, Once, Weak};
 use crate::future::{Future, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
+use crate::os;
 use crate::sync::{Signal, Waiters};
 use crate::thread::{self, Thread};
 use crate::{Error, Rejected, Timeout};
@@ -67,6 +69,28 @@ static EXITING: AtomicBool = AtomicBool::new(false);
 static EXIT_CALLBACK: Once = Once::new();
 /// Numbers the default thread name prefixes `ThreadPoolExecutor-N`, from 0 as in CPython.
 static POOL_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// [`POOLS`], held by the thread that calls `fork()` from just before the fork to just
+    /// after, in the parent and in the child: the child never inherits the list locked by a
+    /// thread it does not have (its first `Pool::new` would wait forever).
+    static POOLS_HELD_FOR_FORK: RefCell<Option<MutexGuard<'static, Vec<Weak<Shared>>>>> =
+        const { RefCell::new(None) };
+}
+
+extern "C" fn lock_pools_before_fork() {
+    let held = POOLS.lock();
+    if let Ok(leftover) = POOLS_HELD_FOR_FORK.try_with(|slot| slot.borrow_mut().replace(held)) {
+        drop(leftover);
+    }
+}
+
+extern "C" fn unlock_pools_after_fork() {
+    // Dropping the guard unlocks the list.
+    if let Ok(held) = POOLS_HELD_FOR_FORK.try_with(|slot| slot.borrow_mut().take()) {
+        drop(held);
+    }
+}
 
 /// The default `max_workers`: `min(32, cpu count + 4)`, as in CPython.
 pub fn default_max_workers() -> usize {
@@ -113,6 +137,11 @@ impl Pool {
             // Refused only once the process is exiting, when EXITING keeps pools from starting
             // workers anyway.
             let _ = thread::register_atexit(shut_down_every_pool);
+            os::at_fork(
+                lock_pools_before_fork,
+                unlock_pools_after_fork,
+                unlock_pools_after_fork,
+            );
         });
         let mut pools = POOLS.lock();
         pools.retain(|p| p.strong_count() > 0);

@@ -16,6 +16,9 @@
  *    pool runs tasks; a thread the child starts can hand items over through the parent's queue.
  * 5. a thread weft did not create (a plain pthread) forks: the child can use weft at once, and
  *    its current thread is alive and the only one enumerated.
+ * 6. main forks repeatedly while another thread creates and frees pools: every child must be
+ *    able to make a pool and run a task on it (regression: the list of pools, left locked by a
+ *    thread that does not exist in the child, hung its first weft_pool_new).
  *
  * Children leave with _exit(), except the one that checks exit(). Prints "N passed, N failed".
  */
@@ -335,6 +338,48 @@ static void *foreign_thread_forks_and_is_not_the_lost_main_thread(void *arg) {
     return NULL;
 }
 
+static void *churn_pools(void *arg) {
+    (void)arg;
+    while (atomic_load(&churning)) {
+        weft_pool *pool;
+        if (weft_pool_new(1, "churn", NULL, NULL, NULL, &pool) == WEFT_STATUS_OK) {
+            weft_pool_free(pool);
+        }
+    }
+    return NULL;
+}
+
+static void fork_while_another_thread_creates_pools(void) {
+    atomic_store(&churning, 1);
+    weft_thread *churner;
+    weft_thread_new(churn_pools, NULL, NULL, &churner);
+    EXPECT(weft_thread_start(churner) == WEFT_STATUS_OK);
+    for (int i = 0; i < 50; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            passed = failed = 0;
+            alarm(30);
+            weft_pool *pool;
+            EXPECT(weft_pool_new(1, "child", NULL, NULL, NULL, &pool) == WEFT_STATUS_OK);
+            weft_future *future;
+            EXPECT(weft_pool_submit(pool, add_one, &passed, NULL, &future) == WEFT_STATUS_OK);
+            void *result = NULL;
+            EXPECT(weft_future_result(future, 10.0, &result) == WEFT_STATUS_OK &&
+                   result == (char *)&passed + 1);
+            weft_future_free(future);
+            EXPECT(weft_pool_shutdown(pool, true, false) == WEFT_STATUS_OK);
+            weft_pool_free(pool);
+            _exit(failed);
+        }
+        EXPECT(pid > 0);
+        reap(pid);
+    }
+    atomic_store(&churning, 0);
+    EXPECT(weft_thread_join(churner, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    weft_thread_free(churner);
+}
+
 int main(void) {
     main_forks_while_a_worker_waits(0);
     main_forks_while_a_worker_waits(1);
@@ -351,6 +396,8 @@ int main(void) {
     pthread_t foreign;
     EXPECT(pthread_create(&foreign, NULL, foreign_thread_forks_and_is_not_the_lost_main_thread, NULL) == 0);
     EXPECT(pthread_join(foreign, NULL) == 0);
+
+    fork_while_another_thread_creates_pools();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
