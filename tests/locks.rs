@@ -1,5 +1,7 @@
 //! Core behaviour of `Lock` and `RLock`: every outcome and error, and exclusion under contention.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -203,13 +205,9 @@ fn rlock_ownership_survives_fork() {
         );
         t
     };
-    // SAFETY: the child only runs weft, std and libc calls, then leaves with _exit.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a failure.
-        unsafe { libc::alarm(10) };
+    let failed = common::failed_in_forked_child(10, || {
         let m = mine.clone();
-        let checks = [
+        vec![
             !theirs.is_owned(),
             theirs.release() == Err(Error::NotOwner),
             mine.is_owned(),
@@ -218,20 +216,9 @@ fn rlock_ownership_survives_fork() {
             std::thread::spawn(move || m.acquire(NOW) == Ok(true))
                 .join()
                 .unwrap_or(false),
-        ];
-        // The exit code names the first failed check.
-        let failed = checks.iter().position(|ok| !ok).map_or(0, |i| i + 1);
-        // SAFETY: leaves the child at once, without running the parent's exit handlers.
-        unsafe { libc::_exit(failed as i32) };
-    }
-    assert!(pid > 0, "fork failed");
-    let mut status = 0;
-    // SAFETY: waits for the child made above.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "child status {status:#x}"
-    );
+        ]
+    });
+    assert_eq!(failed, [], "checks that failed in the child");
     gate.release().unwrap();
     holder.join().unwrap();
     mine.release().unwrap();

@@ -4,6 +4,8 @@
 //! The `#[ignore]`d tests are the long or timing-sensitive ones; `make verify` runs them
 //! (`cargo test --release --test stress -- --include-ignored`).
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -164,7 +166,7 @@ fn thread_creation_refused_in_a_forked_child_with_low_rlimit_as() {
     // With no address space left for a stack, the OS refuses every thread weft creates: a
     // thread's and a Timer's `start` report it, and so does a pool's `submit` that needs a new
     // worker (the task comes back, not run); all can be retried once resources are back. In a
-    // child, so the limit touches nothing else. Each failed check sets a bit of the exit code.
+    // child, so the limit touches nothing else.
     const CHECKS: [&str; 6] = [
         "thread start refused",
         "timer start refused",
@@ -174,11 +176,7 @@ fn thread_creation_refused_in_a_forked_child_with_low_rlimit_as() {
         "pool ran a task on retry",
     ];
     let _serial = serial();
-    // SAFETY: the child only runs weft and libc calls, then leaves with _exit.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a failure.
-        unsafe { libc::alarm(20) };
+    let failed = common::failed_in_forked_child(20, || {
         // Bigger than any stack glibc keeps cached from finished threads, which it would reuse
         // without asking the OS; process-wide, so pool workers get it too.
         weft::thread::stack_size(Some(64 << 20)).unwrap();
@@ -210,23 +208,9 @@ fn thread_creation_refused_in_a_forked_child_with_low_rlimit_as() {
                 .is_ok_and(|f| f.outcome(Timeout::Forever) == Some(Outcome::Returned(5)))
                 && pool.shutdown(true, false).is_ok(),
         ];
-        let failed = refused
-            .iter()
-            .chain(&retried)
-            .enumerate()
-            .fold(0, |bits, (i, ok)| if *ok { bits } else { bits | 1 << i });
-        // SAFETY: leaves the child at once.
-        unsafe { libc::_exit(failed) };
-    }
-    assert!(pid > 0, "fork failed");
-    let mut status = 0;
-    // SAFETY: waits for the child made above.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(libc::WIFEXITED(status), "child status {status:#x}");
-    let failed: Vec<_> = (0..CHECKS.len())
-        .filter(|i| libc::WEXITSTATUS(status) & 1 << i != 0)
-        .map(|i| CHECKS[i])
-        .collect();
+        refused.into_iter().chain(retried).collect()
+    });
+    let failed: Vec<_> = failed.into_iter().map(|i| CHECKS[i]).collect();
     assert!(failed.is_empty(), "failed in the child: {failed:?}");
 }
 

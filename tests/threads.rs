@@ -1,5 +1,7 @@
 //! Core behaviour of `Thread` and the module-level thread functions.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -293,13 +295,9 @@ fn a_forked_child_sees_only_the_forking_thread() {
     let gate = gate();
     let t = blocked_on(&gate);
     t.start().unwrap();
-    // SAFETY: the child only runs weft and libc calls, then leaves with _exit.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a failure.
-        unsafe { libc::alarm(10) };
+    let failed = common::failed_in_forked_child(10, || {
         let fresh = Thread::new(|| 7);
-        let checks = [
+        vec![
             !t.is_alive(),
             t.join(Timeout::Forever) == Ok(true),
             !thread::enumerate().iter().any(|x| x.ptr_eq(&t)),
@@ -308,20 +306,9 @@ fn a_forked_child_sees_only_the_forking_thread() {
             fresh.join(Timeout::Forever) == Ok(true),
             fresh.result::<i32>() == Ok(Some(7)),
             thread::shutdown(Timeout::Forever) == 0,
-        ];
-        // The exit code names the first failed check.
-        let failed = checks.iter().position(|ok| !ok).map_or(0, |i| i + 1);
-        // SAFETY: leaves the child at once, without running the parent's exit handlers.
-        unsafe { libc::_exit(failed as i32) };
-    }
-    assert!(pid > 0, "fork failed");
-    let mut status = 0;
-    // SAFETY: waits for the child made above.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "child status {status:#x}"
-    );
+        ]
+    });
+    assert_eq!(failed, [], "checks that failed in the child");
     assert!(t.is_alive(), "the parent's thread is unaffected");
     gate.release().unwrap();
     assert!(t.join(Timeout::Forever).unwrap());
@@ -332,35 +319,21 @@ fn a_forked_child_sees_only_the_forking_thread() {
 fn a_weft_thread_that_forks_lives_on_in_the_child() {
     // It never asked for `current()` before the fork: the child still knows it as itself.
     let t = Thread::new(|| {
-        // SAFETY: the child only runs weft and libc calls, then leaves with _exit.
-        let pid = unsafe { libc::fork() };
-        if pid == 0 {
-            // SAFETY: alarm and _exit are async-signal-safe; the alarm turns a hang into a
-            // failure.
-            unsafe { libc::alarm(10) };
+        common::failed_in_forked_child(10, || {
             let me = thread::current();
-            let checks = [
+            vec![
                 me.is_alive(),
                 me.name().starts_with("Thread-"),
                 thread::enumerate().iter().any(|x| x.ptr_eq(&me)),
                 thread::active_count() == 1,
-            ];
-            // The exit code names the first failed check.
-            let failed = checks.iter().position(|ok| !ok).map_or(0, |i| i + 1);
-            // SAFETY: leaves the child at once, without running the parent's exit handlers.
-            unsafe { libc::_exit(failed as i32) };
-        }
-        assert!(pid > 0, "fork failed");
-        let mut status = 0;
-        // SAFETY: waits for the child made above.
-        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-        status
+            ]
+        })
     });
     t.start().unwrap();
     assert!(t.join(Timeout::Forever).unwrap());
-    let status = t.result::<i32>().unwrap().expect("the thread returned");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "child status {status:#x}"
-    );
+    let failed = t
+        .result::<Vec<usize>>()
+        .unwrap()
+        .expect("the thread returned");
+    assert_eq!(failed, [], "checks that failed in the child");
 }
