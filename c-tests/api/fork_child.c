@@ -222,6 +222,20 @@ static int add_one(void *arg, void **result_out) {
     return 0;
 }
 
+/* A pool of the child's own, with `workers` workers, runs a task and shuts down. */
+static void use_a_new_pool(size_t workers) {
+    weft_pool *pool;
+    EXPECT(weft_pool_new(workers, "child", NULL, NULL, NULL, &pool) == WEFT_STATUS_OK);
+    weft_future *future;
+    EXPECT(weft_pool_submit(pool, add_one, &passed, NULL, &future) == WEFT_STATUS_OK);
+    void *result = NULL;
+    EXPECT(weft_future_result(future, 10.0, &result) == WEFT_STATUS_OK &&
+           result == (char *)&passed + 1);
+    weft_future_free(future);
+    EXPECT(weft_pool_shutdown(pool, true, false) == WEFT_STATUS_OK);
+    weft_pool_free(pool);
+}
+
 /* Puts the items 1..3 on the queue given. */
 static void *put_three(void *arg) {
     for (uintptr_t i = 1; i <= 3; i++) {
@@ -285,17 +299,7 @@ static void fork_while_a_worker_holds_a_lock(void) {
         EXPECT(weft_thread_join(producer, 10.0) == WEFT_STATUS_OK);
         weft_thread_free(producer);
 
-        /* A pool of the child's own. */
-        weft_pool *pool;
-        EXPECT(weft_pool_new(2, "child", NULL, NULL, NULL, &pool) == WEFT_STATUS_OK);
-        weft_future *future;
-        EXPECT(weft_pool_submit(pool, add_one, &passed, NULL, &future) == WEFT_STATUS_OK);
-        void *result = NULL;
-        EXPECT(weft_future_result(future, 10.0, &result) == WEFT_STATUS_OK &&
-               result == (char *)&passed + 1);
-        weft_future_free(future);
-        EXPECT(weft_pool_shutdown(pool, true, false) == WEFT_STATUS_OK);
-        weft_pool_free(pool);
+        use_a_new_pool(2);
         EXPECT(weft_active_count() == 1);
         _exit(failed);
     }
@@ -360,16 +364,7 @@ static void fork_while_another_thread_creates_pools(void) {
         if (pid == 0) {
             passed = failed = 0;
             alarm(30);
-            weft_pool *pool;
-            EXPECT(weft_pool_new(1, "child", NULL, NULL, NULL, &pool) == WEFT_STATUS_OK);
-            weft_future *future;
-            EXPECT(weft_pool_submit(pool, add_one, &passed, NULL, &future) == WEFT_STATUS_OK);
-            void *result = NULL;
-            EXPECT(weft_future_result(future, 10.0, &result) == WEFT_STATUS_OK &&
-                   result == (char *)&passed + 1);
-            weft_future_free(future);
-            EXPECT(weft_pool_shutdown(pool, true, false) == WEFT_STATUS_OK);
-            weft_pool_free(pool);
+            use_a_new_pool(1);
             _exit(failed);
         }
         EXPECT(pid > 0);
