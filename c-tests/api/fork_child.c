@@ -163,7 +163,7 @@ static void *fork_from_worker(void *arg) {
     return NULL;
 }
 
-static atomic_int churning = 1;
+static atomic_int churning;
 
 static void *churn(void *arg) {
     (void)arg;
@@ -179,26 +179,33 @@ static void *churn(void *arg) {
     return NULL;
 }
 
-static void fork_while_threads_come_and_go(void) {
-    weft_thread *churner;
-    weft_thread_new(churn, NULL, NULL, &churner);
-    EXPECT(weft_thread_start(churner) == WEFT_STATUS_OK);
-    for (int i = 0; i < 20; i++) {
+/* Forks `forks` times while a thread runs `churner` (until `churning` is cleared); each child
+ * runs `in_child` and leaves with the number of its failed checks. */
+static void fork_while(void *(*churner)(void *), int forks, void (*in_child)(void)) {
+    atomic_store(&churning, 1);
+    weft_thread *thread;
+    weft_thread_new(churner, NULL, NULL, &thread);
+    EXPECT(weft_thread_start(thread) == WEFT_STATUS_OK);
+    for (int i = 0; i < forks; i++) {
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
             passed = failed = 0;
             alarm(30);
-            EXPECT(weft_active_count() == 1);
-            use_weft_in_child();
+            in_child();
             _exit(failed);
         }
         EXPECT(pid > 0);
         reap(pid);
     }
     atomic_store(&churning, 0);
-    EXPECT(weft_thread_join(churner, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
-    weft_thread_free(churner);
+    EXPECT(weft_thread_join(thread, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    weft_thread_free(thread);
+}
+
+static void alone_in_child(void) {
+    EXPECT(weft_active_count() == 1);
+    use_weft_in_child();
 }
 
 struct holder {
@@ -353,27 +360,7 @@ static void *churn_pools(void *arg) {
     return NULL;
 }
 
-static void fork_while_another_thread_creates_pools(void) {
-    atomic_store(&churning, 1);
-    weft_thread *churner;
-    weft_thread_new(churn_pools, NULL, NULL, &churner);
-    EXPECT(weft_thread_start(churner) == WEFT_STATUS_OK);
-    for (int i = 0; i < 50; i++) {
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0) {
-            passed = failed = 0;
-            alarm(30);
-            use_a_new_pool(1);
-            _exit(failed);
-        }
-        EXPECT(pid > 0);
-        reap(pid);
-    }
-    atomic_store(&churning, 0);
-    EXPECT(weft_thread_join(churner, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
-    weft_thread_free(churner);
-}
+static void use_a_pool_in_child(void) { use_a_new_pool(1); }
 
 int main(void) {
     main_forks_while_a_worker_waits(0);
@@ -385,14 +372,16 @@ int main(void) {
     EXPECT(weft_thread_join(forker, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
     weft_thread_free(forker);
 
-    fork_while_threads_come_and_go();
+    /* Forks while threads come and go: the child is alone and can use weft. */
+    fork_while(churn, 20, alone_in_child);
     fork_while_a_worker_holds_a_lock();
 
     pthread_t foreign;
     EXPECT(pthread_create(&foreign, NULL, foreign_thread_forks_and_is_not_the_lost_main_thread, NULL) == 0);
     EXPECT(pthread_join(foreign, NULL) == 0);
 
-    fork_while_another_thread_creates_pools();
+    /* Forks while another thread makes and frees pools: the child can make one. */
+    fork_while(churn_pools, 50, use_a_pool_in_child);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
