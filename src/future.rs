@@ -24,7 +24,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use crate::Error;
-use crate::loom::atomic::{AtomicU64, Ordering, fence};
+use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::sync::{Signal, Waiters};
 use crate::timeout::{Deadline, Timeout};
@@ -120,10 +120,16 @@ unsafe fn release<X: Counted + ?Sized>(ptr: NonNull<X>) {
 /// # Safety
 /// `ptr` points at a future's allocation from `Future::with_task` (its `Inner`, or its task),
 /// whose last reference the caller gave up with release ordering.
-unsafe fn free<X: ?Sized>(ptr: NonNull<X>) {
-    // Acquire: pairs with the other holders' release decrements, so their uses happen before
-    // the free (as `Arc`'s drop does).
-    fence(Ordering::Acquire);
+unsafe fn free<X: Counted + ?Sized>(ptr: NonNull<X>) {
+    // Acquire: reads what the last decrement wrote; each holder's release decrement heads a
+    // release sequence that the later decrements (read-modify-writes) continue, so every
+    // holder's uses happen before the free (as in `Arc`'s drop). A load, not an acquire
+    // fence: ThreadSanitizer does not model fences, and reported the free as a race with
+    // another holder's last read (std's `Arc` loads for the same reason).
+    // SAFETY: no reference is left, so nothing else changes the allocation or frees it.
+    unsafe { ptr.as_ref() }
+        .status_word()
+        .load(Ordering::Acquire);
     // SAFETY: no reference is left, so nothing else reaches the allocation; it is a `Box`'s
     // (see `with_task`), of the type `X` was made from.
     drop(unsafe { Box::from_raw(ptr.as_ptr()) });
