@@ -162,7 +162,8 @@ tier_miri() {
     # The CI profile runs the unit tests (the core, and the C API through its handles); the
     # integration tests add minutes of interpretation for little the unit tests do not reach.
     # Starting and joining 1000 threads, a race hunt for native runs, takes Miri many minutes.
-    local tests=("${RUST_TESTS[@]}")
+    # The full profile adds the pool's tests, the most use of the futures' hand-counted memory.
+    local tests=("${RUST_TESTS[@]}" --test pool)
     [ "$PROFILE" = full ] || tests=(--lib)
     "${NICE[@]}" cargo +nightly miri setup >/dev/null 2>&1 &&
         "${NICE[@]}" cargo +nightly miri test "${tests[@]}" -- --skip a_joined_thread_is_not_enumerated

@@ -551,6 +551,7 @@ fn conservation_of_tasks() {
 /// A C program that returns from `main` with work queued in pools it never shut down: every task
 /// still runs and the process exits (a hang is killed and reported by `cprog::run`).
 #[test]
+#[cfg_attr(miri, ignore = "builds and runs a C program, which Miri cannot")]
 fn process_exit_shuts_every_pool_down() {
     let exe = cprog::build(&cprog::root().join("c-tests/api/pool_exit.c")).unwrap();
     let out = cprog::run(&exe).unwrap();
