@@ -92,6 +92,20 @@ static void expect_only(weft_thread *me) {
     weft_thread_array_free(threads, count);
 }
 
+/* Forks, flushing stdio first so that the child does not write the parent's buffered output
+ * again. In the child, the counts start from zero (its exit code is its number of failures) and
+ * an alarm turns a hang into a failure. */
+static pid_t fork_checked(void) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        passed = failed = 0;
+        alarm(30);
+    }
+    EXPECT(pid >= 0);
+    return pid;
+}
+
 /* Waits for a child and adds its counts (its exit code is its number of failures). */
 static void reap(pid_t pid) {
     int status;
@@ -110,11 +124,8 @@ static void main_forks_while_a_worker_waits(int use_exit) {
     weft_thread_new(wait_for_lock, gate, NULL, &worker);
     EXPECT(weft_thread_start(worker) == WEFT_STATUS_OK); /* non-daemon */
 
-    fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = fork_checked();
     if (pid == 0) {
-        passed = failed = 0;
-        alarm(30);
         EXPECT(!weft_thread_is_alive(worker));
         EXPECT(weft_active_count() == 1);
         weft_thread **threads;
@@ -131,7 +142,6 @@ static void main_forks_while_a_worker_waits(int use_exit) {
         }
         _exit(failed);
     }
-    EXPECT(pid > 0);
     reap(pid);
     EXPECT(weft_thread_is_alive(worker));
     weft_lock_release(gate);
@@ -142,11 +152,8 @@ static void main_forks_while_a_worker_waits(int use_exit) {
 
 static void *fork_from_worker(void *arg) {
     (void)arg;
-    fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = fork_checked();
     if (pid == 0) {
-        passed = failed = 0;
-        alarm(30);
         weft_thread *me = weft_current_thread();
         weft_thread *main_thread = weft_main_thread();
         EXPECT(weft_thread_is_alive(me));
@@ -158,7 +165,6 @@ static void *fork_from_worker(void *arg) {
         use_weft_in_child();
         _exit(failed);
     }
-    EXPECT(pid > 0);
     reap(pid);
     return NULL;
 }
@@ -187,15 +193,11 @@ static void fork_while(void *(*churner)(void *), int forks, void (*in_child)(voi
     weft_thread_new(churner, NULL, NULL, &thread);
     EXPECT(weft_thread_start(thread) == WEFT_STATUS_OK);
     for (int i = 0; i < forks; i++) {
-        fflush(NULL);
-        pid_t pid = fork();
+        pid_t pid = fork_checked();
         if (pid == 0) {
-            passed = failed = 0;
-            alarm(30);
             in_child();
             _exit(failed);
         }
-        EXPECT(pid > 0);
         reap(pid);
     }
     atomic_store(&churning, 0);
@@ -265,11 +267,8 @@ static void fork_while_a_worker_holds_a_lock(void) {
     EXPECT(weft_thread_start(worker) == WEFT_STATUS_OK);
     EXPECT(weft_event_wait(h.holding, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
 
-    fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = fork_checked();
     if (pid == 0) {
-        passed = failed = 0;
-        alarm(30);
         EXPECT(!weft_thread_is_alive(worker));
         EXPECT(weft_active_count() == 1);
 
@@ -310,7 +309,6 @@ static void fork_while_a_worker_holds_a_lock(void) {
         EXPECT(weft_active_count() == 1);
         _exit(failed);
     }
-    EXPECT(pid > 0);
     reap(pid);
 
     /* The parent is untouched: the worker still holds the lock, the queue its items. */
@@ -331,11 +329,8 @@ static void fork_while_a_worker_holds_a_lock(void) {
  * for MainThread, which is lost there: its current thread was not alive nor enumerated. */
 static void *foreign_thread_forks_and_is_not_the_lost_main_thread(void *arg) {
     (void)arg;
-    fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = fork_checked();
     if (pid == 0) {
-        passed = failed = 0;
-        alarm(30);
         use_weft_in_child();
         weft_thread *me = weft_current_thread();
         EXPECT(me != NULL && weft_thread_is_alive(me));
@@ -344,7 +339,6 @@ static void *foreign_thread_forks_and_is_not_the_lost_main_thread(void *arg) {
         weft_thread_free(me);
         _exit(failed);
     }
-    EXPECT(pid > 0);
     reap(pid);
     return NULL;
 }
