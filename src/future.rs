@@ -505,10 +505,9 @@ impl<T, E> Future<T, E> {
             if deadline.expired() {
                 return false;
             }
-            state.sleepers.count_in();
-            let seen = self.inner().done.epoch();
-            MutexGuard::unlocked(&mut state, || self.inner().done.wait(seen, deadline));
-            state.sleepers.count_out();
+            self.inner()
+                .done
+                .wait_counted(&mut state, |s| &mut s.sleepers, deadline);
         }
     }
 

@@ -283,13 +283,11 @@ impl Shared {
             if state.shutdown || state.broken {
                 return None;
             }
-            state.sleepers.count_in();
-            // Read under the lock, after seeing no work: a submit from now on bumps it.
-            let seen = self.work_ready.epoch();
-            MutexGuard::unlocked(&mut state, || {
-                self.work_ready.wait(seen, Timeout::Forever.deadline())
-            });
-            state.sleepers.count_out();
+            self.work_ready.wait_counted(
+                &mut state,
+                |s| &mut s.sleepers,
+                Timeout::Forever.deadline(),
+            );
         }
     }
 

@@ -22,9 +22,9 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::loom::{Mutex, MutexGuard};
+use crate::loom::Mutex;
 use crate::sync::{Signal, Waiters};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::Timeout;
 use crate::{Error, Rejected};
 
 /// Which of Python's queue classes a [`Queue`] behaves like.
@@ -271,7 +271,8 @@ impl<T> Queue<T> {
                     value: item,
                 });
             }
-            self.wait(&mut state, &self.not_full, |s| &mut s.putters, deadline);
+            self.not_full
+                .wait_counted(&mut state, |s| &mut s.putters, deadline);
         }
     }
 
@@ -299,24 +300,9 @@ impl<T> Queue<T> {
             if deadline.expired() {
                 return Err(Error::QueueEmpty);
             }
-            self.wait(&mut state, &self.not_empty, |s| &mut s.getters, deadline);
+            self.not_empty
+                .wait_counted(&mut state, |s| &mut s.getters, deadline);
         }
-    }
-
-    /// Counts the caller in with `waiters`, releases the mutex, waits on `signal` until
-    /// notified or `deadline`, locks again and counts the caller out; the caller then re-checks
-    /// its state (and the deadline).
-    fn wait(
-        &self,
-        state: &mut MutexGuard<'_, State<T>>,
-        signal: &Signal,
-        waiters: fn(&mut State<T>) -> &mut Waiters,
-        deadline: Deadline,
-    ) {
-        waiters(state).count_in();
-        let seen = signal.epoch();
-        MutexGuard::unlocked(state, || signal.wait(seen, deadline));
-        waiters(state).count_out();
     }
 
     /// Marks one item got earlier as processed. Python: `q.task_done()`.
@@ -360,12 +346,8 @@ impl<T> Queue<T> {
             if deadline.expired() {
                 return Ok(false);
             }
-            self.wait(
-                &mut state,
-                &self.all_tasks_done,
-                |s| &mut s.joiners,
-                deadline,
-            );
+            self.all_tasks_done
+                .wait_counted(&mut state, |s| &mut s.joiners, deadline);
         }
     }
 

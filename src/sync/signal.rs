@@ -17,6 +17,7 @@
 //! The key in `parking_lot_core`'s table is the address of the epoch, so several signals in one
 //! object (a queue's "not empty" and "not full") keep separate waiter lists.
 
+use crate::loom::MutexGuard;
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
 use crate::timeout::Deadline;
@@ -81,6 +82,24 @@ impl Signal {
             )
         };
         !matches!(result, ParkResult::TimedOut)
+    }
+
+    /// The whole wait of a thread that holds the mutex (`state`) and has seen that it must wait,
+    /// with `waiters` its count for this signal: counts the caller in, releases the mutex, waits
+    /// until notified or `deadline`, locks again and counts the caller out. The caller then
+    /// re-checks its state (and the deadline).
+    pub(crate) fn wait_counted<S>(
+        &self,
+        state: &mut MutexGuard<'_, S>,
+        waiters: fn(&mut S) -> &mut Waiters,
+        deadline: Deadline,
+    ) {
+        waiters(state).count_in();
+        // Read under the mutex, after the caller's look at the state: a notifier that changes
+        // the state from now on bumps it.
+        let seen = self.epoch();
+        MutexGuard::unlocked(state, || self.wait(seen, deadline));
+        waiters(state).count_out();
     }
 
     /// Wakes one waiter, if any. Call after the guarded state changed and the mutex was released.
