@@ -3,7 +3,7 @@
 //! Every primitive imports atomics, parking, mutexes and thread-locals from here and nowhere
 //! else, so that a model checker can be swapped in under `cfg(loom)` without touching the
 //! primitives (the pattern tokio's `src/loom/mod.rs` uses). Under loom, `parking` is a model of
-//! `parking_lot_core` (below) and the mutex and condvar are loom's, behind parking_lot's API.
+//! the parking lot (`sync/lot.rs`, below) and the mutex and condvar are loom's.
 //! The primitives in `sync`, the queue and futures are built under loom (`tests/loom.rs`).
 
 #[cfg(not(loom))]
@@ -12,9 +12,7 @@ pub(crate) mod atomic {
 }
 
 #[cfg(not(loom))]
-pub(crate) use parking_lot::{Condvar, Mutex, MutexGuard};
-#[cfg(not(loom))]
-pub(crate) use parking_lot_core as parking;
+pub(crate) use crate::sync::lot as parking;
 
 /// A `const fn` normally; a plain `fn` under loom, whose atomics cannot be made in constants.
 macro_rules! const_fn {
@@ -37,91 +35,125 @@ pub(crate) mod atomic {
 
 #[cfg(loom)]
 pub(crate) use loom::thread_local;
-#[cfg(loom)]
-pub(crate) use model::{Condvar, Mutex, MutexGuard};
+pub(crate) use mutex::{Condvar, Mutex, MutexGuard};
 
-#[cfg(loom)]
-mod model {
+/// `std`'s mutex and condvar (loom's under loom), with the shape weft's code wants: no
+/// poisoning (a panic is caught at the C boundary, and the state it guards stays consistent),
+/// a condvar that waits on a borrowed guard, and `MutexGuard::unlocked`.
+///
+/// `std`'s are futex words with nothing outside them, so a child made by `fork()` can use one
+/// the parent's other threads were queued on (they are simply gone); one such a thread *held*
+/// stays locked, which is why `thread.rs` and `pool.rs` hold their registries across a fork.
+mod mutex {
     use std::ops::{Deref, DerefMut};
+    use std::sync::PoisonError;
     use std::time::Instant;
 
-    /// loom's mutex with parking_lot's API (no poisoning: a model run that panics fails).
-    #[derive(Debug)]
-    pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
+    #[cfg(loom)]
+    use loom::sync as backend;
+    #[cfg(not(loom))]
+    use std::sync as backend;
+
+    /// A mutex that ignores poisoning.
+    #[derive(Debug, Default)]
+    pub(crate) struct Mutex<T>(backend::Mutex<T>);
 
     /// Holds `Some` except in the middle of a condvar wait or of `unlocked`.
     pub(crate) struct MutexGuard<'a, T> {
         mutex: &'a Mutex<T>,
-        guard: Option<loom::sync::MutexGuard<'a, T>>,
+        guard: Option<backend::MutexGuard<'a, T>>,
     }
 
     impl<T> Mutex<T> {
+        /// An unlocked mutex holding `value`.
+        #[cfg(not(loom))]
+        pub(crate) const fn new(value: T) -> Mutex<T> {
+            Mutex(backend::Mutex::new(value))
+        }
+
+        /// An unlocked mutex holding `value`.
+        #[cfg(loom)]
         pub(crate) fn new(value: T) -> Mutex<T> {
-            Mutex(loom::sync::Mutex::new(value))
+            Mutex(backend::Mutex::new(value))
         }
 
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
             MutexGuard {
                 mutex: self,
-                guard: Some(self.0.lock().expect("no panics in models")),
+                guard: Some(self.0.lock().unwrap_or_else(PoisonError::into_inner)),
             }
         }
     }
 
     impl<T> MutexGuard<'_, T> {
-        /// parking_lot's `MutexGuard::unlocked`: runs `f` with the mutex released, then locks it
-        /// again.
+        /// Runs `f` with the mutex released, then locks it again.
         pub(crate) fn unlocked<U>(this: &mut Self, f: impl FnOnce() -> U) -> U {
             drop(this.guard.take());
             let result = f();
-            this.guard = Some(this.mutex.0.lock().expect("no panics in models"));
+            this.guard = Some(this.mutex.0.lock().unwrap_or_else(PoisonError::into_inner));
             result
         }
     }
 
     impl<T> Deref for MutexGuard<'_, T> {
         type Target = T;
+        #[inline]
         fn deref(&self) -> &T {
             self.guard.as_ref().expect("guard held")
         }
     }
 
     impl<T> DerefMut for MutexGuard<'_, T> {
+        #[inline]
         fn deref_mut(&mut self) -> &mut T {
             self.guard.as_mut().expect("guard held")
         }
     }
 
-    /// loom's condvar with parking_lot's API. loom has no clock: a timed wait is an untimed one.
-    #[derive(Debug)]
-    pub(crate) struct Condvar(loom::sync::Condvar);
-
-    /// parking_lot's `WaitTimeoutResult`, which cannot be built outside parking_lot.
-    pub(crate) struct WaitTimeoutResult;
-
-    impl WaitTimeoutResult {
-        pub(crate) fn timed_out(&self) -> bool {
-            false
-        }
-    }
+    /// A condition variable for [`Mutex`].
+    #[derive(Debug, Default)]
+    pub(crate) struct Condvar(backend::Condvar);
 
     impl Condvar {
-        pub(crate) fn new() -> Condvar {
-            Condvar(loom::sync::Condvar::new())
+        /// A condvar nobody waits on.
+        #[cfg(not(loom))]
+        pub(crate) const fn new() -> Condvar {
+            Condvar(backend::Condvar::new())
         }
 
+        /// A condvar nobody waits on.
+        #[cfg(loom)]
+        pub(crate) fn new() -> Condvar {
+            Condvar(backend::Condvar::new())
+        }
+
+        /// Releases the guard's mutex and waits until notified (or spuriously), then locks it
+        /// again.
         pub(crate) fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
             let inner = guard.guard.take().expect("guard held");
-            guard.guard = Some(self.0.wait(inner).expect("no panics in models"));
+            guard.guard = Some(self.0.wait(inner).unwrap_or_else(PoisonError::into_inner));
         }
 
-        pub(crate) fn wait_until<T>(
-            &self,
-            guard: &mut MutexGuard<'_, T>,
-            _at: Instant,
-        ) -> WaitTimeoutResult {
-            self.wait(guard);
-            WaitTimeoutResult
+        /// [`Condvar::wait`] until `at` at the latest; returns whether `at` passed. (loom has
+        /// no clock: under it this is an untimed wait.)
+        pub(crate) fn wait_until<T>(&self, guard: &mut MutexGuard<'_, T>, at: Instant) -> bool {
+            #[cfg(loom)]
+            {
+                let _ = at;
+                self.wait(guard);
+                false
+            }
+            #[cfg(not(loom))]
+            {
+                let inner = guard.guard.take().expect("guard held");
+                let left = at.saturating_duration_since(Instant::now());
+                let (inner, result) = self
+                    .0
+                    .wait_timeout(inner, left)
+                    .unwrap_or_else(PoisonError::into_inner);
+                guard.guard = Some(inner);
+                result.timed_out()
+            }
         }
 
         pub(crate) fn notify_all(&self) {
@@ -130,17 +162,15 @@ mod model {
     }
 }
 
-/// A model of `parking_lot_core` for loom: one table of parked threads under one loom mutex
-/// (parking_lot_core's buckets, all in one), FIFO per key. A park with a deadline times out as
+/// A model of the parking lot (`sync/lot.rs`) for loom: one table of parked threads under one loom mutex
+/// (the real one's buckets, all in one), FIFO per key. A park with a deadline times out as
 /// soon as it finds itself not unparked, which loom can schedule before or after any unpark.
 ///
-/// The functions are `unsafe` only to keep `parking_lot_core`'s signatures; they have no
-/// precondition here.
 #[cfg(loom)]
 pub(crate) mod parking {
     use std::time::Instant;
 
-    pub(crate) use parking_lot_core::{
+    pub(crate) use crate::sync::lot::{
         DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, FilterOp, ParkResult, ParkToken, RequeueOp,
         UnparkResult, UnparkToken,
     };
@@ -184,7 +214,7 @@ pub(crate) mod parking {
         }
     }
 
-    /// `parking_lot_core::SpinWait` without the spinning: under loom, waiting is parking.
+    /// The parking lot's `SpinWait` without the spinning: under loom, waiting is parking.
     pub(crate) struct SpinWait;
 
     impl SpinWait {
@@ -199,7 +229,7 @@ pub(crate) mod parking {
         pub(crate) fn reset(&mut self) {}
     }
 
-    pub(crate) unsafe fn park(
+    pub(crate) fn park(
         key: usize,
         validate: impl FnOnce() -> bool,
         before_sleep: impl FnOnce(),
@@ -243,7 +273,7 @@ pub(crate) mod parking {
         }
     }
 
-    pub(crate) unsafe fn unpark_one(
+    pub(crate) fn unpark_one(
         key: usize,
         callback: impl FnOnce(UnparkResult) -> UnparkToken,
     ) -> UnparkResult {
@@ -261,7 +291,7 @@ pub(crate) mod parking {
         result
     }
 
-    pub(crate) unsafe fn unpark_all(key: usize, token: UnparkToken) -> usize {
+    pub(crate) fn unpark_all(key: usize, token: UnparkToken) -> usize {
         let mut table = table();
         let mut count = 0;
         while let Some(i) = table.position(key) {
@@ -272,7 +302,7 @@ pub(crate) mod parking {
         count
     }
 
-    pub(crate) unsafe fn unpark_requeue(
+    pub(crate) fn unpark_requeue(
         key_from: usize,
         key_to: usize,
         validate: impl FnOnce() -> RequeueOp,
@@ -281,15 +311,11 @@ pub(crate) mod parking {
         let mut table = table();
         let mut result = UnparkResult::default();
         let op = validate();
-        if op == RequeueOp::Abort {
-            return result;
-        }
         let mut wake = None;
         let mut requeued = Vec::new();
         while let Some(i) = table.position(key_from) {
             let mut parked = table.queue.remove(i);
-            let unpark = matches!(op, RequeueOp::UnparkOne | RequeueOp::UnparkOneRequeueRest);
-            if unpark && wake.is_none() {
+            if op == RequeueOp::UnparkOne {
                 wake = Some(parked);
                 result.unparked_threads = 1;
             } else {
@@ -311,7 +337,7 @@ pub(crate) mod parking {
         result
     }
 
-    pub(crate) unsafe fn unpark_filter(
+    pub(crate) fn unpark_filter(
         key: usize,
         mut filter: impl FnMut(ParkToken) -> FilterOp,
         callback: impl FnOnce(UnparkResult) -> UnparkToken,

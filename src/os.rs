@@ -2,6 +2,8 @@
 
 use std::ffi::c_void;
 use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
 
 /// An identifier the OS gives a running thread (`pthread_t`), usable to rename it.
 #[derive(Clone, Copy, Debug)]
@@ -59,12 +61,44 @@ pub(crate) fn native_id() -> u64 {
 
 /// Whether the calling thread is the process's initial thread.
 pub(crate) fn is_process_main_thread() -> bool {
-    // SAFETY: getpid has no preconditions and cannot fail.
-    native_id() == unsafe { libc::getpid() } as u64
+    native_id() == u64::from(process_id())
 }
 
-/// Runs `hook` when the process exits normally (`exit()` or a return from `main`).
-pub(crate) fn at_exit(hook: extern "C" fn()) {
+/// The process's id.
+pub(crate) fn process_id() -> u32 {
+    // SAFETY: getpid has no preconditions and cannot fail.
+    unsafe { libc::getpid() }.unsigned_abs()
+}
+
+/// Whether a process-wide hook ([`at_exit`], [`at_fork`], weft's own exit callbacks) has been
+/// installed.
+///
+/// Not a `std::sync::Once`: a thread that finds another installing does not wait for it but
+/// installs too. A `Once` that another thread was running when the process forked stays
+/// "running" for ever in the child, and the child's first thread start (or wait) would hang on
+/// it. So a hook may be installed twice, and each must be harmless when it runs twice.
+#[derive(Debug)]
+pub(crate) struct Hook(AtomicBool);
+
+impl Hook {
+    /// A hook not installed yet.
+    pub(crate) const fn new() -> Hook {
+        Hook(AtomicBool::new(false))
+    }
+
+    /// Runs `install` unless an earlier call's `install` has returned.
+    pub(crate) fn install(&self, install: impl FnOnce()) {
+        // Acquire and Release: a thread that sees the flag set runs after an install returned.
+        if !self.0.load(Ordering::Acquire) {
+            install();
+            self.0.store(true, Ordering::Release);
+        }
+    }
+}
+
+/// Runs `hook` when the process exits normally (`exit()` or a return from `main`), once `hook`
+/// is installed (see [`Hook`]).
+pub(crate) fn at_exit(installed: &Hook, hook: extern "C" fn()) {
     // Miri cannot call atexit: under it (`make verify`) the exit-time wait is left out; the C
     // programs in c-tests/api test it.
     if cfg!(miri) {
@@ -72,9 +106,9 @@ pub(crate) fn at_exit(hook: extern "C" fn()) {
     }
     // SAFETY: `hook` is a plain function that lives as long as the program. atexit only fails
     // when out of memory, in which case the exit-time wait is skipped, as documented.
-    unsafe {
+    installed.install(|| unsafe {
         libc::atexit(hook);
-    }
+    });
 }
 
 /// The body of a thread started by [`spawn`].
@@ -137,17 +171,68 @@ pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
     }
 }
 
+/// A fork handler: a plain function `pthread_atfork` runs, or none.
+pub(crate) type ForkHandler = Option<extern "C" fn()>;
+
 /// Runs `prepare` in the thread that calls `fork()`, just before it forks, then `parent` in the
-/// parent and `child` in the child (`pthread_atfork`).
-pub(crate) fn at_fork(prepare: extern "C" fn(), parent: extern "C" fn(), child: extern "C" fn()) {
+/// parent and `child` in the child (`pthread_atfork`), once installed (see [`Hook`]).
+pub(crate) fn at_fork(
+    installed: &Hook,
+    prepare: ForkHandler,
+    parent: ForkHandler,
+    child: extern "C" fn(),
+) {
     // Miri can neither fork nor register fork handlers.
     if cfg!(miri) {
         return;
     }
-    // SAFETY: the handlers are plain functions that live as long as the program. pthread_atfork
-    // only fails when out of memory; the handlers are then missing and a child may see threads
-    // of its parent as alive, as documented in `thread.rs`.
+    let unsafe_fn = |f: extern "C" fn()| f as unsafe extern "C" fn();
+    // SAFETY: the handlers are plain (safe) functions that live as long as the program.
+    // pthread_atfork only fails when out of memory; the handlers are then missing and a child
+    // may see threads of its parent as alive, as documented in `thread.rs`. glibc makes it atomic
+    // with respect to `fork()`: a fork runs the handlers or does not, never half of them.
+    installed.install(|| unsafe {
+        libc::pthread_atfork(prepare.map(unsafe_fn), parent.map(unsafe_fn), Some(child));
+    });
+}
+
+/// Sleeps while `word` holds `expected`, at most `timeout` (`None`: no limit). Returns early on
+/// a [`futex_wake`], a signal, or spuriously: callers re-check `word`.
+pub(crate) fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
+    let timespec = timeout.map(|t| libc::timespec {
+        // Saturates far beyond any deadline a `Timeout` makes (see `timeout.rs`).
+        tv_sec: libc::time_t::try_from(t.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_nsec: t.subsec_nanos() as libc::c_long, // below 10^9: fits any `long`
+    });
+    let timespec_ptr = timespec
+        .as_ref()
+        .map_or(ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `word` is a live, aligned 32-bit atomic for the whole call, and the kernel only
+    // reads it (atomically); `timespec_ptr` is null or points to `timespec`, alive until the
+    // call returns. A relative FUTEX_WAIT measures the timeout on CLOCK_MONOTONIC, the clock
+    // `Instant` uses. Every outcome (woken, EAGAIN: the value changed, ETIMEDOUT, EINTR) leaves
+    // the caller to re-check, so the result is not needed.
     unsafe {
-        libc::pthread_atfork(Some(prepare), Some(parent), Some(child));
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+            expected,
+            timespec_ptr,
+        );
+    }
+}
+
+/// Wakes one thread sleeping in [`futex_wait`] on `word`.
+pub(crate) fn futex_wake(word: &AtomicU32) {
+    // SAFETY: `word` is a live, aligned 32-bit atomic; FUTEX_WAKE only uses its address as a key
+    // and never touches memory.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+            1,
+        );
     }
 }

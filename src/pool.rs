@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::num::NonZero;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Once, Weak};
+use std::sync::{Arc, Weak};
 
 use crate::future::{Future, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -66,7 +66,8 @@ struct State {
 static POOLS: Mutex<Vec<Weak<Shared>>> = Mutex::new(Vec::new());
 /// Set by the exit hook: no pool accepts work from then on (CPython's global `_shutdown`).
 static EXITING: AtomicBool = AtomicBool::new(false);
-static EXIT_CALLBACK: Once = Once::new();
+static EXIT_CALLBACK: os::Hook = os::Hook::new();
+static FORK_HOOK: os::Hook = os::Hook::new();
 /// Numbers the default thread name prefixes `ThreadPoolExecutor-N`, from 0 as in CPython.
 static POOL_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -79,10 +80,13 @@ thread_local! {
 }
 
 extern "C" fn lock_pools_before_fork() {
-    let held = POOLS.lock();
-    if let Ok(leftover) = POOLS_HELD_FOR_FORK.try_with(|slot| slot.borrow_mut().replace(held)) {
-        drop(leftover);
-    }
+    let _ = POOLS_HELD_FOR_FORK.try_with(|slot| {
+        let mut slot = slot.borrow_mut();
+        // Already held: these handlers were installed twice (see `os::Hook`).
+        if slot.is_none() {
+            *slot = Some(POOLS.lock());
+        }
+    });
 }
 
 extern "C" fn unlock_pools_after_fork() {
@@ -133,16 +137,17 @@ impl Pool {
                 broken: false,
             }),
         });
-        EXIT_CALLBACK.call_once(|| {
+        EXIT_CALLBACK.install(|| {
             // Refused only once the process is exiting, when EXITING keeps pools from starting
-            // workers anyway.
+            // workers anyway. Harmless twice: a pool shut down is shut down again at once.
             let _ = thread::register_atexit(shut_down_every_pool);
-            os::at_fork(
-                lock_pools_before_fork,
-                unlock_pools_after_fork,
-                unlock_pools_after_fork,
-            );
         });
+        os::at_fork(
+            &FORK_HOOK,
+            Some(lock_pools_before_fork),
+            Some(unlock_pools_after_fork),
+            unlock_pools_after_fork,
+        );
         let mut pools = POOLS.lock();
         pools.retain(|p| p.strong_count() > 0);
         pools.push(Arc::downgrade(&shared));

@@ -105,8 +105,8 @@ static NAME_COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// The stack size for threads started from now on (`stack_size()`), 0 for the default.
 static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
 static MAIN: OnceLock<Thread> = OnceLock::new();
-static EXIT_HOOK: std::sync::Once = std::sync::Once::new();
-static FORK_HOOK: std::sync::Once = std::sync::Once::new();
+static EXIT_HOOK: os::Hook = os::Hook::new();
+static FORK_HOOK: os::Hook = os::Hook::new();
 /// Set in a child made by `fork()` from a thread other than the process's initial thread, which
 /// does not exist there: `MainThread` is then lost (see `Inner::lost`).
 static MAIN_LOST: AtomicBool = AtomicBool::new(false);
@@ -579,7 +579,12 @@ fn new_dummy() -> Thread {
 
 /// Adds a thread to the registry, arming the fork handlers the first time.
 fn register(thread: &Thread) {
-    FORK_HOOK.call_once(|| os::at_fork(before_fork, after_fork_in_parent, after_fork_in_child));
+    os::at_fork(
+        &FORK_HOOK,
+        Some(before_fork),
+        Some(after_fork_in_parent),
+        after_fork_in_child,
+    );
     REGISTRY.lock().alive.push(thread.clone());
 }
 
@@ -592,8 +597,13 @@ thread_local! {
 }
 
 extern "C" fn before_fork() {
-    let held = (REGISTRY.lock(), os::is_process_main_thread());
-    let _ = FORK_GUARD.try_with(|slot| *slot.borrow_mut() = Some(held));
+    let _ = FORK_GUARD.try_with(|slot| {
+        let mut slot = slot.borrow_mut();
+        // Already held: these handlers were installed twice (see `os::Hook`).
+        if slot.is_none() {
+            *slot = Some((REGISTRY.lock(), os::is_process_main_thread()));
+        }
+    });
 }
 
 extern "C" fn after_fork_in_parent() {
@@ -745,9 +755,10 @@ pub(crate) fn register_atexit(callback: impl FnOnce() + Send + 'static) -> Resul
 }
 
 fn install_exit_hook() {
-    EXIT_HOOK.call_once(|| os::at_exit(wait_at_exit));
+    os::at_exit(&EXIT_HOOK, wait_at_exit);
 }
 
+/// Harmless twice (see `os::Hook`): the second run finds no callbacks and no thread to wait for.
 extern "C" fn wait_at_exit() {
     let callbacks = {
         let mut at_exit = AT_EXIT.lock();

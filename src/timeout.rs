@@ -91,7 +91,7 @@ impl Deadline {
     /// A deadline that never passes.
     pub const FOREVER: Deadline = Deadline(None);
 
-    /// The instant to hand to `parking_lot_core::park` (`None` = no limit).
+    /// The instant to hand to the parking lot's `park` (`None` = no limit).
     pub fn instant(self) -> Option<Instant> {
         self.0
     }
@@ -108,7 +108,7 @@ impl Deadline {
                 cond.wait(guard);
                 false
             }
-            Some(at) => cond.wait_until(guard, at).timed_out(),
+            Some(at) => cond.wait_until(guard, at),
         }
     }
 

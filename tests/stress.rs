@@ -1,5 +1,6 @@
 //! Stress and fault injection: many threads on few locks with owner checks, thread creation
-//! refused by the OS, and timeouts on a loaded machine.
+//! refused by the OS, fork while threads are parked, and timeouts on a loaded machine. The tests
+//! run side by side (the fork tests among threads busy on locks, as a real program's would).
 //!
 //! The `#[ignore]`d tests are the long or timing-sensitive ones; `make verify` runs them
 //! (`cargo test --release --test stress -- --include-ignored`).
@@ -18,23 +19,6 @@ use weft::{
     Semaphore, Timeout,
 };
 
-/// Taken by every test here that starts weft threads, so that none runs while another forks.
-///
-/// A child made by `fork()` inherits parking_lot's global table of parked threads, which weft's
-/// primitives all park in, and glibc hands the stacks of the parent's other threads (their
-/// thread-locals, parking_lot's queue nodes among them) to the child's new threads: a child
-/// that starts a thread and then parks can follow a queue into reused memory (a crash in
-/// `parking_lot_core::park`, or a hang, in about 1 of 60 runs when the lock tests ran beside
-/// the fork test). Known, and reported; until it is fixed the fork test runs alone.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Takes [`SERIAL`]; a test that failed while holding it does not fail the others.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// Who holds each lock, checked by every holder: 0 when free.
 struct Owned<L> {
     lock: L,
@@ -52,7 +36,6 @@ fn next(seed: &mut u64) -> u64 {
 /// `threads` threads take random locks among `locks` Locks and as many RLocks (an RLock
 /// recursively, sometimes with a timeout) `rounds` times each; every holder checks it is alone.
 fn many_threads_few_locks(threads: usize, locks: usize, rounds: usize) {
-    let _serial = serial();
     let plain: Arc<Vec<Owned<Lock>>> = Arc::new(
         (0..locks)
             .map(|_| Owned {
@@ -175,7 +158,6 @@ fn thread_creation_refused_in_a_forked_child_with_low_rlimit_as() {
         "timer fired on retry",
         "pool ran a task on retry",
     ];
-    let _serial = serial();
     let failed = common::failed_in_forked_child(20, || {
         // Bigger than any stack glibc keeps cached from finished threads, which it would reuse
         // without asking the OS; process-wide, so pool workers get it too.
@@ -214,6 +196,116 @@ fn thread_creation_refused_in_a_forked_child_with_low_rlimit_as() {
     assert!(failed.is_empty(), "failed in the child: {failed:?}");
 }
 
+/// Waits until the thread with kernel id `tid` sleeps in the kernel (state `S` in
+/// `/proc/self/task/<tid>/stat`): a weft thread blocked in a wait has parked, not just spun.
+fn wait_until_asleep(tid: u64) {
+    let path = format!("/proc/self/task/{tid}/stat");
+    loop {
+        let stat = std::fs::read_to_string(&path).expect("the thread is alive");
+        // The state follows the name, which is in parentheses and may hold spaces.
+        let state = stat.rsplit_once(") ").map(|(_, rest)| rest.as_bytes()[0]);
+        if state == Some(b'S') {
+            return;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// Starts a thread that runs `wait` (which blocks), and returns once it sleeps in the kernel.
+fn parked(wait: impl FnOnce() -> bool + Send + 'static) -> std::thread::JoinHandle<bool> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        tx.send(weft::thread::get_native_id()).unwrap();
+        wait()
+    });
+    wait_until_asleep(rx.recv().unwrap());
+    handle
+}
+
+/// Regression (parking_lot#515, found by the fork test running beside
+/// `many_threads_on_few_locks`): a child forked while other threads were parked in weft waits
+/// inherited their entries in the parking lot's queues, so the child's own wake-ups went to
+/// threads it does not have, and its waiters slept for ever (or, once its new threads reused
+/// those threads' stacks, crashed). Now the child starts with an empty parking lot: here it
+/// waits on the very objects the parent's threads are parked on, and each wake-up reaches it.
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot fork")]
+fn a_child_forked_while_threads_are_parked_waits_and_wakes_on_the_same_objects() {
+    const CHECKS: [&str; 5] = ["Lock", "Condition", "Queue", "Semaphore", "Event"];
+    const PARKED_PER_OBJECT: usize = 3;
+    let lock = Arc::new(Lock::new());
+    let condition = Arc::new(Condition::new());
+    let queue = Arc::new(Queue::<u32>::new(QueueKind::Fifo, 0).unwrap());
+    let semaphore = Arc::new(Semaphore::new(0).unwrap());
+    let event = Arc::new(Event::new());
+    assert!(lock.acquire(Timeout::Forever));
+    let mut threads = Vec::new();
+    for _ in 0..PARKED_PER_OBJECT {
+        let (l, c, q, s, e) = (
+            lock.clone(),
+            condition.clone(),
+            queue.clone(),
+            semaphore.clone(),
+            event.clone(),
+        );
+        threads.push(parked(move || l.acquire(Timeout::Forever) && l.release().is_ok()));
+        threads.push(parked(move || {
+            c.acquire(Timeout::Forever) == Ok(true)
+                && c.wait(Timeout::Forever) == Ok(true)
+                && c.release().is_ok()
+        }));
+        threads.push(parked(move || q.get(Timeout::Forever).is_ok()));
+        threads.push(parked(move || s.acquire(Timeout::Forever)));
+        threads.push(parked(move || e.wait(Timeout::Forever)));
+    }
+    let failed = common::failed_in_forked_child(20, || {
+        // In the child each object gets one waiter of its own, asleep before it is woken.
+        let l = lock.clone();
+        let on_lock = parked(move || l.acquire(Timeout::Forever) && l.release().is_ok());
+        let lock_ok = lock.release().is_ok() && on_lock.join().unwrap_or(false);
+
+        let c = condition.clone();
+        let on_condition = parked(move || {
+            c.acquire(Timeout::Forever) == Ok(true)
+                && c.wait(Timeout::Forever) == Ok(true)
+                && c.release().is_ok()
+        });
+        let condition_ok = condition.acquire(Timeout::Forever) == Ok(true)
+            && condition.notify(1).is_ok()
+            && condition.release().is_ok()
+            && on_condition.join().unwrap_or(false);
+
+        let q = queue.clone();
+        let on_queue = parked(move || q.get(Timeout::Forever) == Ok(7));
+        let queue_ok = queue.put(7, Timeout::Forever).is_ok() && on_queue.join().unwrap_or(false);
+
+        let s = semaphore.clone();
+        let on_semaphore = parked(move || s.acquire(Timeout::Forever));
+        let semaphore_ok = semaphore.release(1).is_ok() && on_semaphore.join().unwrap_or(false);
+
+        let e = event.clone();
+        let on_event = parked(move || e.wait(Timeout::Forever));
+        event.set();
+        let event_ok = on_event.join().unwrap_or(false);
+        vec![lock_ok, condition_ok, queue_ok, semaphore_ok, event_ok]
+    });
+    // The parent's threads are woken as usual.
+    lock.release().unwrap();
+    assert_eq!(condition.acquire(Timeout::Forever), Ok(true));
+    condition.notify_all().unwrap();
+    condition.release().unwrap();
+    for i in 0..PARKED_PER_OBJECT {
+        queue.put(i as u32, Timeout::Forever).unwrap();
+    }
+    semaphore.release(PARKED_PER_OBJECT).unwrap();
+    event.set();
+    for t in threads {
+        assert!(t.join().unwrap(), "a parent's thread failed its wait");
+    }
+    let failed: Vec<_> = failed.into_iter().map(|i| CHECKS[i]).collect();
+    assert!(failed.is_empty(), "woken in the child: not {failed:?}");
+}
+
 /// Runs `wait` (which must time out after `timeout`) on a machine loaded with busy threads:
 /// it must never return early, and not wildly late; a late attempt is retried, since a loaded
 /// machine may deschedule anyone for a while.
@@ -250,7 +342,6 @@ fn times_out_in_time(timeout: Duration, wait: impl Fn(Timeout)) {
 #[test]
 #[ignore = "timing on a loaded machine: run by make verify"]
 fn timeouts_are_never_early_and_not_wildly_late() {
-    let _serial = serial();
     // Every timed wait weft has, each made to time out. (`Pool::shutdown` waits without limit:
     // it has no timeout to check.)
     let lock = Lock::new();

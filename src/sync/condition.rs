@@ -1,10 +1,10 @@
 //! `Condition`: Python's `threading.Condition`, a condition variable over a [`Lock`] or an
 //! [`RLock`].
 //!
-//! Waiters park in `parking_lot_core`'s table keyed by the condition's address, in FIFO order.
+//! Waiters park in the parking lot (`lot.rs`) keyed by the condition's address, in FIFO order.
 //! `notify` does not wake them into a fight for the lock the notifier still holds: it moves them
 //! (`unpark_requeue`) onto the lock's own queue, marking the lock `PARKED`, so each is woken by
-//! the lock's release in turn (parking_lot's `Condvar` does the same). A waiter gives the lock up
+//! the lock's release in turn (as parking_lot's `Condvar` does). A waiter gives the lock up
 //! in `park`'s `before_sleep`, after it is queued, so no notify can slip between the release and
 //! the sleep.
 
@@ -163,20 +163,17 @@ impl Condition {
                 self.waiting.store(false, Ordering::Relaxed);
             }
         };
-        // SAFETY: `park` requires that `validate` and `timed_out` do not unwind or call into the
-        // parking lot (they only store to `self.waiting`), and that `before_sleep` does not
-        // unwind or park (it releases the lock, which may unpark, and may `unpark_filter`, both
-        // allowed). The key is this condition's address, valid while `&self` is borrowed.
-        let result = unsafe {
-            parking::park(
-                key,
-                validate,
-                before_sleep,
-                timed_out,
-                me,
-                deadline.instant(),
-            )
-        };
+        // `validate` and `timed_out` run under the bucket lock and only store to
+        // `self.waiting`; `before_sleep` runs after it, so it may release the lock (which may
+        // unpark) and `unpark_filter`.
+        let result = parking::park(
+            key,
+            validate,
+            before_sleep,
+            timed_out,
+            me,
+            deadline.instant(),
+        );
         let notified = match result {
             ParkResult::TimedOut => requeued,
             ParkResult::Unparked(_) | ParkResult::Invalid => true,
@@ -202,11 +199,7 @@ impl Condition {
             }
             DEFAULT_UNPARK_TOKEN
         };
-        // SAFETY: `filter` and `callback` do not unwind or call into the parking lot; the key is
-        // this condition's address.
-        unsafe {
-            parking::unpark_filter(self.key(), filter, callback);
-        }
+        parking::unpark_filter(self.key(), filter, callback);
     }
 
     /// Wakes at most `n` waiters, oldest first (`n == 0` does nothing).
@@ -247,10 +240,8 @@ impl Condition {
                 }
                 DEFAULT_UNPARK_TOKEN
             };
-            // SAFETY: `validate` and `callback` do not unwind or call into the parking lot (they
-            // touch only atomics); the keys are this condition's and its lock's addresses.
-            let result =
-                unsafe { parking::unpark_requeue(self.key(), raw.park_key(), validate, callback) };
+            // `validate` and `callback` touch only atomics (they run with both buckets locked).
+            let result = parking::unpark_requeue(self.key(), raw.park_key(), validate, callback);
             let woken = result.unparked_threads + result.requeued_threads;
             if woken == 0 {
                 break;

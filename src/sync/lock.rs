@@ -118,7 +118,7 @@ impl Lock {
         Ok(())
     }
 
-    /// The `parking_lot_core` key this lock's waiters park on: its state word's address.
+    /// The parking lot key this lock's waiters park on: its state word's address.
     pub(crate) fn park_key(&self) -> usize {
         parking::key(&self.state)
     }

@@ -4,6 +4,7 @@ mod barrier;
 pub(crate) mod condition;
 mod event;
 mod lock;
+pub(crate) mod lot;
 mod parking;
 mod rlock;
 mod semaphore;

@@ -1,9 +1,9 @@
 //! The parking protocol Lock, Semaphore and Event share: one `AtomicUsize` state word, one bit of
 //! which (`parked`, chosen by each primitive) says that threads may be parked on the word's
-//! address in `parking_lot_core`'s table.
+//! address in the parking lot (`lot.rs`).
 //!
 //! - A thread sets `parked` (a relaxed CAS) before it parks, and parks only if the word still
-//!   holds the exact value it saw; `parking_lot_core` checks that under the bucket lock.
+//!   holds the exact value it saw; the parking lot checks that under the bucket lock.
 //! - `parked` is cleared only with the bucket lock held: by [`unpark`] when it wakes the last
 //!   waiter, or by the last waiter to time out. So a thread that validated under the bucket lock
 //!   is always seen by the next [`unpark`], and no wake-up is lost.
@@ -16,7 +16,7 @@ use crate::loom::parking::{
 };
 use crate::timeout::Deadline;
 
-/// The `parking_lot_core` key of a state word: its address.
+/// The parking lot key of a state word: its address.
 pub(crate) fn key(state: &AtomicUsize) -> usize {
     state as *const AtomicUsize as usize
 }
@@ -38,19 +38,16 @@ pub(crate) fn park(
             state.fetch_and(!parked, Ordering::Relaxed);
         }
     };
-    // SAFETY: `park` requires callbacks that do not unwind and do not call into the parking lot:
-    // these only touch `state`. The key is `state`'s address, valid while the borrow lives, which
-    // is the whole call.
-    unsafe {
-        parking::park(
-            key(state),
-            validate,
-            || {},
-            timed_out,
-            DEFAULT_PARK_TOKEN,
-            deadline.instant(),
-        )
-    }
+    // The callbacks only touch `state`: they never call into the parking lot, whose bucket
+    // they run under.
+    parking::park(
+        key(state),
+        validate,
+        || {},
+        timed_out,
+        DEFAULT_PARK_TOKEN,
+        deadline.instant(),
+    )
 }
 
 /// Wakes at most `n` threads parked on `state` (`usize::MAX`: all), clearing `parked` when none
@@ -73,11 +70,7 @@ pub(crate) fn unpark(state: &AtomicUsize, parked: usize, n: usize) {
         }
         DEFAULT_UNPARK_TOKEN
     };
-    // SAFETY: `filter` and `callback` do not unwind and do not call into the parking lot; the key
-    // is `state`'s address, the one its waiters park on.
-    unsafe {
-        parking::unpark_filter(key(state), filter, callback);
-    }
+    parking::unpark_filter(key(state), filter, callback);
 }
 
 /// The slow path of an acquire (Lock, Semaphore): `take(s)` is the state after taking from

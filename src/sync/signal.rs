@@ -14,7 +14,7 @@
 //! so that a notifier wakes each sleeper once and makes no call at all when every waiter has
 //! already been woken (or there is none).
 //!
-//! The key in `parking_lot_core`'s table is the address of the epoch, so several signals in one
+//! The key in the parking lot is the address of the epoch, so several signals in one
 //! object (a queue's "not empty" and "not full") keep separate waiter lists.
 
 use crate::loom::MutexGuard;
@@ -68,19 +68,14 @@ impl Signal {
         // Relaxed: runs under the bucket lock, which orders it with the notifier's bump (made
         // before the notifier takes the same bucket lock to unpark).
         let validate = || self.epoch.load(Ordering::Relaxed) == seen;
-        // SAFETY: `park` requires callbacks that neither panic nor call into the parking lot:
-        // these only load an atomic. The key is the address of `self.epoch`, alive for the whole
-        // call because `&self` borrows it.
-        let result = unsafe {
-            parking::park(
-                key,
-                validate,
-                || {},
-                |_, _| {},
-                DEFAULT_PARK_TOKEN,
-                deadline.instant(),
-            )
-        };
+        let result = parking::park(
+            key,
+            validate,
+            || {},
+            |_, _| {},
+            DEFAULT_PARK_TOKEN,
+            deadline.instant(),
+        );
         !matches!(result, ParkResult::TimedOut)
     }
 
@@ -106,20 +101,13 @@ impl Signal {
     #[inline]
     pub(crate) fn notify_one(&self) {
         self.bump();
-        // SAFETY: the callback neither panics nor calls into the parking lot; the key is the one
-        // waiters park on.
-        unsafe {
-            parking::unpark_one(self.key(), |_| DEFAULT_UNPARK_TOKEN);
-        }
+        parking::unpark_one(self.key(), |_| DEFAULT_UNPARK_TOKEN);
     }
 
     /// Wakes every waiter. Call after the guarded state changed and the mutex was released.
     pub(crate) fn notify_all(&self) {
         self.bump();
-        // SAFETY: the key is the one waiters park on.
-        unsafe {
-            parking::unpark_all(self.key(), DEFAULT_UNPARK_TOKEN);
-        }
+        parking::unpark_all(self.key(), DEFAULT_UNPARK_TOKEN);
     }
 
     fn bump(&self) {
