@@ -248,7 +248,9 @@ fn a_child_forked_while_threads_are_parked_waits_and_wakes_on_the_same_objects()
             semaphore.clone(),
             event.clone(),
         );
-        threads.push(parked(move || l.acquire(Timeout::Forever) && l.release().is_ok()));
+        threads.push(parked(move || {
+            l.acquire(Timeout::Forever) && l.release().is_ok()
+        }));
         threads.push(parked(move || {
             c.acquire(Timeout::Forever) == Ok(true)
                 && c.wait(Timeout::Forever) == Ok(true)
