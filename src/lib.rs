@@ -6,9 +6,10 @@
 //! header `include/weft.h`.
 //!
 //! The core is safe Rust but for three places, each with its `// SAFETY:` reasoning and checked
-//! by Miri, loom and memcheck (`make verify`): the system calls in `os`, the calls into
-//! `parking_lot_core` (whose callbacks must not panic), and [`future`]'s one allocation per task,
-//! counted by hand so that a pool task costs one `malloc` and no lock.
+//! by Miri, loom and memcheck (`make verify`): the system calls in `os` (threads, futexes, fork
+//! and exit hooks), the parking lot's table pointer (`sync/lot.rs`: a child made by `fork()`
+//! gets a new table), and [`future`]'s one allocation per task, counted by hand so that a pool
+//! task costs one `malloc` and no lock.
 
 #[cfg(not(loom))]
 pub mod capi;

@@ -162,10 +162,10 @@ mod mutex {
     }
 }
 
-/// A model of the parking lot (`sync/lot.rs`) for loom: one table of parked threads under one loom mutex
-/// (the real one's buckets, all in one), FIFO per key. A park with a deadline times out as
-/// soon as it finds itself not unparked, which loom can schedule before or after any unpark.
-///
+/// A model of the parking lot (`sync/lot.rs`) for loom: one table of parked threads under one
+/// loom mutex (the real one's buckets, all in one), FIFO per key. A park with a deadline times
+/// out as soon as it finds itself not unparked, which loom can schedule before or after any
+/// unpark.
 #[cfg(loom)]
 pub(crate) mod parking {
     use std::time::Instant;

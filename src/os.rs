@@ -236,3 +236,36 @@ pub(crate) fn futex_wake(word: &AtomicU32) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    /// Regression: weft's fork handlers were installed under `std::sync::Once`, and a child
+    /// forked while another thread was installing them inherited the `Once` "running" for
+    /// ever: its first wait hung (`c-tests/api/fork_child.c`, 4 runs in 6). A hook that another
+    /// thread is still installing does not hold up a second installer: it installs too.
+    #[test]
+    fn a_hook_being_installed_elsewhere_does_not_hold_up_another_installer() {
+        static HOOK: Hook = Hook::new();
+        let (started, wait_started) = mpsc::channel();
+        let (finish, wait_finish) = mpsc::channel::<()>();
+        let slow = std::thread::spawn(move || {
+            HOOK.install(|| {
+                started.send(()).unwrap();
+                // Stays inside `install` until the main thread has installed too.
+                wait_finish.recv().unwrap();
+            });
+        });
+        wait_started.recv().unwrap();
+        let mut installed_here = false;
+        HOOK.install(|| installed_here = true);
+        assert!(installed_here);
+        finish.send(()).unwrap();
+        slow.join().unwrap();
+        let mut again = false;
+        HOOK.install(|| again = true);
+        assert!(!again, "installed once an install has returned");
+    }
+}
