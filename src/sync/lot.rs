@@ -627,22 +627,35 @@ mod tests {
     #[test]
     fn a_timeout_leaves_the_queue_and_reports_the_key_it_was_moved_to() {
         let [from, to, alone] = keys();
-        let deadline = || Some(Instant::now() + Duration::from_millis(50));
-        // Two on one key: the first to time out is not the last there.
-        let a = parked(alone, 0, deadline());
-        let b = parked(alone, 0, Some(Instant::now() + Duration::from_secs(3600)));
+        let soon = || Some(Instant::now() + Duration::from_millis(10));
+        // Two on one key, the one that times out queued second: it is not the last there.
+        let stays = parked(alone, 0, None);
+        let leaves = parked(alone, 0, soon());
         assert_eq!(
-            a.join().unwrap(),
+            leaves.join().unwrap(),
             (ParkResult::TimedOut, Some((alone, false)))
         );
         assert_eq!(queued(alone), 1);
         unpark_all(alone, UnparkToken(0));
-        assert_eq!(b.join().unwrap().0, ParkResult::Unparked(UnparkToken(0)));
-        // Moved before its deadline: it times out under the key it was moved to.
-        let moved = parked(from, 0, deadline());
-        unpark_requeue(from, to, || RequeueOp::RequeueAll, |_, _| UnparkToken(0));
         assert_eq!(
-            moved.join().unwrap(),
+            stays.join().unwrap().0,
+            ParkResult::Unparked(UnparkToken(0))
+        );
+        // Moved to `to` before it sleeps (its own `before_sleep` moves it, so the deadline
+        // cannot pass first): it times out under `to`.
+        let mut timed_out_with = None;
+        let result = park(
+            from,
+            || true,
+            || {
+                unpark_requeue(from, to, || RequeueOp::RequeueAll, |_, _| UnparkToken(0));
+            },
+            |at, last| timed_out_with = Some((at, last)),
+            ParkToken(0),
+            soon(),
+        );
+        assert_eq!(
+            (result, timed_out_with),
             (ParkResult::TimedOut, Some((to, true)))
         );
         assert_eq!((queued(from), queued(to)), (0, 0));
