@@ -3,7 +3,7 @@
 //! Every primitive imports atomics, parking, mutexes and thread-locals from here and nowhere
 //! else, so that a model checker can be swapped in under `cfg(loom)` without touching the
 //! primitives (the pattern tokio's `src/loom/mod.rs` uses). Under loom, `parking` is a model of
-//! the parking lot (`sync/lot.rs`, below) and the mutex and condvar are loom's.
+//! the parking lot (`sync/lot.rs`, below) and the mutex is loom's.
 //! The primitives in `sync`, the queue and futures are built under loom (`tests/loom.rs`).
 
 #[cfg(not(loom))]
@@ -33,54 +33,37 @@ pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 }
 
+#[cfg(not(loom))]
+pub(crate) use crate::sync::mutex::{Mutex, MutexGuard};
 #[cfg(loom)]
 pub(crate) use loom::thread_local;
-pub(crate) use mutex::{Condvar, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) use model::{Mutex, MutexGuard};
 
-/// `std`'s mutex and condvar (loom's under loom), with the shape weft's code wants: no
-/// poisoning (a panic is caught at the C boundary, and the state it guards stays consistent),
-/// a condvar that waits on a borrowed guard, and `MutexGuard::unlocked`.
-///
-/// `std`'s are futex words with nothing outside them, so a child made by `fork()` can use one
-/// the parent's other threads were queued on (they are simply gone); one such a thread *held*
-/// stays locked, which is why `thread.rs` and `pool.rs` hold their registries across a fork.
-mod mutex {
+/// loom's mutex with the API of weft's own (`sync/mutex.rs`).
+#[cfg(loom)]
+mod model {
     use std::ops::{Deref, DerefMut};
-    use std::sync::PoisonError;
-    use std::time::Instant;
 
-    #[cfg(loom)]
-    use loom::sync as backend;
-    #[cfg(not(loom))]
-    use std::sync as backend;
+    /// loom's mutex without poisoning (a model run that panics fails).
+    #[derive(Debug)]
+    pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
 
-    /// A mutex that ignores poisoning.
-    #[derive(Debug, Default)]
-    pub(crate) struct Mutex<T>(backend::Mutex<T>);
-
-    /// Holds `Some` except in the middle of a condvar wait or of `unlocked`.
+    /// Holds `Some` except in the middle of `unlocked`.
     pub(crate) struct MutexGuard<'a, T> {
         mutex: &'a Mutex<T>,
-        guard: Option<backend::MutexGuard<'a, T>>,
+        guard: Option<loom::sync::MutexGuard<'a, T>>,
     }
 
     impl<T> Mutex<T> {
-        /// An unlocked mutex holding `value`.
-        #[cfg(not(loom))]
-        pub(crate) const fn new(value: T) -> Mutex<T> {
-            Mutex(backend::Mutex::new(value))
-        }
-
-        /// An unlocked mutex holding `value`.
-        #[cfg(loom)]
         pub(crate) fn new(value: T) -> Mutex<T> {
-            Mutex(backend::Mutex::new(value))
+            Mutex(loom::sync::Mutex::new(value))
         }
 
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
             MutexGuard {
                 mutex: self,
-                guard: Some(self.0.lock().unwrap_or_else(PoisonError::into_inner)),
+                guard: Some(self.0.lock().expect("no panics in models")),
             }
         }
     }
@@ -90,74 +73,21 @@ mod mutex {
         pub(crate) fn unlocked<U>(this: &mut Self, f: impl FnOnce() -> U) -> U {
             drop(this.guard.take());
             let result = f();
-            this.guard = Some(this.mutex.0.lock().unwrap_or_else(PoisonError::into_inner));
+            this.guard = Some(this.mutex.0.lock().expect("no panics in models"));
             result
         }
     }
 
     impl<T> Deref for MutexGuard<'_, T> {
         type Target = T;
-        #[inline]
         fn deref(&self) -> &T {
             self.guard.as_ref().expect("guard held")
         }
     }
 
     impl<T> DerefMut for MutexGuard<'_, T> {
-        #[inline]
         fn deref_mut(&mut self) -> &mut T {
             self.guard.as_mut().expect("guard held")
-        }
-    }
-
-    /// A condition variable for [`Mutex`].
-    #[derive(Debug, Default)]
-    pub(crate) struct Condvar(backend::Condvar);
-
-    impl Condvar {
-        /// A condvar nobody waits on.
-        #[cfg(not(loom))]
-        pub(crate) const fn new() -> Condvar {
-            Condvar(backend::Condvar::new())
-        }
-
-        /// A condvar nobody waits on.
-        #[cfg(loom)]
-        pub(crate) fn new() -> Condvar {
-            Condvar(backend::Condvar::new())
-        }
-
-        /// Releases the guard's mutex and waits until notified (or spuriously), then locks it
-        /// again.
-        pub(crate) fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) {
-            let inner = guard.guard.take().expect("guard held");
-            guard.guard = Some(self.0.wait(inner).unwrap_or_else(PoisonError::into_inner));
-        }
-
-        /// [`Condvar::wait`] until `at` at the latest; returns whether `at` passed. (loom has
-        /// no clock: under it this is an untimed wait.)
-        pub(crate) fn wait_until<T>(&self, guard: &mut MutexGuard<'_, T>, at: Instant) -> bool {
-            #[cfg(loom)]
-            {
-                let _ = at;
-                self.wait(guard);
-                false
-            }
-            #[cfg(not(loom))]
-            {
-                let inner = guard.guard.take().expect("guard held");
-                let left = at.saturating_duration_since(Instant::now());
-                let (inner, result) = self
-                    .0
-                    .wait_timeout(inner, left)
-                    .unwrap_or_else(PoisonError::into_inner);
-                guard.guard = Some(inner);
-                result.timed_out()
-            }
-        }
-
-        pub(crate) fn notify_all(&self) {
-            self.0.notify_all();
         }
     }
 }

@@ -89,6 +89,11 @@ extern "C" fn lock_pools_before_fork() {
     });
 }
 
+extern "C" fn unlock_pools_in_child() {
+    crate::sync::lot::after_fork_in_child();
+    unlock_pools_after_fork();
+}
+
 extern "C" fn unlock_pools_after_fork() {
     // Dropping the guard unlocks the list.
     if let Ok(held) = POOLS_HELD_FOR_FORK.try_with(|slot| slot.borrow_mut().take()) {
@@ -146,7 +151,7 @@ impl Pool {
             &FORK_HOOK,
             Some(lock_pools_before_fork),
             Some(unlock_pools_after_fork),
-            unlock_pools_after_fork,
+            unlock_pools_in_child,
         );
         let mut pools = POOLS.lock();
         pools.retain(|p| p.strong_count() > 0);

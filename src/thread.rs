@@ -26,9 +26,10 @@ use std::sync::{Arc, OnceLock};
 use crate::Error;
 use crate::local;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
-use crate::loom::{Condvar, Mutex, MutexGuard};
+use crate::loom::{Mutex, MutexGuard};
 use crate::os::{self, OsThread};
-use crate::timeout::Timeout;
+use crate::sync::Signal;
+use crate::timeout::{Deadline, Timeout};
 
 /// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
 pub const STACK_SIZE_MIN: usize = 32 * 1024;
@@ -74,10 +75,10 @@ struct Inner {
     cancel: Option<Cancel>,
     state: Mutex<State>,
     /// Signalled when `phase` changes (the thread finished, or failed to start).
-    changed: Condvar,
+    changed: Signal,
     /// Signalled when `native_id` becomes known (and when a start fails), apart from `changed`
     /// so that a joiner is not woken for nothing by a thread that has just started.
-    native: Condvar,
+    native: Signal,
 }
 
 struct State {
@@ -99,7 +100,7 @@ struct Registry {
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry { alive: Vec::new() });
 /// Signalled whenever a thread leaves the registry.
-static REGISTRY_CHANGED: Condvar = Condvar::new();
+static REGISTRY_CHANGED: Signal = Signal::new();
 /// Numbers the default names `Thread-N` and `Dummy-N`, shared as in CPython.
 static NAME_COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// The stack size for threads started from now on (`stack_size()`), 0 for the default.
@@ -240,8 +241,8 @@ impl Thread {
                 os: None,
                 result: None,
             }),
-            changed: Condvar::new(),
-            native: Condvar::new(),
+            changed: Signal::new(),
+            native: Signal::new(),
         }))
     }
 
@@ -422,7 +423,7 @@ impl Thread {
                 Phase::New => return Err(Error::NotStarted),
                 Phase::Running => {}
             }
-            if deadline.wait(&self.0.changed, &mut state) {
+            if !self.0.changed.wait_locked(&mut state, deadline) {
                 return Ok(state.phase == Phase::Finished);
             }
         }
@@ -469,7 +470,7 @@ impl Thread {
             && state.phase == Phase::Running
             && state.native_id.is_none()
         {
-            self.0.native.wait(&mut state);
+            self.0.native.wait_locked(&mut state, Deadline::FOREVER);
         }
         state.native_id
     }
@@ -614,6 +615,7 @@ extern "C" fn after_fork_in_parent() {
 }
 
 extern "C" fn after_fork_in_child() {
+    crate::sync::lot::after_fork_in_child();
     let _ = FORK_GUARD.try_with(|slot| {
         let Some((mut registry, from_main)) = slot.borrow_mut().take() else {
             return;
@@ -639,8 +641,8 @@ extern "C" fn after_fork_in_child() {
             // Relaxed: see `is_lost`.
             MAIN_LOST.store(true, Ordering::Relaxed);
         }
-        // Dropping the guard unlocks the registry: a `std` mutex keeps no list of waiters, so
-        // the parent's threads that were queued on it are simply forgotten.
+        // Dropping the guard unlocks the registry. The parent's threads that were queued on it
+        // are forgotten with the parent's parking lot (the child has a new one).
     });
 }
 
@@ -650,16 +652,18 @@ extern "C" fn after_fork_in_child() {
 /// initial thread; asked from another thread first, they stay unknown until the initial thread
 /// calls into weft.
 pub fn main_thread() -> Thread {
-    MAIN.get_or_init(|| {
-        let main = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None, None);
-        if !os::is_process_main_thread() {
-            let mut state = main.state();
-            state.ident = None;
-            state.native_id = None;
-        }
-        main
-    })
-    .clone()
+    if let Some(main) = MAIN.get() {
+        return main.clone();
+    }
+    // Made outside `get_or_init`, which only stores it: a child forked while another thread is
+    // inside `get_or_init` would find it "running" for ever, so the window is kept to a move.
+    let made = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None, None);
+    if !os::is_process_main_thread() {
+        let mut state = made.state();
+        state.ident = None;
+        state.native_id = None;
+    }
+    MAIN.get_or_init(|| made).clone()
 }
 
 /// Python's `threading.enumerate()`: the main thread, then every alive thread.
@@ -721,7 +725,7 @@ pub fn shutdown(timeout: Timeout) -> usize {
         if pending == 0 || deadline.expired() {
             return pending;
         }
-        deadline.wait(&REGISTRY_CHANGED, &mut registry);
+        REGISTRY_CHANGED.wait_locked(&mut registry, deadline);
     }
 }
 

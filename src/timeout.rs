@@ -16,7 +16,6 @@
 use std::time::{Duration, Instant};
 
 use crate::Error;
-use crate::loom::{Condvar, MutexGuard};
 
 /// The "wait forever" sentinel, the same value CPython's `Lock.acquire(timeout=-1)` uses.
 pub const FOREVER: f64 = -1.0;
@@ -99,17 +98,6 @@ impl Deadline {
     /// Whether the deadline has passed.
     pub fn expired(self) -> bool {
         self.0.is_some_and(|at| Instant::now() >= at)
-    }
-
-    /// Waits on `cond` until notified or until the deadline passes; returns true if it passed.
-    pub(crate) fn wait<T>(self, cond: &Condvar, guard: &mut MutexGuard<'_, T>) -> bool {
-        match self.0 {
-            None => {
-                cond.wait(guard);
-                false
-            }
-            Some(at) => cond.wait_until(guard, at),
-        }
     }
 
     /// Time left before the deadline, `None` for forever; zero once it has passed.

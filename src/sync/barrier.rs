@@ -15,7 +15,8 @@ use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::Error;
-use crate::loom::{Condvar, Mutex, MutexGuard};
+use crate::loom::{Mutex, MutexGuard};
+use crate::sync::Signal;
 use crate::timeout::{Deadline, Timeout};
 
 /// What the last thread to arrive runs before the others are released.
@@ -57,7 +58,7 @@ pub struct Barrier {
     timeout: Timeout,
     state: Mutex<State>,
     /// Signalled on every phase change.
-    changed: Condvar,
+    changed: Signal,
 }
 
 impl std::fmt::Debug for Barrier {
@@ -92,7 +93,7 @@ impl Barrier {
                 failed: u64::MAX,
                 leaving: 0,
             }),
-            changed: Condvar::new(),
+            changed: Signal::new(),
         })
     }
 
@@ -115,7 +116,7 @@ impl Barrier {
             if state.leaving == 0 {
                 break;
             }
-            self.changed.wait(&mut state);
+            self.changed.wait_locked(&mut state, Deadline::FOREVER);
         }
         let index = state.count;
         if index + 1 < self.parties {
@@ -151,7 +152,7 @@ impl Barrier {
     ) -> Result<(), Error> {
         let generation = state.generation;
         while state.generation == generation {
-            if deadline.wait(&self.changed, state) && state.generation == generation {
+            if !self.changed.wait_locked(state, deadline) && state.generation == generation {
                 self.break_barrier(state);
             }
         }

@@ -27,7 +27,7 @@
 //! after callbacks run, never during), and the lock ignores poisoning.
 
 #[cfg(not(loom))]
-pub(crate) use table::{SpinWait, park, unpark_all, unpark_filter};
+pub(crate) use table::{SpinWait, after_fork_in_child, park, unpark_all, unpark_filter};
 #[cfg(not(loom))]
 pub(crate) use table::{unpark_one, unpark_requeue};
 
@@ -150,6 +150,33 @@ mod table {
         }
     }
 
+    /// Parkers marked woken, to wake once the bucket lock is released: up to 8 without
+    /// allocating (parking_lot_core keeps as many on the stack); any more are woken at once,
+    /// under the lock.
+    #[derive(Default)]
+    struct Wakeups {
+        held: [Option<Arc<Parker>>; 8],
+        len: usize,
+    }
+
+    impl Wakeups {
+        fn add(&mut self, parker: Arc<Parker>) {
+            match self.held.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = Some(parker);
+                    self.len += 1;
+                }
+                None => parker.wake(),
+            }
+        }
+
+        fn wake(self) {
+            for parker in self.held.into_iter().flatten() {
+                parker.wake();
+            }
+        }
+    }
+
     /// A parked thread in a bucket's list.
     pub(super) struct Entry {
         pub(super) key: usize,
@@ -179,9 +206,10 @@ mod table {
 
     /// Gives a child made by `fork()` an empty table of its own. The parent's table, with the
     /// entries of threads the child does not have and possibly a bucket locked by one of them,
-    /// is left as it is: nothing in the child uses it again. Runs once per child even if the
-    /// handler was installed twice (see `os::Hook`).
-    extern "C" fn after_fork_in_child() {
+    /// is left as it is: nothing in the child uses it again. Acts once per child however often
+    /// it is called: weft's other child handlers call it first, since they may release a lock
+    /// (and so unpark) before this handler's turn comes.
+    pub(crate) extern "C" fn after_fork_in_child() {
         let me = os::process_id();
         // Relaxed: the child has one thread for now.
         if TABLE_OWNER.swap(me, Ordering::Relaxed) == me {
@@ -334,15 +362,21 @@ mod table {
     ) -> UnparkResult {
         let mut bucket = lock(index(key));
         let mut result = UnparkResult::default();
-        let mut woken = Vec::new();
+        // The chosen entries move to the end of the list, in order (no allocation): the
+        // others stay in `..end`.
+        let mut end = bucket.len();
         let mut at = 0;
-        while at < bucket.len() {
+        while at < end {
             if bucket[at].key != key {
                 at += 1;
                 continue;
             }
             match filter(bucket[at].token) {
-                FilterOp::Unpark => woken.push(bucket.remove(at).parker),
+                FilterOp::Unpark => {
+                    let chosen = bucket.remove(at);
+                    bucket.push(chosen);
+                    end -= 1;
+                }
                 FilterOp::Skip => {
                     result.have_more_threads = true;
                     at += 1;
@@ -353,21 +387,21 @@ mod table {
                 }
             }
         }
-        result.unparked_threads = woken.len();
+        result.unparked_threads = bucket.len() - end;
         let token = callback(result);
-        for parker in &woken {
-            parker.set_woken(token);
+        let mut wakeups = Wakeups::default();
+        for entry in bucket.drain(end..) {
+            entry.parker.set_woken(token);
+            wakeups.add(entry.parker);
         }
         drop(bucket);
-        for parker in woken {
-            parker.wake();
-        }
+        wakeups.wake();
         result
     }
 
     /// Moves the first or every thread queued under `from` to the end of `to`'s queue, or wakes
-    /// the first, as `validate` (both buckets locked) decides; `callback` then runs with what was done and
-    /// returns the token for a thread woken.
+    /// the first, as `validate` (both buckets locked) decides; `callback` then runs with what
+    /// was done and returns the token for a thread woken.
     pub(crate) fn unpark_requeue(
         from: usize,
         to: usize,
@@ -378,7 +412,7 @@ mod table {
         // Both buckets, the lower index first, so that two requeues cannot deadlock.
         let mut first = lock(i.min(j));
         let mut second = (i != j).then(|| lock(i.max(j)));
-        let (source, target) = match &mut second {
+        let (source, mut target) = match &mut second {
             None => (&mut *first, None),
             Some(second) if i < j => (&mut *first, Some(&mut **second)),
             Some(second) => (&mut **second, Some(&mut *first)),
@@ -386,14 +420,17 @@ mod table {
         let mut result = UnparkResult::default();
         let op = validate();
         let mut woken = None;
-        let mut moved = Vec::new();
+        // Entries moved within one bucket go to its end, behind those already under `to`;
+        // `end` keeps the loop off them.
+        let mut end = source.len();
         let mut at = 0;
-        while at < source.len() {
+        while at < end {
             if source[at].key != from {
                 at += 1;
                 continue;
             }
             let mut entry = source.remove(at);
+            end -= 1;
             if op == RequeueOp::UnparkOne {
                 woken = Some(entry.parker);
                 result.unparked_threads = 1;
@@ -401,17 +438,16 @@ mod table {
                 // Relaxed: read under this lock or `to`'s, both held.
                 entry.parker.key.store(to, Ordering::Relaxed);
                 entry.key = to;
-                moved.push(entry);
+                match &mut target {
+                    Some(target) => target.push(entry),
+                    None => source.push(entry),
+                }
                 result.requeued_threads += 1;
             }
             if matches!(op, RequeueOp::UnparkOne | RequeueOp::RequeueOne) {
-                result.have_more_threads = has(source, from);
+                result.have_more_threads = source[..end].iter().any(|e| e.key == from);
                 break;
             }
-        }
-        match target {
-            Some(target) => target.extend(moved),
-            None => source.extend(moved),
         }
         let token = callback(op, result);
         if let Some(parker) = &woken {

@@ -5,6 +5,8 @@ pub(crate) mod condition;
 mod event;
 mod lock;
 pub(crate) mod lot;
+#[cfg(not(loom))]
+pub(crate) mod mutex;
 mod parking;
 mod rlock;
 mod semaphore;

@@ -79,10 +79,18 @@ impl Signal {
         !matches!(result, ParkResult::TimedOut)
     }
 
-    /// The whole wait of a thread that holds the mutex (`state`) and has seen that it must wait,
-    /// with `waiters` its count for this signal: counts the caller in, releases the mutex, waits
-    /// until notified or `deadline`, locks again and counts the caller out. The caller then
-    /// re-checks its state (and the deadline).
+    /// A condition variable's wait, for a thread that holds the mutex (`state`) and has seen
+    /// that it must wait: releases the mutex, waits until notified or `deadline`, locks again.
+    /// Returns false if the deadline passed. The caller then re-checks its state.
+    pub(crate) fn wait_locked<S>(&self, state: &mut MutexGuard<'_, S>, deadline: Deadline) -> bool {
+        // Read under the mutex, after the caller's look at the state: a notifier that changes
+        // the state from now on bumps it.
+        let seen = self.epoch();
+        MutexGuard::unlocked(state, || self.wait(seen, deadline))
+    }
+
+    /// [`Signal::wait_locked`], with `waiters` the caller's count for this signal: counts the
+    /// caller in before and out after.
     pub(crate) fn wait_counted<S>(
         &self,
         state: &mut MutexGuard<'_, S>,
@@ -90,10 +98,7 @@ impl Signal {
         deadline: Deadline,
     ) {
         waiters(state).count_in();
-        // Read under the mutex, after the caller's look at the state: a notifier that changes
-        // the state from now on bumps it.
-        let seen = self.epoch();
-        MutexGuard::unlocked(state, || self.wait(seen, deadline));
+        self.wait_locked(state, deadline);
         waiters(state).count_out();
     }
 
@@ -104,7 +109,8 @@ impl Signal {
         parking::unpark_one(self.key(), |_| DEFAULT_UNPARK_TOKEN);
     }
 
-    /// Wakes every waiter. Call after the guarded state changed and the mutex was released.
+    /// Wakes every waiter. Call after the guarded state changed, best after the mutex was
+    /// released (under it, the woken threads may find it still held).
     pub(crate) fn notify_all(&self) {
         self.bump();
         parking::unpark_all(self.key(), DEFAULT_UNPARK_TOKEN);
