@@ -105,6 +105,37 @@ impl Lock {
         }
     }
 
+    /// `acquire(Timeout::Forever)`, for weft's own [`Mutex`](super::mutex::Mutex): the fast
+    /// path without a timeout to pass along.
+    #[cfg(not(loom))]
+    #[inline]
+    pub(crate) fn lock(&self) {
+        // Acquire: as in `acquire`.
+        if self
+            .state
+            .compare_exchange_weak(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            self.acquire_slow(Timeout::Forever);
+        }
+    }
+
+    /// `release()` by a holder, for weft's own [`Mutex`](super::mutex::Mutex): the fast path
+    /// without an error to report.
+    #[cfg(not(loom))]
+    #[inline]
+    pub(crate) fn unlock(&self) {
+        // Release: as in `release`.
+        if self
+            .state
+            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+            .is_err()
+        {
+            let released = self.release_slow();
+            debug_assert!(released.is_ok(), "unlocked by its holder");
+        }
+    }
+
     #[cold]
     fn release_slow(&self) -> Result<(), Error> {
         // Clear LOCKED first, keeping PARKED: exactly one of several racing releasers wins here,

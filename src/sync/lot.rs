@@ -150,38 +150,13 @@ mod table {
         }
     }
 
-    /// Parkers marked woken, to wake once the bucket lock is released: up to 8 without
-    /// allocating (parking_lot_core keeps as many on the stack); any more are woken at once,
-    /// under the lock.
-    #[derive(Default)]
-    struct Wakeups {
-        held: [Option<Arc<Parker>>; 8],
-        len: usize,
-    }
-
-    impl Wakeups {
-        fn add(&mut self, parker: Arc<Parker>) {
-            match self.held.get_mut(self.len) {
-                Some(slot) => {
-                    *slot = Some(parker);
-                    self.len += 1;
-                }
-                None => parker.wake(),
-            }
-        }
-
-        fn wake(self) {
-            for parker in self.held.into_iter().flatten() {
-                parker.wake();
-            }
-        }
-    }
-
     /// A parked thread in a bucket's list.
     pub(super) struct Entry {
         pub(super) key: usize,
         token: ParkToken,
         parker: Arc<Parker>,
+        /// Picked by an `unpark_filter` under way (set and cleared under the bucket lock).
+        chosen: bool,
     }
 
     /// One lock and the threads parked under the keys that hash to it, oldest first.
@@ -288,6 +263,7 @@ mod table {
                 key,
                 token,
                 parker: parker.clone(),
+                chosen: false,
             });
         }
         before_sleep();
@@ -362,40 +338,43 @@ mod table {
     ) -> UnparkResult {
         let mut bucket = lock(index(key));
         let mut result = UnparkResult::default();
-        // The chosen entries move to the end of the list, in order (no allocation): the
-        // others stay in `..end`.
-        let mut end = bucket.len();
-        let mut at = 0;
-        while at < end {
-            if bucket[at].key != key {
-                at += 1;
-                continue;
-            }
-            match filter(bucket[at].token) {
+        // Marked first, taken out once the callback has given the token (no allocation).
+        for entry in bucket.iter_mut().filter(|e| e.key == key) {
+            match filter(entry.token) {
                 FilterOp::Unpark => {
-                    let chosen = bucket.remove(at);
-                    bucket.push(chosen);
-                    end -= 1;
+                    entry.chosen = true;
+                    result.unparked_threads += 1;
                 }
-                FilterOp::Skip => {
-                    result.have_more_threads = true;
-                    at += 1;
-                }
+                FilterOp::Skip => result.have_more_threads = true,
                 FilterOp::Stop => {
                     result.have_more_threads = true;
                     break;
                 }
             }
         }
-        result.unparked_threads = bucket.len() - end;
         let token = callback(result);
-        let mut wakeups = Wakeups::default();
-        for entry in bucket.drain(end..) {
+        // The first thread is woken once the lock is released (most unparks wake one); any
+        // others at once, which needs no allocation: they do not need the lock to return.
+        let mut first = None;
+        let mut left = result.unparked_threads;
+        let mut at = 0;
+        while left > 0 {
+            if !bucket[at].chosen {
+                at += 1;
+                continue;
+            }
+            let entry = bucket.remove(at);
+            left -= 1;
             entry.parker.set_woken(token);
-            wakeups.add(entry.parker);
+            match first {
+                None => first = Some(entry.parker),
+                Some(_) => entry.parker.wake(),
+            }
         }
         drop(bucket);
-        wakeups.wake();
+        if let Some(parker) = first {
+            parker.wake();
+        }
         result
     }
 

@@ -17,7 +17,6 @@ use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use crate::sync::Lock;
-use crate::timeout::Timeout;
 
 /// A value only one thread at a time can reach, through the guard [`Mutex::lock`] returns.
 pub(crate) struct Mutex<T> {
@@ -49,7 +48,7 @@ impl<T> Mutex<T> {
     /// Waits until the mutex is free and takes it.
     #[inline]
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
-        self.lock.acquire(Timeout::Forever);
+        self.lock.lock();
         MutexGuard {
             mutex: self,
             _value: PhantomData,
@@ -60,23 +59,16 @@ impl<T> Mutex<T> {
 impl<T> MutexGuard<'_, T> {
     /// Runs `f` with the mutex released, then takes it again.
     pub(crate) fn unlocked<U>(this: &mut Self, f: impl FnOnce() -> U) -> U {
-        this.mutex.release();
+        this.mutex.lock.unlock();
         // Taken again even if `f` panics: the guard's destructor releases it once more.
         struct Relock<'b, T>(&'b Mutex<T>);
         impl<T> Drop for Relock<'_, T> {
             fn drop(&mut self) {
-                self.0.lock.acquire(Timeout::Forever);
+                self.0.lock.lock();
             }
         }
         let _relock = Relock(this.mutex);
         f()
-    }
-}
-
-impl<T> Mutex<T> {
-    fn release(&self) {
-        let released = self.lock.release();
-        debug_assert!(released.is_ok(), "a guard's mutex is held");
     }
 }
 
@@ -101,7 +93,7 @@ impl<T> DerefMut for MutexGuard<'_, T> {
 impl<T> Drop for MutexGuard<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        self.mutex.release();
+        self.mutex.lock.unlock();
     }
 }
 
