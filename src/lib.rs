@@ -5,11 +5,12 @@
 //! Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the generated
 //! header `include/weft.h`.
 //!
-//! The core is safe Rust but for three places, each with its `// SAFETY:` reasoning and checked
+//! The core is safe Rust but for four places, each with its `// SAFETY:` reasoning and checked
 //! by Miri, loom and memcheck (`make verify`): the system calls in `os` (threads, futexes, fork
 //! and exit hooks), the parking lot's table pointer (`sync/lot.rs`: a child made by `fork()`
-//! gets a new table), and [`future`]'s one allocation per task, counted by hand so that a pool
-//! task costs one `malloc` and no lock.
+//! gets a new table), the internal `Mutex<T>`'s cell (`sync/mutex.rs`, a [`Lock`] owning its
+//! data), and [`future`]'s one allocation per task, counted by hand so that a pool task costs
+//! one `malloc` and no lock.
 
 #[cfg(not(loom))]
 pub mod capi;

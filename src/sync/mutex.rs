@@ -3,10 +3,11 @@
 //!
 //! Built on [`Lock`] so that internal state waits like everything else in weft: in weft's
 //! parking lot (a child made by `fork()` starts with an empty one), spinning a little and then
-//! yielding before it parks, which on an oversubscribed machine lets a descheduled holder run
-//! (a futex mutex that only spins, as `std`'s does, made a pool task 30 % slower and a barrier
-//! round 2.4 times slower with every thread on one CPU). Conditions are waited for with a
-//! [`Signal`](super::Signal), and [`MutexGuard::unlocked`] releases the mutex meanwhile.
+//! yielding before it parks, which on an oversubscribed machine lets a descheduled holder run.
+//! (With `std`'s futex mutex, which spins and then sleeps, a `make bench` run with every thread
+//! on one CPU took 29 % longer per pool task and 2.4 times as long per barrier round; see
+//! BENCHMARKS.md.) Conditions are waited for with a [`Signal`](super::Signal), and
+//! [`MutexGuard::unlocked`] releases the mutex meanwhile.
 //!
 //! No poisoning: a panic while the mutex is held releases it (the guard's destructor), and
 //! weft's code keeps the guarded state consistent across every call that may panic.
@@ -106,5 +107,61 @@ impl<T> fmt::Debug for Mutex<T> {
 impl<T: Default> Default for Mutex<T> {
     fn default() -> Mutex<T> {
         Mutex::new(T::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::{self, AssertUnwindSafe};
+    use std::sync::Arc;
+
+    #[test]
+    fn one_holder_at_a_time() {
+        const THREADS: usize = 4;
+        let rounds = if cfg!(miri) { 50 } else { 1000 };
+        let shared = Arc::new(Mutex::new((0usize, false)));
+        let threads: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let shared = shared.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..rounds {
+                        let mut guard = shared.lock();
+                        assert!(!guard.1, "two holders");
+                        guard.1 = true;
+                        guard.0 += 1;
+                        std::hint::spin_loop();
+                        guard.1 = false;
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(shared.lock().0, THREADS * rounds);
+    }
+
+    #[test]
+    fn unlocked_lets_others_in_and_takes_the_mutex_back_even_after_a_panic() {
+        let shared = Arc::new(Mutex::new(0));
+        let mut guard = shared.lock();
+        let other = shared.clone();
+        // Another thread can take the mutex while `unlocked` runs its closure.
+        MutexGuard::unlocked(&mut guard, || {
+            std::thread::spawn(move || *other.lock() = 1)
+                .join()
+                .unwrap();
+        });
+        assert_eq!(*guard, 1);
+        let panicked = panic::catch_unwind(AssertUnwindSafe(|| {
+            MutexGuard::unlocked(&mut guard, || panic!("in the closure"));
+        }));
+        assert!(panicked.is_err());
+        // Held again: the guard still works, and dropping it frees the mutex for good.
+        *guard = 2;
+        drop(guard);
+        let other = shared.clone();
+        assert_eq!(std::thread::spawn(move || *other.lock()).join().unwrap(), 2);
     }
 }
