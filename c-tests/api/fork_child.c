@@ -19,6 +19,10 @@
  * 6. main forks repeatedly while another thread creates and frees pools: every child must be
  *    able to make a pool and run a task on it (regression: the list of pools, left locked by a
  *    thread that does not exist in the child, hung its first weft_pool_new).
+ * 7. main forks while three threads are parked on a lock it holds: in the child, a thread of
+ *    its own parks on that same lock and main's release wakes it (regression: weft parked in
+ *    parking_lot_core's table, which the child inherited with the parent's entries, so the
+ *    wake-up went to a thread the child does not have and its own slept for ever).
  *
  * Children leave with _exit(), except the one that checks exit(). Prints "N passed, N failed".
  */
@@ -29,6 +33,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -343,6 +349,62 @@ static void *foreign_thread_forks_and_is_not_the_lost_main_thread(void *arg) {
     return NULL;
 }
 
+/* Waits until the thread with kernel id `tid` sleeps in the kernel (state S in
+ * /proc/self/task/<tid>/stat): blocked in weft, it has parked, not just spun. */
+static void wait_until_asleep(uint64_t tid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%llu/stat", (unsigned long long)tid);
+    for (;;) {
+        char stat[512] = {0};
+        FILE *f = fopen(path, "r");
+        if (f == NULL) {
+            return; /* gone: nothing to wait for (the checks that follow will say) */
+        }
+        size_t n = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[n] = '\0';
+        const char *end = strrchr(stat, ')'); /* the name, in parentheses, may hold spaces */
+        if (end != NULL && end[1] == ' ' && end[2] == 'S') {
+            return;
+        }
+        sched_yield();
+    }
+}
+
+/* Starts a weft thread that waits for `lock`, and returns once it is parked. */
+static weft_thread *parked_on(weft_lock *lock) {
+    weft_thread *t;
+    weft_thread_new(wait_for_lock, lock, NULL, &t);
+    EXPECT(weft_thread_start(t) == WEFT_STATUS_OK);
+    wait_until_asleep(weft_thread_native_id(t));
+    return t;
+}
+
+static void fork_while_threads_are_parked_on_a_lock(void) {
+    weft_lock *lock;
+    weft_lock_new(&lock);
+    EXPECT(weft_lock_acquire(lock, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    weft_thread *parked[3];
+    for (int i = 0; i < 3; i++) {
+        parked[i] = parked_on(lock);
+    }
+    pid_t pid = fork_checked();
+    if (pid == 0) {
+        weft_thread *mine = parked_on(lock);
+        EXPECT(weft_lock_release(lock) == WEFT_STATUS_OK);
+        EXPECT(weft_thread_join(mine, 10.0) == WEFT_STATUS_OK && !weft_thread_is_alive(mine));
+        weft_thread_free(mine);
+        _exit(failed);
+    }
+    reap(pid);
+    EXPECT(weft_lock_release(lock) == WEFT_STATUS_OK);
+    for (int i = 0; i < 3; i++) {
+        EXPECT(weft_thread_join(parked[i], WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+        weft_thread_free(parked[i]);
+    }
+    weft_lock_free(lock);
+}
+
 static void *churn_pools(void *arg) {
     (void)arg;
     while (atomic_load(&churning)) {
@@ -376,6 +438,8 @@ int main(void) {
 
     /* Forks while another thread makes and frees pools: the child can make one. */
     fork_while(churn_pools, 50, use_a_pool_in_child);
+
+    fork_while_threads_are_parked_on_a_lock();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
