@@ -32,8 +32,8 @@
 #   tsan      (std rebuilt, Rust tests, 12 C API programs)           257 s  117 s
 #   asan      (Rust tests, 12 C API programs)                         77 s   60 s
 #   fuzz      (cargo-fuzz installed, target built, 30 s run)         121 s  144 s
-# On the idle machine, a fresh clone's `.ci/run` (nightly, its components and cargo-fuzz already
-# installed) took 8 min 36 s: loom 63, valgrind 67, stress 59, miri 32, tsan 72, asan 39, fuzz 62.
+# A fresh clone's `.ci/run` (nightly, its components and cargo-fuzz already installed) took
+# 9 min 30 s (2026-12-05): loom 73, valgrind 70, stress 62, miri 44, tsan 88, asan 50, fuzz 63.
 # Warm (a second run) they take a fraction of that: only weft itself rebuilds.
 set -uo pipefail
 cd "$(dirname "$0")/.."
