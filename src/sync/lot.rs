@@ -17,7 +17,8 @@
 //!   never touches freed memory): a futex word it sleeps on, the unpark token, and the key it is
 //!   queued under now (a requeue moves it).
 //! - An unparker removes the entry and marks the parker woken under the bucket lock, and makes
-//!   the wake-up system call after releasing it. A parker that times out re-takes its bucket
+//!   the wake-up system call after releasing it (for one thread; when it wakes several, the
+//!   others at once, which keeps unparking free of allocation). A parker that times out re-takes its bucket
 //!   lock: if no unparker got there first it removes its own entry, so a wake-up is either
 //!   delivered or never sent, never lost.
 //!
@@ -136,7 +137,7 @@ mod table {
         }
 
         /// Marks the thread woken with `token`. Bucket lock held: the thread is no longer
-        /// queued. The caller then calls [`Parker::wake`], after releasing the lock.
+        /// queued. The caller then calls [`Parker::wake`] (best after releasing the lock).
         fn set_woken(&self, token: UnparkToken) {
             // Relaxed: published by the Release store below.
             self.token.store(token.0, Ordering::Relaxed);
