@@ -511,6 +511,15 @@ fn rlock_non_owner_cannot_release() {
 // untimed: the queue re-checks a timed wait's deadline on the real clock, which a model cannot
 // advance, so a timed wait would spin.
 
+/// Starts a model thread that runs `f` on its own handle to `q`.
+fn on_queue<R: 'static>(
+    q: &Arc<Queue<usize>>,
+    f: impl FnOnce(&Queue<usize>) -> R + Send + 'static,
+) -> thread::JoinHandle<R> {
+    let q = q.clone();
+    thread::spawn(move || f(&q))
+}
+
 fn fifo(maxsize: usize) -> Arc<Queue<usize>> {
     Arc::new(Queue::new(QueueKind::Fifo, maxsize).unwrap())
 }
@@ -553,10 +562,7 @@ fn two_puts_for_two_getters(timeouts: [Timeout; 2]) {
         let q = fifo(0);
         let getters: Vec<_> = timeouts
             .into_iter()
-            .map(|timeout| {
-                let q = q.clone();
-                thread::spawn(move || q.get(timeout).unwrap())
-            })
+            .map(|timeout| on_queue(&q, move |q| q.get(timeout).unwrap()))
             .collect();
         for i in 0..2 {
             q.put(i, FOREVER).unwrap();
@@ -588,10 +594,7 @@ fn queue_two_gets_wake_two_blocked_putters() {
         let q = fifo(1);
         q.put(0, NOW).unwrap();
         let putters: Vec<_> = (1..3)
-            .map(|i| {
-                let q = q.clone();
-                thread::spawn(move || q.put(i, FOREVER).unwrap())
-            })
+            .map(|i| on_queue(&q, move |q| q.put(i, FOREVER).unwrap()))
             .collect();
         let mut got: Vec<usize> = (0..2).map(|_| q.get(FOREVER).unwrap()).collect();
         putters.into_iter().for_each(|p| p.join().unwrap());
@@ -607,10 +610,7 @@ fn queue_get_wakes_a_put_blocked_on_a_full_queue() {
     model(|| {
         let q = fifo(1);
         q.put(1, NOW).unwrap();
-        let putter = {
-            let q = q.clone();
-            thread::spawn(move || q.put(2, FOREVER).unwrap())
-        };
+        let putter = on_queue(&q, |q| q.put(2, FOREVER).unwrap());
         assert_eq!(q.get(FOREVER), Ok(1));
         putter.join().unwrap();
         assert_eq!(q.get(NOW), Ok(2));
@@ -650,10 +650,7 @@ fn queue_immediate_shutdown_releases_a_blocked_join() {
     model(|| {
         let q = fifo(0);
         q.put(1, NOW).unwrap();
-        let joiner = {
-            let q = q.clone();
-            thread::spawn(move || q.join(FOREVER))
-        };
+        let joiner = on_queue(&q, |q| q.join(FOREVER));
         assert_eq!(q.shutdown(true), [1]);
         assert_eq!(joiner.join().unwrap(), Ok(true));
         assert_eq!(q.unfinished_tasks(), 0);
@@ -664,10 +661,7 @@ fn queue_immediate_shutdown_releases_a_blocked_join() {
 fn shutdown_wakes_a_blocked_get(immediate: bool) {
     model(move || {
         let q = fifo(0);
-        let getter = {
-            let q = q.clone();
-            thread::spawn(move || q.get(FOREVER))
-        };
+        let getter = on_queue(&q, |q| q.get(FOREVER));
         assert_eq!(q.shutdown(immediate), []);
         assert_eq!(getter.join().unwrap(), Err(Error::QueueShutDown));
     });
@@ -689,10 +683,7 @@ fn shutdown_wakes_a_blocked_put(immediate: bool) {
     model(move || {
         let q = fifo(1);
         q.put(1, NOW).unwrap();
-        let putter = {
-            let q = q.clone();
-            thread::spawn(move || q.put(2, FOREVER).map_err(|r| (r.error, r.value)))
-        };
+        let putter = on_queue(&q, |q| q.put(2, FOREVER).map_err(|r| (r.error, r.value)));
         let drained = q.shutdown(immediate);
         assert_eq!(putter.join().unwrap(), Err((Error::QueueShutDown, 2)));
         if immediate {
@@ -722,14 +713,8 @@ fn queue_immediate_shutdown_loses_no_item() {
     model(|| {
         let q = fifo(1);
         q.put(1, NOW).unwrap();
-        let putter = {
-            let q = q.clone();
-            thread::spawn(move || q.put(2, FOREVER).err().map(|r| r.value))
-        };
-        let getter = {
-            let q = q.clone();
-            thread::spawn(move || q.get(FOREVER).ok())
-        };
+        let putter = on_queue(&q, |q| q.put(2, FOREVER).err().map(|r| r.value));
+        let getter = on_queue(&q, |q| q.get(FOREVER).ok());
         let mut items = q.shutdown(true);
         let got = getter.join().unwrap();
         items.extend(got);
