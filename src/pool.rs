@@ -80,25 +80,16 @@ thread_local! {
 }
 
 extern "C" fn lock_pools_before_fork() {
-    let _ = POOLS_HELD_FOR_FORK.try_with(|slot| {
-        let mut slot = slot.borrow_mut();
-        // Already held: these handlers were installed twice (see `os::Hook`).
-        if slot.is_none() {
-            *slot = Some(POOLS.lock());
-        }
-    });
+    os::hold_for_fork(&POOLS_HELD_FOR_FORK, || POOLS.lock());
+}
+
+// Dropping the guard unlocks the list.
+extern "C" fn unlock_pools_in_parent() {
+    drop(os::held_in_parent(&POOLS_HELD_FOR_FORK));
 }
 
 extern "C" fn unlock_pools_in_child() {
-    crate::sync::lot::after_fork_in_child();
-    unlock_pools_after_fork();
-}
-
-extern "C" fn unlock_pools_after_fork() {
-    // Dropping the guard unlocks the list.
-    if let Ok(held) = POOLS_HELD_FOR_FORK.try_with(|slot| slot.borrow_mut().take()) {
-        drop(held);
-    }
+    drop(os::held_in_child(&POOLS_HELD_FOR_FORK));
 }
 
 /// The default `max_workers`: `min(32, cpu count + 4)`, as in CPython.
@@ -150,7 +141,7 @@ impl Pool {
         os::at_fork(
             &FORK_HOOK,
             Some(lock_pools_before_fork),
-            Some(unlock_pools_after_fork),
+            Some(unlock_pools_in_parent),
             unlock_pools_in_child,
         );
         let mut pools = POOLS.lock();

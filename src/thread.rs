@@ -598,52 +598,43 @@ thread_local! {
 }
 
 extern "C" fn before_fork() {
-    let _ = FORK_GUARD.try_with(|slot| {
-        let mut slot = slot.borrow_mut();
-        // Already held: these handlers were installed twice (see `os::Hook`).
-        if slot.is_none() {
-            *slot = Some((REGISTRY.lock(), os::is_process_main_thread()));
-        }
+    os::hold_for_fork(&FORK_GUARD, || {
+        (REGISTRY.lock(), os::is_process_main_thread())
     });
 }
 
 extern "C" fn after_fork_in_parent() {
     // Dropping the guard unlocks the registry.
-    if let Ok(held) = FORK_GUARD.try_with(|slot| slot.borrow_mut().take()) {
-        drop(held);
-    }
+    drop(os::held_in_parent(&FORK_GUARD));
 }
 
 extern "C" fn after_fork_in_child() {
-    crate::sync::lot::after_fork_in_child();
-    let _ = FORK_GUARD.try_with(|slot| {
-        let Some((mut registry, from_main)) = slot.borrow_mut().take() else {
-            return;
-        };
-        // Relaxed: see `is_lost`.
-        let lose = |t: &Thread| t.0.lost.store(true, Ordering::Relaxed);
-        // A thread weft started is known by its key (it may never have asked for `current`).
-        let me = match STARTED.try_with(Cell::get) {
-            Ok(0) | Err(_) => CURRENT
-                .try_with(|current| current.0.try_borrow().ok().and_then(|t| t.clone()))
-                .ok()
-                .flatten(),
-            Ok(started) => started_here(&registry, started),
-        };
-        registry.alive.retain(|t| {
-            let mine = me.as_ref().is_some_and(|me| me.ptr_eq(t));
-            if !mine {
-                lose(t);
-            }
-            mine
-        });
-        if !from_main {
-            // Relaxed: see `is_lost`.
-            MAIN_LOST.store(true, Ordering::Relaxed);
+    let Some((mut registry, from_main)) = os::held_in_child(&FORK_GUARD) else {
+        return;
+    };
+    // Relaxed: see `is_lost`.
+    let lose = |t: &Thread| t.0.lost.store(true, Ordering::Relaxed);
+    // A thread weft started is known by its key (it may never have asked for `current`).
+    let me = match STARTED.try_with(Cell::get) {
+        Ok(0) | Err(_) => CURRENT
+            .try_with(|current| current.0.try_borrow().ok().and_then(|t| t.clone()))
+            .ok()
+            .flatten(),
+        Ok(started) => started_here(&registry, started),
+    };
+    registry.alive.retain(|t| {
+        let mine = me.as_ref().is_some_and(|me| me.ptr_eq(t));
+        if !mine {
+            lose(t);
         }
-        // Dropping the guard unlocks the registry. The parent's threads that were queued on it
-        // are forgotten with the parent's parking lot (the child has a new one).
+        mine
     });
+    if !from_main {
+        // Relaxed: see `is_lost`.
+        MAIN_LOST.store(true, Ordering::Relaxed);
+    }
+    // Dropping the guard unlocks the registry. The parent's threads that were queued on it
+    // are forgotten with the parent's parking lot (the child has a new one).
 }
 
 /// Python's `threading.main_thread()`: the process's initial thread, named `MainThread`.

@@ -183,8 +183,8 @@ mod table {
     /// Gives a child made by `fork()` an empty table of its own. The parent's table, with the
     /// entries of threads the child does not have and possibly a bucket locked by one of them,
     /// is left as it is: nothing in the child uses it again. Acts once per child however often
-    /// it is called: weft's other child handlers call it first, since they may release a lock
-    /// (and so unpark) before this handler's turn comes.
+    /// it is called: weft's other child handlers call it first (`os::held_in_child`), since
+    /// they release a lock (and so may unpark) before this handler's turn comes.
     pub(crate) extern "C" fn after_fork_in_child() {
         let me = os::process_id();
         // Relaxed: the child has one thread for now.
