@@ -153,6 +153,8 @@ mod table {
 
     /// A parked thread in a bucket's list.
     pub(super) struct Entry {
+        /// The parker's `key`, copied here so that scanning a bucket stays in its list (both
+        /// change together, under the bucket locks).
         pub(super) key: usize,
         token: ParkToken,
         parker: Arc<Parker>,
@@ -425,7 +427,7 @@ mod table {
                 result.requeued_threads += 1;
             }
             if matches!(op, RequeueOp::UnparkOne | RequeueOp::RequeueOne) {
-                result.have_more_threads = source[..end].iter().any(|e| e.key == from);
+                result.have_more_threads = has(&source[..end], from);
                 break;
             }
         }

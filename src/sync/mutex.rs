@@ -104,12 +104,6 @@ impl<T> fmt::Debug for Mutex<T> {
     }
 }
 
-impl<T: Default> Default for Mutex<T> {
-    fn default() -> Mutex<T> {
-        Mutex::new(T::default())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
