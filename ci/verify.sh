@@ -20,21 +20,7 @@
 # only (--lib); TSan and ASan run the C API programs (c-tests/api), not the tutorial examples;
 # fuzzing lasts 30 s, not 60.
 #
-# Cold costs of `make verify-ci` (fresh target dirs, a fresh Miri sysroot, cargo-fuzz installed
-# by the tier), measured on the 2-core development machine while other sessions were building,
-# so pessimistic. Seconds per tier, in two runs: the nightly tiers alone at load average 9
-# falling to 2.5; then the whole profile at load average 2.8 (691 s wall, 828 s CPU):
-#   nightly toolchain + miri + rust-src (rustup, minimal profile)   38 s (not counted below)
-#   loom      (release build, 17 models)                               -     95 s
-#   valgrind  (debug build, every C program under memcheck)            -    151 s
-#   stress    (release build, C-API model x2000, stress incl. long)    -     68 s
-#   miri      (sysroot, check build, 47 unit tests)                  285 s   56 s
-#   tsan      (std rebuilt, Rust tests, 12 C API programs)           257 s  117 s
-#   asan      (Rust tests, 12 C API programs)                         77 s   60 s
-#   fuzz      (cargo-fuzz installed, target built, 30 s run)         121 s  144 s
-# A fresh clone's `.ci/run` (nightly, its components and cargo-fuzz already installed) took
-# 9 min 30 s (2026-12-05): loom 73, valgrind 70, stress 62, miri 44, tsan 88, asan 50, fuzz 63.
-# Warm (a second run) they take a fraction of that: only weft itself rebuilds.
+# What each tier costs, cold and warm, is measured in BENCHMARKS.md ("What verification costs").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

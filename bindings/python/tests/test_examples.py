@@ -1,5 +1,5 @@
-"""Every tutorial example in bindings/python/examples/ (ids and checks from TUTORIALS.md) runs
-as its own program and shows what its seed shows.
+"""Every tutorial example in bindings/python/examples/ (ids and checks listed in
+c-tests/examples/README.md) runs as its own program and shows what its tutorial shows.
 
 Python 3's print() writes each argument, separator and line end separately, so lines printed by
 several threads at once can interleave inside a line, with weft as with CPython. The checks
