@@ -401,8 +401,6 @@ typedef void *(*weft_thread_fn)(void *arg);
 
 
 
-
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
