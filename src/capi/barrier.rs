@@ -2,8 +2,8 @@
 
 use std::ffi::c_void;
 
+use super::args::{OwnedArg, weft_free_fn};
 use super::handle::{self, Handle};
-use super::thread::{OwnedArg, weft_free_fn};
 use super::weft_status;
 use crate::sync::BarrierAction;
 use crate::{Barrier, Error};

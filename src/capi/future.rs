@@ -4,14 +4,13 @@
 use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
+use super::args::{OwnedArg, SendPtr};
 use super::handle;
-use super::pool::CTask;
-use super::thread::SendPtr;
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
     WEFT_STATUS_TIMEOUT,
 };
-use crate::future::{self, Future, Outcome, ReturnWhen};
+use crate::future::{self, Future, Outcome, ReturnWhen, TaskFn};
 use crate::{Error, Timeout};
 
 /// The future of a task submitted to a pool (Python: `concurrent.futures.Future`): pending,
@@ -30,6 +29,26 @@ impl weft_future {
 
 /// What a C future holds: the task's result pointer, or its nonzero failure code.
 pub(crate) type CFuture = Future<SendPtr, c_int>;
+
+/// A submitted C task: its function and argument.
+pub(crate) struct CTask {
+    pub(super) task: unsafe extern "C" fn(arg: *mut c_void, result_out: *mut *mut c_void) -> c_int,
+    /// Freed when the task is dropped: after the call, or unrun.
+    pub(super) arg: OwnedArg,
+}
+
+impl TaskFn<SendPtr, c_int> for CTask {
+    fn call(self) -> Result<SendPtr, c_int> {
+        let mut result = std::ptr::null_mut();
+        // SAFETY: the caller's task and argument, called once as documented; `result` is a
+        // valid place for the task to store its result. `self.arg` is freed when `self` drops,
+        // after the call.
+        match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
+            0 => Ok(SendPtr(result)),
+            code => Err(code),
+        }
+    }
+}
 
 /// A done callback: receives the future (a reference valid for the call only: clone it to keep
 /// it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
@@ -337,7 +356,7 @@ mod tests {
         let pending = submit(pool, Some(echo), ptr::null_mut());
         assert!(weft_future_running(running) && !weft_future_done(running));
         assert!(!weft_future_running(pending) && !weft_future_done(pending));
-        let mut result = ptr::null_mut();
+        let mut result = std::ptr::null_mut();
         assert_eq!(
             weft_future_result(running, 0.0, &mut result),
             WEFT_STATUS_TIMEOUT
@@ -400,7 +419,7 @@ mod tests {
     #[test]
     fn bad_handles_and_out_pointers() {
         let null = ptr::null_mut::<weft_future>();
-        let mut result = ptr::null_mut();
+        let mut result = std::ptr::null_mut();
         let mut code = 0;
         assert_eq!(
             weft_future_result(null, 0.0, &mut result),

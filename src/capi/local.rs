@@ -3,8 +3,8 @@
 use std::ffi::c_void;
 use std::ptr;
 
+use super::args::{OwnedArg, weft_free_fn};
 use super::handle::{self, Handle};
-use super::thread::{OwnedArg, weft_free_fn};
 use super::weft_status;
 use crate::Local;
 

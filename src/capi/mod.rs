@@ -1,12 +1,14 @@
 //! The C ABI: every `extern "C"` item of `include/weft.h`, and nothing else.
 //!
 //! Infrastructure: [`status`] (the result enum and its messages), [`handle`] (casting, NULL and
-//! type checks), [`boundary`] (the panic boundary), [`version`]. Then one module per exported
-//! type, mirroring the core.
+//! type checks, every type's tag), [`args`] (C arguments: pointers sent to other threads, owned
+//! arguments and their destructors, C functions as closures, strings), [`boundary`] (the panic
+//! boundary), [`version`]. Then one module per exported type, mirroring the core.
 #![allow(non_camel_case_types)]
 
 #[macro_use]
 mod boundary;
+mod args;
 mod handle;
 mod status;
 mod version;
@@ -24,6 +26,7 @@ mod semaphore;
 mod thread;
 mod timer;
 
+pub use args::weft_free_fn;
 pub use barrier::{weft_barrier, weft_barrier_action_fn};
 pub use condition::{weft_condition, weft_predicate_fn};
 pub use event::weft_event;
@@ -35,7 +38,7 @@ pub use queue::{weft_queue, weft_queue_item_fn, weft_queue_kind};
 pub use rlock::weft_rlock;
 pub use semaphore::weft_semaphore;
 pub use status::{weft_status, weft_status_str};
-pub use thread::{weft_free_fn, weft_thread, weft_thread_fn};
+pub use thread::{weft_thread, weft_thread_fn};
 pub use version::*;
 
 use crate::timeout::{self, Timeout};

@@ -3,12 +3,11 @@
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
-use super::future::{CFuture, weft_future};
+use super::args::{OwnedArg, c_str, weft_free_fn};
+use super::future::{CFuture, CTask, weft_future};
 use super::handle::{self, Handle};
-use super::thread::{OwnedArg, SendPtr, c_str, weft_free_fn};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT};
 use crate::Pool;
-use crate::future::TaskFn;
 use crate::pool::Initializer;
 
 /// A pool of worker threads running submitted tasks (Python:
@@ -33,26 +32,6 @@ pub type weft_task_fn =
 /// A worker initializer: receives the `arg` given to `weft_pool_new`, at the start of each
 /// worker thread; returns 0 for success, anything else breaks the pool. It must not unwind.
 pub type weft_init_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> c_int>;
-
-/// A submitted C task: its function and argument.
-pub(crate) struct CTask {
-    task: unsafe extern "C" fn(arg: *mut c_void, result_out: *mut *mut c_void) -> c_int,
-    /// Freed when the task is dropped: after the call, or unrun.
-    arg: OwnedArg,
-}
-
-impl TaskFn<SendPtr, c_int> for CTask {
-    fn call(self) -> Result<SendPtr, c_int> {
-        let mut result = ptr::null_mut();
-        // SAFETY: the caller's task and argument, called once as documented; `result` is a
-        // valid place for the task to store its result. `self.arg` is freed when `self` drops,
-        // after the call.
-        match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
-            0 => Ok(SendPtr(result)),
-            code => Err(code),
-        }
-    }
-}
 
 /// Borrows a pool handle.
 fn pool<'a>(p: *const weft_pool) -> Result<&'a Pool, weft_status> {

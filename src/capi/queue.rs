@@ -3,8 +3,8 @@
 use std::ffi::{c_int, c_void};
 use std::time::Duration;
 
+use super::args::{OwnedArg, SendPtr, weft_free_fn};
 use super::handle::{self, Handle};
-use super::thread::{OwnedArg, SendPtr, weft_free_fn};
 use super::weft_status::{self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use crate::timeout::Timeout;
 use crate::{Queue, QueueKind, Rejected};

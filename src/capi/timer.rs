@@ -3,8 +3,9 @@
 
 use std::ffi::c_void;
 
+use super::args::{self, OwnedArg, weft_free_fn};
 use super::handle;
-use super::thread::{self, OwnedArg, weft_free_fn, weft_thread, weft_thread_fn};
+use super::thread::{self, weft_thread, weft_thread_fn};
 use super::weft_status::{self, WEFT_STATUS_INVALID_TIMEOUT, WEFT_STATUS_NULL_ARGUMENT};
 use crate::Thread;
 use crate::timeout::Timeout;
@@ -46,7 +47,7 @@ pub extern "C" fn weft_timer_new(
             Timeout::After(interval) => interval,
             Timeout::Forever => return Err(WEFT_STATUS_INVALID_TIMEOUT),
         };
-        let function = thread::call_with(function, OwnedArg::new(arg, arg_free));
+        let function = args::call_with(function, OwnedArg::new(arg, arg_free));
         let timer = Thread::timer(interval, function);
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, handle::new::<weft_thread>(timer)) };
