@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 
 use super::args::{OwnedArg, weft_free_fn};
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status;
 use crate::sync::BarrierAction;
 use crate::{Barrier, Error};
@@ -17,7 +17,7 @@ pub struct weft_barrier {
 
 impl Handle for weft_barrier {
     type Inner = Barrier;
-    const TAG: u64 = handle::tag(7);
+    const TAG: Tag = Tag::Barrier;
 }
 
 /// A barrier's action: receives the `arg` given to `weft_barrier_new`. It runs in the last

@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 use std::sync::Arc;
 
-use super::handle::{self, Handle, Tagged};
+use super::handle::{self, Handle, Tag, Tagged};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use super::{weft_lock, weft_rlock};
 use crate::sync::condition::sealed::Sealed;
@@ -20,7 +20,7 @@ pub struct weft_condition {
 
 impl Handle for weft_condition {
     type Inner = Condition;
-    const TAG: u64 = handle::tag(4);
+    const TAG: Tag = Tag::Condition;
 }
 
 /// A predicate for `weft_condition_wait_for`: receives the `arg` given with it and returns

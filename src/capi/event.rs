@@ -1,6 +1,6 @@
 //! `weft_event`: Python's `threading.Event` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Event;
 
@@ -12,7 +12,7 @@ pub struct weft_event {
 
 impl Handle for weft_event {
     type Inner = Event;
-    const TAG: u64 = handle::tag(5);
+    const TAG: Tag = Tag::Event;
 }
 
 /// Borrows an event handle.

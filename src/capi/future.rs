@@ -5,7 +5,7 @@ use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
 use super::args::{OwnedArg, SendPtr};
-use super::handle;
+use super::handle::{self, Tag};
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
     WEFT_STATUS_TIMEOUT,
@@ -24,7 +24,7 @@ pub struct weft_future {
 /// A future's handle is the future itself (`Future::into_raw`), labelled with this tag by
 /// `weft_pool_submit`: one allocation per task.
 impl weft_future {
-    pub(crate) const TAG: u64 = handle::tag(12);
+    pub(crate) const TAG: Tag = Tag::Future;
 }
 
 /// What a C future holds: the task's result pointer, or its nonzero failure code.

@@ -4,7 +4,7 @@ use std::ffi::c_void;
 use std::ptr;
 
 use super::args::{OwnedArg, weft_free_fn};
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status;
 use crate::Local;
 
@@ -24,7 +24,7 @@ pub(crate) struct CLocal {
 
 impl Handle for weft_local {
     type Inner = CLocal;
-    const TAG: u64 = handle::tag(8);
+    const TAG: Tag = Tag::Local;
 }
 
 /// Makes the first value of a thread that has none: receives the `init_arg` given to

@@ -1,6 +1,6 @@
 //! `weft_lock`: Python's `threading.Lock` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Lock;
 use crate::timeout::acquire_timeout;
@@ -13,7 +13,7 @@ pub struct weft_lock {
 
 impl Handle for weft_lock {
     type Inner = Lock;
-    const TAG: u64 = handle::tag(1);
+    const TAG: Tag = Tag::Lock;
 }
 
 /// Creates an unlocked lock. Python: `threading.Lock()`.

@@ -5,7 +5,7 @@ use std::ptr;
 
 use super::args::{OwnedArg, c_str, weft_free_fn};
 use super::future::{CFuture, CTask, weft_future};
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT};
 use crate::Pool;
 use crate::pool::Initializer;
@@ -19,7 +19,7 @@ pub struct weft_pool {
 
 impl Handle for weft_pool {
     type Inner = Pool;
-    const TAG: u64 = handle::tag(11);
+    const TAG: Tag = Tag::Pool;
 }
 
 /// A task: receives the `arg` given to `weft_pool_submit` and `*result_out` set to NULL. It
@@ -140,7 +140,7 @@ pub extern "C" fn weft_pool_submit(
             arg: OwnedArg::new(arg, arg_free),
         };
         let future: CFuture = pool
-            .submit_labelled(weft_future::TAG, task)
+            .submit_labelled(weft_future::TAG.word(), task)
             .map_err(|rejected| {
                 // The task never ran, and its argument goes back to the caller unfreed.
                 rejected.value.arg.into_raw();

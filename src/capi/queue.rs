@@ -4,7 +4,7 @@ use std::ffi::{c_int, c_void};
 use std::time::Duration;
 
 use super::args::{OwnedArg, SendPtr, weft_free_fn};
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use crate::timeout::Timeout;
 use crate::{Queue, QueueKind, Rejected};
@@ -24,7 +24,7 @@ pub(crate) struct ItemQueue {
 
 impl Handle for weft_queue {
     type Inner = ItemQueue;
-    const TAG: u64 = handle::tag(10);
+    const TAG: Tag = Tag::Queue;
 }
 
 /// The kind of a queue: one of the `WEFT_QUEUE_*` constants. An `int`, so that any value passed

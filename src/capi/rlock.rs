@@ -1,6 +1,6 @@
 //! `weft_rlock`: Python's `threading.RLock` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::RLock;
 use crate::timeout::acquire_timeout;
@@ -13,7 +13,7 @@ pub struct weft_rlock {
 
 impl Handle for weft_rlock {
     type Inner = RLock;
-    const TAG: u64 = handle::tag(2);
+    const TAG: Tag = Tag::RLock;
 }
 
 /// Creates an unowned reentrant lock. Python: `threading.RLock()`.

@@ -1,6 +1,6 @@
 //! `weft_semaphore`: Python's `threading.Semaphore` and `threading.BoundedSemaphore` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Semaphore;
 use crate::timeout::acquire_timeout;
@@ -15,7 +15,7 @@ pub struct weft_semaphore {
 
 impl Handle for weft_semaphore {
     type Inner = Semaphore;
-    const TAG: u64 = handle::tag(6);
+    const TAG: Tag = Tag::Semaphore;
 }
 
 /// Borrows a semaphore handle.

@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_void};
 use std::ptr;
 
 use super::args::{OwnedArg, SendPtr, c_str, call_with, weft_free_fn};
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use crate::Error;
 use crate::thread::{self, Thread};
@@ -18,7 +18,7 @@ pub struct weft_thread {
 
 impl Handle for weft_thread {
     type Inner = Thread;
-    const TAG: u64 = handle::tag(3);
+    const TAG: Tag = Tag::Thread;
 }
 
 /// A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
