@@ -65,11 +65,14 @@ pub(crate) fn call_with(
 }
 
 /// Reads a NUL-terminated UTF-8 string argument.
-pub(crate) fn c_str<'a>(s: *const c_char) -> Result<&'a str, weft_status> {
+///
+/// # Safety
+/// `s` is NULL or a NUL-terminated string that stays valid and unchanged during `'a`.
+pub(crate) unsafe fn c_str<'a>(s: *const c_char) -> Result<&'a str, weft_status> {
     if s.is_null() {
         return Err(WEFT_STATUS_NULL_ARGUMENT);
     }
-    // SAFETY: non-NULL; the API contract requires a NUL-terminated string valid for the call.
+    // SAFETY: non-NULL; per the contract, a NUL-terminated string valid for 'a.
     let s = unsafe { CStr::from_ptr(s) };
     Ok(s.to_str().map_err(|_| Error::InvalidUtf8)?)
 }

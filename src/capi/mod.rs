@@ -4,6 +4,11 @@
 //! type checks, every type's tag), [`args`] (C arguments: pointers sent to other threads, owned
 //! arguments and their destructors, C functions as closures, strings), [`boundary`] (the panic
 //! boundary), [`version`]. Then one module per exported type, mirroring the core.
+//!
+//! Every exported function is a `pub unsafe extern "C" fn`, even those that take no pointer, so
+//! that one rule holds: Rust code calling the C ABI says `unsafe`, as a C caller implicitly does
+//! (Rust users have the safe core types instead). Each function's `# Safety` section, copied into
+//! `include/weft.h`, says what its caller guarantees.
 #![allow(non_camel_case_types)]
 
 #[macro_use]
