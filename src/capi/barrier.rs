@@ -43,6 +43,7 @@ pub type weft_barrier_action_fn = Option<unsafe extern "C" fn(arg: *mut c_void)>
 /// # Safety
 /// `barrier_out` is NULL or valid for writes; `action` and `arg_free` are each NULL or a function
 /// that may run in any thread and does not unwind; `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_barrier_new(
     parties: usize,
@@ -80,6 +81,7 @@ pub unsafe extern "C" fn weft_barrier_new(
 ///
 /// # Safety
 /// `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_barrier_clone(barrier: *mut weft_barrier) -> *mut weft_barrier {
     ffi_value!(std::ptr::null_mut(), {
@@ -118,6 +120,7 @@ pub unsafe extern "C" fn weft_barrier_free(barrier: *mut weft_barrier) {
 /// # Safety
 /// `barrier` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `index_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_barrier_wait(
     barrier: *mut weft_barrier,

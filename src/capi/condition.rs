@@ -65,6 +65,7 @@ impl<T: ConditionLock> ConditionLock for Tagged<T> {
 ///
 /// # Safety
 /// `condition_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_new(
     condition_out: *mut *mut weft_condition,
@@ -87,6 +88,7 @@ pub unsafe extern "C" fn weft_condition_new(
 /// # Safety
 /// `lock` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `condition_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_new_with_lock(
     lock: *mut weft_lock,
@@ -113,6 +115,7 @@ pub unsafe extern "C" fn weft_condition_new_with_lock(
 /// # Safety
 /// `rlock` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `condition_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_new_with_rlock(
     rlock: *mut weft_rlock,
@@ -134,6 +137,7 @@ pub unsafe extern "C" fn weft_condition_new_with_rlock(
 ///
 /// # Safety
 /// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_clone(
     condition: *mut weft_condition,
@@ -168,6 +172,7 @@ pub unsafe extern "C" fn weft_condition_free(condition: *mut weft_condition) {
 ///
 /// # Safety
 /// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_acquire(
     condition: *mut weft_condition,
@@ -218,6 +223,7 @@ pub unsafe extern "C" fn weft_condition_release(condition: *mut weft_condition) 
 ///
 /// # Safety
 /// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_wait(
     condition: *mut weft_condition,
@@ -249,6 +255,7 @@ pub unsafe extern "C" fn weft_condition_wait(
 /// `condition` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `predicate` is NULL or a function that does not unwind, called in the calling thread with `arg`;
 /// `result_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_wait_for(
     condition: *mut weft_condition,

@@ -23,6 +23,7 @@ impl Handle for weft_event {
 ///
 /// # Safety
 /// `event_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_event_new(event_out: *mut *mut weft_event) -> weft_status {
     ffi_status!({
@@ -38,6 +39,7 @@ pub unsafe extern "C" fn weft_event_new(event_out: *mut *mut weft_event) -> weft
 ///
 /// # Safety
 /// `event` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_event_clone(event: *mut weft_event) -> *mut weft_event {
     ffi_value!(std::ptr::null_mut(), {
@@ -118,6 +120,7 @@ pub unsafe extern "C" fn weft_event_is_set(event: *const weft_event) -> bool {
 ///
 /// # Safety
 /// `event` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_event_wait(event: *mut weft_event, timeout: f64) -> weft_status {
     ffi_status!({

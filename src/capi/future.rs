@@ -147,6 +147,7 @@ unsafe fn finished(
 ///
 /// # Safety
 /// `future` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_future {
     ffi_value!(std::ptr::null_mut(), {
@@ -187,6 +188,7 @@ pub unsafe extern "C" fn weft_future_free(future: *mut weft_future) {
 /// # Safety
 /// `future` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `result_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_future_result(
     future: *mut weft_future,
@@ -215,6 +217,7 @@ pub unsafe extern "C" fn weft_future_result(
 /// # Safety
 /// `future` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `code_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_future_exception(
     future: *mut weft_future,
@@ -340,6 +343,7 @@ pub unsafe extern "C" fn weft_future_add_done_callback(
 /// `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
 /// caller holds a reference to during the call; `done_out` is NULL or valid for writing `count`
 /// bools.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_futures_wait(
     futures: *const *mut weft_future,
@@ -387,6 +391,7 @@ pub unsafe extern "C" fn weft_futures_wait(
 /// `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
 /// caller holds a reference to during the call; `yielded` is NULL or valid for reading and writing
 /// `count` bools; `index_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_futures_as_completed(
     futures: *const *mut weft_future,

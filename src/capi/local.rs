@@ -60,6 +60,7 @@ pub type weft_local_init_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> *
 /// `local_out` is NULL or valid for writes; `init`, `init_arg_free` and `value_free` are each NULL
 /// or a function that may run in any thread and does not unwind; `init_arg` may be used from any
 /// thread.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_local_new(
     init: weft_local_init_fn,
@@ -95,6 +96,7 @@ pub unsafe extern "C" fn weft_local_new(
 ///
 /// # Safety
 /// `local` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_local_clone(local: *mut weft_local) -> *mut weft_local {
     ffi_value!(ptr::null_mut(), {
@@ -133,6 +135,7 @@ pub unsafe extern "C" fn weft_local_free(local: *mut weft_local) {
 /// # Safety
 /// `local` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `value_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_local_get(
     local: *mut weft_local,

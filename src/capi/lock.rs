@@ -24,6 +24,7 @@ impl Handle for weft_lock {
 ///
 /// # Safety
 /// `lock_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_lock_new(lock_out: *mut *mut weft_lock) -> weft_status {
     ffi_status!({
@@ -40,6 +41,7 @@ pub unsafe extern "C" fn weft_lock_new(lock_out: *mut *mut weft_lock) -> weft_st
 ///
 /// # Safety
 /// `lock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_lock_clone(lock: *mut weft_lock) -> *mut weft_lock {
     ffi_value!(std::ptr::null_mut(), {
@@ -76,6 +78,7 @@ pub unsafe extern "C" fn weft_lock_free(lock: *mut weft_lock) {
 ///
 /// # Safety
 /// `lock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_lock_acquire(
     lock: *mut weft_lock,

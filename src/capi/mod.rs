@@ -8,7 +8,11 @@
 //! Every exported function is a `pub unsafe extern "C" fn`, even those that take no pointer, so
 //! that one rule holds: Rust code calling the C ABI says `unsafe`, as a C caller implicitly does
 //! (Rust users have the safe core types instead). Each function's `# Safety` section, copied into
-//! `include/weft.h`, says what its caller guarantees.
+//! `include/weft.h`, says what its caller guarantees. A function is `#[must_use]` when ignoring
+//! its result loses something: it writes an out-parameter, returns a new reference, or its status
+//! can be an outcome (`WEFT_STATUS_TIMEOUT`, `WEFT_STATUS_FULL`, `WEFT_STATUS_CANT_START_THREAD`,
+//! ...) rather than only a misuse report; releases, notifications, setters, cancellations,
+//! shutdowns, `_free` and queries are not.
 #![allow(non_camel_case_types)]
 
 #[macro_use]

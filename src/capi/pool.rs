@@ -56,6 +56,7 @@ pub type weft_init_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> c_int>;
 /// `thread_name_prefix` is NULL or a NUL-terminated string; `pool_out` is NULL or valid for writes;
 /// `initializer` and `init_arg_free` are each NULL or a function that may run in any thread and
 /// does not unwind; `init_arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_pool_new(
     max_workers: usize,
@@ -94,6 +95,7 @@ pub unsafe extern "C" fn weft_pool_new(
 ///
 /// # Safety
 /// `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_pool_clone(pool: *mut weft_pool) -> *mut weft_pool {
     ffi_value!(ptr::null_mut(), {
@@ -138,6 +140,7 @@ pub unsafe extern "C" fn weft_pool_free(pool: *mut weft_pool) {
 /// `pool` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `future_out` is NULL or valid for writes; `task` and `arg_free` are each NULL or a function that
 /// may run in any thread and does not unwind; `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_pool_submit(
     pool: *mut weft_pool,

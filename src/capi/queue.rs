@@ -77,6 +77,7 @@ fn refused(rejected: Rejected<OwnedArg>) -> weft_status {
 /// # Safety
 /// `queue_out` is NULL or valid for writes; `item_free` is NULL or a function that may run in any
 /// thread and does not unwind.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_queue_new(
     kind: weft_queue_kind,
@@ -109,6 +110,7 @@ pub unsafe extern "C" fn weft_queue_new(
 ///
 /// # Safety
 /// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_queue_clone(queue: *mut weft_queue) -> *mut weft_queue {
     ffi_value!(std::ptr::null_mut(), {
@@ -147,6 +149,7 @@ pub unsafe extern "C" fn weft_queue_free(queue: *mut weft_queue) {
 ///
 /// # Safety
 /// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_queue_put(
     queue: *mut weft_queue,
@@ -172,6 +175,7 @@ pub unsafe extern "C" fn weft_queue_put(
 ///
 /// # Safety
 /// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_queue_put_priority(
     queue: *mut weft_queue,
@@ -204,6 +208,7 @@ pub unsafe extern "C" fn weft_queue_put_priority(
 /// # Safety
 /// `queue` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `item_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_queue_get(
     queue: *mut weft_queue,
@@ -251,6 +256,7 @@ pub unsafe extern "C" fn weft_queue_task_done(queue: *mut weft_queue) -> weft_st
 ///
 /// # Safety
 /// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_queue_join(queue: *mut weft_queue, timeout: f64) -> weft_status {
     ffi_status!({

@@ -24,6 +24,7 @@ impl Handle for weft_rlock {
 ///
 /// # Safety
 /// `rlock_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_rlock_new(rlock_out: *mut *mut weft_rlock) -> weft_status {
     ffi_status!({
@@ -39,6 +40,7 @@ pub unsafe extern "C" fn weft_rlock_new(rlock_out: *mut *mut weft_rlock) -> weft
 ///
 /// # Safety
 /// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_rlock_clone(rlock: *mut weft_rlock) -> *mut weft_rlock {
     ffi_value!(std::ptr::null_mut(), {
@@ -71,6 +73,7 @@ pub unsafe extern "C" fn weft_rlock_free(rlock: *mut weft_rlock) {
 ///
 /// # Safety
 /// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_rlock_acquire(
     rlock: *mut weft_rlock,

@@ -28,6 +28,7 @@ impl Handle for weft_semaphore {
 ///
 /// # Safety
 /// `semaphore_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_semaphore_new(
     value: i64,
@@ -49,6 +50,7 @@ pub unsafe extern "C" fn weft_semaphore_new(
 ///
 /// # Safety
 /// `semaphore_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_bounded_semaphore_new(
     value: i64,
@@ -68,6 +70,7 @@ pub unsafe extern "C" fn weft_bounded_semaphore_new(
 ///
 /// # Safety
 /// `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_semaphore_clone(
     semaphore: *mut weft_semaphore,
@@ -105,6 +108,7 @@ pub unsafe extern "C" fn weft_semaphore_free(semaphore: *mut weft_semaphore) {
 ///
 /// # Safety
 /// `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_semaphore_acquire(
     semaphore: *mut weft_semaphore,

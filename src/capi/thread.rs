@@ -45,6 +45,7 @@ pub type weft_thread_fn = Option<unsafe extern "C-unwind" fn(arg: *mut c_void) -
 /// `thread_out` is NULL or valid for writes; `target` and `arg_free` are each NULL or a function
 /// that may run in any thread and does not unwind (`target` may end its thread with
 /// `pthread_exit`); `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_new(
     target: weft_thread_fn,
@@ -71,6 +72,7 @@ pub unsafe extern "C" fn weft_thread_new(
 /// `name` is NULL or a NUL-terminated string; `thread_out` is NULL or valid for writes; `target`
 /// and `arg_free` are each NULL or a function that may run in any thread and does not unwind
 /// (`target` may end its thread with `pthread_exit`); `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_new_named(
     target: weft_thread_fn,
@@ -101,6 +103,7 @@ pub unsafe extern "C" fn weft_thread_new_named(
 ///
 /// # Safety
 /// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_clone(thread: *mut weft_thread) -> *mut weft_thread {
     ffi_value!(ptr::null_mut(), {
@@ -133,6 +136,7 @@ pub unsafe extern "C" fn weft_thread_free(thread: *mut weft_thread) {
 ///
 /// # Safety
 /// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_start(thread: *mut weft_thread) -> weft_status {
     ffi_status!({
@@ -154,6 +158,7 @@ pub unsafe extern "C" fn weft_thread_start(thread: *mut weft_thread) -> weft_sta
 ///
 /// # Safety
 /// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64) -> weft_status {
     ffi_status!({
@@ -209,6 +214,7 @@ pub unsafe extern "C" fn weft_thread_is_alive(thread: *const weft_thread) -> boo
 /// # Safety
 /// `thread` is NULL or a handle from weft the caller holds a reference to during the call; `buf` is
 /// NULL or valid for writing `size` bytes; `len_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_get_name(
     thread: *const weft_thread,
@@ -364,6 +370,7 @@ pub unsafe extern "C" fn weft_thread_native_id(thread: *const weft_thread) -> u6
 /// # Safety
 /// `thread` is NULL or a handle from weft the caller holds a reference to during the call;
 /// `result_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_result(
     thread: *const weft_thread,
@@ -389,6 +396,7 @@ pub unsafe extern "C" fn weft_thread_result(
 ///
 /// # Safety
 /// No requirement: it takes no arguments.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_current_thread() -> *mut weft_thread {
     ffi_value!(ptr::null_mut(), {
@@ -403,6 +411,7 @@ pub unsafe extern "C" fn weft_current_thread() -> *mut weft_thread {
 ///
 /// # Safety
 /// No requirement: it takes no arguments.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_main_thread() -> *mut weft_thread {
     ffi_value!(ptr::null_mut(), {
@@ -419,6 +428,7 @@ pub unsafe extern "C" fn weft_main_thread() -> *mut weft_thread {
 ///
 /// # Safety
 /// `threads_out` and `count_out` are each NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_enumerate(
     threads_out: *mut *mut *mut weft_thread,
@@ -503,6 +513,7 @@ pub unsafe extern "C" fn weft_get_native_id() -> u64 {
 ///
 /// # Safety
 /// `previous_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft_status {
     ffi_status!({
@@ -535,6 +546,7 @@ pub unsafe extern "C" fn weft_stack_size_get() -> usize {
 ///
 /// # Safety
 /// `remaining_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status {
     ffi_status!({

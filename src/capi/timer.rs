@@ -37,6 +37,7 @@ use crate::timeout::Timeout;
 /// `timer_out` is NULL or valid for writes; `function` and `arg_free` are each NULL or a function
 /// that may run in any thread and does not unwind (`function` may end its thread with
 /// `pthread_exit`); `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_timer_new(
     interval: f64,
