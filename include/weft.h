@@ -411,12 +411,18 @@ extern "C" {
  * Takes an `int` so that any value, even one this library version does not know, is safe to
  * pass; unknown values give "unknown status". The string is static: never free it.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: any `status` is accepted.
  */
 const char *weft_status_str(int status);
 
 /**
  * The library's version as `"MAJOR.MINOR.PATCH"`. Static: never free it.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 const char *weft_version_string(void);
 
@@ -424,6 +430,9 @@ const char *weft_version_string(void);
  * The library's version as `MAJOR * 10000 + MINOR * 100 + PATCH`; compare it with
  * `WEFT_VERSION_NUMBER` to detect a header/library mismatch.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 uint32_t weft_version_number(void);
 
@@ -442,6 +451,10 @@ uint32_t weft_version_number(void);
  * `WEFT_STATUS_BARRIER_PARTIES` ("parties must be > 0") if `parties` is 0; the timeout
  * statuses; `WEFT_STATUS_NULL_ARGUMENT` if `barrier_out` is NULL.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier_out` is NULL or valid for writes; `action` and `arg_free` are each NULL or a function
+ * that may run in any thread and does not unwind; `arg` may be used from any thread.
  */
 enum weft_status weft_barrier_new(size_t parties,
                                   weft_barrier_action_fn action,
@@ -453,6 +466,9 @@ enum weft_status weft_barrier_new(size_t parties,
 /**
  * Returns another reference to `barrier` (the same pointer); NULL for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_barrier *weft_barrier_clone(struct weft_barrier *barrier);
 
@@ -460,6 +476,10 @@ struct weft_barrier *weft_barrier_clone(struct weft_barrier *barrier);
  * Releases one reference to `barrier`; the last one frees it and calls its `arg_free`. NULL is
  * ignored. Freeing a barrier some thread waits on without a reference of its own is a bug in
  * the caller. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft whose reference the caller gives up: it does not use
+ * that reference again.
  */
 void weft_barrier_free(struct weft_barrier *barrier);
 
@@ -475,6 +495,10 @@ void weft_barrier_free(struct weft_barrier *barrier);
  * barrier is broken, or is reset, aborted or broken while waiting; a timeout breaks it, for
  * every waiter, until `weft_barrier_reset`; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `index_out` is NULL or valid for writes.
  */
 enum weft_status weft_barrier_wait(struct weft_barrier *barrier,
                                    double timeout,
@@ -486,6 +510,9 @@ enum weft_status weft_barrier_wait(struct weft_barrier *barrier,
  * Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them
  * to leave, then fill a new cycle. Never blocks for long. Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_barrier_reset(struct weft_barrier *barrier);
 
@@ -495,24 +522,36 @@ enum weft_status weft_barrier_reset(struct weft_barrier *barrier);
  *
  * Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_barrier_abort(struct weft_barrier *barrier);
 
 /**
  * Whether the barrier is broken. Python: `barrier.broken`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_barrier_broken(const struct weft_barrier *barrier);
 
 /**
  * How many threads wait for the barrier to fill (a snapshot). Python:
  * `barrier.n_waiting`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_barrier_n_waiting(const struct weft_barrier *barrier);
 
 /**
  * How many threads the barrier waits for. Python: `barrier.parties`.
  * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_barrier_parties(const struct weft_barrier *barrier);
 
@@ -522,6 +561,9 @@ size_t weft_barrier_parties(const struct weft_barrier *barrier);
  * Ownership: on success `*condition_out` is a new handle the caller releases with
  * `weft_condition_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `condition_out` is NULL or valid for writes.
  */
 enum weft_status weft_condition_new(struct weft_condition **condition_out);
 
@@ -532,6 +574,10 @@ enum weft_status weft_condition_new(struct weft_condition **condition_out);
  * on success `*condition_out` is a new handle the caller releases with `weft_condition_free`.
  * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`; `WEFT_STATUS_WRONG_HANDLE` if
  * `lock` is not a lock. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `lock` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `condition_out` is NULL or valid for writes.
  */
 enum weft_status weft_condition_new_with_lock(struct weft_lock *lock,
                                               struct weft_condition **condition_out);
@@ -543,6 +589,10 @@ enum weft_status weft_condition_new_with_lock(struct weft_lock *lock,
  * `weft_condition_new_with_lock`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`;
  * `WEFT_STATUS_WRONG_HANDLE` if `rlock` is not a reentrant lock.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `condition_out` is NULL or valid for writes.
  */
 enum weft_status weft_condition_new_with_rlock(struct weft_rlock *rlock,
                                                struct weft_condition **condition_out);
@@ -550,6 +600,9 @@ enum weft_status weft_condition_new_with_rlock(struct weft_rlock *rlock,
 /**
  * Returns another reference to `condition` (the same pointer); NULL for a NULL or wrong
  * handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_condition *weft_condition_clone(struct weft_condition *condition);
 
@@ -557,6 +610,10 @@ struct weft_condition *weft_condition_clone(struct weft_condition *condition);
  * Releases one reference to `condition`; the last one frees it (and its reference to the
  * lock). NULL is ignored. Freeing a condition some thread waits on without a reference of its
  * own is a bug in the caller. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft whose reference the caller gives up: it does not use
+ * that reference again.
  */
 void weft_condition_free(struct weft_condition *condition);
 
@@ -567,6 +624,9 @@ void weft_condition_free(struct weft_condition *condition);
  * applies). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` (not acquired);
  * `WEFT_STATUS_OVERFLOW` (recursion count, reentrant lock only); the timeout statuses;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_condition_acquire(struct weft_condition *condition,
                                         bool blocking,
@@ -578,6 +638,9 @@ enum weft_status weft_condition_acquire(struct weft_condition *condition,
  * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_RELEASE_UNLOCKED` (a lock that is not
  * held) or `WEFT_STATUS_NOT_OWNER` (a reentrant lock the caller does not own);
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_condition_release(struct weft_condition *condition);
 
@@ -595,6 +658,9 @@ enum weft_status weft_condition_release(struct weft_condition *condition);
  * the (non-reentrant) lock as this one started to wait (the lock is then not re-acquired);
  * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread holding the lock.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_condition_wait(struct weft_condition *condition,
                                      double timeout);
@@ -610,6 +676,11 @@ enum weft_status weft_condition_wait(struct weft_condition *condition,
  * `WEFT_STATUS_WAIT_UNACQUIRED`; the statuses of `weft_condition_wait`;
  * `WEFT_STATUS_NULL_ARGUMENT` if `condition`, `predicate` or `result_out` is NULL;
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread holding the lock.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `predicate` is NULL or a function that does not unwind, called in the calling thread with `arg`;
+ * `result_out` is NULL or valid for writes.
  */
 enum weft_status weft_condition_wait_for(struct weft_condition *condition,
                                          weft_predicate_fn predicate,
@@ -626,6 +697,9 @@ enum weft_status weft_condition_wait_for(struct weft_condition *condition,
  * nobody waits); `WEFT_STATUS_NOTIFY_UNACQUIRED` ("cannot notify on un-acquired lock") if the
  * caller does not hold the lock; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread holding the lock.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_condition_notify(struct weft_condition *condition,
                                        size_t n);
@@ -636,6 +710,9 @@ enum weft_status weft_condition_notify(struct weft_condition *condition,
  * Never blocks; as `weft_condition_notify`. Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NOTIFY_UNACQUIRED`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread holding the lock.
+ *
+ * # Safety
+ * `condition` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_condition_notify_all(struct weft_condition *condition);
 
@@ -645,12 +722,18 @@ enum weft_status weft_condition_notify_all(struct weft_condition *condition);
  * Ownership: on success `*event_out` is a new handle the caller releases with
  * `weft_event_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `event_out` is NULL or valid for writes.
  */
 enum weft_status weft_event_new(struct weft_event **event_out);
 
 /**
  * Returns another reference to `event` (the same pointer); NULL for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `event` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_event *weft_event_clone(struct weft_event *event);
 
@@ -658,6 +741,10 @@ struct weft_event *weft_event_clone(struct weft_event *event);
  * Releases one reference to `event`; the last one frees it. NULL is ignored. Freeing an event
  * some thread waits on without a reference of its own is a bug in the caller.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `event` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_event_free(struct weft_event *event);
 
@@ -666,6 +753,9 @@ void weft_event_free(struct weft_event *event);
  *
  * Never blocks; makes no system call when nobody waits. Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `event` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_event_set(struct weft_event *event);
 
@@ -674,6 +764,9 @@ enum weft_status weft_event_set(struct weft_event *event);
  *
  * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `event` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_event_clear(struct weft_event *event);
 
@@ -681,6 +774,9 @@ enum weft_status weft_event_clear(struct weft_event *event);
  * Whether the flag is set (a snapshot). Python: `event.is_set()`.
  *
  * Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `event` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_event_is_set(const struct weft_event *event);
 
@@ -693,6 +789,9 @@ bool weft_event_is_set(const struct weft_event *event);
  * flag was cleared since: Python's `True`); `WEFT_STATUS_TIMEOUT` (Python's `False`); the
  * timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `event` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_event_wait(struct weft_event *event,
                                  double timeout);
@@ -700,6 +799,9 @@ enum weft_status weft_event_wait(struct weft_event *event,
 /**
  * Returns another reference to `future` (the same pointer); NULL for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_future *weft_future_clone(struct weft_future *future);
 
@@ -707,6 +809,10 @@ struct weft_future *weft_future_clone(struct weft_future *future);
  * Releases one reference to `future`; the last one frees it. The task is unaffected (free a
  * future you do not need right after `weft_pool_submit`). NULL is ignored.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_future_free(struct weft_future *future);
 
@@ -721,6 +827,10 @@ void weft_future_free(struct weft_future *future);
  * `weft_future_exception`); `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran;
  * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread, any number of times.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `result_out` is NULL or valid for writes.
  */
 enum weft_status weft_future_result(struct weft_future *future,
                                     double timeout,
@@ -735,6 +845,10 @@ enum weft_status weft_future_result(struct weft_future *future,
  * `WEFT_STATUS_CANCELLED`; `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran (the
  * future's exception); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, any number of times.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `code_out` is NULL or valid for writes.
  */
 enum weft_status weft_future_exception(struct weft_future *future,
                                        double timeout,
@@ -748,24 +862,36 @@ enum weft_status weft_future_exception(struct weft_future *future,
  * handle; true again for a future already cancelled. A cancelled task never runs (its
  * `arg_free` is still called); the done callbacks run now, in the calling thread.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_future_cancel(struct weft_future *future);
 
 /**
  * Whether the future was cancelled. Python: `future.cancelled()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_future_cancelled(const struct weft_future *future);
 
 /**
  * Whether the task is running now. Python: `future.running()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_future_running(const struct weft_future *future);
 
 /**
  * Whether the future is done: the task finished (or failed), or it was cancelled.
  * Python: `future.done()`. False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_future_done(const struct weft_future *future);
 
@@ -780,6 +906,11 @@ bool weft_future_done(const struct weft_future *future);
  * Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `callback` is NULL or a function that may run in any thread and does not unwind; `arg` may be
+ * used from any thread.
  */
 enum weft_status weft_future_add_done_callback(struct weft_future *future,
                                                weft_future_callback callback,
@@ -797,6 +928,11 @@ enum weft_status weft_future_add_done_callback(struct weft_future *future,
  * holds); `WEFT_STATUS_TIMEOUT`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown `return_when`;
  * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT` (a NULL array with `count` > 0, or a NULL
  * handle), `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
+ * caller holds a reference to during the call; `done_out` is NULL or valid for writing `count`
+ * bools.
  */
 enum weft_status weft_futures_wait(struct weft_future *const *futures,
                                    size_t count,
@@ -817,6 +953,11 @@ enum weft_status weft_futures_wait(struct weft_future *const *futures,
  * `WEFT_STATUS_INVALID_ARGUMENT` if every flag is already set (the iteration is over); the
  * timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread; `yielded` must not be shared by concurrent calls.
+ *
+ * # Safety
+ * `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
+ * caller holds a reference to during the call; `yielded` is NULL or valid for reading and writing
+ * `count` bools; `index_out` is NULL or valid for writes.
  */
 enum weft_status weft_futures_as_completed(struct weft_future *const *futures,
                                            size_t count,
@@ -848,6 +989,11 @@ enum weft_status weft_futures_as_completed(struct weft_future *const *futures,
  * local: the caller must make that safe. On failure nothing is called. Statuses:
  * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `local_out` is NULL.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `local_out` is NULL or valid for writes; `init`, `init_arg_free` and `value_free` are each NULL
+ * or a function that may run in any thread and does not unwind; `init_arg` may be used from any
+ * thread.
  */
 enum weft_status weft_local_new(weft_local_init_fn init,
                                 void *init_arg,
@@ -858,6 +1004,9 @@ enum weft_status weft_local_new(weft_local_init_fn init,
 /**
  * Returns another reference to `local` (the same pointer); NULL for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `local` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_local *weft_local_clone(struct weft_local *local);
 
@@ -868,6 +1017,10 @@ struct weft_local *weft_local_clone(struct weft_local *local);
  * The values are destroyed in the calling thread, before this returns, unless a thread is
  * exiting at that moment: that thread then destroys its own value and, right after, the rest.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `local` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_local_free(struct weft_local *local);
 
@@ -880,6 +1033,10 @@ void weft_local_free(struct weft_local *local);
  * for long. Ownership: the value stays owned by the local. Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
  * each thread reads its own value.
+ *
+ * # Safety
+ * `local` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `value_out` is NULL or valid for writes.
  */
 enum weft_status weft_local_get(struct weft_local *local,
                                 void **value_out);
@@ -891,6 +1048,9 @@ enum weft_status weft_local_get(struct weft_local *local,
  * returns. Never blocks for long. Ownership: the local owns `value` from now on. Statuses:
  * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread; each thread sets its own value.
+ *
+ * # Safety
+ * `local` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_local_set(struct weft_local *local,
                                 void *value);
@@ -900,6 +1060,9 @@ enum weft_status weft_local_set(struct weft_local *local,
  * initializer (a NULL value counts). Does not run the initializer. Python:
  * `hasattr(local, name)`, without triggering `__init__`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `local` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_local_is_set(const struct weft_local *local);
 
@@ -909,6 +1072,9 @@ bool weft_local_is_set(const struct weft_local *local);
  * Ownership: on success `*lock_out` is a new handle the caller releases with `weft_lock_free`.
  * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `lock_out` is NULL.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `lock_out` is NULL or valid for writes.
  */
 enum weft_status weft_lock_new(struct weft_lock **lock_out);
 
@@ -916,6 +1082,9 @@ enum weft_status weft_lock_new(struct weft_lock **lock_out);
  * Returns another reference to `lock` (the same pointer), for another thread or owner to
  * release independently with `weft_lock_free`. NULL if `lock` is NULL or not a lock.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `lock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_lock *weft_lock_clone(struct weft_lock *lock);
 
@@ -924,6 +1093,10 @@ struct weft_lock *weft_lock_clone(struct weft_lock *lock);
  * Freeing a lock that is held, or waited for, by a thread that has no reference of its own is a
  * bug in the caller: give every thread its own reference with `weft_lock_clone`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `lock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_lock_free(struct weft_lock *lock);
 
@@ -937,6 +1110,9 @@ void weft_lock_free(struct weft_lock *lock);
  * `WEFT_STATUS_NONBLOCKING_TIMEOUT`, `WEFT_STATUS_INVALID_TIMEOUT`,
  * `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `lock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_lock_acquire(struct weft_lock *lock,
                                    bool blocking,
@@ -948,6 +1124,9 @@ enum weft_status weft_lock_acquire(struct weft_lock *lock,
  * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_RELEASE_UNLOCKED` ("release unlocked
  * lock") if it is not locked; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `lock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_lock_release(struct weft_lock *lock);
 
@@ -955,6 +1134,9 @@ enum weft_status weft_lock_release(struct weft_lock *lock);
  * Whether the lock is held (a snapshot). Python: `lock.locked()`.
  *
  * Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `lock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_lock_locked(const struct weft_lock *lock);
 
@@ -977,6 +1159,11 @@ bool weft_lock_locked(const struct weft_lock *lock);
  * `weft_pool_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8` for a prefix that is
  * not UTF-8; `WEFT_STATUS_NULL_ARGUMENT` if `pool_out` is NULL. Thread safety: safe from any
  * thread.
+ *
+ * # Safety
+ * `thread_name_prefix` is NULL or a NUL-terminated string; `pool_out` is NULL or valid for writes;
+ * `initializer` and `init_arg_free` are each NULL or a function that may run in any thread and
+ * does not unwind; `init_arg` may be used from any thread.
  */
 enum weft_status weft_pool_new(size_t max_workers,
                                const char *thread_name_prefix,
@@ -988,6 +1175,9 @@ enum weft_status weft_pool_new(size_t max_workers,
 /**
  * Returns another reference to `pool` (the same pointer); NULL for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_pool *weft_pool_clone(struct weft_pool *pool);
 
@@ -996,6 +1186,10 @@ struct weft_pool *weft_pool_clone(struct weft_pool *pool);
  * `weft_pool_shutdown(pool, false, false)`): the workers run the queued tasks, then exit, and
  * everything is released. NULL is ignored. Thread safety: safe from any thread, a worker's
  * included.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_pool_free(struct weft_pool *pool);
 
@@ -1015,6 +1209,11 @@ void weft_pool_free(struct weft_pool *pool);
  * `WEFT_STATUS_CANT_START_THREAD` if a needed worker could not be started;
  * `WEFT_STATUS_NULL_ARGUMENT` if `task` or `future_out` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread, a worker's included.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `future_out` is NULL or valid for writes; `task` and `arg_free` are each NULL or a function that
+ * may run in any thread and does not unwind; `arg` may be used from any thread.
  */
 enum weft_status weft_pool_submit(struct weft_pool *pool,
                                   weft_task_fn task,
@@ -1032,6 +1231,9 @@ enum weft_status weft_pool_submit(struct weft_pool *pool,
  * `WEFT_STATUS_OK`; `WEFT_STATUS_JOIN_CURRENT` if called with `wait` from one of the pool's own
  * workers (which cannot wait for itself; the others are waited for);
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_pool_shutdown(struct weft_pool *pool,
                                     bool wait,
@@ -1040,6 +1242,9 @@ enum weft_status weft_pool_shutdown(struct weft_pool *pool,
 /**
  * The most threads the pool runs (the default resolved). Python: `executor._max_workers`.
  * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_pool_max_workers(const struct weft_pool *pool);
 
@@ -1057,6 +1262,10 @@ size_t weft_pool_max_workers(const struct weft_pool *pool);
  * `weft_queue_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown
  * `kind`, or a `maxsize` on a simple queue; `WEFT_STATUS_NULL_ARGUMENT` if `queue_out` is NULL.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue_out` is NULL or valid for writes; `item_free` is NULL or a function that may run in any
+ * thread and does not unwind.
  */
 enum weft_status weft_queue_new(weft_queue_kind kind,
                                 size_t maxsize,
@@ -1067,6 +1276,9 @@ enum weft_status weft_queue_new(weft_queue_kind kind,
  * Returns another reference to `queue` (the same pointer), for another thread or owner to
  * release independently with `weft_queue_free`. NULL if `queue` is NULL or not a queue.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_queue *weft_queue_clone(struct weft_queue *queue);
 
@@ -1075,6 +1287,10 @@ struct weft_queue *weft_queue_clone(struct weft_queue *queue);
  * any) on each item left, in queue order. NULL is ignored. Freeing a queue that a thread
  * without a reference of its own is blocked on is a bug in the caller: give every thread its
  * own reference with `weft_queue_clone`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_queue_free(struct weft_queue *queue);
 
@@ -1090,6 +1306,9 @@ void weft_queue_free(struct weft_queue *queue);
  * blocking (Python: `queue.Full`); `WEFT_STATUS_SHUT_DOWN` once the queue is shut down (Python:
  * `queue.ShutDown`); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_queue_put(struct weft_queue *queue,
                                 void *item,
@@ -1103,6 +1322,9 @@ enum weft_status weft_queue_put(struct weft_queue *queue,
  * Blocking, timeout and ownership as `weft_queue_put`. Statuses: as `weft_queue_put`, and
  * `WEFT_STATUS_INVALID_ARGUMENT` if the queue is not a `WEFT_QUEUE_PRIORITY` queue.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_queue_put_priority(struct weft_queue *queue,
                                          void *item,
@@ -1120,6 +1342,10 @@ enum weft_status weft_queue_put_priority(struct weft_queue *queue,
  * came in time, or at once when not blocking (Python: `queue.Empty`); `WEFT_STATUS_SHUT_DOWN`
  * once the queue is shut down and holds no item; the timeout statuses;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `item_out` is NULL or valid for writes.
  */
 enum weft_status weft_queue_get(struct weft_queue *queue,
                                 bool block,
@@ -1134,6 +1360,9 @@ enum weft_status weft_queue_get(struct weft_queue *queue,
  * unfinished (the count stays 0); `WEFT_STATUS_WRONG_STATE` on a simple queue, which does not
  * track tasks; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_queue_task_done(struct weft_queue *queue);
 
@@ -1145,6 +1374,9 @@ enum weft_status weft_queue_task_done(struct weft_queue *queue);
  * `WEFT_TIMEOUT_FOREVER`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if tasks are still
  * unfinished; `WEFT_STATUS_WRONG_STATE` on a simple queue; the timeout statuses;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_queue_join(struct weft_queue *queue,
                                  double timeout);
@@ -1163,6 +1395,10 @@ enum weft_status weft_queue_join(struct weft_queue *queue,
  *
  * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call; `drain`
+ * is NULL or a function that does not unwind, called in the calling thread with `drain_arg`.
  */
 enum weft_status weft_queue_shutdown(struct weft_queue *queue,
                                      bool immediate,
@@ -1172,30 +1408,45 @@ enum weft_status weft_queue_shutdown(struct weft_queue *queue,
 /**
  * Whether the queue was shut down. Python 3.13: `q.is_shutdown`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_queue_is_shutdown(const struct weft_queue *queue);
 
 /**
  * How many items the queue holds (a snapshot: other threads may change it at once).
  * Python: `q.qsize()`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_queue_qsize(const struct weft_queue *queue);
 
 /**
  * Whether the queue holds no item (a snapshot). Python: `q.empty()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_queue_empty(const struct weft_queue *queue);
 
 /**
  * Whether the queue is bounded and holds `maxsize` items (a snapshot). Python: `q.full()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_queue_full(const struct weft_queue *queue);
 
 /**
  * The capacity given at creation, 0 for unbounded. Python: `q.maxsize`.
  * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_queue_maxsize(const struct weft_queue *queue);
 
@@ -1203,6 +1454,9 @@ size_t weft_queue_maxsize(const struct weft_queue *queue);
  * How many items were put and not yet marked done (a snapshot; always 0 for a simple queue).
  * Python: `q.unfinished_tasks`. 0 for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_queue_unfinished_tasks(const struct weft_queue *queue);
 
@@ -1212,18 +1466,28 @@ size_t weft_queue_unfinished_tasks(const struct weft_queue *queue);
  * Ownership: on success `*rlock_out` is a new handle the caller releases with
  * `weft_rlock_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock_out` is NULL or valid for writes.
  */
 enum weft_status weft_rlock_new(struct weft_rlock **rlock_out);
 
 /**
  * Returns another reference to `rlock` (the same pointer); NULL for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_rlock *weft_rlock_clone(struct weft_rlock *rlock);
 
 /**
  * Releases one reference to `rlock`; the last one frees it. NULL is ignored.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_rlock_free(struct weft_rlock *rlock);
 
@@ -1235,6 +1499,9 @@ void weft_rlock_free(struct weft_rlock *rlock);
  * `WEFT_STATUS_TIMEOUT` (not acquired); `WEFT_STATUS_OVERFLOW` if the recursion count would
  * overflow; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_rlock_acquire(struct weft_rlock *rlock,
                                     bool blocking,
@@ -1247,18 +1514,27 @@ enum weft_status weft_rlock_acquire(struct weft_rlock *rlock,
  * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NOT_OWNER` ("cannot release
  * un-acquired lock") if the calling thread does not own it; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_rlock_release(struct weft_rlock *rlock);
 
 /**
  * Whether some thread holds the lock (a snapshot). Python: `rlock.locked()` (3.14).
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_rlock_locked(const struct weft_rlock *rlock);
 
 /**
  * Whether the calling thread owns the lock. Python: `rlock._is_owned()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_rlock_is_owned(const struct weft_rlock *rlock);
 
@@ -1266,6 +1542,9 @@ bool weft_rlock_is_owned(const struct weft_rlock *rlock);
  * How many times the calling thread holds the lock; 0 if it does not own it.
  * Python: `rlock._recursion_count()`. 0 for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_rlock_recursion_count(const struct weft_rlock *rlock);
 
@@ -1277,6 +1556,9 @@ size_t weft_rlock_recursion_count(const struct weft_rlock *rlock);
  * ("semaphore initial value must be >= 0"); `WEFT_STATUS_OVERFLOW` if `value` exceeds
  * `SIZE_MAX / 2` (possible only where `size_t` is narrower than 64 bits);
  * `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `semaphore_out` is NULL or valid for writes.
  */
 enum weft_status weft_semaphore_new(int64_t value,
                                     struct weft_semaphore **semaphore_out);
@@ -1286,6 +1568,9 @@ enum weft_status weft_semaphore_new(int64_t value,
  * Python: `threading.BoundedSemaphore(value)`.
  *
  * Ownership and statuses: as `weft_semaphore_new`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `semaphore_out` is NULL or valid for writes.
  */
 enum weft_status weft_bounded_semaphore_new(int64_t value,
                                             struct weft_semaphore **semaphore_out);
@@ -1293,6 +1578,9 @@ enum weft_status weft_bounded_semaphore_new(int64_t value,
 /**
  * Returns another reference to `semaphore` (the same pointer); NULL for a NULL or wrong
  * handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_semaphore *weft_semaphore_clone(struct weft_semaphore *semaphore);
 
@@ -1300,6 +1588,10 @@ struct weft_semaphore *weft_semaphore_clone(struct weft_semaphore *semaphore);
  * Releases one reference to `semaphore`; the last one frees it. NULL is ignored. Freeing a
  * semaphore some thread waits on without a reference of its own is a bug in the caller.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `semaphore` is NULL or a handle from weft whose reference the caller gives up: it does not use
+ * that reference again.
  */
 void weft_semaphore_free(struct weft_semaphore *semaphore);
 
@@ -1313,6 +1605,9 @@ void weft_semaphore_free(struct weft_semaphore *semaphore);
  * (took none: Python's `False`); `WEFT_STATUS_NONBLOCKING_TIMEOUT`,
  * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_semaphore_acquire(struct weft_semaphore *semaphore,
                                         bool blocking,
@@ -1328,6 +1623,9 @@ enum weft_status weft_semaphore_acquire(struct weft_semaphore *semaphore,
  * semaphore would exceed its initial value; `WEFT_STATUS_OVERFLOW` if the count would exceed
  * `SIZE_MAX / 2`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_semaphore_release(struct weft_semaphore *semaphore,
                                         size_t n);
@@ -1346,6 +1644,11 @@ enum weft_status weft_semaphore_release(struct weft_semaphore *semaphore,
  * `weft_thread_free` (freeing it does not stop or detach anything; the thread runs on).
  * On failure `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`
  * if `target` or `thread_out` is NULL. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread_out` is NULL or valid for writes; `target` and `arg_free` are each NULL or a function
+ * that may run in any thread and does not unwind (`target` may end its thread with
+ * `pthread_exit`); `arg` may be used from any thread.
  */
 enum weft_status weft_thread_new(weft_thread_fn target,
                                  void *arg,
@@ -1363,6 +1666,11 @@ enum weft_status weft_thread_new(weft_thread_fn target,
  * Ownership: as `weft_thread_new`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
  * `WEFT_STATUS_NULL_ARGUMENT` if `target` or `thread_out` is NULL. On failure `arg_free` is not
  * called. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `thread_out` is NULL or valid for writes; `target`
+ * and `arg_free` are each NULL or a function that may run in any thread and does not unwind
+ * (`target` may end its thread with `pthread_exit`); `arg` may be used from any thread.
  */
 enum weft_status weft_thread_new_named(weft_thread_fn target,
                                        void *arg,
@@ -1373,6 +1681,9 @@ enum weft_status weft_thread_new_named(weft_thread_fn target,
 /**
  * Returns another reference to `thread` (the same pointer); NULL for a NULL or wrong handle.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 struct weft_thread *weft_thread_clone(struct weft_thread *thread);
 
@@ -1380,6 +1691,10 @@ struct weft_thread *weft_thread_clone(struct weft_thread *thread);
  * Releases one reference to `thread`. The thread itself is unaffected: it runs to completion
  * (and a non-daemon thread is still waited for at exit). NULL is ignored.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+ * reference again.
  */
 void weft_thread_free(struct weft_thread *thread);
 
@@ -1390,6 +1705,9 @@ void weft_thread_free(struct weft_thread *thread);
  * can only be started once"); `WEFT_STATUS_CANT_START_THREAD` if the OS refuses (out of
  * resources; the thread may be started again later); `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_thread_start(struct weft_thread *thread);
 
@@ -1404,6 +1722,9 @@ enum weft_status weft_thread_start(struct weft_thread *thread);
  * `WEFT_STATUS_WRONG_STATE` for a thread weft did not start (a `Dummy-N`); the timeout
  * statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_thread_join(struct weft_thread *thread,
                                   double timeout);
@@ -1414,6 +1735,9 @@ enum weft_status weft_thread_join(struct weft_thread *thread,
  * Handles from `weft_current_thread`, `weft_main_thread` and `weft_enumerate` are new pointers
  * each time, so compare threads with this rather than with `==`. False if either handle is
  * NULL or not a thread. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `a` and `b` are each NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_thread_is(const struct weft_thread *a,
                     const struct weft_thread *b);
@@ -1421,6 +1745,9 @@ bool weft_thread_is(const struct weft_thread *a,
 /**
  * Whether the thread has started and not finished. Python: `thread.is_alive()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_thread_is_alive(const struct weft_thread *thread);
 
@@ -1433,6 +1760,10 @@ bool weft_thread_is_alive(const struct weft_thread *thread);
  * with `snprintf`. Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if
  * `buf` is NULL while `size > 0`; `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread; the name may change concurrently.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call; `buf` is
+ * NULL or valid for writing `size` bytes; `len_out` is NULL or valid for writes.
  */
 enum weft_status weft_thread_get_name(const struct weft_thread *thread,
                                       char *buf,
@@ -1445,6 +1776,10 @@ enum weft_status weft_thread_get_name(const struct weft_thread *thread,
  * A running thread's OS-visible name (`top -H`, `gdb`) follows, cut to 15 bytes at a character
  * boundary. `name` is copied. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call; `name`
+ * is NULL or a NUL-terminated string.
  */
 enum weft_status weft_thread_set_name(struct weft_thread *thread,
                                       const char *name);
@@ -1452,6 +1787,9 @@ enum weft_status weft_thread_set_name(struct weft_thread *thread,
 /**
  * Whether the thread is a daemon. Python: `thread.daemon`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 bool weft_thread_is_daemon(const struct weft_thread *thread);
 
@@ -1462,6 +1800,9 @@ bool weft_thread_is_daemon(const struct weft_thread *thread);
  * thread and abandons daemon threads. Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_DAEMON_AFTER_START` ("cannot set daemon status of active thread");
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_thread_set_daemon(struct weft_thread *thread,
                                         bool daemon);
@@ -1473,6 +1814,9 @@ enum weft_status weft_thread_set_daemon(struct weft_thread *thread,
  * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768;
  * `WEFT_STATUS_WRONG_STATE` after start; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_thread_set_stack_size(struct weft_thread *thread,
                                             size_t size);
@@ -1481,6 +1825,9 @@ enum weft_status weft_thread_set_stack_size(struct weft_thread *thread,
  * The thread's identifier (its `pthread_t` as an integer), 0 before start. Python:
  * `thread.ident`. Identifiers may be reused after a thread exits.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 uint64_t weft_thread_ident(const struct weft_thread *thread);
 
@@ -1488,6 +1835,9 @@ uint64_t weft_thread_ident(const struct weft_thread *thread);
  * The kernel's id for the thread (`gettid()`), 0 before start. Python: `thread.native_id`.
  * Right after start this may wait briefly for the new thread to report it.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 uint64_t weft_thread_native_id(const struct weft_thread *thread);
 
@@ -1499,6 +1849,10 @@ uint64_t weft_thread_native_id(const struct weft_thread *thread);
  * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_WRONG_STATE` if the thread has not finished, or is
  * not one weft started with a function; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `thread` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `result_out` is NULL or valid for writes.
  */
 enum weft_status weft_thread_result(const struct weft_thread *thread,
                                     void **result_out);
@@ -1510,6 +1864,9 @@ enum weft_status weft_thread_result(const struct weft_thread *thread,
  * process's initial thread, a daemon `Dummy-N` for any other (alive until that thread exits).
  * Ownership: returns a new reference the caller releases with `weft_thread_free`; NULL only on
  * an internal error. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 struct weft_thread *weft_current_thread(void);
 
@@ -1518,6 +1875,9 @@ struct weft_thread *weft_current_thread(void);
  *
  * Ownership: a new reference the caller releases with `weft_thread_free`; NULL only on an
  * internal error. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 struct weft_thread *weft_main_thread(void);
 
@@ -1528,6 +1888,9 @@ struct weft_thread *weft_main_thread(void);
  * Ownership: on success `*threads_out` is an array of `*count_out` new references, released
  * together with `weft_thread_array_free(*threads_out, *count_out)`. Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `threads_out` and `count_out` are each NULL or valid for writes.
  */
 enum weft_status weft_enumerate(struct weft_thread ***threads_out,
                                 size_t *count_out);
@@ -1535,6 +1898,10 @@ enum weft_status weft_enumerate(struct weft_thread ***threads_out,
 /**
  * Frees an array from `weft_enumerate`: each of its `count` handles, then the array. NULL is
  * ignored. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `threads` is NULL, or `threads` and `count` are what one call to `weft_enumerate` wrote, not
+ * freed before; the caller gives up those references and does not use the array again.
  */
 void weft_thread_array_free(struct weft_thread **threads,
                             size_t count);
@@ -1542,18 +1909,27 @@ void weft_thread_array_free(struct weft_thread **threads,
 /**
  * How many threads are alive now, `MainThread` and stand-ins included.
  * Python: `threading.active_count()`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 size_t weft_active_count(void);
 
 /**
  * The calling thread's identifier (`pthread_self()` as an integer), without making a stand-in
  * object. Python: `threading.get_ident()`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 uint64_t weft_get_ident(void);
 
 /**
  * The kernel's id for the calling thread. Python: `threading.get_native_id()`.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 uint64_t weft_get_native_id(void);
 
@@ -1564,6 +1940,9 @@ uint64_t weft_get_native_id(void);
  * `*previous_out`, if `previous_out` is not NULL, receives the previous setting. Statuses:
  * `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `previous_out` is NULL or valid for writes.
  */
 enum weft_status weft_stack_size(size_t size,
                                  size_t *previous_out);
@@ -1571,6 +1950,9 @@ enum weft_status weft_stack_size(size_t size,
 /**
  * The stack size for threads started from now on (0: the default). Python:
  * `threading.stack_size()`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * No requirement: it takes no arguments.
  */
 size_t weft_stack_size_get(void);
 
@@ -1582,6 +1964,9 @@ size_t weft_stack_size_get(void);
  * `*remaining_out`, if not NULL, receives how many non-daemon threads are still running (0 on
  * `WEFT_STATUS_OK`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT`; the timeout statuses.
  * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `remaining_out` is NULL or valid for writes.
  */
 enum weft_status weft_shutdown(double timeout,
                                size_t *remaining_out);
@@ -1609,6 +1994,11 @@ enum weft_status weft_shutdown(double timeout,
  * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `function` or `timer_out` is NULL;
  * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`. Thread safety: safe from any
  * thread.
+ *
+ * # Safety
+ * `timer_out` is NULL or valid for writes; `function` and `arg_free` are each NULL or a function
+ * that may run in any thread and does not unwind (`function` may end its thread with
+ * `pthread_exit`); `arg` may be used from any thread.
  */
 enum weft_status weft_timer_new(double interval,
                                 weft_thread_fn function,
@@ -1625,6 +2015,9 @@ enum weft_status weft_timer_new(double interval,
  * nothing. The timer's thread ends soon after; join it to wait for that. Statuses:
  * `WEFT_STATUS_OK`; `WEFT_STATUS_WRONG_HANDLE` if `timer` is not a timer (a thread from
  * `weft_thread_new`, say); `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `timer` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 enum weft_status weft_timer_cancel(struct weft_thread *timer);
 

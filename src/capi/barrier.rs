@@ -2,8 +2,8 @@
 
 use std::ffi::c_void;
 
-use super::handle::{self, Handle};
-use super::thread::{OwnedArg, weft_free_fn};
+use super::args::{OwnedArg, weft_free_fn};
+use super::handle::{self, Handle, Tag};
 use super::weft_status;
 use crate::sync::BarrierAction;
 use crate::{Barrier, Error};
@@ -17,20 +17,13 @@ pub struct weft_barrier {
 
 impl Handle for weft_barrier {
     type Inner = Barrier;
-    const TAG: u64 = handle::tag(7);
+    const TAG: Tag = Tag::Barrier;
 }
 
 /// A barrier's action: receives the `arg` given to `weft_barrier_new`. It runs in the last
 /// thread to arrive, with the barrier's lock held, so it must not call `weft_barrier_*` on the
 /// same barrier. It must not unwind.
 pub type weft_barrier_action_fn = Option<unsafe extern "C" fn(arg: *mut c_void)>;
-
-/// Borrows a barrier handle.
-fn barrier<'a>(b: *const weft_barrier) -> Result<&'a Barrier, weft_status> {
-    // SAFETY: `b` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_barrier *`).
-    unsafe { handle::borrow(b) }
-}
 
 /// Creates a barrier for `parties` threads. Python:
 /// `threading.Barrier(parties, action=None, timeout=None)`.
@@ -46,8 +39,13 @@ fn barrier<'a>(b: *const weft_barrier) -> Result<&'a Barrier, weft_status> {
 /// `WEFT_STATUS_BARRIER_PARTIES` ("parties must be > 0") if `parties` is 0; the timeout
 /// statuses; `WEFT_STATUS_NULL_ARGUMENT` if `barrier_out` is NULL.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier_out` is NULL or valid for writes; `action` and `arg_free` are each NULL or a function
+/// that may run in any thread and does not unwind; `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_new(
+pub unsafe extern "C" fn weft_barrier_new(
     parties: usize,
     action: weft_barrier_action_fn,
     arg: *mut c_void,
@@ -80,19 +78,31 @@ pub extern "C" fn weft_barrier_new(
 
 /// Returns another reference to `barrier` (the same pointer); NULL for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_clone(barrier: *mut weft_barrier) -> *mut weft_barrier {
-    // SAFETY: `barrier` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(barrier) } })
+pub unsafe extern "C" fn weft_barrier_clone(barrier: *mut weft_barrier) -> *mut weft_barrier {
+    ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `barrier` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(barrier) }
+    })
 }
 
 /// Releases one reference to `barrier`; the last one frees it and calls its `arg_free`. NULL is
 /// ignored. Freeing a barrier some thread waits on without a reference of its own is a bug in
 /// the caller. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft whose reference the caller gives up: it does not use
+/// that reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_free(barrier: *mut weft_barrier) {
-    // SAFETY: `barrier` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(barrier) } })
+pub unsafe extern "C" fn weft_barrier_free(barrier: *mut weft_barrier) {
+    ffi_value!((), {
+        // SAFETY: `barrier` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(barrier) }
+    })
 }
 
 /// Waits until `parties` threads wait on the barrier, then releases them all. Python:
@@ -106,14 +116,20 @@ pub extern "C" fn weft_barrier_free(barrier: *mut weft_barrier) {
 /// barrier is broken, or is reset, aborted or broken while waiting; a timeout breaks it, for
 /// every waiter, until `weft_barrier_reset`; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `index_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_wait(
+pub unsafe extern "C" fn weft_barrier_wait(
     barrier: *mut weft_barrier,
     timeout: f64,
     index_out: *mut usize,
 ) -> weft_status {
     ffi_status!({
-        let barrier = self::barrier(barrier)?;
+        // SAFETY: `barrier` is NULL or a handle the caller holds (this function's contract).
+        let barrier = unsafe { handle::borrow(barrier) }?;
         let out = handle::out_ptr(index_out)?;
         let timeout = match timeout {
             crate::timeout::FOREVER => None,
@@ -131,10 +147,14 @@ pub extern "C" fn weft_barrier_wait(
 /// Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them
 /// to leave, then fill a new cycle. Never blocks for long. Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_reset(barrier: *mut weft_barrier) -> weft_status {
+pub unsafe extern "C" fn weft_barrier_reset(barrier: *mut weft_barrier) -> weft_status {
     ffi_status!({
-        self::barrier(barrier)?.reset();
+        // SAFETY: `barrier` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(barrier) }?.reset();
         Ok(())
     })
 }
@@ -144,31 +164,53 @@ pub extern "C" fn weft_barrier_reset(barrier: *mut weft_barrier) -> weft_status 
 ///
 /// Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_abort(barrier: *mut weft_barrier) -> weft_status {
+pub unsafe extern "C" fn weft_barrier_abort(barrier: *mut weft_barrier) -> weft_status {
     ffi_status!({
-        self::barrier(barrier)?.abort();
+        // SAFETY: `barrier` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(barrier) }?.abort();
         Ok(())
     })
 }
 
 /// Whether the barrier is broken. Python: `barrier.broken`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_broken(barrier: *const weft_barrier) -> bool {
-    ffi_value!(false, { self::barrier(barrier).is_ok_and(Barrier::broken) })
+pub unsafe extern "C" fn weft_barrier_broken(barrier: *const weft_barrier) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `barrier` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(barrier) }.is_ok_and(Barrier::broken)
+    })
 }
 
 /// How many threads wait for the barrier to fill (a snapshot). Python:
 /// `barrier.n_waiting`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_n_waiting(barrier: *const weft_barrier) -> usize {
-    ffi_value!(0, { self::barrier(barrier).map_or(0, Barrier::n_waiting) })
+pub unsafe extern "C" fn weft_barrier_n_waiting(barrier: *const weft_barrier) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `barrier` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(barrier) }.map_or(0, Barrier::n_waiting)
+    })
 }
 
 /// How many threads the barrier waits for. Python: `barrier.parties`.
 /// 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_barrier_parties(barrier: *const weft_barrier) -> usize {
-    ffi_value!(0, { self::barrier(barrier).map_or(0, Barrier::parties) })
+pub unsafe extern "C" fn weft_barrier_parties(barrier: *const weft_barrier) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `barrier` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(barrier) }.map_or(0, Barrier::parties)
+    })
 }

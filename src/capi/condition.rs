@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 use std::sync::Arc;
 
-use super::handle::{self, Handle, Tagged};
+use super::handle::{self, Handle, Tag, Tagged};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use super::{weft_lock, weft_rlock};
 use crate::sync::condition::sealed::Sealed;
@@ -20,7 +20,7 @@ pub struct weft_condition {
 
 impl Handle for weft_condition {
     type Inner = Condition;
-    const TAG: u64 = handle::tag(4);
+    const TAG: Tag = Tag::Condition;
 }
 
 /// A predicate for `weft_condition_wait_for`: receives the `arg` given with it and returns
@@ -57,20 +57,19 @@ impl<T: ConditionLock> ConditionLock for Tagged<T> {
     }
 }
 
-/// Borrows a condition handle.
-fn condition<'a>(c: *const weft_condition) -> Result<&'a Condition, weft_status> {
-    // SAFETY: `c` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_condition *`).
-    unsafe { handle::borrow(c) }
-}
-
 /// Creates a condition over a new reentrant lock. Python: `threading.Condition()`.
 ///
 /// Ownership: on success `*condition_out` is a new handle the caller releases with
 /// `weft_condition_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `condition_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_new(condition_out: *mut *mut weft_condition) -> weft_status {
+pub unsafe extern "C" fn weft_condition_new(
+    condition_out: *mut *mut weft_condition,
+) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(condition_out)?;
         // SAFETY: checked non-NULL above; the caller provides a writable pointer.
@@ -85,8 +84,13 @@ pub extern "C" fn weft_condition_new(condition_out: *mut *mut weft_condition) ->
 /// on success `*condition_out` is a new handle the caller releases with `weft_condition_free`.
 /// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`; `WEFT_STATUS_WRONG_HANDLE` if
 /// `lock` is not a lock. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `lock` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `condition_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_new_with_lock(
+pub unsafe extern "C" fn weft_condition_new_with_lock(
     lock: *mut weft_lock,
     condition_out: *mut *mut weft_condition,
 ) -> weft_status {
@@ -107,8 +111,13 @@ pub extern "C" fn weft_condition_new_with_lock(
 /// `weft_condition_new_with_lock`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`;
 /// `WEFT_STATUS_WRONG_HANDLE` if `rlock` is not a reentrant lock.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `condition_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_new_with_rlock(
+pub unsafe extern "C" fn weft_condition_new_with_rlock(
     rlock: *mut weft_rlock,
     condition_out: *mut *mut weft_condition,
 ) -> weft_status {
@@ -125,10 +134,16 @@ pub extern "C" fn weft_condition_new_with_rlock(
 
 /// Returns another reference to `condition` (the same pointer); NULL for a NULL or wrong
 /// handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_clone(condition: *mut weft_condition) -> *mut weft_condition {
-    // SAFETY: `condition` is NULL or a handle from weft; the caller holds it.
+pub unsafe extern "C" fn weft_condition_clone(
+    condition: *mut weft_condition,
+) -> *mut weft_condition {
     ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `condition` is NULL or a handle from weft; the caller holds it.
         unsafe { handle::clone(condition) }
     })
 }
@@ -136,10 +151,16 @@ pub extern "C" fn weft_condition_clone(condition: *mut weft_condition) -> *mut w
 /// Releases one reference to `condition`; the last one frees it (and its reference to the
 /// lock). NULL is ignored. Freeing a condition some thread waits on without a reference of its
 /// own is a bug in the caller. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft whose reference the caller gives up: it does not use
+/// that reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_free(condition: *mut weft_condition) {
-    // SAFETY: `condition` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(condition) } })
+pub unsafe extern "C" fn weft_condition_free(condition: *mut weft_condition) {
+    ffi_value!((), {
+        // SAFETY: `condition` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(condition) }
+    })
 }
 
 /// Acquires the condition's lock. Python: `condition.acquire(blocking=True, timeout=-1)`.
@@ -148,14 +169,19 @@ pub extern "C" fn weft_condition_free(condition: *mut weft_condition) {
 /// applies). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` (not acquired);
 /// `WEFT_STATUS_OVERFLOW` (recursion count, reentrant lock only); the timeout statuses;
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_acquire(
+pub unsafe extern "C" fn weft_condition_acquire(
     condition: *mut weft_condition,
     blocking: bool,
     timeout: f64,
 ) -> weft_status {
     ffi_status!({
-        let condition = self::condition(condition)?;
+        // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
+        let condition = unsafe { handle::borrow(condition) }?;
         let timeout = acquire_timeout(blocking, timeout)?;
         if condition.acquire(timeout)? {
             Ok(())
@@ -170,9 +196,15 @@ pub extern "C" fn weft_condition_acquire(
 /// Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_RELEASE_UNLOCKED` (a lock that is not
 /// held) or `WEFT_STATUS_NOT_OWNER` (a reentrant lock the caller does not own);
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_release(condition: *mut weft_condition) -> weft_status {
-    ffi_status!({ Ok(self::condition(condition)?.release()?) })
+pub unsafe extern "C" fn weft_condition_release(condition: *mut weft_condition) -> weft_status {
+    ffi_status!({
+        // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(condition) }?.release()?)
+    })
 }
 
 /// Releases the lock, waits until notified or until `timeout` passes, and re-acquires the lock
@@ -188,10 +220,18 @@ pub extern "C" fn weft_condition_release(condition: *mut weft_condition) -> weft
 /// the (non-reentrant) lock as this one started to wait (the lock is then not re-acquired);
 /// the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread holding the lock.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_wait(condition: *mut weft_condition, timeout: f64) -> weft_status {
+pub unsafe extern "C" fn weft_condition_wait(
+    condition: *mut weft_condition,
+    timeout: f64,
+) -> weft_status {
     ffi_status!({
-        let condition = self::condition(condition)?;
+        // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
+        let condition = unsafe { handle::borrow(condition) }?;
         if condition.wait(super::timeout(timeout)?)? {
             Ok(())
         } else {
@@ -210,8 +250,14 @@ pub extern "C" fn weft_condition_wait(condition: *mut weft_condition, timeout: f
 /// `WEFT_STATUS_WAIT_UNACQUIRED`; the statuses of `weft_condition_wait`;
 /// `WEFT_STATUS_NULL_ARGUMENT` if `condition`, `predicate` or `result_out` is NULL;
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread holding the lock.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `predicate` is NULL or a function that does not unwind, called in the calling thread with `arg`;
+/// `result_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_wait_for(
+pub unsafe extern "C" fn weft_condition_wait_for(
     condition: *mut weft_condition,
     predicate: weft_predicate_fn,
     arg: *mut c_void,
@@ -219,7 +265,8 @@ pub extern "C" fn weft_condition_wait_for(
     result_out: *mut bool,
 ) -> weft_status {
     ffi_status!({
-        let condition = self::condition(condition)?;
+        // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
+        let condition = unsafe { handle::borrow(condition) }?;
         let predicate = predicate.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let out = handle::out_ptr(result_out)?;
         let timeout = super::timeout(timeout)?;
@@ -239,9 +286,18 @@ pub extern "C" fn weft_condition_wait_for(
 /// nobody waits); `WEFT_STATUS_NOTIFY_UNACQUIRED` ("cannot notify on un-acquired lock") if the
 /// caller does not hold the lock; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread holding the lock.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_notify(condition: *mut weft_condition, n: usize) -> weft_status {
-    ffi_status!({ Ok(self::condition(condition)?.notify(n)?) })
+pub unsafe extern "C" fn weft_condition_notify(
+    condition: *mut weft_condition,
+    n: usize,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(condition) }?.notify(n)?)
+    })
 }
 
 /// Wakes every thread waiting on the condition. Python: `condition.notify_all()`.
@@ -249,7 +305,13 @@ pub extern "C" fn weft_condition_notify(condition: *mut weft_condition, n: usize
 /// Never blocks; as `weft_condition_notify`. Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NOTIFY_UNACQUIRED`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread holding the lock.
+///
+/// # Safety
+/// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_condition_notify_all(condition: *mut weft_condition) -> weft_status {
-    ffi_status!({ Ok(self::condition(condition)?.notify_all()?) })
+pub unsafe extern "C" fn weft_condition_notify_all(condition: *mut weft_condition) -> weft_status {
+    ffi_status!({
+        // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(condition) }?.notify_all()?)
+    })
 }

@@ -1,6 +1,6 @@
 //! `weft_event`: Python's `threading.Event` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Event;
 
@@ -12,14 +12,7 @@ pub struct weft_event {
 
 impl Handle for weft_event {
     type Inner = Event;
-    const TAG: u64 = handle::tag(5);
-}
-
-/// Borrows an event handle.
-fn event<'a>(e: *const weft_event) -> Result<&'a Event, weft_status> {
-    // SAFETY: `e` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_event *`).
-    unsafe { handle::borrow(e) }
+    const TAG: Tag = Tag::Event;
 }
 
 /// Creates an event, not set. Python: `threading.Event()`.
@@ -27,8 +20,12 @@ fn event<'a>(e: *const weft_event) -> Result<&'a Event, weft_status> {
 /// Ownership: on success `*event_out` is a new handle the caller releases with
 /// `weft_event_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `event_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_event_new(event_out: *mut *mut weft_event) -> weft_status {
+pub unsafe extern "C" fn weft_event_new(event_out: *mut *mut weft_event) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(event_out)?;
         // SAFETY: checked non-NULL above; the caller provides a writable pointer.
@@ -39,29 +36,45 @@ pub extern "C" fn weft_event_new(event_out: *mut *mut weft_event) -> weft_status
 
 /// Returns another reference to `event` (the same pointer); NULL for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `event` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_event_clone(event: *mut weft_event) -> *mut weft_event {
-    // SAFETY: `event` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(event) } })
+pub unsafe extern "C" fn weft_event_clone(event: *mut weft_event) -> *mut weft_event {
+    ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `event` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(event) }
+    })
 }
 
 /// Releases one reference to `event`; the last one frees it. NULL is ignored. Freeing an event
 /// some thread waits on without a reference of its own is a bug in the caller.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `event` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_event_free(event: *mut weft_event) {
-    // SAFETY: `event` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(event) } })
+pub unsafe extern "C" fn weft_event_free(event: *mut weft_event) {
+    ffi_value!((), {
+        // SAFETY: `event` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(event) }
+    })
 }
 
 /// Sets the flag and wakes every thread waiting for it. Python: `event.set()`.
 ///
 /// Never blocks; makes no system call when nobody waits. Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `event` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_event_set(event: *mut weft_event) -> weft_status {
+pub unsafe extern "C" fn weft_event_set(event: *mut weft_event) -> weft_status {
     ffi_status!({
-        self::event(event)?.set();
+        // SAFETY: `event` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(event) }?.set();
         Ok(())
     })
 }
@@ -70,10 +83,14 @@ pub extern "C" fn weft_event_set(event: *mut weft_event) -> weft_status {
 ///
 /// Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `event` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_event_clear(event: *mut weft_event) -> weft_status {
+pub unsafe extern "C" fn weft_event_clear(event: *mut weft_event) -> weft_status {
     ffi_status!({
-        self::event(event)?.clear();
+        // SAFETY: `event` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(event) }?.clear();
         Ok(())
     })
 }
@@ -81,9 +98,15 @@ pub extern "C" fn weft_event_clear(event: *mut weft_event) -> weft_status {
 /// Whether the flag is set (a snapshot). Python: `event.is_set()`.
 ///
 /// Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `event` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_event_is_set(event: *const weft_event) -> bool {
-    ffi_value!(false, { self::event(event).is_ok_and(Event::is_set) })
+pub unsafe extern "C" fn weft_event_is_set(event: *const weft_event) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `event` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(event) }.is_ok_and(Event::is_set)
+    })
 }
 
 /// Waits until the flag is set. Python: `event.wait(timeout=None)`.
@@ -94,10 +117,15 @@ pub extern "C" fn weft_event_is_set(event: *const weft_event) -> bool {
 /// flag was cleared since: Python's `True`); `WEFT_STATUS_TIMEOUT` (Python's `False`); the
 /// timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `event` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_event_wait(event: *mut weft_event, timeout: f64) -> weft_status {
+pub unsafe extern "C" fn weft_event_wait(event: *mut weft_event, timeout: f64) -> weft_status {
     ffi_status!({
-        let event = self::event(event)?;
+        // SAFETY: `event` is NULL or a handle the caller holds (this function's contract).
+        let event = unsafe { handle::borrow(event) }?;
         if event.wait(super::timeout(timeout)?) {
             Ok(())
         } else {

@@ -4,14 +4,13 @@
 use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
-use super::handle;
-use super::pool::CTask;
-use super::thread::SendPtr;
+use super::args::{OwnedArg, SendPtr};
+use super::handle::{self, Tag};
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
     WEFT_STATUS_TIMEOUT,
 };
-use crate::future::{self, Future, Outcome, ReturnWhen};
+use crate::future::{self, Future, Outcome, ReturnWhen, TaskFn};
 use crate::{Error, Timeout};
 
 /// The future of a task submitted to a pool (Python: `concurrent.futures.Future`): pending,
@@ -25,11 +24,31 @@ pub struct weft_future {
 /// A future's handle is the future itself (`Future::into_raw`), labelled with this tag by
 /// `weft_pool_submit`: one allocation per task.
 impl weft_future {
-    pub(crate) const TAG: u64 = handle::tag(12);
+    pub(crate) const TAG: Tag = Tag::Future;
 }
 
 /// What a C future holds: the task's result pointer, or its nonzero failure code.
 pub(crate) type CFuture = Future<SendPtr, c_int>;
+
+/// A submitted C task: its function and argument.
+pub(crate) struct CTask {
+    pub(super) task: unsafe extern "C" fn(arg: *mut c_void, result_out: *mut *mut c_void) -> c_int,
+    /// Freed when the task is dropped: after the call, or unrun.
+    pub(super) arg: OwnedArg,
+}
+
+impl TaskFn<SendPtr, c_int> for CTask {
+    fn call(self) -> Result<SendPtr, c_int> {
+        let mut result = std::ptr::null_mut();
+        // SAFETY: the caller's task and argument, called once as documented; `result` is a
+        // valid place for the task to store its result. `self.arg` is freed when `self` drops,
+        // after the call.
+        match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
+            0 => Ok(SendPtr(result)),
+            code => Err(code),
+        }
+    }
+}
 
 /// A done callback: receives the future (a reference valid for the call only: clone it to keep
 /// it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
@@ -49,9 +68,13 @@ pub const WEFT_FIRST_EXCEPTION: weft_return_when = 1;
 pub const WEFT_ALL_COMPLETED: weft_return_when = 2;
 
 /// Borrows a future handle: the future, not to be dropped (the caller keeps its reference).
-fn future(f: *const weft_future) -> Result<ManuallyDrop<CFuture>, weft_status> {
-    // SAFETY: `f` is NULL or a handle from weft (the API contract of every function taking a
-    // `weft_future *`), so it starts with a u64: a tag or a future's label.
+///
+/// # Safety
+/// `f` is NULL or a handle from weft that the caller holds a reference to while it uses the
+/// result.
+unsafe fn future(f: *const weft_future) -> Result<ManuallyDrop<CFuture>, weft_status> {
+    // SAFETY: `f` is NULL or a handle from weft (the contract), so it starts with a u64: a tag
+    // or a future's label.
     unsafe { handle::check(f.cast(), weft_future::TAG)? };
     // SAFETY: the tag says `f` came from `Future::into_raw` in `weft_pool_submit`, whose task
     // is a `CTask`; the reference it stands for stays the caller's (ManuallyDrop).
@@ -61,7 +84,11 @@ fn future(f: *const weft_future) -> Result<ManuallyDrop<CFuture>, weft_status> {
 }
 
 /// Borrows an array of `count` future handles; NULL is accepted when `count` is 0.
-fn futures(
+///
+/// # Safety
+/// `futures` is NULL or points to `count` handles, each as for [`future`], and the array stays
+/// valid while the result is used.
+unsafe fn futures(
     futures: *const *mut weft_future,
     count: usize,
 ) -> Result<Vec<ManuallyDrop<CFuture>>, weft_status> {
@@ -73,11 +100,16 @@ fn futures(
     }
     // SAFETY: per the contract, `futures` points at `count` handles, valid for the call.
     let handles = unsafe { std::slice::from_raw_parts(futures, count) };
-    handles.iter().map(|&f| future(f)).collect()
+    // SAFETY: per the contract, each is NULL or a handle the caller holds.
+    handles.iter().map(|&f| unsafe { future(f) }).collect()
 }
 
 /// Borrows a caller's array of `count` bools (NULL accepted when `count` is 0).
-fn flags<'a>(flags: *mut bool, count: usize) -> Result<&'a mut [bool], weft_status> {
+///
+/// # Safety
+/// `flags` is NULL or valid for reading and writing `count` bools, and nothing else uses them
+/// during `'a`.
+unsafe fn flags<'a>(flags: *mut bool, count: usize) -> Result<&'a mut [bool], weft_status> {
     if count == 0 {
         return Ok(&mut []);
     }
@@ -89,8 +121,15 @@ fn flags<'a>(flags: *mut bool, count: usize) -> Result<&'a mut [bool], weft_stat
 
 /// Waits for the future, at most `timeout` seconds: the task's result or failure code, or the
 /// status for a future that has neither.
-fn finished(f: *const weft_future, timeout: f64) -> Result<Result<SendPtr, c_int>, weft_status> {
-    let f = future(f)?;
+///
+/// # Safety
+/// As for [`future`], for the call.
+unsafe fn finished(
+    f: *const weft_future,
+    timeout: f64,
+) -> Result<Result<SendPtr, c_int>, weft_status> {
+    // SAFETY: forwarded contract.
+    let f = unsafe { future(f) }?;
     let timeout = super::timeout(timeout)?;
     // By reference, without the lock: a pointer and an `int` are shared between threads.
     match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
@@ -105,10 +144,15 @@ fn finished(f: *const weft_future, timeout: f64) -> Result<Result<SendPtr, c_int
 
 /// Returns another reference to `future` (the same pointer); NULL for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_future {
+pub unsafe extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_future {
     ffi_value!(std::ptr::null_mut(), {
-        self::future(future).map_or(std::ptr::null_mut(), |f| {
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        unsafe { self::future(future) }.map_or(std::ptr::null_mut(), |f| {
             CFuture::clone(&f).into_raw().cast_mut().cast()
         })
     })
@@ -117,11 +161,16 @@ pub extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_futur
 /// Releases one reference to `future`; the last one frees it. The task is unaffected (free a
 /// future you do not need right after `weft_pool_submit`). NULL is ignored.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_free(future: *mut weft_future) {
+pub unsafe extern "C" fn weft_future_free(future: *mut weft_future) {
     // The caller gives up this reference: dropped.
     ffi_value!((), {
-        drop(self::future(future).map(ManuallyDrop::into_inner))
+        // SAFETY: `future` is NULL or a handle the caller gives up (this function's contract).
+        drop(unsafe { self::future(future) }.map(ManuallyDrop::into_inner))
     })
 }
 
@@ -135,15 +184,21 @@ pub extern "C" fn weft_future_free(future: *mut weft_future) {
 /// `weft_future_exception`); `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran;
 /// the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread, any number of times.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `result_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_result(
+pub unsafe extern "C" fn weft_future_result(
     future: *mut weft_future,
     timeout: f64,
     result_out: *mut *mut c_void,
 ) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(result_out)?;
-        let result = finished(future, timeout)?.map_err(|_| Error::TaskFailed)?;
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let result = unsafe { finished(future, timeout) }?.map_err(|_| Error::TaskFailed)?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, result.0) };
         Ok(())
@@ -158,15 +213,21 @@ pub extern "C" fn weft_future_result(
 /// `WEFT_STATUS_CANCELLED`; `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran (the
 /// future's exception); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, any number of times.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `code_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_exception(
+pub unsafe extern "C" fn weft_future_exception(
     future: *mut weft_future,
     timeout: f64,
     code_out: *mut c_int,
 ) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(code_out)?;
-        let code = finished(future, timeout)?.err().unwrap_or(0);
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let code = unsafe { finished(future, timeout) }?.err().unwrap_or(0);
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, code) };
         Ok(())
@@ -180,30 +241,54 @@ pub extern "C" fn weft_future_exception(
 /// handle; true again for a future already cancelled. A cancelled task never runs (its
 /// `arg_free` is still called); the done callbacks run now, in the calling thread.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_cancel(future: *mut weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(|f| f.cancel()) })
+pub unsafe extern "C" fn weft_future_cancel(future: *mut weft_future) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        unsafe { self::future(future) }.is_ok_and(|f| f.cancel())
+    })
 }
 
 /// Whether the future was cancelled. Python: `future.cancelled()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_cancelled(future: *const weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(|f| f.cancelled()) })
+pub unsafe extern "C" fn weft_future_cancelled(future: *const weft_future) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        unsafe { self::future(future) }.is_ok_and(|f| f.cancelled())
+    })
 }
 
 /// Whether the task is running now. Python: `future.running()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_running(future: *const weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(|f| f.running()) })
+pub unsafe extern "C" fn weft_future_running(future: *const weft_future) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        unsafe { self::future(future) }.is_ok_and(|f| f.running())
+    })
 }
 
 /// Whether the future is done: the task finished (or failed), or it was cancelled.
 /// Python: `future.done()`. False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_done(future: *const weft_future) -> bool {
-    ffi_value!(false, { self::future(future).is_ok_and(|f| f.done()) })
+pub unsafe extern "C" fn weft_future_done(future: *const weft_future) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        unsafe { self::future(future) }.is_ok_and(|f| f.done())
+    })
 }
 
 /// Arranges for `callback(future, arg)` to be called once the future is done. Python:
@@ -216,14 +301,20 @@ pub extern "C" fn weft_future_done(future: *const weft_future) -> bool {
 /// Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `callback` is NULL or a function that may run in any thread and does not unwind; `arg` may be
+/// used from any thread.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_future_add_done_callback(
+pub unsafe extern "C" fn weft_future_add_done_callback(
     future: *mut weft_future,
     callback: weft_future_callback,
     arg: *mut c_void,
 ) -> weft_status {
     ffi_status!({
-        let f = self::future(future)?;
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let f = unsafe { self::future(future) }?;
         let callback = callback.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let (ptr, arg) = (SendPtr(future.cast()), SendPtr(arg));
         f.add_done_callback(move |_| {
@@ -247,8 +338,14 @@ pub extern "C" fn weft_future_add_done_callback(
 /// holds); `WEFT_STATUS_TIMEOUT`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown `return_when`;
 /// the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT` (a NULL array with `count` > 0, or a NULL
 /// handle), `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
+/// caller holds a reference to during the call; `done_out` is NULL or valid for writing `count`
+/// bools.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_futures_wait(
+pub unsafe extern "C" fn weft_futures_wait(
     futures: *const *mut weft_future,
     count: usize,
     timeout: f64,
@@ -256,9 +353,10 @@ pub extern "C" fn weft_futures_wait(
     done_out: *mut bool,
 ) -> weft_status {
     ffi_status!({
-        let futures = self::futures(futures, count)?;
+        // SAFETY: `futures` is NULL or points to `count` handles the caller holds, and `done_out`
+        // to `count` bools (this function's contract).
+        let (futures, done) = unsafe { (self::futures(futures, count)?, flags(done_out, count)?) };
         let futures: Vec<&CFuture> = futures.iter().map(|f| &**f).collect();
-        let done = flags(done_out, count)?;
         let timeout = super::timeout(timeout)?;
         let return_when = match return_when {
             WEFT_FIRST_COMPLETED => ReturnWhen::FirstCompleted,
@@ -288,8 +386,14 @@ pub extern "C" fn weft_futures_wait(
 /// `WEFT_STATUS_INVALID_ARGUMENT` if every flag is already set (the iteration is over); the
 /// timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread; `yielded` must not be shared by concurrent calls.
+///
+/// # Safety
+/// `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
+/// caller holds a reference to during the call; `yielded` is NULL or valid for reading and writing
+/// `count` bools; `index_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_futures_as_completed(
+pub unsafe extern "C" fn weft_futures_as_completed(
     futures: *const *mut weft_future,
     count: usize,
     yielded: *mut bool,
@@ -297,9 +401,11 @@ pub extern "C" fn weft_futures_as_completed(
     index_out: *mut usize,
 ) -> weft_status {
     ffi_status!({
-        let futures = self::futures(futures, count)?;
+        // SAFETY: `futures` is NULL or points to `count` handles the caller holds, and `yielded`
+        // to `count` bools (this function's contract).
+        let (futures, yielded) =
+            unsafe { (self::futures(futures, count)?, flags(yielded, count)?) };
         let futures: Vec<&CFuture> = futures.iter().map(|f| &**f).collect();
-        let yielded = flags(yielded, count)?;
         let out = handle::out_ptr(index_out)?;
         let timeout: Timeout = super::timeout(timeout)?;
         let index = future::as_completed_next(&futures, yielded, timeout)?;
@@ -324,273 +430,304 @@ mod tests {
     unsafe extern "C" fn record(future: *mut weft_future, arg: *mut c_void) {
         // SAFETY: the tests pass a vector that outlives the callback.
         let calls = unsafe { &*arg.cast::<Mutex<Vec<usize>>>() };
-        assert!(weft_future_done(future));
+        // SAFETY: weft passes the future's handle, live for the call.
+        assert!(unsafe { weft_future_done(future) });
         calls.lock().unwrap().push(future as usize);
     }
 
     #[test]
     fn states_cancel_and_callbacks() {
-        let gate = (Barrier::new(2), Barrier::new(2));
-        let pool = new_pool(1);
-        let running = submit(pool, Some(gated), ptr_to(&gate));
-        gate.0.wait();
-        let pending = submit(pool, Some(echo), ptr::null_mut());
-        assert!(weft_future_running(running) && !weft_future_done(running));
-        assert!(!weft_future_running(pending) && !weft_future_done(pending));
-        let mut result = ptr::null_mut();
-        assert_eq!(
-            weft_future_result(running, 0.0, &mut result),
-            WEFT_STATUS_TIMEOUT
-        );
-        assert_eq!(
-            weft_future_result(running, 0.001, &mut result),
-            WEFT_STATUS_TIMEOUT
-        );
-        assert_eq!(
-            weft_future_result(running, -1.5, &mut result),
-            WEFT_STATUS_INVALID_TIMEOUT
-        );
-
-        let calls = Mutex::new(Vec::<usize>::new());
-        for f in [running, pending] {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(1);
+            let running = submit(pool, Some(gated), ptr_to(&gate));
+            gate.0.wait();
+            let pending = submit(pool, Some(echo), ptr::null_mut());
+            assert!(weft_future_running(running) && !weft_future_done(running));
+            assert!(!weft_future_running(pending) && !weft_future_done(pending));
+            let mut result = std::ptr::null_mut();
             assert_eq!(
-                weft_future_add_done_callback(f, Some(record), ptr_to(&calls)),
+                weft_future_result(running, 0.0, &mut result),
+                WEFT_STATUS_TIMEOUT
+            );
+            assert_eq!(
+                weft_future_result(running, 0.001, &mut result),
+                WEFT_STATUS_TIMEOUT
+            );
+            assert_eq!(
+                weft_future_result(running, -1.5, &mut result),
+                WEFT_STATUS_INVALID_TIMEOUT
+            );
+
+            let calls = Mutex::new(Vec::<usize>::new());
+            for f in [running, pending] {
+                assert_eq!(
+                    weft_future_add_done_callback(f, Some(record), ptr_to(&calls)),
+                    WEFT_STATUS_OK
+                );
+            }
+            assert_eq!(
+                weft_future_add_done_callback(pending, None, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert!(!weft_future_cancel(running), "running: not cancelled");
+            assert!(weft_future_cancel(pending));
+            assert!(weft_future_cancel(pending), "still cancelled");
+            assert!(weft_future_cancelled(pending) && weft_future_done(pending));
+            assert_eq!(
+                *calls.lock().unwrap(),
+                [pending as usize],
+                "the caller's own pointer"
+            );
+            let mut code = 0;
+            assert_eq!(
+                weft_future_result(pending, 0.0, &mut result),
+                WEFT_STATUS_CANCELLED
+            );
+            assert_eq!(
+                weft_future_exception(pending, 0.0, &mut code),
+                WEFT_STATUS_CANCELLED
+            );
+
+            gate.1.wait();
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            assert_eq!(*calls.lock().unwrap(), [pending as usize, running as usize]);
+            // Already done: called at once.
+            assert_eq!(
+                weft_future_add_done_callback(running, Some(record), ptr_to(&calls)),
                 WEFT_STATUS_OK
             );
+            assert_eq!(calls.lock().unwrap().len(), 3);
+            assert!(!weft_future_cancel(running), "finished: not cancelled");
+            assert!(!weft_future_cancelled(running));
+            weft_future_free(running);
+            weft_future_free(pending);
+            weft_pool_free(pool);
         }
-        assert_eq!(
-            weft_future_add_done_callback(pending, None, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert!(!weft_future_cancel(running), "running: not cancelled");
-        assert!(weft_future_cancel(pending));
-        assert!(weft_future_cancel(pending), "still cancelled");
-        assert!(weft_future_cancelled(pending) && weft_future_done(pending));
-        assert_eq!(
-            *calls.lock().unwrap(),
-            [pending as usize],
-            "the caller's own pointer"
-        );
-        let mut code = 0;
-        assert_eq!(
-            weft_future_result(pending, 0.0, &mut result),
-            WEFT_STATUS_CANCELLED
-        );
-        assert_eq!(
-            weft_future_exception(pending, 0.0, &mut code),
-            WEFT_STATUS_CANCELLED
-        );
-
-        gate.1.wait();
-        assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
-        assert_eq!(*calls.lock().unwrap(), [pending as usize, running as usize]);
-        // Already done: called at once.
-        assert_eq!(
-            weft_future_add_done_callback(running, Some(record), ptr_to(&calls)),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(calls.lock().unwrap().len(), 3);
-        assert!(!weft_future_cancel(running), "finished: not cancelled");
-        assert!(!weft_future_cancelled(running));
-        weft_future_free(running);
-        weft_future_free(pending);
-        weft_pool_free(pool);
     }
 
     #[test]
     fn bad_handles_and_out_pointers() {
-        let null = ptr::null_mut::<weft_future>();
-        let mut result = ptr::null_mut();
-        let mut code = 0;
-        assert_eq!(
-            weft_future_result(null, 0.0, &mut result),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_future_exception(null, 0.0, &mut code),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_future_add_done_callback(null, Some(record), ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert!(!weft_future_cancel(null) && !weft_future_cancelled(null));
-        assert!(!weft_future_running(null) && !weft_future_done(null));
-        assert!(weft_future_clone(null).is_null());
-        weft_future_free(null);
-        let pool = new_pool(1);
-        let wrong = pool.cast::<weft_future>();
-        assert_eq!(
-            weft_future_result(wrong, 0.0, &mut result),
-            WEFT_STATUS_WRONG_HANDLE
-        );
-        assert!(!weft_future_done(wrong));
-        let f = submit(pool, Some(echo), ptr::null_mut());
-        assert_eq!(
-            weft_future_result(f, WEFT_TIMEOUT_FOREVER, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_future_exception(f, WEFT_TIMEOUT_FOREVER, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        let other = weft_future_clone(f);
-        assert_eq!(other, f);
-        weft_future_free(other);
-        weft_future_free(f);
-        weft_pool_free(pool);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let null = ptr::null_mut::<weft_future>();
+            let mut result = std::ptr::null_mut();
+            let mut code = 0;
+            assert_eq!(
+                weft_future_result(null, 0.0, &mut result),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_future_exception(null, 0.0, &mut code),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_future_add_done_callback(null, Some(record), ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert!(!weft_future_cancel(null) && !weft_future_cancelled(null));
+            assert!(!weft_future_running(null) && !weft_future_done(null));
+            assert!(weft_future_clone(null).is_null());
+            weft_future_free(null);
+            let pool = new_pool(1);
+            let wrong = pool.cast::<weft_future>();
+            assert_eq!(
+                weft_future_result(wrong, 0.0, &mut result),
+                WEFT_STATUS_WRONG_HANDLE
+            );
+            assert!(!weft_future_done(wrong));
+            let f = submit(pool, Some(echo), ptr::null_mut());
+            assert_eq!(
+                weft_future_result(f, WEFT_TIMEOUT_FOREVER, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_future_exception(f, WEFT_TIMEOUT_FOREVER, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            let other = weft_future_clone(f);
+            assert_eq!(other, f);
+            weft_future_free(other);
+            weft_future_free(f);
+            weft_pool_free(pool);
+        }
     }
 
     #[test]
     fn wait_and_as_completed() {
-        let mut done = [false; 2];
-        let mut index = 0;
-        // No futures: done at once; the arrays may be NULL.
-        assert_eq!(
-            weft_futures_wait(ptr::null(), 0, 0.0, WEFT_ALL_COMPLETED, ptr::null_mut()),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(
-            weft_futures_as_completed(ptr::null(), 0, ptr::null_mut(), 0.0, &mut index),
-            WEFT_STATUS_INVALID_ARGUMENT
-        );
-        assert_eq!(
-            weft_futures_wait(ptr::null(), 2, 0.0, WEFT_ALL_COMPLETED, done.as_mut_ptr()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-
-        let gate = (Barrier::new(2), Barrier::new(2));
-        let pool = new_pool(2);
-        let slow = submit(pool, Some(gated), ptr_to(&gate));
-        gate.0.wait();
-        let fast = submit(pool, Some(echo), ptr::null_mut());
-        let futures = [slow, fast];
-        for bad in [-1, 3, c_int::MAX] {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut done = [false; 2];
+            let mut index = 0;
+            // No futures: done at once; the arrays may be NULL.
             assert_eq!(
-                weft_futures_wait(futures.as_ptr(), 2, 0.0, bad, done.as_mut_ptr()),
+                weft_futures_wait(ptr::null(), 0, 0.0, WEFT_ALL_COMPLETED, ptr::null_mut()),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(
+                weft_futures_as_completed(ptr::null(), 0, ptr::null_mut(), 0.0, &mut index),
                 WEFT_STATUS_INVALID_ARGUMENT
             );
-        }
-        assert_eq!(
-            weft_futures_wait(
-                futures.as_ptr(),
-                2,
-                0.0,
-                WEFT_ALL_COMPLETED,
-                ptr::null_mut()
-            ),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        let with_null = [slow, ptr::null_mut()];
-        assert_eq!(
-            weft_futures_wait(
-                with_null.as_ptr(),
-                2,
-                0.0,
-                WEFT_ALL_COMPLETED,
-                done.as_mut_ptr()
-            ),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_futures_wait(
-                futures.as_ptr(),
-                2,
-                -4.0,
-                WEFT_ALL_COMPLETED,
-                done.as_mut_ptr()
-            ),
-            WEFT_STATUS_INVALID_TIMEOUT
-        );
-        assert_eq!(
-            weft_futures_wait(
-                futures.as_ptr(),
-                2,
-                WEFT_TIMEOUT_FOREVER,
-                WEFT_FIRST_COMPLETED,
-                done.as_mut_ptr()
-            ),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(done, [false, true]);
-        assert_eq!(
-            weft_futures_wait(
-                futures.as_ptr(),
-                2,
-                0.001,
-                WEFT_ALL_COMPLETED,
-                done.as_mut_ptr()
-            ),
-            WEFT_STATUS_TIMEOUT
-        );
-        assert_eq!(done, [false, true], "written on timeout too");
-        assert_eq!(
-            weft_futures_wait(
-                futures.as_ptr(),
-                2,
-                0.0,
-                WEFT_FIRST_EXCEPTION,
-                done.as_mut_ptr()
-            ),
-            WEFT_STATUS_TIMEOUT
-        );
+            assert_eq!(
+                weft_futures_wait(ptr::null(), 2, 0.0, WEFT_ALL_COMPLETED, done.as_mut_ptr()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
 
-        let mut yielded = [false; 2];
-        assert_eq!(
-            weft_futures_as_completed(
-                futures.as_ptr(),
-                2,
-                yielded.as_mut_ptr(),
-                0.0,
-                ptr::null_mut()
-            ),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_futures_as_completed(futures.as_ptr(), 2, ptr::null_mut(), 0.0, &mut index),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_futures_as_completed(futures.as_ptr(), 2, yielded.as_mut_ptr(), 0.0, &mut index),
-            WEFT_STATUS_OK
-        );
-        assert_eq!((index, yielded), (1, [false, true]));
-        index = 7;
-        assert_eq!(
-            weft_futures_as_completed(futures.as_ptr(), 2, yielded.as_mut_ptr(), 0.001, &mut index),
-            WEFT_STATUS_TIMEOUT
-        );
-        assert_eq!(index, 7, "not written on timeout");
-        gate.1.wait();
-        assert_eq!(
-            weft_futures_as_completed(
-                futures.as_ptr(),
-                2,
-                yielded.as_mut_ptr(),
-                WEFT_TIMEOUT_FOREVER,
-                &mut index
-            ),
-            WEFT_STATUS_OK
-        );
-        assert_eq!((index, yielded), (0, [true, true]));
-        assert_eq!(
-            weft_futures_as_completed(futures.as_ptr(), 2, yielded.as_mut_ptr(), 0.0, &mut index),
-            WEFT_STATUS_INVALID_ARGUMENT
-        );
-        assert_eq!(
-            weft_futures_wait(
-                futures.as_ptr(),
-                2,
-                0.0,
-                WEFT_ALL_COMPLETED,
-                done.as_mut_ptr()
-            ),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(done, [true, true]);
-        for f in futures {
-            weft_future_free(f);
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(2);
+            let slow = submit(pool, Some(gated), ptr_to(&gate));
+            gate.0.wait();
+            let fast = submit(pool, Some(echo), ptr::null_mut());
+            let futures = [slow, fast];
+            for bad in [-1, 3, c_int::MAX] {
+                assert_eq!(
+                    weft_futures_wait(futures.as_ptr(), 2, 0.0, bad, done.as_mut_ptr()),
+                    WEFT_STATUS_INVALID_ARGUMENT
+                );
+            }
+            assert_eq!(
+                weft_futures_wait(
+                    futures.as_ptr(),
+                    2,
+                    0.0,
+                    WEFT_ALL_COMPLETED,
+                    ptr::null_mut()
+                ),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            let with_null = [slow, ptr::null_mut()];
+            assert_eq!(
+                weft_futures_wait(
+                    with_null.as_ptr(),
+                    2,
+                    0.0,
+                    WEFT_ALL_COMPLETED,
+                    done.as_mut_ptr()
+                ),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_futures_wait(
+                    futures.as_ptr(),
+                    2,
+                    -4.0,
+                    WEFT_ALL_COMPLETED,
+                    done.as_mut_ptr()
+                ),
+                WEFT_STATUS_INVALID_TIMEOUT
+            );
+            assert_eq!(
+                weft_futures_wait(
+                    futures.as_ptr(),
+                    2,
+                    WEFT_TIMEOUT_FOREVER,
+                    WEFT_FIRST_COMPLETED,
+                    done.as_mut_ptr()
+                ),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(done, [false, true]);
+            assert_eq!(
+                weft_futures_wait(
+                    futures.as_ptr(),
+                    2,
+                    0.001,
+                    WEFT_ALL_COMPLETED,
+                    done.as_mut_ptr()
+                ),
+                WEFT_STATUS_TIMEOUT
+            );
+            assert_eq!(done, [false, true], "written on timeout too");
+            assert_eq!(
+                weft_futures_wait(
+                    futures.as_ptr(),
+                    2,
+                    0.0,
+                    WEFT_FIRST_EXCEPTION,
+                    done.as_mut_ptr()
+                ),
+                WEFT_STATUS_TIMEOUT
+            );
+
+            let mut yielded = [false; 2];
+            assert_eq!(
+                weft_futures_as_completed(
+                    futures.as_ptr(),
+                    2,
+                    yielded.as_mut_ptr(),
+                    0.0,
+                    ptr::null_mut()
+                ),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_futures_as_completed(futures.as_ptr(), 2, ptr::null_mut(), 0.0, &mut index),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_futures_as_completed(
+                    futures.as_ptr(),
+                    2,
+                    yielded.as_mut_ptr(),
+                    0.0,
+                    &mut index
+                ),
+                WEFT_STATUS_OK
+            );
+            assert_eq!((index, yielded), (1, [false, true]));
+            index = 7;
+            assert_eq!(
+                weft_futures_as_completed(
+                    futures.as_ptr(),
+                    2,
+                    yielded.as_mut_ptr(),
+                    0.001,
+                    &mut index
+                ),
+                WEFT_STATUS_TIMEOUT
+            );
+            assert_eq!(index, 7, "not written on timeout");
+            gate.1.wait();
+            assert_eq!(
+                weft_futures_as_completed(
+                    futures.as_ptr(),
+                    2,
+                    yielded.as_mut_ptr(),
+                    WEFT_TIMEOUT_FOREVER,
+                    &mut index
+                ),
+                WEFT_STATUS_OK
+            );
+            assert_eq!((index, yielded), (0, [true, true]));
+            assert_eq!(
+                weft_futures_as_completed(
+                    futures.as_ptr(),
+                    2,
+                    yielded.as_mut_ptr(),
+                    0.0,
+                    &mut index
+                ),
+                WEFT_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                weft_futures_wait(
+                    futures.as_ptr(),
+                    2,
+                    0.0,
+                    WEFT_ALL_COMPLETED,
+                    done.as_mut_ptr()
+                ),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(done, [true, true]);
+            for f in futures {
+                weft_future_free(f);
+            }
+            weft_pool_free(pool);
         }
-        weft_pool_free(pool);
     }
 }

@@ -17,16 +17,38 @@ use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_WRONG_HAND
 pub(crate) trait Handle {
     /// The Rust value a handle of this type refers to.
     type Inner: Send + Sync;
-    /// A value unique to this type, stored at the start of every handle.
-    const TAG: u64;
+    /// This type's entry in [`Tag`], stored at the start of every handle.
+    const TAG: Tag;
 }
 
 /// The tag every handle carries once freed (best-effort detection of use after free).
 const TAG_FREED: u64 = 0x7765_6674_dead_dead;
 
-/// Builds a tag from a small per-type number: "weft" in ASCII, then the number.
-pub(crate) const fn tag(n: u32) -> u64 {
-    0x7765_6674_0000_0000 | n as u64
+/// Every handle type's tag, in one list. The compiler rejects two variants with the same
+/// number; the test below checks that the words stored in handles are distinct too, and never
+/// the freed marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Tag {
+    Lock = 1,
+    RLock = 2,
+    Thread = 3,
+    Condition = 4,
+    Event = 5,
+    Semaphore = 6,
+    Barrier = 7,
+    Local = 8,
+    Queue = 10,
+    Pool = 11,
+    Future = 12,
+}
+
+impl Tag {
+    /// The word stored at the start of every handle of this type: "weft" in ASCII, then the
+    /// number.
+    pub(crate) const fn word(self) -> u64 {
+        0x7765_6674_0000_0000 | self as u64
+    }
 }
 
 #[repr(C)]
@@ -45,7 +67,10 @@ impl<T> Drop for Tagged<T> {
 
 /// A new handle owning one reference to `value`.
 pub(crate) fn new<H: Handle>(value: H::Inner) -> *mut H {
-    Arc::into_raw(Arc::new(Tagged { tag: H::TAG, value })) as *mut H
+    Arc::into_raw(Arc::new(Tagged {
+        tag: H::TAG.word(),
+        value,
+    })) as *mut H
 }
 
 /// Checks `handle` and borrows the value behind it.
@@ -63,18 +88,18 @@ pub(crate) unsafe fn borrow<'a, H: Handle>(handle: *const H) -> Result<&'a H::In
     Ok(unsafe { &(*tagged).value })
 }
 
-/// Checks that `handle` is not NULL and starts with `tag`.
+/// Checks that `handle` is not NULL and starts with `tag`'s word.
 ///
 /// # Safety
 /// `handle` is NULL or a pointer some weft function returned: every handle starts with an
 /// aligned u64 tag (a `Tagged`, or a future, which starts with its label).
 #[inline]
-pub(crate) unsafe fn check(handle: *const u64, tag: u64) -> Result<(), weft_status> {
+pub(crate) unsafe fn check(handle: *const u64, tag: Tag) -> Result<(), weft_status> {
     if handle.is_null() {
         return Err(WEFT_STATUS_NULL_ARGUMENT);
     }
     // SAFETY: per the contract, a non-NULL `handle` points at an aligned u64 tag.
-    if unsafe { ptr::read_volatile(handle) } != tag {
+    if unsafe { ptr::read_volatile(handle) } != tag.word() {
         return Err(WEFT_STATUS_WRONG_HANDLE);
     }
     Ok(())
@@ -146,5 +171,23 @@ pub(crate) fn out_ptr<T>(out: *mut T) -> Result<*mut T, weft_status> {
         Err(WEFT_STATUS_NULL_ARGUMENT)
     } else {
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_distinct() {
+        use Tag::*;
+        let all = [
+            Lock, RLock, Thread, Condition, Event, Semaphore, Barrier, Local, Queue, Pool, Future,
+        ];
+        let mut words: Vec<u64> = all.iter().map(|tag| tag.word()).collect();
+        words.push(TAG_FREED);
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), all.len() + 1);
     }
 }

@@ -3,8 +3,8 @@
 use std::ffi::c_void;
 use std::ptr;
 
-use super::handle::{self, Handle};
-use super::thread::{OwnedArg, weft_free_fn};
+use super::args::{OwnedArg, weft_free_fn};
+use super::handle::{self, Handle, Tag};
 use super::weft_status;
 use crate::Local;
 
@@ -24,20 +24,13 @@ pub(crate) struct CLocal {
 
 impl Handle for weft_local {
     type Inner = CLocal;
-    const TAG: u64 = handle::tag(8);
+    const TAG: Tag = Tag::Local;
 }
 
 /// Makes the first value of a thread that has none: receives the `init_arg` given to
 /// `weft_local_new`, runs in that thread, and returns the value. It must not use the local it
 /// initializes, and must not unwind.
 pub type weft_local_init_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> *mut c_void>;
-
-/// Borrows a local handle.
-fn local<'a>(l: *const weft_local) -> Result<&'a CLocal, weft_status> {
-    // SAFETY: `l` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_local *`).
-    unsafe { handle::borrow(l) }
-}
 
 /// Creates a thread-local slot. Python: `threading.local()`, or, with `init`, a
 /// `threading.local` subclass whose `__init__` sets the value.
@@ -62,8 +55,14 @@ fn local<'a>(l: *const weft_local) -> Result<&'a CLocal, weft_status> {
 /// local: the caller must make that safe. On failure nothing is called. Statuses:
 /// `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `local_out` is NULL.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `local_out` is NULL or valid for writes; `init`, `init_arg_free` and `value_free` are each NULL
+/// or a function that may run in any thread and does not unwind; `init_arg` may be used from any
+/// thread.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_local_new(
+pub unsafe extern "C" fn weft_local_new(
     init: weft_local_init_fn,
     init_arg: *mut c_void,
     init_arg_free: weft_free_fn,
@@ -94,10 +93,16 @@ pub extern "C" fn weft_local_new(
 
 /// Returns another reference to `local` (the same pointer); NULL for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `local` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_local_clone(local: *mut weft_local) -> *mut weft_local {
-    // SAFETY: `local` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(ptr::null_mut(), { unsafe { handle::clone(local) } })
+pub unsafe extern "C" fn weft_local_clone(local: *mut weft_local) -> *mut weft_local {
+    ffi_value!(ptr::null_mut(), {
+        // SAFETY: `local` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(local) }
+    })
 }
 
 /// Releases one reference to `local`; the last one destroys every value still stored (with
@@ -106,10 +111,16 @@ pub extern "C" fn weft_local_clone(local: *mut weft_local) -> *mut weft_local {
 /// The values are destroyed in the calling thread, before this returns, unless a thread is
 /// exiting at that moment: that thread then destroys its own value and, right after, the rest.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `local` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_local_free(local: *mut weft_local) {
-    // SAFETY: `local` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(local) } })
+pub unsafe extern "C" fn weft_local_free(local: *mut weft_local) {
+    ffi_value!((), {
+        // SAFETY: `local` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(local) }
+    })
 }
 
 /// Reads the calling thread's value. Python: reading an attribute of a `threading.local`.
@@ -120,13 +131,19 @@ pub extern "C" fn weft_local_free(local: *mut weft_local) {
 /// for long. Ownership: the value stays owned by the local. Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
 /// each thread reads its own value.
+///
+/// # Safety
+/// `local` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `value_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_local_get(
+pub unsafe extern "C" fn weft_local_get(
     local: *mut weft_local,
     value_out: *mut *mut c_void,
 ) -> weft_status {
     ffi_status!({
-        let local = self::local(local)?;
+        // SAFETY: `local` is NULL or a handle the caller holds (this function's contract).
+        let local = unsafe { handle::borrow(local) }?;
         let out = handle::out_ptr(value_out)?;
         let value = local
             .values
@@ -143,10 +160,14 @@ pub extern "C" fn weft_local_get(
 /// returns. Never blocks for long. Ownership: the local owns `value` from now on. Statuses:
 /// `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread; each thread sets its own value.
+///
+/// # Safety
+/// `local` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_local_set(local: *mut weft_local, value: *mut c_void) -> weft_status {
+pub unsafe extern "C" fn weft_local_set(local: *mut weft_local, value: *mut c_void) -> weft_status {
     ffi_status!({
-        let local = self::local(local)?;
+        // SAFETY: `local` is NULL or a handle the caller holds (this function's contract).
+        let local = unsafe { handle::borrow(local) }?;
         local.values.set(OwnedArg::new(value, local.value_free));
         Ok(())
     })
@@ -156,10 +177,14 @@ pub extern "C" fn weft_local_set(local: *mut weft_local, value: *mut c_void) -> 
 /// initializer (a NULL value counts). Does not run the initializer. Python:
 /// `hasattr(local, name)`, without triggering `__init__`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `local` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_local_is_set(local: *const weft_local) -> bool {
+pub unsafe extern "C" fn weft_local_is_set(local: *const weft_local) -> bool {
     ffi_value!(false, {
-        self::local(local).is_ok_and(|l| l.values.is_set())
+        // SAFETY: `local` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(local) }.is_ok_and(|l| l.values.is_set())
     })
 }
 
@@ -209,25 +234,33 @@ mod tests {
     }
 
     fn new_local(counts: Option<&Counts>) -> *mut weft_local {
-        let mut l = ptr::null_mut();
-        let status = match counts {
-            None => weft_local_new(None, ptr::null_mut(), None, Some(bump), &mut l),
-            Some(c) => weft_local_new(
-                Some(init),
-                c as *const Counts as *mut c_void,
-                Some(init_arg_free),
-                Some(bump),
-                &mut l,
-            ),
-        };
-        assert_eq!(status, WEFT_STATUS_OK);
-        l
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut l = ptr::null_mut();
+            let status = match counts {
+                None => weft_local_new(None, ptr::null_mut(), None, Some(bump), &mut l),
+                Some(c) => weft_local_new(
+                    Some(init),
+                    c as *const Counts as *mut c_void,
+                    Some(init_arg_free),
+                    Some(bump),
+                    &mut l,
+                ),
+            };
+            assert_eq!(status, WEFT_STATUS_OK);
+            l
+        }
     }
 
     fn get(l: *mut weft_local) -> *mut c_void {
-        let mut value = ptr::dangling_mut();
-        assert_eq!(weft_local_get(l, &mut value), WEFT_STATUS_OK);
-        value
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut value = ptr::dangling_mut();
+            assert_eq!(weft_local_get(l, &mut value), WEFT_STATUS_OK);
+            value
+        }
     }
 
     /// Runs `f` with the local in a weft thread (`weft`) or a `std::thread`, and waits for it.
@@ -247,120 +280,136 @@ mod tests {
 
     #[test]
     fn status_paths() {
-        assert_eq!(
-            weft_local_new(None, ptr::null_mut(), None, None, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        let mut value = ptr::null_mut();
-        assert_eq!(
-            weft_local_get(ptr::null_mut(), &mut value),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_local_set(ptr::null_mut(), ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert!(!weft_local_is_set(ptr::null()));
-        assert!(weft_local_clone(ptr::null_mut()).is_null());
-        weft_local_free(ptr::null_mut());
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            assert_eq!(
+                weft_local_new(None, ptr::null_mut(), None, None, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            let mut value = ptr::null_mut();
+            assert_eq!(
+                weft_local_get(ptr::null_mut(), &mut value),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_local_set(ptr::null_mut(), ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert!(!weft_local_is_set(ptr::null()));
+            assert!(weft_local_clone(ptr::null_mut()).is_null());
+            weft_local_free(ptr::null_mut());
 
-        let mut lock = ptr::null_mut();
-        assert_eq!(crate::capi::lock::weft_lock_new(&mut lock), WEFT_STATUS_OK);
-        let wrong = lock.cast::<weft_local>();
-        assert_eq!(weft_local_get(wrong, &mut value), WEFT_STATUS_WRONG_HANDLE);
-        assert_eq!(
-            weft_local_set(wrong, ptr::null_mut()),
-            WEFT_STATUS_WRONG_HANDLE
-        );
-        assert!(!weft_local_is_set(wrong));
-        assert!(weft_local_clone(wrong).is_null());
-        weft_local_free(wrong); // ignored: the lock is still usable
-        assert!(!crate::capi::lock::weft_lock_locked(lock));
-        crate::capi::lock::weft_lock_free(lock);
+            let mut lock = ptr::null_mut();
+            assert_eq!(crate::capi::lock::weft_lock_new(&mut lock), WEFT_STATUS_OK);
+            let wrong = lock.cast::<weft_local>();
+            assert_eq!(weft_local_get(wrong, &mut value), WEFT_STATUS_WRONG_HANDLE);
+            assert_eq!(
+                weft_local_set(wrong, ptr::null_mut()),
+                WEFT_STATUS_WRONG_HANDLE
+            );
+            assert!(!weft_local_is_set(wrong));
+            assert!(weft_local_clone(wrong).is_null());
+            weft_local_free(wrong); // ignored: the lock is still usable
+            assert!(!crate::capi::lock::weft_lock_locked(lock));
+            crate::capi::lock::weft_lock_free(lock);
 
-        let l = new_local(None);
-        assert_eq!(
-            weft_local_get(l, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        weft_local_free(l);
+            let l = new_local(None);
+            assert_eq!(
+                weft_local_get(l, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            weft_local_free(l);
+        }
     }
 
     #[test]
     fn values_are_per_thread_and_freed_once() {
-        static MAIN: AtomicUsize = AtomicUsize::new(0);
-        static OLD: AtomicUsize = AtomicUsize::new(0);
-        static WORKERS: AtomicUsize = AtomicUsize::new(0);
-        let l = new_local(None);
-        assert!(!weft_local_is_set(l));
-        assert!(get(l).is_null(), "no value yet");
-        assert_eq!(weft_local_set(l, ptr_of(&OLD)), WEFT_STATUS_OK);
-        assert_eq!(weft_local_set(l, ptr_of(&MAIN)), WEFT_STATUS_OK);
-        assert_eq!(load(&OLD), 1, "replaced value freed at once");
-        assert!(weft_local_is_set(l));
-        for weft in [true, false] {
-            in_thread(weft, l, |l| {
-                assert!(!weft_local_is_set(l));
-                assert!(get(l).is_null());
-                assert_eq!(weft_local_set(l, ptr_of(&WORKERS)), WEFT_STATUS_OK);
-                assert_eq!(get(l), ptr_of(&WORKERS));
-            });
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            static MAIN: AtomicUsize = AtomicUsize::new(0);
+            static OLD: AtomicUsize = AtomicUsize::new(0);
+            static WORKERS: AtomicUsize = AtomicUsize::new(0);
+            let l = new_local(None);
+            assert!(!weft_local_is_set(l));
+            assert!(get(l).is_null(), "no value yet");
+            assert_eq!(weft_local_set(l, ptr_of(&OLD)), WEFT_STATUS_OK);
+            assert_eq!(weft_local_set(l, ptr_of(&MAIN)), WEFT_STATUS_OK);
+            assert_eq!(load(&OLD), 1, "replaced value freed at once");
+            assert!(weft_local_is_set(l));
+            for weft in [true, false] {
+                in_thread(weft, l, |l| {
+                    assert!(!weft_local_is_set(l));
+                    assert!(get(l).is_null());
+                    assert_eq!(weft_local_set(l, ptr_of(&WORKERS)), WEFT_STATUS_OK);
+                    assert_eq!(get(l), ptr_of(&WORKERS));
+                });
+            }
+            assert_eq!(load(&WORKERS), 2, "freed at each thread's exit");
+            assert_eq!(get(l), ptr_of(&MAIN));
+            let other = weft_local_clone(l);
+            assert_eq!(other, l);
+            weft_local_free(l);
+            assert_eq!(load(&MAIN), 0, "a reference remains");
+            weft_local_free(other);
+            assert_eq!([load(&MAIN), load(&OLD), load(&WORKERS)], [1, 1, 2]);
         }
-        assert_eq!(load(&WORKERS), 2, "freed at each thread's exit");
-        assert_eq!(get(l), ptr_of(&MAIN));
-        let other = weft_local_clone(l);
-        assert_eq!(other, l);
-        weft_local_free(l);
-        assert_eq!(load(&MAIN), 0, "a reference remains");
-        weft_local_free(other);
-        assert_eq!([load(&MAIN), load(&OLD), load(&WORKERS)], [1, 1, 2]);
     }
 
     #[test]
     fn initializer_runs_once_per_thread() {
-        static REPLACED: AtomicUsize = AtomicUsize::new(0);
-        let counts = Counts::default();
-        let l = new_local(Some(&counts));
-        assert!(!weft_local_is_set(l), "is_set does not initialize");
-        assert_eq!(load(&counts.inits), 0);
-        assert_eq!(get(l), ptr_of(&counts.init_values));
-        assert_eq!(get(l), ptr_of(&counts.init_values));
-        assert_eq!(load(&counts.inits), 1);
-        // A weft thread replaces its initial value; a std::thread keeps it until it exits.
-        in_thread(true, l, |l| {
-            assert!(!weft_local_is_set(l));
-            let first = get(l);
-            assert!(!first.is_null());
-            assert_eq!(weft_local_set(l, ptr_of(&REPLACED)), WEFT_STATUS_OK);
-            assert_eq!(get(l), ptr_of(&REPLACED));
-        });
-        in_thread(false, l, |l| assert!(!get(l).is_null()));
-        assert_eq!(load(&counts.inits), 3);
-        assert_eq!(load(&counts.init_values), 2);
-        assert_eq!(load(&REPLACED), 1);
-        assert_eq!(load(&counts.init_args), 0);
-        weft_local_free(l);
-        assert_eq!(load(&counts.init_values), 3);
-        assert_eq!(load(&counts.init_args), 1);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            static REPLACED: AtomicUsize = AtomicUsize::new(0);
+            let counts = Counts::default();
+            let l = new_local(Some(&counts));
+            assert!(!weft_local_is_set(l), "is_set does not initialize");
+            assert_eq!(load(&counts.inits), 0);
+            assert_eq!(get(l), ptr_of(&counts.init_values));
+            assert_eq!(get(l), ptr_of(&counts.init_values));
+            assert_eq!(load(&counts.inits), 1);
+            // A weft thread replaces its initial value; a std::thread keeps it until it exits.
+            in_thread(true, l, |l| {
+                assert!(!weft_local_is_set(l));
+                let first = get(l);
+                assert!(!first.is_null());
+                assert_eq!(weft_local_set(l, ptr_of(&REPLACED)), WEFT_STATUS_OK);
+                assert_eq!(get(l), ptr_of(&REPLACED));
+            });
+            in_thread(false, l, |l| assert!(!get(l).is_null()));
+            assert_eq!(load(&counts.inits), 3);
+            assert_eq!(load(&counts.init_values), 2);
+            assert_eq!(load(&REPLACED), 1);
+            assert_eq!(load(&counts.init_args), 0);
+            weft_local_free(l);
+            assert_eq!(load(&counts.init_values), 3);
+            assert_eq!(load(&counts.init_args), 1);
+        }
     }
 
     #[test]
     fn a_null_value_is_a_value() {
-        static NULLS: AtomicUsize = AtomicUsize::new(0);
-        unsafe extern "C" fn count_null(value: *mut c_void) {
-            assert!(value.is_null());
-            NULLS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            static NULLS: AtomicUsize = AtomicUsize::new(0);
+            unsafe extern "C" fn count_null(value: *mut c_void) {
+                assert!(value.is_null());
+                NULLS.fetch_add(1, Ordering::SeqCst);
+            }
+            let mut l = ptr::null_mut();
+            assert_eq!(
+                weft_local_new(None, ptr::null_mut(), None, Some(count_null), &mut l),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(weft_local_set(l, ptr::null_mut()), WEFT_STATUS_OK);
+            assert!(weft_local_is_set(l));
+            assert_eq!(weft_local_set(l, ptr::null_mut()), WEFT_STATUS_OK);
+            assert_eq!(load(&NULLS), 1);
+            weft_local_free(l);
+            assert_eq!(load(&NULLS), 2);
         }
-        let mut l = ptr::null_mut();
-        assert_eq!(
-            weft_local_new(None, ptr::null_mut(), None, Some(count_null), &mut l),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(weft_local_set(l, ptr::null_mut()), WEFT_STATUS_OK);
-        assert!(weft_local_is_set(l));
-        assert_eq!(weft_local_set(l, ptr::null_mut()), WEFT_STATUS_OK);
-        assert_eq!(load(&NULLS), 1);
-        weft_local_free(l);
-        assert_eq!(load(&NULLS), 2);
     }
 }

@@ -1,6 +1,6 @@
 //! `weft_lock`: Python's `threading.Lock` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Lock;
 use crate::timeout::acquire_timeout;
@@ -13,7 +13,7 @@ pub struct weft_lock {
 
 impl Handle for weft_lock {
     type Inner = Lock;
-    const TAG: u64 = handle::tag(1);
+    const TAG: Tag = Tag::Lock;
 }
 
 /// Creates an unlocked lock. Python: `threading.Lock()`.
@@ -21,8 +21,12 @@ impl Handle for weft_lock {
 /// Ownership: on success `*lock_out` is a new handle the caller releases with `weft_lock_free`.
 /// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `lock_out` is NULL.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `lock_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_lock_new(lock_out: *mut *mut weft_lock) -> weft_status {
+pub unsafe extern "C" fn weft_lock_new(lock_out: *mut *mut weft_lock) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(lock_out)?;
         // SAFETY: checked non-NULL above; the caller provides a writable pointer.
@@ -34,20 +38,32 @@ pub extern "C" fn weft_lock_new(lock_out: *mut *mut weft_lock) -> weft_status {
 /// Returns another reference to `lock` (the same pointer), for another thread or owner to
 /// release independently with `weft_lock_free`. NULL if `lock` is NULL or not a lock.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `lock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_lock_clone(lock: *mut weft_lock) -> *mut weft_lock {
-    // SAFETY: `lock` is NULL or a handle from weft (the API contract); the caller holds it.
-    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(lock) } })
+pub unsafe extern "C" fn weft_lock_clone(lock: *mut weft_lock) -> *mut weft_lock {
+    ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `lock` is NULL or a handle from weft (the API contract); the caller holds it.
+        unsafe { handle::clone(lock) }
+    })
 }
 
 /// Releases one reference to `lock`; the last one frees it. NULL is ignored.
 /// Freeing a lock that is held, or waited for, by a thread that has no reference of its own is a
 /// bug in the caller: give every thread its own reference with `weft_lock_clone`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `lock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_lock_free(lock: *mut weft_lock) {
-    // SAFETY: `lock` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(lock) } })
+pub unsafe extern "C" fn weft_lock_free(lock: *mut weft_lock) {
+    ffi_value!((), {
+        // SAFETY: `lock` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(lock) }
+    })
 }
 
 /// Acquires the lock. Python: `lock.acquire(blocking=True, timeout=-1)`.
@@ -59,8 +75,12 @@ pub extern "C" fn weft_lock_free(lock: *mut weft_lock) {
 /// `WEFT_STATUS_NONBLOCKING_TIMEOUT`, `WEFT_STATUS_INVALID_TIMEOUT`,
 /// `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `lock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_lock_acquire(
+pub unsafe extern "C" fn weft_lock_acquire(
     lock: *mut weft_lock,
     blocking: bool,
     timeout: f64,
@@ -82,8 +102,11 @@ pub extern "C" fn weft_lock_acquire(
 /// Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_RELEASE_UNLOCKED` ("release unlocked
 /// lock") if it is not locked; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `lock` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_lock_release(lock: *mut weft_lock) -> weft_status {
+pub unsafe extern "C" fn weft_lock_release(lock: *mut weft_lock) -> weft_status {
     ffi_status!({
         // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
         let lock = unsafe { handle::borrow(lock)? };
@@ -94,10 +117,13 @@ pub extern "C" fn weft_lock_release(lock: *mut weft_lock) -> weft_status {
 /// Whether the lock is held (a snapshot). Python: `lock.locked()`.
 ///
 /// Never blocks. False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `lock` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_lock_locked(lock: *const weft_lock) -> bool {
-    // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
+pub unsafe extern "C" fn weft_lock_locked(lock: *const weft_lock) -> bool {
     ffi_value!(false, {
+        // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
         unsafe { handle::borrow(lock) }.is_ok_and(Lock::locked)
     })
 }

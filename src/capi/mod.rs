@@ -1,12 +1,23 @@
 //! The C ABI: every `extern "C"` item of `include/weft.h`, and nothing else.
 //!
 //! Infrastructure: [`status`] (the result enum and its messages), [`handle`] (casting, NULL and
-//! type checks), [`boundary`] (the panic boundary), [`version`]. Then one module per exported
-//! type, mirroring the core.
+//! type checks, every type's tag), [`args`] (C arguments: pointers sent to other threads, owned
+//! arguments and their destructors, C functions as closures, strings), [`boundary`] (the panic
+//! boundary), [`version`]. Then one module per exported type, mirroring the core.
+//!
+//! Every exported function is a `pub unsafe extern "C" fn`, even those that take no pointer, so
+//! that one rule holds: Rust code calling the C ABI says `unsafe`, as a C caller implicitly does
+//! (Rust users have the safe core types instead). Each function's `# Safety` section, copied into
+//! `include/weft.h`, says what its caller guarantees. A function is `#[must_use]` when ignoring
+//! its result loses something: it writes an out-parameter, returns a new reference, or its status
+//! can be an outcome (`WEFT_STATUS_TIMEOUT`, `WEFT_STATUS_FULL`, `WEFT_STATUS_CANT_START_THREAD`,
+//! ...) rather than only a misuse report; releases, notifications, setters, cancellations,
+//! shutdowns, `_free` and queries are not.
 #![allow(non_camel_case_types)]
 
 #[macro_use]
 mod boundary;
+mod args;
 mod handle;
 mod status;
 mod version;
@@ -24,6 +35,7 @@ mod semaphore;
 mod thread;
 mod timer;
 
+pub use args::weft_free_fn;
 pub use barrier::{weft_barrier, weft_barrier_action_fn};
 pub use condition::{weft_condition, weft_predicate_fn};
 pub use event::weft_event;
@@ -35,7 +47,7 @@ pub use queue::{weft_queue, weft_queue_item_fn, weft_queue_kind};
 pub use rlock::weft_rlock;
 pub use semaphore::weft_semaphore;
 pub use status::{weft_status, weft_status_str};
-pub use thread::{weft_free_fn, weft_thread, weft_thread_fn};
+pub use thread::{weft_thread, weft_thread_fn};
 pub use version::*;
 
 use crate::timeout::{self, Timeout};

@@ -3,12 +3,11 @@
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
-use super::future::{CFuture, weft_future};
-use super::handle::{self, Handle};
-use super::thread::{OwnedArg, SendPtr, c_str, weft_free_fn};
+use super::args::{OwnedArg, c_str, weft_free_fn};
+use super::future::{CFuture, CTask, weft_future};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT};
 use crate::Pool;
-use crate::future::TaskFn;
 use crate::pool::Initializer;
 
 /// A pool of worker threads running submitted tasks (Python:
@@ -20,7 +19,7 @@ pub struct weft_pool {
 
 impl Handle for weft_pool {
     type Inner = Pool;
-    const TAG: u64 = handle::tag(11);
+    const TAG: Tag = Tag::Pool;
 }
 
 /// A task: receives the `arg` given to `weft_pool_submit` and `*result_out` set to NULL. It
@@ -33,33 +32,6 @@ pub type weft_task_fn =
 /// A worker initializer: receives the `arg` given to `weft_pool_new`, at the start of each
 /// worker thread; returns 0 for success, anything else breaks the pool. It must not unwind.
 pub type weft_init_fn = Option<unsafe extern "C" fn(arg: *mut c_void) -> c_int>;
-
-/// A submitted C task: its function and argument.
-pub(crate) struct CTask {
-    task: unsafe extern "C" fn(arg: *mut c_void, result_out: *mut *mut c_void) -> c_int,
-    /// Freed when the task is dropped: after the call, or unrun.
-    arg: OwnedArg,
-}
-
-impl TaskFn<SendPtr, c_int> for CTask {
-    fn call(self) -> Result<SendPtr, c_int> {
-        let mut result = ptr::null_mut();
-        // SAFETY: the caller's task and argument, called once as documented; `result` is a
-        // valid place for the task to store its result. `self.arg` is freed when `self` drops,
-        // after the call.
-        match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
-            0 => Ok(SendPtr(result)),
-            code => Err(code),
-        }
-    }
-}
-
-/// Borrows a pool handle.
-fn pool<'a>(p: *const weft_pool) -> Result<&'a Pool, weft_status> {
-    // SAFETY: `p` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_pool *`).
-    unsafe { handle::borrow(p) }
-}
 
 /// Creates a thread pool. Python: `ThreadPoolExecutor(max_workers, thread_name_prefix,
 /// initializer, initargs)`.
@@ -79,8 +51,14 @@ fn pool<'a>(p: *const weft_pool) -> Result<&'a Pool, weft_status> {
 /// `weft_pool_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8` for a prefix that is
 /// not UTF-8; `WEFT_STATUS_NULL_ARGUMENT` if `pool_out` is NULL. Thread safety: safe from any
 /// thread.
+///
+/// # Safety
+/// `thread_name_prefix` is NULL or a NUL-terminated string; `pool_out` is NULL or valid for writes;
+/// `initializer` and `init_arg_free` are each NULL or a function that may run in any thread and
+/// does not unwind; `init_arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_pool_new(
+pub unsafe extern "C" fn weft_pool_new(
     max_workers: usize,
     thread_name_prefix: *const c_char,
     initializer: weft_init_fn,
@@ -93,7 +71,8 @@ pub extern "C" fn weft_pool_new(
         let prefix = if thread_name_prefix.is_null() {
             ""
         } else {
-            c_str(thread_name_prefix)?
+            // SAFETY: a NUL-terminated string (this function's contract).
+            unsafe { c_str(thread_name_prefix) }?
         };
         let arg = OwnedArg::new(init_arg, init_arg_free);
         // Made even without an initializer: it owns `arg`, which must live as long as the pool
@@ -113,20 +92,32 @@ pub extern "C" fn weft_pool_new(
 
 /// Returns another reference to `pool` (the same pointer); NULL for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_pool_clone(pool: *mut weft_pool) -> *mut weft_pool {
-    // SAFETY: `pool` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(ptr::null_mut(), { unsafe { handle::clone(pool) } })
+pub unsafe extern "C" fn weft_pool_clone(pool: *mut weft_pool) -> *mut weft_pool {
+    ffi_value!(ptr::null_mut(), {
+        // SAFETY: `pool` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(pool) }
+    })
 }
 
 /// Releases one reference to `pool`. The last one shuts the pool down without waiting (as
 /// `weft_pool_shutdown(pool, false, false)`): the workers run the queued tasks, then exit, and
 /// everything is released. NULL is ignored. Thread safety: safe from any thread, a worker's
 /// included.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_pool_free(pool: *mut weft_pool) {
-    // SAFETY: `pool` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(pool) } })
+pub unsafe extern "C" fn weft_pool_free(pool: *mut weft_pool) {
+    ffi_value!((), {
+        // SAFETY: `pool` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(pool) }
+    })
 }
 
 /// Schedules `task(arg, &result)` on the pool and returns its future. Python:
@@ -144,8 +135,14 @@ pub extern "C" fn weft_pool_free(pool: *mut weft_pool) {
 /// `WEFT_STATUS_CANT_START_THREAD` if a needed worker could not be started;
 /// `WEFT_STATUS_NULL_ARGUMENT` if `task` or `future_out` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread, a worker's included.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `future_out` is NULL or valid for writes; `task` and `arg_free` are each NULL or a function that
+/// may run in any thread and does not unwind; `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_pool_submit(
+pub unsafe extern "C" fn weft_pool_submit(
     pool: *mut weft_pool,
     task: weft_task_fn,
     arg: *mut c_void,
@@ -153,7 +150,8 @@ pub extern "C" fn weft_pool_submit(
     future_out: *mut *mut weft_future,
 ) -> weft_status {
     ffi_status!({
-        let pool = self::pool(pool)?;
+        // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
+        let pool = unsafe { handle::borrow(pool) }?;
         let task = task.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let out = handle::out_ptr(future_out)?;
         let task = CTask {
@@ -161,7 +159,7 @@ pub extern "C" fn weft_pool_submit(
             arg: OwnedArg::new(arg, arg_free),
         };
         let future: CFuture = pool
-            .submit_labelled(weft_future::TAG, task)
+            .submit_labelled(weft_future::TAG.word(), task)
             .map_err(|rejected| {
                 // The task never ran, and its argument goes back to the caller unfreed.
                 rejected.value.arg.into_raw();
@@ -182,20 +180,32 @@ pub extern "C" fn weft_pool_submit(
 /// `WEFT_STATUS_OK`; `WEFT_STATUS_JOIN_CURRENT` if called with `wait` from one of the pool's own
 /// workers (which cannot wait for itself; the others are waited for);
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_pool_shutdown(
+pub unsafe extern "C" fn weft_pool_shutdown(
     pool: *mut weft_pool,
     wait: bool,
     cancel_futures: bool,
 ) -> weft_status {
-    ffi_status!({ Ok(self::pool(pool)?.shutdown(wait, cancel_futures)?) })
+    ffi_status!({
+        // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(pool) }?.shutdown(wait, cancel_futures)?)
+    })
 }
 
 /// The most threads the pool runs (the default resolved). Python: `executor._max_workers`.
 /// 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_pool_max_workers(pool: *const weft_pool) -> usize {
-    ffi_value!(0, { self::pool(pool).map_or(0, Pool::max_workers) })
+pub unsafe extern "C" fn weft_pool_max_workers(pool: *const weft_pool) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(pool) }.map_or(0, Pool::max_workers)
+    })
 }
 
 #[cfg(test)]
@@ -251,265 +261,287 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn new_pool(max_workers: usize) -> *mut weft_pool {
-        let mut pool = ptr::null_mut();
-        let status = weft_pool_new(
-            max_workers,
-            ptr::null(),
-            None,
-            ptr::null_mut(),
-            None,
-            &mut pool,
-        );
-        assert_eq!(status, WEFT_STATUS_OK);
-        pool
+        // SAFETY: NULL or no callbacks, and `pool` is a local.
+        unsafe {
+            let mut pool = ptr::null_mut();
+            let status = weft_pool_new(
+                max_workers,
+                ptr::null(),
+                None,
+                ptr::null_mut(),
+                None,
+                &mut pool,
+            );
+            assert_eq!(status, WEFT_STATUS_OK);
+            pool
+        }
     }
 
-    pub(crate) fn submit(
+    /// Submits `task(arg)` and returns its future.
+    ///
+    /// # Safety
+    /// `pool` is a pool handle the caller holds; `arg` is what `task` expects.
+    pub(crate) unsafe fn submit(
         pool: *mut weft_pool,
         task: weft_task_fn,
         arg: *mut c_void,
     ) -> *mut weft_future {
         let mut future = ptr::null_mut();
-        assert_eq!(
-            weft_pool_submit(pool, task, arg, None, &mut future),
-            WEFT_STATUS_OK
-        );
+        // SAFETY: per the contract; `future` is a local.
+        let status = unsafe { weft_pool_submit(pool, task, arg, None, &mut future) };
+        assert_eq!(status, WEFT_STATUS_OK);
         future
     }
 
     #[test]
     fn new_and_bad_arguments() {
-        let mut pool = ptr::null_mut();
-        assert_eq!(
-            weft_pool_new(0, ptr::null(), None, ptr::null_mut(), None, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        let bad_utf8 = c"\xff\xfe".as_ptr();
-        let frees = AtomicUsize::new(0);
-        assert_eq!(
-            weft_pool_new(1, bad_utf8, None, ptr_to(&frees), Some(count), &mut pool),
-            WEFT_STATUS_INVALID_UTF8
-        );
-        assert!(pool.is_null());
-        assert_eq!(frees.load(Ordering::Relaxed), 0, "not freed on failure");
-        let pool = new_pool(0);
-        assert_eq!(
-            weft_pool_max_workers(pool),
-            crate::pool::default_max_workers()
-        );
-        let other = weft_pool_clone(pool);
-        assert_eq!(other, pool);
-        weft_pool_free(other);
-        weft_pool_free(pool);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut pool = ptr::null_mut();
+            assert_eq!(
+                weft_pool_new(0, ptr::null(), None, ptr::null_mut(), None, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            let bad_utf8 = c"\xff\xfe".as_ptr();
+            let frees = AtomicUsize::new(0);
+            assert_eq!(
+                weft_pool_new(1, bad_utf8, None, ptr_to(&frees), Some(count), &mut pool),
+                WEFT_STATUS_INVALID_UTF8
+            );
+            assert!(pool.is_null());
+            assert_eq!(frees.load(Ordering::Relaxed), 0, "not freed on failure");
+            let pool = new_pool(0);
+            assert_eq!(
+                weft_pool_max_workers(pool),
+                crate::pool::default_max_workers()
+            );
+            let other = weft_pool_clone(pool);
+            assert_eq!(other, pool);
+            weft_pool_free(other);
+            weft_pool_free(pool);
 
-        let null = ptr::null_mut::<weft_pool>();
-        let mut future = ptr::null_mut();
-        assert_eq!(
-            weft_pool_submit(null, Some(echo), ptr::null_mut(), None, &mut future),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_pool_shutdown(null, true, false),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(weft_pool_max_workers(null), 0);
-        assert!(weft_pool_clone(null).is_null());
-        weft_pool_free(null);
-        let mut lock = ptr::null_mut::<weft_lock>();
-        assert_eq!(weft_lock_new(&mut lock), WEFT_STATUS_OK);
-        let wrong = lock.cast::<weft_pool>();
-        assert_eq!(
-            weft_pool_shutdown(wrong, false, false),
-            WEFT_STATUS_WRONG_HANDLE
-        );
-        assert_eq!(weft_pool_max_workers(wrong), 0);
-        weft_lock_free(lock);
+            let null = ptr::null_mut::<weft_pool>();
+            let mut future = ptr::null_mut();
+            assert_eq!(
+                weft_pool_submit(null, Some(echo), ptr::null_mut(), None, &mut future),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_pool_shutdown(null, true, false),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(weft_pool_max_workers(null), 0);
+            assert!(weft_pool_clone(null).is_null());
+            weft_pool_free(null);
+            let mut lock = ptr::null_mut::<weft_lock>();
+            assert_eq!(weft_lock_new(&mut lock), WEFT_STATUS_OK);
+            let wrong = lock.cast::<weft_pool>();
+            assert_eq!(
+                weft_pool_shutdown(wrong, false, false),
+                WEFT_STATUS_WRONG_HANDLE
+            );
+            assert_eq!(weft_pool_max_workers(wrong), 0);
+            weft_lock_free(lock);
 
-        let pool = new_pool(1);
-        assert_eq!(
-            weft_pool_submit(pool, None, ptr::null_mut(), None, &mut future),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_pool_submit(
-                pool,
-                Some(echo),
-                ptr_to(&frees),
-                Some(count),
-                ptr::null_mut()
-            ),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert!(future.is_null());
-        assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
-        assert_eq!(frees.load(Ordering::Relaxed), 0, "nothing was scheduled");
-        weft_pool_free(pool);
+            let pool = new_pool(1);
+            assert_eq!(
+                weft_pool_submit(pool, None, ptr::null_mut(), None, &mut future),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_pool_submit(
+                    pool,
+                    Some(echo),
+                    ptr_to(&frees),
+                    Some(count),
+                    ptr::null_mut()
+                ),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert!(future.is_null());
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            assert_eq!(frees.load(Ordering::Relaxed), 0, "nothing was scheduled");
+            weft_pool_free(pool);
+        }
     }
 
     #[test]
     fn arguments_are_freed_once_whether_run_or_cancelled() {
-        let frees = AtomicUsize::new(0);
-        let gate = (Barrier::new(2), Barrier::new(2));
-        let pool = new_pool(1);
-        let mut running = ptr::null_mut();
-        assert_eq!(
-            weft_pool_submit(pool, Some(gated), ptr_to(&gate), None, &mut running),
-            WEFT_STATUS_OK
-        );
-        gate.0.wait();
-        let mut queued = Vec::new();
-        for _ in 0..3 {
-            let mut f = ptr::null_mut();
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let frees = AtomicUsize::new(0);
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(1);
+            let mut running = ptr::null_mut();
             assert_eq!(
-                weft_pool_submit(pool, Some(echo), ptr_to(&frees), Some(count), &mut f),
+                weft_pool_submit(pool, Some(gated), ptr_to(&gate), None, &mut running),
                 WEFT_STATUS_OK
             );
-            queued.push(f);
-        }
-        // Cancel them with the shutdown, then let the running task finish.
-        assert_eq!(weft_pool_shutdown(pool, false, true), WEFT_STATUS_OK);
-        assert_eq!(frees.load(Ordering::Relaxed), 3);
-        let mut result = ptr::null_mut();
-        for f in queued {
-            assert_eq!(
-                weft_future_result(f, 0.0, &mut result),
-                WEFT_STATUS_CANCELLED
-            );
-            weft_future_free(f);
-        }
-        gate.1.wait();
-        assert_eq!(
-            weft_future_result(running, WEFT_TIMEOUT_FOREVER, &mut result),
-            WEFT_STATUS_OK
-        );
-        weft_future_free(running);
-        let mut f = ptr::null_mut();
-        assert_eq!(
-            weft_pool_submit(pool, Some(echo), ptr_to(&frees), Some(count), &mut f),
-            WEFT_STATUS_POOL_SHUT_DOWN
-        );
-        assert!(f.is_null());
-        assert_eq!(
-            frees.load(Ordering::Relaxed),
-            3,
-            "a refused argument stays the caller's"
-        );
-        assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
-        weft_pool_free(pool);
-
-        // Run: freed after the task, once.
-        let pool = new_pool(2);
-        let futures: Vec<_> = (0..4)
-            .map(|_| {
+            gate.0.wait();
+            let mut queued = Vec::new();
+            for _ in 0..3 {
                 let mut f = ptr::null_mut();
                 assert_eq!(
                     weft_pool_submit(pool, Some(echo), ptr_to(&frees), Some(count), &mut f),
                     WEFT_STATUS_OK
                 );
-                f
-            })
-            .collect();
-        for f in futures {
+                queued.push(f);
+            }
+            // Cancel them with the shutdown, then let the running task finish.
+            assert_eq!(weft_pool_shutdown(pool, false, true), WEFT_STATUS_OK);
+            assert_eq!(frees.load(Ordering::Relaxed), 3);
+            let mut result = ptr::null_mut();
+            for f in queued {
+                assert_eq!(
+                    weft_future_result(f, 0.0, &mut result),
+                    WEFT_STATUS_CANCELLED
+                );
+                weft_future_free(f);
+            }
+            gate.1.wait();
             assert_eq!(
-                weft_future_result(f, WEFT_TIMEOUT_FOREVER, &mut result),
+                weft_future_result(running, WEFT_TIMEOUT_FOREVER, &mut result),
                 WEFT_STATUS_OK
             );
-            assert_eq!(result, ptr_to(&frees));
-            weft_future_free(f);
+            weft_future_free(running);
+            let mut f = ptr::null_mut();
+            assert_eq!(
+                weft_pool_submit(pool, Some(echo), ptr_to(&frees), Some(count), &mut f),
+                WEFT_STATUS_POOL_SHUT_DOWN
+            );
+            assert!(f.is_null());
+            assert_eq!(
+                frees.load(Ordering::Relaxed),
+                3,
+                "a refused argument stays the caller's"
+            );
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_pool_free(pool);
+
+            // Run: freed after the task, once.
+            let pool = new_pool(2);
+            let futures: Vec<_> = (0..4)
+                .map(|_| {
+                    let mut f = ptr::null_mut();
+                    assert_eq!(
+                        weft_pool_submit(pool, Some(echo), ptr_to(&frees), Some(count), &mut f),
+                        WEFT_STATUS_OK
+                    );
+                    f
+                })
+                .collect();
+            for f in futures {
+                assert_eq!(
+                    weft_future_result(f, WEFT_TIMEOUT_FOREVER, &mut result),
+                    WEFT_STATUS_OK
+                );
+                assert_eq!(result, ptr_to(&frees));
+                weft_future_free(f);
+            }
+            weft_pool_free(pool); // shuts down without waiting
+            // Every future is done, and each argument was freed before its future completed.
+            assert_eq!(frees.load(Ordering::Relaxed), 7);
         }
-        weft_pool_free(pool); // shuts down without waiting
-        // Every future is done, and each argument was freed before its future completed.
-        assert_eq!(frees.load(Ordering::Relaxed), 7);
     }
 
     #[test]
     fn initializers() {
-        let calls = AtomicUsize::new(0);
-        let frees = AtomicUsize::new(0);
-        let mut pool = ptr::null_mut();
-        let prefix = c"init".as_ptr();
-        assert_eq!(
-            weft_pool_new(1, prefix, Some(init_ok), ptr_to(&calls), None, &mut pool),
-            WEFT_STATUS_OK
-        );
-        for _ in 0..3 {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let calls = AtomicUsize::new(0);
+            let frees = AtomicUsize::new(0);
+            let mut pool = ptr::null_mut();
+            let prefix = c"init".as_ptr();
+            assert_eq!(
+                weft_pool_new(1, prefix, Some(init_ok), ptr_to(&calls), None, &mut pool),
+                WEFT_STATUS_OK
+            );
+            for _ in 0..3 {
+                let f = submit(pool, Some(echo), ptr::null_mut());
+                let mut result = ptr::null_mut();
+                assert_eq!(
+                    weft_future_result(f, WEFT_TIMEOUT_FOREVER, &mut result),
+                    WEFT_STATUS_OK
+                );
+                weft_future_free(f);
+            }
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_pool_free(pool);
+            assert_eq!(calls.load(Ordering::Relaxed), 1, "once per worker");
+
+            assert_eq!(
+                weft_pool_new(
+                    2,
+                    ptr::null(),
+                    Some(init_fail),
+                    ptr_to(&frees),
+                    Some(count),
+                    &mut pool
+                ),
+                WEFT_STATUS_OK
+            );
             let f = submit(pool, Some(echo), ptr::null_mut());
             let mut result = ptr::null_mut();
             assert_eq!(
                 weft_future_result(f, WEFT_TIMEOUT_FOREVER, &mut result),
-                WEFT_STATUS_OK
+                WEFT_STATUS_POOL_BROKEN
+            );
+            let mut code = 0;
+            assert_eq!(
+                weft_future_exception(f, WEFT_TIMEOUT_FOREVER, &mut code),
+                WEFT_STATUS_POOL_BROKEN
             );
             weft_future_free(f);
+            let mut refused = ptr::null_mut();
+            assert_eq!(
+                weft_pool_submit(pool, Some(echo), ptr::null_mut(), None, &mut refused),
+                WEFT_STATUS_POOL_BROKEN
+            );
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            assert_eq!(
+                frees.load(Ordering::Relaxed),
+                0,
+                "the pool still holds init_arg"
+            );
+            weft_pool_free(pool);
+            assert_eq!(
+                frees.load(Ordering::Relaxed),
+                1,
+                "freed with the pool, once"
+            );
         }
-        assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
-        weft_pool_free(pool);
-        assert_eq!(calls.load(Ordering::Relaxed), 1, "once per worker");
-
-        assert_eq!(
-            weft_pool_new(
-                2,
-                ptr::null(),
-                Some(init_fail),
-                ptr_to(&frees),
-                Some(count),
-                &mut pool
-            ),
-            WEFT_STATUS_OK
-        );
-        let f = submit(pool, Some(echo), ptr::null_mut());
-        let mut result = ptr::null_mut();
-        assert_eq!(
-            weft_future_result(f, WEFT_TIMEOUT_FOREVER, &mut result),
-            WEFT_STATUS_POOL_BROKEN
-        );
-        let mut code = 0;
-        assert_eq!(
-            weft_future_exception(f, WEFT_TIMEOUT_FOREVER, &mut code),
-            WEFT_STATUS_POOL_BROKEN
-        );
-        weft_future_free(f);
-        let mut refused = ptr::null_mut();
-        assert_eq!(
-            weft_pool_submit(pool, Some(echo), ptr::null_mut(), None, &mut refused),
-            WEFT_STATUS_POOL_BROKEN
-        );
-        assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
-        assert_eq!(
-            frees.load(Ordering::Relaxed),
-            0,
-            "the pool still holds init_arg"
-        );
-        weft_pool_free(pool);
-        assert_eq!(
-            frees.load(Ordering::Relaxed),
-            1,
-            "freed with the pool, once"
-        );
     }
 
     #[test]
     fn failure_codes() {
-        let pool = new_pool(1);
-        let f = submit(pool, Some(fail), 42 as *mut c_void);
-        let mut result = ptr::null_mut();
-        let mut code = 0;
-        assert_eq!(
-            weft_future_result(f, WEFT_TIMEOUT_FOREVER, &mut result),
-            WEFT_STATUS_TASK_FAILED
-        );
-        assert!(result.is_null(), "not written on failure");
-        assert_eq!(weft_future_exception(f, 0.0, &mut code), WEFT_STATUS_OK);
-        assert_eq!(code, 42);
-        weft_future_free(f);
-        let f = submit(pool, Some(echo), 9 as *mut c_void);
-        assert_eq!(
-            weft_future_exception(f, WEFT_TIMEOUT_FOREVER, &mut code),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(code, 0, "0 for a task that succeeded");
-        assert_eq!(weft_future_result(f, 0.0, &mut result), WEFT_STATUS_OK);
-        assert_eq!(result as usize, 9);
-        weft_future_free(f);
-        weft_pool_free(pool);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let pool = new_pool(1);
+            let f = submit(pool, Some(fail), 42 as *mut c_void);
+            let mut result = ptr::null_mut();
+            let mut code = 0;
+            assert_eq!(
+                weft_future_result(f, WEFT_TIMEOUT_FOREVER, &mut result),
+                WEFT_STATUS_TASK_FAILED
+            );
+            assert!(result.is_null(), "not written on failure");
+            assert_eq!(weft_future_exception(f, 0.0, &mut code), WEFT_STATUS_OK);
+            assert_eq!(code, 42);
+            weft_future_free(f);
+            let f = submit(pool, Some(echo), 9 as *mut c_void);
+            assert_eq!(
+                weft_future_exception(f, WEFT_TIMEOUT_FOREVER, &mut code),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(code, 0, "0 for a task that succeeded");
+            assert_eq!(weft_future_result(f, 0.0, &mut result), WEFT_STATUS_OK);
+            assert_eq!(result as usize, 9);
+            weft_future_free(f);
+            weft_pool_free(pool);
+        }
     }
 }

@@ -3,8 +3,8 @@
 use std::ffi::{c_int, c_void};
 use std::time::Duration;
 
-use super::handle::{self, Handle};
-use super::thread::{OwnedArg, SendPtr, weft_free_fn};
+use super::args::{OwnedArg, SendPtr, weft_free_fn};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use crate::timeout::Timeout;
 use crate::{Queue, QueueKind, Rejected};
@@ -24,7 +24,7 @@ pub(crate) struct ItemQueue {
 
 impl Handle for weft_queue {
     type Inner = ItemQueue;
-    const TAG: u64 = handle::tag(10);
+    const TAG: Tag = Tag::Queue;
 }
 
 /// The kind of a queue: one of the `WEFT_QUEUE_*` constants. An `int`, so that any value passed
@@ -43,13 +43,6 @@ pub const WEFT_QUEUE_SIMPLE: weft_queue_kind = 3;
 
 /// Receives each item an immediate `weft_queue_shutdown` removes, with the `arg` given there.
 pub type weft_queue_item_fn = Option<unsafe extern "C" fn(item: *mut c_void, arg: *mut c_void)>;
-
-/// Borrows a queue handle.
-fn queue<'a>(q: *const weft_queue) -> Result<&'a ItemQueue, weft_status> {
-    // SAFETY: `q` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_queue *`).
-    unsafe { handle::borrow(q) }
-}
 
 /// Python's `block`/`timeout` pair for queues: a non-blocking call tries once and ignores
 /// `timeout`, as `Queue.put` and `Queue.get` do; a blocking one applies the timeout rule.
@@ -80,8 +73,13 @@ fn refused(rejected: Rejected<OwnedArg>) -> weft_status {
 /// `weft_queue_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown
 /// `kind`, or a `maxsize` on a simple queue; `WEFT_STATUS_NULL_ARGUMENT` if `queue_out` is NULL.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue_out` is NULL or valid for writes; `item_free` is NULL or a function that may run in any
+/// thread and does not unwind.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_new(
+pub unsafe extern "C" fn weft_queue_new(
     kind: weft_queue_kind,
     maxsize: usize,
     item_free: weft_free_fn,
@@ -109,20 +107,32 @@ pub extern "C" fn weft_queue_new(
 /// Returns another reference to `queue` (the same pointer), for another thread or owner to
 /// release independently with `weft_queue_free`. NULL if `queue` is NULL or not a queue.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_clone(queue: *mut weft_queue) -> *mut weft_queue {
-    // SAFETY: `queue` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(queue) } })
+pub unsafe extern "C" fn weft_queue_clone(queue: *mut weft_queue) -> *mut weft_queue {
+    ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `queue` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(queue) }
+    })
 }
 
 /// Releases one reference to `queue`; the last one frees it, calling the item destructor (if
 /// any) on each item left, in queue order. NULL is ignored. Freeing a queue that a thread
 /// without a reference of its own is blocked on is a bug in the caller: give every thread its
 /// own reference with `weft_queue_clone`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_free(queue: *mut weft_queue) {
-    // SAFETY: `queue` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(queue) } })
+pub unsafe extern "C" fn weft_queue_free(queue: *mut weft_queue) {
+    ffi_value!((), {
+        // SAFETY: `queue` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(queue) }
+    })
 }
 
 /// Puts an item. Python: `q.put(item, block=True, timeout=None)`.
@@ -136,15 +146,20 @@ pub extern "C" fn weft_queue_free(queue: *mut weft_queue) {
 /// blocking (Python: `queue.Full`); `WEFT_STATUS_SHUT_DOWN` once the queue is shut down (Python:
 /// `queue.ShutDown`); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_put(
+pub unsafe extern "C" fn weft_queue_put(
     queue: *mut weft_queue,
     item: *mut c_void,
     block: bool,
     timeout: f64,
 ) -> weft_status {
     ffi_status!({
-        let q = self::queue(queue)?;
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        let q = unsafe { handle::borrow(queue) }?;
         let timeout = block_timeout(block, timeout)?;
         let item = OwnedArg::new(item, q.item_free);
         q.queue.put(item, timeout).map_err(refused)
@@ -157,8 +172,12 @@ pub extern "C" fn weft_queue_put(
 /// Blocking, timeout and ownership as `weft_queue_put`. Statuses: as `weft_queue_put`, and
 /// `WEFT_STATUS_INVALID_ARGUMENT` if the queue is not a `WEFT_QUEUE_PRIORITY` queue.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_put_priority(
+pub unsafe extern "C" fn weft_queue_put_priority(
     queue: *mut weft_queue,
     item: *mut c_void,
     priority: i64,
@@ -166,7 +185,8 @@ pub extern "C" fn weft_queue_put_priority(
     timeout: f64,
 ) -> weft_status {
     ffi_status!({
-        let q = self::queue(queue)?;
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        let q = unsafe { handle::borrow(queue) }?;
         let timeout = block_timeout(block, timeout)?;
         let item = OwnedArg::new(item, q.item_free);
         q.queue
@@ -184,15 +204,21 @@ pub extern "C" fn weft_queue_put_priority(
 /// came in time, or at once when not blocking (Python: `queue.Empty`); `WEFT_STATUS_SHUT_DOWN`
 /// once the queue is shut down and holds no item; the timeout statuses;
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `item_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_get(
+pub unsafe extern "C" fn weft_queue_get(
     queue: *mut weft_queue,
     block: bool,
     timeout: f64,
     item_out: *mut *mut c_void,
 ) -> weft_status {
     ffi_status!({
-        let q = self::queue(queue)?;
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        let q = unsafe { handle::borrow(queue) }?;
         let out = handle::out_ptr(item_out)?;
         let timeout = block_timeout(block, timeout)?;
         let item = q.queue.get(timeout)?.into_raw();
@@ -209,9 +235,15 @@ pub extern "C" fn weft_queue_get(
 /// unfinished (the count stays 0); `WEFT_STATUS_WRONG_STATE` on a simple queue, which does not
 /// track tasks; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_task_done(queue: *mut weft_queue) -> weft_status {
-    ffi_status!({ Ok(self::queue(queue)?.queue.task_done()?) })
+pub unsafe extern "C" fn weft_queue_task_done(queue: *mut weft_queue) -> weft_status {
+    ffi_status!({
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(queue) }?.queue.task_done()?)
+    })
 }
 
 /// Waits until every item put has been marked done with `weft_queue_task_done` (or removed by
@@ -221,10 +253,15 @@ pub extern "C" fn weft_queue_task_done(queue: *mut weft_queue) -> weft_status {
 /// `WEFT_TIMEOUT_FOREVER`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if tasks are still
 /// unfinished; `WEFT_STATUS_WRONG_STATE` on a simple queue; the timeout statuses;
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_join(queue: *mut weft_queue, timeout: f64) -> weft_status {
+pub unsafe extern "C" fn weft_queue_join(queue: *mut weft_queue, timeout: f64) -> weft_status {
     ffi_status!({
-        let q = self::queue(queue)?;
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        let q = unsafe { handle::borrow(queue) }?;
         let timeout = super::timeout(timeout)?;
         if q.queue.join(timeout)? {
             Ok(())
@@ -247,15 +284,20 @@ pub extern "C" fn weft_queue_join(queue: *mut weft_queue, timeout: f64) -> weft_
 ///
 /// Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call; `drain`
+/// is NULL or a function that does not unwind, called in the calling thread with `drain_arg`.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_shutdown(
+pub unsafe extern "C" fn weft_queue_shutdown(
     queue: *mut weft_queue,
     immediate: bool,
     drain: weft_queue_item_fn,
     drain_arg: *mut c_void,
 ) -> weft_status {
     ffi_status!({
-        let q = self::queue(queue)?;
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        let q = unsafe { handle::borrow(queue) }?;
         let arg = SendPtr(drain_arg);
         for item in q.queue.shutdown(immediate) {
             if let Some(drain) = drain {
@@ -271,48 +313,80 @@ pub extern "C" fn weft_queue_shutdown(
 
 /// Whether the queue was shut down. Python 3.13: `q.is_shutdown`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_is_shutdown(queue: *const weft_queue) -> bool {
+pub unsafe extern "C" fn weft_queue_is_shutdown(queue: *const weft_queue) -> bool {
     ffi_value!(false, {
-        self::queue(queue).is_ok_and(|q| q.queue.is_shutdown())
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.is_ok_and(|q| q.queue.is_shutdown())
     })
 }
 
 /// How many items the queue holds (a snapshot: other threads may change it at once).
 /// Python: `q.qsize()`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_qsize(queue: *const weft_queue) -> usize {
-    ffi_value!(0, { self::queue(queue).map_or(0, |q| q.queue.qsize()) })
+pub unsafe extern "C" fn weft_queue_qsize(queue: *const weft_queue) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.map_or(0, |q| q.queue.qsize())
+    })
 }
 
 /// Whether the queue holds no item (a snapshot). Python: `q.empty()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_empty(queue: *const weft_queue) -> bool {
-    ffi_value!(false, { self::queue(queue).is_ok_and(|q| q.queue.empty()) })
+pub unsafe extern "C" fn weft_queue_empty(queue: *const weft_queue) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.is_ok_and(|q| q.queue.empty())
+    })
 }
 
 /// Whether the queue is bounded and holds `maxsize` items (a snapshot). Python: `q.full()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_full(queue: *const weft_queue) -> bool {
-    ffi_value!(false, { self::queue(queue).is_ok_and(|q| q.queue.full()) })
+pub unsafe extern "C" fn weft_queue_full(queue: *const weft_queue) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.is_ok_and(|q| q.queue.full())
+    })
 }
 
 /// The capacity given at creation, 0 for unbounded. Python: `q.maxsize`.
 /// 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_maxsize(queue: *const weft_queue) -> usize {
-    ffi_value!(0, { self::queue(queue).map_or(0, |q| q.queue.maxsize()) })
+pub unsafe extern "C" fn weft_queue_maxsize(queue: *const weft_queue) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.map_or(0, |q| q.queue.maxsize())
+    })
 }
 
 /// How many items were put and not yet marked done (a snapshot; always 0 for a simple queue).
 /// Python: `q.unfinished_tasks`. 0 for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_queue_unfinished_tasks(queue: *const weft_queue) -> usize {
+pub unsafe extern "C" fn weft_queue_unfinished_tasks(queue: *const weft_queue) -> usize {
     ffi_value!(0, {
-        self::queue(queue).map_or(0, |q| q.queue.unfinished_tasks())
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.map_or(0, |q| q.queue.unfinished_tasks())
     })
 }
 
@@ -339,264 +413,304 @@ mod tests {
     }
 
     fn new(kind: weft_queue_kind, maxsize: usize, item_free: weft_free_fn) -> *mut weft_queue {
-        let mut q = ptr::null_mut();
-        assert_eq!(
-            weft_queue_new(kind, maxsize, item_free, &mut q),
-            WEFT_STATUS_OK
-        );
-        q
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut q = ptr::null_mut();
+            assert_eq!(
+                weft_queue_new(kind, maxsize, item_free, &mut q),
+                WEFT_STATUS_OK
+            );
+            q
+        }
     }
 
     fn get(q: *mut weft_queue) -> Result<usize, weft_status> {
-        let mut item = ptr::null_mut();
-        match weft_queue_get(q, false, WEFT_TIMEOUT_FOREVER, &mut item) {
-            WEFT_STATUS_OK => Ok(item as usize),
-            status => Err(status),
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut item = ptr::null_mut();
+            match weft_queue_get(q, false, WEFT_TIMEOUT_FOREVER, &mut item) {
+                WEFT_STATUS_OK => Ok(item as usize),
+                status => Err(status),
+            }
         }
     }
 
     fn put(q: *mut weft_queue, item: usize) -> weft_status {
-        weft_queue_put(q, item as *mut c_void, false, WEFT_TIMEOUT_FOREVER)
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe { weft_queue_put(q, item as *mut c_void, false, WEFT_TIMEOUT_FOREVER) }
     }
 
     #[test]
     fn kinds_are_range_checked() {
-        let mut q = ptr::null_mut();
-        for bad in [-1, 4, c_int::MAX, c_int::MIN] {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut q = ptr::null_mut();
+            for bad in [-1, 4, c_int::MAX, c_int::MIN] {
+                assert_eq!(
+                    weft_queue_new(bad, 0, None, &mut q),
+                    WEFT_STATUS_INVALID_ARGUMENT
+                );
+                assert!(q.is_null(), "written on failure");
+            }
             assert_eq!(
-                weft_queue_new(bad, 0, None, &mut q),
+                weft_queue_new(WEFT_QUEUE_SIMPLE, 3, None, &mut q),
                 WEFT_STATUS_INVALID_ARGUMENT
             );
-            assert!(q.is_null(), "written on failure");
-        }
-        assert_eq!(
-            weft_queue_new(WEFT_QUEUE_SIMPLE, 3, None, &mut q),
-            WEFT_STATUS_INVALID_ARGUMENT
-        );
-        assert_eq!(
-            weft_queue_new(WEFT_QUEUE_FIFO, 0, None, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        for (kind, order) in [
-            (WEFT_QUEUE_FIFO, [1, 2]),
-            (WEFT_QUEUE_LIFO, [2, 1]),
-            (WEFT_QUEUE_PRIORITY, [1, 2]),
-            (WEFT_QUEUE_SIMPLE, [1, 2]),
-        ] {
-            let q = new(kind, 0, None);
-            assert_eq!(put(q, 1), WEFT_STATUS_OK);
-            assert_eq!(put(q, 2), WEFT_STATUS_OK);
-            assert_eq!([get(q), get(q)], order.map(Ok), "kind {kind}");
-            weft_queue_free(q);
+            assert_eq!(
+                weft_queue_new(WEFT_QUEUE_FIFO, 0, None, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            for (kind, order) in [
+                (WEFT_QUEUE_FIFO, [1, 2]),
+                (WEFT_QUEUE_LIFO, [2, 1]),
+                (WEFT_QUEUE_PRIORITY, [1, 2]),
+                (WEFT_QUEUE_SIMPLE, [1, 2]),
+            ] {
+                let q = new(kind, 0, None);
+                assert_eq!(put(q, 1), WEFT_STATUS_OK);
+                assert_eq!(put(q, 2), WEFT_STATUS_OK);
+                assert_eq!([get(q), get(q)], order.map(Ok), "kind {kind}");
+                weft_queue_free(q);
+            }
         }
     }
 
     #[test]
     fn bad_handles_and_out_pointers() {
-        let mut item = ptr::null_mut();
-        let null = ptr::null_mut::<weft_queue>();
-        assert_eq!(put(null, 1), WEFT_STATUS_NULL_ARGUMENT);
-        assert_eq!(
-            weft_queue_get(null, false, 0.0, &mut item),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(weft_queue_task_done(null), WEFT_STATUS_NULL_ARGUMENT);
-        assert_eq!(weft_queue_join(null, 0.0), WEFT_STATUS_NULL_ARGUMENT);
-        assert_eq!(
-            weft_queue_shutdown(null, true, None, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert!(weft_queue_clone(null).is_null());
-        weft_queue_free(null);
-        assert!(!weft_queue_empty(null) && !weft_queue_full(null) && !weft_queue_is_shutdown(null));
-        assert_eq!(weft_queue_qsize(null), 0);
-        assert_eq!(weft_queue_maxsize(null), 0);
-        assert_eq!(weft_queue_unfinished_tasks(null), 0);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut item = ptr::null_mut();
+            let null = ptr::null_mut::<weft_queue>();
+            assert_eq!(put(null, 1), WEFT_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                weft_queue_get(null, false, 0.0, &mut item),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(weft_queue_task_done(null), WEFT_STATUS_NULL_ARGUMENT);
+            assert_eq!(weft_queue_join(null, 0.0), WEFT_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                weft_queue_shutdown(null, true, None, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert!(weft_queue_clone(null).is_null());
+            weft_queue_free(null);
+            assert!(
+                !weft_queue_empty(null) && !weft_queue_full(null) && !weft_queue_is_shutdown(null)
+            );
+            assert_eq!(weft_queue_qsize(null), 0);
+            assert_eq!(weft_queue_maxsize(null), 0);
+            assert_eq!(weft_queue_unfinished_tasks(null), 0);
 
-        let mut lock = ptr::null_mut::<weft_lock>();
-        assert_eq!(crate::capi::lock::weft_lock_new(&mut lock), WEFT_STATUS_OK);
-        let wrong = lock.cast::<weft_queue>();
-        assert_eq!(put(wrong, 1), WEFT_STATUS_WRONG_HANDLE);
-        assert_eq!(weft_queue_task_done(wrong), WEFT_STATUS_WRONG_HANDLE);
-        assert!(weft_queue_clone(wrong).is_null());
-        weft_queue_free(wrong); // ignored
-        crate::capi::lock::weft_lock_free(lock);
+            let mut lock = ptr::null_mut::<weft_lock>();
+            assert_eq!(crate::capi::lock::weft_lock_new(&mut lock), WEFT_STATUS_OK);
+            let wrong = lock.cast::<weft_queue>();
+            assert_eq!(put(wrong, 1), WEFT_STATUS_WRONG_HANDLE);
+            assert_eq!(weft_queue_task_done(wrong), WEFT_STATUS_WRONG_HANDLE);
+            assert!(weft_queue_clone(wrong).is_null());
+            weft_queue_free(wrong); // ignored
+            crate::capi::lock::weft_lock_free(lock);
 
-        let q = new(WEFT_QUEUE_FIFO, 0, None);
-        assert_eq!(put(q, 9), WEFT_STATUS_OK);
-        assert_eq!(
-            weft_queue_get(q, false, 0.0, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(weft_queue_qsize(q), 1, "a NULL out-parameter takes nothing");
-        let other = weft_queue_clone(q);
-        assert_eq!(other, q);
-        weft_queue_free(other);
-        assert_eq!(get(q), Ok(9));
-        weft_queue_free(q);
+            let q = new(WEFT_QUEUE_FIFO, 0, None);
+            assert_eq!(put(q, 9), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_queue_get(q, false, 0.0, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(weft_queue_qsize(q), 1, "a NULL out-parameter takes nothing");
+            let other = weft_queue_clone(q);
+            assert_eq!(other, q);
+            weft_queue_free(other);
+            assert_eq!(get(q), Ok(9));
+            weft_queue_free(q);
+        }
     }
 
     #[test]
     fn block_and_timeout() {
-        let q = new(WEFT_QUEUE_FIFO, 1, None);
-        let mut item = ptr::null_mut();
-        // Not blocking: the timeout is ignored, whatever it is (Python ignores it too).
-        for ignored in [f64::NAN, -5.0, 1.0, f64::INFINITY] {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let q = new(WEFT_QUEUE_FIFO, 1, None);
+            let mut item = ptr::null_mut();
+            // Not blocking: the timeout is ignored, whatever it is (Python ignores it too).
+            for ignored in [f64::NAN, -5.0, 1.0, f64::INFINITY] {
+                assert_eq!(
+                    weft_queue_get(q, false, ignored, &mut item),
+                    WEFT_STATUS_EMPTY
+                );
+            }
             assert_eq!(
-                weft_queue_get(q, false, ignored, &mut item),
-                WEFT_STATUS_EMPTY
+                weft_queue_get(q, true, 0.001, &mut item),
+                WEFT_STATUS_EMPTY,
+                "a timed-out get is EMPTY"
             );
+            assert_eq!(
+                weft_queue_get(q, true, -2.0, &mut item),
+                WEFT_STATUS_INVALID_TIMEOUT
+            );
+            assert_eq!(
+                weft_queue_get(q, true, f64::INFINITY, &mut item),
+                WEFT_STATUS_TIMEOUT_TOO_LARGE
+            );
+            assert_eq!(put(q, 1), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_queue_put(q, ptr::null_mut(), false, f64::NAN),
+                WEFT_STATUS_FULL
+            );
+            assert_eq!(
+                weft_queue_put(q, ptr::null_mut(), true, 0.001),
+                WEFT_STATUS_FULL,
+                "a timed-out put is FULL"
+            );
+            assert_eq!(
+                weft_queue_put(q, ptr::null_mut(), true, f64::NAN),
+                WEFT_STATUS_INVALID_TIMEOUT
+            );
+            assert!(weft_queue_full(q) && !weft_queue_empty(q));
+            assert_eq!(weft_queue_maxsize(q), 1);
+            weft_queue_free(q);
         }
-        assert_eq!(
-            weft_queue_get(q, true, 0.001, &mut item),
-            WEFT_STATUS_EMPTY,
-            "a timed-out get is EMPTY"
-        );
-        assert_eq!(
-            weft_queue_get(q, true, -2.0, &mut item),
-            WEFT_STATUS_INVALID_TIMEOUT
-        );
-        assert_eq!(
-            weft_queue_get(q, true, f64::INFINITY, &mut item),
-            WEFT_STATUS_TIMEOUT_TOO_LARGE
-        );
-        assert_eq!(put(q, 1), WEFT_STATUS_OK);
-        assert_eq!(
-            weft_queue_put(q, ptr::null_mut(), false, f64::NAN),
-            WEFT_STATUS_FULL
-        );
-        assert_eq!(
-            weft_queue_put(q, ptr::null_mut(), true, 0.001),
-            WEFT_STATUS_FULL,
-            "a timed-out put is FULL"
-        );
-        assert_eq!(
-            weft_queue_put(q, ptr::null_mut(), true, f64::NAN),
-            WEFT_STATUS_INVALID_TIMEOUT
-        );
-        assert!(weft_queue_full(q) && !weft_queue_empty(q));
-        assert_eq!(weft_queue_maxsize(q), 1);
-        weft_queue_free(q);
     }
 
     #[test]
     fn refused_items_stay_with_the_caller() {
-        let frees = AtomicUsize::new(0);
-        let item = ptr::from_ref(&frees).cast_mut().cast::<c_void>();
-        let q = new(WEFT_QUEUE_FIFO, 1, Some(count_free));
-        assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_OK);
-        assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_FULL);
-        assert_eq!(
-            weft_queue_put_priority(q, item, 1, false, 0.0),
-            WEFT_STATUS_INVALID_ARGUMENT
-        );
-        assert_eq!(
-            weft_queue_put(q, item, true, -3.0),
-            WEFT_STATUS_INVALID_TIMEOUT
-        );
-        assert_eq!(frees.load(Ordering::Relaxed), 0);
-        assert_eq!(get(q), Ok(item as usize), "got items are the caller's");
-        assert_eq!(
-            weft_queue_shutdown(q, false, None, ptr::null_mut()),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_SHUT_DOWN);
-        assert_eq!(frees.load(Ordering::Relaxed), 0);
-        weft_queue_free(q);
-        assert_eq!(frees.load(Ordering::Relaxed), 0);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let frees = AtomicUsize::new(0);
+            let item = ptr::from_ref(&frees).cast_mut().cast::<c_void>();
+            let q = new(WEFT_QUEUE_FIFO, 1, Some(count_free));
+            assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_OK);
+            assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_FULL);
+            assert_eq!(
+                weft_queue_put_priority(q, item, 1, false, 0.0),
+                WEFT_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                weft_queue_put(q, item, true, -3.0),
+                WEFT_STATUS_INVALID_TIMEOUT
+            );
+            assert_eq!(frees.load(Ordering::Relaxed), 0);
+            assert_eq!(get(q), Ok(item as usize), "got items are the caller's");
+            assert_eq!(
+                weft_queue_shutdown(q, false, None, ptr::null_mut()),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_SHUT_DOWN);
+            assert_eq!(frees.load(Ordering::Relaxed), 0);
+            weft_queue_free(q);
+            assert_eq!(frees.load(Ordering::Relaxed), 0);
+        }
     }
 
     #[test]
     fn freeing_a_queue_frees_each_item_left() {
-        let frees = AtomicUsize::new(0);
-        let item = ptr::from_ref(&frees).cast_mut().cast::<c_void>();
-        let q = new(WEFT_QUEUE_PRIORITY, 0, Some(count_free));
-        for p in 0..5 {
-            assert_eq!(
-                weft_queue_put_priority(q, item, p, true, WEFT_TIMEOUT_FOREVER),
-                WEFT_STATUS_OK
-            );
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let frees = AtomicUsize::new(0);
+            let item = ptr::from_ref(&frees).cast_mut().cast::<c_void>();
+            let q = new(WEFT_QUEUE_PRIORITY, 0, Some(count_free));
+            for p in 0..5 {
+                assert_eq!(
+                    weft_queue_put_priority(q, item, p, true, WEFT_TIMEOUT_FOREVER),
+                    WEFT_STATUS_OK
+                );
+            }
+            assert_eq!(get(q), Ok(item as usize));
+            let other = weft_queue_clone(q);
+            weft_queue_free(q);
+            assert_eq!(frees.load(Ordering::Relaxed), 0, "a reference remains");
+            weft_queue_free(other);
+            assert_eq!(frees.load(Ordering::Relaxed), 4);
         }
-        assert_eq!(get(q), Ok(item as usize));
-        let other = weft_queue_clone(q);
-        weft_queue_free(q);
-        assert_eq!(frees.load(Ordering::Relaxed), 0, "a reference remains");
-        weft_queue_free(other);
-        assert_eq!(frees.load(Ordering::Relaxed), 4);
     }
 
     #[test]
     fn immediate_shutdown_gives_each_item_to_drain_or_to_the_destructor() {
-        // To the drain function, in get order; the destructor is not called.
-        let frees = AtomicUsize::new(0);
-        let q = new(WEFT_QUEUE_PRIORITY, 0, Some(count_free));
-        for (item, priority) in [(30, 3), (10, 1), (20, 2)] {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            // To the drain function, in get order; the destructor is not called.
+            let frees = AtomicUsize::new(0);
+            let q = new(WEFT_QUEUE_PRIORITY, 0, Some(count_free));
+            for (item, priority) in [(30, 3), (10, 1), (20, 2)] {
+                assert_eq!(
+                    weft_queue_put_priority(q, item as *mut c_void, priority, false, 0.0),
+                    WEFT_STATUS_OK
+                );
+            }
+            assert_eq!(weft_queue_unfinished_tasks(q), 3);
+            let drained = Mutex::new(Vec::<usize>::new());
+            let arg = ptr::from_ref(&drained).cast_mut().cast::<c_void>();
             assert_eq!(
-                weft_queue_put_priority(q, item as *mut c_void, priority, false, 0.0),
+                weft_queue_shutdown(q, true, Some(collect), arg),
                 WEFT_STATUS_OK
             );
-        }
-        assert_eq!(weft_queue_unfinished_tasks(q), 3);
-        let drained = Mutex::new(Vec::<usize>::new());
-        let arg = ptr::from_ref(&drained).cast_mut().cast::<c_void>();
-        assert_eq!(
-            weft_queue_shutdown(q, true, Some(collect), arg),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(*drained.lock().unwrap(), [10, 20, 30]);
-        assert_eq!(weft_queue_unfinished_tasks(q), 0);
-        assert_eq!(weft_queue_join(q, 0.0), WEFT_STATUS_OK);
-        assert!(weft_queue_is_shutdown(q));
-        assert_eq!(get(q), Err(WEFT_STATUS_SHUT_DOWN));
-        weft_queue_free(q);
-        assert_eq!(frees.load(Ordering::Relaxed), 0);
+            assert_eq!(*drained.lock().unwrap(), [10, 20, 30]);
+            assert_eq!(weft_queue_unfinished_tasks(q), 0);
+            assert_eq!(weft_queue_join(q, 0.0), WEFT_STATUS_OK);
+            assert!(weft_queue_is_shutdown(q));
+            assert_eq!(get(q), Err(WEFT_STATUS_SHUT_DOWN));
+            weft_queue_free(q);
+            assert_eq!(frees.load(Ordering::Relaxed), 0);
 
-        // To the destructor, once each.
-        let item = ptr::from_ref(&frees).cast_mut().cast::<c_void>();
-        let q = new(WEFT_QUEUE_LIFO, 0, Some(count_free));
-        for _ in 0..3 {
-            assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_OK);
-        }
-        assert_eq!(
-            weft_queue_shutdown(q, true, None, ptr::null_mut()),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(frees.load(Ordering::Relaxed), 3);
-        assert_eq!(weft_queue_qsize(q), 0);
-        weft_queue_free(q);
-        assert_eq!(frees.load(Ordering::Relaxed), 3);
+            // To the destructor, once each.
+            let item = ptr::from_ref(&frees).cast_mut().cast::<c_void>();
+            let q = new(WEFT_QUEUE_LIFO, 0, Some(count_free));
+            for _ in 0..3 {
+                assert_eq!(weft_queue_put(q, item, false, 0.0), WEFT_STATUS_OK);
+            }
+            assert_eq!(
+                weft_queue_shutdown(q, true, None, ptr::null_mut()),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(frees.load(Ordering::Relaxed), 3);
+            assert_eq!(weft_queue_qsize(q), 0);
+            weft_queue_free(q);
+            assert_eq!(frees.load(Ordering::Relaxed), 3);
 
-        // A plain shutdown keeps the items for the getters and never calls drain.
-        let q = new(WEFT_QUEUE_FIFO, 0, None);
-        assert_eq!(put(q, 5), WEFT_STATUS_OK);
-        assert_eq!(
-            weft_queue_shutdown(q, false, Some(collect), arg),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(drained.lock().unwrap().len(), 3);
-        assert_eq!(get(q), Ok(5));
-        assert_eq!(get(q), Err(WEFT_STATUS_SHUT_DOWN));
-        weft_queue_free(q);
+            // A plain shutdown keeps the items for the getters and never calls drain.
+            let q = new(WEFT_QUEUE_FIFO, 0, None);
+            assert_eq!(put(q, 5), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_queue_shutdown(q, false, Some(collect), arg),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(drained.lock().unwrap().len(), 3);
+            assert_eq!(get(q), Ok(5));
+            assert_eq!(get(q), Err(WEFT_STATUS_SHUT_DOWN));
+            weft_queue_free(q);
+        }
     }
 
     #[test]
     fn task_tracking() {
-        let q = new(WEFT_QUEUE_FIFO, 0, None);
-        assert_eq!(weft_queue_task_done(q), WEFT_STATUS_TASK_DONE_TOO_MANY);
-        assert_eq!(weft_queue_unfinished_tasks(q), 0);
-        assert_eq!(put(q, 1), WEFT_STATUS_OK);
-        assert_eq!(weft_queue_join(q, 0.0), WEFT_STATUS_TIMEOUT);
-        assert_eq!(weft_queue_join(q, -7.0), WEFT_STATUS_INVALID_TIMEOUT);
-        assert_eq!(get(q), Ok(1));
-        assert_eq!(weft_queue_task_done(q), WEFT_STATUS_OK);
-        assert_eq!(weft_queue_join(q, WEFT_TIMEOUT_FOREVER), WEFT_STATUS_OK);
-        weft_queue_free(q);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let q = new(WEFT_QUEUE_FIFO, 0, None);
+            assert_eq!(weft_queue_task_done(q), WEFT_STATUS_TASK_DONE_TOO_MANY);
+            assert_eq!(weft_queue_unfinished_tasks(q), 0);
+            assert_eq!(put(q, 1), WEFT_STATUS_OK);
+            assert_eq!(weft_queue_join(q, 0.0), WEFT_STATUS_TIMEOUT);
+            assert_eq!(weft_queue_join(q, -7.0), WEFT_STATUS_INVALID_TIMEOUT);
+            assert_eq!(get(q), Ok(1));
+            assert_eq!(weft_queue_task_done(q), WEFT_STATUS_OK);
+            assert_eq!(weft_queue_join(q, WEFT_TIMEOUT_FOREVER), WEFT_STATUS_OK);
+            weft_queue_free(q);
 
-        let simple = new(WEFT_QUEUE_SIMPLE, 0, None);
-        assert_eq!(put(simple, 1), WEFT_STATUS_OK);
-        assert_eq!(weft_queue_task_done(simple), WEFT_STATUS_WRONG_STATE);
-        assert_eq!(weft_queue_join(simple, 0.0), WEFT_STATUS_WRONG_STATE);
-        assert_eq!(weft_queue_maxsize(simple), 0);
-        weft_queue_free(simple);
+            let simple = new(WEFT_QUEUE_SIMPLE, 0, None);
+            assert_eq!(put(simple, 1), WEFT_STATUS_OK);
+            assert_eq!(weft_queue_task_done(simple), WEFT_STATUS_WRONG_STATE);
+            assert_eq!(weft_queue_join(simple, 0.0), WEFT_STATUS_WRONG_STATE);
+            assert_eq!(weft_queue_maxsize(simple), 0);
+            weft_queue_free(simple);
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! `weft_rlock`: Python's `threading.RLock` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::RLock;
 use crate::timeout::acquire_timeout;
@@ -13,7 +13,7 @@ pub struct weft_rlock {
 
 impl Handle for weft_rlock {
     type Inner = RLock;
-    const TAG: u64 = handle::tag(2);
+    const TAG: Tag = Tag::RLock;
 }
 
 /// Creates an unowned reentrant lock. Python: `threading.RLock()`.
@@ -21,8 +21,12 @@ impl Handle for weft_rlock {
 /// Ownership: on success `*rlock_out` is a new handle the caller releases with
 /// `weft_rlock_free`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_new(rlock_out: *mut *mut weft_rlock) -> weft_status {
+pub unsafe extern "C" fn weft_rlock_new(rlock_out: *mut *mut weft_rlock) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(rlock_out)?;
         // SAFETY: checked non-NULL above; the caller provides a writable pointer.
@@ -33,18 +37,30 @@ pub extern "C" fn weft_rlock_new(rlock_out: *mut *mut weft_rlock) -> weft_status
 
 /// Returns another reference to `rlock` (the same pointer); NULL for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_clone(rlock: *mut weft_rlock) -> *mut weft_rlock {
-    // SAFETY: `rlock` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(std::ptr::null_mut(), { unsafe { handle::clone(rlock) } })
+pub unsafe extern "C" fn weft_rlock_clone(rlock: *mut weft_rlock) -> *mut weft_rlock {
+    ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `rlock` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(rlock) }
+    })
 }
 
 /// Releases one reference to `rlock`; the last one frees it. NULL is ignored.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_free(rlock: *mut weft_rlock) {
-    // SAFETY: `rlock` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(rlock) } })
+pub unsafe extern "C" fn weft_rlock_free(rlock: *mut weft_rlock) {
+    ffi_value!((), {
+        // SAFETY: `rlock` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(rlock) }
+    })
 }
 
 /// Acquires the lock, or one more level of it if the caller owns it.
@@ -54,8 +70,12 @@ pub extern "C" fn weft_rlock_free(rlock: *mut weft_rlock) {
 /// `WEFT_STATUS_TIMEOUT` (not acquired); `WEFT_STATUS_OVERFLOW` if the recursion count would
 /// overflow; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_acquire(
+pub unsafe extern "C" fn weft_rlock_acquire(
     rlock: *mut weft_rlock,
     blocking: bool,
     timeout: f64,
@@ -78,8 +98,11 @@ pub extern "C" fn weft_rlock_acquire(
 /// Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NOT_OWNER` ("cannot release
 /// un-acquired lock") if the calling thread does not own it; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_release(rlock: *mut weft_rlock) -> weft_status {
+pub unsafe extern "C" fn weft_rlock_release(rlock: *mut weft_rlock) -> weft_status {
     ffi_status!({
         // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
         let rlock = unsafe { handle::borrow(rlock)? };
@@ -89,20 +112,26 @@ pub extern "C" fn weft_rlock_release(rlock: *mut weft_rlock) -> weft_status {
 
 /// Whether some thread holds the lock (a snapshot). Python: `rlock.locked()` (3.14).
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_locked(rlock: *const weft_rlock) -> bool {
-    // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
+pub unsafe extern "C" fn weft_rlock_locked(rlock: *const weft_rlock) -> bool {
     ffi_value!(false, {
+        // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
         unsafe { handle::borrow(rlock) }.is_ok_and(RLock::locked)
     })
 }
 
 /// Whether the calling thread owns the lock. Python: `rlock._is_owned()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_is_owned(rlock: *const weft_rlock) -> bool {
-    // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
+pub unsafe extern "C" fn weft_rlock_is_owned(rlock: *const weft_rlock) -> bool {
     ffi_value!(false, {
+        // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
         unsafe { handle::borrow(rlock) }.is_ok_and(RLock::is_owned)
     })
 }
@@ -110,10 +139,13 @@ pub extern "C" fn weft_rlock_is_owned(rlock: *const weft_rlock) -> bool {
 /// How many times the calling thread holds the lock; 0 if it does not own it.
 /// Python: `rlock._recursion_count()`. 0 for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_rlock_recursion_count(rlock: *const weft_rlock) -> usize {
-    // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
+pub unsafe extern "C" fn weft_rlock_recursion_count(rlock: *const weft_rlock) -> usize {
     ffi_value!(0, {
+        // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
         unsafe { handle::borrow(rlock) }.map_or(0, RLock::recursion_count)
     })
 }

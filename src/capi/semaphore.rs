@@ -1,6 +1,6 @@
 //! `weft_semaphore`: Python's `threading.Semaphore` and `threading.BoundedSemaphore` in C.
 
-use super::handle::{self, Handle};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Semaphore;
 use crate::timeout::acquire_timeout;
@@ -15,14 +15,7 @@ pub struct weft_semaphore {
 
 impl Handle for weft_semaphore {
     type Inner = Semaphore;
-    const TAG: u64 = handle::tag(6);
-}
-
-/// Borrows a semaphore handle.
-fn semaphore<'a>(s: *const weft_semaphore) -> Result<&'a Semaphore, weft_status> {
-    // SAFETY: `s` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_semaphore *`).
-    unsafe { handle::borrow(s) }
+    const TAG: Tag = Tag::Semaphore;
 }
 
 /// Creates a semaphore with `value` permits. Python: `threading.Semaphore(value)`.
@@ -32,8 +25,12 @@ fn semaphore<'a>(s: *const weft_semaphore) -> Result<&'a Semaphore, weft_status>
 /// ("semaphore initial value must be >= 0"); `WEFT_STATUS_OVERFLOW` if `value` exceeds
 /// `SIZE_MAX / 2` (possible only where `size_t` is narrower than 64 bits);
 /// `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `semaphore_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_semaphore_new(
+pub unsafe extern "C" fn weft_semaphore_new(
     value: i64,
     semaphore_out: *mut *mut weft_semaphore,
 ) -> weft_status {
@@ -50,8 +47,12 @@ pub extern "C" fn weft_semaphore_new(
 /// Python: `threading.BoundedSemaphore(value)`.
 ///
 /// Ownership and statuses: as `weft_semaphore_new`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `semaphore_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_bounded_semaphore_new(
+pub unsafe extern "C" fn weft_bounded_semaphore_new(
     value: i64,
     semaphore_out: *mut *mut weft_semaphore,
 ) -> weft_status {
@@ -66,10 +67,16 @@ pub extern "C" fn weft_bounded_semaphore_new(
 
 /// Returns another reference to `semaphore` (the same pointer); NULL for a NULL or wrong
 /// handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_semaphore_clone(semaphore: *mut weft_semaphore) -> *mut weft_semaphore {
-    // SAFETY: `semaphore` is NULL or a handle from weft; the caller holds it.
+pub unsafe extern "C" fn weft_semaphore_clone(
+    semaphore: *mut weft_semaphore,
+) -> *mut weft_semaphore {
     ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `semaphore` is NULL or a handle from weft; the caller holds it.
         unsafe { handle::clone(semaphore) }
     })
 }
@@ -77,10 +84,16 @@ pub extern "C" fn weft_semaphore_clone(semaphore: *mut weft_semaphore) -> *mut w
 /// Releases one reference to `semaphore`; the last one frees it. NULL is ignored. Freeing a
 /// semaphore some thread waits on without a reference of its own is a bug in the caller.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `semaphore` is NULL or a handle from weft whose reference the caller gives up: it does not use
+/// that reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_semaphore_free(semaphore: *mut weft_semaphore) {
-    // SAFETY: `semaphore` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(semaphore) } })
+pub unsafe extern "C" fn weft_semaphore_free(semaphore: *mut weft_semaphore) {
+    ffi_value!((), {
+        // SAFETY: `semaphore` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(semaphore) }
+    })
 }
 
 /// Takes a permit. Python: `semaphore.acquire(blocking=True, timeout=None)`.
@@ -92,14 +105,19 @@ pub extern "C" fn weft_semaphore_free(semaphore: *mut weft_semaphore) {
 /// (took none: Python's `False`); `WEFT_STATUS_NONBLOCKING_TIMEOUT`,
 /// `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_semaphore_acquire(
+pub unsafe extern "C" fn weft_semaphore_acquire(
     semaphore: *mut weft_semaphore,
     blocking: bool,
     timeout: f64,
 ) -> weft_status {
     ffi_status!({
-        let semaphore = self::semaphore(semaphore)?;
+        // SAFETY: `semaphore` is NULL or a handle the caller holds (this function's contract).
+        let semaphore = unsafe { handle::borrow(semaphore) }?;
         let timeout = acquire_timeout(blocking, timeout)?;
         if semaphore.acquire(timeout) {
             Ok(())
@@ -118,7 +136,16 @@ pub extern "C" fn weft_semaphore_acquire(
 /// semaphore would exceed its initial value; `WEFT_STATUS_OVERFLOW` if the count would exceed
 /// `SIZE_MAX / 2`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_semaphore_release(semaphore: *mut weft_semaphore, n: usize) -> weft_status {
-    ffi_status!({ Ok(self::semaphore(semaphore)?.release(n)?) })
+pub unsafe extern "C" fn weft_semaphore_release(
+    semaphore: *mut weft_semaphore,
+    n: usize,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `semaphore` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(semaphore) }?.release(n)?)
+    })
 }

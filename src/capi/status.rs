@@ -167,8 +167,11 @@ fn message(status: c_int) -> &'static CStr {
 /// Takes an `int` so that any value, even one this library version does not know, is safe to
 /// pass; unknown values give "unknown status". The string is static: never free it.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: any `status` is accepted.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_status_str(status: c_int) -> *const c_char {
+pub unsafe extern "C" fn weft_status_str(status: c_int) -> *const c_char {
     message(status).as_ptr()
 }
 

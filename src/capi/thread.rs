@@ -1,9 +1,10 @@
 //! `weft_thread` and the module-level thread functions of Python's `threading` in C.
 
-use std::ffi::{CStr, c_char, c_void};
+use std::ffi::{c_char, c_void};
 use std::ptr;
 
-use super::handle::{self, Handle};
+use super::args::{OwnedArg, SendPtr, c_str, call_with, weft_free_fn};
+use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use crate::Error;
 use crate::thread::{self, Thread};
@@ -17,7 +18,7 @@ pub struct weft_thread {
 
 impl Handle for weft_thread {
     type Inner = Thread;
-    const TAG: u64 = handle::tag(3);
+    const TAG: Tag = Tag::Thread;
 }
 
 /// A thread's body: receives the `arg` given to `weft_thread_new` and returns a value that
@@ -25,81 +26,6 @@ impl Handle for weft_thread {
 /// `pthread_exit()` (the thread then counts as finished, with no result to read); no C++
 /// exception and no `longjmp` may leave it.
 pub type weft_thread_fn = Option<unsafe extern "C-unwind" fn(arg: *mut c_void) -> *mut c_void>;
-
-/// Releases an argument weft was given ownership of, called once, in an unspecified thread.
-pub type weft_free_fn = Option<unsafe extern "C" fn(arg: *mut c_void)>;
-
-/// A C pointer handed to another thread. The C caller vouches that it may cross threads, as it
-/// does with `pthread_create`.
-#[derive(Clone, Copy)]
-pub(crate) struct SendPtr(pub(crate) *mut c_void);
-
-// SAFETY: the pointer is only handed back to C code, which took responsibility for its use from
-// other threads by passing it to weft (documented on every function that takes one).
-unsafe impl Send for SendPtr {}
-// SAFETY: as above; weft never dereferences it.
-unsafe impl Sync for SendPtr {}
-
-/// A C argument with its optional destructor, called exactly once when this is dropped.
-pub(crate) struct OwnedArg {
-    pub(crate) arg: SendPtr,
-    free: weft_free_fn,
-}
-
-impl OwnedArg {
-    pub(crate) fn new(arg: *mut c_void, free: weft_free_fn) -> OwnedArg {
-        OwnedArg {
-            arg: SendPtr(arg),
-            free,
-        }
-    }
-
-    /// Gives the argument back without calling its destructor: the caller owns it again.
-    pub(crate) fn into_raw(mut self) -> *mut c_void {
-        self.free = None;
-        self.arg.0
-    }
-}
-
-impl Drop for OwnedArg {
-    fn drop(&mut self) {
-        if let Some(free) = self.free {
-            // SAFETY: the caller gave us `free` to release `arg`; this is its only call.
-            unsafe { free(self.arg.0) };
-        }
-    }
-}
-
-/// `target(arg)` as a Rust closure; `arg` is freed when the closure is dropped, after the call
-/// or, if it is never called, without it.
-pub(crate) fn call_with(
-    target: unsafe extern "C-unwind" fn(*mut c_void) -> *mut c_void,
-    arg: OwnedArg,
-) -> impl FnOnce() -> SendPtr + Send + 'static {
-    move || {
-        let arg = arg;
-        // SAFETY: `target` is the caller's thread function and `arg` its argument, as the caller
-        // asked; `arg` is freed when it drops, after the call.
-        SendPtr(unsafe { target(arg.arg.0) })
-    }
-}
-
-/// Borrows a thread handle.
-pub(crate) fn thread<'a>(t: *const weft_thread) -> Result<&'a Thread, weft_status> {
-    // SAFETY: `t` is NULL or a handle from weft, and the caller holds a reference (the API
-    // contract of every function taking a `weft_thread *`).
-    unsafe { handle::borrow(t) }
-}
-
-/// Reads a NUL-terminated UTF-8 string argument.
-pub(crate) fn c_str<'a>(s: *const c_char) -> Result<&'a str, weft_status> {
-    if s.is_null() {
-        return Err(WEFT_STATUS_NULL_ARGUMENT);
-    }
-    // SAFETY: non-NULL; the API contract requires a NUL-terminated string valid for the call.
-    let s = unsafe { CStr::from_ptr(s) };
-    Ok(s.to_str().map_err(|_| Error::InvalidUtf8)?)
-}
 
 /// Creates a thread that will call `target(arg)` once started. Python:
 /// `threading.Thread(target=target, args=(arg,))`.
@@ -114,14 +40,21 @@ pub(crate) fn c_str<'a>(s: *const c_char) -> Result<&'a str, weft_status> {
 /// `weft_thread_free` (freeing it does not stop or detach anything; the thread runs on).
 /// On failure `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`
 /// if `target` or `thread_out` is NULL. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread_out` is NULL or valid for writes; `target` and `arg_free` are each NULL or a function
+/// that may run in any thread and does not unwind (`target` may end its thread with
+/// `pthread_exit`); `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_new(
+pub unsafe extern "C" fn weft_thread_new(
     target: weft_thread_fn,
     arg: *mut c_void,
     arg_free: weft_free_fn,
     thread_out: *mut *mut weft_thread,
 ) -> weft_status {
-    weft_thread_new_named(target, arg, arg_free, ptr::null(), thread_out)
+    // SAFETY: the caller meets this function's contract, which covers that one (a NULL name).
+    unsafe { weft_thread_new_named(target, arg, arg_free, ptr::null(), thread_out) }
 }
 
 /// Creates a thread named `name` that will call `target(arg)` once started. Python:
@@ -134,8 +67,14 @@ pub extern "C" fn weft_thread_new(
 /// Ownership: as `weft_thread_new`. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
 /// `WEFT_STATUS_NULL_ARGUMENT` if `target` or `thread_out` is NULL. On failure `arg_free` is not
 /// called. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string; `thread_out` is NULL or valid for writes; `target`
+/// and `arg_free` are each NULL or a function that may run in any thread and does not unwind
+/// (`target` may end its thread with `pthread_exit`); `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_new_named(
+pub unsafe extern "C" fn weft_thread_new_named(
     target: weft_thread_fn,
     arg: *mut c_void,
     arg_free: weft_free_fn,
@@ -148,7 +87,8 @@ pub extern "C" fn weft_thread_new_named(
         let name = if name.is_null() {
             None
         } else {
-            Some(c_str(name)?)
+            // SAFETY: a NUL-terminated string (this function's contract).
+            Some(unsafe { c_str(name) }?)
         };
         let body = call_with(target, OwnedArg::new(arg, arg_free));
         let thread = Thread::foreign(name, body);
@@ -160,19 +100,31 @@ pub extern "C" fn weft_thread_new_named(
 
 /// Returns another reference to `thread` (the same pointer); NULL for a NULL or wrong handle.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_clone(thread: *mut weft_thread) -> *mut weft_thread {
-    // SAFETY: `thread` is NULL or a handle from weft; the caller holds it.
-    ffi_value!(ptr::null_mut(), { unsafe { handle::clone(thread) } })
+pub unsafe extern "C" fn weft_thread_clone(thread: *mut weft_thread) -> *mut weft_thread {
+    ffi_value!(ptr::null_mut(), {
+        // SAFETY: `thread` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(thread) }
+    })
 }
 
 /// Releases one reference to `thread`. The thread itself is unaffected: it runs to completion
 /// (and a non-daemon thread is still waited for at exit). NULL is ignored.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft whose reference the caller gives up: it does not use that
+/// reference again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_free(thread: *mut weft_thread) {
-    // SAFETY: `thread` is NULL or a handle from weft; the caller gives up this reference.
-    ffi_value!((), { unsafe { handle::free(thread) } })
+pub unsafe extern "C" fn weft_thread_free(thread: *mut weft_thread) {
+    ffi_value!((), {
+        // SAFETY: `thread` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(thread) }
+    })
 }
 
 /// Starts the thread. Python: `thread.start()`.
@@ -181,9 +133,16 @@ pub extern "C" fn weft_thread_free(thread: *mut weft_thread) {
 /// can only be started once"); `WEFT_STATUS_CANT_START_THREAD` if the OS refuses (out of
 /// resources; the thread may be started again later); `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_start(thread: *mut weft_thread) -> weft_status {
-    ffi_status!({ Ok(self::thread(thread)?.start()?) })
+pub unsafe extern "C" fn weft_thread_start(thread: *mut weft_thread) -> weft_status {
+    ffi_status!({
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(thread) }?.start()?)
+    })
 }
 
 /// Waits until the thread finishes. Python: `thread.join(timeout=None)`.
@@ -196,10 +155,15 @@ pub extern "C" fn weft_thread_start(thread: *mut weft_thread) -> weft_status {
 /// `WEFT_STATUS_WRONG_STATE` for a thread weft did not start (a `Dummy-N`); the timeout
 /// statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64) -> weft_status {
+pub unsafe extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64) -> weft_status {
     ffi_status!({
-        let thread = self::thread(thread)?;
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        let thread = unsafe { handle::borrow(thread) }?;
         let timeout = super::timeout(timeout)?;
         if thread.join(timeout)? {
             Ok(())
@@ -214,18 +178,28 @@ pub extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64) -> we
 /// Handles from `weft_current_thread`, `weft_main_thread` and `weft_enumerate` are new pointers
 /// each time, so compare threads with this rather than with `==`. False if either handle is
 /// NULL or not a thread. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `a` and `b` are each NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_is(a: *const weft_thread, b: *const weft_thread) -> bool {
+pub unsafe extern "C" fn weft_thread_is(a: *const weft_thread, b: *const weft_thread) -> bool {
     ffi_value!(false, {
-        matches!((self::thread(a), self::thread(b)), (Ok(a), Ok(b)) if a.ptr_eq(b))
+        // SAFETY: `a` and `b` are each NULL or a handle the caller holds (this function's contract).
+        matches!((unsafe { handle::borrow(a) }, unsafe { handle::borrow(b) }), (Ok(a), Ok(b)) if a.ptr_eq(b))
     })
 }
 
 /// Whether the thread has started and not finished. Python: `thread.is_alive()`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_is_alive(thread: *const weft_thread) -> bool {
-    ffi_value!(false, { self::thread(thread).is_ok_and(Thread::is_alive) })
+pub unsafe extern "C" fn weft_thread_is_alive(thread: *const weft_thread) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(thread) }.is_ok_and(Thread::is_alive)
+    })
 }
 
 /// Copies the thread's name into `buf`. Python: `thread.name`.
@@ -236,15 +210,21 @@ pub extern "C" fn weft_thread_is_alive(thread: *const weft_thread) -> bool {
 /// with `snprintf`. Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if
 /// `buf` is NULL while `size > 0`; `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread; the name may change concurrently.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call; `buf` is
+/// NULL or valid for writing `size` bytes; `len_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_get_name(
+pub unsafe extern "C" fn weft_thread_get_name(
     thread: *const weft_thread,
     buf: *mut c_char,
     size: usize,
     len_out: *mut usize,
 ) -> weft_status {
     ffi_status!({
-        let thread = self::thread(thread)?;
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        let thread = unsafe { handle::borrow(thread) }?;
         if size > 0 && buf.is_null() {
             return Err(WEFT_STATUS_NULL_ARGUMENT);
         }
@@ -274,23 +254,35 @@ pub extern "C" fn weft_thread_get_name(
 /// A running thread's OS-visible name (`top -H`, `gdb`) follows, cut to 15 bytes at a character
 /// boundary. `name` is copied. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_UTF8`;
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call; `name`
+/// is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_set_name(
+pub unsafe extern "C" fn weft_thread_set_name(
     thread: *mut weft_thread,
     name: *const c_char,
 ) -> weft_status {
     ffi_status!({
-        let thread = self::thread(thread)?;
-        thread.set_name(c_str(name)?);
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        let thread = unsafe { handle::borrow(thread) }?;
+        // SAFETY: `name` is NULL or a NUL-terminated string (this function's contract).
+        thread.set_name(unsafe { c_str(name) }?);
         Ok(())
     })
 }
 
 /// Whether the thread is a daemon. Python: `thread.daemon`.
 /// False for a NULL or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_is_daemon(thread: *const weft_thread) -> bool {
-    ffi_value!(false, { self::thread(thread).is_ok_and(Thread::is_daemon) })
+pub unsafe extern "C" fn weft_thread_is_daemon(thread: *const weft_thread) -> bool {
+    ffi_value!(false, {
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(thread) }.is_ok_and(Thread::is_daemon)
+    })
 }
 
 /// Sets the daemon flag, before `weft_thread_start` only. Python: `thread.daemon = daemon`.
@@ -299,9 +291,18 @@ pub extern "C" fn weft_thread_is_daemon(thread: *const weft_thread) -> bool {
 /// thread and abandons daemon threads. Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_DAEMON_AFTER_START` ("cannot set daemon status of active thread");
 /// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_set_daemon(thread: *mut weft_thread, daemon: bool) -> weft_status {
-    ffi_status!({ Ok(self::thread(thread)?.set_daemon(daemon)?) })
+pub unsafe extern "C" fn weft_thread_set_daemon(
+    thread: *mut weft_thread,
+    daemon: bool,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(thread) }?.set_daemon(daemon)?)
+    })
 }
 
 /// Sets this thread's stack size in bytes, before `weft_thread_start` only; 0 uses the
@@ -310,18 +311,31 @@ pub extern "C" fn weft_thread_set_daemon(thread: *mut weft_thread, daemon: bool)
 /// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768;
 /// `WEFT_STATUS_WRONG_STATE` after start; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_set_stack_size(thread: *mut weft_thread, size: usize) -> weft_status {
-    ffi_status!({ Ok(self::thread(thread)?.set_stack_size(size)?) })
+pub unsafe extern "C" fn weft_thread_set_stack_size(
+    thread: *mut weft_thread,
+    size: usize,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(thread) }?.set_stack_size(size)?)
+    })
 }
 
 /// The thread's identifier (its `pthread_t` as an integer), 0 before start. Python:
 /// `thread.ident`. Identifiers may be reused after a thread exits.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_ident(thread: *const weft_thread) -> u64 {
+pub unsafe extern "C" fn weft_thread_ident(thread: *const weft_thread) -> u64 {
     ffi_value!(0, {
-        self::thread(thread)
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(thread) }
             .ok()
             .and_then(Thread::ident)
             .unwrap_or(0)
@@ -331,10 +345,14 @@ pub extern "C" fn weft_thread_ident(thread: *const weft_thread) -> u64 {
 /// The kernel's id for the thread (`gettid()`), 0 before start. Python: `thread.native_id`.
 /// Right after start this may wait briefly for the new thread to report it.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_native_id(thread: *const weft_thread) -> u64 {
+pub unsafe extern "C" fn weft_thread_native_id(thread: *const weft_thread) -> u64 {
     ffi_value!(0, {
-        self::thread(thread)
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(thread) }
             .ok()
             .and_then(Thread::native_id)
             .unwrap_or(0)
@@ -348,13 +366,19 @@ pub extern "C" fn weft_thread_native_id(thread: *const weft_thread) -> u64 {
 /// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_WRONG_STATE` if the thread has not finished, or is
 /// not one weft started with a function; `WEFT_STATUS_NULL_ARGUMENT`,
 /// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `thread` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `result_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_result(
+pub unsafe extern "C" fn weft_thread_result(
     thread: *const weft_thread,
     result_out: *mut *mut c_void,
 ) -> weft_status {
     ffi_status!({
-        let thread = self::thread(thread)?;
+        // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
+        let thread = unsafe { handle::borrow(thread) }?;
         let out = handle::out_ptr(result_out)?;
         let result = thread.result::<SendPtr>()?.ok_or(Error::WrongState)?;
         // SAFETY: checked non-NULL above.
@@ -369,8 +393,12 @@ pub extern "C" fn weft_thread_result(
 /// process's initial thread, a daemon `Dummy-N` for any other (alive until that thread exits).
 /// Ownership: returns a new reference the caller releases with `weft_thread_free`; NULL only on
 /// an internal error. Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_current_thread() -> *mut weft_thread {
+pub unsafe extern "C" fn weft_current_thread() -> *mut weft_thread {
     ffi_value!(ptr::null_mut(), {
         handle::new::<weft_thread>(thread::current())
     })
@@ -380,8 +408,12 @@ pub extern "C" fn weft_current_thread() -> *mut weft_thread {
 ///
 /// Ownership: a new reference the caller releases with `weft_thread_free`; NULL only on an
 /// internal error. Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_main_thread() -> *mut weft_thread {
+pub unsafe extern "C" fn weft_main_thread() -> *mut weft_thread {
     ffi_value!(ptr::null_mut(), {
         handle::new::<weft_thread>(thread::main_thread())
     })
@@ -393,8 +425,12 @@ pub extern "C" fn weft_main_thread() -> *mut weft_thread {
 /// Ownership: on success `*threads_out` is an array of `*count_out` new references, released
 /// together with `weft_thread_array_free(*threads_out, *count_out)`. Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `threads_out` and `count_out` are each NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_enumerate(
+pub unsafe extern "C" fn weft_enumerate(
     threads_out: *mut *mut *mut weft_thread,
     count_out: *mut usize,
 ) -> weft_status {
@@ -418,8 +454,12 @@ pub extern "C" fn weft_enumerate(
 
 /// Frees an array from `weft_enumerate`: each of its `count` handles, then the array. NULL is
 /// ignored. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `threads` is NULL, or `threads` and `count` are what one call to `weft_enumerate` wrote, not
+/// freed before; the caller gives up those references and does not use the array again.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_thread_array_free(threads: *mut *mut weft_thread, count: usize) {
+pub unsafe extern "C" fn weft_thread_array_free(threads: *mut *mut weft_thread, count: usize) {
     ffi_value!((), {
         if threads.is_null() {
             return;
@@ -436,22 +476,31 @@ pub extern "C" fn weft_thread_array_free(threads: *mut *mut weft_thread, count: 
 
 /// How many threads are alive now, `MainThread` and stand-ins included.
 /// Python: `threading.active_count()`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_active_count() -> usize {
+pub unsafe extern "C" fn weft_active_count() -> usize {
     ffi_value!(0, { thread::active_count() })
 }
 
 /// The calling thread's identifier (`pthread_self()` as an integer), without making a stand-in
 /// object. Python: `threading.get_ident()`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_get_ident() -> u64 {
+pub unsafe extern "C" fn weft_get_ident() -> u64 {
     ffi_value!(0, { thread::get_ident() })
 }
 
 /// The kernel's id for the calling thread. Python: `threading.get_native_id()`.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_get_native_id() -> u64 {
+pub unsafe extern "C" fn weft_get_native_id() -> u64 {
     ffi_value!(0, { thread::get_native_id() })
 }
 
@@ -461,8 +510,12 @@ pub extern "C" fn weft_get_native_id() -> u64 {
 /// `*previous_out`, if `previous_out` is not NULL, receives the previous setting. Statuses:
 /// `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `previous_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft_status {
+pub unsafe extern "C" fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft_status {
     ffi_status!({
         let previous = thread::stack_size(Some(size))?;
         if !previous_out.is_null() {
@@ -475,8 +528,11 @@ pub extern "C" fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft
 
 /// The stack size for threads started from now on (0: the default). Python:
 /// `threading.stack_size()`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_stack_size_get() -> usize {
+pub unsafe extern "C" fn weft_stack_size_get() -> usize {
     ffi_value!(0, { thread::stack_size(None).unwrap_or(0) })
 }
 
@@ -487,8 +543,12 @@ pub extern "C" fn weft_stack_size_get() -> usize {
 /// `*remaining_out`, if not NULL, receives how many non-daemon threads are still running (0 on
 /// `WEFT_STATUS_OK`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT`; the timeout statuses.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `remaining_out` is NULL or valid for writes.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status {
+pub unsafe extern "C" fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status {
     ffi_status!({
         let remaining = thread::shutdown(super::timeout(timeout)?);
         if !remaining_out.is_null() {

@@ -3,8 +3,9 @@
 
 use std::ffi::c_void;
 
+use super::args::{self, OwnedArg, weft_free_fn};
 use super::handle;
-use super::thread::{self, OwnedArg, weft_free_fn, weft_thread, weft_thread_fn};
+use super::thread::{weft_thread, weft_thread_fn};
 use super::weft_status::{self, WEFT_STATUS_INVALID_TIMEOUT, WEFT_STATUS_NULL_ARGUMENT};
 use crate::Thread;
 use crate::timeout::Timeout;
@@ -31,8 +32,14 @@ use crate::timeout::Timeout;
 /// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `function` or `timer_out` is NULL;
 /// `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE`. Thread safety: safe from any
 /// thread.
+///
+/// # Safety
+/// `timer_out` is NULL or valid for writes; `function` and `arg_free` are each NULL or a function
+/// that may run in any thread and does not unwind (`function` may end its thread with
+/// `pthread_exit`); `arg` may be used from any thread.
+#[must_use]
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_timer_new(
+pub unsafe extern "C" fn weft_timer_new(
     interval: f64,
     function: weft_thread_fn,
     arg: *mut c_void,
@@ -46,7 +53,7 @@ pub extern "C" fn weft_timer_new(
             Timeout::After(interval) => interval,
             Timeout::Forever => return Err(WEFT_STATUS_INVALID_TIMEOUT),
         };
-        let function = thread::call_with(function, OwnedArg::new(arg, arg_free));
+        let function = args::call_with(function, OwnedArg::new(arg, arg_free));
         let timer = Thread::timer(interval, function);
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, handle::new::<weft_thread>(timer)) };
@@ -62,10 +69,14 @@ pub extern "C" fn weft_timer_new(
 /// nothing. The timer's thread ends soon after; join it to wait for that. Statuses:
 /// `WEFT_STATUS_OK`; `WEFT_STATUS_WRONG_HANDLE` if `timer` is not a timer (a thread from
 /// `weft_thread_new`, say); `WEFT_STATUS_NULL_ARGUMENT`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `timer` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_timer_cancel(timer: *mut weft_thread) -> weft_status {
+pub unsafe extern "C" fn weft_timer_cancel(timer: *mut weft_thread) -> weft_status {
     ffi_status!({
-        if thread::thread(timer)?.cancel() {
+        // SAFETY: `timer` is NULL or a handle the caller holds (this function's contract).
+        if unsafe { handle::borrow(timer) }?.cancel() {
             Ok(())
         } else {
             Err(weft_status::WEFT_STATUS_WRONG_HANDLE)
@@ -96,100 +107,124 @@ mod tests {
     }
 
     fn new_timer(interval: f64, calls: &[AtomicUsize; 2]) -> *mut weft_thread {
-        let mut t = ptr::null_mut();
-        let arg = calls.as_ptr() as *mut c_void;
-        assert_eq!(
-            weft_timer_new(interval, Some(count), arg, Some(count_free), &mut t),
-            WEFT_STATUS_OK
-        );
-        assert!(!t.is_null());
-        t
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut t = ptr::null_mut();
+            let arg = calls.as_ptr() as *mut c_void;
+            assert_eq!(
+                weft_timer_new(interval, Some(count), arg, Some(count_free), &mut t),
+                WEFT_STATUS_OK
+            );
+            assert!(!t.is_null());
+            t
+        }
     }
 
     #[test]
     fn new_checks_its_arguments() {
-        let mut t = ptr::null_mut();
-        let arg = ptr::null_mut();
-        for (interval, status) in [
-            (
-                crate::capi::WEFT_TIMEOUT_FOREVER,
-                WEFT_STATUS_INVALID_TIMEOUT,
-            ),
-            (-0.5, WEFT_STATUS_INVALID_TIMEOUT),
-            (f64::NAN, WEFT_STATUS_INVALID_TIMEOUT),
-            (f64::INFINITY, WEFT_STATUS_TIMEOUT_TOO_LARGE),
-        ] {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut t = ptr::null_mut();
+            let arg = ptr::null_mut();
+            for (interval, status) in [
+                (
+                    crate::capi::WEFT_TIMEOUT_FOREVER,
+                    WEFT_STATUS_INVALID_TIMEOUT,
+                ),
+                (-0.5, WEFT_STATUS_INVALID_TIMEOUT),
+                (f64::NAN, WEFT_STATUS_INVALID_TIMEOUT),
+                (f64::INFINITY, WEFT_STATUS_TIMEOUT_TOO_LARGE),
+            ] {
+                assert_eq!(
+                    weft_timer_new(interval, Some(count), arg, None, &mut t),
+                    status
+                );
+            }
             assert_eq!(
-                weft_timer_new(interval, Some(count), arg, None, &mut t),
-                status
+                weft_timer_new(1.0, None, arg, None, &mut t),
+                WEFT_STATUS_NULL_ARGUMENT
             );
+            assert_eq!(
+                weft_timer_new(1.0, Some(count), arg, None, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert!(t.is_null(), "written on failure");
         }
-        assert_eq!(
-            weft_timer_new(1.0, None, arg, None, &mut t),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert_eq!(
-            weft_timer_new(1.0, Some(count), arg, None, ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        assert!(t.is_null(), "written on failure");
     }
 
     #[test]
     fn fires_and_frees_its_argument_once() {
-        let calls = [AtomicUsize::new(0), AtomicUsize::new(0)];
-        let t = new_timer(0.0, &calls);
-        assert_eq!(weft_thread_start(t), WEFT_STATUS_OK);
-        assert_eq!(weft_thread_join(t, 10.0), WEFT_STATUS_OK);
-        let mut result = ptr::null_mut();
-        assert_eq!(weft_thread_result(t, &mut result), WEFT_STATUS_OK);
-        assert_eq!(result, calls.as_ptr() as *mut c_void);
-        assert_eq!(weft_timer_cancel(t), WEFT_STATUS_OK, "after firing");
-        weft_thread_free(t);
-        assert_eq!(calls.each_ref().map(|c| c.load(Ordering::SeqCst)), [1, 1]);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let calls = [AtomicUsize::new(0), AtomicUsize::new(0)];
+            let t = new_timer(0.0, &calls);
+            assert_eq!(weft_thread_start(t), WEFT_STATUS_OK);
+            assert_eq!(weft_thread_join(t, 10.0), WEFT_STATUS_OK);
+            let mut result = ptr::null_mut();
+            assert_eq!(weft_thread_result(t, &mut result), WEFT_STATUS_OK);
+            assert_eq!(result, calls.as_ptr() as *mut c_void);
+            assert_eq!(weft_timer_cancel(t), WEFT_STATUS_OK, "after firing");
+            weft_thread_free(t);
+            assert_eq!(calls.each_ref().map(|c| c.load(Ordering::SeqCst)), [1, 1]);
+        }
     }
 
     #[test]
     fn cancelled_never_runs_and_frees_its_argument_once() {
-        let calls = [AtomicUsize::new(0), AtomicUsize::new(0)];
-        let t = new_timer(3600.0, &calls);
-        assert_eq!(weft_thread_start(t), WEFT_STATUS_OK);
-        assert_eq!(weft_timer_cancel(t), WEFT_STATUS_OK);
-        assert_eq!(weft_timer_cancel(t), WEFT_STATUS_OK, "twice");
-        assert_eq!(weft_thread_join(t, 10.0), WEFT_STATUS_OK);
-        let mut result = ptr::null_mut();
-        assert_eq!(weft_thread_result(t, &mut result), WEFT_STATUS_WRONG_STATE);
-        weft_thread_free(t);
-        assert_eq!(calls.each_ref().map(|c| c.load(Ordering::SeqCst)), [0, 1]);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let calls = [AtomicUsize::new(0), AtomicUsize::new(0)];
+            let t = new_timer(3600.0, &calls);
+            assert_eq!(weft_thread_start(t), WEFT_STATUS_OK);
+            assert_eq!(weft_timer_cancel(t), WEFT_STATUS_OK);
+            assert_eq!(weft_timer_cancel(t), WEFT_STATUS_OK, "twice");
+            assert_eq!(weft_thread_join(t, 10.0), WEFT_STATUS_OK);
+            let mut result = ptr::null_mut();
+            assert_eq!(weft_thread_result(t, &mut result), WEFT_STATUS_WRONG_STATE);
+            weft_thread_free(t);
+            assert_eq!(calls.each_ref().map(|c| c.load(Ordering::SeqCst)), [0, 1]);
+        }
     }
 
     #[test]
     fn never_started_frees_its_argument_with_the_last_handle() {
-        let calls = [AtomicUsize::new(0), AtomicUsize::new(0)];
-        let t = new_timer(0.0, &calls);
-        weft_thread_free(t);
-        assert_eq!(calls.each_ref().map(|c| c.load(Ordering::SeqCst)), [0, 1]);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let calls = [AtomicUsize::new(0), AtomicUsize::new(0)];
+            let t = new_timer(0.0, &calls);
+            weft_thread_free(t);
+            assert_eq!(calls.each_ref().map(|c| c.load(Ordering::SeqCst)), [0, 1]);
+        }
     }
 
     #[test]
     fn cancel_refuses_what_is_not_a_timer() {
-        let mut t = ptr::null_mut();
-        assert_eq!(
-            weft_thread_new(Some(count), ptr::null_mut(), None, &mut t),
-            WEFT_STATUS_OK
-        );
-        assert_eq!(weft_timer_cancel(t), WEFT_STATUS_WRONG_HANDLE);
-        weft_thread_free(t);
-        assert_eq!(
-            weft_timer_cancel(ptr::null_mut()),
-            WEFT_STATUS_NULL_ARGUMENT
-        );
-        let mut lock = ptr::null_mut();
-        assert_eq!(crate::capi::lock::weft_lock_new(&mut lock), WEFT_STATUS_OK);
-        assert_eq!(
-            weft_timer_cancel(lock.cast::<weft_thread>()),
-            WEFT_STATUS_WRONG_HANDLE
-        );
-        crate::capi::lock::weft_lock_free(lock);
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut t = ptr::null_mut();
+            assert_eq!(
+                weft_thread_new(Some(count), ptr::null_mut(), None, &mut t),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(weft_timer_cancel(t), WEFT_STATUS_WRONG_HANDLE);
+            weft_thread_free(t);
+            assert_eq!(
+                weft_timer_cancel(ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            let mut lock = ptr::null_mut();
+            assert_eq!(crate::capi::lock::weft_lock_new(&mut lock), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_timer_cancel(lock.cast::<weft_thread>()),
+                WEFT_STATUS_WRONG_HANDLE
+            );
+            crate::capi::lock::weft_lock_free(lock);
+        }
     }
 }

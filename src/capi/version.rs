@@ -21,16 +21,22 @@ const _: () = assert!(
 
 /// The library's version as `"MAJOR.MINOR.PATCH"`. Static: never free it.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_version_string() -> *const c_char {
+pub unsafe extern "C" fn weft_version_string() -> *const c_char {
     VERSION.as_ptr()
 }
 
 /// The library's version as `MAJOR * 10000 + MINOR * 100 + PATCH`; compare it with
 /// `WEFT_VERSION_NUMBER` to detect a header/library mismatch.
 /// Thread safety: safe from any thread.
+///
+/// # Safety
+/// No requirement: it takes no arguments.
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_version_number() -> u32 {
+pub unsafe extern "C" fn weft_version_number() -> u32 {
     WEFT_VERSION_NUMBER
 }
 

@@ -39,7 +39,7 @@ pub fn expires<R>(secs: f64, f: impl FnOnce() -> R) -> R {
 
 /// Asserts the message of `status` is CPython's `message`.
 pub fn says(status: weft_status, message: &str) {
-    // SAFETY: weft_status_str returns a static NUL-terminated string.
+    // SAFETY: weft_status_str accepts any status and returns a static NUL-terminated string.
     let got = unsafe { std::ffi::CStr::from_ptr(weft::capi::weft_status_str(status as i32)) };
     assert_eq!(got.to_str().unwrap(), message, "{status:?}");
 }
