@@ -504,8 +504,8 @@ pub unsafe extern "C" fn weft_get_native_id() -> u64 {
     ffi_value!(0, { thread::get_native_id() })
 }
 
-/// Sets the stack size, in bytes, for threads started from now on (0: the default, 2 MiB or
-/// `RUST_MIN_STACK`). Python: `threading.stack_size(size)`.
+/// Sets the stack size, in bytes, for threads started from now on (0: the system's default for
+/// new threads, which glibc takes from `ulimit -s`). Python: `threading.stack_size(size)`.
 ///
 /// `*previous_out`, if `previous_out` is not NULL, receives the previous setting. Statuses:
 /// `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768.
