@@ -1,14 +1,16 @@
-//! The C ABI: every `extern "C"` item of `include/weft.h`, and nothing else.
+//! The C ABI: every `extern "C"` item of `include/weft.h` (and the headers of `include/weft/` it
+//! includes), and nothing else. `tests/header.rs` says which files make which header.
 //!
 //! Infrastructure: [`status`] (the result enum and its messages), [`handle`] (casting, NULL and
-//! type checks), [`boundary`] (the panic boundary), [`version`]. Then one module per exported
-//! type, mirroring the core.
+//! type checks), [`boundary`] (the panic boundary), [`version`], [`timeouts`] (the timeout
+//! constants). Then one module per exported type, mirroring the core.
 #![allow(non_camel_case_types)]
 
 #[macro_use]
 mod boundary;
 mod handle;
 mod status;
+mod timeouts;
 mod version;
 
 mod barrier;
@@ -36,24 +38,10 @@ pub use rlock::weft_rlock;
 pub use semaphore::weft_semaphore;
 pub use status::{weft_status, weft_status_str};
 pub use thread::{weft_free_fn, weft_thread, weft_thread_fn};
+pub use timeouts::{WEFT_TIMEOUT_FOREVER, WEFT_TIMEOUT_MAX};
 pub use version::*;
 
-use crate::timeout::{self, Timeout};
-
-/// Pass as a timeout to wait without limit (Python's `None`, or `-1` for `Lock.acquire`).
-///
-/// The timeout rule, the same for every blocking call: a `double` number of seconds;
-/// `WEFT_TIMEOUT_FOREVER` waits forever; `0.0` up to `WEFT_TIMEOUT_MAX` waits at most that long
-/// (`0.0` does not wait); NaN and other negative values give `WEFT_STATUS_INVALID_TIMEOUT`;
-/// values above `WEFT_TIMEOUT_MAX`, and infinity, give `WEFT_STATUS_TIMEOUT_TOO_LARGE`.
-/// Deadlines are on the monotonic clock, unaffected by changes to the wall clock.
-pub const WEFT_TIMEOUT_FOREVER: f64 = -1.0;
-
-/// The largest timeout accepted, in seconds (about 292 years). Python: `threading.TIMEOUT_MAX`.
-pub const WEFT_TIMEOUT_MAX: f64 = 9223372036.0;
-
-const _: () = assert!(WEFT_TIMEOUT_FOREVER == timeout::FOREVER);
-const _: () = assert!(WEFT_TIMEOUT_MAX == timeout::TIMEOUT_MAX);
+use crate::timeout::Timeout;
 
 /// Applies the timeout rule to a C argument.
 #[inline]
