@@ -13,9 +13,10 @@
 #include <stdint.h>
 
 /**
- * Marks a function whose result should not be ignored: [[nodiscard]] in C++17 and C23,
- * __attribute__((warn_unused_result)) in older GCC and Clang modes, nothing elsewhere. Define it
- * before including weft.h to choose otherwise (empty: no warnings).
+ * Marks a function whose status should not be ignored: [[nodiscard]] in C++17 and C23,
+ * __attribute__((warn_unused_result)) in older GCC and Clang modes, nothing elsewhere. GCC's
+ * attribute is not silenced by a (void) cast: check the status, or define WEFT_NODISCARD before
+ * including weft.h (empty: no warnings).
  */
 #ifndef WEFT_NODISCARD
 #  if defined(__cplusplus) && (__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
