@@ -54,23 +54,28 @@ bench:
 bench-quick:
 	$(PYTHON) bench/run.py --quick
 
-# Installs libweft.so (with its soname link), libweft.a, weft.h, weft.hpp and weft.pc under
-# $(PREFIX).
+# The headers weft.h includes, one per object (include/weft/*.h), as installed under $(INCLUDEDIR).
+PARTS := $(patsubst include/%,%,$(wildcard include/weft/*.h))
+
+# Installs libweft.so (with its soname link), libweft.a, weft.h and the weft/ headers it
+# includes, weft.hpp and weft.pc under $(PREFIX).
 install: all
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/weft
 	install -m 0755 target/release/libweft.so $(DESTDIR)$(LIBDIR)/libweft.so.$(VERSION)
 	ln -sf libweft.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libweft.so.$(MAJOR)
 	ln -sf libweft.so.$(MAJOR) $(DESTDIR)$(LIBDIR)/libweft.so
 	install -m 0644 target/release/libweft.a $(DESTDIR)$(LIBDIR)/libweft.a
 	install -m 0644 include/weft.h $(DESTDIR)$(INCLUDEDIR)/weft.h
+	install -m 0644 $(addprefix include/,$(PARTS)) $(DESTDIR)$(INCLUDEDIR)/weft
 	install -m 0644 bindings/cpp/include/weft.hpp $(DESTDIR)$(INCLUDEDIR)/weft.hpp
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 		weft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libweft.so* $(DESTDIR)$(LIBDIR)/libweft.a \
-		$(DESTDIR)$(INCLUDEDIR)/weft.h $(DESTDIR)$(INCLUDEDIR)/weft.hpp \
-		$(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc
+		$(DESTDIR)$(INCLUDEDIR)/weft.h $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(PARTS)) \
+		$(DESTDIR)$(INCLUDEDIR)/weft.hpp $(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/weft
 
 clean:
 	cargo clean

@@ -186,8 +186,9 @@ def build():
     run(["cargo", "build", "--release", "--manifest-path", str(ROOT / "bench/rust/Cargo.toml"),
          "--target-dir", str(OUT / "rust")])
     # weft_have.h: a HAVE_<function> macro for every function the header declares, so that
-    # bench/c/weft.c reports primitives that are not there yet as "not available".
-    header = (ROOT / "include" / "weft.h").read_text()
+    # bench/c/weft.c reports primitives that are not there yet as "not available". weft.h
+    # includes one header per object from include/weft/.
+    header = "".join(p.read_text() for p in sorted((ROOT / "include" / "weft").glob("*.h")))
     names = sorted(set(re.findall(r"\b(weft_\w+)\(", header)))
     (OUT / "weft_have.h").write_text("".join(f"#define HAVE_{n} 1\n" for n in names))
     glib = capture(["pkg-config", "--cflags", "--libs", "glib-2.0"]).split()

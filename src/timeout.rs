@@ -82,6 +82,18 @@ pub fn acquire_timeout(blocking: bool, seconds: f64) -> Result<Timeout, Error> {
     Timeout::from_secs_f64(seconds)
 }
 
+/// The timeout of a queue's `put(item, block, timeout)` or `get(block, timeout)`, Python's way:
+/// a non-blocking call tries once and ignores `timeout`, whatever it is, as `queue.Queue`
+/// does; a blocking call applies the rule above.
+#[inline]
+pub fn block_timeout(block: bool, seconds: f64) -> Result<Timeout, Error> {
+    if block {
+        Timeout::from_secs_f64(seconds)
+    } else {
+        Ok(Timeout::After(Duration::ZERO))
+    }
+}
+
 /// A point on the monotonic clock after which a wait gives up; `None` waits forever.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Deadline(Option<Instant>);
@@ -152,6 +164,19 @@ mod tests {
         );
         assert_eq!(acquire_timeout(true, FOREVER), Ok(Timeout::Forever));
         assert_eq!(acquire_timeout(true, -3.0), Err(Error::InvalidTimeout));
+    }
+
+    #[test]
+    fn block_rule() {
+        for ignored in [f64::NAN, -5.0, 1.0, f64::INFINITY, FOREVER] {
+            assert_eq!(
+                block_timeout(false, ignored),
+                Ok(Timeout::After(Duration::ZERO))
+            );
+        }
+        assert_eq!(block_timeout(true, FOREVER), Ok(Timeout::Forever));
+        assert_eq!(block_timeout(true, -3.0), Err(Error::InvalidTimeout));
+        assert_eq!(block_timeout(true, f64::INFINITY), Err(Error::TimeoutTooLarge));
     }
 
     #[test]

@@ -464,8 +464,10 @@ static void *hold_rlock(void *arg) {
     struct holder *h = (struct holder *)arg;
     weft_status got = weft_rlock_acquire(t_rlock, true, FOREVER);
     weft_lock_release(h->ready);
-    weft_lock_acquire(h->gate, true, FOREVER);
-    weft_lock_release(h->gate);
+    if (got == WEFT_STATUS_OK) {
+        got = weft_lock_acquire(h->gate, true, FOREVER);
+        weft_lock_release(h->gate);
+    }
     if (got == WEFT_STATUS_OK) {
         got = weft_rlock_release(t_rlock);
     }

@@ -291,7 +291,9 @@ static void *hold_rlock(void *arg) {
     struct rlock_holder *h = (struct rlock_holder *)arg;
     weft_status status = weft_rlock_acquire(h->rlock, true, FOREVER);
     weft_event_set(h->held);
-    weft_event_wait(h->go, FOREVER);
+    if (status == WEFT_STATUS_OK) {
+        status = weft_event_wait(h->go, FOREVER);
+    }
     if (status == WEFT_STATUS_OK) {
         status = weft_rlock_release(h->rlock);
     }

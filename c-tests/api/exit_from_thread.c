@@ -47,6 +47,7 @@ int main(void) {
         weft_thread_start(o) != WEFT_STATUS_OK || weft_thread_start(e) != WEFT_STATUS_OK) {
         return 1;
     }
-    weft_thread_join(e, WEFT_TIMEOUT_FOREVER); /* never returns: e calls exit() */
+    weft_status never = weft_thread_join(e, WEFT_TIMEOUT_FOREVER); /* e calls exit() */
+    printf("the join returned: %s\n", weft_status_str(never));
     return 1;
 }

@@ -28,8 +28,8 @@ static void *worker(void *arg) {
 
 static void *daemon_fn(void *arg) {
     (void)arg;
-    weft_lock_acquire(never, true, WEFT_TIMEOUT_FOREVER);
-    atomic_store(&daemon_done, 1);
+    weft_status status = weft_lock_acquire(never, true, WEFT_TIMEOUT_FOREVER);
+    atomic_store(&daemon_done, 1 + (int)status); /* any return, which must not happen */
     return NULL;
 }
 

@@ -53,6 +53,16 @@ static int passed, failed;
         }                                                                                  \
     } while (0)
 
+/* A call that must succeed in a worker thread, where EXPECT's counters are not safe to use. */
+#define MUST(call)                                                                         \
+    do {                                                                                   \
+        if ((call) != WEFT_STATUS_OK) {                                                    \
+            fprintf(stderr, "%s:%d: [pid %d] failed: %s\n", __FILE__, __LINE__,           \
+                    (int)getpid(), #call);                                                 \
+            abort();                                                                       \
+        }                                                                                  \
+    } while (0)
+
 static void *return_arg(void *arg) { return arg; }
 
 static void *wait_for_lock(void *arg) {
@@ -125,9 +135,9 @@ static void reap(pid_t pid) {
 static void main_forks_while_a_worker_waits(int use_exit) {
     weft_lock *gate;
     weft_thread *worker;
-    weft_lock_new(&gate);
-    weft_lock_acquire(gate, true, WEFT_TIMEOUT_FOREVER);
-    weft_thread_new(wait_for_lock, gate, NULL, &worker);
+    EXPECT(weft_lock_new(&gate) == WEFT_STATUS_OK);
+    EXPECT(weft_lock_acquire(gate, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    EXPECT(weft_thread_new(wait_for_lock, gate, NULL, &worker) == WEFT_STATUS_OK);
     EXPECT(weft_thread_start(worker) == WEFT_STATUS_OK); /* non-daemon */
 
     pid_t pid = fork_checked();
@@ -183,7 +193,7 @@ static void *churn(void *arg) {
         weft_thread *t;
         if (weft_thread_new(return_arg, NULL, NULL, &t) == WEFT_STATUS_OK) {
             if (weft_thread_start(t) == WEFT_STATUS_OK) {
-                weft_thread_join(t, WEFT_TIMEOUT_FOREVER);
+                MUST(weft_thread_join(t, WEFT_TIMEOUT_FOREVER));
             }
             weft_thread_free(t);
         }
@@ -196,7 +206,7 @@ static void *churn(void *arg) {
 static void fork_while(void *(*churner)(void *), int forks, void (*in_child)(void)) {
     atomic_store(&churning, 1);
     weft_thread *thread;
-    weft_thread_new(churner, NULL, NULL, &thread);
+    EXPECT(weft_thread_new(churner, NULL, NULL, &thread) == WEFT_STATUS_OK);
     EXPECT(weft_thread_start(thread) == WEFT_STATUS_OK);
     for (int i = 0; i < forks; i++) {
         pid_t pid = fork_checked();
@@ -226,7 +236,7 @@ static void *hold_lock(void *arg) {
     struct holder *h = arg;
     if (weft_lock_acquire(h->held, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK) {
         weft_event_set(h->holding);
-        weft_event_wait(h->release, WEFT_TIMEOUT_FOREVER);
+        MUST(weft_event_wait(h->release, WEFT_TIMEOUT_FOREVER));
         weft_lock_release(h->held);
     }
     return NULL;
@@ -254,22 +264,22 @@ static void use_a_new_pool(size_t workers) {
 /* Puts the items 1..3 on the queue given. */
 static void *put_three(void *arg) {
     for (uintptr_t i = 1; i <= 3; i++) {
-        weft_queue_put(arg, (void *)i, true, WEFT_TIMEOUT_FOREVER);
+        MUST(weft_queue_put(arg, (void *)i, true, WEFT_TIMEOUT_FOREVER));
     }
     return NULL;
 }
 
 static void fork_while_a_worker_holds_a_lock(void) {
     struct holder h;
-    weft_lock_new(&h.held);
-    weft_event_new(&h.holding);
-    weft_event_new(&h.release);
+    EXPECT(weft_lock_new(&h.held) == WEFT_STATUS_OK);
+    EXPECT(weft_event_new(&h.holding) == WEFT_STATUS_OK);
+    EXPECT(weft_event_new(&h.release) == WEFT_STATUS_OK);
     weft_queue *queue;
     EXPECT(weft_queue_new(WEFT_QUEUE_FIFO, 0, NULL, &queue) == WEFT_STATUS_OK);
     EXPECT(weft_queue_put(queue, &passed, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
     EXPECT(weft_queue_put(queue, &failed, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
     weft_thread *worker;
-    weft_thread_new(hold_lock, &h, NULL, &worker);
+    EXPECT(weft_thread_new(hold_lock, &h, NULL, &worker) == WEFT_STATUS_OK);
     EXPECT(weft_thread_start(worker) == WEFT_STATUS_OK);
     EXPECT(weft_event_wait(h.holding, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
 
@@ -374,7 +384,7 @@ static void wait_until_asleep(uint64_t tid) {
 /* Starts a weft thread that waits for `lock`, and returns once it is parked. */
 static weft_thread *parked_on(weft_lock *lock) {
     weft_thread *t;
-    weft_thread_new(wait_for_lock, lock, NULL, &t);
+    EXPECT(weft_thread_new(wait_for_lock, lock, NULL, &t) == WEFT_STATUS_OK);
     EXPECT(weft_thread_start(t) == WEFT_STATUS_OK);
     wait_until_asleep(weft_thread_native_id(t));
     return t;
@@ -382,7 +392,7 @@ static weft_thread *parked_on(weft_lock *lock) {
 
 static void fork_while_threads_are_parked_on_a_lock(void) {
     weft_lock *lock;
-    weft_lock_new(&lock);
+    EXPECT(weft_lock_new(&lock) == WEFT_STATUS_OK);
     EXPECT(weft_lock_acquire(lock, true, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
     weft_thread *parked[3];
     for (int i = 0; i < 3; i++) {
@@ -423,7 +433,7 @@ int main(void) {
     main_forks_while_a_worker_waits(1);
 
     weft_thread *forker;
-    weft_thread_new(fork_from_worker, NULL, NULL, &forker);
+    EXPECT(weft_thread_new(fork_from_worker, NULL, NULL, &forker) == WEFT_STATUS_OK);
     EXPECT(weft_thread_start(forker) == WEFT_STATUS_OK);
     EXPECT(weft_thread_join(forker, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
     weft_thread_free(forker);

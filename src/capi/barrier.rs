@@ -6,7 +6,7 @@ use super::args::{OwnedArg, weft_free_fn};
 use super::handle::{self, Handle, Tag};
 use super::weft_status;
 use crate::sync::BarrierAction;
-use crate::{Barrier, Error};
+use crate::{Barrier, Error, Timeout};
 
 /// A barrier (Python: `threading.Barrier`): a fixed number of threads wait for each other, then
 /// all go on; it can be used again at once. Reference counted: see `weft_barrier_clone` /
@@ -55,7 +55,7 @@ pub unsafe extern "C" fn weft_barrier_new(
 ) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(barrier_out)?;
-        let timeout = super::timeout(timeout)?;
+        let timeout = Timeout::from_secs_f64(timeout)?;
         // Before `arg` is taken over, so that a failure leaves it to the caller.
         if parties == 0 {
             return Err(Error::BarrierParties.into());
@@ -133,7 +133,7 @@ pub unsafe extern "C" fn weft_barrier_wait(
         let out = handle::out_ptr(index_out)?;
         let timeout = match timeout {
             crate::timeout::FOREVER => None,
-            secs => Some(super::timeout(secs)?),
+            secs => Some(Timeout::from_secs_f64(secs)?),
         };
         let index = barrier.wait(timeout)?;
         // SAFETY: checked non-NULL above.

@@ -232,7 +232,7 @@ pub unsafe extern "C" fn weft_condition_wait(
     ffi_status!({
         // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
         let condition = unsafe { handle::borrow(condition) }?;
-        if condition.wait(super::timeout(timeout)?)? {
+        if condition.wait(Timeout::from_secs_f64(timeout)?)? {
             Ok(())
         } else {
             Err(WEFT_STATUS_TIMEOUT)
@@ -269,7 +269,7 @@ pub unsafe extern "C" fn weft_condition_wait_for(
         let condition = unsafe { handle::borrow(condition) }?;
         let predicate = predicate.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let out = handle::out_ptr(result_out)?;
-        let timeout = super::timeout(timeout)?;
+        let timeout = Timeout::from_secs_f64(timeout)?;
         // SAFETY: the caller's predicate with its own argument, called in the caller's thread.
         let result = condition.wait_for(|| unsafe { predicate(arg) }, timeout)?;
         // SAFETY: checked non-NULL above.

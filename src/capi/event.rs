@@ -2,7 +2,7 @@
 
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
-use crate::Event;
+use crate::{Event, Timeout};
 
 /// An event (Python: `threading.Event`): a flag, initially false, that threads can wait to
 /// become true. Reference counted: see `weft_event_clone` / `weft_event_free`.
@@ -126,7 +126,7 @@ pub unsafe extern "C" fn weft_event_wait(event: *mut weft_event, timeout: f64) -
     ffi_status!({
         // SAFETY: `event` is NULL or a handle the caller holds (this function's contract).
         let event = unsafe { handle::borrow(event) }?;
-        if event.wait(super::timeout(timeout)?) {
+        if event.wait(Timeout::from_secs_f64(timeout)?) {
             Ok(())
         } else {
             Err(WEFT_STATUS_TIMEOUT)

@@ -130,7 +130,7 @@ unsafe fn finished(
 ) -> Result<Result<SendPtr, c_int>, weft_status> {
     // SAFETY: forwarded contract.
     let f = unsafe { future(f) }?;
-    let timeout = super::timeout(timeout)?;
+    let timeout = Timeout::from_secs_f64(timeout)?;
     // By reference, without the lock: a pointer and an `int` are shared between threads.
     match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
         Outcome::Returned(result) => Ok(Ok(*result)),
@@ -357,7 +357,7 @@ pub unsafe extern "C" fn weft_futures_wait(
         // to `count` bools (this function's contract).
         let (futures, done) = unsafe { (self::futures(futures, count)?, flags(done_out, count)?) };
         let futures: Vec<&CFuture> = futures.iter().map(|f| &**f).collect();
-        let timeout = super::timeout(timeout)?;
+        let timeout = Timeout::from_secs_f64(timeout)?;
         let return_when = match return_when {
             WEFT_FIRST_COMPLETED => ReturnWhen::FirstCompleted,
             WEFT_FIRST_EXCEPTION => ReturnWhen::FirstException,
@@ -407,7 +407,7 @@ pub unsafe extern "C" fn weft_futures_as_completed(
             unsafe { (self::futures(futures, count)?, flags(yielded, count)?) };
         let futures: Vec<&CFuture> = futures.iter().map(|f| &**f).collect();
         let out = handle::out_ptr(index_out)?;
-        let timeout: Timeout = super::timeout(timeout)?;
+        let timeout: Timeout = Timeout::from_secs_f64(timeout)?;
         let index = future::as_completed_next(&futures, yielded, timeout)?;
         let index = index.ok_or(WEFT_STATUS_TIMEOUT)?;
         // SAFETY: checked non-NULL above.

@@ -1,9 +1,11 @@
-//! The C ABI: every `extern "C"` item of `include/weft.h`, and nothing else.
+//! The C ABI: every `extern "C"` item of `include/weft.h` (and the headers of `include/weft/` it
+//! includes), and nothing else. `tests/header.rs` says which files make which header.
 //!
 //! Infrastructure: [`status`] (the result enum and its messages), [`handle`] (casting, NULL and
 //! type checks, every type's tag), [`args`] (C arguments: pointers sent to other threads, owned
 //! arguments and their destructors, C functions as closures, strings), [`boundary`] (the panic
-//! boundary), [`version`]. Then one module per exported type, mirroring the core.
+//! boundary), [`version`], [`timeouts`] (the timeout constants; C timeouts are converted by
+//! `crate::timeout`'s three rules, the `?` turning their errors into statuses). Then one module per exported type, mirroring the core.
 //!
 //! Every exported function is a `pub unsafe extern "C" fn`, even those that take no pointer, so
 //! that one rule holds: Rust code calling the C ABI says `unsafe`, as a C caller implicitly does
@@ -20,6 +22,7 @@ mod boundary;
 mod args;
 mod handle;
 mod status;
+mod timeouts;
 mod version;
 
 mod barrier;
@@ -48,27 +51,5 @@ pub use rlock::weft_rlock;
 pub use semaphore::weft_semaphore;
 pub use status::{weft_status, weft_status_str};
 pub use thread::{weft_thread, weft_thread_fn};
+pub use timeouts::{WEFT_TIMEOUT_FOREVER, WEFT_TIMEOUT_MAX};
 pub use version::*;
-
-use crate::timeout::{self, Timeout};
-
-/// Pass as a timeout to wait without limit (Python's `None`, or `-1` for `Lock.acquire`).
-///
-/// The timeout rule, the same for every blocking call: a `double` number of seconds;
-/// `WEFT_TIMEOUT_FOREVER` waits forever; `0.0` up to `WEFT_TIMEOUT_MAX` waits at most that long
-/// (`0.0` does not wait); NaN and other negative values give `WEFT_STATUS_INVALID_TIMEOUT`;
-/// values above `WEFT_TIMEOUT_MAX`, and infinity, give `WEFT_STATUS_TIMEOUT_TOO_LARGE`.
-/// Deadlines are on the monotonic clock, unaffected by changes to the wall clock.
-pub const WEFT_TIMEOUT_FOREVER: f64 = -1.0;
-
-/// The largest timeout accepted, in seconds (about 292 years). Python: `threading.TIMEOUT_MAX`.
-pub const WEFT_TIMEOUT_MAX: f64 = 9223372036.0;
-
-const _: () = assert!(WEFT_TIMEOUT_FOREVER == timeout::FOREVER);
-const _: () = assert!(WEFT_TIMEOUT_MAX == timeout::TIMEOUT_MAX);
-
-/// Applies the timeout rule to a C argument.
-#[inline]
-fn timeout(seconds: f64) -> Result<Timeout, weft_status> {
-    Ok(Timeout::from_secs_f64(seconds)?)
-}

@@ -1,12 +1,11 @@
 //! `weft_queue`: Python's `queue` module in C. Items are `void *`.
 
 use std::ffi::{c_int, c_void};
-use std::time::Duration;
 
 use super::args::{OwnedArg, SendPtr, weft_free_fn};
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_TIMEOUT};
-use crate::timeout::Timeout;
+use crate::timeout::{Timeout, block_timeout};
 use crate::{Queue, QueueKind, Rejected};
 
 /// A multi-producer, multi-consumer queue of `void *` items (Python: `queue.Queue`,
@@ -43,16 +42,6 @@ pub const WEFT_QUEUE_SIMPLE: weft_queue_kind = 3;
 
 /// Receives each item an immediate `weft_queue_shutdown` removes, with the `arg` given there.
 pub type weft_queue_item_fn = Option<unsafe extern "C" fn(item: *mut c_void, arg: *mut c_void)>;
-
-/// Python's `block`/`timeout` pair for queues: a non-blocking call tries once and ignores
-/// `timeout`, as `Queue.put` and `Queue.get` do; a blocking one applies the timeout rule.
-fn block_timeout(block: bool, seconds: f64) -> Result<Timeout, weft_status> {
-    if block {
-        super::timeout(seconds)
-    } else {
-        Ok(Timeout::After(Duration::ZERO))
-    }
-}
 
 /// Hands a refused item back to the caller, who still owns it: its destructor is not called.
 fn refused(rejected: Rejected<OwnedArg>) -> weft_status {
@@ -262,7 +251,7 @@ pub unsafe extern "C" fn weft_queue_join(queue: *mut weft_queue, timeout: f64) -
     ffi_status!({
         // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
         let q = unsafe { handle::borrow(queue) }?;
-        let timeout = super::timeout(timeout)?;
+        let timeout = Timeout::from_secs_f64(timeout)?;
         if q.queue.join(timeout)? {
             Ok(())
         } else {

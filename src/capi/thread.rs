@@ -6,7 +6,7 @@ use std::ptr;
 use super::args::{OwnedArg, SendPtr, c_str, call_with, weft_free_fn};
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
-use crate::Error;
+use crate::{Error, Timeout};
 use crate::thread::{self, Thread};
 
 /// A thread (Python: `threading.Thread`). Configure it (name, daemon flag, stack size), start it
@@ -164,7 +164,7 @@ pub unsafe extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64
     ffi_status!({
         // SAFETY: `thread` is NULL or a handle the caller holds (this function's contract).
         let thread = unsafe { handle::borrow(thread) }?;
-        let timeout = super::timeout(timeout)?;
+        let timeout = Timeout::from_secs_f64(timeout)?;
         if thread.join(timeout)? {
             Ok(())
         } else {
@@ -550,7 +550,7 @@ pub unsafe extern "C" fn weft_stack_size_get() -> usize {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status {
     ffi_status!({
-        let remaining = thread::shutdown(super::timeout(timeout)?);
+        let remaining = thread::shutdown(Timeout::from_secs_f64(timeout)?);
         if !remaining_out.is_null() {
             // SAFETY: non-NULL; the caller provides a writable `size_t`.
             unsafe { handle::write(remaining_out, remaining) };

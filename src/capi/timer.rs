@@ -49,7 +49,7 @@ pub unsafe extern "C" fn weft_timer_new(
     ffi_status!({
         let function = function.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let out = handle::out_ptr(timer_out)?;
-        let interval = match super::timeout(interval)? {
+        let interval = match Timeout::from_secs_f64(interval)? {
             Timeout::After(interval) => interval,
             Timeout::Forever => return Err(WEFT_STATUS_INVALID_TIMEOUT),
         };

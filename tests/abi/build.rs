@@ -38,7 +38,9 @@ fn main() {
     let header = include.join("weft.h");
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let bindings = out.join("weft.rs");
+    // weft.h and the headers of include/weft/ it includes.
     println!("cargo:rerun-if-changed={}", header.display());
+    println!("cargo:rerun-if-changed={}", include.join("weft").display());
     println!("cargo:rerun-if-changed=build.rs");
 
     bindgen::Builder::default()

@@ -55,10 +55,11 @@ pub fn library() -> Result<PathBuf, String> {
         .clone()
 }
 
-/// Compiles `source` (C11, or C++17 for `.cpp`) with warnings as errors, linked to `libweft.so`.
+/// Compiles `source` (C23 as `c2x`, where `WEFT_NODISCARD` flags an ignored status, or C++17 for
+/// `.cpp`) with warnings as errors, linked to `libweft.so`.
 pub fn build(source: &Path) -> Result<PathBuf, String> {
     let is_cpp = source.extension().is_some_and(|e| e == "cpp");
-    build_as(source, if is_cpp { "c++17" } else { "c11" }, &[])
+    build_as(source, if is_cpp { "c++17" } else { "c2x" }, &[])
 }
 
 /// Compiles `source` as the language standard `std` (`c99`, `c11`, `c++17`, ...), with
