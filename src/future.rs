@@ -6,9 +6,9 @@
 //! outcome, written once by the claimer, is published by setting its done bit. Listeners and
 //! sleepers are kept under a mutex, which a completion takes only if one registered, so that
 //! starting, completing and reading a future that nobody waits on takes no lock. Threads
-//! waiting for one future park on its `done` `Signal`. Threads waiting for several ([`wait`],
-//! [`as_completed_next`]) register a signal of their own with each of them, as CPython
-//! registers a `_Waiter`: completing a future wakes every signal registered with it.
+//! waiting for one future park on its `done` `Condvar`. Threads waiting for several ([`wait`],
+//! [`as_completed_next`]) register a condvar of their own with each of them, as CPython
+//! registers a `_Waiter`: completing a future wakes every condvar registered with it.
 //!
 //! One difference with CPython: a cancelled future counts as done for [`wait`] and
 //! [`as_completed_next`] at once. CPython only reports it there once an executor has noticed the
@@ -26,7 +26,7 @@ use std::sync::Arc;
 use crate::Error;
 use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::loom::{Mutex, MutexGuard};
-use crate::sync::{Signal, Waiters};
+use crate::park::{Condvar, Waiters};
 use crate::timeout::{Deadline, Timeout};
 
 /// How a done future ended.
@@ -151,7 +151,7 @@ struct Inner<T, E, S: ?Sized> {
     /// The outcome, once `DONE` is set.
     outcome: OutcomeCell<T, E>,
     /// Threads waiting for this future alone park here; notified once, on completion.
-    done: Signal,
+    done: Condvar,
     /// The task, until it is taken to run or dropped unrun: a `TaskCell<F>`.
     task: S,
 }
@@ -217,8 +217,8 @@ impl<T, E> OutcomeCell<T, E> {
 enum Listener<T, E> {
     /// A done callback; callbacks run in the order they were added.
     Callback(Callback<T, E>),
-    /// The signal of a thread waiting for several futures, this one among them.
-    Waiter(Arc<Signal>),
+    /// The condvar of a thread waiting for several futures, this one among them.
+    Waiter(Arc<Condvar>),
 }
 
 /// What a pool runs: a closure returning the task's result or error, or another type that
@@ -371,7 +371,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
             // Pending, and two references: the future returned and the `Queued`.
             status: AtomicU64::new(2 * REF),
             outcome: OutcomeCell(UnsafeCell::new(None)),
-            done: Signal::new(),
+            done: Condvar::new(),
             task: TaskCell(UnsafeCell::new(Some(task))),
         });
         let inner = NonNull::from(Box::leak(inner));
@@ -719,7 +719,7 @@ pub fn as_completed_next<T, E>(
 
 /// Waits at most `timeout` until `condition`, which looks at `futures`, gives a value.
 ///
-/// The condition is checked first without registering; if it does not hold, a signal is
+/// The condition is checked first without registering; if it does not hold, a condvar is
 /// registered with every future (a completion from then on wakes it) and the condition checked
 /// again before each wait. The epoch is read before each check (and ordered before it by the
 /// futures' locks), so a completion that the check missed moves it and the wait does not sleep.
@@ -731,7 +731,7 @@ fn wait_for<T, E, R>(
     if let Some(found) = condition() {
         return Some(found);
     }
-    let waiter = Arc::new(Signal::new());
+    let waiter = Arc::new(Condvar::new());
     for future in futures {
         let mut state = future.state();
         // A future done already needs no registration: the condition finds it.

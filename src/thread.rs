@@ -24,11 +24,12 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 
 use crate::Error;
+use crate::fork;
 use crate::local;
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::os::{self, OsThread};
-use crate::sync::Signal;
+use crate::park::Condvar;
 use crate::timeout::{Deadline, Timeout};
 
 /// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
@@ -74,11 +75,11 @@ struct Inner {
     /// A timer's cancel hook; `None` for every other thread.
     cancel: Option<Cancel>,
     state: Mutex<State>,
-    /// Signalled when `phase` changes (the thread finished, or failed to start).
-    changed: Signal,
-    /// Signalled when `native_id` becomes known (and when a start fails), apart from `changed`
+    /// Notified when `phase` changes (the thread finished, or failed to start).
+    changed: Condvar,
+    /// Notified when `native_id` becomes known (and when a start fails), apart from `changed`
     /// so that a joiner is not woken for nothing by a thread that has just started.
-    native: Signal,
+    native: Condvar,
 }
 
 struct State {
@@ -99,8 +100,8 @@ struct Registry {
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry { alive: Vec::new() });
-/// Signalled whenever a thread leaves the registry.
-static REGISTRY_CHANGED: Signal = Signal::new();
+/// Notified whenever a thread leaves the registry.
+static REGISTRY_CHANGED: Condvar = Condvar::new();
 /// Numbers the default names `Thread-N` and `Dummy-N`, shared as in CPython.
 static NAME_COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// The stack size for threads started from now on (`stack_size()`), 0 for the default.
@@ -241,8 +242,8 @@ impl Thread {
                 os: None,
                 result: None,
             }),
-            changed: Signal::new(),
-            native: Signal::new(),
+            changed: Condvar::new(),
+            native: Condvar::new(),
         }))
     }
 
@@ -598,18 +599,18 @@ thread_local! {
 }
 
 extern "C" fn before_fork() {
-    os::hold_for_fork(&FORK_GUARD, || {
+    fork::hold_for_fork(&FORK_GUARD, || {
         (REGISTRY.lock(), os::is_process_main_thread())
     });
 }
 
 extern "C" fn after_fork_in_parent() {
     // Dropping the guard unlocks the registry.
-    drop(os::held_in_parent(&FORK_GUARD));
+    drop(fork::held_in_parent(&FORK_GUARD));
 }
 
 extern "C" fn after_fork_in_child() {
-    let Some((mut registry, from_main)) = os::held_in_child(&FORK_GUARD) else {
+    let Some((mut registry, from_main)) = fork::held_in_child(&FORK_GUARD) else {
         return;
     };
     // Relaxed: see `is_lost`.
