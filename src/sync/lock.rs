@@ -2,7 +2,7 @@
 //!
 //! Unlike a guard-based mutex, Python's lock may be released by any thread, so there is no owner:
 //! the state word is the whole truth. Waiters park with the protocol in
-//! [`word`](crate::park::word), keyed by the state word's address.
+//! [`park::word`](crate::park::word), keyed by the state word's address.
 //!
 //! State table (two bits of one `AtomicUsize`):
 //!
@@ -104,7 +104,7 @@ impl Lock {
         }
     }
 
-    /// `acquire(Timeout::Forever)`, for weft's own [`Mutex`](super::mutex::Mutex): the fast
+    /// `acquire(Timeout::Forever)`, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast
     /// path without a timeout to pass along.
     #[cfg(not(loom))]
     #[inline]
@@ -119,7 +119,7 @@ impl Lock {
         }
     }
 
-    /// `release()` by a holder, for weft's own [`Mutex`](super::mutex::Mutex): the fast path
+    /// `release()` by a holder, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast path
     /// without an error to report.
     #[cfg(not(loom))]
     #[inline]

@@ -13,7 +13,7 @@
 //! - The table is a fixed array of buckets (no resizing, so no global lock); a key's bucket is
 //!   picked by hashing the address. Each bucket is a `std` mutex around a list of entries, in
 //!   arrival order, so each key's queue is FIFO.
-//! - Each thread has a [`Parker`] (shared with the entries that name it, so that a late wake-up
+//! - Each thread has a `Parker` (shared with the entries that name it, so that a late wake-up
 //!   never touches freed memory): a futex word it sleeps on, the unpark token, and the key it is
 //!   queued under now (a requeue moves it).
 //! - An unparker removes the entry and marks the parker woken under the bucket lock, and makes
