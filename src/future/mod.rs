@@ -16,19 +16,19 @@
 //! `shutdown(cancel_futures=True)`.
 //!
 //! One file per part: how a future ended (`outcome.rs`), its one allocation and the references
-//! to it (`alloc.rs`), the status word that moves it from pending to done (`status.rs`), its
+//! to it (`handle.rs`), the status word that moves it from pending to done (`status.rs`), its
 //! task, type-erased for the pool (`task.rs`), and waiting for one future or several
 //! (`waiting.rs`).
 // Under loom the pool, which creates and completes futures, is not built.
 #![cfg_attr(loom, allow(dead_code))]
 
-mod alloc;
+mod handle;
 mod outcome;
 mod status;
 mod task;
 mod waiting;
 
-pub use alloc::Future;
+pub use handle::Future;
 pub use outcome::Outcome;
 #[cfg(loom)]
 pub use task::model_task;

@@ -2,7 +2,7 @@
 //! that move it from pending to done.
 //!
 //! One `AtomicU64` (`Inner::status`): five flag bits at the bottom, and in the upper half the
-//! count of references to the future's allocation, in units of `REF` (see `alloc.rs`). The
+//! count of references to the future's allocation, in units of `REF` (see `handle.rs`). The
 //! life of a future, in `CLAIMED` and `DONE`:
 //!
 //! | `DONE` | `CLAIMED` | meaning                                                                |
@@ -20,7 +20,7 @@
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 
-use super::alloc::{Callback, Future, Listener, REF, State, free};
+use super::handle::{Callback, Future, Listener, REF, State, free};
 use super::outcome::Outcome;
 use crate::loom::MutexGuard;
 use crate::loom::atomic::Ordering;

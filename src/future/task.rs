@@ -5,7 +5,7 @@ use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr::NonNull;
 
-use super::alloc::{Counted, Future, Inner, REF, State, release};
+use super::handle::{Counted, Future, Inner, REF, State, release};
 use super::outcome::{Outcome, OutcomeCell};
 use crate::loom::Mutex;
 use crate::loom::atomic::AtomicU64;

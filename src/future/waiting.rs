@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::alloc::{Future, Listener};
+use super::handle::{Future, Listener};
 use super::outcome::Outcome;
 use super::status::DONE;
 use crate::Error;

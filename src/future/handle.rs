@@ -1,5 +1,6 @@
-//! A future's one allocation: its shared state ([`Inner`], followed by its task) and the
-//! references to it, counted by hand in the status word, as an `Arc` would count them.
+//! The `Future` handle: a counted reference to a future's one allocation, its shared state
+//! ([`Inner`], followed by its task), the references counted by hand in the status word as an
+//! `Arc` would count them.
 
 use std::ptr::NonNull;
 use std::sync::Arc;
