@@ -89,24 +89,13 @@ fn strip(src: &str) -> String {
                 blank(&mut out, c[i]);
                 i += 1;
             }
-        } else if c[i] == '"' {
+        } else if c[i] == '"' || c[i] == '\'' && (next == Some('\\') || c.get(i + 2) == Some(&'\''))
+        {
+            // A string or a char literal (a lifetime has no closing quote two characters on).
+            let quote = c[i];
             blank(&mut out, c[i]);
             i += 1;
-            while c[i] != '"' {
-                if c[i] == '\\' {
-                    blank(&mut out, c[i]);
-                    i += 1;
-                }
-                blank(&mut out, c[i]);
-                i += 1;
-            }
-            blank(&mut out, c[i]);
-            i += 1;
-        } else if c[i] == '\'' && (next == Some('\\') || c.get(i + 2) == Some(&'\'')) {
-            // A char literal (a lifetime has no closing quote two characters on).
-            blank(&mut out, c[i]);
-            i += 1;
-            while c[i] != '\'' {
+            while c[i] != quote {
                 if c[i] == '\\' {
                     blank(&mut out, c[i]);
                     i += 1;
