@@ -7,20 +7,23 @@
 //!
 //! The core is safe Rust but for four places, each with its `// SAFETY:` reasoning and checked
 //! by Miri, loom and memcheck (`make verify`): the system calls in `os` (threads, futexes, fork
-//! and exit hooks), the parking lot's table pointer (`sync/lot.rs`: a child made by `fork()`
-//! gets a new table), the internal `Mutex<T>`'s cell (`sync/mutex.rs`, a [`Lock`] owning its
+//! and exit hooks), the parking lot's table pointer (`park/table`: a child made by `fork()`
+//! gets a new table), the internal `Mutex<T>`'s cell (`park/mutex.rs`, a [`Lock`] owning its
 //! data), and [`future`]'s one allocation per task, counted by hand so that a pool task costs
 //! one `malloc` and no lock.
 
 #[cfg(not(loom))]
 pub mod capi;
 mod error;
+#[cfg(not(loom))]
+mod fork;
 pub mod future;
 #[cfg(not(loom))]
 pub mod local;
 mod loom;
 #[cfg(not(loom))]
 mod os;
+mod park;
 #[cfg(not(loom))]
 pub mod pool;
 pub mod queue;

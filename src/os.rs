@@ -1,10 +1,8 @@
 //! The few operating-system calls the core needs, each wrapped safely.
 
-use std::cell::RefCell;
 use std::ffi::c_void;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::thread::LocalKey;
 use std::time::Duration;
 
 /// An identifier the OS gives a running thread (`pthread_t`), usable to rename it.
@@ -196,37 +194,6 @@ pub(crate) fn at_fork(
     installed.install(|| unsafe {
         libc::pthread_atfork(prepare.map(unsafe_fn), parent.map(unsafe_fn), Some(child));
     });
-}
-
-/// A thread-local slot where the forking thread keeps a lock's guard from the `prepare`
-/// handler to the one that runs after the fork, so that the child never inherits that lock held
-/// by a thread it does not have.
-pub(crate) type ForkSlot<G> = LocalKey<RefCell<Option<G>>>;
-
-/// For a `prepare` handler: keeps `lock()` (a guard) in `slot`, unless the slot already holds
-/// one because the handlers were installed twice (see [`Hook`]).
-pub(crate) fn hold_for_fork<G>(slot: &'static ForkSlot<G>, lock: impl FnOnce() -> G) {
-    let _ = slot.try_with(|slot| {
-        let mut slot = slot.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(lock());
-        }
-    });
-}
-
-/// For the `parent` handler: what [`hold_for_fork`] kept (`None` for a second run), to drop.
-pub(crate) fn held_in_parent<G>(slot: &'static ForkSlot<G>) -> Option<G> {
-    slot.try_with(|slot| slot.borrow_mut().take())
-        .ok()
-        .flatten()
-}
-
-/// For the `child` handler: what [`hold_for_fork`] kept, once the child has its own parking
-/// lot: dropping a guard unlocks, which may unpark, and must not reach the parent's table,
-/// whose handler may not have run yet.
-pub(crate) fn held_in_child<G>(slot: &'static ForkSlot<G>) -> Option<G> {
-    crate::sync::lot::after_fork_in_child();
-    held_in_parent(slot)
 }
 
 /// Sleeps while `word` holds `expected`, at most `timeout` (`None`: no limit). Returns early on

@@ -24,10 +24,10 @@ use std::sync::{Arc, Weak};
 use crate::future::{Future, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
-use crate::os;
-use crate::sync::{Signal, Waiters};
+use crate::park::{Condvar, Waiters};
 use crate::thread::{self, Thread};
 use crate::{Error, Rejected, Timeout};
+use crate::{fork, os};
 
 /// A worker initializer: called once at the start of each worker; false means it failed, which
 /// breaks the pool.
@@ -45,7 +45,7 @@ struct Shared {
     thread_name_prefix: String,
     initializer: Option<Initializer>,
     /// Idle workers wait here for work (or the shutdown) under the state lock.
-    work_ready: Signal,
+    work_ready: Condvar,
     state: Mutex<State>,
 }
 
@@ -80,16 +80,16 @@ thread_local! {
 }
 
 extern "C" fn lock_pools_before_fork() {
-    os::hold_for_fork(&POOLS_HELD_FOR_FORK, || POOLS.lock());
+    fork::hold_for_fork(&POOLS_HELD_FOR_FORK, || POOLS.lock());
 }
 
 // Dropping the guard unlocks the list.
 extern "C" fn unlock_pools_in_parent() {
-    drop(os::held_in_parent(&POOLS_HELD_FOR_FORK));
+    drop(fork::held_in_parent(&POOLS_HELD_FOR_FORK));
 }
 
 extern "C" fn unlock_pools_in_child() {
-    drop(os::held_in_child(&POOLS_HELD_FOR_FORK));
+    drop(fork::held_in_child(&POOLS_HELD_FOR_FORK));
 }
 
 /// The default `max_workers`: `min(32, cpu count + 4)`, as in CPython.
@@ -123,7 +123,7 @@ impl Pool {
             max_workers,
             thread_name_prefix,
             initializer,
-            work_ready: Signal::new(),
+            work_ready: Condvar::new(),
             state: Mutex::new(State {
                 threads: Vec::new(),
                 work: VecDeque::new(),

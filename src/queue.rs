@@ -3,7 +3,7 @@
 //!
 //! One mutex guards the items, the unfinished-task count, the shut-down flag and the threads
 //! waiting for each of the three things a thread can wait for (`Waiters`); each of those has
-//! its own `Signal`. A waiter counts itself in under the mutex before it parks and out after it
+//! its own `Condvar`. A waiter counts itself in under the mutex before it parks and out after it
 //! wakes, and a notifier picks the threads it wakes off the count, so the thread that changes the
 //! state knows, under the same mutex, whether anyone still needs waking:
 //!
@@ -23,7 +23,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 use crate::loom::Mutex;
-use crate::sync::{Signal, Waiters};
+use crate::park::{Condvar, Waiters};
 use crate::timeout::Timeout;
 use crate::{Error, Rejected};
 
@@ -48,11 +48,11 @@ pub struct Queue<T> {
     maxsize: usize,
     state: Mutex<State<T>>,
     /// Getters wait here for an item (or the shutdown).
-    not_empty: Signal,
+    not_empty: Condvar,
     /// Putters wait here for a free slot (or the shutdown).
-    not_full: Signal,
+    not_full: Condvar,
     /// Joiners wait here for the unfinished-task count to reach zero.
-    all_tasks_done: Signal,
+    all_tasks_done: Condvar,
 }
 
 #[derive(Debug)]
@@ -196,9 +196,9 @@ impl<T> Queue<T> {
                 putters: Waiters::default(),
                 joiners: Waiters::default(),
             }),
-            not_empty: Signal::new(),
-            not_full: Signal::new(),
-            all_tasks_done: Signal::new(),
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+            all_tasks_done: Condvar::new(),
         })
     }
 

@@ -1,5 +1,5 @@
 //! loom models of Lock, RLock, Condition, Event, Semaphore, Barrier, Queue and Future, over the
-//! model parking lot of `src/loom.rs`. Run with:
+//! model parking table of `src/park/table/loom_model.rs`. Run with:
 //!
 //!     RUSTFLAGS="--cfg loom" cargo test --release --test loom
 //!

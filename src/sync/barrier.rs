@@ -16,7 +16,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use crate::Error;
 use crate::loom::{Mutex, MutexGuard};
-use crate::sync::Signal;
+use crate::park::Condvar;
 use crate::timeout::{Deadline, Timeout};
 
 /// What the last thread to arrive runs before the others are released.
@@ -57,8 +57,8 @@ pub struct Barrier {
     action: Option<BarrierAction>,
     timeout: Timeout,
     state: Mutex<State>,
-    /// Signalled on every phase change.
-    changed: Signal,
+    /// Notified on every phase change.
+    changed: Condvar,
 }
 
 impl std::fmt::Debug for Barrier {
@@ -93,7 +93,7 @@ impl Barrier {
                 failed: u64::MAX,
                 leaving: 0,
             }),
-            changed: Signal::new(),
+            changed: Condvar::new(),
         })
     }
 

@@ -1,7 +1,7 @@
 //! `Condition`: Python's `threading.Condition`, a condition variable over a [`Lock`] or an
 //! [`RLock`].
 //!
-//! Waiters park in the parking lot (`lot.rs`) keyed by the condition's address, in FIFO order.
+//! Waiters park in the parking table (`park/table`) keyed by the condition's address, in FIFO order.
 //! `notify` does not wake them into a fight for the lock the notifier still holds: it moves them
 //! (`unpark_requeue`) onto the lock's own queue, marking the lock `PARKED`, so each is woken by
 //! the lock's release in turn (as parking_lot's `Condvar` does). A waiter gives the lock up
@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::loom::atomic::{AtomicBool, Ordering};
-use crate::loom::parking::{
+use crate::loom::table::{
     self, DEFAULT_UNPARK_TOKEN, FilterOp, ParkResult, ParkToken, RequeueOp, UnparkResult,
 };
-use crate::sync::{Lock, RLock, thread_token};
+use crate::sync::{Lock, RLock, RLockSaved, thread_token};
 use crate::timeout::{Deadline, Timeout};
 
 pub(crate) mod sealed {
@@ -166,7 +166,7 @@ impl Condition {
         // `validate` and `timed_out` run under the bucket lock and only store to
         // `self.waiting`; `before_sleep` runs after it, so it may release the lock (which may
         // unpark) and `unpark_filter`.
-        let result = parking::park(
+        let result = table::park(
             key,
             validate,
             before_sleep,
@@ -199,7 +199,7 @@ impl Condition {
             }
             DEFAULT_UNPARK_TOKEN
         };
-        parking::unpark_filter(self.key(), filter, callback);
+        table::unpark_filter(self.key(), filter, callback);
     }
 
     /// Wakes at most `n` waiters, oldest first (`n == 0` does nothing).
@@ -241,12 +241,71 @@ impl Condition {
                 DEFAULT_UNPARK_TOKEN
             };
             // `validate` and `callback` touch only atomics (they run with both buckets locked).
-            let result = parking::unpark_requeue(self.key(), raw.park_key(), validate, callback);
+            let result = table::unpark_requeue(self.key(), raw.park_key(), validate, callback);
             let woken = result.unparked_threads + result.requeued_threads;
             if woken == 0 {
                 break;
             }
             n = n.saturating_sub(woken);
         }
+    }
+}
+
+impl sealed::Sealed for Lock {}
+
+/// CPython's `Condition` over a `Lock`: nothing to save, and "owned" means "held by anyone".
+impl ConditionLock for Lock {
+    fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
+        Ok(Lock::acquire(self, timeout))
+    }
+
+    fn release(&self) -> Result<(), Error> {
+        Lock::release(self)
+    }
+
+    fn is_owned(&self) -> bool {
+        self.locked()
+    }
+
+    fn release_save(&self) -> Result<usize, Error> {
+        Lock::release(self).map(|()| 0)
+    }
+
+    fn acquire_restore(&self, _saved: usize) {
+        // Forever cannot time out.
+        Lock::acquire(self, Timeout::Forever);
+    }
+
+    fn raw(&self) -> &Lock {
+        self
+    }
+}
+
+impl sealed::Sealed for RLock {}
+
+/// CPython's `Condition` over an `RLock`: the whole recursive hold is saved and restored.
+impl ConditionLock for RLock {
+    fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
+        RLock::acquire(self, timeout)
+    }
+
+    fn release(&self) -> Result<(), Error> {
+        RLock::release(self)
+    }
+
+    fn is_owned(&self) -> bool {
+        RLock::is_owned(self)
+    }
+
+    fn release_save(&self) -> Result<usize, Error> {
+        RLock::release_save(self).map(|saved| saved.0)
+    }
+
+    fn acquire_restore(&self, saved: usize) {
+        RLock::acquire_restore(self, RLockSaved(saved));
+    }
+
+    fn raw(&self) -> &Lock {
+        &self.lock
     }
 }

@@ -18,8 +18,8 @@
 //! nor `wait` makes a system call when nobody waits.
 
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::loom::parking::ParkResult;
-use crate::sync::parking;
+use crate::loom::table::ParkResult;
+use crate::park::word;
 use crate::timeout::Timeout;
 
 const SET: usize = 0b01;
@@ -61,7 +61,7 @@ impl Event {
             })
             .unwrap_or_else(|s| s); // the closure never refuses
         if previous & PARKED != 0 {
-            parking::unpark(&self.state, PARKED, usize::MAX);
+            word::unpark(&self.state, PARKED, usize::MAX);
         }
     }
 
@@ -105,7 +105,7 @@ impl Event {
                 }
             }
             let timed_out = matches!(
-                parking::park(&self.state, state, PARKED, deadline),
+                word::park(&self.state, state, PARKED, deadline),
                 ParkResult::TimedOut
             );
             // Acquire: as for the first load (and the bucket lock orders an unparking `set`).

@@ -2,7 +2,7 @@
 //!
 //! Unlike a guard-based mutex, Python's lock may be released by any thread, so there is no owner:
 //! the state word is the whole truth. Waiters park with the protocol in
-//! [`parking`](super::parking), keyed by the state word's address.
+//! [`park::word`](crate::park::word), keyed by the state word's address.
 //!
 //! State table (two bits of one `AtomicUsize`):
 //!
@@ -20,8 +20,7 @@
 
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::sync::condition::{ConditionLock, sealed::Sealed};
-use crate::sync::parking;
+use crate::park::word;
 use crate::timeout::Timeout;
 
 const LOCKED: usize = 0b01;
@@ -84,7 +83,7 @@ impl Lock {
         if timeout.is_zero() {
             return self.try_acquire();
         }
-        parking::acquire_slow(&self.state, PARKED, timeout.deadline(), |s| {
+        word::acquire_slow(&self.state, PARKED, timeout.deadline(), |s| {
             (s & LOCKED == 0).then_some(s | LOCKED)
         })
     }
@@ -105,7 +104,7 @@ impl Lock {
         }
     }
 
-    /// `acquire(Timeout::Forever)`, for weft's own [`Mutex`](super::mutex::Mutex): the fast
+    /// `acquire(Timeout::Forever)`, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast
     /// path without a timeout to pass along.
     #[cfg(not(loom))]
     #[inline]
@@ -120,7 +119,7 @@ impl Lock {
         }
     }
 
-    /// `release()` by a holder, for weft's own [`Mutex`](super::mutex::Mutex): the fast path
+    /// `release()` by a holder, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast path
     /// without an error to report.
     #[cfg(not(loom))]
     #[inline]
@@ -145,13 +144,13 @@ impl Lock {
                 (s & LOCKED != 0).then_some(s & !LOCKED)
             })
             .map_err(|_| Error::ReleaseUnlocked)?;
-        parking::unpark(&self.state, PARKED, 1);
+        word::unpark(&self.state, PARKED, 1);
         Ok(())
     }
 
     /// The parking lot key this lock's waiters park on: its state word's address.
     pub(crate) fn park_key(&self) -> usize {
-        parking::key(&self.state)
+        word::key(&self.state)
     }
 
     /// Sets `PARKED` if the lock is held and returns whether it is held, for a condition about
@@ -175,35 +174,5 @@ impl Lock {
     pub fn locked(&self) -> bool {
         // Relaxed: a snapshot that orders nothing; callers must not infer data visibility.
         self.state.load(Ordering::Relaxed) & LOCKED != 0
-    }
-}
-
-impl Sealed for Lock {}
-
-/// CPython's `Condition` over a `Lock`: nothing to save, and "owned" means "held by anyone".
-impl ConditionLock for Lock {
-    fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
-        Ok(Lock::acquire(self, timeout))
-    }
-
-    fn release(&self) -> Result<(), Error> {
-        Lock::release(self)
-    }
-
-    fn is_owned(&self) -> bool {
-        self.locked()
-    }
-
-    fn release_save(&self) -> Result<usize, Error> {
-        Lock::release(self).map(|()| 0)
-    }
-
-    fn acquire_restore(&self, _saved: usize) {
-        // Forever cannot time out.
-        Lock::acquire(self, Timeout::Forever);
-    }
-
-    fn raw(&self) -> &Lock {
-        self
     }
 }

@@ -4,13 +4,8 @@ mod barrier;
 pub(crate) mod condition;
 mod event;
 mod lock;
-pub(crate) mod lot;
-#[cfg(not(loom))]
-pub(crate) mod mutex;
-mod parking;
 mod rlock;
 mod semaphore;
-mod signal;
 
 pub use barrier::{Barrier, BarrierAction};
 pub use condition::{Condition, ConditionLock};
@@ -18,7 +13,6 @@ pub use event::Event;
 pub use lock::Lock;
 pub use rlock::{RLock, RLockSaved};
 pub use semaphore::Semaphore;
-pub(crate) use signal::{Signal, Waiters};
 
 /// A nonzero number that identifies the calling thread among the threads alive now (like
 /// CPython's `get_ident()`, which its RLock uses, it may be reused once a thread has exited):

@@ -2,7 +2,6 @@
 
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::sync::condition::{ConditionLock, sealed::Sealed};
 use crate::sync::{Lock, thread_token};
 use crate::timeout::Timeout;
 
@@ -10,7 +9,9 @@ use crate::timeout::Timeout;
 /// release by the same thread.
 #[derive(Debug, Default)]
 pub struct RLock {
-    lock: Lock,
+    /// The lock held while owned (a [`Condition`](super::Condition) moves its waiters onto its
+    /// queue).
+    pub(super) lock: Lock,
     /// `thread_token()` of the owner, 0 when free. Written only by the owner (set after it takes
     /// `lock`, cleared before it releases it), so a thread comparing it with its own token sees
     /// its own token exactly when it owns the lock.
@@ -23,7 +24,7 @@ pub struct RLock {
 /// to restore (CPython's `_release_save` / `_acquire_restore`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use = "the saved state must be given back to acquire_restore"]
-pub struct RLockSaved(usize);
+pub struct RLockSaved(pub(super) usize);
 
 impl RLock {
     crate::loom::const_fn! {
@@ -116,34 +117,5 @@ impl RLock {
         debug_assert!(acquired);
         self.owner.store(thread_token(), Ordering::Relaxed);
         self.count.store(saved.0, Ordering::Relaxed);
-    }
-}
-
-impl Sealed for RLock {}
-
-/// CPython's `Condition` over an `RLock`: the whole recursive hold is saved and restored.
-impl ConditionLock for RLock {
-    fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
-        RLock::acquire(self, timeout)
-    }
-
-    fn release(&self) -> Result<(), Error> {
-        RLock::release(self)
-    }
-
-    fn is_owned(&self) -> bool {
-        RLock::is_owned(self)
-    }
-
-    fn release_save(&self) -> Result<usize, Error> {
-        RLock::release_save(self).map(|saved| saved.0)
-    }
-
-    fn acquire_restore(&self, saved: usize) {
-        RLock::acquire_restore(self, RLockSaved(saved));
-    }
-
-    fn raw(&self) -> &Lock {
-        &self.lock
     }
 }

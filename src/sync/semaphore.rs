@@ -17,7 +17,7 @@
 
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::sync::parking;
+use crate::park::word;
 use crate::timeout::Timeout;
 
 const PARKED: usize = 0b1;
@@ -100,7 +100,7 @@ impl Semaphore {
         if timeout.is_zero() {
             return self.try_acquire();
         }
-        parking::acquire_slow(&self.state, PARKED, timeout.deadline(), |s| {
+        word::acquire_slow(&self.state, PARKED, timeout.deadline(), |s| {
             (s >= ONE).then(|| s - ONE)
         })
     }
@@ -136,7 +136,7 @@ impl Semaphore {
             }
         }
         if state & PARKED != 0 {
-            parking::unpark(&self.state, PARKED, n);
+            word::unpark(&self.state, PARKED, n);
         }
         Ok(())
     }

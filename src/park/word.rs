@@ -1,6 +1,6 @@
 //! The parking protocol Lock, Semaphore and Event share: one `AtomicUsize` state word, one bit of
 //! which (`parked`, chosen by each primitive) says that threads may be parked on the word's
-//! address in the parking lot (`lot.rs`).
+//! address in the parking table (`park/table`).
 //!
 //! - A thread sets `parked` (a relaxed CAS) before it parks, and parks only if the word still
 //!   holds the exact value it saw; the parking lot checks that under the bucket lock.
@@ -11,7 +11,7 @@
 //!   operations in each primitive.
 
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::loom::parking::{
+use crate::loom::table::{
     self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, FilterOp, ParkResult, SpinWait, UnparkResult,
 };
 use crate::timeout::Deadline;
@@ -40,7 +40,7 @@ pub(crate) fn park(
     };
     // The callbacks only touch `state`: they never call into the parking lot, whose bucket
     // they run under.
-    parking::park(
+    table::park(
         key(state),
         validate,
         || {},
@@ -70,7 +70,7 @@ pub(crate) fn unpark(state: &AtomicUsize, parked: usize, n: usize) {
         }
         DEFAULT_UNPARK_TOKEN
     };
-    parking::unpark_filter(key(state), filter, callback);
+    table::unpark_filter(key(state), filter, callback);
 }
 
 /// The slow path of an acquire (Lock, Semaphore): `take(s)` is the state after taking from

@@ -3,11 +3,10 @@
 //!
 //! Built on [`Lock`] so that internal state waits like everything else in weft: in weft's
 //! parking lot (a child made by `fork()` starts with an empty one), spinning a little and then
-//! yielding before it parks, which on an oversubscribed machine lets a descheduled holder run.
-//! (With `std`'s futex mutex, which spins and then sleeps, a `make bench` run with every thread
-//! on one CPU took 29 % longer per pool task and 2.4 times as long per barrier round; see
-//! BENCHMARKS.md.) Conditions are waited for with a [`Signal`](super::Signal), and
-//! [`MutexGuard::unlocked`] releases the mutex meanwhile.
+//! yielding before it parks, which on an oversubscribed machine lets a descheduled holder run
+//! (`std`'s futex mutex spins and then sleeps; BENCHMARKS.md compares the two). Conditions are
+//! waited for with a [`Condvar`](super::Condvar), and [`MutexGuard::unlocked`] releases the
+//! mutex meanwhile.
 //!
 //! No poisoning: a panic while the mutex is held releases it (the guard's destructor), and
 //! weft's code keeps the guarded state consistent across every call that may panic.

@@ -1,7 +1,7 @@
-//! `Signal`: a place for threads to sleep until the state they wait for, guarded by some mutex,
+//! `Condvar`: a place for threads to sleep until the state they wait for, guarded by some mutex,
 //! may have changed. The building block of the queue's and the futures' waits.
 //!
-//! It is a condition variable without its own lock: the waiter reads the signal's epoch while it
+//! It is a condition variable without its own lock: the waiter reads the condvar's epoch while it
 //! still holds the mutex and has seen that it must wait, releases the mutex, then parks only if
 //! the epoch has not moved. A notifier changes the state under the mutex and bumps the epoch
 //! (after releasing it) before it unparks. Whatever the interleaving, a notification that follows
@@ -10,36 +10,36 @@
 //! waking is left to the caller's judgment: `notify_one` per item, `notify_all` for a state
 //! change every waiter must see.
 //!
-//! [`Waiters`] goes with a signal, in the state its mutex guards: it counts the threads that wait,
+//! [`Waiters`] goes with a condvar, in the state its mutex guards: it counts the threads that wait,
 //! so that a notifier wakes each sleeper once and makes no call at all when every waiter has
 //! already been woken (or there is none).
 //!
-//! The key in the parking lot is the address of the epoch, so several signals in one
+//! The key in the parking lot is the address of the epoch, so several condvars in one
 //! object (a queue's "not empty" and "not full") keep separate waiter lists.
 
 use crate::loom::MutexGuard;
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::loom::parking::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
+use crate::loom::table::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
 use crate::timeout::Deadline;
 
 /// Threads wait here until notified; see the module documentation for the protocol.
 #[derive(Debug, Default)]
-pub(crate) struct Signal {
+pub(crate) struct Condvar {
     /// Bumped by every notification. Only compared for equality, so wrapping is harmless.
     epoch: AtomicUsize,
 }
 
-impl Signal {
+impl Condvar {
     crate::loom::const_fn! {
-        /// A signal nobody waits on.
-        pub(crate) fn new() -> Signal {
-            Signal {
+        /// A condvar nobody waits on.
+        pub(crate) fn new() -> Condvar {
+            Condvar {
                 epoch: AtomicUsize::new(0),
             }
         }
     }
 
-    /// The epoch to hand to [`Signal::wait`]; read it no later than the last look at the state
+    /// The epoch to hand to [`Condvar::wait`]; read it no later than the last look at the state
     /// waited for: while still holding the mutex that guards it, or before locking the mutexes
     /// to look (for a state spread over several objects).
     #[inline]
@@ -68,7 +68,7 @@ impl Signal {
         // Relaxed: runs under the bucket lock, which orders it with the notifier's bump (made
         // before the notifier takes the same bucket lock to unpark).
         let validate = || self.epoch.load(Ordering::Relaxed) == seen;
-        let result = parking::park(
+        let result = table::park(
             key,
             validate,
             || {},
@@ -89,7 +89,7 @@ impl Signal {
         MutexGuard::unlocked(state, || self.wait(seen, deadline))
     }
 
-    /// [`Signal::wait_locked`], with `waiters` the caller's count for this signal: counts the
+    /// [`Condvar::wait_locked`], with `waiters` the caller's count for this condvar: counts the
     /// caller in before and out after.
     pub(crate) fn wait_counted<S>(
         &self,
@@ -106,14 +106,14 @@ impl Signal {
     #[inline]
     pub(crate) fn notify_one(&self) {
         self.bump();
-        parking::unpark_one(self.key(), |_| DEFAULT_UNPARK_TOKEN);
+        table::unpark_one(self.key(), |_| DEFAULT_UNPARK_TOKEN);
     }
 
     /// Wakes every waiter. Call after the guarded state changed, best after the mutex was
     /// released (under it, the woken threads may find it still held).
     pub(crate) fn notify_all(&self) {
         self.bump();
-        parking::unpark_all(self.key(), DEFAULT_UNPARK_TOKEN);
+        table::unpark_all(self.key(), DEFAULT_UNPARK_TOKEN);
     }
 
     fn bump(&self) {
@@ -127,7 +127,7 @@ impl Signal {
     }
 }
 
-/// The threads waiting on one [`Signal`], kept under the mutex that guards the state they wait
+/// The threads waiting on one [`Condvar`], kept under the mutex that guards the state they wait
 /// for. A notifier picks the threads it wakes off the `waiting` count, as CPython's
 /// `Condition.notify` removes the waiters it wakes from its list, so a second notification does
 /// not go to a thread already woken: one wake-up per sleeper.
@@ -150,7 +150,7 @@ pub(crate) struct Waiters {
 }
 
 impl Waiters {
-    /// Counts the caller in, before it reads the signal's epoch and releases the mutex to wait.
+    /// Counts the caller in, before it reads the condvar's epoch and releases the mutex to wait.
     pub(crate) fn count_in(&mut self) {
         // Cannot overflow: each waiting thread counts once.
         self.waiting += 1;
@@ -167,7 +167,7 @@ impl Waiters {
     }
 
     /// Picks one waiter to wake, if any has not been woken yet; the caller then calls
-    /// [`Signal::notify_one`] (after releasing the mutex) if this returned true.
+    /// [`Condvar::notify_one`] (after releasing the mutex) if this returned true.
     pub(crate) fn pick_one(&mut self) -> bool {
         if self.waiting == 0 {
             return false;
@@ -177,7 +177,7 @@ impl Waiters {
         true
     }
 
-    /// Picks every waiter not woken yet; the caller then calls [`Signal::notify_all`] if this
+    /// Picks every waiter not woken yet; the caller then calls [`Condvar::notify_all`] if this
     /// returned true.
     pub(crate) fn pick_all(&mut self) -> bool {
         if self.waiting == 0 {
@@ -198,18 +198,18 @@ mod tests {
 
     #[test]
     fn a_moved_epoch_does_not_park() {
-        let signal = Signal::new();
-        let seen = signal.epoch();
-        signal.notify_one();
+        let condvar = Condvar::new();
+        let seen = condvar.epoch();
+        condvar.notify_one();
         // Would park forever if the notification were lost.
-        assert!(signal.wait(seen, Deadline::FOREVER));
+        assert!(condvar.wait(seen, Deadline::FOREVER));
     }
 
     #[test]
     fn wait_times_out_without_notification() {
-        let signal = Signal::new();
+        let condvar = Condvar::new();
         let deadline = Timeout::After(Duration::from_millis(10)).deadline();
-        assert!(!signal.wait(signal.epoch(), deadline));
+        assert!(!condvar.wait(condvar.epoch(), deadline));
         assert!(deadline.expired());
     }
 
@@ -240,23 +240,23 @@ mod tests {
 
     #[test]
     fn a_notification_wakes_a_parked_waiter() {
-        let shared = Arc::new((Mutex::new(false), Signal::new()));
+        let shared = Arc::new((Mutex::new(false), Condvar::new()));
         let waiter = {
             let shared = Arc::clone(&shared);
             std::thread::spawn(move || {
-                let (flag, signal) = &*shared;
+                let (flag, condvar) = &*shared;
                 let mut set = flag.lock();
                 while !*set {
-                    let seen = signal.epoch();
+                    let seen = condvar.epoch();
                     drop(set);
-                    signal.wait(seen, Deadline::FOREVER);
+                    condvar.wait(seen, Deadline::FOREVER);
                     set = flag.lock();
                 }
             })
         };
-        let (flag, signal) = &*shared;
+        let (flag, condvar) = &*shared;
         *flag.lock() = true;
-        signal.notify_all();
+        condvar.notify_all();
         waiter.join().unwrap();
     }
 }

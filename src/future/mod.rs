@@ -1,0 +1,37 @@
+//! `Future`: Python's `concurrent.futures.Future`, with the module's `wait` and `as_completed`.
+//!
+//! A future is pending, then running, then done with an [`Outcome`]; a pending future may be
+//! cancelled instead. One atomic status word says which, and counts the references to the
+//! future: whether a pending future runs or is cancelled is decided by its first claim, and the
+//! outcome, written once by the claimer, is published by setting its done bit. Listeners and
+//! sleepers are kept under a mutex, which a completion takes only if one registered, so that
+//! starting, completing and reading a future that nobody waits on takes no lock. Threads
+//! waiting for one future park on its `done` `Condvar`. Threads waiting for several ([`wait`],
+//! [`as_completed_next`]) register a condvar of their own with each of them, as CPython
+//! registers a `_Waiter`: completing a future wakes every condvar registered with it.
+//!
+//! One difference with CPython: a cancelled future counts as done for [`wait`] and
+//! [`as_completed_next`] at once. CPython only reports it there once an executor has noticed the
+//! cancellation (`set_running_or_notify_cancel`), which never happens to futures cancelled by
+//! `shutdown(cancel_futures=True)`.
+//!
+//! One file per part: how a future ended (`outcome.rs`), its one allocation and the references
+//! to it (`handle.rs`), the status word that moves it from pending to done (`status.rs`), its
+//! task, type-erased for the pool (`task.rs`), and waiting for one future or several
+//! (`waiting.rs`).
+// Under loom the pool, which creates and completes futures, is not built.
+#![cfg_attr(loom, allow(dead_code))]
+
+mod handle;
+mod outcome;
+mod status;
+mod task;
+mod waiting;
+
+pub use handle::Future;
+pub use outcome::Outcome;
+#[cfg(loom)]
+pub use task::model_task;
+#[cfg(not(loom))]
+pub(crate) use task::{Queued, TaskFn};
+pub use waiting::{ReturnWhen, Waited, as_completed_next, wait};

@@ -1,0 +1,58 @@
+//! How a future ended ([`Outcome`]), and the cell that holds it once it has.
+
+use std::cell::UnsafeCell;
+
+/// How a done future ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome<T, E> {
+    /// The task returned this value. Python: `result()` returns it.
+    Returned(T),
+    /// The task failed with this error. Python: `result()` raises the task's exception.
+    Failed(E),
+    /// The future was cancelled before it ran. Python: `CancelledError`.
+    Cancelled,
+    /// The pool broke (a worker initializer failed) before the task ran. Python:
+    /// `BrokenThreadPool`.
+    Broken,
+    /// The task panicked (Rust tasks only; the panic is not propagated).
+    Panicked,
+}
+
+impl<T, E> Outcome<T, E> {
+    /// Whether this counts as an exception for `ReturnWhen::FirstException`: everything but a
+    /// returned value and a cancellation, as in Python.
+    pub(super) fn is_exception(&self) -> bool {
+        !matches!(self, Outcome::Returned(_) | Outcome::Cancelled)
+    }
+}
+
+/// A future's outcome: written once, by the thread that claimed the future, before it sets
+/// `DONE`; then only read, by whoever saw `DONE`.
+pub(super) struct OutcomeCell<T, E>(pub(super) UnsafeCell<Option<Outcome<T, E>>>);
+
+// SAFETY: the one write (`set`) happens before `DONE` is set (release), and every read (`get`)
+// after `DONE` was seen (acquire), so no read races the write. Reads by several threads at once
+// happen only if `T` and `E` are `Sync` (`Future::outcome_ref`); otherwise (`Future::outcome`)
+// they take turns under the state lock, as a `Mutex<Outcome<T, E>>` would, which needs `Send`.
+unsafe impl<T: Send, E: Send> Sync for OutcomeCell<T, E> {}
+
+impl<T, E> OutcomeCell<T, E> {
+    /// Stores the outcome.
+    ///
+    /// # Safety
+    /// Called once per future, by the thread that claimed it, before `DONE` is set.
+    pub(super) unsafe fn set(&self, outcome: Outcome<T, E>) {
+        // SAFETY: no other access meanwhile: per the contract, readers wait for `DONE`.
+        unsafe { *self.0.get() = Some(outcome) };
+    }
+
+    /// The outcome.
+    ///
+    /// # Safety
+    /// `DONE` was seen set with acquire ordering (or by a read ordered after such a one); and
+    /// the reference is used only with the state lock held, unless `T` and `E` are `Sync`.
+    pub(super) unsafe fn get(&self) -> &Outcome<T, E> {
+        // SAFETY: written before `DONE` and never again (see the `Sync` impl).
+        unsafe { (*self.0.get()).as_ref() }.expect("a done future has an outcome")
+    }
+}

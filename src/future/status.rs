@@ -1,0 +1,218 @@
+//! The status word: where a future is in its life, decided without a lock, and the transitions
+//! that move it from pending to done.
+//!
+//! One `AtomicU64` (`Inner::status`): five flag bits at the bottom, and in the upper half the
+//! count of references to the future's allocation, in units of `REF` (see `handle.rs`). The
+//! life of a future, in `CLAIMED` and `DONE`:
+//!
+//! | `DONE` | `CLAIMED` | meaning                                                                |
+//! |--------|-----------|------------------------------------------------------------------------|
+//! | 0      | 0         | pending: the first claim decides whether it runs or is cancelled       |
+//! | 0      | 1         | claimed: running (a worker claims without the lock), or being cancelled  |
+//! |        |           | or abandoned (a canceller or a pool claims and completes under the lock) |
+//! | 1      | 1         | done: the outcome is written; `CANCELLED` or `EXCEPTION` tell its kind  |
+//!
+//! `DONE` is never set without `CLAIMED`, and no bit is ever cleared. Beside them, `WATCHED`
+//! says that a listener or a sleeper registered (under the state lock): the completion then
+//! takes the lock to wake or run them; a future nobody waits on is started, completed and read
+//! without a lock. `WATCHED` and `DONE` are both set by read-modify-writes, so whichever comes
+//! second sees the first: a registration that finds `DONE` is handled by the registering thread.
+use std::mem::ManuallyDrop;
+use std::panic::{self, AssertUnwindSafe};
+
+use super::handle::{Callback, Future, Listener, REF, State, free};
+use super::outcome::Outcome;
+use crate::loom::MutexGuard;
+use crate::loom::atomic::Ordering;
+
+/// `Inner::status`: set by the first of the worker about to run the task and a canceller of
+/// the pending future (or a pool abandoning it): whoever sets it decides (the task runs, or the
+/// future is cancelled or failed as broken) and completes the future. The worker sets it
+/// without the state lock; a canceller or a pool abandoning the task, with it.
+const CLAIMED: u64 = 1;
+
+/// `Inner::status`: the outcome is written; set by the claimer, with the kind bits below.
+pub(super) const DONE: u64 = 2;
+
+/// `Inner::status`, with `DONE`: the outcome is `Cancelled`.
+const CANCELLED: u64 = 4;
+
+/// `Inner::status`, with `DONE`: the outcome counts as an exception (`Outcome::is_exception`).
+const EXCEPTION: u64 = 8;
+
+/// `Inner::status`: a listener or a sleeper registered, under the state lock; the completion
+/// then takes the lock to notify or run them. Whichever of this and `DONE` is set first decides:
+/// a registration that finds `DONE` already set is handled by the registering thread.
+const WATCHED: u64 = 16;
+
+impl<T, E> Future<T, E> {
+    /// The status word (see `CLAIMED` and the other bits).
+    pub(super) fn status(&self) -> u64 {
+        // Acquire: pairs with the completion's release, so a caller that sees `DONE` may read
+        // the outcome.
+        self.inner().status.load(Ordering::Acquire)
+    }
+
+    /// Sets `WATCHED`, under the state lock, before registering a listener or a sleeper; returns
+    /// the status before: if it has `DONE`, the completion will not look at the registrations
+    /// (or has already), so the caller must not register.
+    pub(super) fn watch(&self, _locked: &MutexGuard<'_, State<T, E>>) -> u64 {
+        // AcqRel: acquire as in `status`. Both this and the completion's `DONE` are
+        // read-modify-writes of one word, so one of them sees the other: the completion sees
+        // `WATCHED` (and then takes the lock, after this registration) or this sees `DONE`.
+        self.inner().status.fetch_or(WATCHED, Ordering::AcqRel)
+    }
+
+    /// Cancels the future if it has not started; returns whether it is cancelled. Python:
+    /// `future.cancel()`.
+    ///
+    /// A running or finished future is not cancelled (false); cancelling twice is true twice.
+    /// Cancelling completes the future: its callbacks run now, in the calling thread.
+    pub fn cancel(&self) -> bool {
+        // Claimed and completed under the lock: a canceller that loses to another finds the
+        // cancellation done when it gets the lock, and returns true too.
+        let state = self.state();
+        if self.claim() {
+            self.complete(Some(state), Outcome::Cancelled);
+            return true;
+        }
+        drop(state);
+        self.status() & CANCELLED != 0
+    }
+
+    /// Whether the future was cancelled. Python: `future.cancelled()`.
+    pub fn cancelled(&self) -> bool {
+        self.status() & CANCELLED != 0
+    }
+
+    /// Whether the task is running now. Python: `future.running()`.
+    pub fn running(&self) -> bool {
+        let claimed = |status| status & (CLAIMED | DONE) == CLAIMED;
+        if !claimed(self.status()) {
+            return false;
+        }
+        // Only a worker about to run the task claims it without the lock; a canceller (or a
+        // pool abandoning it) claims and completes under it: looking again under the lock, a
+        // future being cancelled is not taken for running.
+        let _state = self.state();
+        claimed(self.status())
+    }
+
+    /// Whether the future is done: finished, failed or cancelled. Python: `future.done()`.
+    pub fn done(&self) -> bool {
+        self.status() & DONE != 0
+    }
+
+    pub(super) fn invoke(&self, callback: Callback<T, E>) {
+        if panic::catch_unwind(AssertUnwindSafe(|| callback(self))).is_err() {
+            eprintln!("exception calling callback for a future: a Rust panic");
+        }
+    }
+
+    /// Marks the future running, unless it was cancelled; returns whether the task should run.
+    /// Python: `set_running_or_notify_cancel()`.
+    pub(crate) fn set_running_or_notify_cancel(&self) -> bool {
+        self.claim()
+    }
+
+    /// Whether this caller is the first to claim the pending future (see `CLAIMED`); if so, it
+    /// must complete it.
+    pub(super) fn claim(&self) -> bool {
+        // Relaxed: only the read-modify-write's atomicity matters (one winner); the outcome is
+        // published by `DONE`.
+        self.inner().status.fetch_or(CLAIMED, Ordering::Relaxed) & CLAIMED == 0
+    }
+
+    /// Stores the outcome and sets `DONE`; then, if anyone registered, with the lock released,
+    /// wakes every waiter and runs the callbacks. Called once, by the future's claimer, holding
+    /// the state lock (`held`) or not.
+    pub(super) fn complete(
+        &self,
+        held: Option<MutexGuard<'_, State<T, E>>>,
+        outcome: Outcome<T, E>,
+    ) {
+        let done = self.store_outcome(outcome);
+        // Release: whoever sees `DONE` (acquire) sees the outcome written before. The listeners
+        // and sleepers are read under the lock, which orders them.
+        if self.inner().status.fetch_or(done, Ordering::Release) & WATCHED != 0 {
+            self.notify_listeners(held);
+        }
+    }
+
+    /// [`Future::complete`] by the worker that ran the task, giving up this reference (the
+    /// worker's): in one read-modify-write of the status word when nobody registered.
+    pub(super) fn complete_and_release(self, outcome: Outcome<T, E>) {
+        let done = self.store_outcome(outcome);
+        // The reference is given up below, by hand.
+        let this = ManuallyDrop::new(self);
+        let status = &this.inner().status;
+        let mut old = status.load(Ordering::Relaxed);
+        while old & WATCHED == 0 {
+            // Release: as in `complete` for the outcome, and as in `release` for this holder's
+            // uses of the future.
+            match status.compare_exchange_weak(
+                old,
+                (old | done) - REF,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    if old / REF == 1 {
+                        // SAFETY: that was the last reference, given up with release ordering.
+                        unsafe { free(this.0) };
+                    }
+                    return;
+                }
+                Err(now) => old = now,
+            }
+        }
+        // `WATCHED` is never cleared: the listeners are told, then the reference given up.
+        status.fetch_or(done, Ordering::Release);
+        this.notify_listeners(None);
+        drop(ManuallyDrop::into_inner(this));
+    }
+
+    /// Stores the outcome; returns the status bits that publish it (`DONE` and its kind).
+    /// Called once, by the future's claimer.
+    fn store_outcome(&self, outcome: Outcome<T, E>) -> u64 {
+        let kind = match &outcome {
+            Outcome::Cancelled => CANCELLED,
+            o if o.is_exception() => EXCEPTION,
+            _ => 0,
+        };
+        // SAFETY: the claimer completes once, before `DONE` is set.
+        unsafe { self.inner().outcome.set(outcome) };
+        DONE | kind
+    }
+
+    /// After `DONE` is set on a watched future: wakes every waiter and, with the lock released,
+    /// runs the callbacks. `held`: the state lock, if the caller holds it.
+    fn notify_listeners(&self, held: Option<MutexGuard<'_, State<T, E>>>) {
+        let mut state = held.unwrap_or_else(|| self.state());
+        let listeners = std::mem::take(&mut state.listeners);
+        // A thread that counts itself in `sleepers` read the epoch under this lock, before this
+        // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
+        // is not counted sees `DONE` when it sets `WATCHED`, before it waits.
+        let wake = state.sleepers.pick_all();
+        drop(state);
+        if wake {
+            self.inner().done.notify_all();
+        }
+        for listener in &listeners {
+            if let Listener::Waiter(waiter) = listener {
+                waiter.notify_one();
+            }
+        }
+        for listener in listeners {
+            if let Listener::Callback(callback) = listener {
+                self.invoke(callback);
+            }
+        }
+    }
+
+    /// The outcome's kind, if done: `Some(is_exception)`.
+    pub(super) fn finished(&self) -> Option<bool> {
+        let status = self.status();
+        (status & DONE != 0).then_some(status & EXCEPTION != 0)
+    }
+}

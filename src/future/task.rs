@@ -1,0 +1,199 @@
+//! A future's task, its type erased: what a pool queues ([`Queued`]) and runs or abandons once.
+
+use std::cell::UnsafeCell;
+use std::mem::ManuallyDrop;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
+
+use super::handle::{Counted, Future, Inner, REF, State, release};
+use super::outcome::{Outcome, OutcomeCell};
+use crate::loom::Mutex;
+use crate::loom::atomic::AtomicU64;
+use crate::park::{Condvar, Waiters};
+
+/// What a pool runs: a closure returning the task's result or error, or another type that
+/// says how to call it (the C API's task function and argument).
+pub(crate) trait TaskFn<T, E>: Send + 'static {
+    /// Runs the task.
+    fn call(self) -> Result<T, E>;
+}
+
+impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
+    fn call(self) -> Result<T, E> {
+        self()
+    }
+}
+
+/// A future's task, taken once without a lock: only the future's one [`Queued`] takes it.
+struct TaskCell<F>(UnsafeCell<Option<F>>);
+
+// SAFETY: the cell is only read through `TaskCell::take`, which only `Task::run` and
+// `Task::abandon` call; those are private to this module and called only by `Queued::run` and
+// `Queued::abandon`, which consume the one `Queued` that `with_task` makes for the future. So
+// one thread, once, moves the task out (`F: Send`); the future's other references never touch
+// the cell.
+unsafe impl<F: Send> Sync for TaskCell<F> {}
+
+impl<F> TaskCell<F> {
+    /// Moves the task out. Called once per future (see the `Sync` impl).
+    fn take(&self) -> Option<F> {
+        // SAFETY: no other access to the cell can happen meanwhile (see the `Sync` impl).
+        unsafe { (*self.0.get()).take() }
+    }
+}
+
+/// A task stored with its future, its types erased. Only [`Queued`] calls these, with its own
+/// pointer to the future (`this`, pointing at `self`).
+trait Task: Counted + Send + Sync {
+    /// The function that runs the task of `this` (a `Queued` for it) and completes its future,
+    /// unless the future was cancelled (the task is then dropped unrun), giving up the reference
+    /// of `this`. A function, not a method: it may free the allocation, which must not be
+    /// borrowed meanwhile (as a method's `&self` would be).
+    fn runner(&self) -> fn(Queued);
+    /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
+    fn abandon(&self, this: &Queued, broken: bool);
+}
+
+/// A submitted task with its future: what a pool queues, to run or abandon once. A counted
+/// reference to the future's allocation (see [`Future`]).
+pub(crate) struct Queued(NonNull<dyn Task>);
+
+// SAFETY: a counted reference to a `dyn Task`, which is `Send + Sync`, like an `Arc<dyn Task>`.
+unsafe impl Send for Queued {}
+
+impl Queued {
+    /// Runs the task and completes its future, unless the future was cancelled (the task is
+    /// then dropped unrun).
+    pub(crate) fn run(self) {
+        let run = self.task().runner();
+        run(self);
+    }
+
+    /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
+    pub(crate) fn abandon(self, broken: bool) {
+        self.task().abandon(&self, broken);
+    }
+
+    fn task(&self) -> &dyn Task {
+        // SAFETY: this holds a reference, which keeps the allocation alive.
+        unsafe { self.0.as_ref() }
+    }
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        // SAFETY: this holds one reference to a future from `with_task`, given up here.
+        unsafe { release(self.0) };
+    }
+}
+
+impl<T, E, F> Task for Inner<T, E, TaskCell<F>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: TaskFn<T, E>,
+{
+    fn runner(&self) -> fn(Queued) {
+        Self::run
+    }
+
+    fn abandon(&self, this: &Queued, broken: bool) {
+        // The task's captures are released before anyone waiting on the future wakes.
+        drop(self.task.take());
+        let future = Self::future(this);
+        if !broken {
+            future.cancel();
+            return;
+        }
+        // Under the lock, as a canceller claims (see `running`).
+        let state = future.state();
+        if future.claim() {
+            future.complete(Some(state), Outcome::Broken);
+        }
+    }
+}
+
+impl<T, E, F> Inner<T, E, TaskCell<F>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: TaskFn<T, E>,
+{
+    /// The future that `this` (a `Queued` for this task) stands for, borrowed: the reference
+    /// stays the `Queued`'s.
+    fn future(this: &Queued) -> ManuallyDrop<Future<T, E>> {
+        // `this` points at an `Inner` of this type: `Task` is implemented for it alone, and a
+        // `Queued`'s pointer comes from `with_task`, made from a `Box<Self>`.
+        ManuallyDrop::new(Future(this.0.cast::<Self>()))
+    }
+
+    /// [`Task::runner`]'s function.
+    fn run(this: Queued) {
+        // SAFETY: `this` holds a reference, which keeps the allocation alive, and points at an
+        // `Inner` of this type (see `future`).
+        let task = unsafe { this.0.cast::<Self>().as_ref() }.task.take();
+        let task = task.expect("a task runs once");
+        // The reference of `this` passes to a future.
+        let this = ManuallyDrop::new(this);
+        let future = ManuallyDrop::into_inner(Self::future(&this));
+        if !future.set_running_or_notify_cancel() {
+            return;
+        }
+        let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
+            Ok(Ok(value)) => Outcome::Returned(value),
+            Ok(Err(error)) => Outcome::Failed(error),
+            Err(_) => Outcome::Panicked,
+        };
+        future.complete_and_release(outcome);
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
+    /// A pending future holding `task` and labelled `label`, and the task, for an executor to
+    /// run or abandon once.
+    pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Queued) {
+        let inner = Box::new(Inner {
+            label,
+            state: Mutex::new(State {
+                listeners: Vec::new(),
+                sleepers: Waiters::default(),
+            }),
+            // Pending, and two references: the future returned and the `Queued`.
+            status: AtomicU64::new(2 * REF),
+            outcome: OutcomeCell(UnsafeCell::new(None)),
+            done: Condvar::new(),
+            task: TaskCell(UnsafeCell::new(Some(task))),
+        });
+        let inner = NonNull::from(Box::leak(inner));
+        (Future(inner), Queued(inner))
+    }
+
+    /// Gives up this reference as a pointer to the future's `label`, for [`Future::from_raw`].
+    pub(crate) fn into_raw(self) -> *const u64 {
+        ManuallyDrop::new(self).0.as_ptr().cast_const().cast()
+    }
+
+    /// Takes back a reference given up by [`Future::into_raw`].
+    ///
+    /// # Safety
+    /// `raw` came from `into_raw` of a future made by `with_task` with a task of type `F`, and
+    /// the reference it stands for is given up by the caller.
+    pub(crate) unsafe fn from_raw<F: TaskFn<T, E>>(raw: *const u64) -> Future<T, E> {
+        // SAFETY: per the contract, `raw` points at an `Inner` of this type (thin: its task's
+        // type is known), from `into_raw`, so it is not null; the reference is taken back.
+        Future(unsafe { NonNull::new_unchecked(raw.cast::<Inner<T, E, TaskCell<F>>>().cast_mut()) })
+    }
+}
+
+/// A pending future holding `task`, and a closure that runs it once as a pool's worker does:
+/// for the loom models (`tests/loom.rs`), which have no pool.
+#[cfg(loom)]
+pub fn model_task<T, E, F>(task: F) -> (Future<T, E>, impl FnOnce() + Send)
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    let (future, task) = Future::with_task(0, task);
+    (future, move || task.run())
+}

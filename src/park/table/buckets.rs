@@ -1,0 +1,386 @@
+//! The table itself: buckets of parked threads, and the operations on them.
+
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use super::{FilterOp, ParkResult, ParkToken, RequeueOp, UnparkResult, UnparkToken};
+use crate::os;
+
+/// Buckets in the table: enough that unrelated keys rarely share one while threads are
+/// parked on both (parking_lot_core sizes its table to three buckets per thread).
+const BUCKETS: usize = 512;
+
+/// A thread's place to sleep, shared by the thread and the queue entry that names it.
+struct Parker {
+    /// [`WAITING`] while the thread is queued; [`WOKEN`] once an unparker took its entry.
+    /// The futex word the thread sleeps on.
+    state: AtomicU32,
+    /// The unparker's token, written before `state` is set to [`WOKEN`].
+    token: AtomicUsize,
+    /// The key the thread is queued under now (a requeue changes it under both buckets'
+    /// locks): where a thread that times out looks for its entry.
+    key: AtomicUsize,
+}
+
+const WAITING: u32 = 0;
+const WOKEN: u32 = 1;
+
+impl Parker {
+    fn new() -> Parker {
+        Parker {
+            state: AtomicU32::new(WAITING),
+            token: AtomicUsize::new(0),
+            key: AtomicUsize::new(0),
+        }
+    }
+
+    /// The calling thread's parker (a new one while the thread's locals are being
+    /// destroyed, when a destructor may still wait on a lock).
+    fn mine() -> Arc<Parker> {
+        thread_local! {
+            static MINE: Arc<Parker> = Arc::new(Parker::new());
+        }
+        MINE.try_with(Arc::clone)
+            .unwrap_or_else(|_| Arc::new(Parker::new()))
+    }
+
+    /// Marks the thread woken with `token`. Bucket lock held: the thread is no longer
+    /// queued. The caller then calls [`Parker::wake`] (best after releasing the lock).
+    fn set_woken(&self, token: UnparkToken) {
+        // Relaxed: published by the Release store below.
+        self.token.store(token.0, Ordering::Relaxed);
+        // Release: the woken thread's Acquire load sees the token and everything the
+        // unparker wrote before (the lock released, the item put, the event set).
+        self.state.store(WOKEN, Ordering::Release);
+    }
+
+    fn wake(&self) {
+        os::futex_wake(&self.state);
+    }
+}
+
+/// A parked thread in a bucket's list.
+pub(super) struct Entry {
+    /// The parker's `key`, copied here so that scanning a bucket stays in its list (both
+    /// change together, under the bucket locks).
+    pub(super) key: usize,
+    token: ParkToken,
+    parker: Arc<Parker>,
+    /// Picked by an `unpark_filter` under way (set and cleared under the bucket lock).
+    chosen: bool,
+}
+
+/// One lock and the threads parked under the keys that hash to it, oldest first.
+#[repr(align(64))] // one cache line each: threads parked on unrelated keys do not share it
+struct Bucket(Mutex<Vec<Entry>>);
+
+struct Table([Bucket; BUCKETS]);
+
+impl Table {
+    const fn new() -> Table {
+        Table([const { Bucket(Mutex::new(Vec::new())) }; BUCKETS])
+    }
+}
+
+/// The table threads park in before any fork.
+static FIRST: Table = Table::new();
+/// The table in use: [`FIRST`], or in a child made by `fork()`, a new one the child made.
+static TABLE: AtomicPtr<Table> = AtomicPtr::new(&FIRST as *const Table as *mut Table);
+/// The process [`TABLE`] was made for (0: the first process, which uses [`FIRST`]).
+static TABLE_OWNER: AtomicU32 = AtomicU32::new(0);
+static FORK_HOOK: os::Hook = os::Hook::new();
+
+/// Gives a child made by `fork()` an empty table of its own. The parent's table, with the
+/// entries of threads the child does not have and possibly a bucket locked by one of them,
+/// is left as it is: nothing in the child uses it again. Acts once per child however often
+/// it is called: weft's other child handlers call it first (`fork::held_in_child`), since
+/// they release a lock (and so may unpark) before this handler's turn comes.
+pub(crate) extern "C" fn after_fork_in_child() {
+    let me = os::process_id();
+    // Relaxed: the child has one thread for now.
+    if TABLE_OWNER.swap(me, Ordering::Relaxed) == me {
+        return;
+    }
+    let fresh: &'static Table = Box::leak(Box::new(Table::new()));
+    // Release: the child's later threads, started after this, see a complete table (thread
+    // creation orders it anyway).
+    TABLE.store(fresh as *const Table as *mut Table, Ordering::Release);
+}
+
+fn table() -> &'static Table {
+    // Acquire: pairs with the store in `after_fork_in_child`.
+    let table = TABLE.load(Ordering::Acquire);
+    // SAFETY: TABLE only ever holds `&FIRST` or a table leaked by `after_fork_in_child`:
+    // both live, unmoved and never mutably borrowed, for the rest of the process.
+    unsafe { &*table }
+}
+
+/// (Visible to the tests, which look into the buckets.)
+pub(super) fn index(key: usize) -> usize {
+    // Fibonacci hashing: the top bits of the address times 2^64/φ, so that neighbouring
+    // addresses (a queue's two condvars, an array of locks) land far apart.
+    const PHI: u64 = 0x9E37_79B9_7F4A_7C15;
+    ((key as u64).wrapping_mul(PHI) >> (64 - BUCKETS.trailing_zeros())) as usize
+}
+
+pub(super) fn lock(index: usize) -> MutexGuard<'static, Vec<Entry>> {
+    table().0[index]
+        .0
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Locks the bucket `key` is queued under for the parker, following it if a requeue moves
+/// it meanwhile.
+fn lock_current(parker: &Parker) -> (usize, MutexGuard<'static, Vec<Entry>>) {
+    loop {
+        // Relaxed: re-checked under the bucket lock, with which requeues change it.
+        let key = parker.key.load(Ordering::Relaxed);
+        let bucket = lock(index(key));
+        if parker.key.load(Ordering::Relaxed) == key {
+            return (key, bucket);
+        }
+    }
+}
+
+fn has(bucket: &[Entry], key: usize) -> bool {
+    bucket.iter().any(|e| e.key == key)
+}
+
+/// Queues the calling thread under `key` if `validate` (run with the bucket locked) says
+/// so, runs `before_sleep` once queued and unlocked, then sleeps until an unparker wakes it
+/// or `deadline` passes. On a timeout, `timed_out` runs with the bucket locked and the
+/// entry removed, given the key the thread was queued under then (a requeue may have moved
+/// it) and whether it was the last thread under that key.
+pub(crate) fn park(
+    key: usize,
+    validate: impl FnOnce() -> bool,
+    before_sleep: impl FnOnce(),
+    timed_out: impl FnOnce(usize, bool),
+    token: ParkToken,
+    deadline: Option<Instant>,
+) -> ParkResult {
+    os::at_fork(&FORK_HOOK, None, None, after_fork_in_child);
+    let parker = Parker::mine();
+    {
+        let mut bucket = lock(index(key));
+        if !validate() {
+            return ParkResult::Invalid;
+        }
+        // Relaxed: this thread's own words, read by unparkers under this bucket's lock.
+        parker.state.store(WAITING, Ordering::Relaxed);
+        parker.key.store(key, Ordering::Relaxed);
+        bucket.push(Entry {
+            key,
+            token,
+            parker: parker.clone(),
+            chosen: false,
+        });
+    }
+    before_sleep();
+    loop {
+        // Acquire: see `set_woken`.
+        if parker.state.load(Ordering::Acquire) == WOKEN {
+            return ParkResult::Unparked(UnparkToken(parker.token.load(Ordering::Relaxed)));
+        }
+        let left = match deadline {
+            None => None,
+            Some(at) => match at.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => Some(left),
+                _ => break,
+            },
+        };
+        os::futex_wait(&parker.state, WAITING, left);
+    }
+    // The deadline passed: leave the queue, unless an unparker took the entry first.
+    let (key, mut bucket) = lock_current(&parker);
+    // Acquire: see `set_woken` (an unparker that took the entry did so under this lock).
+    if parker.state.load(Ordering::Acquire) == WOKEN {
+        return ParkResult::Unparked(UnparkToken(parker.token.load(Ordering::Relaxed)));
+    }
+    let at = bucket
+        .iter()
+        .position(|e| Arc::ptr_eq(&e.parker, &parker))
+        .expect("a thread not woken is still queued");
+    bucket.remove(at);
+    timed_out(key, !has(&bucket, key));
+    ParkResult::TimedOut
+}
+
+/// Wakes the first thread queued under `key`, if any; `callback` runs first (bucket
+/// locked) with what is about to happen, and returns the token to hand over.
+pub(crate) fn unpark_one(
+    key: usize,
+    callback: impl FnOnce(UnparkResult) -> UnparkToken,
+) -> UnparkResult {
+    let mut bucket = lock(index(key));
+    let mut result = UnparkResult::default();
+    let woken = bucket
+        .iter()
+        .position(|e| e.key == key)
+        .map(|at| bucket.remove(at));
+    if woken.is_some() {
+        result.unparked_threads = 1;
+        result.have_more_threads = has(&bucket, key);
+    }
+    let token = callback(result);
+    let parker = woken.map(|entry| {
+        entry.parker.set_woken(token);
+        entry.parker
+    });
+    drop(bucket);
+    if let Some(parker) = parker {
+        parker.wake();
+    }
+    result
+}
+
+/// Wakes every thread queued under `key` with `token`; returns how many.
+pub(crate) fn unpark_all(key: usize, token: UnparkToken) -> usize {
+    unpark_filter(key, |_| FilterOp::Unpark, |_| token).unparked_threads
+}
+
+/// Offers each thread queued under `key`, oldest first, to `filter`; wakes those it picks
+/// with the token `callback` returns (it runs after the filter, bucket locked).
+pub(crate) fn unpark_filter(
+    key: usize,
+    mut filter: impl FnMut(ParkToken) -> FilterOp,
+    callback: impl FnOnce(UnparkResult) -> UnparkToken,
+) -> UnparkResult {
+    let mut bucket = lock(index(key));
+    let mut result = UnparkResult::default();
+    // Marked first, taken out once the callback has given the token (no allocation).
+    for entry in bucket.iter_mut().filter(|e| e.key == key) {
+        match filter(entry.token) {
+            FilterOp::Unpark => {
+                entry.chosen = true;
+                result.unparked_threads += 1;
+            }
+            FilterOp::Skip => result.have_more_threads = true,
+            FilterOp::Stop => {
+                result.have_more_threads = true;
+                break;
+            }
+        }
+    }
+    let token = callback(result);
+    // The first thread is woken once the lock is released (most unparks wake one); any
+    // others at once, which needs no allocation: they do not need the lock to return.
+    let mut first = None;
+    let mut left = result.unparked_threads;
+    let mut at = 0;
+    while left > 0 {
+        if !bucket[at].chosen {
+            at += 1;
+            continue;
+        }
+        let entry = bucket.remove(at);
+        left -= 1;
+        entry.parker.set_woken(token);
+        match first {
+            None => first = Some(entry.parker),
+            Some(_) => entry.parker.wake(),
+        }
+    }
+    drop(bucket);
+    if let Some(parker) = first {
+        parker.wake();
+    }
+    result
+}
+
+/// Moves the first or every thread queued under `from` to the end of `to`'s queue, or wakes
+/// the first, as `validate` (both buckets locked) decides; `callback` then runs with what
+/// was done and returns the token for a thread woken.
+pub(crate) fn unpark_requeue(
+    from: usize,
+    to: usize,
+    validate: impl FnOnce() -> RequeueOp,
+    callback: impl FnOnce(RequeueOp, UnparkResult) -> UnparkToken,
+) -> UnparkResult {
+    let (i, j) = (index(from), index(to));
+    // Both buckets, the lower index first, so that two requeues cannot deadlock.
+    let mut first = lock(i.min(j));
+    let mut second = (i != j).then(|| lock(i.max(j)));
+    let (source, mut target) = match &mut second {
+        None => (&mut *first, None),
+        Some(second) if i < j => (&mut *first, Some(&mut **second)),
+        Some(second) => (&mut **second, Some(&mut *first)),
+    };
+    let mut result = UnparkResult::default();
+    let op = validate();
+    let mut woken = None;
+    // Entries moved within one bucket go to its end, behind those already under `to`;
+    // `end` keeps the loop off them.
+    let mut end = source.len();
+    let mut at = 0;
+    while at < end {
+        if source[at].key != from {
+            at += 1;
+            continue;
+        }
+        let mut entry = source.remove(at);
+        end -= 1;
+        if op == RequeueOp::UnparkOne {
+            woken = Some(entry.parker);
+            result.unparked_threads = 1;
+        } else {
+            // Relaxed: read under this lock or `to`'s, both held.
+            entry.parker.key.store(to, Ordering::Relaxed);
+            entry.key = to;
+            match &mut target {
+                Some(target) => target.push(entry),
+                None => source.push(entry),
+            }
+            result.requeued_threads += 1;
+        }
+        if matches!(op, RequeueOp::UnparkOne | RequeueOp::RequeueOne) {
+            result.have_more_threads = has(&source[..end], from);
+            break;
+        }
+    }
+    let token = callback(op, result);
+    if let Some(parker) = &woken {
+        parker.set_woken(token);
+    }
+    drop(second);
+    drop(first);
+    if let Some(parker) = woken {
+        parker.wake();
+    }
+    result
+}
+
+/// `parking_lot_core`'s `SpinWait`: a few rounds of growing busy-waits, then of yields,
+/// before a caller gives up and parks.
+pub(crate) struct SpinWait {
+    rounds: u32,
+}
+
+impl SpinWait {
+    pub(crate) fn new() -> SpinWait {
+        SpinWait { rounds: 0 }
+    }
+
+    /// Waits a little; false once the caller should park instead.
+    pub(crate) fn spin(&mut self) -> bool {
+        if self.rounds >= 10 {
+            return false;
+        }
+        self.rounds += 1;
+        if self.rounds <= 3 {
+            for _ in 0..1 << self.rounds {
+                std::hint::spin_loop();
+            }
+        } else {
+            std::thread::yield_now();
+        }
+        true
+    }
+
+    /// Starts over, after the caller was woken.
+    pub(crate) fn reset(&mut self) {
+        self.rounds = 0;
+    }
+}

@@ -1,0 +1,222 @@
+//! The table's tests: threads parked and woken in every way the primitives use.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use super::*;
+
+/// Keys no other test uses (the tests run side by side in one table): addresses of bytes
+/// nothing else parks on.
+fn keys<const N: usize>() -> [usize; N] {
+    static BYTES: [u8; 64] = [0; 64];
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    // Relaxed: only the uniqueness of the numbers handed out matters.
+    std::array::from_fn(|_| &BYTES[NEXT.fetch_add(1, Ordering::Relaxed)] as *const u8 as usize)
+}
+
+/// Threads queued under `key` now.
+fn queued(key: usize) -> usize {
+    buckets::lock(buckets::index(key))
+        .iter()
+        .filter(|e| e.key == key)
+        .count()
+}
+
+/// Starts a thread that parks under `key` with `token` (and `deadline`), and returns once it
+/// is queued (or, with a deadline, has already timed out: Miri's clock runs fast): what
+/// `park` returned, and the key and last-thread flag `timed_out` was given.
+fn parked(
+    key: usize,
+    token: usize,
+    deadline: Option<Instant>,
+) -> JoinHandle<(ParkResult, Option<(usize, bool)>)> {
+    let before = queued(key);
+    let handle = thread::spawn(move || {
+        let mut timed_out_with = None;
+        let result = park(
+            key,
+            || true,
+            || {},
+            |at, last| timed_out_with = Some((at, last)),
+            ParkToken(token),
+            deadline,
+        );
+        (result, timed_out_with)
+    });
+    while queued(key) == before && !handle.is_finished() {
+        thread::yield_now();
+    }
+    handle
+}
+
+#[test]
+fn each_key_is_woken_in_arrival_order_with_the_unparkers_token() {
+    let [key, other] = keys();
+    let first = parked(key, 1, None);
+    let beside = parked(other, 9, None);
+    let second = parked(key, 2, None);
+    let result = unpark_one(key, |result| {
+        assert_eq!(result.unparked_threads, 1);
+        assert!(result.have_more_threads);
+        UnparkToken(41)
+    });
+    assert_eq!(result.unparked_threads, 1);
+    assert_eq!(
+        first.join().unwrap(),
+        (ParkResult::Unparked(UnparkToken(41)), None)
+    );
+    let result = unpark_one(key, |result| {
+        assert!(!result.have_more_threads);
+        UnparkToken(42)
+    });
+    assert_eq!(result.unparked_threads, 1);
+    assert_eq!(
+        second.join().unwrap().0,
+        ParkResult::Unparked(UnparkToken(42))
+    );
+    assert_eq!(unpark_one(key, |_| UnparkToken(0)).unparked_threads, 0);
+    assert_eq!(unpark_all(other, UnparkToken(0)), 1);
+    assert_eq!(
+        beside.join().unwrap().0,
+        ParkResult::Unparked(UnparkToken(0))
+    );
+}
+
+#[test]
+fn a_refused_validation_never_queues() {
+    let [key] = keys();
+    let result = park(
+        key,
+        || false,
+        || unreachable!(),
+        |_, _| {},
+        ParkToken(0),
+        None,
+    );
+    assert_eq!(result, ParkResult::Invalid);
+    assert_eq!(queued(key), 0);
+}
+
+#[test]
+fn a_filter_skips_and_stops() {
+    let [key] = keys();
+    let threads: Vec<_> = (1..=4).map(|token| parked(key, token, None)).collect();
+    // Wakes the even tokens up to 2, skipping 1; stops at 3.
+    let result = unpark_filter(
+        key,
+        |token| match token.0 {
+            1 => FilterOp::Skip,
+            2 => FilterOp::Unpark,
+            _ => FilterOp::Stop,
+        },
+        |result| {
+            assert_eq!(result.unparked_threads, 1);
+            assert!(result.have_more_threads);
+            UnparkToken(7)
+        },
+    );
+    assert_eq!(result.unparked_threads, 1);
+    assert_eq!(queued(key), 3);
+    assert_eq!(unpark_all(key, UnparkToken(8)), 3);
+    let tokens: Vec<_> = threads.into_iter().map(|t| t.join().unwrap().0).collect();
+    let woken = |t| ParkResult::Unparked(UnparkToken(t));
+    assert_eq!(tokens, [woken(8), woken(7), woken(8), woken(8)]);
+}
+
+#[test]
+fn a_requeue_moves_threads_behind_the_targets_own() {
+    let [from, to] = keys();
+    let on_target = parked(to, 1, None);
+    let moved_first = parked(from, 2, None);
+    let moved_second = parked(from, 3, None);
+    let result = unpark_requeue(
+        from,
+        to,
+        || RequeueOp::RequeueOne,
+        |_, result| {
+            assert_eq!(result.requeued_threads, 1);
+            assert!(result.have_more_threads);
+            UnparkToken(0)
+        },
+    );
+    assert_eq!(
+        (result.requeued_threads, queued(from), queued(to)),
+        (1, 1, 2)
+    );
+    let result = unpark_requeue(from, to, || RequeueOp::RequeueAll, |_, _| UnparkToken(0));
+    assert_eq!(
+        (result.requeued_threads, queued(from), queued(to)),
+        (1, 0, 3)
+    );
+    // Woken one by one from the target: its own thread first, then the moved ones in order.
+    let mut order = Vec::new();
+    for handle in [on_target, moved_first, moved_second] {
+        unpark_one(to, |_| UnparkToken(order.len() + 1));
+        order.push(handle.join().unwrap().0);
+    }
+    let woken = |t| ParkResult::Unparked(UnparkToken(t));
+    assert_eq!(order, [woken(1), woken(2), woken(3)]);
+    // UnparkOne wakes instead of moving.
+    let waiting = parked(from, 4, None);
+    let result = unpark_requeue(from, to, || RequeueOp::UnparkOne, |_, _| UnparkToken(5));
+    assert_eq!((result.unparked_threads, result.requeued_threads), (1, 0));
+    assert_eq!(waiting.join().unwrap().0, woken(5));
+}
+
+#[test]
+fn a_timeout_leaves_the_queue_and_reports_the_key_it_was_moved_to() {
+    let [from, to, alone] = keys();
+    let soon = || Some(Instant::now() + Duration::from_millis(10));
+    // Two on one key, the one that times out queued second: it is not the last there.
+    let stays = parked(alone, 0, None);
+    let leaves = parked(alone, 0, soon());
+    assert_eq!(
+        leaves.join().unwrap(),
+        (ParkResult::TimedOut, Some((alone, false)))
+    );
+    assert_eq!(queued(alone), 1);
+    unpark_all(alone, UnparkToken(0));
+    assert_eq!(
+        stays.join().unwrap().0,
+        ParkResult::Unparked(UnparkToken(0))
+    );
+    // Moved to `to` before it sleeps (its own `before_sleep` moves it, so the deadline
+    // cannot pass first): it times out under `to`.
+    let mut timed_out_with = None;
+    let result = park(
+        from,
+        || true,
+        || {
+            unpark_requeue(from, to, || RequeueOp::RequeueAll, |_, _| UnparkToken(0));
+        },
+        |at, last| timed_out_with = Some((at, last)),
+        ParkToken(0),
+        soon(),
+    );
+    assert_eq!(
+        (result, timed_out_with),
+        (ParkResult::TimedOut, Some((to, true)))
+    );
+    assert_eq!((queued(from), queued(to)), (0, 0));
+}
+
+#[test]
+fn before_sleep_runs_once_queued_and_may_unpark_its_own_thread() {
+    let [key] = keys();
+    let mut ran = 0;
+    let result = park(
+        key,
+        || true,
+        || {
+            assert_eq!(queued(key), 1, "queued before it sleeps");
+            ran += 1;
+            unpark_one(key, |_| UnparkToken(3));
+        },
+        |_, _| unreachable!(),
+        ParkToken(0),
+        None,
+    );
+    assert_eq!(result, ParkResult::Unparked(UnparkToken(3)));
+    assert_eq!(ran, 1);
+}

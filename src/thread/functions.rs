@@ -1,0 +1,144 @@
+//! Python's module-level functions about threads (`current_thread()`, `enumerate()`, ...).
+
+use std::cell::Cell;
+use std::sync::OnceLock;
+
+use super::at_fork;
+use super::handle::{Kind, MAIN_LOST, Thread, check_stack_size};
+use super::registry::{CURRENT, REGISTRY, STARTED, started_here};
+use crate::Error;
+use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::os;
+
+/// Numbers the default names `Thread-N` and `Dummy-N`, shared as in CPython.
+static NAME_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The stack size for threads started from now on (`stack_size()`), 0 for the default.
+pub(super) static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
+
+static MAIN: OnceLock<Thread> = OnceLock::new();
+
+/// The next default name with this prefix (`Thread-1`, `Dummy-2`, ...).
+pub fn new_name(prefix: &str) -> String {
+    // Relaxed: only uniqueness matters, which fetch_add gives under any ordering.
+    let mut n = NAME_COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+    // The decimal digits, last first, without the formatting machinery (this is on the path
+    // of every thread start).
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut name = String::with_capacity(prefix.len() + 1 + len);
+    name.push_str(prefix);
+    name.push('-');
+    name.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+    name
+}
+
+/// Python's `threading.current_thread()`: the calling thread's object, made on first use for a
+/// thread weft did not start (`MainThread` or `Dummy-N`).
+pub fn current() -> Thread {
+    // Called while this thread's thread-locals are being destroyed, or in a thread weft started
+    // once it has left the registry (only its other thread-locals' destructors run then): a
+    // stand-in that is never registered (nothing would unregister it).
+    let stand_in = || Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None);
+    CURRENT
+        .try_with(|slot| {
+            if let Some(thread) = slot.0.borrow().as_ref() {
+                return thread.clone();
+            }
+            let thread = match STARTED.with(Cell::get) {
+                // In a child forked from another thread, the forking thread is the child's
+                // initial thread to the OS (its id is the pid) but not `MainThread`, which is
+                // lost. Relaxed: see `Thread::is_lost`.
+                0 if os::is_process_main_thread() && !MAIN_LOST.load(Ordering::Relaxed) => {
+                    main_thread()
+                }
+                0 => new_dummy(),
+                started => match started_here(&REGISTRY.lock(), started) {
+                    Some(thread) => thread,
+                    None => return stand_in(),
+                },
+            };
+            *slot.0.borrow_mut() = Some(thread.clone());
+            thread
+        })
+        .unwrap_or_else(|_| stand_in())
+}
+
+fn new_dummy() -> Thread {
+    let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None);
+    register(&thread);
+    thread
+}
+
+/// Adds a thread to the registry, arming the fork handlers the first time.
+pub(super) fn register(thread: &Thread) {
+    at_fork::arm();
+    REGISTRY.lock().alive.push(thread.clone());
+}
+
+/// Python's `threading.main_thread()`: the process's initial thread, named `MainThread`.
+///
+/// Its `ident` and `native_id` are those of the thread that first asks for it, if that is the
+/// initial thread; asked from another thread first, they stay unknown until the initial thread
+/// calls into weft.
+pub fn main_thread() -> Thread {
+    if let Some(main) = MAIN.get() {
+        return main.clone();
+    }
+    // Made outside `get_or_init`, which only stores it: a child forked while another thread is
+    // inside `get_or_init` would find it "running" for ever, so the window is kept to a move.
+    let made = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None, None);
+    if !os::is_process_main_thread() {
+        let mut state = made.state();
+        state.ident = None;
+        state.native_id = None;
+    }
+    MAIN.get_or_init(|| made).clone()
+}
+
+/// Python's `threading.enumerate()`: the main thread, then every alive thread.
+pub fn enumerate() -> Vec<Thread> {
+    let main = main_thread();
+    let registry = REGISTRY.lock();
+    std::iter::once(main)
+        .filter(|main| !main.is_lost())
+        .chain(registry.alive.iter().cloned())
+        .collect()
+}
+
+/// Python's `threading.active_count()`: `enumerate().len()`.
+pub fn active_count() -> usize {
+    // Relaxed: see `Thread::is_lost`.
+    usize::from(!MAIN_LOST.load(Ordering::Relaxed)) + REGISTRY.lock().alive.len()
+}
+
+/// Python's `threading.get_ident()`.
+pub fn get_ident() -> u64 {
+    os::current().ident()
+}
+
+/// Python's `threading.get_native_id()`.
+pub fn get_native_id() -> u64 {
+    os::native_id()
+}
+
+/// Python's `threading.stack_size([size])`: sets the stack size for threads started from now
+/// on (0: the default) when `size` is given, and returns the previous setting.
+pub fn stack_size(size: Option<usize>) -> Result<usize, Error> {
+    // Relaxed: a configuration value with no data behind it.
+    match size {
+        None => Ok(STACK_SIZE.load(Ordering::Relaxed)),
+        Some(size) => {
+            check_stack_size(size)?;
+            Ok(STACK_SIZE.swap(size, Ordering::Relaxed))
+        }
+    }
+}
