@@ -168,19 +168,20 @@ impl Pool {
         E: Send + 'static,
         F: FnOnce() -> Result<T, E> + Send + 'static,
     {
-        self.submit_labelled(0, task)
+        self.submit_with_header((), task)
     }
 
-    /// [`Pool::submit`] for any [`TaskFn`], its future labelled `label` (see
+    /// [`Pool::submit`] for any [`TaskFn`], its future made with `header` (see
     /// [`Future::into_raw`]).
-    pub(crate) fn submit_labelled<T, E, F>(
+    pub(crate) fn submit_with_header<T, E, H, F>(
         &self,
-        label: u64,
+        header: H,
         task: F,
     ) -> Result<Future<T, E>, Rejected<F>>
     where
         T: Send + 'static,
         E: Send + 'static,
+        H: Send + Sync + 'static,
         F: TaskFn<T, E>,
     {
         let shared = &self.shared;
@@ -197,7 +198,7 @@ impl Pool {
         if let Some(error) = refused {
             return Err(Rejected { error, value: task });
         }
-        let (future, task) = Future::with_task(label, task);
+        let (future, task) = Future::with_task(header, task);
         state.work.push_back(task);
         let wake = state.sleepers.pick_one();
         drop(state);

@@ -5,7 +5,7 @@ use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
 use super::args::{OwnedArg, SendPtr};
-use super::handle::{self, Tag};
+use super::handle::{self, Tag, Tagged};
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
     WEFT_STATUS_TIMEOUT,
@@ -21,11 +21,9 @@ pub struct weft_future {
     _opaque: [u8; 0],
 }
 
-/// A future's handle is the future itself (`Future::into_raw`), labelled with this tag by
-/// `weft_pool_submit`: one allocation per task.
-impl weft_future {
-    pub(crate) const TAG: Tag = Tag::Future;
-}
+/// What a future's handle points at: the header of the future's own allocation (one allocation
+/// per task), made by `weft_pool_submit` and given by `Future::into_raw`.
+pub(crate) type Header = Tagged<()>;
 
 /// What a C future holds: the task's result pointer, or its nonzero failure code.
 pub(crate) type CFuture = Future<SendPtr, c_int>;
@@ -73,13 +71,12 @@ pub const WEFT_ALL_COMPLETED: weft_return_when = 2;
 /// `f` is NULL or a handle from weft that the caller holds a reference to while it uses the
 /// result.
 unsafe fn future(f: *const weft_future) -> Result<ManuallyDrop<CFuture>, weft_status> {
-    // SAFETY: `f` is NULL or a handle from weft (the contract), so it starts with a u64: a tag
-    // or a future's label.
-    unsafe { handle::check(f.cast(), weft_future::TAG)? };
-    // SAFETY: the tag says `f` came from `Future::into_raw` in `weft_pool_submit`, whose task
-    // is a `CTask`; the reference it stands for stays the caller's (ManuallyDrop).
+    // SAFETY: `f` is NULL or a handle from weft (the contract), so it starts with a u64 tag.
+    unsafe { handle::check(f.cast(), Tag::Future)? };
+    // SAFETY: the tag says `f` came from `Future::into_raw` in `weft_pool_submit`, with a
+    // `Header` and a `CTask`; the reference it stands for stays the caller's (ManuallyDrop).
     Ok(ManuallyDrop::new(unsafe {
-        CFuture::from_raw::<CTask>(f.cast())
+        CFuture::from_raw::<Header, CTask>(f.cast())
     }))
 }
 
@@ -153,7 +150,7 @@ pub unsafe extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut wef
     ffi_value!(std::ptr::null_mut(), {
         // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
         unsafe { self::future(future) }.map_or(std::ptr::null_mut(), |f| {
-            CFuture::clone(&f).into_raw().cast_mut().cast()
+            CFuture::clone(&f).into_raw::<Header>().cast_mut().cast()
         })
     })
 }

@@ -4,9 +4,8 @@
 //! `Tagged` is a tag naming the type, checked on every entry, so NULL and (on a best-effort basis)
 //! a handle of another type or a freed handle give a status instead of undefined behaviour.
 //! `_clone` increments the count and returns the same pointer; each reference is released by one
-//! `_free`. A future's handle is the future's own pointer instead (one allocation per task): the
-//! future starts with a label that holds the tag (see `capi/future.rs`); a freed future keeps it,
-//! so its use after free is not detected.
+//! `_free`. A future's handle is a `Tagged<()>` header inside the future's own allocation
+//! instead (one allocation per task, see `capi/future.rs`), checked the same way.
 
 use std::ptr;
 use std::sync::Arc;
@@ -57,6 +56,17 @@ pub(crate) struct Tagged<T> {
     value: T,
 }
 
+impl Tagged<()> {
+    /// The tag alone, for a handle whose value lives around it in an allocation of its own: a
+    /// future's handle is the header of the future's allocation (`Future::with_task`).
+    pub(crate) fn header(tag: Tag) -> Tagged<()> {
+        Tagged {
+            tag: tag.word(),
+            value: (),
+        }
+    }
+}
+
 impl<T> Drop for Tagged<T> {
     fn drop(&mut self) {
         // SAFETY: `self.tag` is a valid, aligned u64 owned by `self`. Volatile so the store is
@@ -92,7 +102,7 @@ pub(crate) unsafe fn borrow<'a, H: Handle>(handle: *const H) -> Result<&'a H::In
 ///
 /// # Safety
 /// `handle` is NULL or a pointer some weft function returned: every handle starts with an
-/// aligned u64 tag (a `Tagged`, or a future, which starts with its label).
+/// aligned u64 tag (it points at a `Tagged`).
 #[inline]
 pub(crate) unsafe fn check(handle: *const u64, tag: Tag) -> Result<(), weft_status> {
     if handle.is_null() {

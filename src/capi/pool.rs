@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
 use super::args::{OwnedArg, c_str, weft_free_fn};
-use super::future::{CFuture, CTask, weft_future};
+use super::future::{CFuture, CTask, Header, weft_future};
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT};
 use crate::Pool;
@@ -159,14 +159,14 @@ pub unsafe extern "C" fn weft_pool_submit(
             arg: OwnedArg::new(arg, arg_free),
         };
         let future: CFuture = pool
-            .submit_labelled(weft_future::TAG.word(), task)
+            .submit_with_header(Header::header(Tag::Future), task)
             .map_err(|rejected| {
                 // The task never ran, and its argument goes back to the caller unfreed.
                 rejected.value.arg.into_raw();
                 rejected.error
             })?;
         // SAFETY: checked non-NULL above.
-        unsafe { handle::write(out, future.into_raw().cast_mut().cast()) };
+        unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
         Ok(())
     })
 }

@@ -98,13 +98,11 @@ pub(super) unsafe fn free<X: Counted + ?Sized>(ptr: NonNull<X>) {
 
 pub(super) type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
 
-/// A future's shared state, followed by its task (`S`): one allocation per submitted task.
-/// `repr(C)` keeps `label` first, at the address a raw pointer to the future gives.
+/// A future's shared state, followed by its task and its submitter's header (`S`, a `Tail`):
+/// one allocation per submitted task. `repr(C)`, so that the tail's offset is fixed for its type
+/// (see `Future::from_raw`).
 #[repr(C)]
 pub(super) struct Inner<T, E, S: ?Sized> {
-    /// Set by whoever submits the task and never changed: the C API stores its handle tag here,
-    /// so that a future's raw pointer ([`Future::into_raw`]) is its C handle.
-    pub(super) label: u64,
     pub(super) state: Mutex<State<T, E>>,
     /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED` (see `status.rs`), and the
     /// references held, the `Future`s and the `Queued`, in units of `REF` (see `release`).
@@ -113,8 +111,9 @@ pub(super) struct Inner<T, E, S: ?Sized> {
     pub(super) outcome: OutcomeCell<T, E>,
     /// Threads waiting for this future alone park here; notified once, on completion.
     pub(super) done: Condvar,
-    /// The task, until it is taken to run or dropped unrun: a `TaskCell<F>`.
-    pub(super) task: S,
+    /// The submitter's header and the task, until it is taken to run or dropped unrun: a
+    /// `Tail<H, F>`.
+    pub(super) tail: S,
 }
 
 pub(super) struct State<T, E> {

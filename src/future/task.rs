@@ -1,9 +1,9 @@
 //! A future's task, its type erased: what a pool queues ([`Queued`]) and runs or abandons once.
 
 use std::cell::UnsafeCell;
-use std::mem::ManuallyDrop;
+use std::mem::{self, ManuallyDrop};
 use std::panic::{self, AssertUnwindSafe};
-use std::ptr::NonNull;
+use std::ptr::{self, NonNull};
 
 use super::handle::{Counted, Future, Inner, REF, State, release};
 use super::outcome::{Outcome, OutcomeCell};
@@ -22,6 +22,16 @@ impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
     fn call(self) -> Result<T, E> {
         self()
     }
+}
+
+/// The end of a future's allocation: a header its submitter chose, which stays in place for the
+/// allocation's life, at the address [`Future::into_raw`] gives (the C API keeps a handle's tag
+/// there, so that the future's own pointer is its handle), then the task. `repr(C)` keeps the
+/// header first. A Rust pool's header is `()`.
+#[repr(C)]
+struct Tail<H, F> {
+    header: H,
+    task: TaskCell<F>,
 }
 
 /// A future's task, taken once without a lock: only the future's one [`Queued`] takes it.
@@ -87,10 +97,11 @@ impl Drop for Queued {
     }
 }
 
-impl<T, E, F> Task for Inner<T, E, TaskCell<F>>
+impl<T, E, H, F> Task for Inner<T, E, Tail<H, F>>
 where
     T: Send + 'static,
     E: Send + 'static,
+    H: Send + Sync + 'static,
     F: TaskFn<T, E>,
 {
     fn runner(&self) -> fn(Queued) {
@@ -99,7 +110,7 @@ where
 
     fn abandon(&self, this: &Queued, broken: bool) {
         // The task's captures are released before anyone waiting on the future wakes.
-        drop(self.task.take());
+        drop(self.tail.task.take());
         let future = Self::future(this);
         if !broken {
             future.cancel();
@@ -113,10 +124,11 @@ where
     }
 }
 
-impl<T, E, F> Inner<T, E, TaskCell<F>>
+impl<T, E, H, F> Inner<T, E, Tail<H, F>>
 where
     T: Send + 'static,
     E: Send + 'static,
+    H: Send + Sync + 'static,
     F: TaskFn<T, E>,
 {
     /// The future that `this` (a `Queued` for this task) stands for, borrowed: the reference
@@ -131,7 +143,7 @@ where
     fn run(this: Queued) {
         // SAFETY: `this` holds a reference, which keeps the allocation alive, and points at an
         // `Inner` of this type (see `future`).
-        let task = unsafe { this.0.cast::<Self>().as_ref() }.task.take();
+        let task = unsafe { this.0.cast::<Self>().as_ref() }.tail.task.take();
         let task = task.expect("a task runs once");
         // The reference of `this` passes to a future.
         let this = ManuallyDrop::new(this);
@@ -149,11 +161,14 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
-    /// A pending future holding `task` and labelled `label`, and the task, for an executor to
-    /// run or abandon once.
-    pub(crate) fn with_task<F: TaskFn<T, E>>(label: u64, task: F) -> (Future<T, E>, Queued) {
+    /// A pending future holding `task`, with `header` at the address [`Future::into_raw`]
+    /// gives, and the task, for an executor to run or abandon once.
+    pub(crate) fn with_task<H, F>(header: H, task: F) -> (Future<T, E>, Queued)
+    where
+        H: Send + Sync + 'static,
+        F: TaskFn<T, E>,
+    {
         let inner = Box::new(Inner {
-            label,
             state: Mutex::new(State {
                 listeners: Vec::new(),
                 sleepers: Waiters::default(),
@@ -162,26 +177,42 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
             status: AtomicU64::new(2 * REF),
             outcome: OutcomeCell(UnsafeCell::new(None)),
             done: Condvar::new(),
-            task: TaskCell(UnsafeCell::new(Some(task))),
+            tail: Tail {
+                header,
+                task: TaskCell(UnsafeCell::new(Some(task))),
+            },
         });
         let inner = NonNull::from(Box::leak(inner));
         (Future(inner), Queued(inner))
     }
 
-    /// Gives up this reference as a pointer to the future's `label`, for [`Future::from_raw`].
-    pub(crate) fn into_raw(self) -> *const u64 {
-        ManuallyDrop::new(self).0.as_ptr().cast_const().cast()
+    /// Gives up this reference as a pointer to the header it was made with (see
+    /// [`Future::with_task`]; `H` is its type), for [`Future::from_raw`].
+    pub(crate) fn into_raw<H>(self) -> *const H {
+        let inner = ManuallyDrop::new(self).0.as_ptr();
+        // SAFETY: the reference given up keeps the allocation alive; `addr_of!` makes no
+        // reference, so the pointer keeps the whole allocation's provenance for `from_raw`. The
+        // header is the tail's first field (`repr(C)`).
+        unsafe { ptr::addr_of!((*inner).tail) }.cast()
     }
 
     /// Takes back a reference given up by [`Future::into_raw`].
     ///
     /// # Safety
-    /// `raw` came from `into_raw` of a future made by `with_task` with a task of type `F`, and
-    /// the reference it stands for is given up by the caller.
-    pub(crate) unsafe fn from_raw<F: TaskFn<T, E>>(raw: *const u64) -> Future<T, E> {
-        // SAFETY: per the contract, `raw` points at an `Inner` of this type (thin: its task's
-        // type is known), from `into_raw`, so it is not null; the reference is taken back.
-        Future(unsafe { NonNull::new_unchecked(raw.cast::<Inner<T, E, TaskCell<F>>>().cast_mut()) })
+    /// `raw` came from `into_raw` of a future made by `with_task` with a header of type `H` and a
+    /// task of type `F`, and the reference it stands for is given up by the caller.
+    pub(crate) unsafe fn from_raw<H, F>(raw: *const H) -> Future<T, E>
+    where
+        H: Send + Sync + 'static,
+        F: TaskFn<T, E>,
+    {
+        let offset = mem::offset_of!(Inner<T, E, Tail<H, F>>, tail);
+        // SAFETY: per the contract, `raw` points at the tail of an `Inner` of this type, `offset`
+        // bytes into the allocation, with the provenance of the whole allocation (`into_raw`);
+        // so the result is that `Inner`, not null. The reference is taken back.
+        let inner = unsafe { raw.byte_sub(offset) }.cast::<Inner<T, E, Tail<H, F>>>();
+        // SAFETY: as above, not null.
+        Future(unsafe { NonNull::new_unchecked(inner.cast_mut()) })
     }
 }
 
@@ -194,6 +225,6 @@ where
     E: Send + 'static,
     F: FnOnce() -> Result<T, E> + Send + 'static,
 {
-    let (future, task) = Future::with_task(0, task);
+    let (future, task) = Future::with_task((), task);
     (future, move || task.run())
 }
