@@ -5,27 +5,81 @@ INCLUDEDIR ?= $(PREFIX)/include
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
 PYTHON ?= python3
+CARGO ?= cargo
+# Where cargo builds: CARGO_TARGET_DIR if set, else ./target (RELEASE may be given instead, for
+# `sudo make install` where root has no cargo or another environment).
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+RELEASE ?= $(TARGET_DIR)/release
+DIST ?= $(RELEASE)/dist
+# What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
+NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour test test-rust test-python verify verify-quick verify-ci bench bench-quick install uninstall clean
+.PHONY: all tour test deps test-rust test-python test-install verify verify-quick verify-ci \
+	bench bench-quick install uninstall clean
 
+# The library, ready to link from the build tree and to install: libweft.so with its soname link,
+# and in dist/ what `make install` copies: the shared library without its debug info, the static
+# one with only weft's own symbols global (Rust's std stays inside it, so that two Rust static
+# libraries linked into one program do not clash) and without the LLVM bitcode that the system's
+# nm and ld plugins cannot read, weft.pc and the CMake package. weft-uninstalled.pc and
+# weft-static-uninstalled.pc in $(RELEASE) link against the build tree (PKG_CONFIG_PATH).
 all:
-	cargo build --release
+	$(CARGO) build --release
+	ln -sf libweft.so $(RELEASE)/libweft.so.$(MAJOR)
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	strip --strip-debug -o $(DIST)/libweft.so $(RELEASE)/libweft.so
+	objcopy --strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd \
+		$(RELEASE)/libweft.a $(DIST)/full.a
+	nm -g --defined-only $(DIST)/full.a 2>/dev/null | awk '$$3 ~ /^weft_/ {print $$3}' | sort -u \
+		> $(DIST)/exports.txt
+	ld -r --whole-archive $(DIST)/full.a -o $(DIST)/weft.o
+	objcopy --keep-global-symbols=$(DIST)/exports.txt $(DIST)/weft.o
+	ar rcs $(DIST)/libweft.a $(DIST)/weft.o
+	rm $(DIST)/full.a $(DIST)/weft.o $(DIST)/exports.txt
+	$(call pc,$(CURDIR),$(RELEASE),$(CURDIR)/include,-Wl$(comma)-rpath$(comma)$${libdir}) \
+		> $(RELEASE)/weft-uninstalled.pc
+	$(call static_pc,$(CURDIR),$(DIST),$(CURDIR)/include) > $(RELEASE)/weft-static-uninstalled.pc
+	$(call pc,$(PREFIX),$(LIBDIR),$(INCLUDEDIR),) > $(DIST)/weft.pc
+	$(call static_pc,$(PREFIX),$(LIBDIR),$(INCLUDEDIR)) > $(DIST)/weft-static.pc
+	sed -e 's|@LIBDIR@|$(LIBDIR)|g; s|@INCLUDEDIR@|$(INCLUDEDIR)|g; s|@VERSION@|$(VERSION)|g' \
+		-e 's|@MAJOR@|$(MAJOR)|g; s|@NATIVE_STATIC_LIBS@|$(subst $(space),;,$(NATIVE_STATIC_LIBS))|g' \
+		weftConfig.cmake.in > $(DIST)/weftConfig.cmake
+	sed -e 's|@VERSION@|$(VERSION)|g; s|@MAJOR@|$(MAJOR)|g' \
+		weftConfigVersion.cmake.in > $(DIST)/weftConfigVersion.cmake
+
+comma := ,
+space := $(subst ,, )
+# weft.pc for prefix $(1), libdir $(2), includedir $(3), extra Libs $(4).
+pc = sed -e 's|@PREFIX@|$(1)|; s|@LIBDIR@|$(2)|; s|@INCLUDEDIR@|$(3)|; s|@VERSION@|$(VERSION)|' \
+	-e 's|@NATIVE_STATIC_LIBS@|$(NATIVE_STATIC_LIBS)|; s|@EXTRA_LIBS@|$(4)|; s| *$$||' weft.pc.in
+# weft-static.pc: the same, linking libweft.a by its path (a plain -lweft finds libweft.so first).
+static_pc = $(call pc,$(1),$(2),$(3),) | sed -e 's|^Name: weft|Name: weft-static|' \
+	-e 's|^Libs: .*|Libs: $${libdir}/libweft.a $(NATIVE_STATIC_LIBS)|; /^Libs.private:/d'
 
 # Builds the library and runs every tutorial example as a C program, checking its output.
 tour: all
-	cargo run --release --example tour
+	$(CARGO) run --release --example tour
 
-# Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), then
-# the Python binding.
-test: test-rust test-python
+# Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
+# Python binding, and the install (a consumer built four ways against `make install`). It first
+# installs what the tests need that a bare machine lacks (ci/install-deps.sh; it skips what is
+# there).
+test: deps
+	$(MAKE) test-rust test-python test-install
+
+deps:
+	ci/install-deps.sh
 
 test-rust:
-	cargo clippy --workspace --all-targets -- -D warnings
-	cargo test --workspace
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace
 
 test-python:
-	cargo build
+	$(CARGO) build
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+test-install: all
+	ci/test-install.sh
 
 # Race and memory-error hunting: loom, Miri, ThreadSanitizer, AddressSanitizer, valgrind,
 # cargo-fuzz and stress tests (ci/verify.sh; each tier installs what it needs, or says it is
@@ -41,7 +95,7 @@ verify-quick:
 # What CI runs after `make test`: the stable tiers, then the nightly ones sized for CI (Miri on
 # the core and C-API unit tests, ThreadSanitizer and AddressSanitizer on the Rust tests and the
 # C API programs, 30 s of fuzzing), each SKIPPED with the reason if nightly or its components
-# cannot be installed. Measured cold times are in ci/verify.sh and the README.
+# cannot be installed. Measured times are in BENCHMARKS.md.
 verify-ci:
 	VERIFY_PROFILE=ci ci/verify.sh loom valgrind stress miri tsan asan fuzz
 
@@ -54,28 +108,43 @@ bench:
 bench-quick:
 	$(PYTHON) bench/run.py --quick
 
-# The headers weft.h includes, one per object (include/weft/*.h), as installed under $(INCLUDEDIR).
-PARTS := $(patsubst include/%,%,$(wildcard include/weft/*.h))
-
-# Installs libweft.so (with its soname link), libweft.a, weft.h and the weft/ headers it
-# includes, weft.hpp and weft.pc under $(PREFIX).
-install: all
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/weft
-	install -m 0755 target/release/libweft.so $(DESTDIR)$(LIBDIR)/libweft.so.$(VERSION)
+# Installs what `make` built (it does not build: run `make` first, as yourself, then
+# `sudo make install`): libweft.so.$(VERSION) with its links libweft.so.$(MAJOR) and libweft.so,
+# libweft.a, the headers (weft.h, weft/*.h, weft.hpp), weft.pc and weft-static.pc, and the CMake
+# package (find_package(weft CONFIG): weft::weft, weft::weft_static). PREFIX, LIBDIR, INCLUDEDIR
+# and DESTDIR as usual; `make PREFIX=...` must have been given the same PREFIX/LIBDIR.
+install:
+	@test -f $(DIST)/libweft.so || { echo "nothing built in $(DIST): run make first" >&2; exit 1; }
+	@grep -qx 'libdir=$(LIBDIR)' $(DIST)/weft.pc || { \
+		echo "$(DIST) was built for another LIBDIR: run make with PREFIX/LIBDIR as here" >&2; exit 1; }
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/cmake/weft \
+		$(DESTDIR)$(INCLUDEDIR)/weft
+	install -m 0755 $(DIST)/libweft.so $(DESTDIR)$(LIBDIR)/libweft.so.$(VERSION)
 	ln -sf libweft.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libweft.so.$(MAJOR)
 	ln -sf libweft.so.$(MAJOR) $(DESTDIR)$(LIBDIR)/libweft.so
-	install -m 0644 target/release/libweft.a $(DESTDIR)$(LIBDIR)/libweft.a
-	install -m 0644 include/weft.h $(DESTDIR)$(INCLUDEDIR)/weft.h
-	install -m 0644 $(addprefix include/,$(PARTS)) $(DESTDIR)$(INCLUDEDIR)/weft
-	install -m 0644 bindings/cpp/include/weft.hpp $(DESTDIR)$(INCLUDEDIR)/weft.hpp
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
-		weft.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc
+	install -m 0644 $(DIST)/libweft.a $(DESTDIR)$(LIBDIR)/libweft.a
+	install -m 0644 include/weft.h bindings/cpp/include/weft.hpp $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/weft/*.h $(DESTDIR)$(INCLUDEDIR)/weft/
+	install -m 0644 $(DIST)/weft.pc $(DIST)/weft-static.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 $(DIST)/weftConfig.cmake $(DIST)/weftConfigVersion.cmake \
+		$(DESTDIR)$(LIBDIR)/cmake/weft/
 
+# Removes exactly what `make install` of this version installed (another version's
+# libweft.so.X.Y.Z stays; the libweft.so.$(MAJOR) and libweft.so links go only if they point
+# at this version).
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/libweft.so* $(DESTDIR)$(LIBDIR)/libweft.a \
-		$(DESTDIR)$(INCLUDEDIR)/weft.h $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(PARTS)) \
-		$(DESTDIR)$(INCLUDEDIR)/weft.hpp $(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/weft
+	rm -f $(DESTDIR)$(LIBDIR)/libweft.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libweft.a
+	for link in libweft.so.$(MAJOR) libweft.so; do \
+		target=$$(readlink $(DESTDIR)$(LIBDIR)/$$link) || continue; \
+		case $$target in libweft.so.$(VERSION)|libweft.so.$(MAJOR)) \
+			[ -e $(DESTDIR)$(LIBDIR)/$$link ] || rm -f $(DESTDIR)$(LIBDIR)/$$link;; esac; \
+	done
+	rm -f $(DESTDIR)$(INCLUDEDIR)/weft.h $(DESTDIR)$(INCLUDEDIR)/weft.hpp \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/weft/,$(notdir $(wildcard include/weft/*.h))) \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/weft.pc $(DESTDIR)$(LIBDIR)/pkgconfig/weft-static.pc \
+		$(DESTDIR)$(LIBDIR)/cmake/weft/weftConfig.cmake \
+		$(DESTDIR)$(LIBDIR)/cmake/weft/weftConfigVersion.cmake
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/weft $(DESTDIR)$(LIBDIR)/cmake/weft 2>/dev/null
 
 clean:
-	cargo clean
+	$(CARGO) clean

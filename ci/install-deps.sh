@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs everything the test suite needs beyond a Rust toolchain, gcc and Python 3:
-# libclang for bindgen (the ABI checks), pkg-config, clippy, and the Python test runner.
-# Safe to run again; skips what is already there.
+# Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
+# libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
+# consumer), clippy, and the Python test runner. `make test` runs it first; safe to run again, it
+# skips what is already there.
 set -euo pipefail
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -11,6 +12,8 @@ need_apt=()
 [ -n "$(ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/*/libclang-[0-9]*.so* 2>/dev/null)" ] ||
     need_apt+=(libclang-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+command -v c++ >/dev/null || need_apt+=(g++)
+command -v cmake >/dev/null || need_apt+=(cmake)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
