@@ -14,7 +14,7 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour test deps test-rust test-python test-install verify verify-quick verify-ci \
+.PHONY: all tour test deps test-rust test-python test-install test-abi verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -61,11 +61,12 @@ tour: all
 	$(CARGO) run --release --example tour
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# Python binding, and the install (a consumer built four ways against `make install`). It first
+# Python binding, the ABI against its baseline (ci/abi-check.sh), and the install (a consumer
+# built four ways against `make install`). It first
 # installs what the tests need that a bare machine lacks (ci/install-deps.sh; it skips what is
 # there).
 test: deps
-	$(MAKE) test-rust test-python test-install
+	$(MAKE) test-rust test-python test-abi test-install
 
 deps:
 	ci/install-deps.sh
@@ -77,6 +78,9 @@ test-rust:
 test-python:
 	$(CARGO) build
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+test-abi:
+	ci/abi-check.sh
 
 test-install: all
 	ci/test-install.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
-# consumer), clippy, and the Python test runner. `make test` runs it first; safe to run again, it
+# consumer), libabigail (the ABI check), clippy, and the Python test runner. `make test` runs it first; safe to run again, it
 # skips what is already there.
 set -euo pipefail
 
@@ -14,6 +14,7 @@ need_apt=()
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 command -v c++ >/dev/null || need_apt+=(g++)
 command -v cmake >/dev/null || need_apt+=(cmake)
+command -v abidw >/dev/null || need_apt+=(abigail-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
