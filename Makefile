@@ -14,7 +14,7 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour test deps test-rust test-python test-install test-abi verify verify-quick verify-ci \
+.PHONY: all tour docs test deps test-rust test-python test-install test-abi verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -60,13 +60,19 @@ static_pc = $(call pc,$(1),$(2),$(3),) | sed -e 's|^Name: weft|Name: weft-static
 tour: all
 	$(CARGO) run --release --example tour
 
+# The C API reference, from the headers, in target/docs/html (Doxygen; a warning, such as an
+# undocumented function, fails it).
+docs:
+	rm -rf target/docs
+	doxygen Doxyfile
+
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# Python binding, the ABI against its baseline (ci/abi-check.sh), and the install (a consumer
-# built four ways against `make install`). It first
+# Python binding, the ABI against its baseline (ci/abi-check.sh), the reference (make docs), and
+# the install (a consumer built four ways against `make install`). It first
 # installs what the tests need that a bare machine lacks (ci/install-deps.sh; it skips what is
 # there).
 test: deps
-	$(MAKE) test-rust test-python test-abi test-install
+	$(MAKE) test-rust test-python test-abi docs test-install
 
 deps:
 	ci/install-deps.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
-# consumer), libabigail (the ABI check), clippy, and the Python test runner. `make test` runs it first; safe to run again, it
+# consumer), libabigail (the ABI check), Doxygen
+# (make docs), clippy, and the Python test runner. `make test` runs it first; safe to run again, it
 # skips what is already there.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 command -v c++ >/dev/null || need_apt+=(g++)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v abidw >/dev/null || need_apt+=(abigail-tools)
+command -v doxygen >/dev/null || need_apt+=(doxygen)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
