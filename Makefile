@@ -14,7 +14,7 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-install test-abi verify verify-quick verify-ci \
+.PHONY: all tour docs test deps test-rust test-python test-install test-abi test-platforms verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -67,12 +67,13 @@ docs:
 	doxygen Doxyfile
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# Python binding, the ABI against its baseline (ci/abi-check.sh), the reference (make docs), and
-# the install (a consumer built four ways against `make install`). It first
+# build for macOS, FreeBSD and Linux on ARM, the Python binding, the ABI against its baseline
+# (ci/abi-check.sh), the reference (make docs), and the install (a consumer built four ways
+# against `make install`). It first
 # installs what the tests need that a bare machine lacks (ci/install-deps.sh; it skips what is
 # there).
 test: deps
-	$(MAKE) test-rust test-python test-abi docs test-install
+	$(MAKE) test-rust test-platforms test-python test-abi docs test-install
 
 deps:
 	ci/install-deps.sh
@@ -84,6 +85,16 @@ test-rust:
 test-python:
 	$(CARGO) build
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+# The platforms weft is checked to build for besides this one (rustup adds their standard
+# libraries once); clippy's warnings are errors there too.
+PLATFORMS := x86_64-apple-darwin aarch64-apple-darwin x86_64-unknown-freebsd aarch64-unknown-linux-gnu
+
+test-platforms:
+	rustup target add $(PLATFORMS)
+	for target in $(PLATFORMS); do \
+		echo "== $$target"; $(CARGO) clippy --lib --target $$target -- -D warnings || exit 1; \
+	done
 
 test-abi:
 	ci/abi-check.sh

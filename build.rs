@@ -7,6 +7,10 @@ fn main() {
     let target = std::env::var("TARGET").unwrap_or_default();
     println!("cargo:rustc-env=WEFT_TARGET={target}");
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_else(|_| "0".into());
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libweft.so.{major}");
+    if target.contains("apple") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/libweft.{major}.dylib");
+    } else {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libweft.so.{major}");
+    }
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -1,9 +1,23 @@
-//! The few operating-system calls the core needs, each wrapped safely.
+//! The few operating-system calls the core needs, each wrapped safely: POSIX threads, exit and
+//! fork hooks here, and in one module per platform what POSIX leaves out (a futex-like wait on
+//! a 32-bit word, the kernel's thread id, the main-thread test, thread names). Linux is the
+//! platform weft is tested on; macOS and FreeBSD are checked to build (`tests/platforms.rs`).
 
 use std::ffi::c_void;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[cfg(target_os = "freebsd")]
+#[path = "freebsd.rs"]
+mod sys;
+#[cfg(target_os = "linux")]
+#[path = "linux.rs"]
+mod sys;
+#[cfg(target_os = "macos")]
+#[path = "macos.rs"]
+mod sys;
+
+pub(crate) use sys::{futex_wait, futex_wake, is_process_main_thread, native_id};
 
 /// An identifier the OS gives a running thread (`pthread_t`), usable to rename it.
 #[derive(Clone, Copy, Debug)]
@@ -26,6 +40,7 @@ impl OsThread {
     /// The `pthread_t` as a nonzero number unique among the threads alive now (glibc's is the
     /// address of the thread's control block).
     #[inline]
+    #[allow(clippy::unnecessary_cast)] // `pthread_t` is another integer, or a pointer, elsewhere
     pub(crate) fn token(self) -> usize {
         self.0 as usize
     }
@@ -44,24 +59,9 @@ impl OsThread {
         }
         let mut buf = [0u8; MAX + 1];
         buf[..end].copy_from_slice(&name.as_bytes()[..end]);
-        // SAFETY: `buf` is NUL-terminated (its last byte is never written) and at most 16 bytes
-        // long, as pthread_setname_np requires; the caller guarantees the thread is alive. The
-        // result is ignored: a name the OS refuses only affects diagnostics.
-        unsafe {
-            libc::pthread_setname_np(self.0, buf.as_ptr().cast());
-        }
+        // `buf` is NUL-terminated (its last byte is never written) and at most 16 bytes long.
+        sys::set_thread_name(self.0, &buf);
     }
-}
-
-/// The kernel's id for the calling thread (Python's `get_native_id()`).
-pub(crate) fn native_id() -> u64 {
-    // SAFETY: gettid has no preconditions and cannot fail.
-    unsafe { libc::gettid() as u64 }
-}
-
-/// Whether the calling thread is the process's initial thread.
-pub(crate) fn is_process_main_thread() -> bool {
-    native_id() == u64::from(process_id())
 }
 
 /// The process's id.
@@ -194,47 +194,6 @@ pub(crate) fn at_fork(
     installed.install(|| unsafe {
         libc::pthread_atfork(prepare.map(unsafe_fn), parent.map(unsafe_fn), Some(child));
     });
-}
-
-/// Sleeps while `word` holds `expected`, at most `timeout` (`None`: no limit). Returns early on
-/// a [`futex_wake`], a signal, or spuriously: callers re-check `word`.
-pub(crate) fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
-    let timespec = timeout.map(|t| libc::timespec {
-        // Saturates far beyond any deadline a `Timeout` makes (see `timeout.rs`).
-        tv_sec: libc::time_t::try_from(t.as_secs()).unwrap_or(libc::time_t::MAX),
-        tv_nsec: t.subsec_nanos() as libc::c_long, // below 10^9: fits any `long`
-    });
-    let timespec_ptr = timespec
-        .as_ref()
-        .map_or(ptr::null(), |t| t as *const libc::timespec);
-    // SAFETY: `word` is a live, aligned 32-bit atomic for the whole call, and the kernel only
-    // reads it (atomically); `timespec_ptr` is null or points to `timespec`, alive until the
-    // call returns. A relative FUTEX_WAIT measures the timeout on CLOCK_MONOTONIC, the clock
-    // `Instant` uses. Every outcome (woken, EAGAIN: the value changed, ETIMEDOUT, EINTR) leaves
-    // the caller to re-check, so the result is not needed.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
-            expected,
-            timespec_ptr,
-        );
-    }
-}
-
-/// Wakes one thread sleeping in [`futex_wait`] on `word`.
-pub(crate) fn futex_wake(word: &AtomicU32) {
-    // SAFETY: `word` is a live, aligned 32-bit atomic; FUTEX_WAKE only uses its address as a key
-    // and never touches memory.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
-            1,
-        );
-    }
 }
 
 #[cfg(test)]
