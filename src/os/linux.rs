@@ -12,7 +12,8 @@ pub(crate) fn native_id() -> u64 {
 
 /// Whether the calling thread is the process's initial thread: its kernel id is the process's.
 pub(crate) fn is_process_main_thread() -> bool {
-    native_id() == u64::from(super::process_id())
+    // SAFETY: getpid has no preconditions and cannot fail.
+    native_id() == u64::from(unsafe { libc::getpid() }.unsigned_abs())
 }
 
 /// Names the thread `thread` (see `OsThread::set_name`).

@@ -8,14 +8,17 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[cfg(target_os = "freebsd")]
-#[path = "freebsd.rs"]
-mod sys;
+mod freebsd;
+#[cfg(target_os = "freebsd")]
+use freebsd as sys;
 #[cfg(target_os = "linux")]
-#[path = "linux.rs"]
-mod sys;
+mod linux;
+#[cfg(target_os = "linux")]
+use linux as sys;
 #[cfg(target_os = "macos")]
-#[path = "macos.rs"]
-mod sys;
+mod macos;
+#[cfg(target_os = "macos")]
+use macos as sys;
 
 pub(crate) use sys::{futex_wait, futex_wake, is_process_main_thread, native_id};
 
