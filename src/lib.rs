@@ -11,7 +11,48 @@
 //! gets a new table), the internal `Mutex<T>`'s cell (`park/mutex.rs`, a [`Lock`] owning its
 //! data), and [`future`]'s one allocation per task, counted by hand so that a pool task costs
 //! one `malloc` and no lock.
-
+//!
+//! # Using weft from Rust
+//!
+//! The crate is `weft-threading` on crates.io (the name `weft` belongs to another project); the
+//! library is `weft`:
+//!
+//! ```toml
+//! [dependencies]
+//! weft = { package = "weft-threading", version = "0.1" }
+//! ```
+//!
+//! Python's `threading`, `queue` and `concurrent.futures`, with their semantics:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use weft::{Lock, Outcome, Pool, Queue, QueueKind, Thread, Timeout};
+//!
+//! // A thread and a lock (`threading.Thread`, `threading.Lock`).
+//! let lock = Arc::new(Lock::new());
+//! let held = Arc::clone(&lock);
+//! let thread = Thread::new(move || {
+//!     assert!(held.acquire(Timeout::Forever));
+//!     held.release().expect("held");
+//!     40 + 2
+//! });
+//! thread.start()?;
+//! assert!(thread.join(Timeout::Forever)?);
+//! assert_eq!(thread.result::<i32>()?, Some(42));
+//! assert_eq!(lock.release().unwrap_err().to_string(), "release unlocked lock");
+//!
+//! // A queue (`queue.Queue`).
+//! let queue = Queue::new(QueueKind::Fifo, 0)?;
+//! queue.put("item", Timeout::Forever).expect("unbounded");
+//! assert_eq!(queue.get(Timeout::Forever)?, "item");
+//!
+//! // A pool and a future (`concurrent.futures.ThreadPoolExecutor`).
+//! let pool = Pool::new(2, "worker", None);
+//! let future = pool.submit(|| Ok::<_, ()>(6 * 7)).map_err(|refused| refused.error)?;
+//! assert!(matches!(future.outcome(Timeout::Forever), Some(Outcome::Returned(42))));
+//! pool.shutdown(true, false)?;
+//! # Ok::<(), weft::Error>(())
+//! ```
 #[cfg(not(loom))]
 pub mod capi;
 mod error;
