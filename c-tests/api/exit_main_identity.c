@@ -21,23 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "weft.h"
+#include "check.h" /* EXPECT and the summary; main is the only thread that checks */
 
-static int passed, failed; /* only main touches them */
 static uint64_t main_ident;
 static weft_local *local;
 static atomic_int late_done;
 static atomic_int value_freed_in_main = -1; /* -1: not run; 1: MainThread, not a daemon */
-
-#define EXPECT(cond)                                                                       \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            printf("%s:%d: expected %s\n", __FILE__, __LINE__, #cond);                     \
-        }                                                                                  \
-    } while (0)
 
 /* Whether the calling thread is MainThread, by every measure. */
 static int is_main(void) {
@@ -73,22 +62,22 @@ static void cleanup(void) {
     EXPECT(atomic_load(&value_freed_in_main) == 1);
     EXPECT(is_main());
     weft_thread *main_thread = weft_main_thread();
-    EXPECT(weft_thread_join(main_thread, 0.0) == WEFT_STATUS_JOIN_CURRENT);
+    EXPECT_STATUS(weft_thread_join(main_thread, 0.0), WEFT_STATUS_JOIN_CURRENT);
     weft_thread_free(main_thread);
     weft_thread *t;
-    EXPECT(weft_thread_new(late, NULL, NULL, &t) == WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_thread_new(late, NULL, NULL, &t), WEFT_STATUS_OK);
     EXPECT(!weft_thread_is_daemon(t));
-    EXPECT(weft_thread_start(t) == WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_thread_start(t), WEFT_STATUS_OK);
     weft_thread_free(t);
 }
 
 static void report(void) {
     EXPECT(atomic_load(&late_done) == 1);
     weft_local_free(local);
-    printf("%d passed, %d failed\n", passed, failed);
+    int status = check_summary();
     fflush(stdout);
-    if (failed) {
-        _exit(1);
+    if (status != 0) {
+        _exit(status);
     }
 }
 
@@ -98,7 +87,7 @@ int main(void) {
     atexit(cleanup);
     main_ident = weft_get_ident();
     if (weft_local_new(NULL, NULL, NULL, value_free, &local) != WEFT_STATUS_OK ||
-        weft_local_set(local, &passed) != WEFT_STATUS_OK) {
+        weft_local_set(local, &local) != WEFT_STATUS_OK) {
         return 1;
     }
     EXPECT(is_main());
