@@ -109,6 +109,12 @@ void weft_thread_free(struct weft_thread *thread);
  * resources; the thread may be started again later); `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
+ * At exit: a non-daemon thread started once weft's exit-time wait is over (from an atexit
+ * handler registered before weft's, which runs after it) is waited for too, as soon as that
+ * handler returns (weft registers its wait again; glibc runs a handler registered during exit
+ * right after the running one). Unlike CPython, which refuses new threads at interpreter
+ * shutdown, nothing is refused: a handler may start and join threads as at any other time.
+ *
  * # Safety
  * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
  */
@@ -126,6 +132,12 @@ enum weft_status weft_thread_start(struct weft_thread *thread);
  * `WEFT_STATUS_WRONG_STATE` for a thread weft did not start (a `Dummy-N`); the timeout
  * statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
+ *
+ * The main thread (`weft_main_thread`) finishes when the process exits from it (`main` returns
+ * or main calls `exit()`): as CPython's interpreter exit does, weft marks it finished before it
+ * waits for the non-daemon threads, so a join of the main thread then returns `WEFT_STATUS_OK`
+ * and does not keep the process from exiting. (`weft_shutdown` does not: main runs on after it.)
+ * From the main thread itself, atexit handlers included, it stays `WEFT_STATUS_JOIN_CURRENT`.
  *
  * # Safety
  * `thread` is NULL or a handle from weft the caller holds a reference to during the call.
@@ -269,7 +281,8 @@ enum weft_status weft_thread_result(const struct weft_thread *thread,
  *
  * For a thread weft did not start, a stand-in is made on first use: `MainThread` for the
  * process's initial thread, a daemon `Dummy-N` for any other (alive until that thread exits).
- * Ownership: returns a new reference the caller releases with `weft_thread_free`; NULL only on
+ * The initial thread is `MainThread` for the whole life of the process, in atexit handlers and
+ * thread-local destructors at exit included. Ownership: returns a new reference the caller releases with `weft_thread_free`; NULL only on
  * an internal error. Thread safety: safe from any thread.
  *
  * # Safety
@@ -370,6 +383,10 @@ size_t weft_stack_size_get(void);
 /**
  * Waits for every running non-daemon thread other than the caller, as the process does by
  * itself when it exits (`main` returns or `exit()` is called).
+ *
+ * Unlike the exit, it does not mark the main thread finished (CPython does so only at
+ * interpreter exit; main runs on after this call): called from main, it waits for a thread that
+ * is joining the main thread until `timeout`.
  *
  * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
  * `*remaining_out`, if not NULL, receives how many non-daemon threads are still running (0 on

@@ -102,6 +102,12 @@ impl Hook {
 /// Runs `hook` when the process exits normally (`exit()` or a return from `main`), once `hook`
 /// is installed (see [`Hook`]).
 pub(crate) fn at_exit(installed: &Hook, hook: extern "C" fn()) {
+    installed.install(|| at_exit_again(hook));
+}
+
+/// Runs `hook` when the process exits normally, once more for every call. Called while the exit
+/// handlers run, glibc runs `hook` as soon as the running handler returns.
+pub(crate) fn at_exit_again(hook: extern "C" fn()) {
     // Miri cannot call atexit: under it (`make verify`) the exit-time wait is left out; the C
     // programs in c-tests/api test it.
     if cfg!(miri) {
@@ -109,9 +115,9 @@ pub(crate) fn at_exit(installed: &Hook, hook: extern "C" fn()) {
     }
     // SAFETY: `hook` is a plain function that lives as long as the program. atexit only fails
     // when out of memory, in which case the exit-time wait is skipped, as documented.
-    installed.install(|| unsafe {
+    unsafe {
         libc::atexit(hook);
-    });
+    }
 }
 
 /// The body of a thread started by [`spawn`].

@@ -1,8 +1,16 @@
 //! The exit-time wait: when the process exits normally, the callbacks registered with
 //! [`register_atexit`] run, then every non-daemon thread is waited for ([`shutdown`]).
+//!
+//! As CPython's `threading._shutdown()` does, the wait first marks the main thread finished when
+//! it runs in the main thread (`main` returned or main called `exit()`), so that a thread joining
+//! the main thread does not keep the process from exiting. A non-daemon thread started once the
+//! wait is over (from an `atexit` handler registered before weft's, which runs after it) has the
+//! wait run again ([`wait_again`]), as soon as the handler that started it returns.
 
 use std::panic::{self, AssertUnwindSafe};
 
+use super::functions::current;
+use super::handle::Kind;
 use super::registry::{REGISTRY, REGISTRY_CHANGED};
 use crate::Error;
 use crate::loom::Mutex;
@@ -15,8 +23,15 @@ static EXIT_HOOK: os::Hook = os::Hook::new();
 /// returns how many are still running (0 when all finished).
 ///
 /// This is what the process does by itself at exit; call it to do the same earlier, or with a
-/// limit.
+/// limit. Unlike the exit, it leaves the main thread running: called from the main thread, it
+/// waits for a thread that joins the main thread until `timeout`.
 pub fn shutdown(timeout: Timeout) -> usize {
+    wait(timeout, false)
+}
+
+/// [`shutdown`]; `at_exit`: it is the exit-time wait, whose end (no thread left) is recorded in
+/// the registry for `register`.
+fn wait(timeout: Timeout, at_exit: bool) -> usize {
     // The caller is recognised by its ident, not by `current()`: when a thread calls `exit()`,
     // glibc destroys its thread-locals before running the exit hook that calls this.
     let me = os::current().ident();
@@ -28,6 +43,9 @@ pub fn shutdown(timeout: Timeout) -> usize {
             .iter()
             .filter(|t| !t.is_daemon() && t.ident() != Some(me))
             .count();
+        if pending == 0 && at_exit {
+            registry.exit_waited = true;
+        }
         if pending == 0 || deadline.expired() {
             return pending;
         }
@@ -68,7 +86,15 @@ pub(super) fn install_exit_hook() {
     os::at_exit(&EXIT_HOOK, wait_at_exit);
 }
 
-/// Harmless twice (see `os::Hook`): the second run finds no callbacks and no thread to wait for.
+/// Has the exit-time wait run again, for a non-daemon thread started after it (`register`
+/// returned true): glibc runs a handler registered while the exit handlers run as soon as the
+/// running one returns.
+pub(super) fn wait_again() {
+    os::at_exit_again(wait_at_exit);
+}
+
+/// Harmless twice (see `os::Hook`), and run again by [`wait_again`]: a later run finds no
+/// callbacks, and marks the main thread finished again.
 extern "C" fn wait_at_exit() {
     let callbacks = {
         let mut at_exit = AT_EXIT.lock();
@@ -80,5 +106,11 @@ extern "C" fn wait_at_exit() {
     for callback in callbacks.into_iter().rev() {
         let _ = panic::catch_unwind(AssertUnwindSafe(callback));
     }
-    let _ = panic::catch_unwind(|| shutdown(Timeout::Forever));
+    let _ = panic::catch_unwind(|| {
+        let me = current();
+        if me.0.kind == Kind::Main {
+            me.stop();
+        }
+        wait(Timeout::Forever, true)
+    });
 }

@@ -43,24 +43,24 @@ pub fn new_name(prefix: &str) -> String {
 
 /// Python's `threading.current_thread()`: the calling thread's object, made on first use for a
 /// thread weft did not start (`MainThread` or `Dummy-N`).
+///
+/// The process's initial thread is `MainThread` for its whole life, also once its thread-locals
+/// are destroyed: glibc destroys them when `exit()` begins, before the `atexit` handlers run.
 pub fn current() -> Thread {
     // Called while this thread's thread-locals are being destroyed, or in a thread weft started
     // once it has left the registry (only its other thread-locals' destructors run then): a
     // stand-in that is never registered (nothing would unregister it).
-    let stand_in = || Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None);
+    let stand_in = || {
+        main_if_initial()
+            .unwrap_or_else(|| Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None))
+    };
     CURRENT
         .try_with(|slot| {
             if let Some(thread) = slot.0.borrow().as_ref() {
                 return thread.clone();
             }
             let thread = match STARTED.with(Cell::get) {
-                // In a child forked from another thread, the forking thread is the child's
-                // initial thread to the OS (its id is the pid) but not `MainThread`, which is
-                // lost. Relaxed: see `Thread::is_lost`.
-                0 if os::is_process_main_thread() && !MAIN_LOST.load(Ordering::Relaxed) => {
-                    main_thread()
-                }
-                0 => new_dummy(),
+                0 => main_if_initial().unwrap_or_else(new_dummy),
                 started => match started_here(&REGISTRY.lock(), started) {
                     Some(thread) => thread,
                     None => return stand_in(),
@@ -72,16 +72,31 @@ pub fn current() -> Thread {
         .unwrap_or_else(|_| stand_in())
 }
 
+/// `MainThread` if the calling thread is the process's initial thread, known by its id (the
+/// pid), which needs no thread-local.
+fn main_if_initial() -> Option<Thread> {
+    // In a child forked from another thread, the forking thread is the child's initial thread to
+    // the OS (its id is the pid) but not `MainThread`, which is lost. Relaxed: see
+    // `Thread::is_lost`.
+    (os::is_process_main_thread() && !MAIN_LOST.load(Ordering::Relaxed)).then(main_thread)
+}
+
 fn new_dummy() -> Thread {
     let thread = Thread::with_kind(Kind::Dummy, new_name("Dummy"), true, None, None);
-    register(&thread);
+    // A daemon: the exit-time wait is not concerned.
+    let _ = register(&thread);
     thread
 }
 
 /// Adds a thread to the registry, arming the fork handlers the first time.
-pub(super) fn register(thread: &Thread) {
+///
+/// Returns true, once, for a non-daemon thread registered after the exit-time wait found nothing
+/// left to wait for: the caller must have the wait run again (`exit::wait_again`).
+pub(super) fn register(thread: &Thread) -> bool {
     at_fork::arm();
-    REGISTRY.lock().alive.push(thread.clone());
+    let mut registry = REGISTRY.lock();
+    registry.alive.push(thread.clone());
+    !thread.is_daemon() && std::mem::take(&mut registry.exit_waited)
 }
 
 /// Python's `threading.main_thread()`: the process's initial thread, named `MainThread`.

@@ -188,6 +188,13 @@ impl Thread {
             || (self.0.kind == Kind::Main && MAIN_LOST.load(Ordering::Relaxed))
     }
 
+    /// Marks the main thread finished, waking its joiners: the exit-time wait does so before it
+    /// waits (`exit.rs`).
+    pub(super) fn stop(&self) {
+        self.state().phase = Phase::Finished;
+        self.0.changed.notify_all();
+    }
+
     /// Whether `start` has been called (successfully).
     pub fn is_started(&self) -> bool {
         self.state().phase != Phase::New

@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 
-use super::exit::install_exit_hook;
+use super::exit::{install_exit_hook, wait_again};
 use super::functions::{STACK_SIZE, current, new_name, register};
 use super::handle::{Cancel, Kind, Phase, Target, Thread};
 use super::registry::STARTED;
@@ -87,7 +87,9 @@ impl Thread {
         drop(state);
 
         install_exit_hook();
-        register(self);
+        if register(self) {
+            wait_again();
+        }
 
         let me = self.clone();
         match os::spawn(stack_size, Box::new(move || me.run())) {

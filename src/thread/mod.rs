@@ -4,12 +4,14 @@
 //! `enumerate()`, `active_count()` and the exit-time wait: when the process exits normally
 //! (`main` returns or `exit()` is called), an `atexit` hook waits for every running non-daemon
 //! thread, as CPython does at interpreter exit. Daemon threads are abandoned. Before that wait, the
-//! hook runs the callbacks registered with `register_atexit` (thread pools shut down there).
+//! hook runs the callbacks registered with `register_atexit` (thread pools shut down there) and,
+//! in the main thread, marks `MainThread` finished, so that its joiners do not hold the exit.
 //! The hook is installed when the first thread is started or the first callback registered.
 //!
 //! Threads weft did not create get a stand-in object the first time they ask for
-//! [`current`]: the process's initial thread is `MainThread`; any other is `Dummy-N`, a daemon
-//! that leaves the registry when the OS thread exits.
+//! [`current`]: the process's initial thread is `MainThread` (known by its id even once its
+//! thread-locals are gone, in `atexit` handlers); any other is `Dummy-N`, a daemon that leaves the
+//! registry when the OS thread exits.
 //!
 //! `fork()`: only the forking thread exists in the child. Fork handlers (armed with the registry)
 //! hold the registry's lock across the fork, so the child never inherits it half-updated or held

@@ -10,9 +10,16 @@ use crate::park::Condvar;
 pub(super) struct Registry {
     /// Started, unfinished threads and live dummies, in start order.
     pub(super) alive: Vec<Thread>,
+    /// Set when the exit-time wait has found no non-daemon thread left to wait for, cleared when
+    /// a non-daemon thread starts after that (from an `atexit` handler that runs after weft's):
+    /// its starter has the wait run again (see `exit::wait_again`).
+    pub(super) exit_waited: bool,
 }
 
-pub(super) static REGISTRY: Mutex<Registry> = Mutex::new(Registry { alive: Vec::new() });
+pub(super) static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    alive: Vec::new(),
+    exit_waited: false,
+});
 
 /// Notified whenever a thread leaves the registry.
 pub(super) static REGISTRY_CHANGED: Condvar = Condvar::new();

@@ -8,11 +8,12 @@ import textwrap
 TIME_LIMIT = 60
 
 
-def run_python(source, *args, **kwargs):
-    """Runs ``source`` (dedented) with this interpreter; returns the CompletedProcess."""
+def run_python(source, *args, time_limit=TIME_LIMIT, **kwargs):
+    """Runs ``source`` (dedented) with this interpreter, killed (TimeoutExpired) after
+    ``time_limit`` seconds; returns the CompletedProcess."""
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(source), *args],
-        capture_output=True, text=True, timeout=TIME_LIMIT, **kwargs)
+        capture_output=True, text=True, timeout=time_limit, **kwargs)
 
 
 def start_python(source):

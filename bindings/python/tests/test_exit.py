@@ -2,6 +2,7 @@
 exit-time wait for non-daemon threads (each case in its own interpreter)."""
 
 import re
+import time
 
 import pytest
 
@@ -131,3 +132,57 @@ def test_pools_run_their_queued_tasks_at_exit_and_idle_ones_do_not_hold_it():
     """)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "idle pool's task\nmain done\nqueued task ran\n"
+
+
+# CPython's test_threading.ThreadJoinOnShutdown tests 1 and 2, run with weft: threading._shutdown
+# marks the main thread stopped before it waits for the non-daemon threads, so a thread joining
+# the main thread does not keep the interpreter from exiting.
+JOIN_MAIN_ON_SHUTDOWN = """
+    import sys, os, time
+    import {module} as threading
+
+    # a thread, which waits for the main program to terminate
+    def joiningfunc(mainthread):
+        mainthread.join({timeout})
+        print('end of thread', mainthread.is_alive())
+        # stdout is fully buffered because not a tty, we have to flush
+        # before exit.
+        sys.stdout.flush()
+"""
+
+JOIN_ON_SHUTDOWN = JOIN_MAIN_ON_SHUTDOWN + """
+    t = threading.Thread(target=joiningfunc,
+                         args=(threading.current_thread(),))
+    t.start()
+    time.sleep(0.1)
+    print('end of main')
+"""
+
+JOIN_IN_FORKED_PROCESS = JOIN_MAIN_ON_SHUTDOWN + """
+    childpid = os.fork()
+    if childpid != 0:
+        # parent process
+        _, status = os.waitpid(childpid, 0)
+        sys.exit(os.waitstatus_to_exitcode(status))
+
+    # child process (a hang ends with SIGALRM rather than outliving the test)
+    import signal
+    signal.alarm(12)
+    t = threading.Thread(target=joiningfunc,
+                         args=(threading.current_thread(),))
+    t.start()
+    print('end of main')
+"""
+
+
+@pytest.mark.parametrize("script", [JOIN_ON_SHUTDOWN, JOIN_IN_FORKED_PROCESS],
+                         ids=["join_on_shutdown", "join_in_forked_process"])
+@pytest.mark.parametrize("timeout", ["", "30"], ids=["forever", "timeout"])
+def test_thread_joining_the_main_thread_does_not_hold_the_exit(script, timeout):
+    # Before the fix, the join kept the process alive for ever (or for its timeout).
+    for module in "threading", "weft":
+        start = time.monotonic()
+        result = run_python(script.format(module=module, timeout=timeout), time_limit=15)
+        assert (module, result.returncode, result.stderr) == (module, 0, "")
+        assert result.stdout == "end of main\nend of thread False\n"
+        assert time.monotonic() - start < 10

@@ -1226,6 +1226,21 @@ class _HandleThread(Thread):
 class _MainThread(_HandleThread):
     """The process's initial thread, MainThread."""
 
+    def __init__(self, handle):
+        super().__init__(handle)
+        # Set by _shutdown, as CPython's threading._shutdown() marks its main thread stopped
+        # before it waits for the non-daemon threads, so that one joining the main thread does
+        # not keep the interpreter from exiting. (weft marks it finished only at the process's
+        # exit(), after the interpreter is gone.)
+        self._stopped = Event()
+
+    def is_alive(self):
+        return not self._stopped.is_set() and super().is_alive()
+
+    def join(self, timeout=None):
+        super().join(0)  # Thread.join's checks ("cannot join current thread"), without waiting
+        self._stopped.wait(None if timeout is None else max(_seconds(timeout), 0.0))
+
 
 class _DummyThread(_HandleThread):
     """A thread not started by this module: a thread weft's C API started, or a stand-in
@@ -1357,8 +1372,10 @@ def stack_size(size=None):
 
 
 def _shutdown():
-    """Waits for every non-daemon weft thread, as CPython's threading._shutdown() does for its
-    own: run by it, before the interpreter is finalized."""
+    """Marks the main thread stopped and waits for every non-daemon weft thread, as CPython's
+    threading._shutdown() does for its own: run by it, before the interpreter is finalized."""
+    if _main_thread.ident == get_ident():
+        _main_thread._stopped.set()
     _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
 
 
