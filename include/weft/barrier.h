@@ -78,6 +78,7 @@ struct weft_barrier *weft_barrier_clone(struct weft_barrier *barrier);
  * # Safety
  * `barrier` is NULL or a handle from weft whose reference the caller gives up: it does not use
  * that reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_barrier_free(struct weft_barrier *barrier);
 

@@ -101,6 +101,7 @@ pub unsafe extern "C" fn weft_barrier_clone(barrier: *mut weft_barrier) -> *mut 
 /// # Safety
 /// `barrier` is NULL or a handle from weft whose reference the caller gives up: it does not use
 /// that reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_barrier_free(barrier: *mut weft_barrier) {
     ffi_value!((), {
