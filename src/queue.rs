@@ -41,7 +41,8 @@ pub enum QueueKind {
     Simple,
 }
 
-/// A multi-producer, multi-consumer queue. See the module documentation.
+/// A multi-producer, multi-consumer queue. See the module documentation. The items left when
+/// it is dropped are dropped in the order [`Queue::get`] would have returned them.
 #[derive(Debug)]
 pub struct Queue<T> {
     kind: QueueKind,
@@ -172,6 +173,15 @@ impl<T> Items<T> {
                 sorted.into_iter().rev().map(|entry| entry.item).collect()
             }
         }
+    }
+}
+
+/// The items left when the queue is dropped are dropped in the order `get` would have returned
+/// them, as an immediate shutdown hands them out (the containers' own order is insertion order
+/// for a LIFO queue, the heap's layout for a priority queue).
+impl<T> Drop for Items<T> {
+    fn drop(&mut self) {
+        drop(self.drain());
     }
 }
 

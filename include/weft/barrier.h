@@ -20,8 +20,12 @@ typedef struct weft_barrier weft_barrier;
 
 /**
  * A barrier's action: receives the `arg` given to `weft_barrier_new`. It runs in the last
- * thread to arrive, with the barrier's lock held, so it must not call `weft_barrier_*` on the
- * same barrier. It must not unwind.
+ * thread to arrive, with the barrier's lock held: other threads calling `weft_barrier_*` on
+ * the barrier meanwhile wait for it to return. The action itself may call
+ * `weft_barrier_parties`, `weft_barrier_n_waiting` (`parties`: the cycle is full, as in
+ * CPython), `weft_barrier_broken`, and `weft_barrier_abort` or `weft_barrier_reset`, which
+ * apply to the cycle when it returns; `weft_barrier_wait` returns `WEFT_STATUS_WRONG_STATE`.
+ * `weft_barrier_abort` is how an action fails its cycle. It must not unwind.
  */
 typedef void (*weft_barrier_action_fn)(void *arg);
 
@@ -75,6 +79,7 @@ struct weft_barrier *weft_barrier_clone(struct weft_barrier *barrier);
  * # Safety
  * `barrier` is NULL or a handle from weft whose reference the caller gives up: it does not use
  * that reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_barrier_free(struct weft_barrier *barrier);
 
@@ -87,8 +92,10 @@ void weft_barrier_free(struct weft_barrier *barrier);
  * `weft_barrier_reset`, an arrival waits without limit for the threads it sent away to leave.
  * `*index_out` receives this thread's arrival index, `0` to `parties - 1`, distinct in each
  * cycle. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_BROKEN_BARRIER` ("broken barrier") if the
- * barrier is broken, or is reset, aborted or broken while waiting; a timeout breaks it, for
- * every waiter, until `weft_barrier_reset`; the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
+ * barrier is broken, or is reset, aborted or broken while waiting (the thread that ran the
+ * action included, if the action aborted or reset the barrier); a timeout breaks it, for
+ * every waiter, until `weft_barrier_reset`; `WEFT_STATUS_WRONG_STATE` from the barrier's own
+ * action (CPython deadlocks); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
@@ -104,7 +111,10 @@ enum weft_status weft_barrier_wait(struct weft_barrier *barrier,
  * Returns the barrier to its initial state. Python: `barrier.reset()`.
  *
  * Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them
- * to leave, then fill a new cycle. Never blocks for long. Statuses: `WEFT_STATUS_OK`;
+ * to leave, then fill a new cycle. From the barrier's action, it applies when the action
+ * returns: every thread of the cycle, the action's own included, returns
+ * `WEFT_STATUS_BROKEN_BARRIER`, and the barrier is not broken (an earlier abort in the same
+ * action is undone). Never blocks for long. Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
@@ -116,7 +126,9 @@ enum weft_status weft_barrier_reset(struct weft_barrier *barrier);
  * Breaks the barrier: current and later waits return `WEFT_STATUS_BROKEN_BARRIER` until
  * `weft_barrier_reset`. Python: `barrier.abort()`.
  *
- * Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
+ * From the barrier's action, it applies when the action returns: the barrier is broken and
+ * every thread of the cycle, the action's own included, returns `WEFT_STATUS_BROKEN_BARRIER`
+ * (in Python, an exception in the action does this). Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
  * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
@@ -125,8 +137,8 @@ enum weft_status weft_barrier_reset(struct weft_barrier *barrier);
 enum weft_status weft_barrier_abort(struct weft_barrier *barrier);
 
 /**
- * Whether the barrier is broken. Python: `barrier.broken`.
- * False for a NULL or wrong handle. Thread safety: safe from any thread.
+ * Whether the barrier is broken. Python: `barrier.broken`. From the barrier's action: whether
+ * the action aborted it. False for a NULL or wrong handle. Thread safety: safe from any thread.
  *
  * # Safety
  * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
@@ -135,7 +147,8 @@ bool weft_barrier_broken(const struct weft_barrier *barrier);
 
 /**
  * How many threads wait for the barrier to fill (a snapshot). Python:
- * `barrier.n_waiting`. 0 for a NULL or wrong handle. Thread safety: safe from any thread.
+ * `barrier.n_waiting`. From the barrier's action: `parties`, as in CPython (the cycle is full).
+ * 0 for a NULL or wrong handle. Thread safety: safe from any thread.
  *
  * # Safety
  * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.

@@ -95,6 +95,7 @@ struct weft_condition *weft_condition_clone(struct weft_condition *condition);
  * # Safety
  * `condition` is NULL or a handle from weft whose reference the caller gives up: it does not use
  * that reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_condition_free(struct weft_condition *condition);
 

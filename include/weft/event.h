@@ -52,6 +52,7 @@ struct weft_event *weft_event_clone(struct weft_event *event);
  * # Safety
  * `event` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_event_free(struct weft_event *event);
 

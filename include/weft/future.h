@@ -70,6 +70,7 @@ struct weft_future *weft_future_clone(struct weft_future *future);
  * # Safety
  * `future` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_future_free(struct weft_future *future);
 

@@ -88,6 +88,7 @@ struct weft_local *weft_local_clone(struct weft_local *local);
  * # Safety
  * `local` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_local_free(struct weft_local *local);
 

@@ -54,6 +54,7 @@ struct weft_lock *weft_lock_clone(struct weft_lock *lock);
  * # Safety
  * `lock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_lock_free(struct weft_lock *lock);
 

@@ -90,6 +90,7 @@ struct weft_pool *weft_pool_clone(struct weft_pool *pool);
  * # Safety
  * `pool` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_pool_free(struct weft_pool *pool);
 

@@ -93,13 +93,15 @@ struct weft_queue *weft_queue_clone(struct weft_queue *queue);
 
 /**
  * Releases one reference to `queue`; the last one frees it, calling the item destructor (if
- * any) on each item left, in queue order. NULL is ignored. Freeing a queue that a thread
+ * any) on each item left, in the order `weft_queue_get` would have returned them (as an
+ * immediate `weft_queue_shutdown` hands them out). NULL is ignored. Freeing a queue that a thread
  * without a reference of its own is blocked on is a bug in the caller: give every thread its
  * own reference with `weft_queue_clone`. Thread safety: safe from any thread.
  *
  * # Safety
  * `queue` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_queue_free(struct weft_queue *queue);
 

@@ -51,6 +51,7 @@ struct weft_rlock *weft_rlock_clone(struct weft_rlock *rlock);
  * # Safety
  * `rlock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_rlock_free(struct weft_rlock *rlock);
 

@@ -70,6 +70,7 @@ struct weft_semaphore *weft_semaphore_clone(struct weft_semaphore *semaphore);
  * # Safety
  * `semaphore` is NULL or a handle from weft whose reference the caller gives up: it does not use
  * that reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_semaphore_free(struct weft_semaphore *semaphore);
 

@@ -98,6 +98,7 @@ struct weft_thread *weft_thread_clone(struct weft_thread *thread);
  * # Safety
  * `thread` is NULL or a handle from weft whose reference the caller gives up: it does not use that
  * reference again.
+ * What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
  */
 void weft_thread_free(struct weft_thread *thread);
 

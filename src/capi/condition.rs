@@ -155,6 +155,7 @@ pub unsafe extern "C" fn weft_condition_clone(
 /// # Safety
 /// `condition` is NULL or a handle from weft whose reference the caller gives up: it does not use
 /// that reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_free(condition: *mut weft_condition) {
     ffi_value!((), {

@@ -55,6 +55,7 @@ pub unsafe extern "C" fn weft_event_clone(event: *mut weft_event) -> *mut weft_e
 /// # Safety
 /// `event` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_event_free(event: *mut weft_event) {
     ffi_value!((), {

@@ -162,6 +162,7 @@ pub unsafe extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut wef
 /// # Safety
 /// `future` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_future_free(future: *mut weft_future) {
     // The caller gives up this reference: dropped.

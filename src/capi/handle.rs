@@ -6,6 +6,14 @@
 //! `_clone` increments the count and returns the same pointer; each reference is released by one
 //! `_free`. A future's handle is a `Tagged<()>` header inside the future's own allocation
 //! instead (one allocation per task, see `capi/future.rs`), checked the same way.
+//!
+//! A freed handle's memory is usually given to the next object of the same size, and then the
+//! stale handle passes the check and works on that object. Debug builds prevent it: every
+//! `Arc` made by [`new`] keeps a weak reference that is never given back ([`quarantine`]), so
+//! its memory outlives the value (dropped as usual, its tag set to the freed marker) and is
+//! never reused: any use of a freed handle then gives `WEFT_STATUS_WRONG_HANDLE`. Release builds
+//! return the memory (no check on a hot path could tell a stale handle from its successor; see
+//! BENCHMARKS.md, "Freed handles"). Futures are not kept: their allocation is the core's.
 
 use std::ptr;
 use std::sync::Arc;
@@ -77,10 +85,51 @@ impl<T> Drop for Tagged<T> {
 
 /// A new handle owning one reference to `value`.
 pub(crate) fn new<H: Handle>(value: H::Inner) -> *mut H {
-    Arc::into_raw(Arc::new(Tagged {
+    let arc = Arc::new(Tagged {
         tag: H::TAG.word(),
         value,
-    })) as *mut H
+    });
+    #[cfg(debug_assertions)]
+    quarantine::keep(std::sync::Weak::into_raw(Arc::downgrade(&arc)).cast());
+    Arc::into_raw(arc) as *mut H
+}
+
+/// Debug builds only: the allocations of every handle made, kept for the process's life (see
+/// the module comment).
+#[cfg(debug_assertions)]
+mod quarantine {
+    use std::ptr;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    /// One kept allocation (a `Weak` given up with `Weak::into_raw`, never taken back), and the
+    /// node kept before it.
+    struct Node {
+        _kept: *const (),
+        next: *mut Node,
+    }
+
+    /// The kept allocations, newest first: reachable from here, so that leak checkers (valgrind,
+    /// Miri) do not report them. A lock-free list, so that a child made by `fork()` can make
+    /// handles whatever its parent's threads were doing.
+    static KEPT: AtomicPtr<Node> = AtomicPtr::new(ptr::null_mut());
+
+    /// Keeps `kept` reachable for the rest of the process's life.
+    pub(super) fn keep(kept: *const ()) {
+        let node = Box::into_raw(Box::new(Node {
+            _kept: kept,
+            next: ptr::null_mut(),
+        }));
+        // Relaxed: the list is never read, only kept reachable; the CAS alone keeps it whole.
+        let mut head = KEPT.load(Ordering::Relaxed);
+        loop {
+            // SAFETY: `node` is ours until the exchange below publishes it.
+            unsafe { (*node).next = head };
+            match KEPT.compare_exchange_weak(head, node, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return,
+                Err(now) => head = now,
+            }
+        }
+    }
 }
 
 /// Checks `handle` and borrows the value behind it.
@@ -199,5 +248,41 @@ mod tests {
         words.sort_unstable();
         words.dedup();
         assert_eq!(words.len(), all.len() + 1);
+    }
+
+    /// In a debug build a freed handle never comes back: not as the next object of its type
+    /// (which the allocator would place at the same address), nor as one of another type.
+    /// Before, the stale handle worked on the new lock.
+    #[cfg(debug_assertions)]
+    #[test]
+    fn a_freed_handle_stays_wrong() {
+        use crate::capi::event::{weft_event_free, weft_event_is_set, weft_event_new};
+        use crate::capi::lock::*;
+        use crate::capi::weft_status::WEFT_STATUS_OK;
+        for _ in 0..100 {
+            let (mut old, mut new, mut event) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+            // SAFETY: C API calls with valid out-pointers; `old` is used after its free on
+            // purpose, which a debug build makes defined (its memory is kept).
+            unsafe {
+                assert_eq!(weft_lock_new(&mut old), WEFT_STATUS_OK);
+                weft_lock_free(old);
+                assert_eq!(weft_lock_new(&mut new), WEFT_STATUS_OK);
+                assert_eq!(weft_event_new(&mut event), WEFT_STATUS_OK);
+                assert_ne!(old, new, "a freed handle's address reused");
+                assert_eq!(
+                    weft_lock_acquire(old, false, -1.0),
+                    WEFT_STATUS_WRONG_HANDLE
+                );
+                assert!(!weft_lock_locked(new), "the stale handle took the new lock");
+                assert!(weft_lock_clone(old).is_null());
+                weft_lock_free(old); // ignored
+                assert!(!weft_event_is_set(old.cast()));
+                assert_eq!(weft_lock_acquire(new, false, -1.0), WEFT_STATUS_OK);
+                assert_eq!(weft_lock_release(old), WEFT_STATUS_WRONG_HANDLE);
+                assert!(weft_lock_locked(new));
+                weft_lock_free(new);
+                weft_event_free(event);
+            }
+        }
     }
 }

@@ -115,6 +115,7 @@ pub unsafe extern "C" fn weft_local_clone(local: *mut weft_local) -> *mut weft_l
 /// # Safety
 /// `local` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_local_free(local: *mut weft_local) {
     ffi_value!((), {

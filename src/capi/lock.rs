@@ -58,6 +58,7 @@ pub unsafe extern "C" fn weft_lock_clone(lock: *mut weft_lock) -> *mut weft_lock
 /// # Safety
 /// `lock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_lock_free(lock: *mut weft_lock) {
     ffi_value!((), {

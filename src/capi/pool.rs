@@ -112,6 +112,7 @@ pub unsafe extern "C" fn weft_pool_clone(pool: *mut weft_pool) -> *mut weft_pool
 /// # Safety
 /// `pool` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_pool_free(pool: *mut weft_pool) {
     ffi_value!((), {

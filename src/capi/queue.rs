@@ -109,13 +109,15 @@ pub unsafe extern "C" fn weft_queue_clone(queue: *mut weft_queue) -> *mut weft_q
 }
 
 /// Releases one reference to `queue`; the last one frees it, calling the item destructor (if
-/// any) on each item left, in queue order. NULL is ignored. Freeing a queue that a thread
+/// any) on each item left, in the order `weft_queue_get` would have returned them (as an
+/// immediate `weft_queue_shutdown` hands them out). NULL is ignored. Freeing a queue that a thread
 /// without a reference of its own is blocked on is a bug in the caller: give every thread its
 /// own reference with `weft_queue_clone`. Thread safety: safe from any thread.
 ///
 /// # Safety
 /// `queue` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_queue_free(queue: *mut weft_queue) {
     ffi_value!((), {
@@ -617,6 +619,42 @@ mod tests {
             assert_eq!(frees.load(Ordering::Relaxed), 0, "a reference remains");
             weft_queue_free(other);
             assert_eq!(frees.load(Ordering::Relaxed), 4);
+        }
+    }
+
+    /// The items a queue's destructor is called on, in call order.
+    static FREED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+    unsafe extern "C" fn record_free(item: *mut c_void) {
+        FREED.lock().unwrap().push(item as usize);
+    }
+
+    /// `weft_queue_free` destroys the items left in the order `get` would have returned them,
+    /// for every kind, as an immediate shutdown hands them out. Before, a LIFO queue destroyed
+    /// them in insertion order and a priority queue in its heap's order.
+    #[test]
+    fn free_destroys_the_items_in_get_order() {
+        let puts = [(3, 3), (1, 1), (4, 4), (2, 2), (5, 5)];
+        for (kind, expected) in [
+            (WEFT_QUEUE_FIFO, [3, 1, 4, 2, 5]),
+            (WEFT_QUEUE_SIMPLE, [3, 1, 4, 2, 5]),
+            (WEFT_QUEUE_LIFO, [5, 2, 4, 1, 3]),
+            (WEFT_QUEUE_PRIORITY, [1, 2, 3, 4, 5]),
+        ] {
+            FREED.lock().unwrap().clear();
+            let q = new(kind, 0, Some(record_free));
+            for (item, priority) in puts {
+                let status = if kind == WEFT_QUEUE_PRIORITY {
+                    // SAFETY: `q` is a live queue handle; the items are plain integers.
+                    unsafe { weft_queue_put_priority(q, item as *mut c_void, priority, false, 0.0) }
+                } else {
+                    put(q, item)
+                };
+                assert_eq!(status, WEFT_STATUS_OK);
+            }
+            // SAFETY: the last reference, given up.
+            unsafe { weft_queue_free(q) };
+            assert_eq!(*FREED.lock().unwrap(), expected, "kind {kind}");
         }
     }
 

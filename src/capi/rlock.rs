@@ -55,6 +55,7 @@ pub unsafe extern "C" fn weft_rlock_clone(rlock: *mut weft_rlock) -> *mut weft_r
 /// # Safety
 /// `rlock` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_rlock_free(rlock: *mut weft_rlock) {
     ffi_value!((), {

@@ -88,6 +88,7 @@ pub unsafe extern "C" fn weft_semaphore_clone(
 /// # Safety
 /// `semaphore` is NULL or a handle from weft whose reference the caller gives up: it does not use
 /// that reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_semaphore_free(semaphore: *mut weft_semaphore) {
     ffi_value!((), {

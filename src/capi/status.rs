@@ -20,8 +20,17 @@ pub enum weft_status {
     WEFT_STATUS_TIMEOUT = 1,
     /// A required pointer argument (a handle, a callback, an out-parameter) is NULL.
     WEFT_STATUS_NULL_ARGUMENT = 2,
-    /// The handle is not of the expected type, or was already freed (detected on a best-effort
-    /// basis).
+    /// The handle is not of the expected type, or was already freed.
+    ///
+    /// A freed handle (its last reference given to its `_free`) must not be used. If it is: a
+    /// debug build of libweft (built with debug assertions, as `cargo build` makes it) never
+    /// reuses a handle's memory, so every call reliably returns this status (queries false, 0
+    /// or NULL; `_free` does nothing); the memory kept is a few dozen bytes per object freed,
+    /// until the process exits. A release build gives the memory back: the call may return
+    /// this status, or, once a new object has been given the same address (often the next one
+    /// made), work on that object. A future's handle, whose memory is the future's own, is
+    /// never kept: in both builds it behaves as in a release build. Checking every call against
+    /// reuse would cost the hot paths (BENCHMARKS.md, "Freed handles").
     WEFT_STATUS_WRONG_HANDLE = 3,
     /// A Rust panic was caught at the API boundary; this is a bug in weft, please report it.
     WEFT_STATUS_PANIC = 4,

@@ -119,6 +119,7 @@ pub unsafe extern "C" fn weft_thread_clone(thread: *mut weft_thread) -> *mut wef
 /// # Safety
 /// `thread` is NULL or a handle from weft whose reference the caller gives up: it does not use that
 /// reference again.
+/// What a use after the last reference is freed does: see `WEFT_STATUS_WRONG_HANDLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_thread_free(thread: *mut weft_thread) {
     ffi_value!((), {

@@ -10,11 +10,19 @@
 //! last waiter has left; until then no new generation can start (the barrier is broken, or after
 //! a reset arrivals wait for those waiters to leave, as in CPython), so a waiter that finds its
 //! generation gone knows how it ended.
+//!
+//! The action runs with the barrier's mutex held, as CPython runs it under the barrier's
+//! condition, in the cycle's "filling done" state. Its thread may still look at the barrier:
+//! the barrier knows which thread runs the action and answers it without the mutex (the cycle
+//! is full and not broken), and an `abort` or `reset` from it is recorded and applied to the
+//! cycle when the action returns. A `wait` from it is refused.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 
+use super::thread_token;
 use crate::Error;
+use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::park::Condvar;
 use crate::timeout::{Deadline, Timeout};
@@ -51,6 +59,12 @@ impl State {
     }
 }
 
+/// What the action asked of the cycle it ends, in [`Barrier::asked`]: the last of its
+/// `abort` and `reset` calls.
+const ASKED_NOTHING: usize = 0;
+const ASKED_RESET: usize = 1;
+const ASKED_ABORT: usize = 2;
+
 /// Python's `threading.Barrier`: `parties` threads wait for each other, then all go on.
 pub struct Barrier {
     parties: usize,
@@ -59,13 +73,21 @@ pub struct Barrier {
     state: Mutex<State>,
     /// Notified on every phase change.
     changed: Condvar,
+    /// `thread_token()` of the thread running the action, 0 when none does. Written only by
+    /// that thread (set before the action, cleared after, with `state` held), so a thread
+    /// comparing it with its own token sees its own token exactly when it runs the action.
+    action_thread: AtomicUsize,
+    /// One of the `ASKED_*`; read and written only by the thread running the action.
+    asked: AtomicUsize,
 }
 
 impl std::fmt::Debug for Barrier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Through the accessors, so that the action may print its barrier.
         f.debug_struct("Barrier")
             .field("parties", &self.parties)
-            .field("state", &*self.state.lock())
+            .field("n_waiting", &self.n_waiting())
+            .field("broken", &self.broken())
             .finish_non_exhaustive()
     }
 }
@@ -94,19 +116,29 @@ impl Barrier {
                 leaving: 0,
             }),
             changed: Condvar::new(),
+            action_thread: AtomicUsize::new(0),
+            asked: AtomicUsize::new(ASKED_NOTHING),
         })
     }
 
     /// Waits until `parties` threads are waiting, then releases them all and returns this
     /// thread's arrival index, `0..parties`. The last to arrive runs the action first, with the
-    /// barrier's lock held (so the action must not call into this barrier).
+    /// barrier's lock held: other threads calling into the barrier meanwhile wait for it to
+    /// return, and the action's own thread may call [`Barrier::parties`],
+    /// [`Barrier::n_waiting`], [`Barrier::broken`], [`Barrier::abort`] and [`Barrier::reset`]
+    /// (see each), but not `wait` ([`Error::WrongState`]).
     ///
     /// `timeout` (`None`: the barrier's default) bounds the wait for the others; after a
     /// `reset`, arrivals wait without limit for the threads it sent away to leave, as in
     /// CPython. [`Error::BrokenBarrier`] if the barrier is or becomes broken or reset while
-    /// waiting; a timeout breaks it for everyone. If the action panics, the barrier is broken
-    /// and the panic goes on in the thread that ran it.
+    /// waiting (the action's thread included, when the action aborted or reset the barrier); a
+    /// timeout breaks it for everyone. If the action panics, the barrier is broken and the
+    /// panic goes on in the thread that ran it.
     pub fn wait(&self, timeout: Option<Timeout>) -> Result<usize, Error> {
+        if self.in_action() {
+            // CPython deadlocks: the action runs under the lock `wait` takes.
+            return Err(Error::WrongState);
+        }
         let deadline = timeout.unwrap_or(self.timeout).deadline();
         let mut state = self.state.lock();
         loop {
@@ -124,23 +156,59 @@ impl Barrier {
             return self.wait_trip(&mut state, deadline).map(|()| index);
         }
         let result = self.run_action();
-        if result.is_err() {
+        if !matches!(result, Ok(ASKED_NOTHING)) {
+            return self.fail_cycle(state, result);
+        }
+        state.end_generation(false);
+        self.changed.notify_all();
+        Ok(index)
+    }
+
+    /// Ends the cycle whose action panicked (`result` is the panic), or aborted or reset the
+    /// barrier; the waiters leave with [`Error::BrokenBarrier`], and so does this thread.
+    #[cold]
+    fn fail_cycle(
+        &self,
+        mut state: MutexGuard<'_, State>,
+        result: Result<usize, Box<dyn Any + Send>>,
+    ) -> Result<usize, Error> {
+        // A panic breaks the barrier, as an abort from the action does.
+        if !matches!(result, Ok(ASKED_RESET)) {
             state.broken = true;
         }
-        state.end_generation(result.is_err());
+        state.end_generation(true);
         self.changed.notify_all();
         drop(state);
         match result {
-            Ok(()) => Ok(index),
+            Ok(_) => Err(Error::BrokenBarrier),
             Err(payload) => panic::resume_unwind(payload),
         }
     }
 
-    fn run_action(&self) -> Result<(), Box<dyn Any + Send>> {
-        match &self.action {
-            Some(action) => panic::catch_unwind(AssertUnwindSafe(action)),
-            None => Ok(()),
-        }
+    /// Runs the action, if any; what it asked of its cycle (an `ASKED_*`), or its panic.
+    fn run_action(&self) -> Result<usize, Box<dyn Any + Send>> {
+        let Some(action) = &self.action else {
+            return Ok(ASKED_NOTHING);
+        };
+        let me = thread_token();
+        // Relaxed: see the fields' comments.
+        self.action_thread.store(me, Ordering::Relaxed);
+        let result = panic::catch_unwind(AssertUnwindSafe(action));
+        self.action_thread.store(0, Ordering::Relaxed);
+        let asked = self.asked.swap(ASKED_NOTHING, Ordering::Relaxed);
+        result.map(|()| asked)
+    }
+
+    /// Whether the calling thread is running this barrier's action.
+    fn in_action(&self) -> bool {
+        // Relaxed: see the field's comment; only our own writes can make this equal our token.
+        self.action.is_some() && self.action_thread.load(Ordering::Relaxed) == thread_token()
+    }
+
+    /// Records what the action's thread asked of the cycle; the cycle's end applies it.
+    fn ask(&self, asked: usize) {
+        // Relaxed: only this thread reads it, in `run_action`.
+        self.asked.store(asked, Ordering::Relaxed);
     }
 
     /// Waits for this thread's generation to end; breaks the barrier if the deadline passes
@@ -178,7 +246,15 @@ impl Barrier {
 
     /// Python's `reset()`: back to the initial state. Threads waiting now leave with
     /// [`Error::BrokenBarrier`]; arrivals wait until they have left.
+    ///
+    /// From the action (where CPython deadlocks), applied when the action returns: the
+    /// cycle's threads, the action's own included, leave with [`Error::BrokenBarrier`] and the
+    /// barrier is not broken (it undoes an `abort` made earlier in the action).
     pub fn reset(&self) {
+        if self.in_action() {
+            self.ask(ASKED_RESET);
+            return;
+        }
         let mut state = self.state.lock();
         state.broken = false;
         if state.count > 0 {
@@ -189,7 +265,16 @@ impl Barrier {
 
     /// Python's `abort()`: breaks the barrier; current and future waiters fail with
     /// [`Error::BrokenBarrier`] until [`Barrier::reset`].
+    ///
+    /// From the action (where CPython deadlocks), applied when the action returns, as a
+    /// panicking action is: the barrier is broken, and the cycle's threads, the action's own
+    /// included, leave with [`Error::BrokenBarrier`]. This is how an action that cannot panic
+    /// (a C action) fails its cycle.
     pub fn abort(&self) {
+        if self.in_action() {
+            self.ask(ASKED_ABORT);
+            return;
+        }
         self.break_barrier(&mut self.state.lock());
     }
 
@@ -198,13 +283,23 @@ impl Barrier {
         self.parties
     }
 
-    /// The number of threads waiting for the barrier to fill (a snapshot).
+    /// The number of threads waiting for the barrier to fill (a snapshot). From the action:
+    /// `parties`, as in CPython (the cycle is full, the action's thread counted).
     pub fn n_waiting(&self) -> usize {
+        if self.in_action() {
+            return self.parties;
+        }
         self.state.lock().count
     }
 
-    /// Whether the barrier is broken.
+    /// Whether the barrier is broken. From the action: whether the action aborted it (it was
+    /// not broken when the action started, and only the action can change that until it
+    /// returns).
     pub fn broken(&self) -> bool {
+        if self.in_action() {
+            // Relaxed: see `ask`.
+            return self.asked.load(Ordering::Relaxed) == ASKED_ABORT;
+        }
         self.state.lock().broken
     }
 }

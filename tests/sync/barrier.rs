@@ -2,8 +2,9 @@ use std::ffi::c_void;
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
+use std::time::Duration;
 
 use weft::{Barrier, Error, Event, Timeout};
 
@@ -186,6 +187,139 @@ fn reset_while_waiting() {
     full_cycle(&b);
 }
 
+/// Runs `f` in a thread of its own and returns its result; fails the test if `f` has not
+/// returned after 10 s, so that a deadlock fails rather than hangs (the stuck thread is left
+/// behind).
+fn within_10s<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || tx.send(f()));
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("deadlocked: no result within 10 s")
+}
+
+/// What an action saw of its own barrier.
+#[derive(Debug, Default, PartialEq)]
+struct Seen {
+    n_waiting: usize,
+    broken: bool,
+    parties: usize,
+    wait: Option<Result<usize, Error>>,
+    debug: String,
+}
+
+/// The action may look at its barrier, with CPython's answers (the cycle is full, not broken);
+/// a `wait` from it is refused. Before, each call deadlocked the barrier, the other waiters
+/// with their timeouts included.
+#[test]
+fn the_action_may_look_at_its_barrier() {
+    let (seen, results) = within_10s(|| {
+        let barrier = Arc::new(std::sync::OnceLock::<Barrier>::new());
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let (b, s) = (Arc::clone(&barrier), Arc::clone(&seen));
+        let action = Box::new(move || {
+            let b = b.get().unwrap();
+            *s.lock().unwrap() = Seen {
+                n_waiting: b.n_waiting(),
+                broken: b.broken(),
+                parties: b.parties(),
+                wait: Some(b.wait(Some(secs(0.0)))),
+                debug: format!("{b:?}"),
+            };
+        });
+        barrier
+            .set(Barrier::new(3, Some(action), Timeout::Forever).unwrap())
+            .unwrap();
+        let b = barrier.get().unwrap();
+        let results = thread::scope(|s| {
+            // One waiter with a timeout, which must not be stuck behind the action either.
+            let timed = s.spawn(|| b.wait(Some(secs(60.0))));
+            let other = s.spawn(|| b.wait(None));
+            until(|| b.n_waiting() == 2);
+            let last = b.wait(None);
+            [last, timed.join().unwrap(), other.join().unwrap()]
+        });
+        assert_eq!(b.n_waiting(), 0);
+        let seen = std::mem::take(&mut *seen.lock().unwrap());
+        (seen, results)
+    });
+    assert_eq!(
+        seen,
+        Seen {
+            n_waiting: 3,
+            broken: false,
+            parties: 3,
+            wait: Some(Err(Error::WrongState)),
+            debug: "Barrier { parties: 3, n_waiting: 3, broken: false, .. }".into(),
+        }
+    );
+    let mut indices: Vec<usize> = results.into_iter().map(Result::unwrap).collect();
+    indices.sort();
+    assert_eq!(indices, [0, 1, 2]);
+}
+
+/// A barrier whose action runs `act` on it in its first cycle only.
+fn acting_on_itself(parties: usize, act: fn(&Barrier)) -> Arc<std::sync::OnceLock<Barrier>> {
+    let barrier = Arc::new(std::sync::OnceLock::<Barrier>::new());
+    let b = Arc::clone(&barrier);
+    let cycles = AtomicUsize::new(0);
+    let action = Box::new(move || {
+        if cycles.fetch_add(1, Ordering::Relaxed) == 0 {
+            act(b.get().unwrap());
+        }
+    });
+    barrier
+        .set(Barrier::new(parties, Some(action), Timeout::Forever).unwrap())
+        .unwrap();
+    barrier
+}
+
+/// Runs one cycle of `b` over two threads; the results of both waits.
+fn two_party_cycle(b: &Barrier) -> [Result<usize, Error>; 2] {
+    thread::scope(|s| {
+        let other = s.spawn(|| b.wait(None));
+        until(|| b.n_waiting() == 1);
+        [b.wait(None), other.join().unwrap()]
+    })
+}
+
+/// An abort from the action fails its cycle as a panic would: the barrier is broken (the
+/// action sees it so), and every thread of the cycle, the action's own included, leaves with
+/// BrokenBarrier. A reset mends it.
+#[test]
+fn an_abort_from_the_action_breaks_its_cycle() {
+    within_10s(|| {
+        let barrier = acting_on_itself(2, |b| {
+            b.abort();
+            assert!(b.broken());
+        });
+        let b = barrier.get().unwrap();
+        let broken = Err(Error::BrokenBarrier);
+        assert_eq!(two_party_cycle(b), [broken, broken]);
+        assert!(b.broken());
+        assert_eq!(b.wait(None), broken);
+        b.reset();
+        assert!(two_party_cycle(b).iter().all(Result::is_ok));
+    });
+}
+
+/// A reset from the action sends the cycle's threads away, the action's own included, and
+/// leaves the barrier usable, undoing an abort made before it in the action.
+#[test]
+fn a_reset_from_the_action_sends_its_cycle_away() {
+    within_10s(|| {
+        let barrier = acting_on_itself(2, |b| {
+            b.abort();
+            b.reset();
+            assert!(!b.broken());
+        });
+        let b = barrier.get().unwrap();
+        let broken = Err(Error::BrokenBarrier);
+        assert_eq!(two_party_cycle(b), [broken, broken]);
+        assert!(!b.broken());
+        assert!(two_party_cycle(b).iter().all(Result::is_ok));
+    });
+}
+
 #[test]
 fn a_panicking_action_breaks_the_barrier() {
     let b = Barrier::new(
@@ -332,4 +466,89 @@ fn c_statuses() {
     }
     weft_event_free(e);
     weft_barrier_free(b);
+}
+
+/// What a C action saw of its barrier through the C API.
+#[derive(Debug, Default, PartialEq)]
+struct SeenInC {
+    n_waiting: usize,
+    broken: bool,
+    parties: usize,
+    wait: Option<weft_status>,
+    abort: Option<weft_status>,
+    broken_after_abort: bool,
+}
+
+struct CActionArg {
+    barrier: std::sync::OnceLock<Shared<weft_barrier>>,
+    seen: Mutex<SeenInC>,
+}
+
+unsafe extern "C" fn look_and_abort(arg: *mut c_void) {
+    // SAFETY: the test passes a pointer to a CActionArg that outlives the barrier.
+    let arg = unsafe { &*(arg as *const CActionArg) };
+    let b = arg.barrier.get().unwrap().0;
+    let mut index = usize::MAX;
+    *arg.seen.lock().unwrap() = SeenInC {
+        n_waiting: weft_barrier_n_waiting(b),
+        broken: weft_barrier_broken(b),
+        parties: weft_barrier_parties(b),
+        wait: Some(weft_barrier_wait(b, 0.0, &mut index)),
+        abort: Some(weft_barrier_abort(b)),
+        broken_after_abort: weft_barrier_broken(b),
+    };
+}
+
+/// Through the C API: a C action looks at its barrier, is refused a wait
+/// (WEFT_STATUS_WRONG_STATE), and fails its cycle with an abort.
+#[test]
+fn c_action_on_its_barrier() {
+    let seen = within_10s(|| {
+        let arg: &'static CActionArg = Box::leak(Box::new(CActionArg {
+            barrier: std::sync::OnceLock::new(),
+            seen: Mutex::new(SeenInC::default()),
+        }));
+        let mut b = ptr::null_mut();
+        assert_eq!(
+            weft_barrier_new(
+                2,
+                Some(look_and_abort),
+                arg as *const CActionArg as *mut c_void,
+                None,
+                -1.0,
+                &mut b
+            ),
+            WEFT_STATUS_OK
+        );
+        arg.barrier.set(Shared(b)).ok().unwrap();
+        let shared = Shared(b);
+        let statuses = thread::scope(|s| {
+            let other = s.spawn(move || {
+                let b = shared;
+                let mut index = usize::MAX;
+                weft_barrier_wait(b.0, 60.0, &mut index)
+            });
+            until(|| weft_barrier_n_waiting(b) == 1);
+            let mut index = usize::MAX;
+            [
+                weft_barrier_wait(b, -1.0, &mut index),
+                other.join().unwrap(),
+            ]
+        });
+        assert_eq!(statuses, [WEFT_STATUS_BROKEN_BARRIER; 2]);
+        assert!(weft_barrier_broken(b));
+        weft_barrier_free(b);
+        std::mem::take(&mut *arg.seen.lock().unwrap())
+    });
+    assert_eq!(
+        seen,
+        SeenInC {
+            n_waiting: 2,
+            broken: false,
+            parties: 2,
+            wait: Some(WEFT_STATUS_WRONG_STATE),
+            abort: Some(WEFT_STATUS_OK),
+            broken_after_abort: true,
+        }
+    );
 }

@@ -1,6 +1,7 @@
 """weft's Condition, Semaphore, Event, Barrier and Timer beyond CPython's lock_tests."""
 
 import threading
+import time
 
 import pytest
 
@@ -83,6 +84,46 @@ def test_barrier_action_failure_breaks_it():
     assert not barrier.broken and barrier.parties == 1 and barrier.n_waiting == 0
     with pytest.raises(ValueError, match="parties must be > 0"):
         weft.Barrier(0)
+
+
+def test_barrier_action_failure_breaks_its_cycle():
+    # As in CPython: the others of the cycle raise BrokenBarrierError; they used to return.
+    def action():
+        raise KeyError("from the action")
+
+    barrier = weft.Barrier(2, action=action)
+    others = []
+
+    def other():
+        try:
+            others.append(barrier.wait(60))
+        except weft.BrokenBarrierError as e:
+            others.append(e)
+
+    t = weft.Thread(target=other)
+    t.start()
+    while barrier.n_waiting != 1:
+        time.sleep(0.001)
+    with pytest.raises(KeyError, match="from the action"):
+        barrier.wait()
+    t.join()
+    assert len(others) == 1 and isinstance(others[0], weft.BrokenBarrierError)
+    assert barrier.broken
+
+
+def test_barrier_action_looks_at_its_barrier():
+    # As in CPython: the cycle is full and not broken; a wait (a deadlock in CPython) raises.
+    seen = []
+
+    def action():
+        seen.append((barrier.n_waiting, barrier.broken, barrier.parties))
+        with pytest.raises(RuntimeError):
+            barrier.wait(0)
+        seen.append("refused")
+
+    barrier = weft.Barrier(1, action=action)
+    assert barrier.wait() == 0
+    assert seen == [(1, False, 1), "refused"]
 
 
 def test_barrier_indices_and_action():

@@ -690,11 +690,14 @@ _barrier_actions = {}
 
 @_capi.barrier_action_fn
 def _run_barrier_action(key, actions=_barrier_actions):
-    action, failures = actions[key]
+    action, failures, handle = actions[key]
     try:
         action()
     except BaseException as e:  # noqa: B902 - raised again by Barrier.wait()
         failures[_thread.get_ident()] = e
+        # As in CPython, the barrier breaks and the others of the cycle raise
+        # BrokenBarrierError: an abort from the action fails its cycle.
+        _lib.weft_barrier_abort(handle[0])
 
 
 @_capi.free_fn
@@ -727,13 +730,16 @@ class Barrier(_Handle):
         timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
         # The action's exceptions, by the ident of the thread that ran it.
         self._failures = {}
+        # The handle, for the action to abort the barrier with (not `self`, which would live
+        # as long as the C barrier, which lives as long as `self`).
+        handle = [None]
         key = None
         if action is not None:
             key = next(_keys)
-            _barrier_actions[key] = (action, self._failures)
+            _barrier_actions[key] = (action, self._failures, handle)
         callbacks = (_run_barrier_action, _forget_barrier_action) if key else (None, None)
         action_fn, free_fn = (_ctypes.cast(f, _ctypes.c_void_p) for f in callbacks)
-        self._handle = _capi.new_handle(
+        self._handle = handle[0] = _capi.new_handle(
             _lib.weft_barrier_new, max(parties, 0), action_fn, key, free_fn, timeout)
 
     def __repr__(self):
@@ -760,9 +766,8 @@ class Barrier(_Handle):
         status = _blocking.weft_barrier_wait(self._handle, timeout, _ctypes.byref(index))
         failure = self._failures.pop(_thread.get_ident(), None)
         if failure is not None:
-            # As in CPython, an exception in the action breaks the barrier and is raised in
-            # the thread that ran it.
-            _lib.weft_barrier_abort(self._handle)
+            # As in CPython, an exception in the action (which aborted the barrier) is raised
+            # in the thread that ran it.
             raise failure
         _check(status)
         return index.value
