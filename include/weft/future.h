@@ -19,8 +19,16 @@
 typedef struct weft_future weft_future;
 
 /**
- * A done callback: receives the future (a reference valid for the call only: clone it to keep
- * it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
+ * A done callback: receives the future and the `arg` given to `weft_future_add_done_callback`.
+ * It must not unwind.
+ *
+ * The `future` handle is borrowed for the call: weft holds a reference of its own until the
+ * callback returns, so the callback may use it (and call any `weft_future_*` on it) whatever it
+ * does with other references, and must not free it. To keep the future after the call, take a
+ * reference with `weft_future_clone(future)`. To give the callback the caller's own reference
+ * ("the callback owns the future now"), pass it as `arg`, let the callback free `arg`, and do not
+ * use that reference after `weft_future_add_done_callback`: the callback may have run already
+ * (in the calling thread, if the future was done) or may run at any moment in another thread.
  */
 typedef void (*weft_future_callback)(struct weft_future *future,
                                      void *arg);
@@ -160,7 +168,9 @@ bool weft_future_done(const struct weft_future *future);
  * The callback runs exactly once: in the thread that completes the future (a pool worker, or
  * the thread that cancels it), or at once, in the calling thread, if the future is already
  * done; callbacks run in the order they were added. `arg` is the caller's: free it in the
- * callback if needed. The future stays alive until its callbacks have run.
+ * callback if needed. The future stays alive until its callbacks have run, and weft holds a
+ * reference across each call (see `weft_future_callback` for what a callback may do with the
+ * handle it receives, and how to hand it the caller's reference).
  * Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
  * `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.

@@ -48,8 +48,16 @@ impl TaskFn<SendPtr, c_int> for CTask {
     }
 }
 
-/// A done callback: receives the future (a reference valid for the call only: clone it to keep
-/// it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
+/// A done callback: receives the future and the `arg` given to `weft_future_add_done_callback`.
+/// It must not unwind.
+///
+/// The `future` handle is borrowed for the call: weft holds a reference of its own until the
+/// callback returns, so the callback may use it (and call any `weft_future_*` on it) whatever it
+/// does with other references, and must not free it. To keep the future after the call, take a
+/// reference with `weft_future_clone(future)`. To give the callback the caller's own reference
+/// ("the callback owns the future now"), pass it as `arg`, let the callback free `arg`, and do not
+/// use that reference after `weft_future_add_done_callback`: the callback may have run already
+/// (in the calling thread, if the future was done) or may run at any moment in another thread.
 pub type weft_future_callback =
     Option<unsafe extern "C" fn(future: *mut weft_future, arg: *mut c_void)>;
 
@@ -244,8 +252,11 @@ pub unsafe extern "C" fn weft_future_exception(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_future_cancel(future: *mut weft_future) -> bool {
     ffi_value!(false, {
+        // Cancelled through a reference of this call's own: the callbacks it runs may free the
+        // caller's, and the pool's may be gone already (given up by a worker that found the task
+        // cancelled).
         // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
-        unsafe { self::future(future) }.is_ok_and(|f| f.cancel())
+        unsafe { self::future(future) }.is_ok_and(|f| CFuture::clone(&f).cancel())
     })
 }
 
@@ -294,7 +305,9 @@ pub unsafe extern "C" fn weft_future_done(future: *const weft_future) -> bool {
 /// The callback runs exactly once: in the thread that completes the future (a pool worker, or
 /// the thread that cancels it), or at once, in the calling thread, if the future is already
 /// done; callbacks run in the order they were added. `arg` is the caller's: free it in the
-/// callback if needed. The future stays alive until its callbacks have run.
+/// callback if needed. The future stays alive until its callbacks have run, and weft holds a
+/// reference across each call (see `weft_future_callback` for what a callback may do with the
+/// handle it receives, and how to hand it the caller's reference).
 /// Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
@@ -313,11 +326,15 @@ pub unsafe extern "C" fn weft_future_add_done_callback(
         // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
         let f = unsafe { self::future(future) }?;
         let callback = callback.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
+        // A reference of this call's own: a callback run now may free the caller's.
+        let f = CFuture::clone(&f);
         let (ptr, arg) = (SendPtr(future.cast()), SendPtr(arg));
         f.add_done_callback(move |_| {
             let (ptr, arg) = (ptr, arg); // the whole `SendPtr`s, not their raw fields
             // SAFETY: the caller's callback and argument, called once as documented; `ptr` is
-            // the future's handle, live for the call: whoever completes it holds a reference.
+            // the future's handle (every reference has the same address), live for the call:
+            // whoever runs the callback holds a reference of its own (this call's, the
+            // completing worker's, or the canceller's).
             unsafe { callback(ptr.0.cast(), arg.0) };
         });
         Ok(())
@@ -502,6 +519,135 @@ mod tests {
             weft_future_free(running);
             weft_future_free(pending);
             weft_pool_free(pool);
+        }
+    }
+
+    /// What `free_then_look` is given: the caller's reference, handed to the callback.
+    struct Handed {
+        future: *mut weft_future,
+        /// Whether the handle the callback received still read as done after the free.
+        done_after_free: std::sync::atomic::AtomicBool,
+    }
+
+    /// Frees the reference in the `Handed` at `arg` (the caller's, now the callback's), then
+    /// looks at the handle it received, borrowed for the call.
+    unsafe extern "C" fn free_then_look(future: *mut weft_future, arg: *mut c_void) {
+        // SAFETY: the tests pass a `Handed` that outlives the callback.
+        let handed = unsafe { &*arg.cast::<Handed>() };
+        // SAFETY: the reference handed over, given up once; then the received handle, which
+        // weft keeps alive for the call.
+        let done = unsafe {
+            weft_future_free(handed.future);
+            weft_future_done(future)
+        };
+        handed
+            .done_after_free
+            .store(done, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A done future whose only reference is the caller's: the pool is shut down, so its
+    /// worker has given up its own.
+    fn done_future() -> *mut weft_future {
+        // SAFETY: the pool's handle comes from weft and is freed once, after its last use.
+        unsafe {
+            let pool = new_pool(1);
+            let f = submit(pool, Some(echo), ptr::null_mut());
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_pool_free(pool);
+            f
+        }
+    }
+
+    #[test]
+    fn a_callback_run_at_once_may_free_the_last_reference() {
+        let handed = Handed {
+            future: done_future(),
+            done_after_free: false.into(),
+        };
+        // SAFETY: the handle comes from weft; its reference passes to the callback (as `arg`)
+        // and is not used after the add; `handed` outlives the call.
+        let status = unsafe {
+            weft_future_add_done_callback(handed.future, Some(free_then_look), ptr_to(&handed))
+        };
+        assert_eq!(status, WEFT_STATUS_OK);
+        assert!(
+            handed.done_after_free.into_inner(),
+            "the handle stays valid for the call"
+        );
+    }
+
+    #[test]
+    fn a_callback_run_by_cancel_may_free_the_callers_reference() {
+        // SAFETY: every handle comes from weft and is freed once, after its last use (the
+        // pending future's by the callback); the pointers passed point at live locals.
+        unsafe {
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(1);
+            let running = submit(pool, Some(gated), ptr_to(&gate));
+            gate.0.wait();
+            let handed = Handed {
+                future: submit(pool, Some(echo), ptr::null_mut()),
+                done_after_free: false.into(),
+            };
+            let pending = handed.future;
+            assert_eq!(
+                weft_future_add_done_callback(pending, Some(free_then_look), ptr_to(&handed)),
+                WEFT_STATUS_OK
+            );
+            assert!(weft_future_cancel(pending));
+            assert!(handed.done_after_free.into_inner());
+            gate.1.wait();
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_future_free(running);
+            weft_pool_free(pool);
+        }
+    }
+
+    /// Clones the handle it receives into the `Mutex<Vec<SendPtr>>` at `arg`.
+    unsafe extern "C" fn keep(future: *mut weft_future, arg: *mut c_void) {
+        // SAFETY: the tests pass a vector that outlives the callback.
+        let kept = unsafe { &*arg.cast::<Mutex<Vec<SendPtr>>>() };
+        // SAFETY: weft passes the future's handle, live for the call.
+        let clone = unsafe { weft_future_clone(future) };
+        kept.lock().unwrap().push(SendPtr(clone.cast()));
+    }
+
+    #[test]
+    fn a_callback_may_clone_the_handle_and_use_it_after() {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let kept = Mutex::new(Vec::<SendPtr>::new());
+            // Run at once: the caller frees its reference right after the add.
+            let done = done_future();
+            assert_eq!(
+                weft_future_add_done_callback(done, Some(keep), ptr_to(&kept)),
+                WEFT_STATUS_OK
+            );
+            weft_future_free(done);
+            // Run by the worker, after the caller freed its reference.
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(1);
+            let later = submit(pool, Some(gated), ptr_to(&gate));
+            gate.0.wait();
+            assert_eq!(
+                weft_future_add_done_callback(later, Some(keep), ptr_to(&kept)),
+                WEFT_STATUS_OK
+            );
+            weft_future_free(later);
+            gate.1.wait();
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_pool_free(pool);
+            let kept = kept.into_inner().unwrap();
+            assert_eq!(kept.len(), 2);
+            for f in kept {
+                let f = f.0.cast::<weft_future>();
+                assert!(weft_future_done(f) && !weft_future_cancelled(f));
+                let mut code = -1;
+                assert_eq!(weft_future_exception(f, 0.0, &mut code), WEFT_STATUS_OK);
+                assert_eq!(code, 0);
+                weft_future_free(f);
+            }
         }
     }
 
