@@ -821,3 +821,49 @@ fn futures_wait_first_completed() {
         assert_eq!(waited.done, [false, true]);
     });
 }
+
+/// `wait` for all of two futures, each completed by its own thread: the waiter counts both
+/// completions in (whether each comes before the registration or after), is woken by the last,
+/// and sees both done.
+#[test]
+fn futures_wait_all_completed() {
+    model(|| {
+        let (first, run_first): (ModelFuture, _) = weft::future::model_task(|| Ok(1));
+        let (second, run_second): (ModelFuture, _) = weft::future::model_task(|| Ok(2));
+        let worker = thread::spawn(run_first);
+        let waiter = {
+            let (first, second) = (first.clone(), second.clone());
+            thread::spawn(move || {
+                weft::future::wait(&[&first, &second], FOREVER, weft::ReturnWhen::AllCompleted)
+            })
+        };
+        run_second();
+        worker.join().unwrap();
+        let waited = waiter.join().unwrap();
+        assert!(waited.satisfied);
+        assert_eq!(waited.done, [true, true]);
+    });
+}
+
+/// An `AsCompleted` iterator made while a worker completes one of its futures hands out both,
+/// each once (the racing one queued by its completion, or found done at registration: then
+/// first, as the lower index), the racing one seen done, and then reports the end.
+#[test]
+fn as_completed_iterator_queues_completions() {
+    model(|| {
+        let (done, run_done): (ModelFuture, _) = weft::future::model_task(|| Ok(1));
+        let (racing, run_racing): (ModelFuture, _) = weft::future::model_task(|| Ok(2));
+        run_done();
+        let worker = thread::spawn(run_racing);
+        let iterator = weft::future::AsCompleted::new(&[&racing, &done]);
+        let first = iterator.next(FOREVER).unwrap().unwrap();
+        let second = iterator.next(FOREVER).unwrap().unwrap();
+        assert!(matches!((first, second), (1, 0) | (0, 1)));
+        assert_eq!(
+            racing.outcome(Timeout::After(Duration::ZERO)),
+            Some(weft::Outcome::Returned(2))
+        );
+        assert_eq!(iterator.next(FOREVER), Err(Error::InvalidArgument));
+        worker.join().unwrap();
+    });
+}

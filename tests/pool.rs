@@ -1,5 +1,5 @@
 //! `weft::Pool` and `weft::Future`: results, failures, cancellation, callbacks, `wait`,
-//! `as_completed_next`, shutdown, broken pools, conservation of tasks, and the shutdown of every
+//! `AsCompleted` and `as_completed_next`, shutdown, broken pools, conservation of tasks, and the shutdown of every
 //! pool at process exit.
 
 mod cprog;
@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::thread as std_thread;
 use std::time::Duration;
 
-use weft::future::{Waited, as_completed_next, wait};
+use weft::future::{AsCompleted, Waited, as_completed_next, wait};
 use weft::pool::default_max_workers;
 use weft::{Error, Future, Outcome, Pool, ReturnWhen, Timeout, thread};
 
@@ -497,6 +497,96 @@ fn as_completed_hands_out_each_future_once_as_it_completes() {
         as_completed_next(&all, &mut [false; 2], NOW),
         Err(Error::InvalidArgument)
     );
+}
+
+#[test]
+fn as_completed_iterator_hands_out_each_future_once_as_it_completes() {
+    let pool = Pool::new(2, "", None);
+    let (a, a_started, open_a) = gated(&pool, 0);
+    let (b, b_started, open_b) = gated(&pool, 1);
+    a_started.recv().unwrap();
+    b_started.recv().unwrap();
+    let queued = submit(&pool, || Ok(2));
+    let cancelled = submit(&pool, || Ok(3));
+    assert!(cancelled.cancel());
+    let done = submit(&Pool::new(1, "", None), || Ok(4));
+    done.outcome(FOREVER).unwrap();
+    let iterator = AsCompleted::new(&[&a, &b, &cancelled, &queued, &done]);
+    // Those done already first, lowest index first.
+    assert_eq!(iterator.next(NOW), Ok(Some(2)));
+    assert_eq!(iterator.next(NOW), Ok(Some(4)));
+    assert_eq!(
+        iterator.next(Timeout::After(Duration::from_millis(5))),
+        Ok(None)
+    );
+    // Then in the order they complete: `b`, then `queued` on the worker `b` frees, then `a`.
+    open_b.send(()).unwrap();
+    assert_eq!(iterator.next(FOREVER), Ok(Some(1)));
+    assert_eq!(iterator.next(FOREVER), Ok(Some(3)));
+    open_a.send(()).unwrap();
+    assert_eq!(iterator.next(FOREVER), Ok(Some(0)));
+    for timeout in [NOW, FOREVER] {
+        assert_eq!(
+            iterator.next(timeout),
+            Err(Error::InvalidArgument),
+            "the iteration is over"
+        );
+    }
+    let empty: [&F; 0] = [];
+    assert_eq!(
+        AsCompleted::new(&empty).next(FOREVER),
+        Err(Error::InvalidArgument)
+    );
+}
+
+/// An iterator dropped before its futures complete leaves them to complete as usual (it takes
+/// its waiter back from each); one made with a future twice hands it out twice.
+#[test]
+fn as_completed_iterator_dropped_early() {
+    let pool = Pool::new(1, "", None);
+    let (a, a_started, open_a) = gated(&pool, 0);
+    a_started.recv().unwrap();
+    let queued = submit(&pool, || Ok(1));
+    let iterator = AsCompleted::new(&[&a, &queued, &a]);
+    assert_eq!(iterator.next(NOW), Ok(None));
+    drop(iterator);
+    let twice = AsCompleted::new(&[&queued, &queued]);
+    open_a.send(()).unwrap();
+    assert_eq!(queued.outcome(FOREVER), Some(Outcome::Returned(1)));
+    let mut got = [twice.next(FOREVER).unwrap(), twice.next(FOREVER).unwrap()];
+    got.sort();
+    assert_eq!(got, [Some(0), Some(1)]);
+    assert_eq!(a.outcome(NOW), Some(Outcome::Returned(0)));
+}
+
+/// Many futures completing while the iterator and `wait` look on: each handed out exactly once,
+/// and `wait` returns once all are done.
+#[test]
+fn as_completed_and_wait_over_many_futures() {
+    const N: usize = 2000;
+    let pool = Pool::new(2, "", None);
+    let (gate, gate_started, open) = gated(&pool, N);
+    gate_started.recv().unwrap();
+    let futures: Vec<F> = (0..N).map(|i| submit(&pool, move || Ok(i))).collect();
+    let all: Vec<&F> = futures.iter().chain([&gate]).collect();
+    let iterator = AsCompleted::new(&all);
+    let waiter = {
+        let all: Vec<F> = all.iter().map(|&f| f.clone()).collect();
+        std_thread::spawn(move || {
+            let all: Vec<&F> = all.iter().collect();
+            wait(&all, FOREVER, ReturnWhen::AllCompleted)
+        })
+    };
+    open.send(()).unwrap();
+    let mut seen = vec![false; N + 1];
+    for _ in 0..=N {
+        let index = iterator.next(FOREVER).unwrap().unwrap();
+        assert!(!seen[index], "{index} handed out twice");
+        seen[index] = true;
+    }
+    assert_eq!(iterator.next(NOW), Err(Error::InvalidArgument));
+    let waited = waiter.join().unwrap();
+    assert!(waited.satisfied && waited.done.iter().all(|&d| d));
 }
 
 /// Several threads submit many tasks and cancel some: every task runs exactly once or is

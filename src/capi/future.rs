@@ -5,12 +5,12 @@ use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
 use super::args::{OwnedArg, SendPtr};
-use super::handle::{self, Tag, Tagged};
+use super::handle::{self, Handle, Tag, Tagged};
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
     WEFT_STATUS_TIMEOUT,
 };
-use crate::future::{self, Future, Outcome, ReturnWhen, TaskFn};
+use crate::future::{self, AsCompleted, Future, Outcome, ReturnWhen, TaskFn};
 use crate::{Error, Timeout};
 
 /// The future of a task submitted to a pool (Python: `concurrent.futures.Future`): pending,
@@ -48,8 +48,16 @@ impl TaskFn<SendPtr, c_int> for CTask {
     }
 }
 
-/// A done callback: receives the future (a reference valid for the call only: clone it to keep
-/// it) and the `arg` given to `weft_future_add_done_callback`. It must not unwind.
+/// A done callback: receives the future and the `arg` given to `weft_future_add_done_callback`.
+/// It must not unwind.
+///
+/// The `future` handle is borrowed for the call: weft holds a reference of its own until the
+/// callback returns, so the callback may use it (and call any `weft_future_*` on it) whatever it
+/// does with other references, and must not free it. To keep the future after the call, take a
+/// reference with `weft_future_clone(future)`. To give the callback the caller's own reference
+/// ("the callback owns the future now"), pass it as `arg`, let the callback free `arg`, and do not
+/// use that reference after `weft_future_add_done_callback`: the callback may have run already
+/// (in the calling thread, if the future was done) or may run at any moment in another thread.
 pub type weft_future_callback =
     Option<unsafe extern "C" fn(future: *mut weft_future, arg: *mut c_void)>;
 
@@ -245,8 +253,11 @@ pub unsafe extern "C" fn weft_future_exception(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_future_cancel(future: *mut weft_future) -> bool {
     ffi_value!(false, {
+        // Cancelled through a reference of this call's own: the callbacks it runs may free the
+        // caller's, and the pool's may be gone already (given up by a worker that found the task
+        // cancelled).
         // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
-        unsafe { self::future(future) }.is_ok_and(|f| f.cancel())
+        unsafe { self::future(future) }.is_ok_and(|f| CFuture::clone(&f).cancel())
     })
 }
 
@@ -295,7 +306,9 @@ pub unsafe extern "C" fn weft_future_done(future: *const weft_future) -> bool {
 /// The callback runs exactly once: in the thread that completes the future (a pool worker, or
 /// the thread that cancels it), or at once, in the calling thread, if the future is already
 /// done; callbacks run in the order they were added. `arg` is the caller's: free it in the
-/// callback if needed. The future stays alive until its callbacks have run.
+/// callback if needed. The future stays alive until its callbacks have run, and weft holds a
+/// reference across each call (see `weft_future_callback` for what a callback may do with the
+/// handle it receives, and how to hand it the caller's reference).
 /// Never blocks (except to run the callback). Statuses: `WEFT_STATUS_OK`;
 /// `WEFT_STATUS_NULL_ARGUMENT` if `future` or `callback` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
@@ -314,11 +327,15 @@ pub unsafe extern "C" fn weft_future_add_done_callback(
         // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
         let f = unsafe { self::future(future) }?;
         let callback = callback.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
+        // A reference of this call's own: a callback run now may free the caller's.
+        let f = CFuture::clone(&f);
         let (ptr, arg) = (SendPtr(future.cast()), SendPtr(arg));
         f.add_done_callback(move |_| {
             let (ptr, arg) = (ptr, arg); // the whole `SendPtr`s, not their raw fields
             // SAFETY: the caller's callback and argument, called once as documented; `ptr` is
-            // the future's handle, live for the call: whoever completes it holds a reference.
+            // the future's handle (every reference has the same address), live for the call:
+            // whoever runs the callback holds a reference of its own (this call's, the
+            // completing worker's, or the canceller's).
             unsafe { callback(ptr.0.cast(), arg.0) };
         });
         Ok(())
@@ -335,7 +352,9 @@ pub unsafe extern "C" fn weft_future_add_done_callback(
 /// futures' handles are borrowed for the call. Statuses: `WEFT_STATUS_OK` (the condition
 /// holds); `WEFT_STATUS_TIMEOUT`; `WEFT_STATUS_INVALID_ARGUMENT` for an unknown `return_when`;
 /// the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT` (a NULL array with `count` > 0, or a NULL
-/// handle), `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+/// handle), `WEFT_STATUS_WRONG_HANDLE`. Cost: time linear in `count` (one look at each future,
+/// then, if it must wait, a waiter registered once with each future not done, which their
+/// completions count in). Thread safety: safe from any thread.
 ///
 /// # Safety
 /// `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
@@ -383,6 +402,9 @@ pub unsafe extern "C" fn weft_futures_wait(
 /// `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if none completed in time (nothing written);
 /// `WEFT_STATUS_INVALID_ARGUMENT` if every flag is already set (the iteration is over); the
 /// timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Cost: each call looks at all `count` futures, so taking them all costs time quadratic in
+/// `count` (a third of a second for 10,000 futures, half a minute for 100,000);
+/// `weft_as_completed_new` takes them in linear time.
 /// Thread safety: safe from any thread; `yielded` must not be shared by concurrent calls.
 ///
 /// # Safety
@@ -408,6 +430,121 @@ pub unsafe extern "C" fn weft_futures_as_completed(
         let timeout: Timeout = Timeout::from_secs_f64(timeout)?;
         let index = future::as_completed_next(&futures, yielded, timeout)?;
         let index = index.ok_or(WEFT_STATUS_TIMEOUT)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, index) };
+        Ok(())
+    })
+}
+
+/// An iterator over futures that hands each out as it completes (Python: the iterator
+/// `concurrent.futures.as_completed(fs)` returns). Reference counted: see
+/// `weft_as_completed_clone` / `weft_as_completed_free`.
+pub struct weft_as_completed {
+    _opaque: [u8; 0],
+}
+
+impl Handle for weft_as_completed {
+    type Inner = AsCompleted<SendPtr, c_int>;
+    const TAG: Tag = Tag::AsCompleted;
+}
+
+/// Starts handing out the `count` futures in `futures` as they complete. Python:
+/// `concurrent.futures.as_completed(fs)`.
+///
+/// Take them with `weft_as_completed_next`: first those already done (lowest index first), then
+/// the others in the order they complete. The iterator registers with each future once and each
+/// completion queues the future to it, so taking all of them costs time linear in `count` (unlike
+/// `weft_futures_as_completed`). A future given twice is handed out twice, once per index.
+/// Never blocks. Ownership: the iterator keeps its own reference to each future, so the array and
+/// the caller's references may be freed at once; on success `*iterator_out` is a new handle the
+/// caller releases with `weft_as_completed_free`. Statuses: `WEFT_STATUS_OK`;
+/// `WEFT_STATUS_NULL_ARGUMENT` (`futures` NULL with `count` nonzero, a NULL handle in it, or
+/// `iterator_out` NULL), `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `futures` is NULL or points to `count` readable handles, each NULL or a handle from weft the
+/// caller holds a reference to during the call; `iterator_out` is NULL or valid for writes.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_as_completed_new(
+    futures: *const *mut weft_future,
+    count: usize,
+    iterator_out: *mut *mut weft_as_completed,
+) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(iterator_out)?;
+        // SAFETY: `futures` is NULL or points to `count` handles the caller holds (this
+        // function's contract).
+        let futures = unsafe { self::futures(futures, count)? };
+        let futures: Vec<&CFuture> = futures.iter().map(|f| &**f).collect();
+        let iterator = handle::new::<weft_as_completed>(AsCompleted::new(&futures));
+        // SAFETY: checked non-NULL above; the caller provides a writable pointer.
+        unsafe { handle::write(out, iterator) };
+        Ok(())
+    })
+}
+
+/// Returns another reference to `iterator` (the same pointer); NULL for a NULL or wrong handle.
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `iterator` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_as_completed_clone(
+    iterator: *mut weft_as_completed,
+) -> *mut weft_as_completed {
+    ffi_value!(std::ptr::null_mut(), {
+        // SAFETY: `iterator` is NULL or a handle from weft; the caller holds it.
+        unsafe { handle::clone(iterator) }
+    })
+}
+
+/// Releases one reference to `iterator`; the last one unregisters it from the futures not yet
+/// done and releases its references to the futures (the futures themselves are unaffected). An
+/// iteration may stop early: free the iterator then. NULL is ignored.
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `iterator` is NULL or a handle from weft whose reference the caller gives up: it does not use
+/// that reference again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_as_completed_free(iterator: *mut weft_as_completed) {
+    ffi_value!((), {
+        // SAFETY: `iterator` is NULL or a handle from weft; the caller gives up this reference.
+        unsafe { handle::free(iterator) }
+    })
+}
+
+/// Waits for the next future to complete and writes its index (in the array given to
+/// `weft_as_completed_new`) to `*index_out`: call it `count` times to take every future. Python:
+/// `next(iterator)`.
+///
+/// Blocking: at most `timeout` seconds for this step (see the timeout rule at
+/// `WEFT_TIMEOUT_FOREVER`; Python's timeout covers the whole iteration: pass what is left of it).
+/// Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if none completed in time (nothing
+/// written); `WEFT_STATUS_INVALID_ARGUMENT` once every future was handed out (the iteration is
+/// over); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread; take the futures from one thread at a time, as from a
+/// Python iterator (calls from several threads at once each get a different future, but one may
+/// wait out its timeout after another took the last).
+///
+/// # Safety
+/// `iterator` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `index_out` is NULL or valid for writes.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_as_completed_next(
+    iterator: *mut weft_as_completed,
+    timeout: f64,
+    index_out: *mut usize,
+) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(index_out)?;
+        // SAFETY: `iterator` is NULL or a handle the caller holds (this function's contract).
+        let iterator = unsafe { handle::borrow(iterator) }?;
+        let timeout = Timeout::from_secs_f64(timeout)?;
+        let index = iterator.next(timeout)?.ok_or(WEFT_STATUS_TIMEOUT)?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, index) };
         Ok(())
@@ -502,6 +639,228 @@ mod tests {
             assert!(!weft_future_cancelled(running));
             weft_future_free(running);
             weft_future_free(pending);
+            weft_pool_free(pool);
+        }
+    }
+
+    /// What `free_then_look` is given: the caller's reference, handed to the callback.
+    struct Handed {
+        future: *mut weft_future,
+        /// Whether the handle the callback received still read as done after the free.
+        done_after_free: std::sync::atomic::AtomicBool,
+    }
+
+    /// Frees the reference in the `Handed` at `arg` (the caller's, now the callback's), then
+    /// looks at the handle it received, borrowed for the call.
+    unsafe extern "C" fn free_then_look(future: *mut weft_future, arg: *mut c_void) {
+        // SAFETY: the tests pass a `Handed` that outlives the callback.
+        let handed = unsafe { &*arg.cast::<Handed>() };
+        // SAFETY: the reference handed over, given up once; then the received handle, which
+        // weft keeps alive for the call.
+        let done = unsafe {
+            weft_future_free(handed.future);
+            weft_future_done(future)
+        };
+        handed
+            .done_after_free
+            .store(done, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A done future whose only reference is the caller's: the pool is shut down, so its
+    /// worker has given up its own.
+    fn done_future() -> *mut weft_future {
+        // SAFETY: the pool's handle comes from weft and is freed once, after its last use.
+        unsafe {
+            let pool = new_pool(1);
+            let f = submit(pool, Some(echo), ptr::null_mut());
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_pool_free(pool);
+            f
+        }
+    }
+
+    #[test]
+    fn a_callback_run_at_once_may_free_the_last_reference() {
+        let handed = Handed {
+            future: done_future(),
+            done_after_free: false.into(),
+        };
+        // SAFETY: the handle comes from weft; its reference passes to the callback (as `arg`)
+        // and is not used after the add; `handed` outlives the call.
+        let status = unsafe {
+            weft_future_add_done_callback(handed.future, Some(free_then_look), ptr_to(&handed))
+        };
+        assert_eq!(status, WEFT_STATUS_OK);
+        assert!(
+            handed.done_after_free.into_inner(),
+            "the handle stays valid for the call"
+        );
+    }
+
+    #[test]
+    fn a_callback_run_by_cancel_may_free_the_callers_reference() {
+        // SAFETY: every handle comes from weft and is freed once, after its last use (the
+        // pending future's by the callback); the pointers passed point at live locals.
+        unsafe {
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(1);
+            let running = submit(pool, Some(gated), ptr_to(&gate));
+            gate.0.wait();
+            let handed = Handed {
+                future: submit(pool, Some(echo), ptr::null_mut()),
+                done_after_free: false.into(),
+            };
+            let pending = handed.future;
+            assert_eq!(
+                weft_future_add_done_callback(pending, Some(free_then_look), ptr_to(&handed)),
+                WEFT_STATUS_OK
+            );
+            assert!(weft_future_cancel(pending));
+            assert!(handed.done_after_free.into_inner());
+            gate.1.wait();
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_future_free(running);
+            weft_pool_free(pool);
+        }
+    }
+
+    /// Clones the handle it receives into the `Mutex<Vec<SendPtr>>` at `arg`.
+    unsafe extern "C" fn keep(future: *mut weft_future, arg: *mut c_void) {
+        // SAFETY: the tests pass a vector that outlives the callback.
+        let kept = unsafe { &*arg.cast::<Mutex<Vec<SendPtr>>>() };
+        // SAFETY: weft passes the future's handle, live for the call.
+        let clone = unsafe { weft_future_clone(future) };
+        kept.lock().unwrap().push(SendPtr(clone.cast()));
+    }
+
+    #[test]
+    fn a_callback_may_clone_the_handle_and_use_it_after() {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let kept = Mutex::new(Vec::<SendPtr>::new());
+            // Run at once: the caller frees its reference right after the add.
+            let done = done_future();
+            assert_eq!(
+                weft_future_add_done_callback(done, Some(keep), ptr_to(&kept)),
+                WEFT_STATUS_OK
+            );
+            weft_future_free(done);
+            // Run by the worker, after the caller freed its reference.
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(1);
+            let later = submit(pool, Some(gated), ptr_to(&gate));
+            gate.0.wait();
+            assert_eq!(
+                weft_future_add_done_callback(later, Some(keep), ptr_to(&kept)),
+                WEFT_STATUS_OK
+            );
+            weft_future_free(later);
+            gate.1.wait();
+            assert_eq!(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+            weft_pool_free(pool);
+            let kept = kept.into_inner().unwrap();
+            assert_eq!(kept.len(), 2);
+            for f in kept {
+                let f = f.0.cast::<weft_future>();
+                assert!(weft_future_done(f) && !weft_future_cancelled(f));
+                let mut code = -1;
+                assert_eq!(weft_future_exception(f, 0.0, &mut code), WEFT_STATUS_OK);
+                assert_eq!(code, 0);
+                weft_future_free(f);
+            }
+        }
+    }
+
+    #[test]
+    fn as_completed_iterator() {
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            let mut it = ptr::null_mut();
+            let mut index = 7;
+            assert_eq!(
+                weft_as_completed_new(ptr::null(), 1, &mut it),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_as_completed_new(ptr::null(), 0, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_as_completed_next(ptr::null_mut(), 0.0, &mut index),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert!(weft_as_completed_clone(ptr::null_mut()).is_null());
+            weft_as_completed_free(ptr::null_mut());
+            // No futures: over at once.
+            assert_eq!(
+                weft_as_completed_new(ptr::null(), 0, &mut it),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(
+                weft_as_completed_next(it, WEFT_TIMEOUT_FOREVER, &mut index),
+                WEFT_STATUS_INVALID_ARGUMENT
+            );
+            weft_as_completed_free(it);
+
+            let gate = (Barrier::new(2), Barrier::new(2));
+            let pool = new_pool(2);
+            let slow = submit(pool, Some(gated), ptr_to(&gate));
+            gate.0.wait();
+            let fast = submit(pool, Some(echo), ptr::null_mut());
+            let mut result = ptr::null_mut();
+            assert_eq!(
+                weft_future_result(fast, WEFT_TIMEOUT_FOREVER, &mut result),
+                WEFT_STATUS_OK
+            );
+            let wrong = [pool.cast::<weft_future>()];
+            assert_eq!(
+                weft_as_completed_new(wrong.as_ptr(), 1, &mut it),
+                WEFT_STATUS_WRONG_HANDLE
+            );
+            let futures = [slow, fast];
+            assert_eq!(
+                weft_as_completed_new(futures.as_ptr(), 2, &mut it),
+                WEFT_STATUS_OK
+            );
+            // The iterator holds references of its own.
+            weft_future_free(fast);
+            let other = weft_as_completed_clone(it);
+            assert_eq!(other, it);
+            weft_as_completed_free(other);
+            assert_eq!(
+                weft_as_completed_next(it, 0.0, ptr::null_mut()),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_as_completed_next(it, -2.0, &mut index),
+                WEFT_STATUS_INVALID_TIMEOUT
+            );
+            assert_eq!(
+                weft_as_completed_next(pool.cast(), 0.0, &mut index),
+                WEFT_STATUS_WRONG_HANDLE
+            );
+            assert_eq!(weft_as_completed_next(it, 0.0, &mut index), WEFT_STATUS_OK);
+            assert_eq!(index, 1);
+            index = 7;
+            assert_eq!(
+                weft_as_completed_next(it, 0.001, &mut index),
+                WEFT_STATUS_TIMEOUT
+            );
+            assert_eq!(index, 7, "not written on timeout");
+            gate.1.wait();
+            assert_eq!(
+                weft_as_completed_next(it, WEFT_TIMEOUT_FOREVER, &mut index),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(index, 0);
+            assert_eq!(
+                weft_as_completed_next(it, WEFT_TIMEOUT_FOREVER, &mut index),
+                WEFT_STATUS_INVALID_ARGUMENT
+            );
+            weft_as_completed_free(it);
+            weft_future_free(slow);
             weft_pool_free(pool);
         }
     }

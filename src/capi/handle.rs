@@ -48,6 +48,7 @@ pub(crate) enum Tag {
     Queue = 10,
     Pool = 11,
     Future = 12,
+    AsCompleted = 13,
 }
 
 impl Tag {
@@ -241,7 +242,18 @@ mod tests {
     fn tags_are_distinct() {
         use Tag::*;
         let all = [
-            Lock, RLock, Thread, Condition, Event, Semaphore, Barrier, Local, Queue, Pool, Future,
+            Lock,
+            RLock,
+            Thread,
+            Condition,
+            Event,
+            Semaphore,
+            Barrier,
+            Local,
+            Queue,
+            Pool,
+            Future,
+            AsCompleted,
         ];
         let mut words: Vec<u64> = all.iter().map(|tag| tag.word()).collect();
         words.push(TAG_FREED);

@@ -6,6 +6,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use super::outcome::OutcomeCell;
+use super::waiter::Waiter;
 use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
@@ -128,8 +129,8 @@ pub(super) struct State<T, E> {
 pub(super) enum Listener<T, E> {
     /// A done callback; callbacks run in the order they were added.
     Callback(Callback<T, E>),
-    /// The condvar of a thread waiting for several futures, this one among them.
-    Waiter(Arc<Condvar>),
+    /// A thread waiting for several futures, this one among them at the index given.
+    Waiter(Arc<Waiter>, usize),
 }
 
 impl<T, E> Future<T, E> {

@@ -7,18 +7,20 @@
 //! sleepers are kept under a mutex, which a completion takes only if one registered, so that
 //! starting, completing and reading a future that nobody waits on takes no lock. Threads
 //! waiting for one future park on its `done` `Condvar`. Threads waiting for several ([`wait`],
-//! [`as_completed_next`]) register a condvar of their own with each of them, as CPython
-//! registers a `_Waiter`: completing a future wakes every condvar registered with it.
+//! [`AsCompleted`], [`as_completed_next`]) register a waiter of their own once with each of them,
+//! as CPython registers a `_Waiter`: completing a future reports its index to every waiter
+//! registered with it, so that a wait never looks at the futures again and costs time linear in
+//! their number.
 //!
 //! One difference with CPython: a cancelled future counts as done for [`wait`] and
-//! [`as_completed_next`] at once. CPython only reports it there once an executor has noticed the
+//! [`AsCompleted`] at once. CPython only reports it there once an executor has noticed the
 //! cancellation (`set_running_or_notify_cancel`), which never happens to futures cancelled by
 //! `shutdown(cancel_futures=True)`.
 //!
 //! One file per part: how a future ended (`outcome.rs`), its one allocation and the references
 //! to it (`handle.rs`), the status word that moves it from pending to done (`status.rs`), its
-//! task, type-erased for the pool (`task.rs`), and waiting for one future or several
-//! (`waiting.rs`).
+//! task, type-erased for the pool (`task.rs`), the waiter of a thread waiting for several
+//! (`waiter.rs`), and waiting for one future or several (`waiting.rs`).
 // Under loom the pool, which creates and completes futures, is not built.
 #![cfg_attr(loom, allow(dead_code))]
 
@@ -26,6 +28,7 @@ mod handle;
 mod outcome;
 mod status;
 mod task;
+mod waiter;
 mod waiting;
 
 pub use handle::Future;
@@ -34,4 +37,5 @@ pub use outcome::Outcome;
 pub use task::model_task;
 #[cfg(not(loom))]
 pub(crate) use task::{Queued, TaskFn};
-pub use waiting::{ReturnWhen, Waited, as_completed_next, wait};
+pub use waiter::ReturnWhen;
+pub use waiting::{AsCompleted, Waited, as_completed_next, wait};

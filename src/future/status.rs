@@ -198,9 +198,10 @@ impl<T, E> Future<T, E> {
         if wake {
             self.inner().done.notify_all();
         }
+        let failed = self.status() & EXCEPTION != 0;
         for listener in &listeners {
-            if let Listener::Waiter(waiter) = listener {
-                waiter.notify_one();
+            if let Listener::Waiter(waiter, index) = listener {
+                waiter.completed(*index, failed);
             }
         }
         for listener in listeners {

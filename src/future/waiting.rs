@@ -1,14 +1,15 @@
 //! Waiting for futures: for one ([`Future::outcome`], with done callbacks), or for several
-//! ([`wait`], [`as_completed_next`]).
+//! ([`wait`], [`AsCompleted`], [`as_completed_next`]), with a [`Waiter`] registered once with
+//! each of them.
 
 use std::sync::Arc;
 
 use super::handle::{Future, Listener};
 use super::outcome::Outcome;
 use super::status::DONE;
+use super::waiter::{ReturnWhen, Waiter};
 use crate::Error;
-use crate::park::Condvar;
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::Timeout;
 
 impl<T, E> Future<T, E> {
     /// Waits at most `timeout` for the future to be done and returns how it ended; `None` if
@@ -76,17 +77,6 @@ impl<T, E> Future<T, E> {
     }
 }
 
-/// When [`wait`] returns. Python: `concurrent.futures.FIRST_COMPLETED` and its siblings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ReturnWhen {
-    /// When any future is done (or cancelled).
-    FirstCompleted,
-    /// When any future fails (not by cancellation); if none does, when all are done.
-    FirstException,
-    /// When every future is done.
-    AllCompleted,
-}
-
 /// What [`wait`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Waited {
@@ -99,21 +89,79 @@ pub struct Waited {
 
 /// Waits at most `timeout` until `return_when` holds for `futures`. Python:
 /// `concurrent.futures.wait(fs, timeout, return_when)`. An empty list is satisfied at once.
+///
+/// Linear in the number of futures: one look at each, then, if the condition does not hold yet,
+/// a waiter registered once with each future not done, which its completion counts in.
 pub fn wait<T, E>(futures: &[&Future<T, E>], timeout: Timeout, return_when: ReturnWhen) -> Waited {
-    let condition = || {
-        let finished: Vec<Option<bool>> = futures.iter().map(|f| f.finished()).collect();
-        let all = finished.iter().all(Option::is_some);
-        let met = match return_when {
-            ReturnWhen::FirstCompleted => finished.iter().any(Option::is_some) || all,
-            ReturnWhen::FirstException => all || finished.contains(&Some(true)),
-            ReturnWhen::AllCompleted => all,
-        };
-        met.then_some(())
+    let mut pending = 0;
+    let mut failed = false;
+    for future in futures {
+        match future.finished() {
+            None => pending += 1,
+            Some(exception) => failed |= exception,
+        }
+    }
+    let met = match return_when {
+        ReturnWhen::FirstCompleted => pending < futures.len() || futures.is_empty(),
+        ReturnWhen::FirstException => failed || pending == 0,
+        ReturnWhen::AllCompleted => pending == 0,
     };
-    let satisfied = wait_for(futures, timeout, condition).is_some();
+    let satisfied = met || {
+        let waiter = Arc::new(Waiter::new(futures.len(), return_when));
+        register(&waiter, futures.iter().copied().enumerate());
+        let deadline = timeout.deadline();
+        let satisfied = waiter.wait(deadline, |t| t.met(return_when).then_some(()));
+        unregister(&waiter, futures.iter().copied());
+        satisfied.is_some()
+    };
     Waited {
         done: futures.iter().map(|f| f.done()).collect(),
         satisfied,
+    }
+}
+
+/// Hands out futures as they complete. Python: `concurrent.futures.as_completed(fs)`.
+///
+/// Made with a list of futures (it keeps a reference to each), it registers one waiter with
+/// each future not done; each completion queues the future's index to it. So each
+/// [`AsCompleted::next`] takes a queued index, and the whole iteration costs time linear in the
+/// number of futures. The futures done when it is made come first, lowest index first; then the
+/// others in the order they complete. A future given twice is handed out twice, once per index.
+pub struct AsCompleted<T, E> {
+    futures: Vec<Future<T, E>>,
+    waiter: Arc<Waiter>,
+}
+
+impl<T, E> AsCompleted<T, E> {
+    /// Starts handing out `futures` as they complete.
+    pub fn new(futures: &[&Future<T, E>]) -> AsCompleted<T, E> {
+        let futures: Vec<Future<T, E>> = futures.iter().map(|&f| f.clone()).collect();
+        let waiter = Arc::new(Waiter::new(futures.len(), ReturnWhen::FirstCompleted));
+        register(&waiter, futures.iter().enumerate());
+        AsCompleted { futures, waiter }
+    }
+
+    /// Waits at most `timeout` for the next future to complete and returns its index in the
+    /// list given to [`AsCompleted::new`]; `Ok(None)` if none completed in time.
+    ///
+    /// [`Error::InvalidArgument`] once every future was handed out. Calls from several threads
+    /// at once each get a different future, but one may then wait out its timeout after
+    /// another took the last: take them from one thread at a time, as from a Python iterator.
+    pub fn next(&self, timeout: Timeout) -> Result<Option<usize>, Error> {
+        let next = self
+            .waiter
+            .wait(timeout.deadline(), |tally| match tally.ready.pop_front() {
+                Some(index) => Some(Ok(index)),
+                None if tally.pending == 0 => Some(Err(Error::InvalidArgument)),
+                None => None,
+            });
+        next.transpose()
+    }
+}
+
+impl<T, E> Drop for AsCompleted<T, E> {
+    fn drop(&mut self) {
+        unregister(&self.waiter, self.futures.iter());
     }
 }
 
@@ -122,6 +170,9 @@ pub fn wait<T, E>(futures: &[&Future<T, E>], timeout: Timeout, return_when: Retu
 /// already done first, lowest index first). Python: `concurrent.futures.as_completed(fs)`,
 /// one step at a time; `Ok(None)` if none completed in time.
 ///
+/// Each step looks at every future, so a whole iteration costs time quadratic in their number;
+/// [`AsCompleted`] hands them out in linear time.
+///
 /// [`Error::InvalidArgument`] if `yielded` is not as long as `futures`, or if every future was
 /// already handed out.
 pub fn as_completed_next<T, E>(
@@ -129,67 +180,74 @@ pub fn as_completed_next<T, E>(
     yielded: &mut [bool],
     timeout: Timeout,
 ) -> Result<Option<usize>, Error> {
-    if yielded.len() != futures.len() || yielded.iter().all(|&y| y) {
+    if yielded.len() != futures.len() {
         return Err(Error::InvalidArgument);
     }
-    let next = {
-        let yielded = &*yielded;
-        wait_for(futures, timeout, || {
-            (0..futures.len()).find(|&i| !yielded[i] && futures[i].done())
-        })
+    let left = || (0..futures.len()).filter(|&i| !yielded[i]);
+    let next = match left().find(|&i| futures[i].done()) {
+        Some(index) => Some(index),
+        None => {
+            let count = left().count();
+            if count == 0 {
+                return Err(Error::InvalidArgument);
+            }
+            let waiter = Arc::new(Waiter::new(count, ReturnWhen::FirstCompleted));
+            register(&waiter, left().map(|i| (i, futures[i])));
+            let next = waiter.wait(timeout.deadline(), |tally| tally.ready.pop_front());
+            unregister(&waiter, left().map(|i| futures[i]));
+            next
+        }
     };
-    if let Some(i) = next {
-        yielded[i] = true;
+    if let Some(index) = next {
+        yielded[index] = true;
     }
     Ok(next)
 }
 
-/// Waits at most `timeout` until `condition`, which looks at `futures`, gives a value.
-///
-/// The condition is checked first without registering; if it does not hold, a condvar is
-/// registered with every future (a completion from then on wakes it) and the condition checked
-/// again before each wait. The epoch is read before each check (and ordered before it by the
-/// futures' locks), so a completion that the check missed moves it and the wait does not sleep.
-fn wait_for<T, E, R>(
-    futures: &[&Future<T, E>],
-    timeout: Timeout,
-    mut condition: impl FnMut() -> Option<R>,
-) -> Option<R> {
-    if let Some(found) = condition() {
-        return Some(found);
-    }
-    let waiter = Arc::new(Condvar::new());
-    for future in futures {
-        let mut state = future.state();
-        // A future done already needs no registration: the condition finds it.
-        if future.watch(&state) & DONE == 0 {
-            state.listeners.push(Listener::Waiter(Arc::clone(&waiter)));
+/// Registers `waiter` with each of `futures` (with its index) not done yet; a future found
+/// done is counted in at once, by this thread.
+fn register<'a, T: 'a, E: 'a>(
+    waiter: &Arc<Waiter>,
+    futures: impl Iterator<Item = (usize, &'a Future<T, E>)>,
+) {
+    for (index, future) in futures {
+        if let Some(failed) = future.listen(waiter, index) {
+            waiter.completed(index, failed);
         }
     }
-    let deadline: Deadline = timeout.deadline();
-    let found = loop {
-        let seen = waiter.epoch();
-        // The condition reads the futures' status words without their locks, so each lock is
-        // taken once between reading the epoch and looking: a completion that takes it later
-        // (to notify this waiter) bumps the epoch after this read; one that took it earlier set
-        // `DONE` before, and the look sees it.
-        for future in futures {
-            drop(future.state());
-        }
-        if let Some(found) = condition() {
-            break Some(found);
-        }
-        if deadline.expired() {
-            break None;
-        }
-        waiter.wait(seen, deadline);
-    };
+}
+
+/// Takes `waiter` back from each of `futures` that did not complete meanwhile.
+fn unregister<'a, T: 'a, E: 'a>(
+    waiter: &Arc<Waiter>,
+    futures: impl Iterator<Item = &'a Future<T, E>>,
+) {
     for future in futures {
-        // Gone already if the future completed since.
-        future
-            .state()
+        // A done future's completion takes its listeners (or has), this one among them.
+        if !future.done() {
+            future
+                .state()
+                .listeners
+                .retain(|l| !matches!(l, Listener::Waiter(w, _) if Arc::ptr_eq(w, waiter)));
+        }
+    }
+}
+
+impl<T, E> Future<T, E> {
+    /// Registers `waiter` to hear of this future's completion as its `index`th future, unless
+    /// the future is done: then nothing is registered, and whether it failed is returned.
+    fn listen(&self, waiter: &Arc<Waiter>, index: usize) -> Option<bool> {
+        if let Some(failed) = self.finished() {
+            return Some(failed);
+        }
+        let mut state = self.state();
+        if self.watch(&state) & DONE != 0 {
+            drop(state);
+            return self.finished();
+        }
+        state
             .listeners
-            .retain(|l| !matches!(l, Listener::Waiter(w) if Arc::ptr_eq(w, &waiter)));
+            .push(Listener::Waiter(Arc::clone(waiter), index));
+        None
     }
-    found
 }

@@ -105,6 +105,15 @@ def test_wait_and_as_completed(pool):
     assert futures.wait([]) == ({*()}, {*()})
 
 
+def test_as_completed_over_many_futures(pool):
+    fs = [pool.submit(lambda i=i: i) for i in range(2000)]
+    abandoned = futures.as_completed(fs)
+    assert next(abandoned) in fs
+    abandoned.close()  # frees the C iterator, which leaves the futures as they were
+    seen = list(futures.as_completed(fs + fs[:10]))
+    assert len(seen) == len(fs) and set(seen) == set(fs)
+
+
 def test_results_are_referenced_exactly(pool):
     class Result:
         pass

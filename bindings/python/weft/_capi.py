@@ -199,6 +199,9 @@ _PROTOTYPES = {
         _status, [ctypes.c_void_p, _size, _double, ctypes.c_int, ctypes.c_void_p], True),
     "weft_futures_as_completed": (
         _status, [ctypes.c_void_p, _size, ctypes.c_void_p, _double, _ptr(_size)], True),
+    "weft_as_completed_new": (_status, [ctypes.c_void_p, _size, _ptr(_handle)], False),
+    "weft_as_completed_free": (None, [_handle], False),
+    "weft_as_completed_next": (_status, [_handle, _double, _ptr(_size)], True),
     # Queue
     # The item destructor is passed as a pointer (NULL for a queue of tokens).
     "weft_queue_new": (_status, [ctypes.c_int, _size, ctypes.c_void_p, _ptr(_handle)], False),

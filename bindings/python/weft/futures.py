@@ -449,19 +449,22 @@ def as_completed(fs, timeout=None):
     """
     end_time = None if timeout is None else timeout + _time()
     fs = list(dict.fromkeys(fs))
-    handles = _handles(fs)
-    yielded = (_ctypes.c_bool * len(fs))()
+    # A weft_as_completed: registered with each future once, it hands them out in linear time.
+    iterator = _ctypes.c_void_p()
+    _capi.check(_lib.weft_as_completed_new(_handles(fs), len(fs), _ctypes.byref(iterator)))
     index = _ctypes.c_size_t()
-    for taken in range(len(fs)):
-        remaining = None if end_time is None else end_time - _time()
-        status = _capi.wait(
-            lambda t: _blocking.weft_futures_as_completed(
-                handles, len(fs), yielded, t, _ctypes.byref(index)),
-            _timeout(remaining))
-        if status == _TIMEOUT:
-            raise TimeoutError('%d (of %d) futures unfinished' % (len(fs) - taken, len(fs)))
-        _capi.check(status)
-        yield fs[index.value]
+    try:
+        for taken in range(len(fs)):
+            remaining = None if end_time is None else end_time - _time()
+            status = _capi.wait(
+                lambda t: _blocking.weft_as_completed_next(iterator, t, _ctypes.byref(index)),
+                _timeout(remaining))
+            if status == _TIMEOUT:
+                raise TimeoutError('%d (of %d) futures unfinished' % (len(fs) - taken, len(fs)))
+            _capi.check(status)
+            yield fs[index.value]
+    finally:
+        _lib.weft_as_completed_free(iterator)
 
 
 _shutting_down = False
