@@ -9,7 +9,8 @@
 #   asan      AddressSanitizer + LeakSanitizer: the Rust tests and every C program
 #   valgrind  every C program under memcheck, leaks included
 #   fuzz      cargo-fuzz on the C API (fuzz/), FUZZ_SECONDS long (default 60)
-#   stress    many threads on few locks, thread-creation failures, timeouts on a loaded
+#   stress    many threads on few locks, thread-creation failures, forks while every kind of
+#             object is busy (each child leaving by exit, _exit and exec), timeouts on a loaded
 #             machine, and the C-API model with many more cases
 #
 # Usage: ci/verify.sh [tier...]   (all tiers by default). Each tier builds into its own

@@ -84,3 +84,27 @@ pub use thread::Thread;
 pub use timeout::Timeout;
 #[cfg(not(loom))]
 pub use {local::Local, pool::Pool};
+
+/// Installs weft's fork handlers when the library is loaded, before any thread can use weft.
+///
+/// Each structure's handlers are also installed on its first use, but glibc (2.34 and later)
+/// skips the handlers installed while another thread's `fork()` runs its `prepare` handlers: a
+/// first `Pool::new` there could then lock the list of pools, unguarded, as that fork copies the
+/// process, and the child's exit would wait for it for ever. Installed here, every fork runs
+/// them, and in this order, whichever structure a program uses first: `pthread_atfork` runs the
+/// `prepare` handlers last installed first, so the locals' mutexes are taken, then the pools'
+/// states (a submit takes the registry with its pool's state locked), then the registry.
+// SAFETY: `.init_array` holds pointers to functions the loader calls with no arguments before
+// `main` (or before `dlopen` returns); this one is such a function and cannot unwind (it
+// registers handlers, and a failure leaves them to be installed on first use).
+#[cfg(not(any(loom, miri)))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static INSTALL_FORK_HANDLERS: extern "C" fn() = install_fork_handlers;
+
+#[cfg(not(any(loom, miri)))]
+extern "C" fn install_fork_handlers() {
+    thread::arm_fork_handlers();
+    pool::arm_fork_handlers();
+    local::arm_fork_handlers();
+}

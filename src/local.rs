@@ -22,13 +22,20 @@
 //!
 //! A value set while the thread's thread-locals are being destroyed (by a destructor running at
 //! thread exit) cannot be listed any more; it stays in the local until the local is dropped.
+//!
+//! Every local's mutex is held across `fork()` (see `fork.rs`), so a child never inherits one
+//! locked by a thread it does not have: it can use every local, and its exit can destroy its
+//! values. The values of the parent's other threads are unreachable in the child; they are
+//! destroyed when the local is dropped there.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
-use crate::loom::Mutex;
 use crate::loom::atomic::{AtomicU64, Ordering};
+use crate::loom::{Mutex, MutexGuard};
+use crate::{fork, os};
 
 type Init<T> = Box<dyn Fn() -> T + Send + Sync>;
 
@@ -41,18 +48,70 @@ struct Inner<T> {
     init: Option<Init<T>>,
 }
 
-/// What a thread's exit needs from each local it stored a value in, whatever the value's type.
+/// What a thread's exit needs from each local it stored a value in, and a fork from every
+/// local, whatever the value's type.
 trait Forget: Send + Sync {
     /// Removes and destroys the value of the thread with this key, if any.
     fn forget(&self, thread: u64);
+
+    /// Takes the local's mutex; it is released when the result is dropped.
+    fn lock_values(self: Arc<Self>) -> Box<dyn Any>;
 }
 
-impl<T: Send> Forget for Inner<T> {
+impl<T: Send + 'static> Forget for Inner<T> {
     fn forget(&self, thread: u64) {
         let value = self.values.lock().remove(&thread);
         // Destroyed after the unlock above: the destructor may use this local.
         drop(value);
     }
+
+    fn lock_values(self: Arc<Self>) -> Box<dyn Any> {
+        Box::new(Mutex::lock_arc(self, |inner| &inner.values))
+    }
+}
+
+/// Every local alive, for the fork handlers; entries of dropped locals are pruned as locals are
+/// made.
+static LOCALS: Mutex<Vec<Weak<dyn Forget>>> = Mutex::new(Vec::new());
+static FORK_HOOK: os::Hook = os::Hook::new();
+
+/// What the thread that calls `fork()` holds from just before the fork to just after, in the
+/// parent and in the child: [`LOCALS`], and the mutex of every local in it.
+type HeldForFork = (
+    MutexGuard<'static, Vec<Weak<dyn Forget>>>,
+    Vec<Box<dyn Any>>,
+);
+
+extern "C" fn lock_locals_before_fork() {
+    fork::hold_for_fork(&LOCALS_HELD_FOR_FORK, || {
+        let locals = LOCALS.lock();
+        let values = locals
+            .iter()
+            .filter_map(Weak::upgrade)
+            .map(Forget::lock_values)
+            .collect();
+        (locals, values)
+    });
+}
+
+/// Installs the locals' fork handlers, once (see `os::Hook`; the library's constructor does it
+/// first, see `lib.rs`).
+pub(crate) fn arm_fork_handlers() {
+    os::at_fork(
+        &FORK_HOOK,
+        Some(lock_locals_before_fork),
+        Some(unlock_locals_in_parent),
+        unlock_locals_in_child,
+    );
+}
+
+// Dropping the guards unlocks the list and the locals.
+extern "C" fn unlock_locals_in_parent() {
+    drop(fork::held_in_parent(&LOCALS_HELD_FOR_FORK));
+}
+
+extern "C" fn unlock_locals_in_child() {
+    drop(fork::held_in_child(&LOCALS_HELD_FOR_FORK));
 }
 
 /// The locals a thread stored a value in; its destructor runs when the thread exits.
@@ -72,6 +131,7 @@ thread_local! {
     /// readable while the thread's other thread-locals are destroyed.
     static KEY: Cell<u64> = const { Cell::new(0) };
     static STORED: Stored = const { Stored(RefCell::new(Vec::new())) };
+    static LOCALS_HELD_FOR_FORK: RefCell<Option<HeldForFork>> = const { RefCell::new(None) };
 }
 
 /// The calling thread's key, never given to another thread.
@@ -141,10 +201,16 @@ impl<T: Send + 'static> Local<T> {
     }
 
     fn from_init(init: Option<Init<T>>) -> Local<T> {
-        Local(Arc::new(Inner {
+        let inner = Arc::new(Inner {
             values: Mutex::new(HashMap::new()),
             init,
-        }))
+        });
+        arm_fork_handlers();
+        let mut locals = LOCALS.lock();
+        locals.retain(|l| l.strong_count() > 0);
+        locals.push(Arc::downgrade(&inner) as Weak<dyn Forget>);
+        drop(locals);
+        Local(inner)
     }
 
     /// Stores the calling thread's value; its previous value, if any, is dropped.

@@ -13,7 +13,7 @@ pub(crate) mod atomic {
 }
 
 #[cfg(not(loom))]
-pub(crate) use crate::park::mutex::{Mutex, MutexGuard};
+pub(crate) use crate::park::mutex::{ArcGuard, Mutex, MutexGuard};
 #[cfg(loom)]
 pub(crate) use crate::park::mutex_model::{Mutex, MutexGuard};
 

@@ -23,7 +23,7 @@ use std::sync::{Arc, Weak};
 
 use crate::future::{Future, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
-use crate::loom::{Mutex, MutexGuard};
+use crate::loom::{ArcGuard, Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
 use crate::thread::{self, Thread};
 use crate::{Error, Rejected, Timeout};
@@ -71,25 +71,66 @@ static FORK_HOOK: os::Hook = os::Hook::new();
 /// Numbers the default thread name prefixes `ThreadPoolExecutor-N`, from 0 as in CPython.
 static POOL_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// What the thread that calls `fork()` holds from just before the fork to just after, in the
+/// parent and in the child: [`POOLS`], and the state of every pool in it. So the child never
+/// inherits the list, or a pool's state, locked by a thread it does not have (its first
+/// `Pool::new`, a submit, or the exit hook shutting the pools down would wait for ever), nor a
+/// state half-updated.
+type HeldForFork = (
+    MutexGuard<'static, Vec<Weak<Shared>>>,
+    Vec<ArcGuard<Shared, State>>,
+);
+
 thread_local! {
-    /// [`POOLS`], held by the thread that calls `fork()` from just before the fork to just
-    /// after, in the parent and in the child: the child never inherits the list locked by a
-    /// thread it does not have (its first `Pool::new` would wait forever).
-    static POOLS_HELD_FOR_FORK: RefCell<Option<MutexGuard<'static, Vec<Weak<Shared>>>>> =
-        const { RefCell::new(None) };
+    static POOLS_HELD_FOR_FORK: RefCell<Option<HeldForFork>> = const { RefCell::new(None) };
 }
 
 extern "C" fn lock_pools_before_fork() {
-    fork::hold_for_fork(&POOLS_HELD_FOR_FORK, || POOLS.lock());
+    fork::hold_for_fork(&POOLS_HELD_FOR_FORK, || {
+        let pools = POOLS.lock();
+        let states = pools
+            .iter()
+            .filter_map(Weak::upgrade)
+            .map(|pool| Mutex::lock_arc(pool, |pool| &pool.state))
+            .collect();
+        (pools, states)
+    });
 }
 
-// Dropping the guard unlocks the list.
+// Dropping the guards unlocks the list and the states.
 extern "C" fn unlock_pools_in_parent() {
     drop(fork::held_in_parent(&POOLS_HELD_FOR_FORK));
 }
 
+/// The parent's workers are not the child's (nor is the work they were running, whose futures
+/// stay pending there): each pool forgets them, so that the exit hook has none to wait for and a
+/// task the child submits starts a worker of the child's instead of counting on an idle one of
+/// the parent. Queued tasks stay queued for the child's workers.
 extern "C" fn unlock_pools_in_child() {
-    drop(fork::held_in_child(&POOLS_HELD_FOR_FORK));
+    let Some((pools, mut states)) = fork::held_in_child(&POOLS_HELD_FOR_FORK) else {
+        return;
+    };
+    for state in &mut states {
+        state.threads.clear();
+        state.idle = 0;
+        state.sleepers = Waiters::default();
+    }
+    drop((states, pools));
+}
+
+/// Installs the pools' fork handlers, once (see `os::Hook`; the library's constructor does it
+/// first, see `lib.rs`).
+pub(crate) fn arm_fork_handlers() {
+    // A submit starts a worker, which takes the thread registry, with its pool's state locked:
+    // the pools' `prepare` must take the states before the registry's takes the registry, and
+    // `pthread_atfork` runs the `prepare` handlers last installed first.
+    thread::arm_fork_handlers();
+    os::at_fork(
+        &FORK_HOOK,
+        Some(lock_pools_before_fork),
+        Some(unlock_pools_in_parent),
+        unlock_pools_in_child,
+    );
 }
 
 /// The default `max_workers`: `min(32, cpu count + 4)`, as in CPython.
@@ -138,12 +179,7 @@ impl Pool {
             // workers anyway. Harmless twice: a pool shut down is shut down again at once.
             let _ = thread::register_atexit(shut_down_every_pool);
         });
-        os::at_fork(
-            &FORK_HOOK,
-            Some(lock_pools_before_fork),
-            Some(unlock_pools_in_parent),
-            unlock_pools_in_child,
-        );
+        arm_fork_handlers();
         let mut pools = POOLS.lock();
         pools.retain(|p| p.strong_count() > 0);
         pools.push(Arc::downgrade(&shared));

@@ -1,5 +1,6 @@
 //! Stress and fault injection: many threads on few locks with owner checks, thread creation
-//! refused by the OS, fork while threads are parked, and timeouts on a loaded machine. The tests
+//! refused by the OS, fork while threads are parked or keep an object busy (each child leaving
+//! by every path), and timeouts on a loaded machine. The tests
 //! run side by side (the fork tests among threads busy on locks, as a real program's would).
 //!
 //! The `#[ignore]`d tests are the long or timing-sensitive ones; `make verify` runs them
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::Leave;
 use weft::future::Outcome;
 use weft::pool::Pool;
 use weft::thread::Thread;
@@ -438,4 +440,399 @@ fn timeouts_are_never_early_and_not_wildly_late() {
     );
     pool.shutdown(true, false).unwrap();
     assert!(lock.release().is_ok());
+}
+
+/// An object kind that parent threads keep busy while the parent forks: `threads` threads run
+/// `round` over and over, and each child made meanwhile runs `in_child` (which uses the same
+/// object, and weft anew) before it leaves.
+struct Busy {
+    threads: usize,
+    round: Arc<dyn Fn(usize) + Send + Sync>,
+    in_child: Box<dyn Fn() -> bool>,
+}
+
+/// Forks `children` children for each way of leaving in `leaves` while `busy`'s threads work: every child must do its part and leave within its time limit (a child that
+/// hangs, in its part or on its way out, fails the test). The first failing child of each way
+/// is reported.
+fn forks_while_busy(busy: Busy, leaves: &[Leave], children: usize) {
+    let stop = Arc::new(AtomicUsize::new(0));
+    let rounds = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<Thread> = (0..busy.threads)
+        .map(|i| {
+            let (stop, rounds, round) = (stop.clone(), rounds.clone(), busy.round.clone());
+            // Relaxed: flags and a counter, no data hangs on them.
+            Thread::new(move || {
+                while stop.load(Ordering::Relaxed) == 0 {
+                    round(i);
+                    rounds.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for t in &threads {
+        t.start().unwrap();
+    }
+    // Every thread is under way before the first fork.
+    while rounds.load(Ordering::Relaxed) < 2 * busy.threads {
+        std::thread::yield_now();
+    }
+    let mut failures = Vec::new();
+    for &leave in leaves {
+        for child in 0..children {
+            if let Err(why) = common::forked_child_leaves(5, leave, || (busy.in_child)()) {
+                failures.push(format!("{leave:?}, child {child}: {why}"));
+                break;
+            }
+        }
+    }
+    stop.store(1, Ordering::Relaxed);
+    for t in &threads {
+        assert!(t.join(Timeout::Forever).unwrap());
+    }
+    assert!(failures.is_empty(), "children that failed: {failures:?}");
+}
+
+/// In a child: a thread of its own starts, runs and is joined; the parent's threads are not
+/// alive there.
+fn threads_work_in_child() -> bool {
+    let t = Thread::new(|| 5);
+    t.start().is_ok()
+        && t.join(Timeout::Forever) == Ok(true)
+        && t.result::<i32>() == Ok(Some(5))
+        && weft::thread::enumerate().iter().all(Thread::is_alive)
+}
+
+const SHORT: Timeout = Timeout::After(Duration::from_millis(1));
+const LONG: Timeout = Timeout::After(Duration::from_secs(5));
+
+fn busy_lock() -> Busy {
+    let lock = Arc::new(Lock::new());
+    let l = lock.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |_| {
+            assert!(l.acquire(Timeout::Forever));
+            l.release().unwrap();
+        }),
+        // A Lock held by a thread of the parent stays locked in the child, which may release
+        // it (any thread may release a Lock).
+        in_child: Box::new(move || {
+            (!lock.locked() || lock.release().is_ok())
+                && lock.acquire(LONG)
+                && lock.release().is_ok()
+                && threads_work_in_child()
+        }),
+    }
+}
+
+fn busy_rlock() -> Busy {
+    let rlock = Arc::new(RLock::new());
+    let r = rlock.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |_| {
+            assert!(r.acquire(Timeout::Forever).unwrap());
+            assert!(r.acquire(Timeout::Forever).unwrap());
+            r.release().unwrap();
+            r.release().unwrap();
+        }),
+        // An RLock owned by a thread of the parent stays owned by it, in the child for ever.
+        in_child: Box::new(move || {
+            let ok = match rlock.acquire(SHORT) {
+                Ok(true) => rlock.release().is_ok() && !rlock.locked(),
+                Ok(false) => rlock.locked() && !rlock.is_owned(),
+                Err(_) => false,
+            };
+            let mine = RLock::new();
+            ok && mine.acquire(Timeout::Forever) == Ok(true) && mine.release().is_ok()
+        }),
+    }
+}
+
+fn busy_condition() -> Busy {
+    let condition = Arc::new(Condition::new());
+    let c = condition.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |_| {
+            assert!(c.acquire(Timeout::Forever).unwrap());
+            c.notify(1).unwrap();
+            c.wait(SHORT).unwrap();
+            c.release().unwrap();
+        }),
+        // Its RLock may be owned by a thread of the parent: the child then cannot take it.
+        in_child: Box::new(move || {
+            let ok = match condition.acquire(SHORT) {
+                Ok(true) => {
+                    condition.notify_all().is_ok()
+                        && condition.wait(SHORT) == Ok(false)
+                        && condition.release().is_ok()
+                }
+                Ok(false) => true,
+                Err(_) => false,
+            };
+            ok && threads_work_in_child()
+        }),
+    }
+}
+
+fn busy_event() -> Busy {
+    let event = Arc::new(Event::new());
+    let e = event.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |i| match i {
+            0 => event_flip(&e),
+            _ => {
+                e.wait(SHORT);
+            }
+        }),
+        in_child: Box::new(move || {
+            event.set();
+            let set = event.wait(Timeout::Forever);
+            event.clear();
+            set && !event.wait(SHORT) && threads_work_in_child()
+        }),
+    }
+}
+
+fn event_flip(event: &Event) {
+    event.set();
+    event.clear();
+}
+
+fn busy_semaphore() -> Busy {
+    let semaphore = Arc::new(Semaphore::new(1).unwrap());
+    let s = semaphore.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |_| {
+            if s.acquire(SHORT) {
+                s.release(1).unwrap();
+            }
+        }),
+        in_child: Box::new(move || {
+            semaphore.release(1).is_ok()
+                && semaphore.acquire(Timeout::Forever)
+                && threads_work_in_child()
+        }),
+    }
+}
+
+fn busy_barrier() -> Busy {
+    let barrier = Arc::new(Barrier::new(3, None, Timeout::Forever).unwrap());
+    let b = barrier.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |_| {
+            if b.wait(Some(Timeout::After(Duration::from_millis(20)))) == Err(Error::BrokenBarrier)
+            {
+                b.reset();
+            }
+        }),
+        // Not the parent's barrier: a thread of the parent may have held its state's lock at
+        // the fork (see the README, "Fork").
+        in_child: Box::new(move || {
+            let mine = Barrier::new(1, None, Timeout::Forever).unwrap();
+            barrier.parties() == 3 && mine.wait(None) == Ok(0) && threads_work_in_child()
+        }),
+    }
+}
+
+fn busy_queue() -> Busy {
+    let queue = Arc::new(Queue::<usize>::new(QueueKind::Fifo, 0).unwrap());
+    let q = queue.clone();
+    Busy {
+        threads: 4,
+        round: Arc::new(move |i| {
+            if i % 2 == 0 {
+                q.put(i, Timeout::Forever).unwrap();
+            } else if q.get(SHORT).is_ok() {
+                q.task_done().unwrap();
+            }
+        }),
+        // Not the parent's queue: a thread of the parent may have held its state's lock at the
+        // fork (see the README, "Fork"). The child's own queue hands an item over between its
+        // threads.
+        in_child: Box::new(move || {
+            let mine = Arc::new(Queue::<usize>::new(QueueKind::Fifo, 0).unwrap());
+            let q = mine.clone();
+            let putter = Thread::new(move || q.put(7, Timeout::Forever).is_ok());
+            queue.maxsize() == 0
+                && putter.start().is_ok()
+                && mine.get(LONG) == Ok(7)
+                && putter.join(Timeout::Forever) == Ok(true)
+                && putter.result::<bool>() == Ok(Some(true))
+        }),
+    }
+}
+
+/// Regression (issue 14, item 4): a child forked while parent threads submit to a pool hung in
+/// `exit()` (5-10% of children): the exit hook shuts every pool down, and the parent's pool's
+/// state lock could be held by a thread the child does not have. Also, the parent's pool in the
+/// child counted the parent's idle workers, so a task the child submitted never ran.
+fn busy_pool() -> Busy {
+    let pool = Arc::new(Pool::new(2, "busy", None));
+    let p = pool.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |i| {
+            let future = p
+                .submit(move || Ok::<_, ()>(i))
+                .unwrap_or_else(|r| panic!("{:?}", r.error));
+            assert_eq!(future.outcome(Timeout::Forever), Some(Outcome::Returned(i)));
+        }),
+        // The parent's pool, with no worker in the child, starts one there; the exit then shuts
+        // it down and joins that worker.
+        in_child: Box::new(move || {
+            let mine = Pool::new(1, "mine", None);
+            let ran = |pool: &Pool| {
+                pool.submit(|| Ok::<_, ()>(9))
+                    .is_ok_and(|f| f.outcome(LONG) == Some(Outcome::Returned(9)))
+            };
+            ran(&pool) && ran(&mine)
+        }),
+    }
+}
+
+/// Regression (issue 14, item 5): when the forking thread had a value in a thread-local that
+/// parent threads were setting, 80-100% of children hung in `exit()`: destroying that thread's
+/// value needs the local's lock, which the fork could leave held.
+fn busy_local() -> Busy {
+    let local = weft::Local::new();
+    local.set(usize::MAX);
+    let l = local.clone();
+    Busy {
+        threads: 3,
+        round: Arc::new(move |i| {
+            l.set(i);
+            assert_eq!(l.get(), Some(i));
+        }),
+        in_child: Box::new(move || {
+            let ok = local.get() == Some(usize::MAX);
+            local.set(1);
+            let other = local.clone();
+            let t = Thread::new(move || {
+                other.set(2);
+                other.get()
+            });
+            ok && local.get() == Some(1)
+                && t.start().is_ok()
+                && t.join(Timeout::Forever) == Ok(true)
+                && t.result::<Option<usize>>() == Ok(Some(Some(2)))
+        }),
+    }
+}
+
+fn busy_timer() -> Busy {
+    Busy {
+        threads: 3,
+        round: Arc::new(|i| {
+            let interval = if i == 0 {
+                Duration::from_secs(3600)
+            } else {
+                Duration::ZERO
+            };
+            let timer = Thread::timer(interval, || 1);
+            timer.start().unwrap();
+            if i == 0 {
+                timer.cancel();
+            }
+            assert!(timer.join(Timeout::Forever).unwrap());
+        }),
+        in_child: Box::new(|| {
+            let timer = Thread::timer(Duration::ZERO, || 4);
+            let cancelled = Thread::timer(Duration::from_secs(3600), || 5);
+            timer.start().is_ok()
+                && cancelled.start().is_ok()
+                && cancelled.cancel()
+                && timer.join(Timeout::Forever) == Ok(true)
+                && cancelled.join(Timeout::Forever) == Ok(true)
+                && timer.result::<i32>() == Ok(Some(4))
+                && cancelled.result::<i32>() == Ok(None)
+        }),
+    }
+}
+
+fn busy_threads() -> Busy {
+    Busy {
+        threads: 3,
+        round: Arc::new(|_| {
+            let t = Thread::new(|| ());
+            t.start().unwrap();
+            assert!(t.join(Timeout::Forever).unwrap());
+            assert!(!weft::thread::enumerate().is_empty());
+        }),
+        in_child: Box::new(threads_work_in_child),
+    }
+}
+
+/// Regression (issue 14, item 4): the child only leaves (the issue's case: `exit()` hung in 5-10%
+/// of children).
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot fork")]
+fn a_child_forked_while_threads_submit_to_a_pool_just_leaves() {
+    let in_child = Box::new(|| true);
+    forks_while_busy(
+        Busy {
+            in_child,
+            ..busy_pool()
+        },
+        &[Leave::Exit],
+        REGRESSION,
+    );
+}
+
+/// Regression (issue 14, item 5): the child only leaves (the issue's case: `exit()` hung in
+/// 80-100% of children).
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot fork")]
+fn a_child_forked_while_threads_set_a_local_just_leaves() {
+    let in_child = Box::new(|| true);
+    forks_while_busy(
+        Busy {
+            in_child,
+            ..busy_local()
+        },
+        &[Leave::Exit],
+        REGRESSION,
+    );
+}
+
+/// Children per way of leaving, for each object kind: the default run checks every path a few
+/// times, the `_long` variants (`make verify`) many times.
+const CHILDREN: usize = 8;
+const CHILDREN_LONG: usize = 200;
+/// Children that leave by `exit()` in the regression tests of issue 14: enough to catch a hang
+/// in 1 child in 20 (its pool case) almost always (0.95^80 < 2%).
+const REGRESSION: usize = 80;
+
+macro_rules! fork_while_busy_tests {
+    ($($kind:ident: $test:ident, $long:ident;)*) => {$(
+        #[test]
+        #[cfg_attr(miri, ignore = "Miri cannot fork")]
+        fn $test() {
+            forks_while_busy($kind(), &Leave::ALL, CHILDREN);
+        }
+
+        #[test]
+        #[ignore = "long: run by make verify"]
+        fn $long() {
+            forks_while_busy($kind(), &Leave::ALL, CHILDREN_LONG);
+        }
+    )*};
+}
+
+fork_while_busy_tests! {
+    busy_lock: a_child_forked_while_a_lock_is_busy_uses_it_and_leaves, a_child_forked_while_a_lock_is_busy_long;
+    busy_rlock: a_child_forked_while_an_rlock_is_busy_uses_it_and_leaves, a_child_forked_while_an_rlock_is_busy_long;
+    busy_condition: a_child_forked_while_a_condition_is_busy_uses_it_and_leaves, a_child_forked_while_a_condition_is_busy_long;
+    busy_event: a_child_forked_while_an_event_is_busy_uses_it_and_leaves, a_child_forked_while_an_event_is_busy_long;
+    busy_semaphore: a_child_forked_while_a_semaphore_is_busy_uses_it_and_leaves, a_child_forked_while_a_semaphore_is_busy_long;
+    busy_barrier: a_child_forked_while_a_barrier_is_busy_uses_it_and_leaves, a_child_forked_while_a_barrier_is_busy_long;
+    busy_queue: a_child_forked_while_a_queue_is_busy_uses_it_and_leaves, a_child_forked_while_a_queue_is_busy_long;
+    busy_pool: a_child_forked_while_threads_submit_to_a_pool_uses_it_and_leaves, a_child_forked_while_threads_submit_to_a_pool_long;
+    busy_local: a_child_forked_while_threads_set_a_local_uses_it_and_leaves, a_child_forked_while_threads_set_a_local_long;
+    busy_timer: a_child_forked_while_timers_run_makes_timers_and_leaves, a_child_forked_while_timers_run_long;
+    busy_threads: a_child_forked_while_threads_start_and_join_starts_threads_and_leaves, a_child_forked_while_threads_start_and_join_long;
 }

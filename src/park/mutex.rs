@@ -15,6 +15,8 @@ use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
+use std::sync::Arc;
 
 use crate::sync::Lock;
 
@@ -53,6 +55,60 @@ impl<T> Mutex<T> {
             mutex: self,
             _value: PhantomData,
         }
+    }
+}
+
+/// A guard that owns a reference to the object its mutex is in, so that no borrow limits how
+/// long it lives: a fork handler keeps one from before `fork()` to after (see `fork.rs`).
+pub(crate) struct ArcGuard<O, T> {
+    /// Keeps `mutex` where it is.
+    _owner: Arc<O>,
+    mutex: NonNull<Mutex<T>>,
+}
+
+impl<T> Mutex<T> {
+    /// Waits until the mutex that `mutex` finds in `owner` is free and takes it.
+    pub(crate) fn lock_arc<O>(
+        owner: Arc<O>,
+        mutex: impl FnOnce(&O) -> &Mutex<T>,
+    ) -> ArcGuard<O, T> {
+        let mutex = NonNull::from(mutex(&owner));
+        // SAFETY: `mutex` points into `owner`'s allocation (a borrow of it, returned by
+        // `mutex`), alive as long as the Arc.
+        unsafe { mutex.as_ref() }.lock.lock();
+        ArcGuard {
+            _owner: owner,
+            mutex,
+        }
+    }
+}
+
+impl<O, T> ArcGuard<O, T> {
+    fn mutex(&self) -> &Mutex<T> {
+        // SAFETY: `_owner` keeps the allocation `mutex` points into alive and unmoved (an Arc's
+        // contents never move) for as long as this guard lives.
+        unsafe { self.mutex.as_ref() }
+    }
+}
+
+impl<O, T> Deref for ArcGuard<O, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: as in `MutexGuard::deref`: this guard holds the mutex.
+        unsafe { &*self.mutex().value.get() }
+    }
+}
+
+impl<O, T> DerefMut for ArcGuard<O, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `MutexGuard::deref_mut`.
+        unsafe { &mut *self.mutex().value.get() }
+    }
+}
+
+impl<O, T> Drop for ArcGuard<O, T> {
+    fn drop(&mut self) {
+        self.mutex().lock.unlock();
     }
 }
 

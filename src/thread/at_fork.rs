@@ -61,7 +61,7 @@ extern "C" fn after_fork_in_child() {
 }
 
 /// Installs the handlers, once (see `os::Hook`).
-pub(super) fn arm() {
+pub(crate) fn arm() {
     os::at_fork(
         &FORK_HOOK,
         Some(before_fork),

@@ -32,6 +32,7 @@ mod handle;
 mod lifecycle;
 mod registry;
 
+pub(crate) use at_fork::arm as arm_fork_handlers;
 pub(crate) use exit::register_atexit;
 pub use exit::shutdown;
 pub use functions::{

@@ -1,4 +1,5 @@
 //! What several test files share.
+#![allow(dead_code)] // each includer uses part of it
 
 /// Runs `checks` in a child made by `fork()` and returns the indices of those that failed
 /// there. The child has `seconds` before an alarm ends it, so a hang fails the test, and leaves
@@ -34,4 +35,71 @@ pub fn failed_in_forked_child(seconds: u32, checks: impl FnOnce() -> Vec<bool>) 
     (0..8)
         .filter(|i| libc::WEXITSTATUS(status) & 1 << i != 0)
         .collect()
+}
+
+/// How a child made by `fork()` leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leave {
+    /// `exit()` (`std::process::exit`): the exit handlers run, weft's among them (pools shut
+    /// down, non-daemon threads waited for, the exiting thread's thread-local values destroyed).
+    Exit,
+    /// `_exit()`: no handler runs.
+    UnderscoreExit,
+    /// `execv("/bin/true")`: the process image is replaced.
+    Exec,
+}
+
+impl Leave {
+    pub const ALL: [Leave; 3] = [Leave::Exit, Leave::UnderscoreExit, Leave::Exec];
+}
+
+/// Forks a child that runs `body` and leaves by `leave`, with status 0 if `body` returned true.
+/// The child has `seconds` before an alarm ends it, so a hang (in `body` or on the way out) is an
+/// error, as is a crash or a failed `body`: `Err` describes how the child ended.
+pub fn forked_child_leaves(
+    seconds: u32,
+    leave: Leave,
+    body: impl FnOnce() -> bool,
+) -> Result<(), String> {
+    // SAFETY: the child only runs weft, std and libc calls, then leaves by `leave`.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // SAFETY: alarm is async-signal-safe; it turns a hang into a failure, and an exec keeps
+        // it, which is harmless (/bin/true exits at once).
+        unsafe { libc::alarm(seconds) };
+        // A panic must not unwind into the parent's test harness, which the child copied.
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or(false);
+        if !ok {
+            // SAFETY: _exit is async-signal-safe and leaves the child at once.
+            unsafe { libc::_exit(1) };
+        }
+        match leave {
+            Leave::Exit => std::process::exit(0),
+            // SAFETY: as above.
+            Leave::UnderscoreExit => unsafe { libc::_exit(0) },
+            Leave::Exec => {
+                let path = c"/bin/true";
+                let argv = [path.as_ptr(), std::ptr::null()];
+                // SAFETY: `path` and `argv` are NUL-terminated and outlive the call; execv
+                // returns only on failure, and the child then leaves with _exit.
+                unsafe {
+                    libc::execv(path.as_ptr(), argv.as_ptr());
+                    libc::_exit(127);
+                }
+            }
+        }
+    }
+    assert!(pid > 0, "fork failed");
+    let mut status = 0;
+    // SAFETY: waits for the child made above.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        Ok(())
+    } else if libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGALRM {
+        Err(format!("hung (no end within {seconds} s)"))
+    } else if libc::WIFEXITED(status) {
+        Err(format!("exited with status {}", libc::WEXITSTATUS(status)))
+    } else {
+        Err(format!("ended by signal {}", libc::WTERMSIG(status)))
+    }
 }
