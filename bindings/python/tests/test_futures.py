@@ -200,3 +200,33 @@ def test_context_manager_and_map():
         assert isinstance(executor, futures.Executor)
     with pytest.raises(RuntimeError):
         executor.submit(print)
+
+
+@pytest.mark.parametrize("module", ["concurrent.futures", "weft.futures"])
+def test_shutdown_cancels_only_what_no_worker_was_handed(module):
+    # As in CPython, a submit that starts a worker hands it a task: shutdown(cancel_futures=True)
+    # right after the submits cancels only the others, and shutdown(wait=False) cancels nothing.
+    import importlib
+    cf = importlib.import_module(module)
+    ran = []
+    for _ in range(5):
+        gate = weft.Event()
+        executor = cf.ThreadPoolExecutor(5)
+        fs = [executor.submit(gate.wait) for _ in range(50)]
+        executor.shutdown(wait=False, cancel_futures=True)
+        gate.set()
+        executor.shutdown()
+        ran.append(sum(not f.cancelled() for f in fs))
+        assert all(f.result() for f in fs if not f.cancelled())
+
+        gate = weft.Event()
+        executor = cf.ThreadPoolExecutor()
+        single = executor.submit(gate.wait)
+        executor.shutdown(wait=False, cancel_futures=True)
+        gate.set()
+        assert single.result() is True
+        executor = cf.ThreadPoolExecutor(1)
+        fs = [executor.submit(pow, 2, i) for i in range(3)]
+        executor.shutdown(wait=False)
+        assert [f.result() for f in fs] == [1, 2, 4]
+    assert ran == [5] * 5
