@@ -10,7 +10,6 @@ outcome), so it lives exactly as long as the Future. ``wait`` and ``as_completed
 import ctypes as _ctypes
 import itertools as _itertools
 import os as _os
-import threading as _threading
 import weakref as _weakref
 from collections import namedtuple as _namedtuple
 from concurrent.futures import _base
@@ -20,6 +19,8 @@ from time import monotonic as _time
 
 import weft as _weft
 from weft import _capi
+# CPython's threading module, even when sys.modules['threading'] is weft.
+from weft import _threading
 from weft._capi import blocking as _blocking
 from weft._capi import lib as _lib
 
@@ -489,5 +490,5 @@ def _forget_workers_in_child():
         executor._states.clear()
 
 
-_threading._register_atexit(_python_exit)
+_weft._register_atexit(_python_exit)
 _os.register_at_fork(after_in_child=_forget_workers_in_child)
