@@ -8,9 +8,17 @@
 //! one instead of starting a thread.
 //!
 //! Shutting the pool down wakes every sleeping worker: workers run what is queued, then find the
-//! list empty and the pool shut down, and exit. `cancel_futures` (or a failed initializer, which
-//! breaks the pool) empties the list at once, and the tasks removed are cancelled (or failed as
-//! broken) without running.
+//! list empty and the pool shut down, and exit. `cancel_futures` empties the list at once but for
+//! the tasks handed to workers still starting (below), and the tasks removed are cancelled
+//! without running; a failed initializer, which breaks the pool, empties it entirely and fails
+//! the tasks removed as broken.
+//!
+//! A submit that starts a worker hands it a task, as in CPython, where the new worker takes the
+//! oldest queued task before the submitting thread, which waits for it to start, has the GIL
+//! back: here a worker counts as starting until it first asks for work, and each starting worker
+//! keeps one queued task, the oldest, from `cancel_futures`. A task submitted just before
+//! `shutdown(cancel_futures)` thus runs whenever its submit started a worker.
+//!
 //! A pool whose [`Pool`] is dropped shuts down without waiting; and at process exit every pool is
 //! shut down and its workers joined before weft waits for the non-daemon threads, as CPython's
 //! `_python_exit` does, so idle workers never keep the process alive.
@@ -55,6 +63,9 @@ struct State {
     work: VecDeque<Queued>,
     /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
     idle: usize,
+    /// Workers started that have not yet asked for work: each is owed the oldest queued task
+    /// (see the module documentation).
+    starting: usize,
     /// Workers that found no work and wait (or are about to) on `work_ready`: a submit wakes
     /// one only if one sleeps and no other submit woke it already.
     sleepers: Waiters,
@@ -169,6 +180,7 @@ impl Pool {
                 threads: Vec::new(),
                 work: VecDeque::new(),
                 idle: 0,
+                starting: 0,
                 sleepers: Waiters::default(),
                 shutdown: false,
                 broken: false,
@@ -248,7 +260,8 @@ impl Pool {
     /// `executor.shutdown(wait, cancel_futures)`.
     ///
     /// Queued tasks still run, unless `cancel_futures`: then they are cancelled now (their
-    /// callbacks run in the calling thread). Calling it again is harmless.
+    /// callbacks run in the calling thread), but for one per worker still starting, which the
+    /// submit that started it handed it, as in CPython. Calling it again is harmless.
     /// [`Error::JoinCurrent`] if called with `wait` from one of the pool's workers (after
     /// waiting for the others).
     pub fn shutdown(&self, wait: bool, cancel_futures: bool) -> Result<(), Error> {
@@ -288,6 +301,7 @@ impl Shared {
         let thread = Thread::named(&name, move || shared.run_worker());
         thread.start()?;
         state.threads.push(thread);
+        state.starting += 1;
         Ok(())
     }
 
@@ -310,10 +324,12 @@ impl Shared {
 
     /// The oldest queued task, waiting for one while the pool accepts work; `None` once it
     /// does not and the list is empty. `ran`: the worker just finished a task, so it counts as
-    /// idle again (CPython releases the idle semaphore), in the same critical section.
+    /// idle again (CPython releases the idle semaphore), in the same critical section; otherwise
+    /// this is the worker's first call, and it is no longer starting.
     fn next_task(&self, ran: bool) -> Option<Queued> {
         let mut state = self.state.lock();
         state.idle += usize::from(ran);
+        state.starting -= usize::from(!ran);
         loop {
             if let Some(task) = state.work.pop_front() {
                 return Some(task);
@@ -329,17 +345,13 @@ impl Shared {
         }
     }
 
-    /// Stops the workers taking work: sets `shutdown` or `broken` (`set`), removes the queued
-    /// tasks if `drain`, and wakes every sleeping worker. Returns the removed tasks and the
-    /// workers.
-    fn stop(&self, set: impl FnOnce(&mut State), drain: bool) -> (VecDeque<Queued>, Vec<Thread>) {
+    /// Stops the workers taking work: `set` sets `shutdown` or `broken` and returns how many
+    /// queued tasks, the oldest, stay queued; the others are removed. Wakes every sleeping
+    /// worker. Returns the removed tasks and the workers.
+    fn stop(&self, set: impl FnOnce(&mut State) -> usize) -> (VecDeque<Queued>, Vec<Thread>) {
         let mut state = self.state.lock();
-        set(&mut state);
-        let removed = if drain {
-            std::mem::take(&mut state.work)
-        } else {
-            VecDeque::new()
-        };
+        let keep = set(&mut state).min(state.work.len());
+        let removed = state.work.split_off(keep);
         let threads = state.threads.clone();
         let wake = state.sleepers.pick_all();
         drop(state);
@@ -350,16 +362,29 @@ impl Shared {
     }
 
     /// Breaks the pool: later submits fail, and queued tasks fail as broken without running.
+    /// Called by a worker whose initializer failed, which never asks for work.
     fn initializer_failed(&self) {
-        let (abandoned, _) = self.stop(|state| state.broken = true, true);
+        let (abandoned, _) = self.stop(|state| {
+            state.broken = true;
+            state.starting -= 1;
+            0
+        });
         for task in abandoned {
             task.abandon(true);
         }
     }
 
-    /// Stops accepting work, cancels the queued tasks if asked, and returns the workers.
+    /// Stops accepting work, cancels the queued tasks if asked (but those owed to starting
+    /// workers), and returns the workers.
     fn begin_shutdown(&self, cancel_futures: bool) -> Vec<Thread> {
-        let (abandoned, threads) = self.stop(|state| state.shutdown = true, cancel_futures);
+        let (abandoned, threads) = self.stop(|state| {
+            state.shutdown = true;
+            if cancel_futures {
+                state.starting
+            } else {
+                usize::MAX
+            }
+        });
         for task in abandoned {
             task.abandon(false);
         }

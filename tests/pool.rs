@@ -333,6 +333,27 @@ fn shutdown_with_cancel_futures_cancels_the_queued_tasks() {
 }
 
 #[test]
+fn cancel_futures_spares_the_tasks_handed_to_starting_workers() {
+    // The initializers hold both workers in their start until the pool is shut down: each was
+    // handed a task by the submit that started it, as in CPython; the third task only waits.
+    let (release, gate) = mpsc::channel::<()>();
+    let gate = Mutex::new(gate);
+    let pool = Pool::new(
+        2,
+        "",
+        Some(Box::new(move || gate.lock().unwrap().recv().is_ok())),
+    );
+    let futures: Vec<F> = (0..3).map(|i| submit(&pool, move || Ok(i))).collect();
+    pool.shutdown(false, true).unwrap();
+    assert_eq!(futures[2].outcome(NOW), Some(Outcome::Cancelled));
+    release.send(()).unwrap();
+    release.send(()).unwrap();
+    pool.shutdown(true, false).unwrap();
+    assert_eq!(futures[0].outcome(NOW), Some(Outcome::Returned(0)));
+    assert_eq!(futures[1].outcome(NOW), Some(Outcome::Returned(1)));
+}
+
+#[test]
 fn shutdown_with_wait_from_a_worker_cannot_join_itself() {
     let pool = Arc::new(Pool::new(1, "", None));
     let inner = Arc::clone(&pool);

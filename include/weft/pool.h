@@ -128,7 +128,8 @@ enum weft_status weft_pool_submit(struct weft_pool *pool,
  *
  * From now on `weft_pool_submit` fails with `WEFT_STATUS_POOL_SHUT_DOWN`. Queued tasks still
  * run, unless `cancel_futures`: then they are cancelled now (their done callbacks run in the
- * calling thread, their `arg_free` is called). Blocking: with `wait`, until every worker has
+ * calling thread, their `arg_free` is called), but for one per worker still starting (not yet
+ * past its initializer), which the submit that started it handed it, as in CPython. Blocking: with `wait`, until every worker has
  * finished its tasks and exited (no limit). Calling it again is harmless. Statuses:
  * `WEFT_STATUS_OK`; `WEFT_STATUS_JOIN_CURRENT` if called with `wait` from one of the pool's own
  * workers (which cannot wait for itself; the others are waited for);

@@ -209,3 +209,64 @@ def test_context_manager_and_map():
         assert isinstance(executor, futures.Executor)
     with pytest.raises(RuntimeError):
         executor.submit(print)
+
+
+def test_a_child_forked_while_a_pool_lives_exits_cleanly():
+    # The child has none of the parent's workers, whose thread states the interpreter freed at
+    # the fork: its exit-time shutdown of the pool must not free them again (that crashed).
+    from helpers import run_python
+    result = run_python("""
+        import multiprocessing, os, sys
+        import weft.futures
+
+        executor = weft.futures.ThreadPoolExecutor(2)
+        executor.submit(print, "parent's task", flush=True).result()
+        codes = []
+        for _ in range(3):
+            process = multiprocessing.get_context("fork").Process(target=print, args=("child",))
+            process.start()
+            process.join()
+            codes.append(process.exitcode)
+        pid = os.fork()
+        if pid == 0:
+            # A pool of the child's own still frees its workers' states.
+            with weft.futures.ThreadPoolExecutor(1) as own:
+                own.submit(print, "child's task", flush=True).result()
+            sys.exit(0)  # an ordinary exit: the exit hooks run
+        codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        executor.shutdown()
+        print(codes)
+    """)
+    assert result.stderr == ""
+    assert result.stdout == "parent's task\n" + "child\n" * 3 + "child's task\n[0, 0, 0, 0]\n"
+    assert result.returncode == 0
+
+
+@pytest.mark.parametrize("module", ["concurrent.futures", "weft.futures"])
+def test_shutdown_cancels_only_what_no_worker_was_handed(module):
+    # As in CPython, a submit that starts a worker hands it a task: shutdown(cancel_futures=True)
+    # right after the submits cancels only the others, and shutdown(wait=False) cancels nothing.
+    import importlib
+    cf = importlib.import_module(module)
+    ran = []
+    for _ in range(5):
+        gate = weft.Event()
+        executor = cf.ThreadPoolExecutor(5)
+        fs = [executor.submit(gate.wait) for _ in range(50)]
+        executor.shutdown(wait=False, cancel_futures=True)
+        gate.set()
+        executor.shutdown()
+        ran.append(sum(not f.cancelled() for f in fs))
+        assert all(f.result() for f in fs if not f.cancelled())
+
+        gate = weft.Event()
+        executor = cf.ThreadPoolExecutor()
+        single = executor.submit(gate.wait)
+        executor.shutdown(wait=False, cancel_futures=True)
+        gate.set()
+        assert single.result() is True
+        executor = cf.ThreadPoolExecutor(1)
+        fs = [executor.submit(pow, 2, i) for i in range(3)]
+        executor.shutdown(wait=False)
+        assert [f.result() for f in fs] == [1, 2, 4]
+    assert ran == [5] * 5

@@ -1376,11 +1376,47 @@ def stack_size(size=None):
     return previous.value
 
 
+# What the stdlib reaches on its `threading` module beyond the public names, for a program whose
+# sys.modules['threading'] is weft: concurrent.futures registers its exit hook with
+# _register_atexit at import; a process multiprocessing forks calls _shutdown() at its end, and
+# main_thread()._set_native_id() if _HAVE_THREAD_NATIVE_ID (a weft thread's native_id is
+# libweft's, which Python cannot set).
+_HAVE_THREAD_NATIVE_ID = False
+_threading_atexits = []
+_SHUTTING_DOWN = False
+
+
+def _register_atexit(func, *arg, **kwargs):
+    """CPython internal: register *func* to be called before joining threads.
+
+    The registered *func* is called with its arguments just before all
+    non-daemon threads are joined in `_shutdown()`. It provides a similar
+    purpose to `atexit.register()`, but its functions are called prior to
+    threading shutdown instead of interpreter shutdown.
+
+    For similarity to atexit, the registered functions are called in reverse.
+    """
+    if _SHUTTING_DOWN:
+        raise RuntimeError("can't register atexit after shutdown")
+    _threading_atexits.append(lambda: func(*arg, **kwargs))
+
+
 def _shutdown():
-    """Marks the main thread stopped and waits for every non-daemon weft thread, as CPython's
-    threading._shutdown() does for its own: run by it, before the interpreter is finalized."""
+    """Runs the functions given to _register_atexit(), the last first, marks the main thread
+    stopped, then waits for every non-daemon weft thread, as CPython's threading._shutdown()
+    does for its own. Run by it, before the interpreter is finalized; or, when
+    sys.modules['threading'] is weft, by the interpreter in its place, and then it runs
+    CPython's too (its functions, its threads)."""
+    global _SHUTTING_DOWN
+    if _SHUTTING_DOWN:
+        return
+    _SHUTTING_DOWN = True
+    for atexit_call in reversed(_threading_atexits):
+        atexit_call()
     if _main_thread.ident == get_ident():
         _main_thread._stopped.set()
+    if not _threading._SHUTTING_DOWN:
+        _threading._shutdown()
     _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
 
 

@@ -9,7 +9,7 @@ outcome), so it lives exactly as long as the Future. ``wait`` and ``as_completed
 
 import ctypes as _ctypes
 import itertools as _itertools
-import threading as _threading
+import os as _os
 import weakref as _weakref
 from collections import namedtuple as _namedtuple
 from concurrent.futures import _base
@@ -19,6 +19,8 @@ from time import monotonic as _time
 
 import weft as _weft
 from weft import _capi
+# CPython's threading module, even when sys.modules['threading'] is weft.
+from weft import _threading
 from weft._capi import blocking as _blocking
 from weft._capi import lib as _lib
 
@@ -49,6 +51,8 @@ _tasks = {}
 _done_callbacks = {}
 # Executors not yet shut down, to shut down before the interpreter finalizes.
 _executors = _weakref.WeakSet()
+# Every executor, for the fork handler (see _forget_workers_in_child).
+_pools = _weakref.WeakSet()
 
 
 def _timeout(timeout):
@@ -266,7 +270,8 @@ def _run_initializer(key, tasks=_tasks):
     here, never released, keeps one thread state for the worker's whole life, as a worker of
     CPython's executor has (its ``threading.local`` values, too, outlive a task).
     ThreadPoolExecutor.shutdown(wait=True) frees these states once the workers have exited (the
-    interpreter frees those of the pools not shut down that way when it finalizes).
+    interpreter frees those of the pools not shut down that way when it finalizes, and in a
+    child made by fork() those of the parent's workers, at the fork).
     """
     _gil_ensure()
     _worker.thread = _weft.current_thread()
@@ -323,6 +328,7 @@ class ThreadPoolExecutor(Executor):
         self._max_workers = _lib.weft_pool_max_workers(self._handle)
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)
+        _pools.add(self)
 
     def __del__(self, free=_lib.weft_pool_free, release=_capi.release):
         release(self, free)
@@ -479,4 +485,13 @@ def _python_exit():
         executor.shutdown(wait=True)
 
 
-_threading._register_atexit(_python_exit)
+def _forget_workers_in_child():
+    """After fork(), in the child: the parent's workers do not exist there, and the interpreter
+    freed their thread states at the fork, so shutdown() must not free them again. (CPython's
+    executor likewise reinitializes its global state in the child.)"""
+    for executor in list(_pools):
+        executor._states.clear()
+
+
+_weft._register_atexit(_python_exit)
+_os.register_at_fork(after_in_child=_forget_workers_in_child)
