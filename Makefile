@@ -14,7 +14,8 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-install test-abi test-platforms verify verify-quick verify-ci \
+.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-install test-abi \
+	test-platforms verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -67,13 +68,13 @@ docs:
 	doxygen Doxyfile
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# build for macOS, FreeBSD and Linux on ARM, the Python binding, the ABI against its baseline
+# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the ABI against its baseline
 # (ci/abi-check.sh), the reference (make docs), and the install (a consumer built four ways
 # against `make install`). It first
 # installs what the tests need that a bare machine lacks (ci/install-deps.sh; it skips what is
 # there).
 test: deps
-	$(MAKE) test-rust test-platforms test-python test-abi docs test-install
+	$(MAKE) test-rust test-platforms test-python test-python-package test-abi docs test-install
 
 deps:
 	ci/install-deps.sh
@@ -85,6 +86,25 @@ test-rust:
 test-python:
 	$(CARGO) build
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+# The Python package (bindings/python; weft-threading on PyPI, `import weft`), as it is published,
+# in $(PYDIST): the sdist, which carries the crate, and the wheel built from that sdist (by
+# setuptools-rust: libweft.so without its debug info, in platlib), repaired by auditwheel to a
+# manylinux tag. The sdist's crate builds in $(TARGET_DIR) too, reusing its compiled dependencies.
+PYDIST ?= $(TARGET_DIR)/python-dist
+
+python-dist:
+	rm -rf $(PYDIST)
+	CARGO_TARGET_DIR=$(TARGET_DIR) $(PYTHON) -m build bindings/python --outdir $(PYDIST)/built
+	PATH="$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$$PATH" \
+		$(PYTHON) -m auditwheel repair --wheel-dir $(PYDIST) $(PYDIST)/built/*.whl
+	mv $(PYDIST)/built/*.tar.gz $(PYDIST)/ && rm -r $(PYDIST)/built
+
+# Checks what python-dist made as a user gets it (ci/test-python-package.sh): the wheel's
+# manylinux tag, the wheel and then the sdist each installed in a fresh venv and run, and
+# `mypy --strict` on the examples against the installed package's stubs.
+test-python-package: python-dist
+	CARGO_TARGET_DIR=$(TARGET_DIR) PYTHON=$(PYTHON) ci/test-python-package.sh $(PYDIST)
 
 # The platforms weft is checked to build for besides this one (rustup adds their standard
 # libraries once); clippy's warnings are errors there too.

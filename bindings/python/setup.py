@@ -1,54 +1,93 @@
-"""Builds libweft with cargo and ships it inside the package (weft/libweft.so).
+"""Builds libweft from its Rust sources with setuptools-rust and ships it in the package as
+weft/libweft.so, which weft loads with ctypes.
 
-The configuration is in pyproject.toml; this file only adds the build step, so that
-`pip install ./bindings/python` from a weft checkout gives a self-contained package. The wheel
-holds no Python extension, only a C library loaded with ctypes: it is tagged py3-none-<platform>.
+The metadata is in pyproject.toml; this file says where the crate is and adds three things
+setuptools-rust does not do for a library that is not a Python extension module:
+
+- the file keeps the name weft looks for (libweft.so, not an extension module's
+  libweft.cpython-311-x86_64-linux-gnu.so);
+- the wheel is tagged py3-none-<platform>: it holds no extension module, only a C library, so one
+  wheel serves every Python 3 on the platform (`auditwheel repair` then gives it a manylinux tag);
+- the sdist carries the crate: in a checkout the crate is the repository's root, two levels up,
+  outside this project, so `sdist` lays out in rust/ what building libweft needs (the manifest
+  made a workspace of its own, Cargo.lock, build.rs, src/, include/ and the licences), and a
+  build from the sdist uses rust/.
 """
 
-import os
+import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 from setuptools import setup
-from setuptools.command.build_py import build_py
-from wheel.bdist_wheel import bdist_wheel
+from setuptools.command.bdist_wheel import bdist_wheel
+from setuptools.command.sdist import sdist
+from setuptools_rust import Binding, RustExtension, Strip, build_rust
 
 HERE = Path(__file__).resolve().parent
+# The crate: rust/ in an sdist, the repository's root in a checkout (relative paths, as
+# setuptools runs this file from its own directory).
+CRATE = Path("rust") if (HERE / "rust" / "Cargo.toml").is_file() else Path("../..")
+CRATE_FILES = ["Cargo.toml", "Cargo.lock", "build.rs", "LICENSE-MIT", "LICENSE-APACHE"]
+CRATE_DIRS = ["src", "include"]
 
 
-def repository():
-    """The weft checkout this package sits in (the directory with Cargo.toml and weft.h)."""
-    for directory in [HERE, *HERE.parents]:
-        if (directory / "Cargo.toml").is_file() and (directory / "include" / "weft.h").is_file():
-            return directory
-    raise RuntimeError(f"weft: {HERE} is not inside a weft checkout; cannot build libweft")
+class build_rust_library(build_rust):
+    """build_rust, naming the library libweft.so, the name weft loads."""
+
+    def get_dylib_ext_path(self, ext, target_fname):
+        return str(Path(super().get_dylib_ext_path(ext, target_fname)).with_name("libweft.so"))
 
 
-class build_py_with_library(build_py):
-    """build_py, then `cargo build --release` and a copy of libweft.so into the package."""
-
-    def run(self):
-        super().run()
-        repo = repository()
-        subprocess.run(["cargo", "build", "--release", "--lib"], cwd=repo, check=True)
-        target = Path(os.environ.get("CARGO_TARGET_DIR", repo / "target"))
-        if not target.is_absolute():
-            target = repo / target
-        destination = Path(self.build_lib) / "weft" / "libweft.so"
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(target / "release" / "libweft.so", destination)
-
-
-class bdist_wheel_platform(bdist_wheel):
-    """A wheel for this platform, any Python 3: the package carries a native library."""
-
-    def finalize_options(self):
-        super().finalize_options()
-        self.root_is_pure = False
+class bdist_wheel_any_python(bdist_wheel):
+    """A wheel for this platform and any Python 3: the package carries no extension module."""
 
     def get_tag(self):
         return ("py3", "none", super().get_tag()[2])
 
 
-setup(cmdclass={"build_py": build_py_with_library, "bdist_wheel": bdist_wheel_platform})
+class sdist_with_crate(sdist):
+    """sdist, with the crate laid out in rust/ (see the module's doc)."""
+
+    def make_release_tree(self, base_dir, files):
+        super().make_release_tree(base_dir, files)
+        source, destination = HERE / CRATE, Path(base_dir) / "rust"
+        destination.mkdir()
+        for name in CRATE_FILES:
+            shutil.copy2(source / name, destination / name)
+        for name in CRATE_DIRS:
+            shutil.copytree(source / name, destination / name)
+        manifest = destination / "Cargo.toml"
+        manifest.write_text(standalone(manifest.read_text()))
+        # Drops the other workspace members' packages from Cargo.lock, so that `--locked` holds.
+        subprocess.run(["cargo", "metadata", "--format-version=1", "--manifest-path",
+                        str(manifest)], check=True, stdout=subprocess.DEVNULL)
+
+
+def standalone(manifest):
+    """The crate's Cargo.toml, its [workspace] table emptied: a workspace of its own (the other
+    members, tests/abi, are not in the sdist), which no directory above it can claim."""
+    text = re.sub(r"(?ms)^\[workspace\]\n.*?(?=^\[)", "[workspace]\n\n", manifest)
+    if tomllib.loads(text).get("workspace") != {}:
+        raise RuntimeError("weft: could not empty the [workspace] table of Cargo.toml")
+    return text
+
+
+setup(
+    rust_extensions=[
+        RustExtension(
+            "weft.libweft",
+            path=str(CRATE / "Cargo.toml"),
+            binding=Binding.NoBinding,
+            # Without the debug line tables, as `make` installs it (strip --strip-debug).
+            strip=Strip.Debug,
+            args=["--locked"],
+        )
+    ],
+    cmdclass={
+        "build_rust": build_rust_library,
+        "bdist_wheel": bdist_wheel_any_python,
+        "sdist": sdist_with_crate,
+    },
+)

@@ -4,7 +4,7 @@ from socket import create_connection
 
 NCLIENTS = 8
 
-def client(addr, i, replies):
+def client(addr: tuple[str, int], i: int, replies: dict[int, str]) -> None:
     '''Sends one line to the server at addr and records what comes back in replies[i].'''
     with create_connection(addr) as conn:
         message = ("hello from client %d" % i).encode()

@@ -4,7 +4,7 @@ import sys
 import weft as threading
 import time
 
-def func():
+def func() -> None:
     for i in range(5):
         print("hello from thread %s" % threading.current_thread().name)
         time.sleep(0.05)

@@ -5,7 +5,7 @@ import time
 
 lock = threading.Lock()
 
-def f():
+def f() -> None:
     lock.acquire()
     print("%s got lock" % threading.current_thread().name)
     time.sleep(0.05)

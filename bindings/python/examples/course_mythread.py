@@ -3,7 +3,7 @@ import weft as threading
 
 class MyThread(threading.Thread):
 
-    def run(self):
+    def run(self) -> None:
         print("hello from %s" % threading.current_thread().name)
 
 thread = MyThread()

@@ -3,13 +3,14 @@
 # none. Written for weft.
 import weft as threading
 import time
+from collections.abc import Callable
 
 
 class shared:
     val = 1
 
 
-def func():
+def func() -> None:
     y = shared.val
     time.sleep(0.00001)
     y += 1
@@ -19,12 +20,12 @@ def func():
 lock = threading.Lock()
 
 
-def locked_func():
+def locked_func() -> None:
     with lock:
         func()
 
 
-def run(target):
+def run(target: Callable[[], None]) -> int:
     shared.val = 1
     threads = []
     # with enough threads, there's sufficient overhead to cause a race condition

@@ -4,11 +4,11 @@ import weft as threading
 import time, random
 
 class Counter:
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.value = 0
 
-    def increment(self):
+    def increment(self) -> int:
         self.lock.acquire() # critical section
         self.value = value = self.value + 1
         self.lock.release()
@@ -18,7 +18,7 @@ counter = Counter()
 
 class Worker(threading.Thread):
 
-    def run(self):
+    def run(self) -> None:
         for i in range(10):
             # pretend we're doing something that takes 10-100 ms
             value = counter.increment() # increment global counter

@@ -2,7 +2,7 @@
 # RuntimeError. Ported to Python 3 with weft.
 import weft as threading
 
-def foo():
+def foo() -> None:
     print("Hello threading!")
 
 my_thread = threading.Thread(target=foo)

@@ -4,7 +4,7 @@
 import weft as threading
 import time
 
-def foo():
+def foo() -> None:
     time.sleep(1)
     print("Hello threading!")
 

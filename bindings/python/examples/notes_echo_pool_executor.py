@@ -5,11 +5,12 @@
 # pool of 4 threads (the notes have 128). Instead of serving forever, it serves the 8 clients
 # the program starts itself, then shuts the pool down.
 from socket import AF_INET, SOCK_STREAM, socket
+from typing import Any
 from weft.futures import ThreadPoolExecutor
 from weft import Thread
 from _echo import NCLIENTS, client
 
-def echo_client(sock, client_addr):
+def echo_client(sock: socket, client_addr: Any) -> None:
     '''
     Handle a client connection
     '''
@@ -20,7 +21,7 @@ def echo_client(sock, client_addr):
         sock.sendall(msg)
     sock.close()
 
-def echo_server(addr):
+def echo_server(addr: tuple[str, int]) -> None:
     pool = ThreadPoolExecutor(4)
     sock = socket(AF_INET, SOCK_STREAM)
     sock.bind(addr)
@@ -28,7 +29,7 @@ def echo_server(addr):
     addr = sock.getsockname()
     print('Echo server running at', addr[0])
 
-    replies = {}
+    replies: dict[int, str] = {}
     clients = [Thread(target=client, args=(addr, i, replies)) for i in range(NCLIENTS)]
     for c in clients:
         c.start()

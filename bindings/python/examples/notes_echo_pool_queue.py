@@ -4,12 +4,14 @@
 # The server listens on 127.0.0.1 and a port the OS picks (the notes use port 15000), with 4
 # workers (the notes have 128). Instead of serving forever, it serves the 8 clients the program
 # starts itself, then shuts the queue down, which ends the workers' loops.
+from __future__ import annotations
 from socket import socket, AF_INET, SOCK_STREAM
+from typing import Any
 from weft import Thread
 from _echo import NCLIENTS, client
 from weft.queue import Queue, ShutDown
 
-def echo_client(q):
+def echo_client(q: Queue[tuple[socket, Any]]) -> None:
     '''
     Handle client connections, until the queue is shut down
     '''
@@ -25,7 +27,7 @@ def echo_client(q):
             sock.sendall(msg)
         sock.close()
 
-def echo_server(addr, nworkers):
+def echo_server(addr: tuple[str, int], nworkers: int) -> None:
     # Run the server
     sock = socket(AF_INET, SOCK_STREAM)
     sock.bind(addr)
@@ -33,7 +35,7 @@ def echo_server(addr, nworkers):
     addr = sock.getsockname()
     print('Echo server running at', addr[0])
     # Launch the client workers
-    q = Queue()
+    q: Queue[tuple[socket, Any]] = Queue()
     workers = []
     for n in range(nworkers):
         t = Thread(target=echo_client, args=(q,))
@@ -41,7 +43,7 @@ def echo_server(addr, nworkers):
         t.start()
         workers.append(t)
 
-    replies = {}
+    replies: dict[int, str] = {}
     clients = [Thread(target=client, args=(addr, i, replies)) for i in range(NCLIENTS)]
     for c in clients:
         c.start()

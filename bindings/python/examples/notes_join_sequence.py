@@ -2,10 +2,10 @@
 # sequence. The notes leave foo() and bar() undefined; here they print. Ported with weft.
 import weft as threading
 
-def foo():
+def foo() -> None:
     print("foo done")
 
-def bar():
+def bar() -> None:
     print("bar done")
 
 # prepare threads

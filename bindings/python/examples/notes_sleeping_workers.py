@@ -3,7 +3,7 @@
 import time
 from weft import Thread
 
-def worker(i):
+def worker(i: int) -> None:
     print("sleeping 10 sec from thread {}".format(i))
     time.sleep(0.2)
     print("finished sleeping from thread {}".format(i))

@@ -5,7 +5,7 @@ import time
 
 class Sleepy(Thread):
 
-    def run(self):
+    def run(self) -> None:
         time.sleep(0.2)
         print("Hello form Thread")
 

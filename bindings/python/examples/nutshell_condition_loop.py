@@ -9,11 +9,11 @@ c = threading.Condition()
 s = 0  # the shared state: how many items were made
 
 
-def is_ok_state(s, wanted):
+def is_ok_state(s: int, wanted: int) -> bool:
     return s >= wanted
 
 
-def consumer():
+def consumer() -> None:
     for wanted in (1, 2, 3):
         c.acquire()
         while not is_ok_state(s, wanted):
@@ -22,7 +22,7 @@ def consumer():
         c.release()
 
 
-def producer():
+def producer() -> None:
     global s
     for i in range(3):
         time.sleep(0.05)

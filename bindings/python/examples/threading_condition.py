@@ -8,7 +8,7 @@ logging.basicConfig(level=logging.DEBUG,
                     format='%(asctime)s (%(threadName)-2s) %(message)s',
                     )
 
-def consumer(cond):
+def consumer(cond: threading.Condition) -> None:
     """wait for the condition and use the resource"""
     logging.debug('Starting consumer thread')
     t = threading.currentThread()
@@ -16,7 +16,7 @@ def consumer(cond):
         cond.wait()
         logging.debug('Resource is available to consumer')
 
-def producer(cond):
+def producer(cond: threading.Condition) -> None:
     """set up the resource to be used by the consumer"""
     logging.debug('Starting producer thread')
     with cond:

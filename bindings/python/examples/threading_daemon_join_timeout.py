@@ -3,7 +3,7 @@
 import weft as threading
 import time
 
-def daemon():
+def daemon() -> None:
     print('Starting:', threading.currentThread().getName())
     time.sleep(0.2)
     print('Exiting :', threading.currentThread().getName())
@@ -11,7 +11,7 @@ def daemon():
 d = threading.Thread(name='daemon', target=daemon)
 d.setDaemon(True)
 
-def non_daemon():
+def non_daemon() -> None:
     print('Starting:', threading.currentThread().getName())
     print('Exiting :', threading.currentThread().getName())
 

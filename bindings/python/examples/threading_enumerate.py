@@ -4,7 +4,7 @@ import random
 import weft as threading
 import time
 
-def worker():
+def worker() -> None:
     """thread worker function"""
     t = threading.currentThread()
     pause = random.randint(1,5)

@@ -8,13 +8,13 @@ logging.basicConfig(level=logging.DEBUG,
                     format='%(asctime)s (%(threadName)-10s) %(message)s',
                     )
 
-def wait_for_event(e):
+def wait_for_event(e: threading.Event) -> None:
     """Wait for the event to be set before doing anything"""
     logging.debug('wait_for_event starting')
     e.wait()
     logging.debug('e.isSet()->%s', e.isSet())
 
-def wait_for_event_timeout(e, t):
+def wait_for_event_timeout(e: threading.Event, t: float) -> None:
     """Wait t seconds and then timeout"""
     logging.debug('wait_for_event_timeout starting')
     e.wait(t)

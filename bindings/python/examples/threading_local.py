@@ -3,14 +3,14 @@
 import random
 import weft as threading
 
-def show_value(data):
+def show_value(data: threading.local) -> None:
     print(threading.currentThread().getName(), ': value=', end=' ')
     try:
         print(data.value)
     except AttributeError:
         print('No value yet')
 
-def worker(data):
+def worker(data: threading.local) -> None:
     show_value(data)
     data.value = random.randint(1, 100)
     show_value(data)

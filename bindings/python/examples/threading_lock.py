@@ -10,10 +10,10 @@ logging.basicConfig(level=logging.DEBUG,
                     )
 
 class Counter(object):
-    def __init__(self, start=0):
+    def __init__(self, start: int = 0) -> None:
         self.lock = threading.Lock()
         self.value = start
-    def increment(self):
+    def increment(self) -> None:
         self.lock.acquire()
         try:
             logging.debug('Acquired lock')
@@ -21,7 +21,7 @@ class Counter(object):
         finally:
             self.lock.release()
 
-def worker(c):
+def worker(c: Counter) -> None:
     for i in range(3):
         pause = random.random() / 10
         logging.debug('Sleeping %0.02f', pause)

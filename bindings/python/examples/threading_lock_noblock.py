@@ -1,4 +1,4 @@
-# PyMOTW threading_lock_noblock.py: acquire(0) tries without blocking. Ported to Python 3 with
+# PyMOTW threading_lock_noblock.py: acquire(False) (the tutorial's acquire(0)) tries without blocking. Ported to Python 3 with
 # weft; sleeps scaled down 10x.
 import logging
 import random
@@ -9,17 +9,17 @@ logging.basicConfig(level=logging.DEBUG,
                     format='%(asctime)s (%(threadName)-8s) %(message)s',
                     )
 
-def random_pause():
+def random_pause() -> None:
     pause = random.random() / 10
     time.sleep(pause)
 
-def worker(lock):
+def worker(lock: threading.Lock) -> None:
     logging.debug('Starting')
     num_tries = 0
     num_acquires = 0
     while num_acquires < 3:
         random_pause()
-        have_it = lock.acquire(0)
+        have_it = lock.acquire(False)
         try:
             num_tries += 1
             if have_it:

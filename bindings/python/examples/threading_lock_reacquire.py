@@ -3,11 +3,11 @@ import weft as threading
 
 lock = threading.Lock()
 
-def first():
+def first() -> None:
     print('First try:', lock.acquire())
     second()
 
-def second():
-    print('Second try:', lock.acquire(0))
+def second() -> None:
+    print('Second try:', lock.acquire(False))
 
 first()

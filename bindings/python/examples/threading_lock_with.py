@@ -2,11 +2,11 @@
 # Ported to Python 3 with weft.
 import weft as threading
 
-def worker_with(lock):
+def worker_with(lock: threading.Lock) -> None:
     with lock:
         print('Lock acquired via with')
 
-def worker_no_with(lock):
+def worker_no_with(lock: threading.Lock) -> None:
     lock.acquire()
     try:
         print('Lock acquired directly')

@@ -3,12 +3,12 @@
 import weft as threading
 import time
 
-def worker():
+def worker() -> None:
     print(threading.currentThread().getName(), 'Starting')
     time.sleep(0.2)
     print(threading.currentThread().getName(), 'Exiting')
 
-def my_service():
+def my_service() -> None:
     print(threading.currentThread().getName(), 'Starting')
     time.sleep(0.3)
     print(threading.currentThread().getName(), 'Exiting')

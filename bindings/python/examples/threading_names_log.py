@@ -8,12 +8,12 @@ logging.basicConfig(level=logging.DEBUG,
                     format='[%(levelname)s] (%(threadName)-10s) %(message)s',
                     )
 
-def worker():
+def worker() -> None:
     logging.debug('Starting')
     time.sleep(0.2)
     logging.debug('Exiting')
 
-def my_service():
+def my_service() -> None:
     logging.debug('Starting')
     time.sleep(0.3)
     logging.debug('Exiting')

@@ -10,21 +10,21 @@ logging.basicConfig(level=logging.DEBUG,
                     )
 
 class ActivePool(object):
-    def __init__(self):
+    def __init__(self) -> None:
         super(ActivePool, self).__init__()
-        self.active = []
+        self.active: list[str] = []
         self.lock = threading.Lock()
-    def makeActive(self, name):
+    def makeActive(self, name: str) -> None:
         with self.lock:
             self.active.append(name)
-    def makeInactive(self, name):
+    def makeInactive(self, name: str) -> None:
         with self.lock:
             self.active.remove(name)
-    def __str__(self):
+    def __str__(self) -> str:
         with self.lock:
             return str(self.active)
 
-def worker(s, pool):
+def worker(s: threading.Semaphore, pool: ActivePool) -> None:
     with s:
         name = threading.currentThread().getName()
         pool.makeActive(name)

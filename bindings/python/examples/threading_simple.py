@@ -1,7 +1,7 @@
 # PyMOTW threading_simple.py: Thread(target=...), start. Ported to Python 3 with weft.
 import weft as threading
 
-def worker():
+def worker() -> None:
     """thread worker function"""
     print('Worker')
     return

@@ -1,7 +1,7 @@
 # PyMOTW threading_simpleargs.py: passing arguments to a thread. Ported to Python 3 with weft.
 import weft as threading
 
-def worker(num):
+def worker(num: int) -> None:
     """thread worker function"""
     print('Worker:', num)
     return

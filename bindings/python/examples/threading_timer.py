@@ -3,7 +3,7 @@
 import weft as threading
 import time
 
-def delayed():
+def delayed() -> None:
     print('Worker running', threading.currentThread().getName())
     return
 

@@ -1,0 +1,47 @@
+# Types of weft.futures: CPython's `concurrent.futures` thread pool (the names of its typeshed
+# stubs, with the same types); pools and futures are also weft handles C code can share (`handle`).
+from builtins import TimeoutError as TimeoutError
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import BrokenExecutor as BrokenExecutor
+from concurrent.futures import CancelledError as CancelledError
+from concurrent.futures import Executor as Executor
+from concurrent.futures import Future as _StdFuture
+from concurrent.futures.thread import BrokenThreadPool as BrokenThreadPool
+from typing import Any, Final, Generic, NamedTuple, ParamSpec, TypeVar
+
+__all__ = [
+    "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "CancelledError", "TimeoutError",
+    "BrokenExecutor", "BrokenThreadPool", "Future", "Executor", "wait", "as_completed", "ThreadPoolExecutor",
+]
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+FIRST_COMPLETED: Final = "FIRST_COMPLETED"
+FIRST_EXCEPTION: Final = "FIRST_EXCEPTION"
+ALL_COMPLETED: Final = "ALL_COMPLETED"
+
+class Future(_StdFuture[_T]):
+    @property
+    def handle(self) -> int: ...
+
+class DoneAndNotDoneFutures(NamedTuple, Generic[_T]):
+    done: set[_StdFuture[_T]]
+    not_done: set[_StdFuture[_T]]
+
+def wait(
+    fs: Iterable[_StdFuture[_T]], timeout: float | None = None, return_when: str = "ALL_COMPLETED"
+) -> DoneAndNotDoneFutures[_T]: ...
+def as_completed(fs: Iterable[_StdFuture[_T]], timeout: float | None = None) -> Iterator[_StdFuture[_T]]: ...
+
+class ThreadPoolExecutor(Executor):
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        thread_name_prefix: str = "",
+        initializer: Callable[..., object] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None: ...
+    @property
+    def handle(self) -> int: ...
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]: ...
