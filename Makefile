@@ -68,11 +68,10 @@ docs:
 	doxygen Doxyfile
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the ABI against its baseline
-# (ci/abi-check.sh), the reference (make docs), and the install (a consumer built four ways
-# against `make install`). It first
-# installs what the tests need that a bare machine lacks (ci/install-deps.sh; it skips what is
-# there).
+# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the ABI against
+# its baseline (ci/abi-check.sh), the reference (make docs), and the install (a consumer built
+# four ways against `make install`). It first installs what the tests need that a bare machine
+# lacks (ci/install-deps.sh; it skips what is there).
 test: deps
 	$(MAKE) test-rust test-platforms test-python test-python-package test-abi docs test-install
 

