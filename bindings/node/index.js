@@ -271,7 +271,13 @@ class Handle {
 // --- Locks --------------------------------------------------------------------------------------
 
 class Lock extends Handle {
-  constructor() { super(make(C.weft_lock_new), C.weft_lock_free); }
+  constructor(handle = null) { super(handle || make(C.weft_lock_new), C.weft_lock_free); }
+  /** A new reference to a lock made elsewhere (C code, through koffi): `handle` stays the caller's. */
+  static fromHandle(handle) {
+    const h = C.weft_lock_clone(handle);
+    if (!h) throw new RuntimeError(STATUS.WRONG_HANDLE);
+    return new Lock(h);
+  }
   /** Resolves true once acquired, false if `timeout` seconds passed first. */
   async acquire(timeout) {
     const s = await blocking('weft_lock_acquire', this.handle, true, secs(timeout));
@@ -583,7 +589,11 @@ class Queue extends Handle {
    * handle from C): the caller must keep its own reference alive until this returns.
    */
   static fromAddress(address) {
-    const h = C.weft_queue_clone(koffi.as(koffi.decode(Buffer.from(new BigUint64Array([BigInt(address)]).buffer), 'void *'), 'void *'));
+    return this.fromHandle(koffi.decode(new BigUint64Array([BigInt(address)]), 'void *'));
+  }
+  /** A new reference to a queue made elsewhere (C code, through koffi). */
+  static fromHandle(handle) {
+    const h = C.weft_queue_clone(handle);
     if (!h) throw new RuntimeError(STATUS.WRONG_HANDLE);
     return new this(0, 0, h);
   }
@@ -706,13 +716,22 @@ class ThreadPoolExecutor extends Handle {
 // teardown and libc's exit() would wait for them for ever. So when anything is owed, the 'exit'
 // listeners registered after this one are run, then the process ends at once with _exit(code),
 // as Python's os._exit: threads are abandoned, as daemon threads are.
+// Node prints an uncaught exception after the 'exit' listeners: printed here before ending.
+let uncaught = null;
 function onExit(code) {
   if (owed === 0) return;
   const listeners = process.listeners('exit');
   for (const l of listeners.slice(listeners.indexOf(onExit) + 1)) l.call(process, code);
+  if (uncaught) {
+    const { error: e } = uncaught;
+    fs.writeSync(2, `${e && e.stack || e}\n\nNode.js ${process.version}\n`);
+  }
   _exit(code ?? process.exitCode ?? 0);
 }
 process.on('exit', onExit);
+process.on('uncaughtExceptionMonitor', (e) => {
+  if (process.listenerCount('uncaughtException') === 0) uncaught = { error: e };
+});
 
 /** What is owed to the JS thread now (blocking calls under way, callbacks to come): for tests. */
 function pending() { return owed; }
@@ -724,5 +743,5 @@ module.exports = {
   Queue, LifoQueue, PriorityQueue, SimpleQueue, ThreadPoolExecutor,
   activeCount: () => Number(C.weft_active_count()),
   versionString: () => C.weft_version_string(),
-  pending, lib, koffi, TIMEOUT_FOREVER,
+  pending, lib, C, koffi, TIMEOUT_FOREVER, encode, decode,
 };
