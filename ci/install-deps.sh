@@ -2,7 +2,7 @@
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
 # consumer), libabigail (the ABI check), Doxygen
-# (make docs), clippy, and the Python test runner. `make test` runs it first; safe to run again, it
+# (make docs), clippy, the Python test runner, and Node.js with npm. `make test` runs it first; safe to run again, it
 # skips what is already there.
 set -euo pipefail
 
@@ -17,6 +17,9 @@ command -v c++ >/dev/null || need_apt+=(g++)
 command -v cmake >/dev/null || need_apt+=(cmake)
 command -v abidw >/dev/null || need_apt+=(abigail-tools)
 command -v doxygen >/dev/null || need_apt+=(doxygen)
+# Node.js 18 or later and npm, for the Node binding's tests (bindings/node).
+node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' 2>/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
