@@ -244,6 +244,21 @@ function make(newFn, ...args) {
   return out[0];
 }
 
+/** A blocking acquire/wait: true once done, false if `timeout` passed first. */
+async function waited(name, ...args) {
+  const s = await blocking(name, ...args);
+  if (s === STATUS.TIMEOUT) return false;
+  check(s);
+  return true;
+}
+/** A non-blocking acquire through `fn` (weft_*_acquire): true if acquired. */
+function tried(fn, handle) {
+  const s = fn(handle, false, TIMEOUT_FOREVER);
+  if (s === STATUS.TIMEOUT) return false;
+  check(s);
+  return true;
+}
+
 // Handles not closed explicitly are freed when their object is collected.
 const registry = new FinalizationRegistry(({ free, handle }) => free(handle));
 
@@ -279,19 +294,9 @@ class Lock extends Handle {
     return new Lock(h);
   }
   /** Resolves true once acquired, false if `timeout` seconds passed first. */
-  async acquire(timeout) {
-    const s = await blocking('weft_lock_acquire', this.handle, true, secs(timeout));
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
-  }
+  acquire(timeout) { return waited('weft_lock_acquire', this.handle, true, secs(timeout)); }
   /** Acquires without waiting: true if acquired. */
-  tryAcquire() {
-    const s = C.weft_lock_acquire(this.handle, false, TIMEOUT_FOREVER);
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
-  }
+  tryAcquire() { return tried(C.weft_lock_acquire, this.handle); }
   release() { check(C.weft_lock_release(this.handle)); }
   locked() { return C.weft_lock_locked(this.handle); }
   /** Runs `fn` (sync or async) holding the lock; releases it however `fn` ends. */
@@ -313,12 +318,7 @@ class RLock extends Handle {
   }
   /** As acquireSync (the JS thread must own the lock), as a Promise for symmetry with Lock. */
   async acquire(timeout) { return this.acquireSync(timeout); }
-  tryAcquire() {
-    const s = C.weft_rlock_acquire(this.handle, false, TIMEOUT_FOREVER);
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
-  }
+  tryAcquire() { return tried(C.weft_rlock_acquire, this.handle); }
   release() { check(C.weft_rlock_release(this.handle)); }
   locked() { return C.weft_rlock_locked(this.handle); }
   isOwned() { return C.weft_rlock_is_owned(this.handle); }
@@ -340,10 +340,7 @@ class Condition extends Handle {
   withLock(fn) { return this.lock.withLock(fn); }
   /** Releases the lock, waits for a notify (or `timeout`), reacquires; resolves false on timeout. */
   async wait(timeout) {
-    const s = await blocking('weft_condition_wait', this.handle, secs(timeout));
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
+    return waited('weft_condition_wait', this.handle, secs(timeout));
   }
   /** Waits until `predicate()` is true (checked on the JS thread, with the lock held). */
   async waitFor(predicate, timeout) {
@@ -365,18 +362,8 @@ class Semaphore extends Handle {
   constructor(value = 1, newFn = C.weft_semaphore_new) {
     super(make(newFn, value), C.weft_semaphore_free);
   }
-  async acquire(timeout) {
-    const s = await blocking('weft_semaphore_acquire', this.handle, true, secs(timeout));
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
-  }
-  tryAcquire() {
-    const s = C.weft_semaphore_acquire(this.handle, false, TIMEOUT_FOREVER);
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
-  }
+  acquire(timeout) { return waited('weft_semaphore_acquire', this.handle, true, secs(timeout)); }
+  tryAcquire() { return tried(C.weft_semaphore_acquire, this.handle); }
   release(n = 1) { check(C.weft_semaphore_release(this.handle, n)); }
   async withLock(fn) {
     await this.acquire();
@@ -395,10 +382,7 @@ class Event extends Handle {
   isSet() { return C.weft_event_is_set(this.handle); }
   /** Resolves true once set, false if `timeout` passed first. */
   async wait(timeout) {
-    const s = await blocking('weft_event_wait', this.handle, secs(timeout));
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
+    return waited('weft_event_wait', this.handle, secs(timeout));
   }
 }
 
@@ -496,10 +480,7 @@ class Thread extends Handle {
   }
   /** Resolves once the thread finished (true), or false if `timeout` passed first. */
   async join(timeout) {
-    const s = await blocking('weft_thread_join', this.handle, secs(timeout));
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
+    return waited('weft_thread_join', this.handle, secs(timeout));
   }
   isAlive() { return C.weft_thread_is_alive(this.handle); }
   get name() {
@@ -632,10 +613,7 @@ class Queue extends Handle {
   taskDone() { check(C.weft_queue_task_done(this.handle)); }
   /** Resolves once every item put has been marked done (true), false after `timeout`. */
   async join(timeout) {
-    const s = await blocking('weft_queue_join', this.handle, secs(timeout));
-    if (s === STATUS.TIMEOUT) return false;
-    check(s);
-    return true;
+    return waited('weft_queue_join', this.handle, secs(timeout));
   }
   /** Python 3.13's shutdown(immediate): items an immediate shutdown drops are freed. */
   shutdown(immediate = false) { check(C.weft_queue_shutdown(this.handle, immediate, null, null)); }
