@@ -14,8 +14,8 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-install test-abi \
-	test-platforms verify verify-quick verify-ci \
+.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node \
+	test-install test-abi test-platforms verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -68,12 +68,13 @@ docs:
 	doxygen Doxyfile
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the ABI against
+# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, Node, the ABI against
 # its baseline (ci/abi-check.sh), the reference (make docs), and the install (a consumer built
 # four ways against `make install`). It first installs what the tests need that a bare machine
 # lacks (ci/install-deps.sh; it skips what is there).
 test: deps
-	$(MAKE) test-rust test-platforms test-python test-python-package test-abi docs test-install
+	$(MAKE) test-rust test-platforms test-python test-python-package test-node test-abi docs \
+		test-install
 
 deps:
 	ci/install-deps.sh
@@ -104,6 +105,11 @@ python-dist:
 # `mypy --strict` on the examples against the installed package's stubs.
 test-python-package: python-dist
 	CARGO_TARGET_DIR=$(TARGET_DIR) PYTHON=$(PYTHON) ci/test-python-package.sh $(PYDIST)
+
+# The Node.js binding (bindings/node): its pinned packages (package-lock.json), then node --test.
+test-node:
+	$(CARGO) build
+	cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm test
 
 # The platforms weft is checked to build for besides this one (rustup adds their standard
 # libraries once); clippy's warnings are errors there too.

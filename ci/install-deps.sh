@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
-# consumer), libabigail (the ABI check), Doxygen (make docs), clippy, the Python test runner, and
-# the Python packaging tools (build, auditwheel with patchelf, mypy, venv). `make test` runs it
-# first; safe to run again, it skips what is already there.
+# consumer), libabigail (the ABI check), Doxygen (make docs), clippy, the Python test runner, the
+# Python packaging tools (build, auditwheel with patchelf, mypy, venv), and Node.js with npm.
+# `make test` runs it first; safe to run again, it skips what is already there.
 set -euo pipefail
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -19,6 +19,9 @@ command -v abidw >/dev/null || need_apt+=(abigail-tools)
 command -v doxygen >/dev/null || need_apt+=(doxygen)
 # Debian's python3 has venv without ensurepip unless python3-venv is installed.
 python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
+# Node.js 18 or later and npm, for the Node binding's tests (bindings/node).
+node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' 2>/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
