@@ -9,8 +9,10 @@ the other primitives are weft objects, whose handles C code can use too. Names, 
 defaults, return values and exceptions are CPython 3.11's.
 """
 
+import contextvars as _contextvars
 import ctypes as _ctypes
 import itertools as _itertools
+import os as _os
 import sys as _sys
 import threading as _threading
 import weakref as _weakref
@@ -85,6 +87,20 @@ def getprofile():
     return _profile_hook
 
 
+if _sys.version_info >= (3, 12):
+    def setprofile_all_threads(func):
+        """Set a profile function for all threads started from the weft module
+        and all Python threads that are currently executing.
+
+        The func will be passed to sys.setprofile() for each thread, before its
+        run() method is called.
+        """
+        setprofile(func)
+        _sys._setprofileallthreads(func)
+
+    __all__.append('setprofile_all_threads')
+
+
 def settrace(func):
     """Set a trace function for all threads started from the weft module.
 
@@ -98,6 +114,20 @@ def settrace(func):
 def gettrace():
     """Get the trace function as set by weft.settrace()."""
     return _trace_hook
+
+
+if _sys.version_info >= (3, 12):
+    def settrace_all_threads(func):
+        """Set a trace function for all threads started from the weft module
+        and all Python threads that are currently executing.
+
+        The func will be passed to sys.settrace() for each thread, before its run()
+        method is called.
+        """
+        settrace(func)
+        _sys._settraceallthreads(func)
+
+    __all__.append('settrace_all_threads')
 
 
 # Keys that C code passes back to this module's callbacks (threads, barrier actions).
@@ -133,7 +163,11 @@ class _Handle:
             raise _error(_capi.WRONG_HANDLE)
         self = cls.__new__(cls)
         self._handle = clone
+        self._adopt()
         return self
+
+    def _adopt(self):
+        """Sets what __init__ would besides the handle, for an object made by from_handle()."""
 
     def __del__(self, release=_capi.release):
         release(self, type(self)._free)
@@ -250,6 +284,11 @@ class RLock(_Handle):
     def __exit__(self, t, v, tb):
         self.release()
 
+    if _sys.version_info >= (3, 14):
+        def locked(self):
+            """Return whether this object is locked."""
+            return _lib.weft_rlock_locked(self._handle)
+
     # Internal methods used by condition variables
 
     def _is_owned(self):
@@ -324,11 +363,18 @@ class Condition(_Handle):
     def __init__(self, lock=None):
         if lock is None:
             lock = RLock()
-        self._lock = lock
         if isinstance(lock, RLock):
             self._handle = _capi.new_handle(_lib.weft_condition_new_with_rlock, lock)
         else:
             self._handle = _capi.new_handle(_lib.weft_condition_new_with_lock, lock)
+        self._adopt(lock)
+
+    def _adopt(self, lock=None):
+        # A condition C code made has the lock it was made with, which the C API does not give:
+        # this object then reaches it through the condition.
+        if lock is None:
+            lock = _ConditionLock(self)
+        self._lock = lock
         # Export the lock's acquire() and release() methods
         self.acquire = lock.acquire
         self.release = lock.release
@@ -482,6 +528,35 @@ class Condition(_Handle):
         self.notify_all()
 
 
+class _ConditionLock:
+    """The lock of a Condition made by C code (Condition.from_handle), acquired and released
+    through the condition (weft_condition_acquire, weft_condition_release). Whether it is
+    reentrant is not known, so the Condition treats it as a Lock."""
+
+    __slots__ = ("_condition",)
+
+    def __init__(self, condition):
+        self._condition = condition
+
+    def acquire(self, blocking=True, timeout=-1):
+        """Acquire the condition's lock, as Lock.acquire (or RLock.acquire for a reentrant one)."""
+        return _acquire(_lib.weft_condition_acquire, _blocking.weft_condition_acquire,
+                        self._condition._handle, blocking, timeout)
+
+    def release(self):
+        """Release the condition's lock."""
+        _check(_lib.weft_condition_release(self._condition._handle))
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, t, v, tb):
+        self.release()
+
+    def __repr__(self):
+        return "<the lock of weft condition %#x>" % self._condition._handle
+
+
 class Semaphore(_Handle):
     """This class implements semaphore objects (a weft_semaphore).
 
@@ -495,16 +570,25 @@ class Semaphore(_Handle):
     _clone = _lib.weft_semaphore_clone
     _free = _lib.weft_semaphore_free
     _new = _lib.weft_semaphore_new
+    # Whether _value is the counter (false for a semaphore C code made, whose value is unknown).
+    _value_known = True
 
     def __init__(self, value=1):
         self._handle = _capi.new_handle(type(self)._new, value)
         # The counter as this object changed it, for repr() only: the C API does not tell it.
         self._value = value
 
+    def _adopt(self):
+        self._value = 0
+        self._value_known = False
+
+    def _repr_value(self):
+        return self._value if self._value_known else "?"
+
     def __repr__(self):
         cls = self.__class__
         return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
-                f" value={self._value}>")
+                f" value={self._repr_value()}>")
 
     def acquire(self, blocking=True, timeout=None):
         """Acquire a semaphore, decrementing the internal counter by one.
@@ -588,10 +672,14 @@ class BoundedSemaphore(Semaphore):
         super().__init__(value)
         self._initial_value = value
 
+    def _adopt(self):
+        super()._adopt()
+        self._initial_value = "?"
+
     def __repr__(self):
         cls = self.__class__
         return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
-                f" value={self._value}/{self._initial_value}>")
+                f" value={self._repr_value()}/{self._initial_value}>")
 
 
 class Event(_Handle):
@@ -728,8 +816,7 @@ class Barrier(_Handle):
         """
         parties = parties.__index__()
         timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
-        # The action's exceptions, by the ident of the thread that ran it.
-        self._failures = {}
+        self._adopt()
         # The handle, for the action to abort the barrier with (not `self`, which would live
         # as long as the C barrier, which lives as long as `self`).
         handle = [None]
@@ -741,6 +828,10 @@ class Barrier(_Handle):
         action_fn, free_fn = (_ctypes.cast(f, _ctypes.c_void_p) for f in callbacks)
         self._handle = handle[0] = _capi.new_handle(
             _lib.weft_barrier_new, max(parties, 0), action_fn, key, free_fn, timeout)
+
+    def _adopt(self):
+        # The action's exceptions, by the ident of the thread that ran it.
+        self._failures = {}
 
     def __repr__(self):
         cls = self.__class__
@@ -826,7 +917,7 @@ class Thread(_Handle):
     _free = _lib.weft_thread_free
 
     def __init__(self, group=None, target=None, name=None,
-                 args=(), kwargs=None, *, daemon=None):
+                 args=(), kwargs=None, *, daemon=None, context=None):
         """This constructor should always be called with keyword arguments. Arguments are:
 
         *group* should be None; reserved for future extension when a ThreadGroup
@@ -843,11 +934,21 @@ class Thread(_Handle):
         *kwargs* is a dictionary of keyword arguments for the target
         invocation. Defaults to {}.
 
+        *context* (Python 3.14) is the contextvars.Context value to use for the
+        thread. The default value is None, which means to check
+        sys.flags.thread_inherit_context.  If that flag is true, use a copy of
+        the context of the caller.  If false, use an empty context.  To
+        explicitly start with an empty context, pass a new instance of
+        contextvars.Context().  To explicitly start with a copy of the current
+        context, pass the value from contextvars.copy_context().
+
         If a subclass overrides the constructor, it must make sure to invoke
         the base class constructor (Thread.__init__()) before doing anything
         else to the thread.
         """
         assert group is None, "group argument must be None for now"
+        if context is not None and _sys.version_info < (3, 14):
+            raise TypeError("Thread.__init__() got an unexpected keyword argument 'context'")
         if kwargs is None:
             kwargs = {}
         self._key = next(_keys)
@@ -872,8 +973,18 @@ class Thread(_Handle):
         self._target = target
         self._args = args
         self._kwargs = kwargs
+        self._context = context
         self._initialized = True
         # Copy of sys.stderr used by self._invoke_excepthook()
+        self._stderr = _sys.stderr
+        self._invoke_excepthook = _make_invoke_excepthook()
+
+    def _adopt(self):
+        # A thread this module did not start (made by C code, or weft's object for a thread it
+        # did not create): it runs no Python target.
+        self._key = None
+        self._target, self._args, self._kwargs, self._context = None, (), {}, None
+        self._initialized = True
         self._stderr = _sys.stderr
         self._invoke_excepthook = _make_invoke_excepthook()
 
@@ -900,8 +1011,19 @@ class Thread(_Handle):
         """
         if not self._initialized:
             raise RuntimeError("thread.__init__() not called")
+        if self._key is None:
+            # A thread C code made (from_handle) runs C code: weft starts it as it is.
+            _check(_lib.weft_thread_start(self._handle))
+            return
         if self._key in _starting or self.ident is not None:
             raise _error(_capi.ALREADY_STARTED)
+        if _sys.version_info >= (3, 14) and self._context is None:
+            # As in CPython 3.14: a copy of the starter's context if
+            # sys.flags.thread_inherit_context, else an empty one.
+            if _sys.flags.thread_inherit_context:
+                self._context = _contextvars.copy_context()
+            else:
+                self._context = _contextvars.Context()
         self._started = started = Lock()
         started.acquire()
         _starting[self._key] = self
@@ -954,7 +1076,10 @@ class Thread(_Handle):
             if _profile_hook:
                 _sys.setprofile(_profile_hook)
             try:
-                self.run()
+                if self._context is None:
+                    self.run()  # before 3.14: the thread state's own context, empty
+                else:
+                    self._context.run(self.run)
             except:
                 self._invoke_excepthook(self)
         finally:
@@ -1154,8 +1279,22 @@ def _bootstrap(key):
     _starting.pop(key)._bootstrap()
 
 
-from _thread import (_excepthook as excepthook,  # noqa: E402
-                     _ExceptHookArgs as ExceptHookArgs)
+from _thread import _ExceptHookArgs as ExceptHookArgs  # noqa: E402
+
+
+def excepthook(args, /):
+    """Handle uncaught Thread.run() exception.
+
+    Passes it on to CPython's threading.excepthook as it is at the time, so that a hook installed
+    there (pytest's, a logging or error-reporting tool's) sees the exceptions of weft threads
+    too; CPython's default prints it (SystemExit is ignored). Assign another function to
+    weft.excepthook to handle them instead.
+    """
+    hook = _threading.excepthook
+    if hook is __excepthook__:  # CPython's was made weft's: print as it would have
+        hook = _thread._excepthook
+    return hook(args)
+
 
 # Original value of weft.excepthook
 __excepthook__ = excepthook
@@ -1218,14 +1357,7 @@ class _HandleThread(Thread):
         if not handle:
             raise _error(_capi.PANIC)
         self._handle = handle
-        self._target, self._args, self._kwargs = None, (), {}
-        self._key = None
-        self._initialized = True
-        self._stderr = _sys.stderr
-        self._invoke_excepthook = _make_invoke_excepthook()
-
-    def start(self):
-        raise _error(_capi.ALREADY_STARTED)
+        self._adopt()
 
 
 class _MainThread(_HandleThread):
@@ -1413,7 +1545,7 @@ def _shutdown():
     _SHUTTING_DOWN = True
     for atexit_call in reversed(_threading_atexits):
         atexit_call()
-    if _main_thread.ident == get_ident():
+    if _main_thread.ident == get_ident() and isinstance(_main_thread, _MainThread):
         _main_thread._stopped.set()
     if not _threading._SHUTTING_DOWN:
         _threading._shutdown()
@@ -1421,3 +1553,26 @@ def _shutdown():
 
 
 _threading._register_atexit(_shutdown)
+
+
+def _after_fork():
+    """After fork(), in the child: the thread that forked is the only one, and the main thread,
+    as CPython's threading._after_fork() makes it (and as the interpreter does for signals)."""
+    global _main_thread, _main_ident
+    ident = get_ident()
+    current = _active.get(ident)
+    _active.clear()
+    _starting.clear()
+    if current is None:
+        current = current_thread()  # weft's object for a thread it did not start
+    else:
+        _active[ident] = current
+    if current is not _main_thread:
+        # The parent's main thread does not exist here: it is stopped, and joins at once.
+        if isinstance(_main_thread, _MainThread):
+            _main_thread._stopped.set()
+        _main_thread = current
+    _main_ident = _capi._main_ident = ident
+
+
+_os.register_at_fork(after_in_child=_after_fork)

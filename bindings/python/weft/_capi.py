@@ -41,8 +41,12 @@ TIMEOUT_MAX = 9223372036.0
 STATUS_COUNT = 36
 
 
-class ShutDown(Exception):
-    """Raised when put/get with shut-down queue (Python 3.13's ``queue.ShutDown``)."""
+if hasattr(_queue, "ShutDown"):
+    # From 3.13, the stdlib's, so that `except queue.ShutDown` catches weft's.
+    ShutDown = _queue.ShutDown
+else:
+    class ShutDown(Exception):
+        """Raised when put/get with shut-down queue (Python 3.13's ``queue.ShutDown``)."""
 
 
 BrokenBarrierError = _threading.BrokenBarrierError
@@ -144,6 +148,8 @@ _PROTOTYPES = {
     "weft_condition_new_with_rlock": (_status, [_handle, _ptr(_handle)], False),
     "weft_condition_clone": (_handle, [_handle], False),
     "weft_condition_free": (None, [_handle], False),
+    "weft_condition_acquire": (_status, [_handle, _bool, _double], True),
+    "weft_condition_release": (_status, [_handle], False),
     "weft_condition_wait": (_status, [_handle, _double], True),
     "weft_condition_notify": (_status, [_handle, _size], False),
     "weft_condition_notify_all": (_status, [_handle], False),

@@ -1,0 +1,87 @@
+"""fork() from a thread other than the main thread: in the child, the forking thread is the main
+thread, as CPython's threading._after_fork() makes it (issue 15, item 4)."""
+
+import os
+import sys
+
+import pytest
+
+from helpers import run_python
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+
+CHILD_CHECKS = """
+    import os, signal, sys, threading, time
+    import weft
+
+    def checks():
+        me = weft.current_thread()
+        problems = []
+        if weft.main_thread() is not me:
+            problems.append(f"main_thread() is {weft.main_thread()!r}, not {me!r}")
+        if weft.enumerate() != [me]:
+            problems.append(f"enumerate() is {weft.enumerate()!r}")
+        if weft.active_count() != 1:
+            problems.append(f"active_count() is {weft.active_count()}")
+        if not me.is_alive():
+            problems.append("the forking thread is not alive")
+        if parent_main.is_alive():
+            problems.append("the parent's main thread is alive")
+        # CPython's test_3_join_in_forked_from_thread: the parent's main thread is stopped.
+        start = time.monotonic()
+        parent_main.join(5)
+        if time.monotonic() - start > 4:
+            problems.append("joining the parent's main thread waited")
+        # The child's main thread gets the signals, and its waits are cut into slices so
+        # that a handler runs (here SIGALRM raises out of a wait with no timeout).
+        def alarm(*args):
+            raise TimeoutError("alarm")
+        signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        start = time.monotonic()
+        try:
+            weft.Event().wait(5)
+        except TimeoutError:
+            pass
+        if time.monotonic() - start > 4:
+            problems.append("SIGALRM did not interrupt a wait")
+        return problems
+
+    def fork_and_check():
+        pid = os.fork()
+        if pid == 0:
+            problems = checks()
+            print("\\n".join(problems), flush=True)
+            os._exit(1 if problems else 0)
+        _, status = os.waitpid(pid, 0)
+        result.append(os.waitstatus_to_exitcode(status))
+
+    parent_main = weft.main_thread()
+    result = []
+    t = KIND(target=fork_and_check)
+    t.start()
+    t.join()
+    sys.exit(result[0])
+"""
+
+
+@pytest.mark.parametrize("kind", ["weft.Thread", "threading.Thread"])
+def test_the_forking_thread_is_the_main_thread_in_the_child(kind):
+    # Before the fix, main_thread() in the child was the parent's MainThread (stopped), the
+    # forking thread was not main_thread(), and joining the parent's main thread hung.
+    result = run_python(CHILD_CHECKS.replace("KIND", kind), time_limit=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_fork_from_the_main_thread_keeps_it():
+    result = run_python("""
+        import os, weft
+        main = weft.main_thread()
+        pid = os.fork()
+        if pid == 0:
+            ok = weft.main_thread() is main is weft.current_thread() and main.is_alive()
+            os._exit(0 if ok and weft.enumerate() == [main] else 1)
+        _, status = os.waitpid(pid, 0)
+        raise SystemExit(os.waitstatus_to_exitcode(status))
+    """, time_limit=30)
+    assert result.returncode == 0, result.stdout + result.stderr
