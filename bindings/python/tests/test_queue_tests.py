@@ -1,5 +1,6 @@
 """CPython 3.11's tests of the queue module (Lib/test/test_queue.py) with weft.queue as the
-module: the Queue, LifoQueue, PriorityQueue and SimpleQueue tests."""
+module: the Queue, LifoQueue, PriorityQueue, SimpleQueue and FailingQueue (a subclass
+overriding the storage hooks) tests."""
 
 import unittest
 from test import test_queue
@@ -20,4 +21,9 @@ class PriorityQueueTest(test_queue.PriorityQueueTest, unittest.TestCase):
 
 
 class SimpleQueueTest(test_queue.CSimpleQueueTest):
+    queue = weft.queue
+
+
+class FailingQueueTest(test_queue.FailingQueueTest, unittest.TestCase):
+    # A Queue subclass overriding _put and _get: weft.queue gives it CPython's Python Queue.
     queue = weft.queue

@@ -223,6 +223,7 @@ _PROTOTYPES = {
     "weft_queue_qsize": (_size, [_handle], False),
     "weft_queue_empty": (_bool, [_handle], False),
     "weft_queue_full": (_bool, [_handle], False),
+    "weft_queue_maxsize": (_size, [_handle], False),
     "weft_queue_unfinished_tasks": (_size, [_handle], False),
     # Thread
     # The argument destructor (weft_free_fn) is always NULL here.

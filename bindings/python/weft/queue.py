@@ -2,19 +2,29 @@
 
     import weft.queue as queue
 
-Queue, LifoQueue and SimpleQueue keep their items in a dictionary here, by a key (a number);
-their C queue holds the keys, so a put or a get is one ctypes call with no reference count or
-cast crossing it. Items a queue drops (an immediate shutdown, or the queue freed with items in
-it) are forgotten. PriorityQueue orders its items by comparing them, which C cannot do: they stay
-in a heap here, and the C queue holds one token (NULL) per item. Either way the C queue gives
-blocking, capacity, task counting and shutdown. ``shutdown()`` and ShutDown are Python 3.13's.
+Queue, LifoQueue and SimpleQueue keep their items in a dictionary here, by a key; their C queue
+holds the keys, so a put or a get is one ctypes call with no reference count or cast crossing it.
+A key is the address of a byte of memory this module owns, so no pointer C code puts on a queue
+can be mistaken for one: ``get()`` returns such a pointer as an int. Items a queue drops (an
+immediate shutdown, or the queue freed with items in it) are forgotten. PriorityQueue orders its
+items by comparing them, which C cannot do: they stay in a heap here, and the C queue holds one
+token (a key kept for that) per item. Either way the C queue gives blocking, capacity, task
+counting and shutdown. ``shutdown()`` and ShutDown are Python 3.13's.
+
+A subclass that overrides one of the storage hooks ``_init``, ``_qsize``, ``_put`` or ``_get``
+gets CPython's Python implementation instead (_HookedQueue: a deque or list in ``queue``, a
+weft Lock in ``mutex`` and weft Conditions over it), since the hooks cannot reach into the C
+queue.
 """
 
+import collections as _collections
 import ctypes as _ctypes
 import heapq as _heapq
-import itertools as _itertools
 import time as _time
+import types as _types
+import weakref as _weakref
 
+import weft as _weft
 from weft import _capi
 from weft._capi import ShutDown
 from weft._capi import blocking as _blocking
@@ -31,19 +41,45 @@ _FULL, _EMPTY = _capi.FULL, _capi.EMPTY
 # One attempt that keeps the GIL (see _capi._HOT: these take ctypes objects and bools only).
 _put, _get = _capi.raw.weft_queue_put, _capi.raw.weft_queue_get
 _buffers, _new_buffer = _capi.buffers, _capi.new_buffer
-# A key as C takes it. Unlike a c_void_p, the object made is not tracked by the cycle
-# collector, so a put() from a __del__ that a collection runs cannot overtake a put under way.
-_key = _ctypes.c_void_p.from_param
-
 # The items of every Queue, LifoQueue and SimpleQueue, by the key their C queue holds.
 _items = {}
-_next_key = _itertools.count(1).__next__
+# Each key's C argument, made once (a c_void_p.from_param "cparam", which ctypes passes as it
+# is). Making none during a put also means a put makes no object that the cycle collector
+# tracks, so a put() from a __del__ that a collection runs cannot overtake a put under way.
+_params = {}
+# The keys not in use. A key goes back once its item has left the C queue.
+_free_keys = []
+_pop_key, _free_key = _free_keys.pop, _free_keys.append
+_KEY_BLOCK = 4096
+_key_blocks = []  # the memory whose addresses the keys are, kept for the life of the module
 
 
-@_capi.free_fn
-def _forget_item(key, items=_items):
-    """The item destructor of those queues: forgets the item of a key the C queue dropped."""
-    items.pop(key, None)
+def _more_keys():
+    """Makes _KEY_BLOCK new keys, the addresses of a block of memory owned here (so no pointer C
+    code puts can be one): frees all but one, and returns that one."""
+    block = (_ctypes.c_char * _KEY_BLOCK)()
+    _key_blocks.append(block)
+    base = _ctypes.addressof(block)
+    for key in range(base, base + _KEY_BLOCK):
+        _params[key] = _ctypes.c_void_p.from_param(key)
+    _free_keys.extend(range(base + _KEY_BLOCK - 1, base, -1))
+    return base
+
+
+def _forget(key, items=_items):
+    """Forgets the item of ``key`` and frees the key (nothing if C code put ``key``)."""
+    if key in items:
+        del items[key]
+        _free_key(key)
+
+
+# The item destructor of those queues: forgets the item of a key the C queue dropped.
+_forget_item = _capi.free_fn(_forget)
+
+# A PriorityQueue's token, the item its C queue holds for each of its items.
+_TOKEN = _more_keys()
+# A PriorityQueue object of each handle, for another object of it to share its heap.
+_priority_queues = _weakref.WeakValueDictionary()
 
 
 def _block_timeout(block, timeout):
@@ -69,6 +105,27 @@ class _Base(object):
 
     def __del__(self, free=_lib.weft_queue_free, release=_capi.release):
         release(self, free)
+
+    __class_getitem__ = classmethod(_types.GenericAlias)
+
+    @classmethod
+    def from_handle(cls, handle):
+        """A queue object for a weft_queue handle C code made; takes a new reference (the caller
+        keeps its own). ``get()`` returns an item C code put as its pointer, an int (0 for
+        NULL). What Python puts is a key only this module understands: C code must not get it,
+        nor drop it with an item destructor of its own."""
+        if issubclass(cls, _HookedQueue):
+            raise TypeError(f"{cls.__name__} overrides the storage hooks: it has no C queue")
+        clone = _lib.weft_queue_clone(handle)
+        if not clone:
+            raise _capi.error(_capi.WRONG_HANDLE)
+        self = cls.__new__(cls)
+        self._handle = clone
+        self._state(_lib.weft_queue_maxsize(clone))
+        return self
+
+    def _state(self, maxsize):
+        """Sets what the object keeps besides its handle, for a C queue of capacity ``maxsize``."""
 
     @property
     def handle(self):
@@ -100,13 +157,13 @@ class _Base(object):
         return self.get(block=False)
 
     def _put_key(self, key, block, timeout):
-        """Puts ``key`` (an int, or None for NULL) in the C queue as put(item, block, timeout)
+        """Puts ``key`` (an int) in the C queue as put(item, block, timeout)
         does: one attempt keeping the GIL, then, if blocking, a wait that releases it. Returns
         the status. Before the key is in the queue, it makes no object that the cycle collector
-        tracks (see _key)."""
+        tracks (see _params)."""
         if timeout is not None:
             _block_timeout(block, timeout)  # CPython's checks, full or not
-        status = _put(self._as_parameter_, _key(key), False, _C_FOREVER)
+        status = _put(self._as_parameter_, _params[key], False, _C_FOREVER)
         if status == _FULL and block:
             c_timeout = _block_timeout(block, timeout)
             if c_timeout != 0.0:
@@ -144,18 +201,21 @@ class _Base(object):
 
         Raises ShutDown if the queue has been shut down.
         '''
-        key = _next_key()
+        try:
+            key = _pop_key()
+        except IndexError:
+            key = _more_keys()
         _items[key] = item
         # The common case first: no timeout, and room in the queue.
-        if timeout is None and not _put(self._as_parameter_, _key(key), False, _C_FOREVER):
+        if timeout is None and not _put(self._as_parameter_, _params[key], False, _C_FOREVER):
             return
         try:
             status = self._put_key(key, block, timeout)
         except BaseException:
-            del _items[key]
+            _forget(key)
             raise
         if status:
-            del _items[key]
+            _forget(key)
             raise _capi.error(status)
 
     def get(self, block=True, timeout=None):
@@ -171,6 +231,8 @@ class _Base(object):
 
         Raises ShutDown if the queue has been shut down and is empty,
         or if the queue has been shut down immediately.
+
+        An item C code put is returned as its pointer, an int (0 for NULL).
         '''
         try:
             buffer = _buffers.pop()
@@ -184,10 +246,85 @@ class _Base(object):
             key = out.value
         finally:
             _buffers.append(buffer)
-        return _items.pop(key)
+        try:
+            item = _items.pop(key)
+        except KeyError:  # put by C code
+            return key or 0
+        _free_key(key)
+        return item
 
 
-class Queue(_Base):
+# The storage hooks of CPython's Queue: a subclass that overrides one is a _HookedQueue.
+_HOOKS = ("_init", "_qsize", "_put", "_get")
+# The attributes a Queue makes on first use (see Queue.__getattr__).
+_SYNC = ("mutex", "not_empty", "not_full", "all_tasks_done")
+_sync_lock = _weft.Lock()
+
+
+class _QueueType(type):
+    """The type of Queue and its subclasses: a subclass of them that overrides a storage hook
+    (_HOOKS) gets _HookedQueue, CPython's Python implementation, placed in its method resolution
+    order just before the first class of this module, so the subclass's own methods and those
+    of its other bases still come first."""
+
+    def mro(cls):
+        mro = super().mro()
+        # (c.__module__ of a class being made is not its own yet: read its namespace)
+        ours = [c.__dict__.get("__module__") == __name__ for c in mro]
+        if ours[0] or _HookedQueue in mro:
+            return mro
+        first = ours.index(True)
+        if any(hook in c.__dict__ for c in mro[:first] for hook in _HOOKS):
+            mro.insert(first, _HookedQueue)
+        return mro
+
+
+class _QueueCondition(_weft.Condition):
+    """A Queue's ``not_empty``, ``not_full`` or ``all_tasks_done``: a Condition over its
+    ``mutex`` that code may hold and notify, but not wait on: put(), get() and task_done() are
+    calls to the C queue, which neither take ``mutex`` nor notify these."""
+
+    __slots__ = ()
+
+    def wait(self, *args, **kwargs):
+        raise RuntimeError(
+            "weft.queue: put(), get() and task_done() do not notify a Queue's conditions "
+            "(see the binding's README); wait with get(), put() or join() instead")
+
+    wait_for = wait
+
+
+class _Items:
+    """A Queue's ``queue``: what CPython's deque there is used for that the C queue can do.
+    ``len()`` is the size and ``clear()`` gets every item there is; the C queue cannot show its
+    items without taking them, so iterating, indexing and ``in`` raise TypeError."""
+
+    __slots__ = ("_queue",)
+
+    def __init__(self, queue):
+        self._queue = queue
+
+    def __len__(self):
+        return self._queue.qsize()
+
+    def clear(self):
+        """Gets every item there is (as get_nowait() until Empty); the task count stays."""
+        get = self._queue.get_nowait
+        try:
+            while True:
+                get()
+        except (Empty, ShutDown):
+            pass
+
+    def _unreadable(self, *args):
+        raise TypeError(
+            "weft.queue: a Queue's items are in its C queue, which cannot show them without "
+            "taking them; only len() and clear() work on Queue.queue (see the binding's README)")
+
+    __iter__ = __getitem__ = __contains__ = _unreadable
+
+
+class Queue(_Base, metaclass=_QueueType):
     '''Create a queue object with a given maximum size.
 
     If maxsize is <= 0, the queue size is infinite.
@@ -196,9 +333,33 @@ class Queue(_Base):
     _kind = _capi.QUEUE_FIFO
 
     def __init__(self, maxsize=0):
+        if isinstance(self, _HookedQueue):  # Queue.__init__(self) from such a subclass
+            _HookedQueue.__init__(self, maxsize)
+            return
         super().__init__(max(maxsize, 0))
+        self._state(maxsize)
+
+    def _state(self, maxsize):
         # A plain attribute, as in CPython; but the C queue's capacity stays the one given here.
         self.maxsize = maxsize
+
+    def __getattr__(self, name):
+        """``mutex`` (a weft Lock that put() and get() do not take) and ``not_empty``,
+        ``not_full`` and ``all_tasks_done`` (_QueueCondition over it), made on first use."""
+        if name not in _SYNC:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        with _sync_lock:
+            if "mutex" not in self.__dict__:
+                mutex = _weft.Lock()
+                self.__dict__.update(
+                    mutex=mutex, not_empty=_QueueCondition(mutex),
+                    not_full=_QueueCondition(mutex), all_tasks_done=_QueueCondition(mutex))
+        return self.__dict__[name]
+
+    @property
+    def queue(self):
+        """The items, for len() and clear() (see _Items)."""
+        return _Items(self)
 
     def task_done(self):
         '''Indicate that a formerly enqueued task is complete.
@@ -230,8 +391,31 @@ class Queue(_Base):
 
     @property
     def unfinished_tasks(self):
-        """How many items were put and not yet marked done."""
+        """How many items were put and not yet marked done. Lowering it marks tasks done (as
+        task_done() would, so join() may return); it cannot be raised."""
         return _lib.weft_queue_unfinished_tasks(self._handle)
+
+    @unfinished_tasks.setter
+    def unfinished_tasks(self, count):
+        surplus = self.unfinished_tasks - count
+        if surplus < 0:
+            raise ValueError("weft.queue: unfinished_tasks counts the items put; it cannot be raised")
+        for _ in range(surplus):
+            if _lib.weft_queue_task_done(self._handle):
+                break  # other threads marked the rest done
+
+    # CPython's storage hooks, for a subclass's overrides to call (see _HookedQueue).
+    def _init(self, maxsize):
+        self.queue = _collections.deque()
+
+    def _qsize(self):
+        return len(self.queue)
+
+    def _put(self, item):
+        self.queue.append(item)
+
+    def _get(self):
+        return self.queue.popleft()
 
     @property
     def is_shutdown(self):
@@ -260,6 +444,12 @@ class LifoQueue(Queue):
 
     _kind = _capi.QUEUE_LIFO
 
+    def _init(self, maxsize):
+        self.queue = []
+
+    def _get(self):
+        return self.queue.pop()
+
 
 class PriorityQueue(Queue):
     '''Variant of Queue that retrieves open entries in priority order (lowest first).
@@ -270,17 +460,29 @@ class PriorityQueue(Queue):
     _kind = _capi.QUEUE_FIFO
 
     def __init__(self, maxsize=0):
-        # The C queue holds a token (NULL) per item; the items are in this heap.
+        if isinstance(self, _HookedQueue):  # PriorityQueue.__init__(self) from such a subclass
+            _HookedQueue.__init__(self, maxsize)
+            return
+        # The C queue holds a token (_TOKEN) per item; the items are in this heap.
         _Base.__init__(self, max(maxsize, 0), item_free=None)
-        self.maxsize = maxsize
-        self._heap = []
+        self._state(maxsize)
+
+    def _state(self, maxsize):
+        Queue._state(self, maxsize)
+        # Every PriorityQueue object of one handle (see from_handle) shares one heap.
+        other = _priority_queues.get(self._handle)
+        self._heap = [] if other is None else other._heap
+        _priority_queues[self._handle] = self
 
     def put(self, item, block=True, timeout=None):
-        _capi.check(self._put_key(None, block, timeout))
+        _capi.check(self._put_key(_TOKEN, block, timeout))
         _heapq.heappush(self._heap, item)
 
     def get(self, block=True, timeout=None):
-        self._get_key(_new_buffer()[1], block, timeout)
+        out, ref = _new_buffer()
+        self._get_key(ref, block, timeout)
+        if out.value != _TOKEN:  # put by C code
+            return out.value or 0
         # Our token's put may not have pushed its item yet: it is about to.
         while not self._heap:
             _time.sleep(0)
@@ -291,13 +493,22 @@ class PriorityQueue(Queue):
 
         @_capi.queue_item_fn
         def drop(token, arg):
-            dropped[0] += 1
+            dropped[0] += token == _TOKEN
 
         _capi.check(_lib.weft_queue_shutdown(
             self._handle, bool(immediate), _ctypes.cast(drop, _ctypes.c_void_p), None))
         # The items of the tokens dropped go too (the largest: gets under way take the smallest).
         keep = max(len(self._heap) - dropped[0], 0)
         self._heap[:] = _heapq.nsmallest(keep, self._heap)
+
+    def _init(self, maxsize):
+        self.queue = []
+
+    def _put(self, item):
+        _heapq.heappush(self.queue, item)
+
+    def _get(self):
+        return _heapq.heappop(self.queue)
 
 
 class SimpleQueue(_Base):
@@ -328,3 +539,117 @@ class SimpleQueue(_Base):
         in that case).
         '''
         return _Base.get(self, block, timeout)
+
+
+class _HookedQueue(Queue):
+    """CPython's Queue in Python over a weft Lock and Conditions, for a subclass that overrides
+    a storage hook (see _QueueType): the items are in ``queue``, as the hooks keep them, and
+    there is no C queue (``handle`` is None)."""
+
+    # Plain attributes here, as in CPython (they shadow Queue's properties).
+    handle = queue = None
+    unfinished_tasks = 0
+    is_shutdown = False
+
+    def __init__(self, maxsize=0):
+        self.maxsize = maxsize
+        self._init(maxsize)
+        self.mutex = _weft.Lock()
+        self.not_empty = _weft.Condition(self.mutex)
+        self.not_full = _weft.Condition(self.mutex)
+        self.all_tasks_done = _weft.Condition(self.mutex)
+
+    def task_done(self):
+        with self.all_tasks_done:
+            unfinished = self.unfinished_tasks - 1
+            if unfinished <= 0:
+                if unfinished < 0:
+                    raise ValueError('task_done() called too many times')
+                self.all_tasks_done.notify_all()
+            self.unfinished_tasks = unfinished
+
+    def join(self):
+        with self.all_tasks_done:
+            while self.unfinished_tasks:
+                self.all_tasks_done.wait()
+
+    def qsize(self):
+        with self.mutex:
+            return self._qsize()
+
+    def empty(self):
+        with self.mutex:
+            return not self._qsize()
+
+    def full(self):
+        with self.mutex:
+            return 0 < self.maxsize <= self._qsize()
+
+    def put(self, item, block=True, timeout=None):
+        with self.not_full:
+            if self.is_shutdown:
+                raise ShutDown
+            if self.maxsize > 0:
+                if not block:
+                    if self._qsize() >= self.maxsize:
+                        raise Full
+                elif timeout is None:
+                    while self._qsize() >= self.maxsize:
+                        self.not_full.wait()
+                        if self.is_shutdown:
+                            raise ShutDown
+                elif timeout < 0:
+                    raise ValueError("'timeout' must be a non-negative number")
+                else:
+                    endtime = _time.monotonic() + timeout
+                    while self._qsize() >= self.maxsize:
+                        remaining = endtime - _time.monotonic()
+                        if remaining <= 0.0:
+                            raise Full
+                        self.not_full.wait(remaining)
+                        if self.is_shutdown:
+                            raise ShutDown
+            self._put(item)
+            self.unfinished_tasks += 1
+            self.not_empty.notify()
+
+    def get(self, block=True, timeout=None):
+        with self.not_empty:
+            if self.is_shutdown and not self._qsize():
+                raise ShutDown
+            if not block:
+                if not self._qsize():
+                    raise Empty
+            elif timeout is None:
+                while not self._qsize():
+                    self.not_empty.wait()
+                    if self.is_shutdown and not self._qsize():
+                        raise ShutDown
+            elif timeout < 0:
+                raise ValueError("'timeout' must be a non-negative number")
+            else:
+                endtime = _time.monotonic() + timeout
+                while not self._qsize():
+                    remaining = endtime - _time.monotonic()
+                    if remaining <= 0.0:
+                        raise Empty
+                    self.not_empty.wait(remaining)
+                    if self.is_shutdown and not self._qsize():
+                        raise ShutDown
+            item = self._get()
+            self.not_full.notify()
+            return item
+
+    def shutdown(self, immediate=False):
+        with self.mutex:
+            self.is_shutdown = True
+            if immediate:
+                while self._qsize():
+                    self._get()
+                    if self.unfinished_tasks > 0:
+                        self.unfinished_tasks -= 1
+                # release all blocked threads in `join()`
+                self.all_tasks_done.notify_all()
+            # All getters need to re-check queue-empty to raise ShutDown
+            self.not_empty.notify_all()
+            self.not_full.notify_all()
