@@ -52,6 +52,7 @@ module Weft
     def start
       BODIES[@token] = self
       status = Native.weft_thread_start(to_ptr)
+      @started = true if status == OK
       unless status == OK
         BODIES.delete(@token) unless status == ALREADY_STARTED
         raise Weft.error(status)
@@ -125,6 +126,13 @@ module Weft
       free if @close_when_finished
     end
 
+    # For the exit-time wait: until the thread has entered its block, or finished without
+    # (a cancelled Timer).
+    def wait_entered
+      handle = to_ptr
+      Native.weft_thread_join(handle, 0.001) == TIMEOUT until @entered || !alive? && @started
+    end
+
     # For the exit-time wait: joins without raising the block's exception.
     def wait_finished
       handle = to_ptr
@@ -141,6 +149,7 @@ module Weft
 
     # The block, in the Ruby thread the ffi gem runs the callback on.
     def run
+      @entered = true
       ruby_thread = ::Thread.current
       ruby_thread[:weft_thread] = self
       ruby_thread.name = name
