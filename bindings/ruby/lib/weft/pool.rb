@@ -41,13 +41,14 @@ module Weft
 
       future = Future.allocate
       token = Future::PENDING.add(future)
+      future.send(:setup, block, token, self) # before the task can run
       out = FFI::MemoryPointer.new(:pointer)
       status = Native.weft_pool_submit(to_ptr, TASK, FFI::Pointer.new(token), nil, out)
       unless status == OK
         Future::PENDING.delete(token)
         raise Weft.error(status)
       end
-      future.send(:setup, out.read_pointer, block, token, self)
+      future.send(:adopt, out.read_pointer)
       future
     end
 
@@ -118,8 +119,7 @@ module Weft
 
     private
 
-    def setup(pointer, block, token, pool)
-      adopt(pointer)
+    def setup(block, token, pool)
       @block = block
       @token = token
       @pool = pool

@@ -12,7 +12,7 @@ module Weft
       unless blocking
         raise Weft.error(NONBLOCKING_TIMEOUT) unless timeout.nil?
 
-        return status(Native.public_send(acquire_fn, handle, false, 0.0))
+        return status(Native.public_send(acquire_fn, handle, false, Native::TIMEOUT_FOREVER))
       end
       status(Weft.wait(timeout) { |t| Native.public_send(acquire_fn, handle, true, t) })
     end
@@ -184,7 +184,7 @@ module Weft
       unless blocking
         raise Weft.error(NONBLOCKING_TIMEOUT) unless timeout.nil?
 
-        return status(Native.weft_semaphore_acquire(handle, false, 0.0))
+        return status(Native.weft_semaphore_acquire(handle, false, Native::TIMEOUT_FOREVER))
       end
       status(Weft.wait(timeout) { |t| Native.weft_semaphore_acquire(handle, true, t) })
     end
