@@ -14,7 +14,7 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-install test-abi test-platforms verify verify-quick verify-ci \
+.PHONY: all tour docs test deps test-rust test-python test-ruby test-install test-abi test-platforms verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -73,7 +73,7 @@ docs:
 # installs what the tests need that a bare machine lacks (ci/install-deps.sh; it skips what is
 # there).
 test: deps
-	$(MAKE) test-rust test-platforms test-python test-abi docs test-install
+	$(MAKE) test-rust test-platforms test-python test-ruby test-abi docs test-install
 
 deps:
 	ci/install-deps.sh
@@ -85,6 +85,16 @@ test-rust:
 test-python:
 	$(CARGO) build
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+# The Ruby binding (bindings/ruby): its minitest suite (primitives, every exit path in a
+# subprocess, the examples, a lock and a queue shared with C), against the debug build, and the
+# gem built from its gemspec.
+RUBY ?= ruby
+test-ruby:
+	$(CARGO) build
+	WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so $(RUBY) -Ibindings/ruby/lib \
+		-e 'Dir["bindings/ruby/test/test_*.rb"].sort.each { |f| require "./#{f}" }'
+	cd bindings/ruby && gem build --quiet weft.gemspec -o $(TARGET_DIR)/weft-ruby.gem
 
 # The platforms weft is checked to build for besides this one (rustup adds their standard
 # libraries once); clippy's warnings are errors there too.

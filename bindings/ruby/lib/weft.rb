@@ -2,10 +2,7 @@
 
 # weft: Python's threading, queue and concurrent.futures thread pool, from libweft.so, for Ruby.
 # See bindings/ruby/README.md.
-module Weft
-  VERSION = "0.1.0"
-end
-
+require_relative "weft/version"
 require_relative "weft/native"
 require_relative "weft/errors"
 require_relative "weft/handle"

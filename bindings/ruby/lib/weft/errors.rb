@@ -55,6 +55,15 @@ module Weft
     error
   end
 
+  # A call's outcome: false for TIMEOUT (Python's False from acquire/wait), true for OK;
+  # raises for any other status.
+  def self.outcome(status)
+    return false if status == TIMEOUT
+
+    check(status)
+    true
+  end
+
   # Raises the exception for `status` unless it is OK.
   def self.check(status)
     raise error(status) unless status == OK

@@ -68,11 +68,7 @@ module Weft
     # limit); true unless the time ran out.
     def join(timeout = nil)
       handle = to_ptr
-      status = Weft.wait(timeout) { |t| Native.weft_queue_join(handle, t) }
-      return false if status == TIMEOUT
-
-      Weft.check(status)
-      true
+      Weft.outcome(Weft.wait(timeout) { |t| Native.weft_queue_join(handle, t) })
     end
 
     # Python 3.13's shutdown: pushes raise from now on; pops take the items left, then return

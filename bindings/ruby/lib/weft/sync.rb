@@ -1,21 +1,35 @@
 # frozen_string_literal: true
 
 module Weft
-  # What Lock and RLock share: acquire/release under Ruby's names (Mutex's: `lock`, `unlock`,
-  # `try_lock`, `locked?`, `synchronize`) and Python's (`acquire`, `release`).
-  module Lockable
+  # What locks, conditions and semaphores share: Python's acquire, and synchronize.
+  module Acquirable
     # Python's acquire(blocking=True, timeout=-1): true once acquired, false if `timeout`
-    # (seconds; nil: no limit) passed first or, with `blocking` false, the lock is taken.
+    # (seconds; nil: no limit) passed first or, with `blocking` false, it is taken.
     def acquire(blocking = true, timeout: nil)
       acquire_fn = self.class::ACQUIRE
       handle = to_ptr
       unless blocking
         raise Weft.error(NONBLOCKING_TIMEOUT) unless timeout.nil?
 
-        return status(Native.public_send(acquire_fn, handle, false, Native::TIMEOUT_FOREVER))
+        return Weft.outcome(Native.public_send(acquire_fn, handle, false, Native::TIMEOUT_FOREVER))
       end
-      status(Weft.wait(timeout) { |t| Native.public_send(acquire_fn, handle, true, t) })
+      Weft.outcome(Weft.wait(timeout) { |t| Native.public_send(acquire_fn, handle, true, t) })
     end
+
+    # Holds it while the block runs (released even if it raises); returns the block's value.
+    def synchronize
+      acquire
+      begin
+        yield
+      ensure
+        release
+      end
+    end
+  end
+
+  # What Lock and RLock add, with Ruby's Mutex names: `lock`, `unlock`, `try_lock`, `locked?`.
+  module Lockable
+    include Acquirable
 
     def lock
       acquire
@@ -35,25 +49,6 @@ module Weft
     end
 
     def locked? = Native.public_send(self.class::LOCKED, to_ptr)
-
-    # Holds the lock while the block runs (released even if it raises); returns its value.
-    def synchronize
-      lock
-      begin
-        yield
-      ensure
-        release
-      end
-    end
-
-    private
-
-    def status(status)
-      return false if status == TIMEOUT
-
-      Weft.check(status)
-      true
-    end
   end
 
   # threading.Lock: not reentrant, releasable by any thread.
@@ -110,7 +105,7 @@ module Weft
       status = Weft.wait(timeout, missed: -> { @notifies != seen }) do |t|
         Native.weft_condition_wait(handle, t)
       end
-      status(status)
+      Weft.outcome(status)
     end
 
     # Waits until the block returns a true value, at most `timeout` seconds in all; returns
@@ -165,52 +160,21 @@ module Weft
     # Waits until the flag is set, at most `timeout` seconds (nil: no limit); returns the flag.
     def wait(timeout = nil)
       handle = to_ptr
-      status = Weft.wait(timeout) { |t| Native.weft_event_wait(handle, t) }
-      return false if status == TIMEOUT
-
-      Weft.check(status)
-      true
+      Weft.outcome(Weft.wait(timeout) { |t| Native.weft_event_wait(handle, t) })
     end
   end
 
   # threading.Semaphore.
   class Semaphore < Handle
+    include Acquirable
     frees :weft_semaphore_free
+    ACQUIRE = :weft_semaphore_acquire
 
     def initialize(value = 1) = create(:weft_semaphore_new, value)
-
-    def acquire(blocking = true, timeout: nil)
-      handle = to_ptr
-      unless blocking
-        raise Weft.error(NONBLOCKING_TIMEOUT) unless timeout.nil?
-
-        return status(Native.weft_semaphore_acquire(handle, false, Native::TIMEOUT_FOREVER))
-      end
-      status(Weft.wait(timeout) { |t| Native.weft_semaphore_acquire(handle, true, t) })
-    end
 
     def release(n = 1)
       Weft.check(Native.weft_semaphore_release(to_ptr, n))
       nil
-    end
-
-    # Acquires while the block runs.
-    def synchronize
-      acquire
-      begin
-        yield
-      ensure
-        release
-      end
-    end
-
-    private
-
-    def status(status)
-      return false if status == TIMEOUT
-
-      Weft.check(status)
-      true
     end
   end
 
