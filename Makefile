@@ -14,7 +14,7 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node \
+.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node test-ruby \
 	test-install test-abi test-platforms verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
@@ -68,12 +68,12 @@ docs:
 	doxygen Doxyfile
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, Node, the ABI against
-# its baseline (ci/abi-check.sh), the reference (make docs), and the install (a consumer built
-# four ways against `make install`). It first installs what the tests need that a bare machine
-# lacks (ci/install-deps.sh; it skips what is there).
+# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the Node and
+# Ruby bindings, the ABI against its baseline (ci/abi-check.sh), the reference (make docs), and
+# the install (a consumer built four ways against `make install`). It first installs what the
+# tests need that a bare machine lacks (ci/install-deps.sh; it skips what is there).
 test: deps
-	$(MAKE) test-rust test-platforms test-python test-python-package test-node test-abi docs \
+	$(MAKE) test-rust test-platforms test-python test-python-package test-node test-ruby test-abi docs \
 		test-install
 
 deps:
@@ -110,6 +110,16 @@ test-python-package: python-dist
 test-node:
 	$(CARGO) build
 	cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm test
+
+# The Ruby binding (bindings/ruby): its minitest suite (primitives, every exit path in a
+# subprocess, the examples, a lock and a queue shared with C), against the debug build, and the
+# gem built from its gemspec.
+RUBY ?= ruby
+test-ruby:
+	$(CARGO) build
+	WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so $(RUBY) -Ibindings/ruby/lib \
+		-e 'Dir["bindings/ruby/test/test_*.rb"].sort.each { |f| require "./#{f}" }'
+	cd bindings/ruby && gem build --quiet weft.gemspec -o $(TARGET_DIR)/weft-ruby.gem
 
 # The platforms weft is checked to build for besides this one (rustup adds their standard
 # libraries once); clippy's warnings are errors there too.

