@@ -504,6 +504,7 @@ class Timer extends Handle {
     this._fn = fn;
     this._args = args;
     this._pending = false;
+    this._cancelled = false;
     this.daemon = false;
   }
   _settle() {
@@ -522,10 +523,13 @@ class Timer extends Handle {
     this._pending = true;
     owed++;
     if (!this.daemon) hold();
+    // Cancelled before it started: its function never comes, so settle once its thread ends.
+    if (this._cancelled) this.join().then(() => this._settle());
   }
   /** Stops the timer if it has not fired yet (its function then never runs). */
   cancel() {
     check(C.weft_timer_cancel(this.handle));
+    this._cancelled = true;
     // A function already on its way to the JS thread still runs: settled once the thread ends.
     if (this._pending) this.join().then(() => this._settle());
   }

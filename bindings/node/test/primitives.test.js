@@ -107,6 +107,17 @@ test('Timer fires once, and never after cancel', async () => {
   assert.strictEqual(fired, 1);
 });
 
+test('A Timer cancelled before start never runs and does not keep the process alive', () => {
+  const { spawnSync } = require('node:child_process');
+  const script = `const w = require(${JSON.stringify(path.join(__dirname, '..'))});
+    const t = new w.Timer(0.01, () => console.log('fired'));
+    t.cancel(); t.start(); console.log('started');`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10000 });
+  assert.notStrictEqual(r.error?.code, 'ETIMEDOUT', 'the process hung');
+  assert.strictEqual(r.stdout, 'started\n');
+  assert.strictEqual(r.status, 0);
+});
+
 test('Queues carry strings, numbers, Buffers and objects, in their order', async () => {
   const q = new w.Queue(2);
   await q.put('a'); await q.put(1.5);
@@ -135,12 +146,14 @@ test('the same weft queue is used from two worker_threads', async () => {
   const outbox = new w.Queue();
   const workers = [0, 1].map(() => new Worker(path.join(__dirname, '..', 'fixtures', 'queue_worker.js'),
     { workerData: { inbox: inbox.address, outbox: outbox.address } }));
+  // Listening from the start: a worker may exit before the test gets to wait for it.
+  const exited = workers.map((wk) => new Promise((r) => wk.on('exit', r)));
   const items = [1, 2, 'ab', Buffer.from('z'), 10];
   for (const v of items) await inbox.put(v);
   const got = [];
   for (let i = 0; i < items.length; i++) got.push(await outbox.get(10));
   await inbox.put(null); await inbox.put(null);
-  await Promise.all(workers.map((wk) => new Promise((r) => wk.on('exit', r))));
+  await Promise.all(exited);
   const norm = got.map((v) => (typeof v === 'object' ? Buffer.from(v).toString() : v));
   assert.deepStrictEqual(norm.sort(), [2, 4, 20, 'abab', 'zz'].sort());
 });
