@@ -800,9 +800,16 @@ fn a_child_forked_while_threads_set_a_local_just_leaves() {
 }
 
 /// Children per way of leaving, for each object kind: the default run checks every path a few
-/// times, the `_long` variants (`make verify`) many times.
+/// times, the `_long` variants (the stress tier) many times: `WEFT_FORK_CHILDREN`, 200 unless
+/// set (CI's profile sets fewer, for its time budget).
 const CHILDREN: usize = 8;
-const CHILDREN_LONG: usize = 200;
+
+fn children_long() -> usize {
+    std::env::var("WEFT_FORK_CHILDREN")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200)
+}
 /// Children that leave by `exit()` in the regression tests of issue 14: enough to catch a hang
 /// in 1 child in 20 (its pool case) almost always (0.95^80 < 2%).
 const REGRESSION: usize = 80;
@@ -816,9 +823,9 @@ macro_rules! fork_while_busy_tests {
         }
 
         #[test]
-        #[ignore = "long: run by make verify"]
+        #[ignore = "long: run by the stress tier"]
         fn $long() {
-            forks_while_busy($kind(), &Leave::ALL, CHILDREN_LONG);
+            forks_while_busy($kind(), &Leave::ALL, children_long());
         }
     )*};
 }
