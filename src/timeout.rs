@@ -176,7 +176,10 @@ mod tests {
         }
         assert_eq!(block_timeout(true, FOREVER), Ok(Timeout::Forever));
         assert_eq!(block_timeout(true, -3.0), Err(Error::InvalidTimeout));
-        assert_eq!(block_timeout(true, f64::INFINITY), Err(Error::TimeoutTooLarge));
+        assert_eq!(
+            block_timeout(true, f64::INFINITY),
+            Err(Error::TimeoutTooLarge)
+        );
     }
 
     #[test]

@@ -483,7 +483,9 @@ fn an_ignored_status_is_flagged_where_the_compiler_has_nodiscard() {
         };
         let ignored = build("ignored", "weft_lock_new(&lock)");
         assert!(
-            ignored.as_ref().is_err_and(|why| why.contains("weft_lock_new")),
+            ignored
+                .as_ref()
+                .is_err_and(|why| why.contains("weft_lock_new")),
             "{std}: an ignored status of weft_lock_new compiled: {ignored:?}"
         );
         let cast = build("cast", "(void)weft_lock_new(&lock)");

@@ -516,7 +516,9 @@ fn the_reader_sees_imports_through_uses_paths_and_re_exports() {
     assert!(!imports("local.rs", "thread/functions.rs"));
     // And a cycle is found when there is one.
     let mut knot = graph.clone();
-    knot.get_mut("os/mod.rs").unwrap().insert("fork.rs".to_owned());
+    knot.get_mut("os/mod.rs")
+        .unwrap()
+        .insert("fork.rs".to_owned());
     let before = cycles(&graph);
     let new: Vec<_> = cycles(&knot)
         .into_iter()

@@ -43,7 +43,11 @@ fn header_statuses_are_dense_and_each_has_its_own_message() {
     values.sort_unstable();
     let count = c_int::try_from(values.len()).expect("few");
     assert!(count > 30, "parsed {statuses:?}");
-    assert_eq!(values, (0..count).collect::<Vec<_>>(), "values not 0..{count}");
+    assert_eq!(
+        values,
+        (0..count).collect::<Vec<_>>(),
+        "values not 0..{count}"
+    );
     let mut seen = HashSet::new();
     for (name, value) in &statuses {
         let message = message(*value);

@@ -151,7 +151,10 @@ fn message(status: c_int) -> &'static CStr {
     const OWN: [(weft_status, &CStr); 5] = [
         (WEFT_STATUS_OK, c"ok"),
         (WEFT_STATUS_TIMEOUT, c"timed out"),
-        (WEFT_STATUS_NULL_ARGUMENT, c"a required pointer argument is NULL"),
+        (
+            WEFT_STATUS_NULL_ARGUMENT,
+            c"a required pointer argument is NULL",
+        ),
         (
             WEFT_STATUS_WRONG_HANDLE,
             c"the handle is not of the expected type, or was already freed",
@@ -161,7 +164,10 @@ fn message(status: c_int) -> &'static CStr {
             c"internal error: a Rust panic was caught at the weft API boundary",
         ),
     ];
-    let own = OWN.iter().find(|(s, _)| *s as c_int == status).map(|(_, m)| *m);
+    let own = OWN
+        .iter()
+        .find(|(s, _)| *s as c_int == status)
+        .map(|(_, m)| *m);
     own.or_else(|| {
         Error::ALL
             .iter()

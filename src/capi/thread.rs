@@ -6,8 +6,8 @@ use std::ptr;
 use super::args::{OwnedArg, SendPtr, c_str, call_with, weft_free_fn};
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
-use crate::{Error, Timeout};
 use crate::thread::{self, Thread};
+use crate::{Error, Timeout};
 
 /// A thread (Python: `threading.Thread`). Configure it (name, daemon flag, stack size), start it
 /// once, join it any number of times from any number of threads. Reference counted: the thread

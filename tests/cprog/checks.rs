@@ -55,7 +55,9 @@ pub fn check(id: &str, stdout: &str) -> Result<(), String> {
         .next()
         .ok_or_else(|| format!("no check for example {id} in tests/cprog/checks.rs"))?;
     if checks.next().is_some() {
-        return Err(format!("example {id} is listed twice in tests/cprog/checks.rs"));
+        return Err(format!(
+            "example {id} is listed twice in tests/cprog/checks.rs"
+        ));
     }
     check(stdout)
 }

@@ -37,8 +37,15 @@ pub fn library() -> Result<PathBuf, String> {
             let lib_dir = profile_dir();
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut cmd = Command::new(cargo);
-            cmd.args(["build", "--quiet", "--lib", "-p", "weft-threading", "--manifest-path"])
-                .arg(root().join("Cargo.toml"));
+            cmd.args([
+                "build",
+                "--quiet",
+                "--lib",
+                "-p",
+                "weft-threading",
+                "--manifest-path",
+            ])
+            .arg(root().join("Cargo.toml"));
             if lib_dir.file_name().is_some_and(|n| n == "release") {
                 cmd.arg("--release");
             }
