@@ -80,6 +80,7 @@ deps:
 	ci/install-deps.sh
 
 test-rust:
+	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 

