@@ -1,6 +1,15 @@
 # weft: the two set-up commands are `make tour` and `make test` (see README.md).
 PREFIX ?= /usr/local
-LIBDIR ?= $(PREFIX)/lib
+# TARGET, a Rust target triple, cross-builds (`make TARGET=aarch64-unknown-linux-gnu`): cargo
+# builds with --target and links with $(CROSS)gcc, and the library is finished with $(CROSS)'s
+# binutils. CROSS is the GNU triple's tool prefix, aarch64-linux-gnu- for the example.
+TARGET ?=
+CROSS ?= $(if $(TARGET),$(subst -unknown-,-,$(TARGET))-)
+CC_FOR_TARGET := $(CROSS)gcc
+# The library directory: $(PREFIX)/lib, except that with PREFIX=/usr on a multiarch system
+# (Debian, Ubuntu) it is /usr/lib/<multiarch triple>, as Meson and Debian's packaging do.
+MULTIARCH := $(shell $(CC_FOR_TARGET) -print-multiarch 2>/dev/null)
+LIBDIR ?= $(PREFIX)/lib$(if $(and $(filter /usr,$(PREFIX)),$(MULTIARCH)),/$(MULTIARCH))
 INCLUDEDIR ?= $(PREFIX)/include
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
@@ -9,13 +18,13 @@ CARGO ?= cargo
 # Where cargo builds: CARGO_TARGET_DIR if set, else ./target (RELEASE may be given instead, for
 # `sudo make install` where root has no cargo or another environment).
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
-RELEASE ?= $(TARGET_DIR)/release
+RELEASE ?= $(TARGET_DIR)/$(if $(TARGET),$(TARGET)/)release
 DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 .PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node test-ruby \
-	test-install test-abi test-platforms verify verify-quick verify-ci \
+	test-install test-abi test-platforms test-cross verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -25,17 +34,18 @@ NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 # nm and ld plugins cannot read, weft.pc and the CMake package. weft-uninstalled.pc and
 # weft-static-uninstalled.pc in $(RELEASE) link against the build tree (PKG_CONFIG_PATH).
 all:
-	$(CARGO) build --release
+	$(if $(TARGET),CARGO_TARGET_$(shell echo '$(TARGET)' | tr 'a-z-' 'A-Z_')_LINKER=$(CC_FOR_TARGET)) \
+		$(CARGO) build --release $(if $(TARGET),--target $(TARGET))
 	ln -sf libweft.so $(RELEASE)/libweft.so.$(MAJOR)
 	rm -rf $(DIST) && mkdir -p $(DIST)
-	strip --strip-debug -o $(DIST)/libweft.so $(RELEASE)/libweft.so
-	objcopy --strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd \
+	$(CROSS)strip --strip-debug -o $(DIST)/libweft.so $(RELEASE)/libweft.so
+	$(CROSS)objcopy --strip-debug --remove-section=.llvmbc --remove-section=.llvmcmd \
 		$(RELEASE)/libweft.a $(DIST)/full.a
-	nm -g --defined-only $(DIST)/full.a 2>/dev/null | awk '$$3 ~ /^weft_/ {print $$3}' | sort -u \
-		> $(DIST)/exports.txt
-	ld -r --whole-archive $(DIST)/full.a -o $(DIST)/weft.o
-	objcopy --keep-global-symbols=$(DIST)/exports.txt $(DIST)/weft.o
-	ar rcs $(DIST)/libweft.a $(DIST)/weft.o
+	$(CROSS)nm -g --defined-only $(DIST)/full.a 2>/dev/null | awk '$$3 ~ /^weft_/ {print $$3}' \
+		| sort -u > $(DIST)/exports.txt
+	$(CROSS)ld -r --whole-archive $(DIST)/full.a -o $(DIST)/weft.o
+	$(CROSS)objcopy --keep-global-symbols=$(DIST)/exports.txt $(DIST)/weft.o
+	$(CROSS)ar rcs $(DIST)/libweft.a $(DIST)/weft.o
 	rm $(DIST)/full.a $(DIST)/weft.o $(DIST)/exports.txt
 	$(call pc,$(CURDIR),$(RELEASE),$(CURDIR)/include,-Wl$(comma)-rpath$(comma)$${libdir}) \
 		> $(RELEASE)/weft-uninstalled.pc
@@ -73,7 +83,7 @@ docs:
 # the install (a consumer built four ways against `make install`). It first installs what the
 # tests need that a bare machine lacks (ci/install-deps.sh; it skips what is there).
 test: deps
-	$(MAKE) test-rust test-platforms test-python test-python-package test-node test-ruby test-abi docs \
+	$(MAKE) test-rust test-platforms test-cross test-python test-python-package test-node test-ruby test-abi docs \
 		test-install
 
 deps:
@@ -131,6 +141,12 @@ test-platforms:
 	for target in $(PLATFORMS); do \
 		echo "== $$target"; $(CARGO) clippy --lib --target $$target -- -D warnings || exit 1; \
 	done
+
+# A cross build for 64-bit ARM Linux as a distribution makes it (make TARGET=... PREFIX=/usr, the
+# multiarch library directory), its exports, and the C API programs run under qemu-user
+# (ci/test-cross.sh; it installs Debian's cross compiler and qemu-user if they are missing).
+test-cross:
+	ci/test-cross.sh
 
 test-abi:
 	ci/abi-check.sh

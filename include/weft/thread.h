@@ -362,8 +362,10 @@ uint64_t weft_get_native_id(void);
  * new threads, which glibc takes from `ulimit -s`). Python: `threading.stack_size(size)`.
  *
  * `*previous_out`, if `previous_out` is not NULL, receives the previous setting. Statuses:
- * `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768.
- * Thread safety: safe from any thread.
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_STACK_SIZE` if neither 0 nor at least 32768. A size the
+ * platform would refuse is adjusted when a thread starts: raised to its minimum
+ * (`PTHREAD_STACK_MIN`, 128 KiB on 64-bit ARM Linux) and rounded up to whole pages where the
+ * system requires it (macOS). Thread safety: safe from any thread.
  *
  * # Safety
  * `previous_out` is NULL or valid for writes.

@@ -163,7 +163,7 @@ pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
             rc = libc::pthread_attr_setdetachstate(&mut attr, libc::PTHREAD_CREATE_DETACHED);
         }
         if rc == 0 && stack_size != 0 {
-            rc = libc::pthread_attr_setstacksize(&mut attr, stack_size);
+            rc = set_stack_size(&mut attr, stack_size);
         }
         let mut thread: libc::pthread_t = 0;
         if rc == 0 {
@@ -177,6 +177,33 @@ pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
             return Err(rc);
         }
         Ok(OsThread(thread))
+    }
+}
+
+/// Gives `attr` a stack of at least `size` bytes: raised to the platform's minimum
+/// (`PTHREAD_STACK_MIN`: 16 KiB on x86-64 Linux, 128 KiB on 64-bit ARM Linux, where a smaller size
+/// is refused), and, if the size is refused as it is (macOS wants whole pages), rounded up to a
+/// whole number of pages. Returns pthread_attr_setstacksize's error number.
+///
+/// # Safety
+/// `attr` is initialised.
+unsafe fn set_stack_size(attr: &mut libc::pthread_attr_t, size: usize) -> i32 {
+    // SAFETY: sysconf has no preconditions; it returns -1 for a name it does not know.
+    let min = usize::try_from(unsafe { libc::sysconf(libc::_SC_THREAD_STACK_MIN) }).unwrap_or(0);
+    let size = size.max(min);
+    // SAFETY: `attr` is initialised (the caller's promise).
+    let rc = unsafe { libc::pthread_attr_setstacksize(attr, size) };
+    if rc != libc::EINVAL {
+        return rc;
+    }
+    // SAFETY: as above.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+    match size.checked_next_multiple_of(page) {
+        // SAFETY: `attr` is initialised (the caller's promise).
+        Some(rounded) if rounded != size => unsafe {
+            libc::pthread_attr_setstacksize(attr, rounded)
+        },
+        _ => rc,
     }
 }
 
