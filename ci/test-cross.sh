@@ -39,8 +39,8 @@ for f in libweft.so.0 libweft.a pkgconfig/weft.pc cmake/weft/weftConfig.cmake; d
 done
 echo "ok     $TARGET: PREFIX=/usr installs in /usr/lib/aarch64-linux-gnu (multiarch)"
 
-readelf -h "$dist/libweft.so" | grep -q 'Machine:.*AArch64' || fail "dist/libweft.so is not AArch64"
-readelf -d "$dist/libweft.so" | grep -q 'SONAME.*\[libweft\.so\.0\]' || fail "no soname libweft.so.0"
+readelf -h "$dist/libweft.so" | grep 'Machine:.*AArch64' >/dev/null || fail "dist/libweft.so is not AArch64"
+readelf -d "$dist/libweft.so" | grep 'SONAME.*\[libweft\.so\.0\]' >/dev/null || fail "no soname libweft.so.0"
 declared=$(grep -ho '\bweft_[a-z0-9_]*(' include/weft/*.h | tr -d '(' | sort -u)
 exported=$(${CROSS}nm -D --defined-only "$dist/libweft.so" | awk '{print $3}' | sort -u)
 missing=$(comm -23 <(echo "$declared") <(echo "$exported"))
@@ -75,6 +75,6 @@ done
 # The static library: the program must not load libweft.so.
 ${CROSS}gcc -std=c2x -O1 -pthread -Iinclude -Ic-tests c-tests/api/bad_input.c -o "$out/static" \
     "$dist/libweft.a" $(sed -n 's/^Libs.private: //p' "$dist/weft.pc") -lm
-${CROSS}readelf -d "$out/static" | grep -q 'libweft' && fail "the static program needs libweft.so"
+${CROSS}readelf -d "$out/static" | grep 'libweft' >/dev/null && fail "the static program needs libweft.so"
 run static "$out/static"
 echo "ok     $TARGET: $passed C programs passed under qemu-aarch64 (one linked statically)"

@@ -35,13 +35,13 @@ src=$ROOT/c-tests/install
 # shellcheck disable=SC2046  # pkg-config's flags are meant to be split
 cc -o "$tmp/pc-shared" "$src/consumer.c" $(pkg-config --cflags --libs weft) -Wl,-rpath,"$prefix/lib"
 check "pkg-config, shared" "$tmp/pc-shared"
-ldd "$tmp/pc-shared" | grep -q "$prefix/lib/libweft.so.0" ||
+ldd "$tmp/pc-shared" | grep "$prefix/lib/libweft.so.0" >/dev/null ||
     fail "pkg-config, shared: libweft.so.0 not from the prefix"
 
 # shellcheck disable=SC2046
 cc -o "$tmp/pc-static" "$src/consumer.c" $(pkg-config --cflags --libs weft-static)
 check "pkg-config, static" "$tmp/pc-static"
-if ldd "$tmp/pc-static" | grep -q libweft; then
+if ldd "$tmp/pc-static" | grep libweft >/dev/null; then
     fail "pkg-config, static: the program loads libweft.so"
 fi
 
@@ -49,7 +49,7 @@ cmake -S "$src" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_RPAT
     >/dev/null && cmake --build "$tmp/cmake" >/dev/null
 check "CMake weft::weft" "$tmp/cmake/consumer_shared"
 check "CMake weft::weft_static" "$tmp/cmake/consumer_static"
-if ldd "$tmp/cmake/consumer_static" | grep -q libweft; then
+if ldd "$tmp/cmake/consumer_static" | grep libweft >/dev/null; then
     fail "CMake weft::weft_static: the program loads libweft.so"
 fi
 

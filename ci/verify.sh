@@ -62,7 +62,7 @@ nightly_component() {
     have_nightly || return 1
     local missing=()
     for c in "$@"; do
-        rustup component list --toolchain nightly --installed 2>/dev/null | grep -q "^$c" || missing+=("$c")
+        rustup component list --toolchain nightly --installed 2>/dev/null | grep "^$c" >/dev/null || missing+=("$c")
     done
     [ ${#missing[@]} -eq 0 ] || rustup component add --toolchain nightly "${missing[@]}" >/dev/null 2>&1
 }
