@@ -215,6 +215,18 @@ func TestConditionWaitContext(t *testing.T) {
 	ok(t, c.WaitContext(ctx))
 	c.Unlock()
 
+	// A notification that falls between two slices, while the waiter takes the lock back after
+	// a slice that timed out, found nobody waiting: the wait still ends.
+	c.Lock()
+	go func() {
+		c.Lock()
+		time.Sleep(3 * weft.Slice) // the waiter's slice times out meanwhile
+		_ = c.NotifyAll()
+		c.Unlock()
+	}()
+	ok(t, c.WaitContext(within(t, 2*time.Second)))
+	c.Unlock()
+
 	r := weft.NewRLock()
 	cr := weft.NewConditionRLock(r)
 	cr.Lock()

@@ -32,13 +32,24 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"weft"
 )
 
+// The main goroutine keeps the main thread, so that the threads below are started from another
+// OS thread, which weft sees as a foreign thread (daemon threads start daemon threads by default).
+func init() { runtime.LockOSThread() }
+
+// start starts a weft thread from a goroutine (another OS thread than main's).
 func start(fn func(), opts ...weft.ThreadOption) {
-	if _, err := weft.Go(fn, opts...); err != nil {
+	done := make(chan error)
+	go func() {
+		_, err := weft.Go(fn, opts...)
+		done <- err
+	}()
+	if err := <-done; err != nil {
 		panic(err)
 	}
 }
