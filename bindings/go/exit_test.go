@@ -50,23 +50,25 @@ func TestExitPaths(t *testing.T) {
 	}
 }
 
-// SIGTERM ends a program waiting in Shutdown for a thread that never ends, as it ends one
-// without weft (Go's default action for the signal).
-func TestSigtermEndsTheExitWait(t *testing.T) {
-	cmd := exec.Command(program(t, "exitprog"), "sigterm")
-	stdout, err := cmd.StdoutPipe()
-	ok(t, err)
-	ok(t, cmd.Start())
-	timer := time.AfterFunc(20*time.Second, func() { _ = cmd.Process.Kill() })
-	defer timer.Stop()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || line != "ready\n" {
-		t.Fatalf("%q %v", line, err)
-	}
-	ok(t, cmd.Process.Signal(syscall.SIGTERM))
-	err = cmd.Wait()
-	status, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
-	if err == nil || !status.Signaled() || status.Signal() != syscall.SIGTERM {
-		t.Fatalf("%v: %v", err, cmd.ProcessState)
+// SIGTERM and SIGINT end a program waiting in Shutdown for a thread that never ends, as they end
+// one without weft (Go's default action for them).
+func TestSignalsEndTheExitWait(t *testing.T) {
+	for _, signal := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		cmd := exec.Command(program(t, "exitprog"), "sigterm")
+		stdout, err := cmd.StdoutPipe()
+		ok(t, err)
+		ok(t, cmd.Start())
+		timer := time.AfterFunc(20*time.Second, func() { _ = cmd.Process.Kill() })
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if err != nil || line != "ready\n" {
+			t.Fatalf("%q %v", line, err)
+		}
+		ok(t, cmd.Process.Signal(signal))
+		err = cmd.Wait()
+		timer.Stop()
+		status, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		if err == nil || !status.Signaled() || status.Signal() != signal {
+			t.Fatalf("%v: %v: %v", signal, err, cmd.ProcessState)
+		}
 	}
 }

@@ -136,7 +136,7 @@ func main() {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		fmt.Println(weft.ShutdownContext(ctx))
-	case "sigterm": // killed while main waits in Shutdown
+	case "sigterm": // killed (SIGTERM, SIGINT) while main waits in Shutdown
 		defer weft.Shutdown()
 		forever()
 		fmt.Println("ready")

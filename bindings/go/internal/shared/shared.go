@@ -1,5 +1,6 @@
-// Package shared is the C side of the cross-language test (shared.c): cgo is not allowed in a
-// _test.go file. Handles cross as unsafe.Pointer, as weft.WrapLock and Handle take and give them.
+// Package shared is the C side of the cross-language test (c-tests/cross_language.c, through
+// shared.c), since cgo is not allowed in a _test.go file. Handles cross as unsafe.Pointer, as
+// weft.WrapLock and Handle take and give them.
 package shared
 
 /*
