@@ -58,8 +58,12 @@ func (p *Pool) Shutdown(wait, cancelFutures bool) {
 	must(C.weft_pool_shutdown(p.h, C.bool(wait), C.bool(cancelFutures)))
 }
 
-// Close shuts the pool down, waiting for its tasks, and releases p's reference.
+// Close shuts the pool down, waiting for its tasks, and releases p's reference (once: a second
+// Close does nothing).
 func (p *Pool) Close() {
+	if p.h == nil {
+		return
+	}
 	p.Shutdown(true, false)
 	p.release()
 }

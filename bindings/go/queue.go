@@ -46,7 +46,8 @@ func NewQueue[T any](kind Kind, maxsize int) (*Queue[T], error) {
 		out: func(item C.uintptr_t) T {
 			handle := cgo.Handle(item)
 			defer handle.Delete()
-			return handle.Value().(T)
+			v, _ := handle.Value().(T) // a nil interface value comes back as nil
+			return v
 		},
 		drop: deleteHandle,
 	}

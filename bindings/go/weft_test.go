@@ -411,6 +411,12 @@ func TestTypedQueues(t *testing.T) {
 		order(weft.Simple) != "bca" {
 		t.Fatal("order")
 	}
+	errs, err := weft.NewQueue[error](weft.Simple, 0)
+	ok(t, err)
+	ok(t, errs.Put(nil))
+	if e, err := errs.Get(); e != nil || err != nil {
+		t.Fatal("a nil interface value", e, err)
+	}
 	_, err = weft.NewQueue[int](weft.Simple, 3)
 	is(t, err, weft.ErrInvalidArgument)
 }
