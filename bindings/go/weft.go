@@ -89,13 +89,20 @@ var statusErrors = []*Error{nil,
 // C.enum_weft_status (a uint32), which the typedef C.weft_status is not: every call site passes
 // the former.
 func check(status C.enum_weft_status) error {
+	return StatusError(int(status))
+}
+
+// StatusError is the error for a C status (nil for WEFT_STATUS_OK): for Go code that calls C
+// functions of its own which return weft statuses. A status this package does not know (from a
+// newer library) is an *Error of its own, with the library's message.
+func StatusError(status int) error {
 	if status == C.WEFT_STATUS_OK {
 		return nil
 	}
-	if int(status) < len(statusErrors) {
+	if status > 0 && status < len(statusErrors) {
 		return statusErrors[status]
 	}
-	return newError(status) // a status of a newer library: its own message
+	return newError(C.enum_weft_status(status))
 }
 
 // must panics with the error of a status that only a bug or an exhausted process can give

@@ -66,6 +66,19 @@ func TestErrorsCarryStatusAndCPythonMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok(t, th.Join())
+	// One error per status, in the header's order, each with its own message.
+	messages := map[string]bool{}
+	for status := 1; status <= 35; status++ {
+		var e *weft.Error
+		if !errors.As(weft.StatusError(status), &e) || e.Status != status || messages[e.Message] {
+			t.Fatalf("status %d: %#v", status, e)
+		}
+		messages[e.Message] = true
+	}
+	if weft.StatusError(0) != nil || weft.StatusError(31) != weft.ErrPoolShutDown ||
+		weft.StatusError(1000).(*weft.Error).Status != 1000 {
+		t.Fatal("StatusError")
+	}
 	if weft.Version() == "" {
 		t.Fatal("no version")
 	}
