@@ -63,9 +63,10 @@ type result struct {
 // run runs a built program with a time limit: a hang fails the test instead of hanging it.
 func run(t *testing.T, name string, args ...string) result {
 	t.Helper()
+	path := program(t, name) // built first: the limit is the run's alone
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, program(t, name), args...)
+	cmd := exec.CommandContext(ctx, path, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

@@ -54,14 +54,15 @@ func start(fn func(), opts ...weft.ThreadOption) {
 	}
 }
 
-// nonDaemon starts a non-daemon thread still running when main ends.
+// nonDaemon starts a non-daemon thread still running when main ends (for a second: a process
+// that does not wait for it is long gone by then, even on a loaded machine).
 func nonDaemon() {
-	start(func() { time.Sleep(300 * time.Millisecond); fmt.Println("thread done") })
+	start(func() { time.Sleep(time.Second); fmt.Println("thread done") })
 }
 
 // daemons starts daemon threads still running when main ends: one sleeping, one never ending.
 func daemons() {
-	start(func() { time.Sleep(300 * time.Millisecond); fmt.Println("daemon done") }, weft.Daemon())
+	start(func() { time.Sleep(time.Second); fmt.Println("daemon done") }, weft.Daemon())
 	start(func() { weft.NewEvent().Wait() }, weft.Daemon())
 }
 
