@@ -24,7 +24,7 @@ DIST ?= $(RELEASE)/dist
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 .PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node test-ruby \
-	test-install test-abi test-platforms test-cross verify verify-quick verify-ci \
+	test-install test-abi test-platforms test-cross test-go verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
 # The library, ready to link from the build tree and to install: libweft.so with its soname link,
@@ -78,13 +78,13 @@ docs:
 	doxygen Doxyfile
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the Node and
-# Ruby bindings, the ABI against its baseline (ci/abi-check.sh), the reference (make docs), and
+# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the Node, Ruby
+# and Go bindings, the ABI against its baseline (ci/abi-check.sh), the reference (make docs), and
 # the install (a consumer built four ways against `make install`). It first installs what the
 # tests need that a bare machine lacks (ci/install-deps.sh; it skips what is there).
 test: deps
-	$(MAKE) test-rust test-platforms test-cross test-python test-python-package test-node test-ruby test-abi docs \
-		test-install
+	$(MAKE) test-rust test-platforms test-cross test-python test-python-package test-node test-ruby \
+		test-go test-abi docs test-install
 
 deps:
 	ci/install-deps.sh
@@ -131,6 +131,15 @@ test-ruby:
 	WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so $(RUBY) -Ibindings/ruby/lib \
 		-e 'Dir["bindings/ruby/test/test_*.rb"].sort.each { |f| require "./#{f}" }'
 	cd bindings/ruby && gem build --quiet weft.gemspec -o $(TARGET_DIR)/weft-ruby.gem
+
+# The Go binding (bindings/go, a cgo module with no dependencies): go vet, then go test (the
+# primitives, every exit path in a subprocess, the examples, a lock and a queue shared with C)
+# with cgo's full pointer checks, against the release build in the tree (weft-uninstalled.pc).
+# Nothing is fetched: no module proxy, and the toolchain is the one installed.
+GO ?= go
+GO_ENV := PKG_CONFIG_PATH=$(RELEASE) GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+test-go: all
+	cd bindings/go && $(GO_ENV) $(GO) vet ./... && GODEBUG=cgocheck=2 $(GO_ENV) $(GO) test -count=1 ./...
 
 # The platforms weft is checked to build for besides this one (rustup adds their standard
 # libraries once); clippy's warnings are errors there too.

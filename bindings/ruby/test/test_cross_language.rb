@@ -11,8 +11,9 @@ class TestCrossLanguage < Minitest::Test
       path = File.join(dir, "libshared.so")
       library = Weft::Native.ffi_libraries.first.name
       repo = File.expand_path("../../..", __dir__)
-      ok = system("cc", "-shared", "-fPIC", "-o", path, File.join(__dir__, "shared.c"),
-                  "-I", File.join(repo, "include"), library, "-Wl,-rpath,#{File.dirname(library)}")
+      source = File.join(repo, "c-tests", "cross_language.c")
+      ok = system("cc", "-shared", "-fPIC", "-o", path, source, "-I", File.join(repo, "include"),
+                  library, "-Wl,-rpath,#{File.dirname(library)}")
       raise "could not build the C helper" unless ok
 
       path
