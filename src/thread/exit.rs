@@ -10,7 +10,6 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use super::functions::current;
-use super::handle::Kind;
 use super::registry::{REGISTRY, REGISTRY_CHANGED};
 use crate::Error;
 use crate::loom::Mutex;
@@ -54,13 +53,14 @@ fn wait(timeout: Timeout, at_exit: bool) -> usize {
 }
 
 /// Callbacks the exit hook runs before it waits for the non-daemon threads.
-struct AtExit {
+pub(super) struct AtExit {
     callbacks: Vec<Box<dyn FnOnce() + Send>>,
     /// Set once the exit hook has taken the callbacks; later registrations are refused.
     running: bool,
 }
 
-static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
+/// Held across `fork()` by the registry's fork handlers (`at_fork.rs`).
+pub(super) static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
     callbacks: Vec::new(),
     running: false,
 });
@@ -108,9 +108,77 @@ extern "C" fn wait_at_exit() {
     }
     let _ = panic::catch_unwind(|| {
         let me = current();
-        if me.0.kind == Kind::Main {
+        let main = REGISTRY.lock().main.as_ref().is_some_and(|m| m.ptr_eq(&me));
+        if main {
             me.stop();
         }
         wait(Timeout::Forever, true)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Forks, and returns the child's exit status (`None` if it did not exit normally) once it
+    /// has run `child`, which must end the process; the child gets `seconds` before an alarm
+    /// ends it.
+    fn in_child(seconds: u32, child: impl FnOnce()) -> Option<i32> {
+        // SAFETY: the child runs weft, std and libc calls only, and `child` ends it.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: alarm is async-signal-safe; it turns a hang into a failure.
+            unsafe { libc::alarm(seconds) };
+            child();
+            // SAFETY: _exit leaves at once; `child` should not return.
+            unsafe { libc::_exit(99) };
+        }
+        assert!(pid > 0, "fork failed");
+        let mut status = 0;
+        // SAFETY: waits for the child made above.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status))
+    }
+
+    /// Regression (issue 14): the list of exit callbacks was not held across `fork()`, so a
+    /// child forked while another thread registered one could inherit its lock held, and hang in
+    /// `exit()`, which runs the callbacks. In a process of its own (where the callbacks pile
+    /// up), each round two threads register a burst of callbacks while it forks a child that
+    /// only calls `exit()`.
+    #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot fork")]
+    fn a_child_forked_while_callbacks_are_registered_exits() {
+        const CHILDREN: i32 = 100;
+        const BURST: usize = 2000;
+        let status = in_child(60, || {
+            let hung = (0..CHILDREN)
+                .filter(|_| {
+                    let ready = Arc::new(AtomicUsize::new(0));
+                    let threads: Vec<_> = (0..2)
+                        .map(|_| {
+                            let ready = ready.clone();
+                            std::thread::spawn(move || {
+                                // Relaxed: a count, no data hangs on it.
+                                ready.fetch_add(1, Ordering::Relaxed);
+                                for _ in 0..BURST {
+                                    register_atexit(|| ()).unwrap();
+                                }
+                            })
+                        })
+                        .collect();
+                    while ready.load(Ordering::Relaxed) < 2 {
+                        std::hint::spin_loop();
+                    }
+                    let exited = in_child(5, || std::process::exit(0));
+                    threads.into_iter().for_each(|t| t.join().unwrap());
+                    exited != Some(0)
+                })
+                .count();
+            // SAFETY: leaves without the exit handlers (many callbacks).
+            unsafe { libc::_exit(hung as i32) };
+        });
+        assert_eq!(status, Some(0), "children that hung in exit() (of {CHILDREN})");
+    }
 }

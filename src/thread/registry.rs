@@ -10,6 +10,9 @@ use crate::park::Condvar;
 pub(super) struct Registry {
     /// Started, unfinished threads and live dummies, in start order.
     pub(super) alive: Vec<Thread>,
+    /// `MainThread`, made on the first `main_thread()`; in a child made by `fork()` from another
+    /// thread, the thread that forked (see `at_fork.rs`), or `None` until that thread asks.
+    pub(super) main: Option<Thread>,
     /// Set when the exit-time wait has found no non-daemon thread left to wait for, cleared when
     /// a non-daemon thread starts after that (from an `atexit` handler that runs after weft's):
     /// its starter has the wait run again (see `exit::wait_again`).
@@ -18,6 +21,7 @@ pub(super) struct Registry {
 
 pub(super) static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     alive: Vec::new(),
+    main: None,
     exit_waited: false,
 });
 
