@@ -144,41 +144,40 @@ mod tests {
 
     /// Regression (issue 14): the list of exit callbacks was not held across `fork()`, so a
     /// child forked while another thread registered one could inherit its lock held, and hang in
-    /// `exit()`, which runs the callbacks. In a process of its own (where the callbacks pile
-    /// up), each round two threads register a burst of callbacks while it forks a child that
-    /// only calls `exit()`.
+    /// `exit()`, which runs the callbacks. Each round, in a process of its own (so that the
+    /// callbacks do not pile up), threads register a burst of callbacks while it forks a child
+    /// that only calls `exit()`.
     #[test]
     #[cfg_attr(miri, ignore = "Miri cannot fork")]
     fn a_child_forked_while_callbacks_are_registered_exits() {
-        const CHILDREN: i32 = 100;
-        const BURST: usize = 2000;
-        let status = in_child(60, || {
-            let hung = (0..CHILDREN)
-                .filter(|_| {
-                    let ready = Arc::new(AtomicUsize::new(0));
-                    let threads: Vec<_> = (0..2)
-                        .map(|_| {
-                            let ready = ready.clone();
-                            std::thread::spawn(move || {
-                                // Relaxed: a count, no data hangs on it.
-                                ready.fetch_add(1, Ordering::Relaxed);
-                                for _ in 0..BURST {
-                                    register_atexit(|| ()).unwrap();
-                                }
-                            })
-                        })
-                        .collect();
-                    while ready.load(Ordering::Relaxed) < 2 {
-                        std::hint::spin_loop();
-                    }
-                    let exited = in_child(5, || std::process::exit(0));
-                    threads.into_iter().for_each(|t| t.join().unwrap());
-                    exited != Some(0)
+        const ROUNDS: usize = 200;
+        const THREADS: usize = 3;
+        const BURST: usize = 4000;
+        let round = || {
+            let ready = Arc::new(AtomicUsize::new(0));
+            let threads: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let ready = ready.clone();
+                    std::thread::spawn(move || {
+                        // Relaxed: a count, no data hangs on it.
+                        ready.fetch_add(1, Ordering::Relaxed);
+                        for _ in 0..BURST {
+                            register_atexit(|| ()).unwrap();
+                        }
+                    })
                 })
-                .count();
-            // SAFETY: leaves without the exit handlers (many callbacks).
-            unsafe { libc::_exit(hung as i32) };
-        });
-        assert_eq!(status, Some(0), "children that hung in exit() (of {CHILDREN})");
+                .collect();
+            while ready.load(Ordering::Relaxed) < THREADS {
+                std::hint::spin_loop();
+            }
+            let exited = in_child(5, || std::process::exit(0));
+            threads.into_iter().for_each(|t| t.join().unwrap());
+            // SAFETY: leaves at once, without running the callbacks.
+            unsafe { libc::_exit(i32::from(exited != Some(0))) };
+        };
+        let hung = (0..ROUNDS)
+            .filter(|_| in_child(10, round) != Some(0))
+            .count();
+        assert_eq!(hung, 0, "children that hung in exit(), of {ROUNDS}");
     }
 }
