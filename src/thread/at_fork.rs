@@ -33,7 +33,11 @@ type Held = (
 extern "C" fn before_fork() {
     // Each is taken alone elsewhere, so any order is deadlock-free.
     fork::hold_for_fork(&FORK_GUARD, || {
-        (AT_EXIT.lock(), REGISTRY.lock(), os::is_process_main_thread())
+        (
+            AT_EXIT.lock(),
+            REGISTRY.lock(),
+            os::is_process_main_thread(),
+        )
     });
 }
 
