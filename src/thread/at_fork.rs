@@ -6,9 +6,8 @@
 
 use std::cell::{Cell, RefCell};
 
-use super::exit::{AT_EXIT, AtExit};
 use super::handle::{Kind, Thread};
-use super::registry::{CURRENT, REGISTRY, Registry, STARTED, started_here};
+use super::registry::{AT_EXIT, AtExit, CURRENT, REGISTRY, Registry, STARTED, started_here};
 use crate::fork;
 use crate::loom::MutexGuard;
 use crate::loom::atomic::Ordering;

@@ -10,9 +10,8 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use super::functions::current;
-use super::registry::{REGISTRY, REGISTRY_CHANGED};
+use super::registry::{AT_EXIT, REGISTRY, REGISTRY_CHANGED};
 use crate::Error;
-use crate::loom::Mutex;
 use crate::os;
 use crate::timeout::Timeout;
 
@@ -51,19 +50,6 @@ fn wait(timeout: Timeout, at_exit: bool) -> usize {
         REGISTRY_CHANGED.wait_locked(&mut registry, deadline);
     }
 }
-
-/// Callbacks the exit hook runs before it waits for the non-daemon threads.
-pub(super) struct AtExit {
-    callbacks: Vec<Box<dyn FnOnce() + Send>>,
-    /// Set once the exit hook has taken the callbacks; later registrations are refused.
-    running: bool,
-}
-
-/// Held across `fork()` by the registry's fork handlers (`at_fork.rs`).
-pub(super) static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
-    callbacks: Vec::new(),
-    running: false,
-});
 
 /// Registers `callback` to run when the process exits normally, before weft waits for the
 /// non-daemon threads (CPython's `threading._register_atexit`, which `concurrent.futures` uses to

@@ -1,4 +1,5 @@
-//! The registry of running threads, and how a thread finds its own object.
+//! The registry of running threads, how a thread finds its own object, and the list of exit
+//! callbacks (beside the registry, whose fork handlers hold both).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -23,6 +24,19 @@ pub(super) static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     alive: Vec::new(),
     main: None,
     exit_waited: false,
+});
+
+/// Callbacks the exit hook runs before it waits for the non-daemon threads.
+pub(super) struct AtExit {
+    pub(super) callbacks: Vec<Box<dyn FnOnce() + Send>>,
+    /// Set once the exit hook has taken the callbacks; later registrations are refused.
+    pub(super) running: bool,
+}
+
+/// Held across `fork()` by the registry's fork handlers (`at_fork.rs`); used by `exit.rs`.
+pub(super) static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
+    callbacks: Vec::new(),
+    running: false,
 });
 
 /// Notified whenever a thread leaves the registry.
