@@ -5,7 +5,9 @@
  *    not enumerated, joins at once; new locks and threads work; exit() does not wait for the
  *    worker (it does not exist in the child).
  * 2. a worker forks while main waits to join it: in the child, the worker is the only thread
- *    alive (MainThread is not).
+ *    alive, and the main thread (weft_main_thread()), as CPython's threading._after_fork makes
+ *    it; the parent's MainThread is not alive and joins at once (regression, issue 14: the
+ *    child's weft_main_thread() was the parent's MainThread, lost there).
  * 3. main forks repeatedly while another thread starts and joins threads in a loop, so that
  *    fork() often lands while weft's thread registry is busy: every child must still be able to
  *    start and join a thread (a registry lock left held by a thread that does not exist in the
@@ -15,7 +17,8 @@
  *    child can), the Event can be set, the queue's items can be got and marked done, and a new
  *    pool runs tasks; a thread the child starts can hand items over through the parent's queue.
  * 5. a thread weft did not create (a plain pthread) forks: the child can use weft at once, and
- *    its current thread is alive and the only one enumerated.
+ *    its current thread is alive, the only one enumerated, and the main thread: `MainThread`,
+ *    not a daemon, also when the thread had a `Dummy-N` stand-in before the fork.
  * 6. main forks repeatedly while another thread creates and frees pools: every child must be
  *    able to make a pool and run a task on it (regression: the list of pools, left locked by a
  *    thread that does not exist in the child, hung its first weft_pool_new).
@@ -166,18 +169,29 @@ static void main_forks_while_a_worker_waits(int use_exit) {
     weft_lock_free(gate);
 }
 
+/* In a child forked from a thread other than main: `me` is the main thread, alive, and the
+ * parent's main thread `parent_main` is not alive and joins at once. */
+static void expect_main_in_child(weft_thread *me, weft_thread *parent_main) {
+    weft_thread *main_thread = weft_main_thread();
+    EXPECT(weft_thread_is_alive(me));
+    EXPECT(weft_thread_is(main_thread, me));
+    EXPECT(!weft_thread_is_alive(parent_main) && !weft_thread_is(main_thread, parent_main));
+    EXPECT(weft_thread_join(parent_main, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
+    EXPECT(weft_active_count() == 1);
+    expect_only(me);
+    weft_thread_free(main_thread);
+}
+
 static void *fork_from_worker(void *arg) {
-    (void)arg;
+    weft_thread *parent_main = arg;
     pid_t pid = fork_checked();
     if (pid == 0) {
         weft_thread *me = weft_current_thread();
-        weft_thread *main_thread = weft_main_thread();
-        EXPECT(weft_thread_is_alive(me));
-        EXPECT(!weft_thread_is_alive(main_thread));
-        EXPECT(weft_active_count() == 1);
-        expect_only(me);
+        expect_main_in_child(me, parent_main);
+        char name[32];
+        EXPECT(weft_thread_get_name(me, name, sizeof name, NULL) == WEFT_STATUS_OK &&
+               strncmp(name, "Thread-", 7) == 0);
         weft_thread_free(me);
-        weft_thread_free(main_thread);
         use_weft_in_child();
         _exit(failed);
     }
@@ -340,22 +354,33 @@ static void fork_while_a_worker_holds_a_lock(void) {
     weft_lock_free(h.held);
 }
 
-/* Forks from a thread weft did not create, which has never called into weft. Regression: in
- * the child that thread is the initial thread to the OS (its id is the pid), and weft took it
- * for MainThread, which is lost there: its current thread was not alive nor enumerated. */
-static void *foreign_thread_forks_and_is_not_the_lost_main_thread(void *arg) {
-    (void)arg;
+/* Forks from a thread weft did not create, which has never called into weft (`arg` NULL) or
+ * has a stand-in `Dummy-N` (`arg` non-NULL). Regression: in the child that thread is the initial
+ * thread to the OS (its id is the pid), and weft took it for MainThread, which is lost there:
+ * its current thread was not alive nor enumerated. Regression (issue 14): it was not the main
+ * thread (weft_main_thread() was the parent's, lost there). */
+static void *foreign_thread_forks(void *arg) {
+    weft_thread *parent_main = weft_main_thread();
+    weft_thread *dummy = arg ? weft_current_thread() : NULL;
     pid_t pid = fork_checked();
     if (pid == 0) {
         use_weft_in_child();
         weft_thread *me = weft_current_thread();
         EXPECT(me != NULL && weft_thread_is_alive(me));
-        EXPECT(weft_active_count() == 1);
-        expect_only(me);
+        expect_main_in_child(me, parent_main);
+        char name[32];
+        EXPECT(weft_thread_get_name(me, name, sizeof name, NULL) == WEFT_STATUS_OK &&
+               strcmp(name, "MainThread") == 0);
+        EXPECT(!weft_thread_is_daemon(me));
+        if (dummy) {
+            EXPECT(!weft_thread_is(me, dummy) && !weft_thread_is_alive(dummy));
+        }
         weft_thread_free(me);
         _exit(failed);
     }
     reap(pid);
+    weft_thread_free(dummy);
+    weft_thread_free(parent_main);
     return NULL;
 }
 
@@ -433,18 +458,22 @@ int main(void) {
     main_forks_while_a_worker_waits(1);
 
     weft_thread *forker;
-    EXPECT(weft_thread_new(fork_from_worker, NULL, NULL, &forker) == WEFT_STATUS_OK);
+    weft_thread *main_thread = weft_main_thread();
+    EXPECT(weft_thread_new(fork_from_worker, main_thread, NULL, &forker) == WEFT_STATUS_OK);
     EXPECT(weft_thread_start(forker) == WEFT_STATUS_OK);
     EXPECT(weft_thread_join(forker, WEFT_TIMEOUT_FOREVER) == WEFT_STATUS_OK);
     weft_thread_free(forker);
+    weft_thread_free(main_thread);
 
     /* Forks while threads come and go: the child is alone and can use weft. */
     fork_while(churn, 20, alone_in_child);
     fork_while_a_worker_holds_a_lock();
 
-    pthread_t foreign;
-    EXPECT(pthread_create(&foreign, NULL, foreign_thread_forks_and_is_not_the_lost_main_thread, NULL) == 0);
-    EXPECT(pthread_join(foreign, NULL) == 0);
+    for (int with_dummy = 0; with_dummy < 2; with_dummy++) {
+        pthread_t foreign;
+        EXPECT(pthread_create(&foreign, NULL, foreign_thread_forks, with_dummy ? &passed : NULL) == 0);
+        EXPECT(pthread_join(foreign, NULL) == 0);
+    }
 
     /* Forks while another thread makes and frees pools: the child can make one. */
     fork_while(churn_pools, 50, use_a_pool_in_child);

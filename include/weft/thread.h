@@ -295,6 +295,11 @@ struct weft_thread *weft_current_thread(void);
 /**
  * The process's initial thread, `MainThread`. Python: `threading.main_thread()`.
  *
+ * In a child made by `fork()` from another thread, the main thread is the thread that forked,
+ * as CPython's `threading._after_fork` makes it: its own handle if weft started it, else a new
+ * `MainThread` (not a daemon; a `Dummy-N` stand-in it had before the fork is not alive there);
+ * the parent's `MainThread` is not alive in the child, and joins at once.
+ *
  * Ownership: a new reference the caller releases with `weft_thread_free`; NULL only on an
  * internal error. Thread safety: safe from any thread.
  *

@@ -1,10 +1,13 @@
-//! The registry's fork handlers: the registry's lock is held across `fork()`, and in the child
-//! every thread but the one that forked is dropped from the registry and marked lost.
+//! The registry's fork handlers: the registry's lock (and the list of exit callbacks') is held
+//! across `fork()`, and in the child every thread but the one that forked is dropped from the
+//! registry and marked lost. The thread that forked becomes the main thread, as CPython's
+//! `threading._after_fork` makes it: its own object if weft started it, else a new `MainThread`
+//! (a stand-in `Dummy-N` it had is lost: it was a daemon, and `MainThread` is not).
 
 use std::cell::{Cell, RefCell};
 
-use super::handle::{MAIN_LOST, Thread};
-use super::registry::{CURRENT, REGISTRY, Registry, STARTED, started_here};
+use super::handle::{Kind, Thread};
+use super::registry::{AT_EXIT, AtExit, CURRENT, REGISTRY, Registry, STARTED, started_here};
 use crate::fork;
 use crate::loom::MutexGuard;
 use crate::loom::atomic::Ordering;
@@ -14,15 +17,26 @@ static FORK_HOOK: os::Hook = os::Hook::new();
 
 thread_local! {
     /// Held by the forking thread from `before_fork` to the handler that runs after the fork (in
-    /// the parent, or in the child, where that thread lives on): the registry's guard, and
-    /// whether the forking thread is the process's initial thread.
-    static FORK_GUARD: RefCell<Option<(MutexGuard<'static, Registry>, bool)>> =
-        const { RefCell::new(None) };
+    /// the parent, or in the child, where that thread lives on): the guards of the exit
+    /// callbacks and of the registry, and whether the forking thread is the process's initial
+    /// thread.
+    static FORK_GUARD: RefCell<Option<Held>> = const { RefCell::new(None) };
 }
 
+type Held = (
+    MutexGuard<'static, AtExit>,
+    MutexGuard<'static, Registry>,
+    bool,
+);
+
 extern "C" fn before_fork() {
+    // Each is taken alone elsewhere, so any order is deadlock-free.
     fork::hold_for_fork(&FORK_GUARD, || {
-        (REGISTRY.lock(), os::is_process_main_thread())
+        (
+            AT_EXIT.lock(),
+            REGISTRY.lock(),
+            os::is_process_main_thread(),
+        )
     });
 }
 
@@ -32,9 +46,10 @@ extern "C" fn after_fork_in_parent() {
 }
 
 extern "C" fn after_fork_in_child() {
-    let Some((mut registry, from_main)) = fork::held_in_child(&FORK_GUARD) else {
+    let Some((at_exit, mut registry, from_main)) = fork::held_in_child(&FORK_GUARD) else {
         return;
     };
+    drop(at_exit);
     // Relaxed: see `is_lost`.
     let lose = |t: &Thread| t.0.lost.store(true, Ordering::Relaxed);
     // A thread weft started is known by its key (it may never have asked for `current`).
@@ -45,6 +60,14 @@ extern "C" fn after_fork_in_child() {
             .flatten(),
         Ok(started) => started_here(&registry, started),
     };
+    // A stand-in `Dummy-N` that forked is replaced by a `MainThread`, made on first use.
+    let me = me.filter(|me| {
+        if from_main || me.0.kind != Kind::Dummy {
+            return true;
+        }
+        let _ = CURRENT.try_with(|current| current.0.try_borrow_mut().map(|mut t| t.take()));
+        false
+    });
     registry.alive.retain(|t| {
         let mine = me.as_ref().is_some_and(|me| me.ptr_eq(t));
         if !mine {
@@ -53,8 +76,11 @@ extern "C" fn after_fork_in_child() {
         mine
     });
     if !from_main {
-        // Relaxed: see `is_lost`.
-        MAIN_LOST.store(true, Ordering::Relaxed);
+        // The parent's main thread does not exist here.
+        if let Some(main) = registry.main.take() {
+            lose(&main);
+        }
+        registry.main = me;
     }
     // Dropping the guard unlocks the registry. The parent's threads that were queued on it
     // are forgotten with the parent's parking lot (the child has a new one).

@@ -10,10 +10,8 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use super::functions::current;
-use super::handle::Kind;
-use super::registry::{REGISTRY, REGISTRY_CHANGED};
+use super::registry::{AT_EXIT, REGISTRY, REGISTRY_CHANGED};
 use crate::Error;
-use crate::loom::Mutex;
 use crate::os;
 use crate::timeout::Timeout;
 
@@ -52,18 +50,6 @@ fn wait(timeout: Timeout, at_exit: bool) -> usize {
         REGISTRY_CHANGED.wait_locked(&mut registry, deadline);
     }
 }
-
-/// Callbacks the exit hook runs before it waits for the non-daemon threads.
-struct AtExit {
-    callbacks: Vec<Box<dyn FnOnce() + Send>>,
-    /// Set once the exit hook has taken the callbacks; later registrations are refused.
-    running: bool,
-}
-
-static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
-    callbacks: Vec::new(),
-    running: false,
-});
 
 /// Registers `callback` to run when the process exits normally, before weft waits for the
 /// non-daemon threads (CPython's `threading._register_atexit`, which `concurrent.futures` uses to
@@ -108,9 +94,76 @@ extern "C" fn wait_at_exit() {
     }
     let _ = panic::catch_unwind(|| {
         let me = current();
-        if me.0.kind == Kind::Main {
+        let main = REGISTRY.lock().main.as_ref().is_some_and(|m| m.ptr_eq(&me));
+        if main {
             me.stop();
         }
         wait(Timeout::Forever, true)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Forks, and returns the child's exit status (`None` if it did not exit normally) once it
+    /// has run `child`, which must end the process; the child gets `seconds` before an alarm
+    /// ends it.
+    fn in_child(seconds: u32, child: impl FnOnce()) -> Option<i32> {
+        // SAFETY: the child runs weft, std and libc calls only, and `child` ends it.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: alarm is async-signal-safe; it turns a hang into a failure.
+            unsafe { libc::alarm(seconds) };
+            child();
+            // SAFETY: _exit leaves at once; `child` should not return.
+            unsafe { libc::_exit(99) };
+        }
+        assert!(pid > 0, "fork failed");
+        let mut status = 0;
+        // SAFETY: waits for the child made above.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status))
+    }
+
+    /// Regression (issue 14): the list of exit callbacks was not held across `fork()`, so a
+    /// child forked while another thread registered one could inherit its lock held, and hang in
+    /// `exit()`, which runs the callbacks. Each round, in a process of its own (so that the
+    /// callbacks do not pile up), threads register a burst of callbacks while it forks a child
+    /// that only calls `exit()`.
+    #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot fork")]
+    fn a_child_forked_while_callbacks_are_registered_exits() {
+        const ROUNDS: usize = 200;
+        const THREADS: usize = 3;
+        const BURST: usize = 4000;
+        let round = || {
+            let ready = Arc::new(AtomicUsize::new(0));
+            let threads: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let ready = ready.clone();
+                    std::thread::spawn(move || {
+                        // Relaxed: a count, no data hangs on it.
+                        ready.fetch_add(1, Ordering::Relaxed);
+                        for _ in 0..BURST {
+                            register_atexit(|| ()).unwrap();
+                        }
+                    })
+                })
+                .collect();
+            while ready.load(Ordering::Relaxed) < THREADS {
+                std::hint::spin_loop();
+            }
+            let exited = in_child(5, || std::process::exit(0));
+            threads.into_iter().for_each(|t| t.join().unwrap());
+            // SAFETY: leaves at once, without running the callbacks.
+            unsafe { libc::_exit(i32::from(exited != Some(0))) };
+        };
+        let hung = (0..ROUNDS)
+            .filter(|_| in_child(10, round) != Some(0))
+            .count();
+        assert_eq!(hung, 0, "children that hung in exit(), of {ROUNDS}");
+    }
 }

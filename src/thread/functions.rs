@@ -1,11 +1,10 @@
 //! Python's module-level functions about threads (`current_thread()`, `enumerate()`, ...).
 
 use std::cell::Cell;
-use std::sync::OnceLock;
 
 use super::at_fork;
-use super::handle::{Kind, MAIN_LOST, Thread, check_stack_size};
-use super::registry::{CURRENT, REGISTRY, STARTED, started_here};
+use super::handle::{Kind, Thread, check_stack_size};
+use super::registry::{CURRENT, REGISTRY, Registry, STARTED, started_here};
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::os;
@@ -15,8 +14,6 @@ static NAME_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The stack size for threads started from now on (`stack_size()`), 0 for the default.
 pub(super) static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
-
-static MAIN: OnceLock<Thread> = OnceLock::new();
 
 /// The next default name with this prefix (`Thread-1`, `Dummy-2`, ...).
 pub fn new_name(prefix: &str) -> String {
@@ -73,12 +70,10 @@ pub fn current() -> Thread {
 }
 
 /// `MainThread` if the calling thread is the process's initial thread, known by its id (the
-/// pid), which needs no thread-local.
+/// pid), which needs no thread-local. (In a child made by `fork()`, the thread that forked is
+/// the initial thread, and the main thread: see `at_fork.rs`.)
 fn main_if_initial() -> Option<Thread> {
-    // In a child forked from another thread, the forking thread is the child's initial thread to
-    // the OS (its id is the pid) but not `MainThread`, which is lost. Relaxed: see
-    // `Thread::is_lost`.
-    (os::is_process_main_thread() && !MAIN_LOST.load(Ordering::Relaxed)).then(main_thread)
+    os::is_process_main_thread().then(main_thread)
 }
 
 fn new_dummy() -> Thread {
@@ -103,36 +98,48 @@ pub(super) fn register(thread: &Thread) -> bool {
 ///
 /// Its `ident` and `native_id` are those of the thread that first asks for it, if that is the
 /// initial thread; asked from another thread first, they stay unknown until the initial thread
-/// calls into weft.
+/// calls into weft. In a child made by `fork()` from another thread, the main thread is the
+/// thread that forked, as CPython's `threading._after_fork` makes it: that thread's own object if
+/// weft started it, else a new `MainThread` (see `at_fork.rs`).
 pub fn main_thread() -> Thread {
-    if let Some(main) = MAIN.get() {
+    main_in(&mut REGISTRY.lock())
+}
+
+/// [`main_thread`], with the registry locked: made on first use, under the registry's lock,
+/// which the fork handlers hold across `fork()`, so a child never finds it half-made.
+fn main_in(registry: &mut Registry) -> Thread {
+    if let Some(main) = &registry.main {
         return main.clone();
     }
-    // Made outside `get_or_init`, which only stores it: a child forked while another thread is
-    // inside `get_or_init` would find it "running" for ever, so the window is kept to a move.
     let made = Thread::with_kind(Kind::Main, "MainThread".to_owned(), false, None, None);
     if !os::is_process_main_thread() {
         let mut state = made.state();
         state.ident = None;
         state.native_id = None;
     }
-    MAIN.get_or_init(|| made).clone()
+    registry.main = Some(made.clone());
+    made
 }
 
-/// Python's `threading.enumerate()`: the main thread, then every alive thread.
+/// Python's `threading.enumerate()`: the main thread, then every other alive thread.
 pub fn enumerate() -> Vec<Thread> {
-    let main = main_thread();
-    let registry = REGISTRY.lock();
-    std::iter::once(main)
-        .filter(|main| !main.is_lost())
-        .chain(registry.alive.iter().cloned())
-        .collect()
+    let mut registry = REGISTRY.lock();
+    let main = main_in(&mut registry);
+    let others = registry.alive.iter().filter(|t| !t.ptr_eq(&main)).cloned();
+    std::iter::once(main.clone()).chain(others).collect()
 }
 
 /// Python's `threading.active_count()`: `enumerate().len()`.
 pub fn active_count() -> usize {
-    // Relaxed: see `Thread::is_lost`.
-    usize::from(!MAIN_LOST.load(Ordering::Relaxed)) + REGISTRY.lock().alive.len()
+    let registry = REGISTRY.lock();
+    // The main thread, unless it is listed among the started threads (a child's, forked from
+    // a thread weft started).
+    let main = registry.main.as_ref();
+    1 + registry
+        .alive
+        .iter()
+        .filter(|t| !main.is_some_and(|m| m.ptr_eq(t)))
+        .count()
 }
 
 /// Python's `threading.get_ident()`.

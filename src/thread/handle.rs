@@ -72,10 +72,6 @@ pub(super) struct State {
     pub(super) result: Option<Box<dyn Any + Send>>,
 }
 
-/// Set in a child made by `fork()` from a thread other than the process's initial thread, which
-/// does not exist there: `MainThread` is then lost (see `Inner::lost`).
-pub(super) static MAIN_LOST: AtomicBool = AtomicBool::new(false);
-
 impl Thread {
     pub(super) fn with_kind(
         kind: Kind,
@@ -182,10 +178,9 @@ impl Thread {
 
     /// Whether this thread was left behind by a `fork()` (see the module documentation).
     pub(super) fn is_lost(&self) -> bool {
-        // Relaxed: both are set in the child's fork handler, which runs before anything else in
-        // the child's only thread.
+        // Relaxed: set in the child's fork handler, which runs before anything else in the
+        // child's only thread.
         self.0.lost.load(Ordering::Relaxed)
-            || (self.0.kind == Kind::Main && MAIN_LOST.load(Ordering::Relaxed))
     }
 
     /// Marks the main thread finished, waking its joiners: the exit-time wait does so before it

@@ -16,7 +16,8 @@
 //! `fork()`: only the forking thread exists in the child. Fork handlers (armed with the registry)
 //! hold the registry's lock across the fork, so the child never inherits it half-updated or held
 //! by a thread it does not have; in the child they drop every other thread from the registry
-//! and mark it lost: not alive, joined at once, not waited for at exit. (The forking thread's
+//! and mark it lost: not alive, joined at once, not waited for at exit; the forking thread becomes
+//! the main thread, as in CPython. (The forking thread's
 //! `native_id` is the parent's. A lock that another thread held or waited for at the fork stays
 //! unusable in the child, as with any POSIX lock.)
 //!

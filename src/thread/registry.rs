@@ -1,4 +1,5 @@
-//! The registry of running threads, and how a thread finds its own object.
+//! The registry of running threads, how a thread finds its own object, and the list of exit
+//! callbacks (beside the registry, whose fork handlers hold both).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -10,6 +11,9 @@ use crate::park::Condvar;
 pub(super) struct Registry {
     /// Started, unfinished threads and live dummies, in start order.
     pub(super) alive: Vec<Thread>,
+    /// `MainThread`, made on the first `main_thread()`; in a child made by `fork()` from another
+    /// thread, the thread that forked (see `at_fork.rs`), or `None` until that thread asks.
+    pub(super) main: Option<Thread>,
     /// Set when the exit-time wait has found no non-daemon thread left to wait for, cleared when
     /// a non-daemon thread starts after that (from an `atexit` handler that runs after weft's):
     /// its starter has the wait run again (see `exit::wait_again`).
@@ -18,7 +22,21 @@ pub(super) struct Registry {
 
 pub(super) static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     alive: Vec::new(),
+    main: None,
     exit_waited: false,
+});
+
+/// Callbacks the exit hook runs before it waits for the non-daemon threads.
+pub(super) struct AtExit {
+    pub(super) callbacks: Vec<Box<dyn FnOnce() + Send>>,
+    /// Set once the exit hook has taken the callbacks; later registrations are refused.
+    pub(super) running: bool,
+}
+
+/// Held across `fork()` by the registry's fork handlers (`at_fork.rs`); used by `exit.rs`.
+pub(super) static AT_EXIT: Mutex<AtExit> = Mutex::new(AtExit {
+    callbacks: Vec::new(),
+    running: false,
 });
 
 /// Notified whenever a thread leaves the registry.
