@@ -1,0 +1,58 @@
+package weft;
+
+import com.sun.jna.Pointer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code threading.Semaphore} (and {@code BoundedSemaphore}: {@link #bounded(long)}), with the
+ * names of {@link java.util.concurrent.Semaphore}.
+ */
+public final class Semaphore extends Handle {
+    /** A counting semaphore of {@code value} permits. */
+    public Semaphore(long value) {
+        create(out -> CApi.weft_semaphore_new(value, out), CApi::weft_semaphore_free);
+    }
+
+    private Semaphore(long value, boolean bounded) {
+        create(out -> CApi.weft_bounded_semaphore_new(value, out), CApi::weft_semaphore_free);
+    }
+
+    /** A bounded semaphore: releasing above {@code value} permits throws a WeftException. */
+    public static Semaphore bounded(long value) {
+        return new Semaphore(value, true);
+    }
+
+    /** Waits for a permit; an interrupt ends the wait. */
+    public void acquire() throws InterruptedException {
+        tryAcquire(-1);
+    }
+
+    /** Waits for a permit without being interruptible. */
+    public void acquireUninterruptibly() {
+        WeftException.check(CApi.weft_semaphore_acquire(pointer(), true, CApi.TIMEOUT_FOREVER));
+    }
+
+    /** Takes a permit if one is free now. */
+    public boolean tryAcquire() {
+        return WeftException.outcome(CApi.weft_semaphore_acquire(pointer(), false, CApi.TIMEOUT_FOREVER));
+    }
+
+    /** Waits at most {@code time} for a permit; false if the time ran out. */
+    public boolean tryAcquire(long time, TimeUnit unit) throws InterruptedException {
+        return tryAcquire(Waits.nanos(time, unit));
+    }
+
+    private boolean tryAcquire(long nanos) throws InterruptedException {
+        Pointer handle = pointer();
+        int status = Waits.interruptibly(nanos, t -> CApi.weft_semaphore_acquire(handle, true, t));
+        return WeftException.outcome(status);
+    }
+
+    public void release() {
+        release(1);
+    }
+
+    public void release(long permits) {
+        WeftException.check(CApi.weft_semaphore_release(pointer(), permits));
+    }
+}

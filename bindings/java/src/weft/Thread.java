@@ -1,0 +1,253 @@
+package weft;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code threading.Thread}: a weft thread running a {@link Runnable} or a {@link Callable}.
+ *
+ * <p>The body runs on the weft thread itself, which JNA attaches to the JVM (as a daemon Java
+ * thread: which weft threads the exit waits for is the binding's rule, {@link Exit}). An
+ * exception that ends a Runnable body is printed as Java prints an uncaught one; {@link #result()}
+ * throws it wrapped in an {@link ExecutionException}.
+ *
+ * <p>A thread is a daemon if {@link #setDaemon(boolean)} says so before {@link #start()}, else if
+ * the thread that made it is: a weft.Thread's body that is a daemon, or a Java thread that is a
+ * daemon (the JVM's main thread is not), as {@link java.lang.Thread} inherits it.
+ */
+public class Thread extends Handle {
+    /** A body's state; C holds its token, weft drops it (FORGET) once the body has run. */
+    static final class Body {
+        final Callable<?> target;
+        final boolean timer;
+        volatile boolean daemon;
+        volatile Object result;
+        volatile Throwable error;
+        /** A started Timer's own reference, for the exit to cancel it (see {@link Exit}). */
+        private Pointer timerHandle;
+        /** For {@link Thread#current()} in the body; weak, so that an unstarted Thread can go. */
+        volatile java.lang.ref.WeakReference<Thread> owner;
+
+        Body(Callable<?> target, boolean timer) {
+            this.target = target;
+            this.timer = timer;
+        }
+
+        synchronized void cancel() {
+            if (timerHandle != null) {
+                CApi.weft_timer_cancel(timerHandle);
+            }
+        }
+
+        /** Takes a reference to a Timer about to start; false if it holds one already. */
+        synchronized boolean keepTimerHandle(Pointer handle) {
+            if (timerHandle != null) {
+                return false;
+            }
+            timerHandle = CApi.weft_thread_clone(handle);
+            return true;
+        }
+
+        synchronized void dropTimerHandle() {
+            CApi.weft_thread_free(timerHandle); // NULL is ignored
+            timerHandle = null;
+        }
+    }
+
+    /** The bodies weft may still run, for the exit (Exit cancels daemon Timers not fired). */
+    static final Registry<Body> BODIES = new Registry<>();
+    /** Whether the code running is a daemon weft thread's body (null: not a weft body). */
+    static final ThreadLocal<Boolean> DAEMON_BODY = new ThreadLocal<>();
+    private static final ThreadLocal<Thread> CURRENT = new ThreadLocal<>();
+
+    static final CApi.ThreadFn RUN = CApi.callback((CApi.ThreadFn) token -> {
+        Body body = BODIES.get(token);
+        DAEMON_BODY.set(body.daemon);
+        Thread owner = body.owner.get();
+        if (owner != null) {
+            CURRENT.set(owner);
+        }
+        try {
+            body.result = body.target.call();
+        } catch (Throwable e) {
+            body.error = e;
+            if (!(e instanceof ThreadDeath)) {
+                System.err.print("Exception in weft thread \"" + java.lang.Thread.currentThread().getName() + "\" ");
+                e.printStackTrace();
+            }
+        } finally {
+            DAEMON_BODY.remove();
+            CURRENT.remove();
+        }
+        return null;
+    });
+    /** weft drops a body's token: after it ran, after its Timer was cancelled, or never started. */
+    static final CApi.VoidFn FORGET = CApi.callback((CApi.VoidFn) token -> BODIES.remove(token).dropTimerHandle());
+
+    final Body body;
+    private final Pointer token;
+
+    public Thread(Runnable target) {
+        this(null, target);
+    }
+
+    public Thread(String name, Runnable target) {
+        this(name, () -> {
+            target.run();
+            return null;
+        });
+    }
+
+    public Thread(Callable<?> target) {
+        this(null, target);
+    }
+
+    /** A thread named {@code name} (null: weft's {@code Thread-N}) that will call {@code target}. */
+    public Thread(String name, Callable<?> target) {
+        this(new Body(target, false));
+        Pointer t = token;
+        try {
+            create(out -> CApi.weft_thread_new_named(RUN, t, FORGET, name, out), CApi::weft_thread_free);
+        } catch (RuntimeException e) {
+            BODIES.remove(token);
+            throw e;
+        }
+        inheritDaemon();
+    }
+
+    /** For Timer, which makes its handle itself. */
+    Thread(Body body) {
+        this.body = body;
+        this.token = BODIES.add(body);
+        body.owner = new java.lang.ref.WeakReference<>(this);
+    }
+
+    private Thread(Pointer borrowedOrOwned, boolean owned) {
+        this.body = null;
+        this.token = null;
+        adopt(owned ? borrowedOrOwned : CApi.weft_thread_clone(borrowedOrOwned), CApi::weft_thread_free);
+    }
+
+    /** Sets the weft daemon flag from the creating thread (see the class comment). */
+    final void inheritDaemon() {
+        Boolean inBody = DAEMON_BODY.get();
+        setDaemon(inBody != null ? inBody : java.lang.Thread.currentThread().isDaemon());
+    }
+
+    /** The token C holds as the body's argument. */
+    final Pointer token() {
+        return token;
+    }
+
+    /** The weft.Thread running this code, or weft's stand-in for it (MainThread, Dummy-N). */
+    public static Thread current() {
+        Thread current = CURRENT.get();
+        return current != null ? current : new Thread(CApi.weft_current_thread(), true);
+    }
+
+    /** weft's main thread: the process's initial thread, which runs the JVM's launcher. */
+    public static Thread main() {
+        return new Thread(CApi.weft_main_thread(), true);
+    }
+
+    /** How many weft threads are alive (Python's {@code threading.active_count()}). */
+    public static long activeCount() {
+        return CApi.weft_active_count();
+    }
+
+    /** Starts the thread; a WeftException ({@code ALREADY_STARTED}) the second time. */
+    public Thread start() {
+        Exit.refuseAtShutdown();
+        Pointer handle = pointer();
+        boolean cloned = body != null && body.timer && body.keepTimerHandle(handle);
+        int status = CApi.weft_thread_start(handle);
+        if (status != 0 && cloned) {
+            body.dropTimerHandle();
+        }
+        WeftException.check(status);
+        return this;
+    }
+
+    /** Waits until the thread has finished; an interrupt ends the wait. */
+    public void join() throws InterruptedException {
+        Pointer handle = pointer();
+        WeftException.check(Waits.interruptibly(-1, t -> CApi.weft_thread_join(handle, t)));
+    }
+
+    /** Waits at most {@code time}; true if the thread has finished. */
+    public boolean join(long time, TimeUnit unit) throws InterruptedException {
+        Pointer handle = pointer();
+        long nanos = Waits.nanos(time, unit);
+        return WeftException.outcome(Waits.interruptibly(nanos, t -> CApi.weft_thread_join(handle, t)));
+    }
+
+    /**
+     * Waits for the thread, then returns what its Callable returned (null for a Runnable);
+     * an {@link ExecutionException} with the exception that ended it.
+     */
+    public Object result() throws InterruptedException, ExecutionException {
+        join();
+        if (body == null) {
+            return null;
+        }
+        if (body.error != null) {
+            throw new ExecutionException(body.error);
+        }
+        return body.result;
+    }
+
+    public boolean isAlive() {
+        return CApi.weft_thread_is_alive(pointer()) != 0;
+    }
+
+    public String getName() {
+        Pointer handle = pointer();
+        LongByReference length = new LongByReference();
+        WeftException.check(CApi.weft_thread_get_name(handle, null, 0, length));
+        byte[] buffer = new byte[(int) length.getValue() + 1];
+        WeftException.check(CApi.weft_thread_get_name(handle, buffer, buffer.length, null));
+        return new String(buffer, 0, buffer.length - 1, StandardCharsets.UTF_8);
+    }
+
+    public void setName(String name) {
+        WeftException.check(CApi.weft_thread_set_name(pointer(), name));
+    }
+
+    /** Whether the exit leaves this thread running rather than waiting for it. */
+    public boolean isDaemon() {
+        return body != null ? body.daemon : CApi.weft_thread_is_daemon(pointer()) != 0;
+    }
+
+    /** Only before {@link #start()}: a WeftException ({@code DAEMON_AFTER_START}) after. */
+    public void setDaemon(boolean daemon) {
+        WeftException.check(CApi.weft_thread_set_daemon(pointer(), daemon));
+        if (body != null) {
+            body.daemon = daemon;
+        }
+    }
+
+    /** Python's {@code ident}: 0 until started. */
+    public long ident() {
+        return CApi.weft_thread_ident(pointer());
+    }
+
+    /** The OS thread id (Linux's TID), waiting until the thread has one. */
+    public long nativeId() {
+        return CApi.weft_thread_native_id(pointer());
+    }
+
+    /** Whether both objects are the same weft thread (Python's {@code is}). */
+    public boolean is(Thread other) {
+        return CApi.weft_thread_is(pointer(), other.pointer()) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "weft.Thread[" + getName() + (isAlive() ? ", alive" : "") + (isDaemon() ? ", daemon" : "") + "]";
+    }
+}
