@@ -10,19 +10,22 @@ import java.util.List;
  * What happens to weft threads when the JVM ends (README, "Exit").
  *
  * <p>weft's C library waits for every non-daemon weft thread, and runs the pools' queued tasks,
- * in an {@code atexit} handler, and the JVM does end in {@code exit()}: but by then the JVM has
- * halted, and a weft thread running Java code (a body, a pool task) is frozen for ever, and the
- * process with it. So the binding waits earlier, in a shutdown hook, while Java still runs: it
- * shuts down every pool made from Java (queued tasks still run), waits for the tasks submitted
- * from Java, then for every non-daemon weft thread ({@code weft_shutdown}), C's included, as
- * Python and C do at exit. A main that returns and {@link System#exit(int)} both run it.
+ * in an {@code atexit} handler, and the JVM does end in {@code exit()} (after
+ * {@link System#exit(int)}, a main that returns, a signal, even {@link Runtime#halt(int)}): but
+ * by then the JVM has halted, and a weft thread running Java code there is frozen for ever, and
+ * the process with it. So every thread running a Java body is a daemon to weft (the binding
+ * keeps its own flag, {@link Thread#isDaemon()}), and the binding waits earlier, in a shutdown
+ * hook, while Java still runs: it shuts down every pool made from Java (queued tasks still run),
+ * waits for the tasks submitted from Java, for the non-daemon weft.Threads and Timers, then for
+ * every other non-daemon weft thread ({@code weft_shutdown}: C's), as Python and C do at exit.
+ * Daemon Timers that have not fired are cancelled (one firing once the JVM halted would call
+ * into it). Threads and tasks are refused from then on, as CPython refuses them at shutdown.
  *
  * <p>A signal (SIGTERM, SIGINT, SIGHUP) also runs the JVM's shutdown hooks, where Python and C
  * wait for nothing: the binding notes the signal (before the JVM's own handler starts the
- * shutdown), cancels the queued tasks, and, if a non-daemon weft thread or a task is still
- * running, ends the process at once with {@code _exit(128 + signal)}, as a C process killed by
- * it would, rather than hang in C's exit-time wait. A signal during the hook's wait ends it the
- * same way.
+ * shutdown), cancels the queued tasks, and, if a weft thread that the exit would wait for is
+ * still running, ends the process at once with {@code _exit(128 + signal)}, as a C process
+ * killed by it would, rather than hang. A signal during the hook's wait ends it the same way.
  */
 final class Exit {
     private Exit() {}
@@ -33,7 +36,11 @@ final class Exit {
     private static volatile int signal;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new java.lang.Thread(Exit::run, "weft exit"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new java.lang.Thread(Exit::run, "weft exit"));
+        } catch (IllegalStateException e) {
+            shuttingDown = true; // weft's first use is in another shutdown hook: too late to start threads
+        }
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
                 sun.misc.Signal sig = new sun.misc.Signal(name);
@@ -63,12 +70,23 @@ final class Exit {
         cancelDaemonTimers();
         if (signal != 0) {
             ThreadPoolExecutor.shutDownAll(true);
-            if (remaining(0.0) > 0 || !ThreadPoolExecutor.TASKS.values().isEmpty()) {
+            if (!javaBodies().isEmpty() || remaining(0.0) > 0 || !ThreadPoolExecutor.TASKS.values().isEmpty()) {
                 halt();
             }
             return;
         }
         ThreadPoolExecutor.shutDownAll(false);
+        for (List<Thread.Body> bodies = javaBodies(); !bodies.isEmpty(); bodies = javaBodies()) {
+            for (Thread.Body body : bodies) {
+                Pointer handle = body.handle();
+                if (handle != null) {
+                    while (CApi.weft_thread_join(handle, Waits.seconds(Waits.SLICE_NANOS)) == Waits.TIMEOUT) {
+                        haltIfSignalled();
+                    }
+                    CApi.weft_thread_free(handle);
+                }
+            }
+        }
         for (ThreadPoolExecutor.Task<?> task : new ArrayList<>(ThreadPoolExecutor.TASKS.values())) {
             PointerByReference out = new PointerByReference();
             Pointer handle = task.futureHandle();
@@ -79,6 +97,17 @@ final class Exit {
         while (remaining(Waits.seconds(Waits.SLICE_NANOS)) > 0) {
             haltIfSignalled();
         }
+    }
+
+    /** The non-daemon weft.Threads and Timers started and not finished. */
+    private static List<Thread.Body> javaBodies() {
+        List<Thread.Body> bodies = new ArrayList<>();
+        for (Thread.Body body : Thread.BODIES.values()) {
+            if (!body.daemon && body.running()) {
+                bodies.add(body);
+            }
+        }
+        return bodies;
     }
 
     /** How many non-daemon weft threads are still running after waiting at most {@code seconds}. */
@@ -92,10 +121,11 @@ final class Exit {
      * A daemon Timer that fired after the JVM halted would call into it: cancel those not fired.
      */
     private static void cancelDaemonTimers() {
-        List<Thread.Body> bodies = new ArrayList<>(Thread.BODIES.values());
-        for (Thread.Body body : bodies) {
-            if (body.timer && body.daemon) {
-                body.cancel();
+        for (Thread.Body body : new ArrayList<>(Thread.BODIES.values())) {
+            Pointer handle = body.timer && body.daemon ? body.handle() : null;
+            if (handle != null) {
+                CApi.weft_timer_cancel(handle);
+                CApi.weft_thread_free(handle);
             }
         }
     }

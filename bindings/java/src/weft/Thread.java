@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The body runs on the weft thread itself, which JNA attaches to the JVM (as a daemon Java
  * thread: which weft threads the exit waits for is the binding's rule, {@link Exit}). An
  * exception that ends a Runnable body is printed as Java prints an uncaught one; {@link #result()}
- * throws it wrapped in an {@link ExecutionException}.
+ * throws the exception that ended either kind of body, wrapped in an {@link ExecutionException}.
  *
  * <p>A thread is a daemon if {@link #setDaemon(boolean)} says so before {@link #start()}, else if
  * the thread that made it is: a weft.Thread's body that is a daemon, or a Java thread that is a
@@ -25,37 +25,44 @@ public class Thread extends Handle {
     static final class Body {
         final Callable<?> target;
         final boolean timer;
+        /** A Runnable's exception is printed; a Callable's is its result's. */
+        final boolean report;
         volatile boolean daemon;
         volatile Object result;
         volatile Throwable error;
-        /** A started Timer's own reference, for the exit to cancel it (see {@link Exit}). */
-        private Pointer timerHandle;
+        /** A started thread's own reference, for the exit to join it or cancel it ({@link Exit}). */
+        private Pointer handle;
         /** For {@link Thread#current()} in the body; weak, so that an unstarted Thread can go. */
         volatile java.lang.ref.WeakReference<Thread> owner;
 
-        Body(Callable<?> target, boolean timer) {
+        Body(Callable<?> target, boolean timer, boolean report) {
             this.target = target;
             this.timer = timer;
+            this.report = report;
         }
 
-        synchronized void cancel() {
-            if (timerHandle != null) {
-                CApi.weft_timer_cancel(timerHandle);
-            }
+        /** A new reference to the started thread, or null once its body has run. */
+        synchronized Pointer handle() {
+            return handle == null ? null : CApi.weft_thread_clone(handle);
         }
 
-        /** Takes a reference to a Timer about to start; false if it holds one already. */
-        synchronized boolean keepTimerHandle(Pointer handle) {
-            if (timerHandle != null) {
+        /** Whether the thread has started and its body not yet run to the end. */
+        synchronized boolean running() {
+            return handle != null;
+        }
+
+        /** Takes a reference to a thread about to start; false if it holds one already. */
+        synchronized boolean keepHandle(Pointer thread) {
+            if (handle != null) {
                 return false;
             }
-            timerHandle = CApi.weft_thread_clone(handle);
+            handle = CApi.weft_thread_clone(thread);
             return true;
         }
 
-        synchronized void dropTimerHandle() {
-            CApi.weft_thread_free(timerHandle); // NULL is ignored
-            timerHandle = null;
+        synchronized void dropHandle() {
+            CApi.weft_thread_free(handle); // NULL is ignored
+            handle = null;
         }
     }
 
@@ -76,7 +83,7 @@ public class Thread extends Handle {
             body.result = body.target.call();
         } catch (Throwable e) {
             body.error = e;
-            if (!(e instanceof ThreadDeath)) {
+            if (body.report) {
                 System.err.print("Exception in weft thread \"" + java.lang.Thread.currentThread().getName() + "\" ");
                 e.printStackTrace();
             }
@@ -87,7 +94,7 @@ public class Thread extends Handle {
         return null;
     });
     /** weft drops a body's token: after it ran, after its Timer was cancelled, or never started. */
-    static final CApi.VoidFn FORGET = CApi.callback((CApi.VoidFn) token -> BODIES.remove(token).dropTimerHandle());
+    static final CApi.VoidFn FORGET = CApi.callback((CApi.VoidFn) token -> BODIES.remove(token).dropHandle());
 
     final Body body;
     private final Pointer token;
@@ -100,7 +107,7 @@ public class Thread extends Handle {
         this(name, () -> {
             target.run();
             return null;
-        });
+        }, true);
     }
 
     public Thread(Callable<?> target) {
@@ -109,7 +116,11 @@ public class Thread extends Handle {
 
     /** A thread named {@code name} (null: weft's {@code Thread-N}) that will call {@code target}. */
     public Thread(String name, Callable<?> target) {
-        this(new Body(target, false));
+        this(name, target, false);
+    }
+
+    private Thread(String name, Callable<?> target, boolean report) {
+        this(new Body(target, false, report));
         Pointer t = token;
         try {
             create(out -> CApi.weft_thread_new_named(RUN, t, FORGET, name, out), CApi::weft_thread_free);
@@ -164,10 +175,10 @@ public class Thread extends Handle {
     public Thread start() {
         Exit.refuseAtShutdown();
         Pointer handle = pointer();
-        boolean cloned = body != null && body.timer && body.keepTimerHandle(handle);
+        boolean kept = body != null && body.keepHandle(handle);
         int status = CApi.weft_thread_start(handle);
-        if (status != 0 && cloned) {
-            body.dropTimerHandle();
+        if (status != 0 && kept) {
+            body.dropHandle();
         }
         WeftException.check(status);
         return this;
@@ -223,12 +234,19 @@ public class Thread extends Handle {
         return body != null ? body.daemon : CApi.weft_thread_is_daemon(pointer()) != 0;
     }
 
-    /** Only before {@link #start()}: a WeftException ({@code DAEMON_AFTER_START}) after. */
+    /**
+     * Only before {@link #start()}: a WeftException ({@code DAEMON_AFTER_START}) after. The flag
+     * is the binding's: to weft's C library every thread running Java code is a daemon, so that
+     * its own exit-time wait, which runs once the JVM has halted, never waits for Java code
+     * ({@link Exit} waits for the non-daemon ones before).
+     */
     public void setDaemon(boolean daemon) {
-        WeftException.check(CApi.weft_thread_set_daemon(pointer(), daemon));
-        if (body != null) {
-            body.daemon = daemon;
+        if (body == null) {
+            WeftException.check(CApi.weft_thread_set_daemon(pointer(), daemon));
+            return;
         }
+        WeftException.check(CApi.weft_thread_set_daemon(pointer(), true));
+        body.daemon = daemon;
     }
 
     /** Python's {@code ident}: 0 until started. */

@@ -13,11 +13,15 @@ public final class Timer extends Thread {
         this(delay, unit, () -> {
             function.run();
             return null;
-        });
+        }, true);
     }
 
     public Timer(long delay, TimeUnit unit, Callable<?> function) {
-        super(new Body(function, true));
+        this(delay, unit, function, false);
+    }
+
+    private Timer(long delay, TimeUnit unit, Callable<?> function, boolean report) {
+        super(new Body(function, true, report));
         Pointer t = token();
         double seconds = Waits.seconds(Waits.nanos(delay, unit));
         try {
