@@ -138,7 +138,8 @@ public class Thread extends Handle {
         body.owner = new java.lang.ref.WeakReference<>(this);
     }
 
-    private Thread(Pointer borrowedOrOwned, boolean owned) {
+    /** A thread made elsewhere: {@code pointer} is a reference this object owns, or borrows. */
+    Thread(Pointer borrowedOrOwned, boolean owned) {
         this.body = null;
         this.token = null;
         adopt(owned ? borrowedOrOwned : CApi.weft_thread_clone(borrowedOrOwned), CApi::weft_thread_free);
@@ -153,6 +154,11 @@ public class Thread extends Handle {
     /** The token C holds as the body's argument. */
     final Pointer token() {
         return token;
+    }
+
+    /** Another reference to a thread made by C code: {@code pointer} is borrowed. */
+    public static Thread wrap(Pointer pointer) {
+        return new Thread(pointer, false);
     }
 
     /** The weft.Thread running this code, or weft's stand-in for it (MainThread, Dummy-N). */

@@ -24,12 +24,19 @@ public class ExitTest {
 
     /** Runs the scenario; with {@code signal}, sends SIGTERM once it printed "ready". */
     static Outcome run(String scenario, boolean signal) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("weft.ExitScenario");
-        command.add(scenario);
+        return java(List.of("weft.ExitScenario", scenario), signal);
+    }
+
+    /**
+     * Runs {@code java CLASS ARGS...} with this JVM's classpath, at most LIMIT_SECONDS (C1 only
+     * and the serial GC: a child starts faster); with {@code signal}, sends SIGTERM once it
+     * printed "ready".
+     */
+    static Outcome java(List<String> classAndArgs, boolean signal) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+        command.addAll(classAndArgs);
+        String scenario = String.join(" ", classAndArgs);
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
