@@ -90,7 +90,7 @@ final class Exit {
         for (ThreadPoolExecutor.Task<?> task : new ArrayList<>(ThreadPoolExecutor.TASKS.values())) {
             PointerByReference out = new PointerByReference();
             Pointer handle = task.futureHandle();
-            while (CApi.weft_future_result(handle, Waits.seconds(Waits.SLICE_NANOS), out) == Waits.TIMEOUT) {
+            while (handle != null && CApi.weft_future_result(handle, Waits.seconds(Waits.SLICE_NANOS), out) == Waits.TIMEOUT) {
                 haltIfSignalled();
             }
         }

@@ -52,7 +52,7 @@ public final class ThreadPoolExecutor extends AbstractExecutorService implements
     static final class Task<T> extends CompletableFuture<T> {
         final ThreadPoolExecutor executor;
         private final Callable<T> callable;
-        private Handle future;
+        private volatile Handle future;
         private volatile T value;
         private volatile Throwable error;
         private volatile java.lang.Thread runner;
@@ -113,8 +113,10 @@ public final class ThreadPoolExecutor extends AbstractExecutorService implements
             throw new UnsupportedOperationException("a weft task's future is completed by its task");
         }
 
+        /** The weft future, or null while {@link #submit} is still making it. */
         Pointer futureHandle() {
-            return future.pointer();
+            Handle f = future;
+            return f == null ? null : f.pointer();
         }
 
         /** Waits at most {@code nanos} (negative: no limit) until the task is done. */
