@@ -1,21 +1,53 @@
 package weft;
 
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 /**
  * What {@link Lock} and {@link RLock} share: {@link java.util.concurrent.locks.Lock} over a weft
  * acquire and release.
  */
 public abstract class BaseLock extends Handle implements java.util.concurrent.locks.Lock {
-    BaseLock() {}
+    /** The C functions of one kind of lock. */
+    static final class Functions {
+        interface Acquire {
+            int call(Pointer handle, boolean blocking, double timeout);
+        }
 
-    abstract int acquire(Pointer handle, boolean blocking, double timeout);
+        interface NewCondition {
+            int call(Pointer handle, PointerByReference out);
+        }
 
-    abstract int release(Pointer handle);
+        final Acquire acquire;
+        final ToIntFunction<Pointer> release;
+        final ToIntFunction<Pointer> locked;
+        /** {@code weft_condition_new_with_lock} or {@code _with_rlock}. */
+        final NewCondition newCondition;
 
-    /** {@code weft_condition_new_with_lock} or {@code _with_rlock}. */
-    abstract int newCondition(Pointer handle, com.sun.jna.ptr.PointerByReference out);
+        Functions(Acquire acquire, ToIntFunction<Pointer> release, ToIntFunction<Pointer> locked,
+                NewCondition newCondition) {
+            this.acquire = acquire;
+            this.release = release;
+            this.locked = locked;
+            this.newCondition = newCondition;
+        }
+    }
+
+    private final Functions c;
+
+    BaseLock(Functions c) {
+        this.c = c;
+    }
+
+    private int acquire(Pointer handle, boolean blocking, double timeout) {
+        return c.acquire.call(handle, blocking, timeout);
+    }
+
+    final int newCondition(Pointer handle, PointerByReference out) {
+        return c.newCondition.call(handle, out);
+    }
 
     /** Waits, without limit and without being interruptible, until it holds the lock. */
     @Override
@@ -54,13 +86,13 @@ public abstract class BaseLock extends Handle implements java.util.concurrent.lo
         if (first != Waits.TIMEOUT || nanos == 0) {
             return WeftException.outcome(first);
         }
-        return WeftException.outcome(Waits.interruptibly(nanos, t -> acquire(handle, true, t)));
+        return Waits.within(nanos, handle, (h, t) -> acquire(h, true, t));
     }
 
     /** Releases the lock; a {@link WeftException} if it is not held (or, an RLock, not owned). */
     @Override
     public void unlock() {
-        WeftException.check(release(pointer()));
+        WeftException.check(c.release.applyAsInt(pointer()));
     }
 
     /**
@@ -73,5 +105,7 @@ public abstract class BaseLock extends Handle implements java.util.concurrent.lo
     }
 
     /** Whether some thread holds the lock. */
-    public abstract boolean isLocked();
+    public final boolean isLocked() {
+        return c.locked.applyAsInt(pointer()) != 0;
+    }
 }

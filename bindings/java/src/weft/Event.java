@@ -22,14 +22,11 @@ public final class Event extends Handle {
 
     /** Waits until the flag is set; an interrupt ends the wait. */
     public void await() throws InterruptedException {
-        var handle = pointer();
-        WeftException.check(Waits.interruptibly(-1, t -> CApi.weft_event_wait(handle, t)));
+        Waits.forever(pointer(), CApi::weft_event_wait);
     }
 
     /** Waits at most {@code time} until the flag is set; returns the flag. */
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        var handle = pointer();
-        long nanos = Waits.nanos(time, unit);
-        return WeftException.outcome(Waits.interruptibly(nanos, t -> CApi.weft_event_wait(handle, t)));
+        return Waits.within(Waits.nanos(time, unit), pointer(), CApi::weft_event_wait);
     }
 }

@@ -223,8 +223,7 @@ public final class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>
 
     /** Python's {@code join()}: waits until every item put has been marked done. */
     public void join() throws InterruptedException {
-        Pointer handle = queue.pointer();
-        WeftException.check(Waits.interruptibly(-1, t -> CApi.weft_queue_join(handle, t)));
+        Waits.forever(queue.pointer(), CApi::weft_queue_join);
     }
 
     /**

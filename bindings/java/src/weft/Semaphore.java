@@ -1,6 +1,5 @@
 package weft;
 
-import com.sun.jna.Pointer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,9 +42,7 @@ public final class Semaphore extends Handle {
     }
 
     private boolean tryAcquire(long nanos) throws InterruptedException {
-        Pointer handle = pointer();
-        int status = Waits.interruptibly(nanos, t -> CApi.weft_semaphore_acquire(handle, true, t));
-        return WeftException.outcome(status);
+        return Waits.within(nanos, pointer(), (handle, t) -> CApi.weft_semaphore_acquire(handle, true, t));
     }
 
     public void release() {

@@ -192,15 +192,12 @@ public class Thread extends Handle {
 
     /** Waits until the thread has finished; an interrupt ends the wait. */
     public void join() throws InterruptedException {
-        Pointer handle = pointer();
-        WeftException.check(Waits.interruptibly(-1, t -> CApi.weft_thread_join(handle, t)));
+        Waits.forever(pointer(), CApi::weft_thread_join);
     }
 
     /** Waits at most {@code time}; true if the thread has finished. */
     public boolean join(long time, TimeUnit unit) throws InterruptedException {
-        Pointer handle = pointer();
-        long nanos = Waits.nanos(time, unit);
-        return WeftException.outcome(Waits.interruptibly(nanos, t -> CApi.weft_thread_join(handle, t)));
+        return Waits.within(Waits.nanos(time, unit), pointer(), CApi::weft_thread_join);
     }
 
     /**

@@ -1,5 +1,6 @@
 package weft;
 
+import com.sun.jna.Pointer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,6 +59,21 @@ final class Waits {
 
     static int interruptibly(long nanos, Call call) throws InterruptedException {
         return interruptibly(nanos, TIMEOUT, null, call);
+    }
+
+    /** A C wait on a handle: its status after waiting at most {@code seconds}. */
+    interface HandleCall {
+        int call(Pointer handle, double seconds);
+    }
+
+    /** Waits on {@code handle} without limit; a WeftException for a status other than OK. */
+    static void forever(Pointer handle, HandleCall call) throws InterruptedException {
+        WeftException.check(interruptibly(-1, t -> call.call(handle, t)));
+    }
+
+    /** Waits on {@code handle} at most {@code nanos} (negative: no limit); false if it timed out. */
+    static boolean within(long nanos, Pointer handle, HandleCall call) throws InterruptedException {
+        return WeftException.outcome(interruptibly(nanos, t -> call.call(handle, t)));
     }
 
     /** {@code time} in {@code unit} as nanoseconds, 0 for a negative time (j.u.c.'s rule). */

@@ -73,83 +73,62 @@ public class ExitTest {
         return outcome;
     }
 
-    static void waited(Outcome o, int status) {
-        Check.equal("ready\nthread done\n", o.out);
-        Check.equal(status, o.status);
+    /** Runs {@code scenario} (SIGTERM once ready if {@code signal}); checks its output and status. */
+    static Outcome expect(String scenario, boolean signal, String out, int status) throws Exception {
+        Outcome o = run(scenario, signal);
+        Check.equal(scenario + ": " + out + status, scenario + ": " + o.out + o.status);
+        return o;
     }
 
+    static final String WAITED = "ready\nthread done\n";
+
     public void testNaturalEndWaitsForNonDaemon() throws Exception {
-        Outcome o = run("natural-end", false);
-        waited(o, 0);
-        Check.equal("", o.err);
+        Check.equal("", expect("natural-end", false, WAITED, 0).err);
     }
 
     public void testSystemExitWaitsForNonDaemon() throws Exception {
-        waited(run("system-exit", false), 3);
+        expect("system-exit", false, WAITED, 3);
     }
 
     public void testUncaughtExceptionWaitsThenFails() throws Exception {
-        Outcome o = run("uncaught", false);
-        waited(o, 1);
-        Check.that(o.err.contains("java.lang.IllegalStateException: oops"), o.err);
+        String err = expect("uncaught", false, WAITED, 1).err;
+        Check.that(err.contains("java.lang.IllegalStateException: oops"), err);
     }
 
     public void testDaemonThreadsAreAbandoned() throws Exception {
-        for (String scenario : List.of("daemons", "daemons-exit")) {
-            Outcome o = run(scenario, false);
-            Check.equal("main\n", o.out);
-            Check.equal(0, o.status);
+        expect("daemons", false, "main\n", 0);
+        expect("daemons-exit", false, "main\n", 0);
+    }
+
+    /** The non-daemon thread is still sleeping in C (an Event wait) when main halts. */
+    public void testHaltDoesNotWaitForJavaBodies() throws Exception {
+        expect("halt", false, "ready\nmain\n", 4);
+    }
+
+    /**
+     * SIGTERM ends the process, with the status of a process killed by it: during the exit-time
+     * wait for a thread that never ends, while main blocks in weft, with a pool task running.
+     */
+    public void testSigtermEndsTheProcess() throws Exception {
+        for (String scenario : List.of("sigterm-thread", "sigterm-in-weft", "sigterm-pool")) {
+            expect(scenario, true, "ready\n", 143);
         }
     }
 
-    public void testHaltDoesNotWaitForJavaBodies() throws Exception {
-        // The non-daemon thread is still sleeping in C (an Event wait) when main halts.
-        Outcome o = run("halt", false);
-        Check.equal("ready\nmain\n", o.out);
-        Check.equal(4, o.status);
-    }
-
-    public void testSigtermEndsTheExitWait() throws Exception {
-        Outcome o = run("sigterm-thread", true);
-        Check.equal("ready\n", o.out);
-        Check.equal(143, o.status);
-    }
-
-    public void testSigtermWhileMainBlocksInWeft() throws Exception {
-        Outcome o = run("sigterm-in-weft", true);
-        Check.equal("ready\n", o.out);
-        Check.equal(143, o.status);
-    }
-
     public void testPoolTasksRunBeforeExit() throws Exception {
-        Outcome o = run("pool-tasks", false);
-        Check.equal("main\ntask 0\ntask 1\ntask 2\n", o.out);
-        Check.equal(0, o.status);
-    }
-
-    public void testSigtermWithARunningPoolTask() throws Exception {
-        Outcome o = run("sigterm-pool", true);
-        Check.equal("ready\n", o.out);
-        Check.equal(143, o.status);
+        expect("pool-tasks", false, "main\ntask 0\ntask 1\ntask 2\n", 0);
     }
 
     public void testCThreadIsWaitedFor() throws Exception {
-        Outcome o = run("c-thread", false);
-        Check.equal("main\n", o.out);
-        Check.equal(0, o.status);
-        Check.that(o.millis >= 500, "exited after " + o.millis + " ms, before the C thread's 500 ms");
+        long millis = expect("c-thread", false, "main\n", 0).millis;
+        Check.that(millis >= 500, "exited after " + millis + " ms, before the C thread's 500 ms");
     }
 
     public void testDaemonTimerAfterHaltNeitherHangsNorCrashes() throws Exception {
-        Outcome o = run("daemon-timer", false);
-        Check.equal("main\n", o.out);
-        Check.equal("", o.err);
-        Check.equal(0, o.status);
+        Check.equal("", expect("daemon-timer", false, "main\n", 0).err);
     }
 
     public void testThreadStartedDuringShutdownIsRefused() throws Exception {
-        Outcome o = run("refused", false);
-        Check.equal("can't start new thread\n", o.out);
-        Check.equal(0, o.status);
+        expect("refused", false, "can't start new thread\n", 0);
     }
 }
