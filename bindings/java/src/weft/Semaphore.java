@@ -9,16 +9,16 @@ import java.util.concurrent.TimeUnit;
 public final class Semaphore extends Handle {
     /** A counting semaphore of {@code value} permits. */
     public Semaphore(long value) {
-        create(out -> CApi.weft_semaphore_new(value, out), CApi::weft_semaphore_free);
+        this(out -> CApi.weft_semaphore_new(value, out));
     }
 
-    private Semaphore(long value, boolean bounded) {
-        create(out -> CApi.weft_bounded_semaphore_new(value, out), CApi::weft_semaphore_free);
+    private Semaphore(Constructor constructor) {
+        create(constructor, CApi::weft_semaphore_free);
     }
 
     /** A bounded semaphore: releasing above {@code value} permits throws a WeftException. */
     public static Semaphore bounded(long value) {
-        return new Semaphore(value, true);
+        return new Semaphore(out -> CApi.weft_bounded_semaphore_new(value, out));
     }
 
     /** Waits for a permit; an interrupt ends the wait. */
