@@ -23,7 +23,7 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node test-ruby \
+.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node test-ruby test-java \
 	test-install test-abi test-platforms test-cross test-go verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
@@ -78,13 +78,14 @@ docs:
 	doxygen Doxyfile
 
 # Every test: Rust (core, header, C and C++ programs, ABI; clippy with warnings as errors), the
-# build for macOS, FreeBSD and Linux on ARM, the Python binding and its package, the Node, Ruby
-# and Go bindings, the ABI against its baseline (ci/abi-check.sh), the reference (make docs), and
-# the install (a consumer built four ways against `make install`). It first installs what the
+# build for macOS, FreeBSD and Linux on ARM (and the ARM one run under qemu-user), the Python
+# binding and its package, the Node, Ruby, Java and Go bindings, the ABI against its baseline
+# (ci/abi-check.sh), the reference (make docs), and the install (a consumer built four ways
+# against `make install`). It first installs what the
 # tests need that a bare machine lacks (ci/install-deps.sh; it skips what is there).
 test: deps
 	$(MAKE) test-rust test-platforms test-cross test-python test-python-package test-node test-ruby \
-		test-go test-abi docs test-install
+		test-java test-go test-abi docs test-install
 
 deps:
 	ci/install-deps.sh
@@ -140,6 +141,24 @@ GO ?= go
 GO_ENV := PKG_CONFIG_PATH=$(RELEASE) GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
 test-go: all
 	cd bindings/go && $(GO_ENV) $(GO) vet ./... && GODEBUG=cgocheck=2 $(GO_ENV) $(GO) test -count=1 ./...
+
+# The Java binding (bindings/java): javac with Debian's JNA jar (no Maven or Gradle), then its
+# tests (primitives and interrupts, every exit path in a child JVM, the examples, a lock and a
+# queue shared with C) by its own runner, which prints "N passed, N failed", against the debug
+# build; the binding's classes also go into a jar.
+JNA_JAR ?= /usr/share/java/jna.jar
+JAVA_OUT := $(TARGET_DIR)/java
+test-java:
+	$(CARGO) build
+	rm -rf $(JAVA_OUT) && mkdir -p $(JAVA_OUT)
+	javac -XDignore.symbol.file -d $(JAVA_OUT)/classes -cp $(JNA_JAR) bindings/java/src/weft/*.java
+	jar --create --file $(JAVA_OUT)/weft.jar -C $(JAVA_OUT)/classes weft
+	javac -d $(JAVA_OUT)/test-classes -cp $(JNA_JAR):$(JAVA_OUT)/classes \
+		bindings/java/test/weft/*.java bindings/java/examples/*.java
+	WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so java -Dweft.test=bindings/java/test \
+		-Dweft.examples=bindings/java/examples \
+		-cp $(JNA_JAR):$(JAVA_OUT)/weft.jar:$(JAVA_OUT)/test-classes weft.TestRunner \
+		weft.PrimitivesTest weft.CrossLanguageTest weft.ExitTest weft.ExamplesTest
 
 # The platforms weft is checked to build for besides this one (rustup adds their standard
 # libraries once); clippy's warnings are errors there too.

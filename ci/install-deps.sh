@@ -3,8 +3,9 @@
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
 # consumer), libabigail (the ABI check), Doxygen (make docs), clippy and rustfmt, the Python test
 # runner, the Python packaging tools (build, auditwheel with patchelf, mypy, venv), Node.js with
-# npm, Ruby with the ffi gem (Debian's ruby and ruby-ffi; Ruby ships minitest), and Go (Debian's
-# golang-go: the Go binding has no dependencies, so nothing comes from a module proxy).
+# npm, Ruby with the ffi gem (Debian's ruby and ruby-ffi; Ruby ships minitest), a JDK with JNA
+# (Debian's openjdk-17-jdk-headless and libjna-java), and Go (Debian's golang-go: the Go binding
+# has no dependencies, so nothing comes from a module proxy).
 # `make test` runs it first; safe to run again, it skips what is already there.
 set -euo pipefail
 
@@ -26,8 +27,10 @@ node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' 2>/dev/null ||
 command -v npm >/dev/null || need_apt+=(npm)
 command -v ruby >/dev/null || need_apt+=(ruby)
 ruby -rffi -e '' 2>/dev/null || need_apt+=(ruby-ffi)
+command -v javac >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+[ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
 # Go 1.19 or later (generics, runtime/cgo.Handle, sync/atomic's types), for bindings/go.
-go version 2>/dev/null | grep -qE 'go1\.(19|[2-9][0-9])' || need_apt+=(golang-go)
+go version 2>/dev/null | grep -E 'go1\.(19|[2-9][0-9])' >/dev/null || need_apt+=(golang-go)
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

@@ -1,0 +1,82 @@
+package weft;
+
+import com.sun.jna.Pointer;
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code threading.Condition} as a {@link java.util.concurrent.locks.Condition}, made by
+ * {@link BaseLock#newCondition()} over that lock. Awaiting and signalling need the lock held
+ * (a {@link WeftException}, {@code WAIT_UNACQUIRED} or {@code NOTIFY_UNACQUIRED}, otherwise).
+ *
+ * <p>An interruptible await is cut into slices ({@link Waits}); between two slices the thread
+ * holds the lock again. A signal made through this object while a slice was timing out ends the
+ * await too (as a spurious wake-up, which every condition await allows): the object counts its
+ * signals.
+ */
+public final class Condition extends Handle implements java.util.concurrent.locks.Condition {
+    private final BaseLock lock; // kept alive as long as the condition
+    private final AtomicLong signals = new AtomicLong();
+
+    Condition(BaseLock lock) {
+        this.lock = lock;
+        Pointer handle = lock.pointer();
+        create(out -> lock.newCondition(handle, out), CApi::weft_condition_free);
+    }
+
+    /** The lock this condition is over. */
+    public BaseLock lock() {
+        return lock;
+    }
+
+    /** Waits at most {@code nanos} (negative: no limit); the nanoseconds left (0 or less: none). */
+    private long awaitAtMost(long nanos) throws InterruptedException {
+        Pointer handle = pointer();
+        long start = System.nanoTime();
+        long seen = signals.get();
+        int status = Waits.interruptibly(nanos, Waits.TIMEOUT, () -> signals.get() != seen,
+                t -> CApi.weft_condition_wait(handle, t));
+        return WeftException.outcome(status) ? Math.max(1, nanos - (System.nanoTime() - start)) : 0;
+    }
+
+    @Override
+    public void await() throws InterruptedException {
+        awaitAtMost(-1);
+    }
+
+    @Override
+    public void awaitUninterruptibly() {
+        WeftException.check(CApi.weft_condition_wait(pointer(), CApi.TIMEOUT_FOREVER));
+    }
+
+    @Override
+    public long awaitNanos(long nanosTimeout) throws InterruptedException {
+        return awaitAtMost(Math.max(0, nanosTimeout));
+    }
+
+    @Override
+    public boolean await(long time, TimeUnit unit) throws InterruptedException {
+        return awaitAtMost(Waits.nanos(time, unit)) > 0;
+    }
+
+    @Override
+    public boolean awaitUntil(Date deadline) throws InterruptedException {
+        long millis = deadline.getTime() - System.currentTimeMillis();
+        return awaitAtMost(Waits.nanos(millis, TimeUnit.MILLISECONDS)) > 0;
+    }
+
+    /** Wakes one waiting thread (Python's {@code notify()}). */
+    @Override
+    public void signal() {
+        WeftException.check(CApi.weft_condition_notify(pointer(), 1));
+        signals.incrementAndGet();
+    }
+
+    /** Wakes every waiting thread (Python's {@code notify_all()}). */
+    @Override
+    public void signalAll() {
+        WeftException.check(CApi.weft_condition_notify_all(pointer()));
+        signals.incrementAndGet();
+    }
+}

@@ -1,0 +1,373 @@
+package weft;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+public class PrimitivesTest {
+    /** Starts a Java thread running {@code body}; what it threw (or null) once joined. */
+    static final class Waiter {
+        final java.lang.Thread thread;
+        volatile Throwable thrown;
+
+        Waiter(Check.Body body) {
+            thread = new java.lang.Thread(() -> {
+                try {
+                    body.run();
+                } catch (Throwable e) {
+                    thrown = e;
+                }
+            });
+            thread.start();
+        }
+
+        /** Waits until the thread is blocked in the C function {@code name}, then interrupts it. */
+        Throwable interruptIn(String name) throws InterruptedException {
+            while (!inC(name)) {
+                java.lang.Thread.onSpinWait();
+            }
+            thread.interrupt();
+            thread.join(5000);
+            Check.that(!thread.isAlive(), "the interrupt did not end the wait");
+            return thrown;
+        }
+
+        private boolean inC(String name) {
+            StackTraceElement[] stack = thread.getStackTrace();
+            return stack.length > 0 && stack[0].getMethodName().equals(name);
+        }
+    }
+
+    public void testLock() throws Exception {
+        try (Lock lock = new Lock()) {
+            Check.that(lock.tryLock(), "a free lock is taken");
+            Check.that(lock.isLocked(), "locked");
+            Check.that(!lock.tryLock(), "not reentrant");
+            Check.that(!lock.tryLock(20, TimeUnit.MILLISECONDS), "a timed try times out");
+            Thread other = new Thread((Callable<Boolean>) lock::tryLock).start();
+            Check.equal(false, other.result());
+            lock.unlock();
+            WeftException e = Check.fails(Status.RELEASE_UNLOCKED, lock::unlock);
+            Check.equal("release unlocked lock", e.getMessage());
+            Check.equal(11, e.code());
+        }
+    }
+
+    public void testLockCountsUnderContention() throws Exception {
+        Lock lock = new Lock();
+        int[] count = {0};
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            threads.add(new Thread(() -> {
+                for (int j = 0; j < 2000; j++) {
+                    lock.lock();
+                    try {
+                        count[0]++;
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }).start());
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        Check.equal(8000, count[0]);
+    }
+
+    public void testLockInterruptibly() throws Exception {
+        Lock lock = new Lock();
+        lock.lock();
+        Waiter waiter = new Waiter(lock::lockInterruptibly);
+        Check.that(waiter.interruptIn("weft_lock_acquire") instanceof InterruptedException, "interrupted");
+        Waiter timed = new Waiter(() -> lock.tryLock(1, TimeUnit.HOURS));
+        Check.that(timed.interruptIn("weft_lock_acquire") instanceof InterruptedException, "interrupted");
+        java.lang.Thread.currentThread().interrupt();
+        Check.fails(InterruptedException.class, lock::lockInterruptibly);
+        lock.unlock();
+    }
+
+    public void testRLock() throws Exception {
+        RLock rlock = new RLock();
+        rlock.lock();
+        Check.that(rlock.tryLock(), "reentrant");
+        Check.that(rlock.isHeldByCurrentThread(), "owned");
+        Thread other = new Thread((Callable<Object>) () -> {
+            rlock.unlock();
+            return null;
+        }).start();
+        ExecutionException e = Check.fails(ExecutionException.class, other::result);
+        Check.equal(Status.NOT_OWNER, ((WeftException) e.getCause()).status());
+        rlock.unlock();
+        rlock.unlock();
+        Check.that(!rlock.isLocked(), "released as often as taken");
+    }
+
+    public void testCondition() throws Exception {
+        Lock lock = new Lock();
+        Condition ready = lock.newCondition();
+        List<String> items = Collections.synchronizedList(new ArrayList<>());
+        Thread consumer = new Thread((Callable<String>) () -> {
+            lock.lock();
+            try {
+                while (items.isEmpty()) {
+                    ready.await();
+                }
+                return items.get(0);
+            } finally {
+                lock.unlock();
+            }
+        }).start();
+        lock.lock();
+        try {
+            items.add("item");
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Check.equal("item", consumer.result());
+        lock.lock();
+        Check.that(!ready.await(20, TimeUnit.MILLISECONDS), "times out");
+        Check.that(ready.awaitNanos(1_000_000) <= 0, "awaitNanos times out");
+        lock.unlock();
+        Check.fails(Status.WAIT_UNACQUIRED, () -> ready.await(0, TimeUnit.SECONDS));
+        Check.fails(Status.NOTIFY_UNACQUIRED, ready::signal);
+        Waiter waiter = new Waiter(() -> {
+            lock.lock();
+            try {
+                ready.await();
+            } finally {
+                lock.unlock();
+            }
+        });
+        Check.that(waiter.interruptIn("weft_condition_wait") instanceof InterruptedException, "interrupted");
+        Check.that(!lock.isLocked(), "the interrupted await took the lock back, then released it");
+    }
+
+    public void testConditionOverRLock() throws Exception {
+        RLock rlock = new RLock();
+        Condition cond = rlock.newCondition();
+        rlock.lock();
+        rlock.lock();
+        // The await releases every level of the RLock, so another thread can signal.
+        new Timer(10, TimeUnit.MILLISECONDS, () -> {
+            rlock.lock();
+            cond.signal();
+            rlock.unlock();
+        }).start();
+        Check.that(cond.await(5, TimeUnit.SECONDS), "signalled");
+        rlock.unlock();
+        Check.that(rlock.isHeldByCurrentThread(), "one level left");
+        rlock.unlock();
+    }
+
+    public void testEventAndSemaphore() throws Exception {
+        Event event = new Event();
+        Check.that(!event.await(10, TimeUnit.MILLISECONDS), "not set");
+        new Timer(10, TimeUnit.MILLISECONDS, event::set).start();
+        Check.that(event.await(5, TimeUnit.SECONDS), "set by the timer");
+        Check.that(event.isSet(), "set");
+        event.clear();
+        Check.that(new Waiter(event::await).interruptIn("weft_event_wait") instanceof InterruptedException, "interrupted");
+
+        Semaphore sem = Semaphore.bounded(2);
+        sem.acquire();
+        Check.that(sem.tryAcquire(), "second permit");
+        Check.that(!sem.tryAcquire(), "none left");
+        Check.that(!sem.tryAcquire(10, TimeUnit.MILLISECONDS), "times out");
+        sem.release(2);
+        Check.fails(Status.SEMAPHORE_OVER_RELEASE, sem::release);
+        Check.fails(Status.SEMAPHORE_NEGATIVE, () -> new Semaphore(-1));
+    }
+
+    public void testBarrier() throws Exception {
+        Queue<String> ran = new Queue<>();
+        Barrier barrier = new Barrier(3, () -> ran.add("action"));
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            threads.add(new Thread((Callable<Integer>) barrier::await).start());
+        }
+        List<Object> indexes = new ArrayList<>();
+        for (Thread t : threads) {
+            indexes.add(t.result());
+        }
+        Collections.sort(indexes, (a, b) -> (Integer) a - (Integer) b);
+        Check.equal(List.of(0, 1, 2), indexes);
+        Check.equal("action", ran.poll());
+        Check.equal(3, barrier.getParties());
+        Check.fails(Status.BROKEN_BARRIER, () -> barrier.await(10, TimeUnit.MILLISECONDS));
+        Check.that(barrier.isBroken(), "a timeout breaks it");
+        barrier.reset();
+        Barrier failing = new Barrier(1, () -> {
+            throw new ArithmeticException("from the action");
+        });
+        Check.fails(ArithmeticException.class, failing::await);
+        Check.that(failing.isBroken(), "a failing action breaks it");
+    }
+
+    public void testThread() throws Exception {
+        Thread thread = new Thread("worker", (Callable<String>) () -> Thread.current().getName());
+        Check.that(!thread.isAlive(), "not started");
+        Check.fails(Status.NOT_STARTED, thread::join);
+        thread.start();
+        Check.fails(Status.ALREADY_STARTED, thread::start);
+        Check.equal("worker", thread.result());
+        Check.that(!thread.isDaemon(), "made by main: not a daemon");
+        Thread daemon = new Thread((Callable<Boolean>) () -> new Thread(() -> {}).isDaemon());
+        daemon.setDaemon(true);
+        Check.equal(true, daemon.start().result());
+        Event gate = new Event();
+        Thread slow = new Thread(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).start();
+        Check.that(!slow.join(10, TimeUnit.MILLISECONDS), "a timed join times out");
+        Check.that(slow.isAlive(), "alive");
+        gate.set();
+        slow.join();
+        Thread failing = new Thread((Callable<Object>) () -> {
+            throw new java.io.IOException("in the thread");
+        }).start();
+        ExecutionException e = Check.fails(ExecutionException.class, failing::result);
+        Check.that(e.getCause() instanceof java.io.IOException, "the body's exception");
+        Check.that(Thread.main().is(Thread.main()), "one main thread");
+        Timer timer = new Timer(1, TimeUnit.HOURS, () -> {});
+        timer.start();
+        timer.cancel();
+        timer.join();
+        Check.equal(null, timer.result());
+    }
+
+    public void testQueue() throws Exception {
+        Queue<Object> queue = new Queue<>(2);
+        Object item = new Object();
+        queue.put(item);
+        queue.put("two");
+        Check.equal(0, queue.remainingCapacity());
+        Check.that(!queue.offer(3), "full");
+        Check.that(!queue.offer(3, 10, TimeUnit.MILLISECONDS), "full, timed");
+        Check.fails(IllegalStateException.class, () -> queue.add(3));
+        Check.that(queue.take() == item, "the same object back");
+        Check.equal("two", queue.poll());
+        Check.equal(null, queue.poll());
+        Check.equal(null, queue.poll(10, TimeUnit.MILLISECONDS));
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                try {
+                    queue.put(List.of(i));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }).start();
+        for (int i = 0; i < 200; i++) {
+            Check.equal(List.of(i), queue.take());
+        }
+        producer.join();
+        Check.that(new Waiter(queue::take).interruptIn("weft_queue_get") instanceof InterruptedException, "interrupted");
+        queue.put("last");
+        queue.shutdown(false);
+        Check.fails(Status.SHUT_DOWN, () -> queue.put(1));
+        Check.equal("last", queue.take());
+        Check.fails(Status.SHUT_DOWN, queue::take);
+        Check.equal(null, queue.poll());
+        Check.fails(UnsupportedOperationException.class, queue::peek);
+
+        Queue<Integer> lifo = new Queue<>(Queue.Kind.LIFO, 0);
+        lifo.addAll(List.of(1, 2, 3));
+        List<Integer> out = new ArrayList<>();
+        Check.equal(3, lifo.drainTo(out));
+        Check.equal(List.of(3, 2, 1), out);
+        Queue<String> prio = new Queue<>(Queue.Kind.PRIORITY, 0);
+        prio.put("low", 5);
+        prio.put("high", -1);
+        Check.equal("high", prio.take());
+        Check.equal("low", prio.take());
+
+        Queue<Integer> tasks = new Queue<>();
+        tasks.put(1);
+        tasks.take();
+        tasks.taskDone();
+        tasks.join();
+        Check.fails(Status.TASK_DONE_TOO_MANY, tasks::taskDone);
+    }
+
+    public void testPool() throws Exception {
+        try (ThreadPoolExecutor pool = new ThreadPoolExecutor(2, "java")) {
+            Check.equal(2, pool.maxWorkers());
+            List<CompletableFuture<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> n * n));
+            }
+            for (int i = 0; i < 20; i++) {
+                Check.equal(i * i, futures.get(i).get());
+            }
+            Check.equal(5, pool.submit(() -> 2).thenApply(x -> x + 3).get());
+            Future<?> failing = pool.submit(() -> {
+                throw new IllegalArgumentException("task");
+            });
+            ExecutionException e = Check.fails(ExecutionException.class, failing::get);
+            Check.that(e.getCause() instanceof IllegalArgumentException, "the task's exception");
+            Check.that(Thread.current().getName().startsWith("java") == false, "main is not a worker");
+            Check.that(pool.submit(() -> Thread.current().getName()).get().startsWith("java_"), "a worker's name");
+            // Block both workers, queue a third task, cancel it: it never runs.
+            Event gate = new Event();
+            Event started = new Event();
+            Semaphore running = new Semaphore(0);
+            List<CompletableFuture<Boolean>> busy = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                busy.add(pool.submit(() -> {
+                    running.release();
+                    return gate.await(5, TimeUnit.SECONDS);
+                }));
+            }
+            running.acquire();
+            running.acquire();
+            CompletableFuture<String> queued = pool.submit(() -> {
+                started.set();
+                return "ran";
+            });
+            Check.that(!busy.get(0).cancel(false), "a running task cannot be cancelled");
+            Check.that(queued.cancel(false), "a queued task can");
+            Check.that(queued.isCancelled(), "cancelled");
+            Check.fails(CancellationException.class, queued::get);
+            Check.fails(TimeoutException.class, () -> busy.get(0).get(10, TimeUnit.MILLISECONDS));
+            Check.fails(UnsupportedOperationException.class, () -> busy.get(0).complete(false));
+            gate.set();
+            Check.equal(true, busy.get(0).get());
+            Check.equal(List.of(1, 2), collect(pool.invokeAll(List.of(() -> 1, () -> 2))));
+            pool.shutdown();
+            Check.that(pool.awaitTermination(5, TimeUnit.SECONDS), "terminated");
+            Check.fails(RejectedExecutionException.class, () -> pool.submit(() -> 1));
+            Check.that(!started.isSet(), "the cancelled task never ran");
+        }
+    }
+
+    private static List<Object> collect(List<? extends Future<?>> futures) throws Exception {
+        List<Object> values = new ArrayList<>();
+        for (Future<?> f : futures) {
+            values.add(f.get());
+        }
+        return values;
+    }
+
+    public void testClosedHandle() {
+        Lock lock = new Lock();
+        lock.close();
+        Check.that(lock.isClosed(), "closed");
+        Check.fails(IllegalStateException.class, lock::lock);
+        lock.close(); // twice: nothing
+    }
+}
