@@ -269,22 +269,11 @@ uint64_t run_fairness(const struct lock_ops *ops, int threads, long ms) {
     return elapsed;
 }
 
-static void *many_lock_worker(void *p) {
-    struct contended *c = p;
-    start_line_wait(&c->line);
-    for (long i = 0; i < c->per_thread; i++) {
-        c->ops->lock(c->lock);
-        c->counter++;
-        c->ops->unlock(c->lock);
-    }
-    return NULL;
-}
-
 uint64_t run_many_lock(const struct lock_ops *ops, int threads, long n) {
     struct contended c = {ops, ops->make(), n / threads > 0 ? n / threads : 1, 0, {0, 0}};
     pthread_t *t = malloc((size_t)threads * sizeof *t);
     for (int i = 0; i < threads; i++) {
-        t[i] = spawn_small(many_lock_worker, &c);
+        t[i] = spawn_small(contended_worker, &c);
     }
     uint64_t t0 = start_line_go(&c.line, threads);
     for (int i = 0; i < threads; i++) {

@@ -104,7 +104,8 @@ impl Lock {
     }
 
     /// The uncontended release: one CAS from held, nobody waiting, to free; false, having
-    /// changed nothing, otherwise (nobody waits, or the lock is not held: `release_slow` tells).
+    /// changed nothing, otherwise (threads may wait, or the lock is not held: `release_slow`
+    /// tells).
     #[inline]
     pub(crate) fn release_fast(&self) -> bool {
         // Release: publishes the critical section to the next acquirer.
