@@ -38,10 +38,11 @@ pub(crate) fn current() -> OsThread {
 /// where the platform's TLS ABI says what it holds (one instruction, where `pthread_self()` is a
 /// call into libc), else the `pthread_t`. On x86-64 Linux the ABI makes the word at `%fs:0` the
 /// thread control block's address, which is also glibc's `pthread_t`; on 64-bit ARM Linux
-/// `TPIDR_EL0` points into the thread's control block.
+/// `TPIDR_EL0` points into the thread's control block. (Miri, which runs no assembly, gets the
+/// `pthread_t`.)
 #[inline]
 pub(crate) fn thread_token() -> usize {
-    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    #[cfg(all(target_os = "linux", target_arch = "x86_64", not(miri)))]
     {
         let tp: usize;
         // SAFETY: `%fs:0` is the first word of the calling thread's control block, which the
@@ -55,7 +56,7 @@ pub(crate) fn thread_token() -> usize {
         }
         tp
     }
-    #[cfg(all(target_os = "linux", target_arch = "aarch64"))]
+    #[cfg(all(target_os = "linux", target_arch = "aarch64", not(miri)))]
     {
         let tp: usize;
         // SAFETY: reads `TPIDR_EL0`, the thread pointer the C library sets for every thread
@@ -67,13 +68,16 @@ pub(crate) fn thread_token() -> usize {
         }
         tp
     }
-    #[cfg(not(all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )))]
+    #[cfg(any(
+        miri,
+        not(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))
+    ))]
     {
+        // `pthread_t` is another integer, or a pointer, elsewhere.
         #[allow(clippy::unnecessary_cast)]
-        // `pthread_t` is another integer, or a pointer, elsewhere
         let token = current().0 as usize;
         token
     }
