@@ -49,11 +49,16 @@ END = "<!-- END GENERATED -->"
 class Case:
     """One benchmark: `n` operations per timed run (`quick` in --quick mode)."""
 
-    def __init__(self, name, title, n, quick, cross, rate=None, labels=None):
+    def __init__(self, name, title, n, quick, cross, rate=None, labels=None, modes=None,
+                 repeats=REPEATS, whole=False):
         self.name, self.title, self.n, self.quick = name, title, n, quick
         self.cross = cross  # runs on more than one thread: measured unpinned and pinned
         self.rate = rate  # None: report time per operation; else the unit of a rate ("items/s")
         self.labels = labels or {}  # implementation -> what exactly it runs, where not obvious
+        # how it runs: as it is and pinned to one CPU (cross-thread cases), or pinned only
+        self.modes = modes or (["unpinned", "pinned"] if cross else ["pinned"])
+        self.repeats = repeats  # processes per figure
+        self.whole = whole  # report the time of the whole run (n is not a count of operations)
 
 
 C_CASES = [
@@ -105,6 +110,39 @@ PY_CASES = [
          20_000, 500, True, rate="tasks/s"),
 ]
 
+# The cases a 2-core run hides (issue 20), unpinned: fairness under a hot lock (n: milliseconds
+# of hammering), many threads woken at once (n: waiting threads; the time to wake them all),
+# 2,000 threads on one lock and 10,000 thread-locals (n: operations).
+SCALE_CASES = [
+    *(Case(f"fair_{kind}_{threads}", f"{title}: {threads} threads for 2 s", 2_000, 100, True,
+           modes=["unpinned"], repeats=3, whole=True, labels=labels)
+      for kind, title, labels in [
+          ("lock", "Lock", {}),
+          ("rlock", "RLock", {"pthread": "pthread (recursive mutex)",
+                              "parking_lot": "parking_lot (ReentrantMutex)"}),
+          ("sem", "Semaphore(1)", {"pthread": "sem_t"})]
+      for threads in (4, 16)),
+    Case("wake_condition", "1,000 threads waiting on a Condition, woken by notify_all", 1_000, 100,
+         True, modes=["unpinned"], whole=True,
+         labels={"pthread": "pthread (flag + mutex + cond, broadcast)",
+                 "parking_lot": "parking_lot (flag + Mutex + Condvar, notify_all)"}),
+    Case("wake_event", "1,000 threads waiting on an Event, woken by set", 1_000, 100, True,
+         modes=["unpinned"], whole=True,
+         labels={"pthread": "pthread (flag + mutex + cond)",
+                 "parking_lot": "parking_lot (flag + Mutex + Condvar)"}),
+    Case("wake_barrier", "1,000 threads waiting on a Barrier, released by the last party", 1_000,
+         100, True, modes=["unpinned"], whole=True,
+         labels={"pthread": "pthread_barrier_t", "std": "Rust std::sync::Barrier"}),
+    Case("wake_queue", "1,000 threads blocked in get, woken by shutdown", 1_000, 100, True,
+         modes=["unpinned"], whole=True,
+         labels={"pthread": "pthread (flag + mutex + cond)",
+                 "crossbeam": "crossbeam-channel (last sender dropped)"}),
+    Case("lock_2000_threads", "Lock: 2,000 threads x 200 acquire/increment/release, per operation",
+         400_000, 20_000, True, modes=["unpinned"]),
+    Case("local_10000", "Thread-local get, round robin over 10,000 locals", 10_000_000, 100_000,
+         False, labels={"pthread": "pthread_getspecific (1,000 keys: glibc allows 1,024)"}),
+]
+
 IMPL_NAMES = {
     "weft": "weft", "pthread": "pthread", "c11": "C11 threads.h", "glib": "GLib",
     "parking_lot": "parking_lot", "crossbeam": "crossbeam-channel", "rayon": "rayon",
@@ -116,15 +154,28 @@ IMPL_NAMES = {
 # most bound x the anchor's; "rate" means weft's rate is at least bound x the anchor's;
 # "speedup" means weft is at least bound x faster (anchor time / weft time). An anchor given as a
 # tuple is the best of those implementations.
+# "ns": weft's time is at most bound nanoseconds (anchor None). Issue 20's targets: against the
+# fastest peer reached through a C call, and against the Rust crates inlined.
+C_PEERS = ("pthread", "c11", "glib")
 TARGETS = [
-    ("lock_uncontended", "pthread", "time", 1.1),
+    ("lock_uncontended", C_PEERS, "time", 1.0),
+    ("lock_uncontended", "parking_lot", "time", 1.3),
+    ("lock_contended", C_PEERS, "time", 1.0),
+    ("lock_contended", "parking_lot", "time", 1.3),
+    ("rlock_3", "pthread", "time", 1.0),
+    ("rlock_3", "parking_lot", "time", 1.5),
+    ("notify_empty", "pthread", "time", 1.0),
+    ("notify_empty", None, "ns", 2.0),
     ("cond_pingpong", "parking_lot", "time", 1.2),
     ("event_pingpong", "parking_lot", "time", 1.2),
-    ("sem_pair", "pthread", "time", 1.1),
+    ("sem_pair", "pthread", "time", 1.0),
     ("barrier_round", "pthread", "time", 1.2),
     ("queue_1p1c", "pthread", "rate", 1.5),
-    ("thread_create_join", "pthread", "time", 1.2),
+    ("queue_1p1c", "crossbeam", "rate", 1.0),
+    ("queue_2p2c", "crossbeam", "rate", 1.0),
+    ("thread_create_join", "pthread", "time", 1.05),
     ("pool_tasks", ("rayon", "rayon_scope"), "rate", 1.0),
+    ("pool_tasks", "pthread", "rate", 1.0),
     ("pool_tasks", "glib", "rate", 3.0),
     ("py_lock_pair", "cpython", "time", 4.0),
     ("py_sem_pair", "cpython", "speedup", 2.0),
@@ -236,10 +287,9 @@ def run_group(program, cases, quick, env=None):
     for case in cases:
         n = case.quick if quick else case.n
         impls = [impl for impl, name in pairs if name == case.name]
-        modes = ["unpinned", "pinned"] if case.cross else ["pinned"]
-        runs = {(impl, mode): [] for impl in impls for mode in modes}
-        for r in range(REPEATS):
-            log(f"  {case.name} round {r + 1}/{REPEATS}: {', '.join(impls)}")
+        runs = {(impl, mode): [] for impl in impls for mode in case.modes}
+        for r in range(case.repeats):
+            log(f"  {case.name} round {r + 1}/{case.repeats}: {', '.join(impls)}")
             for (impl, mode), done in runs.items():
                 if done and "ns" not in done[-1]:
                     continue  # missing or failed: once is enough
@@ -247,10 +297,13 @@ def run_group(program, cases, quick, env=None):
         for (impl, mode), done in runs.items():
             result = done[-1]
             if "ns" in result:
-                per_op = [p["ns"][0] / n for p in done]
+                per_op = [p["ns"][0] / (1 if case.whole else n) for p in done]
                 result = {"n": n, "ns": [p["ns"][0] for p in done],
                           "median": statistics.median(per_op), "min": min(per_op),
                           "max": max(per_op)}
+                if "acquisitions" in done[-1]:
+                    result["fairness"] = [{k: p[k] for k in ("acquisitions", "longest_wait_ns")}
+                                          for p in done]
             results.setdefault(case.name, {}).setdefault(impl, {})[mode] = result
     return results
 
@@ -305,8 +358,9 @@ def cell(case, r):
 
 
 def figure(results, case, impl):
-    """weft's comparison figure for `impl`: the pinned median time per operation, or None."""
-    r = results.get(case.name, {}).get(impl, {}).get("pinned")
+    """The comparison figure for `impl`: the median time per operation (or per run) in the
+    case's last mode (pinned, where the case runs pinned), or None."""
+    r = results.get(case.name, {}).get(impl, {}).get(case.modes[-1])
     return r.get("median") if r else None
 
 
@@ -326,7 +380,7 @@ def table(cases, results):
     rows = []
     for case in cases:
         impls = results.get(case.name, {})
-        order = sorted(impls, key=lambda i: (i != "weft", list(IMPL_NAMES).index(i)))
+        order = ordered(impls)
         weft = figure(results, case, "weft")
         title = case.title + (f" ({case.rate})" if case.rate else "")
         for k, impl in enumerate(order):
@@ -351,10 +405,20 @@ def targets_table(results, futex):
     rows = []
     for name, anchor, kind, bound in TARGETS:
         case = cases[name]
+        weft = figure(results, case, "weft")
+        if kind == "ns":
+            wanted = f"weft time <= {bound} ns"
+            if weft is None:
+                rows.append(f"| {case.title} | {wanted} | not available | |")
+            else:
+                rows.append(f"| {case.title} | {wanted} | {weft:.2f} ns | "
+                            f"{'met' if weft <= bound else '**missed**'} |")
+            continue
         anchors = anchor if isinstance(anchor, tuple) else (anchor,)
         figures = [f for f in (figure(results, case, a) for a in anchors) if f is not None]
-        weft, other = figure(results, case, "weft"), min(figures, default=None)
-        who = IMPL_NAMES[anchors[0]] + (" (best variant)" if len(anchors) > 1 else "")
+        other = min(figures, default=None)
+        who = (" / ".join(IMPL_NAMES[a] for a in anchors) + " (fastest)" if anchors == C_PEERS
+               else IMPL_NAMES[anchors[0]] + (" (best variant)" if len(anchors) > 1 else ""))
         wanted = {"time": f"weft time <= {bound}x {who}",
                   "rate": f"weft rate >= {bound}x {who}",
                   "speedup": f"weft >= {bound}x faster than {who}"}[kind]
@@ -374,6 +438,59 @@ def targets_table(results, futex):
                         f"call | {calls} futex calls for {FUTEX_NOTIFIES} notifies (strace -c) | "
                         f"{verdict} |")
     return ("| benchmark | target | measured | |\n|---|---|---|---|\n" + "\n".join(rows) + "\n")
+
+
+def ordered(impls):
+    return sorted(impls, key=lambda i: (i != "weft", list(IMPL_NAMES).index(i)))
+
+
+def fairness_table(results):
+    """Per case and implementation: acquisitions per second, each thread's share of them
+    against an even split, the threads that got less than a tenth of theirs, and the longest
+    time a thread went without the lock (median of the runs, and the worst)."""
+    head = ("| benchmark | implementation | acquisitions/s | least / most per thread (even split ="
+            " 1) | threads under 0.1 | longest wait: median (worst) |\n|---|---|---|---|---|---|\n")
+    rows = []
+    for case in (c for c in SCALE_CASES if c.name.startswith("fair_")):
+        impls = results.get(case.name, {})
+        for k, impl in enumerate(ordered(impls)):
+            r = impls[impl].get("unpinned", {})
+            label = case.labels.get(impl, IMPL_NAMES[impl])
+            title = case.title if k == 0 else ""
+            if "fairness" not in r:
+                rows.append(f"| {title} | {label} | {cell(case, r) if r else ''} | | | |")
+                continue
+            rates, lows, highs, starved, waits = [], [], [], [], []
+            for run, ns in zip(r["fairness"], r["ns"]):
+                counts = run["acquisitions"]
+                even = sum(counts) / len(counts)
+                rates.append(sum(counts) / ns * 1e9)
+                lows.append(min(counts) / even)
+                highs.append(max(counts) / even)
+                starved.append(sum(c < 0.1 * even for c in counts))
+                waits.append(run["longest_wait_ns"])
+            rate = statistics.median(rates)
+            rate = f"{rate / 1e6:.3g} M" if rate >= 1e6 else f"{rate / 1e3:.3g} k"
+            rows.append(f"| {title} | {label} | {rate} | {min(lows):.2f} / {max(highs):.2f} | "
+                        f"{max(starved)} of {len(counts)} | {statistics.median(waits) / 1e6:.3g}"
+                        f" ms ({max(waits) / 1e6:.3g} ms) |")
+    return head + "\n".join(rows) + "\n"
+
+
+def scale_table(results):
+    """The many-thread and thread-local cases: one figure per implementation (unpinned, or
+    pinned for the single-thread locals), and weft's ratio to it."""
+    head = "| benchmark | implementation | median (min–max) | weft ÷ this |\n|---|---|---|---|\n"
+    rows = []
+    for case in (c for c in SCALE_CASES if not c.name.startswith("fair_")):
+        impls = results.get(case.name, {})
+        weft = figure(results, case, "weft")
+        for k, impl in enumerate(ordered(impls)):
+            ratio = "" if impl == "weft" else ratio_cell(case, weft, figure(results, case, impl))
+            rows.append(f"| {case.title if k == 0 else ''} | "
+                        f"{case.labels.get(impl, IMPL_NAMES[impl])} | "
+                        f"{cell(case, impls[impl].get(case.modes[-1]))} | {ratio} |")
+    return head + "\n".join(rows) + "\n"
 
 
 def machine():
@@ -429,6 +546,16 @@ weft's binding (`import weft`) against CPython's `threading`, `queue` and
 or its rate over CPython's, as above.
 
 {table(PY_CASES, results)}
+## What a 2-core run hides
+
+Unpinned, 3 processes per figure for fairness, {REPEATS} for the others (bench/c/drivers.c,
+bench/rust). Fairness: threads take one lock and give it back as fast as they can, a counter
+incremented inside; "longest wait" is the longest time one thread went between two of its
+acquisitions. Wake-ups: the time from the one call (notify_all, set, the last party's arrival,
+shutdown) until the last of the waiters has returned from its wait, 20 ms after they all called it.
+
+{fairness_table(results)}
+{scale_table(results)}
 {END}
 """
 
@@ -459,6 +586,9 @@ def main():
     c_results = run_group([str(BENCH_C)], C_CASES, args.quick)
     log("Rust anchors (bench/rust)")
     rs_results = run_group([str(BENCH_RS)], C_CASES, args.quick)
+    log("What a 2-core run hides (bench/c, bench/rust)")
+    c_results = merge(c_results, run_group([str(BENCH_C)], SCALE_CASES, args.quick))
+    rs_results = merge(rs_results, run_group([str(BENCH_RS)], SCALE_CASES, args.quick))
     log("Python level (bench/python)")
     py_results = run_group([sys.executable, str(BENCH_PY)], PY_CASES, args.quick, python_env())
     results = merge(c_results, rs_results, py_results)

@@ -31,6 +31,7 @@
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Weak};
 
 use crate::loom::atomic::{AtomicU64, Ordering};
@@ -44,8 +45,31 @@ type Init<T> = Box<dyn Fn() -> T + Send + Sync>;
 pub struct Local<T: Send + 'static>(Arc<Inner<T>>);
 
 struct Inner<T> {
-    values: Mutex<HashMap<u64, T>>,
+    values: Mutex<HashMap<u64, T, BuildHasherDefault<KeyHasher>>>,
     init: Option<Init<T>>,
+}
+
+/// The hash of a thread's key: the key times 2^64/φ (Fibonacci hashing), which spreads the
+/// consecutive keys over the table's groups. Keys are weft's own counter, not input an attacker
+/// chooses, so std's SipHash (about 60 more instructions per `get`, BENCHMARKS.md) buys nothing.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is called (the keys are u64); folded byte by byte all the same.
+        for &byte in bytes {
+            self.write_u64(self.0 ^ u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// What a thread's exit needs from each local it stored a value in, and a fork from every
@@ -202,7 +226,7 @@ impl<T: Send + 'static> Local<T> {
 
     fn from_init(init: Option<Init<T>>) -> Local<T> {
         let inner = Arc::new(Inner {
-            values: Mutex::new(HashMap::new()),
+            values: Mutex::new(HashMap::default()),
             init,
         });
         arm_fork_handlers();

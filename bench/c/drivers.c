@@ -188,3 +188,142 @@ uint64_t run_queue(const struct queue_ops *ops, int producers, int consumers, lo
     ops->destroy(r.q);
     return elapsed;
 }
+
+/* ---- the cases a 2-core run hides ---- */
+
+pthread_t spawn_small(void *(*fn)(void *), void *arg) {
+    pthread_attr_t attr;
+    pthread_t t;
+    CHECK(pthread_attr_init(&attr) == 0);
+    CHECK(pthread_attr_setstacksize(&attr, 64 * 1024) == 0);
+    CHECK(pthread_create(&t, &attr, fn, arg) == 0);
+    pthread_attr_destroy(&attr);
+    return t;
+}
+
+struct fair_run {
+    const struct lock_ops *ops;
+    void *lock;
+    uint64_t end; /* written before the start line opens */
+    long counter;
+    int next;
+    long counts[FAIR_MAX_THREADS];
+    uint64_t longest[FAIR_MAX_THREADS];
+    struct start_line line;
+};
+
+static void *fair_worker(void *p) {
+    struct fair_run *f = p;
+    int me = __atomic_fetch_add(&f->next, 1, __ATOMIC_RELAXED);
+    long count = 0;
+    uint64_t longest = 0;
+    start_line_wait(&f->line);
+    uint64_t last = now_ns(), now;
+    do {
+        f->ops->lock(f->lock);
+        now = now_ns();
+        f->counter++;
+        f->ops->unlock(f->lock);
+        if (now - last > longest) {
+            longest = now - last;
+        }
+        last = now;
+        count++;
+    } while (now < f->end);
+    f->counts[me] = count;
+    f->longest[me] = longest;
+    return NULL;
+}
+
+uint64_t run_fairness(const struct lock_ops *ops, int threads, long ms) {
+    struct fair_run f = {ops, ops->make(), 0, 0, 0, {0}, {0}, {0, 0}};
+    pthread_t t[FAIR_MAX_THREADS];
+    CHECK(threads <= FAIR_MAX_THREADS);
+    for (int i = 0; i < threads; i++) {
+        t[i] = spawn(fair_worker, &f);
+    }
+    while (__atomic_load_n(&f.line.ready, __ATOMIC_ACQUIRE) < threads) {
+        sched_yield();
+    }
+    f.end = now_ns() + (uint64_t)ms * 1000000u;
+    uint64_t t0 = start_line_go(&f.line, threads);
+    for (int i = 0; i < threads; i++) {
+        join(t[i]);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    long total = 0;
+    uint64_t longest = 0;
+    for (int i = 0; i < threads; i++) {
+        total += f.counts[i];
+        longest = f.longest[i] > longest ? f.longest[i] : longest;
+    }
+    CHECK(f.counter == total);
+    int len = snprintf(bench_extra, sizeof bench_extra, "\"acquisitions\": [");
+    for (int i = 0; i < threads; i++) {
+        len += snprintf(bench_extra + len, sizeof bench_extra - (size_t)len, "%s%ld",
+                        i ? ", " : "", f.counts[i]);
+    }
+    snprintf(bench_extra + len, sizeof bench_extra - (size_t)len,
+             "], \"longest_wait_ns\": %llu", (unsigned long long)longest);
+    ops->destroy(f.lock);
+    return elapsed;
+}
+
+uint64_t run_many_lock(const struct lock_ops *ops, int threads, long n) {
+    struct contended c = {ops, ops->make(), n / threads > 0 ? n / threads : 1, 0, {0, 0}};
+    pthread_t *t = malloc((size_t)threads * sizeof *t);
+    for (int i = 0; i < threads; i++) {
+        t[i] = spawn_small(contended_worker, &c);
+    }
+    uint64_t t0 = start_line_go(&c.line, threads);
+    for (int i = 0; i < threads; i++) {
+        join(t[i]);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(c.counter == threads * c.per_thread);
+    ops->destroy(c.lock);
+    free(t);
+    return elapsed;
+}
+
+struct wake_run {
+    const struct wake_ops *ops;
+    void *obj;
+    int n;
+    int arrived;
+    int woken;
+    uint64_t last; /* when the last waiter returned */
+};
+
+static void *wake_waiter(void *p) {
+    struct wake_run *r = p;
+    __atomic_add_fetch(&r->arrived, 1, __ATOMIC_ACQ_REL);
+    r->ops->wait(r->obj);
+    if (__atomic_add_fetch(&r->woken, 1, __ATOMIC_ACQ_REL) == r->n) {
+        __atomic_store_n(&r->last, now_ns(), __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+uint64_t run_wake_all(const struct wake_ops *ops, int n) {
+    struct wake_run r = {ops, ops->make(n), n, 0, 0, 0};
+    pthread_t *t = malloc((size_t)n * sizeof *t);
+    for (int i = 0; i < n; i++) {
+        t[i] = spawn_small(wake_waiter, &r);
+    }
+    while (__atomic_load_n(&r.arrived, __ATOMIC_ACQUIRE) < n) {
+        sched_yield();
+    }
+    /* Every waiter has called `wait`; give the last of them time to fall asleep. */
+    struct timespec settle = {0, 20 * 1000000};
+    nanosleep(&settle, NULL);
+    uint64_t t0 = now_ns();
+    ops->wake(r.obj);
+    for (int i = 0; i < n; i++) {
+        join(t[i]);
+    }
+    CHECK(r.woken == n);
+    ops->destroy(r.obj);
+    free(t);
+    return __atomic_load_n(&r.last, __ATOMIC_ACQUIRE) - t0;
+}

@@ -144,6 +144,43 @@ uint64_t run_barrier(const struct barrier_ops *ops, long n);
 /* n items through the queue from `producers` threads to `consumers` threads. */
 uint64_t run_queue(const struct queue_ops *ops, int producers, int consumers, long n);
 
+/*
+ * The cases a 2-core run hides (issue 20): fairness under a hot lock, many threads woken at
+ * once, thousands of threads on one lock, thousands of thread-locals.
+ */
+
+/* Extra JSON fields ("name": value, ...) the last run of a case leaves for main.c to print with
+ * its samples; empty for most cases. */
+extern char bench_extra[8192];
+
+/* A helper thread with a small stack (64 KiB), for the cases that start thousands. */
+pthread_t spawn_small(void *(*fn)(void *), void *arg);
+
+/* The most threads a fairness run takes. */
+#define FAIR_MAX_THREADS 16
+
+/* `threads` threads take and give back the lock as fast as they can for `ms` milliseconds (a
+ * counter incremented inside). Leaves in bench_extra each thread's count of acquisitions
+ * ("acquisitions") and the longest time any thread went without acquiring ("longest_wait_ns"). */
+uint64_t run_fairness(const struct lock_ops *ops, int threads, long ms);
+
+/* `threads` threads share `n` acquisitions of one lock (a counter incremented inside). */
+uint64_t run_many_lock(const struct lock_ops *ops, int threads, long n);
+
+/* Something many threads wait on, and the one call that wakes them all: `make(waiters)` makes
+ * it for that many waiters; `wait` blocks until `wake`; `wake`, called once every waiter has
+ * called `wait`, wakes them all (notify_all, set, the last party's arrival, shutdown). */
+struct wake_ops {
+    void *(*make)(int waiters);
+    void (*wait)(void *);
+    void (*wake)(void *);
+    void (*destroy)(void *);
+};
+
+/* `n` threads wait; once they all have been waiting for 20 ms, one `wake`: the time from the
+ * call until the last waiter has returned from its wait. */
+uint64_t run_wake_all(const struct wake_ops *ops, int n);
+
 /* Defines `impl_<name>`, the table main.c looks cases up in. */
 #define CASES(name, table) \
     const struct bench_impl impl_##name = {#name, table, sizeof(table) / sizeof(table[0])}

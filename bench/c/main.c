@@ -5,7 +5,8 @@
  *   bench_c run IMPL CASE N REPEATS       a warm-up run of N/5 operations, then REPEATS timed runs
  *                                         of N operations
  *
- * Output: {"impl": ..., "case": ..., "n": N, "ns": [elapsed ns of each timed run]}, or
+ * Output: {"impl": ..., "case": ..., "n": N, "ns": [elapsed ns of each timed run], and any
+ * fields the case left in bench_extra}, or
  * {"impl": ..., "case": ..., "missing": "why"} when this build cannot run the case.
  */
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "harness.h"
 
 static const struct bench_impl *const impls[] = {&impl_pthread, &impl_c11, &impl_glib, &impl_weft};
+
+char bench_extra[8192];
 
 static void *nothing(void *arg) { return arg; }
 
@@ -61,7 +64,7 @@ int main(int argc, char **argv) {
     for (long r = 0; r < repeats; r++) {
         printf("%s%llu", r ? ", " : "", (unsigned long long)ns[r]);
     }
-    printf("]}\n");
+    printf("]%s%s}\n", bench_extra[0] ? ", " : "", bench_extra);
     free(ns);
     return 0;
 }

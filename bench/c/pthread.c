@@ -167,6 +167,115 @@ static uint64_t pool_tasks(long n) {
     return elapsed;
 }
 
+/* ---- the cases a 2-core run hides ---- */
+
+static void *rmutex_make(void) {
+    pthread_mutexattr_t attr;
+    pthread_mutex_t *m = malloc(sizeof *m);
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    CHECK(pthread_mutex_init(m, &attr) == 0);
+    pthread_mutexattr_destroy(&attr);
+    return m;
+}
+static const struct lock_ops rmutex_ops = {rmutex_make, mc_lock_lock, mc_lock_unlock,
+                                           mc_lock_destroy};
+
+static void *sem_make(void) {
+    sem_t *s = malloc(sizeof *s);
+    CHECK(sem_init(s, 0, 1) == 0);
+    return s;
+}
+static void sem_lock(void *s) { sem_wait(s); }
+static void sem_unlock(void *s) { sem_post(s); }
+static void sem_destroy_(void *s) {
+    sem_destroy(s);
+    free(s);
+}
+static const struct lock_ops sem_ops = {sem_make, sem_lock, sem_unlock, sem_destroy_};
+
+static uint64_t fair_lock_4(long ms) { return run_fairness(&mc_lock_ops, 4, ms); }
+static uint64_t fair_lock_16(long ms) { return run_fairness(&mc_lock_ops, 16, ms); }
+static uint64_t fair_rlock_4(long ms) { return run_fairness(&rmutex_ops, 4, ms); }
+static uint64_t fair_rlock_16(long ms) { return run_fairness(&rmutex_ops, 16, ms); }
+static uint64_t fair_sem_4(long ms) { return run_fairness(&sem_ops, 4, ms); }
+static uint64_t fair_sem_16(long ms) { return run_fairness(&sem_ops, 16, ms); }
+static uint64_t lock_2000_threads(long n) { return run_many_lock(&mc_lock_ops, 2000, n); }
+
+/* A flag under a mutex with a condition: what notify_all, an event's set and a queue's shutdown
+ * wake in a pthread program (CPython's Event and Queue are built the same way). */
+struct flag_cond {
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    int waiting, waiters, flag;
+};
+static void *flag_make(int waiters) {
+    struct flag_cond *f = calloc(1, sizeof *f);
+    pthread_mutex_init(&f->m, NULL);
+    pthread_cond_init(&f->c, NULL);
+    f->waiters = waiters;
+    return f;
+}
+static void flag_wait(void *p) {
+    struct flag_cond *f = p;
+    pthread_mutex_lock(&f->m);
+    f->waiting++;
+    while (!f->flag) {
+        pthread_cond_wait(&f->c, &f->m);
+    }
+    pthread_mutex_unlock(&f->m);
+}
+static void flag_wake(void *p) {
+    struct flag_cond *f = p;
+    pthread_mutex_lock(&f->m);
+    CHECK(f->waiting == f->waiters); /* each released the mutex in pthread_cond_wait */
+    f->flag = 1;
+    pthread_cond_broadcast(&f->c);
+    pthread_mutex_unlock(&f->m);
+}
+static void flag_destroy(void *p) {
+    struct flag_cond *f = p;
+    pthread_cond_destroy(&f->c);
+    pthread_mutex_destroy(&f->m);
+    free(f);
+}
+static const struct wake_ops flag_ops = {flag_make, flag_wait, flag_wake, flag_destroy};
+
+static void *wbarrier_make(int waiters) {
+    pthread_barrier_t *b = malloc(sizeof *b);
+    CHECK(pthread_barrier_init(b, NULL, (unsigned)waiters + 1) == 0);
+    return b;
+}
+static const struct wake_ops wbarrier_ops = {wbarrier_make, barrier_wait, barrier_wait,
+                                             barrier_destroy};
+
+static uint64_t wake_flag(long n) { return run_wake_all(&flag_ops, (int)n); }
+static uint64_t wake_barrier(long n) { return run_wake_all(&wbarrier_ops, (int)n); }
+
+/* PTHREAD_KEYS_MAX is 1,024 on glibc: 1,000 keys is as many as a program can have. */
+#define PTHREAD_LOCALS 1000
+
+static uint64_t local_10000(long n) {
+    static pthread_key_t keys[PTHREAD_LOCALS];
+    static long values[PTHREAD_LOCALS];
+    for (int i = 0; i < PTHREAD_LOCALS; i++) {
+        CHECK(pthread_key_create(&keys[i], NULL) == 0);
+        CHECK(pthread_setspecific(keys[i], &values[i]) == 0);
+    }
+    uintptr_t sum = 0;
+    uint64_t t0 = now_ns();
+    for (long i = 0, k = 0; i < n; i++) {
+        sum += (uintptr_t)pthread_getspecific(keys[k]);
+        k = k + 1 == PTHREAD_LOCALS ? 0 : k + 1;
+    }
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(sum != 0);
+    for (int i = 0; i < PTHREAD_LOCALS; i++) {
+        pthread_key_delete(keys[i]);
+    }
+    return elapsed;
+}
+
 static const struct bench_case cases[] = {
     {"lock_uncontended", mc_lock_uncontended, NULL},
     {"lock_contended", mc_lock_contended, NULL},
@@ -180,5 +289,17 @@ static const struct bench_case cases[] = {
     {"queue_2p2c", mc_queue_2p2c, NULL},
     {"thread_create_join", thread_create_join, NULL},
     {"pool_tasks", pool_tasks, NULL},
+    {"fair_lock_4", fair_lock_4, NULL},
+    {"fair_lock_16", fair_lock_16, NULL},
+    {"fair_rlock_4", fair_rlock_4, NULL},
+    {"fair_rlock_16", fair_rlock_16, NULL},
+    {"fair_sem_4", fair_sem_4, NULL},
+    {"fair_sem_16", fair_sem_16, NULL},
+    {"wake_condition", wake_flag, NULL},
+    {"wake_event", wake_flag, NULL},
+    {"wake_barrier", wake_barrier, NULL},
+    {"wake_queue", wake_flag, NULL},
+    {"lock_2000_threads", lock_2000_threads, NULL},
+    {"local_10000", local_10000, NULL},
 };
 CASES(pthread, cases);

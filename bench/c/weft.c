@@ -259,6 +259,138 @@ static uint64_t pool_tasks(long n) {
 }
 #endif
 
+/* ---- the cases a 2-core run hides ---- */
+
+static void *rlock_make(void) {
+    weft_rlock *l;
+    OK(weft_rlock_new(&l));
+    return l;
+}
+static void rlock_lock(void *l) { weft_rlock_acquire(l, true, FOREVER); }
+static void rlock_unlock(void *l) { weft_rlock_release(l); }
+static void rlock_destroy(void *l) { weft_rlock_free(l); }
+static const struct lock_ops rlock_ops = {rlock_make, rlock_lock, rlock_unlock, rlock_destroy};
+
+static uint64_t fair_lock_4(long ms) { return run_fairness(&lock_ops, 4, ms); }
+static uint64_t fair_lock_16(long ms) { return run_fairness(&lock_ops, 16, ms); }
+static uint64_t fair_rlock_4(long ms) { return run_fairness(&rlock_ops, 4, ms); }
+static uint64_t fair_rlock_16(long ms) { return run_fairness(&rlock_ops, 16, ms); }
+static uint64_t lock_2000_threads(long n) { return run_many_lock(&lock_ops, 2000, n); }
+
+#ifdef HAVE_SEMAPHORE
+static void *sem_make(void) {
+    weft_semaphore *s;
+    OK(weft_semaphore_new(1, &s));
+    return s;
+}
+static void sem_lock(void *s) { weft_semaphore_acquire(s, true, FOREVER); }
+static void sem_unlock(void *s) { weft_semaphore_release(s, 1); }
+static void sem_destroy(void *s) { weft_semaphore_free(s); }
+static const struct lock_ops sem_ops = {sem_make, sem_lock, sem_unlock, sem_destroy};
+
+static uint64_t fair_sem_4(long ms) { return run_fairness(&sem_ops, 4, ms); }
+static uint64_t fair_sem_16(long ms) { return run_fairness(&sem_ops, 16, ms); }
+#endif
+
+#ifdef HAVE_CONDITION
+/* notify_all on a condition over a Lock, with the flag and count a program keeps beside it. */
+struct flag_cond {
+    weft_condition *c;
+    int waiting, waiters, flag;
+};
+static void *wcond_make(int waiters) {
+    struct flag_cond *f = calloc(1, sizeof *f);
+    f->c = condition_new();
+    f->waiters = waiters;
+    return f;
+}
+static void wcond_wait(void *p) {
+    struct flag_cond *f = p;
+    OK(weft_condition_acquire(f->c, true, FOREVER));
+    f->waiting++;
+    while (!f->flag) {
+        OK(weft_condition_wait(f->c, FOREVER));
+    }
+    OK(weft_condition_release(f->c));
+}
+static void wcond_wake(void *p) {
+    struct flag_cond *f = p;
+    OK(weft_condition_acquire(f->c, true, FOREVER));
+    CHECK(f->waiting == f->waiters); /* each released the lock in weft_condition_wait */
+    f->flag = 1;
+    OK(weft_condition_notify_all(f->c));
+    OK(weft_condition_release(f->c));
+}
+static void wcond_destroy(void *p) {
+    struct flag_cond *f = p;
+    weft_condition_free(f->c);
+    free(f);
+}
+static const struct wake_ops wcond_ops = {wcond_make, wcond_wait, wcond_wake, wcond_destroy};
+static uint64_t wake_condition(long n) { return run_wake_all(&wcond_ops, (int)n); }
+#endif
+
+#ifdef HAVE_EVENT
+static void *wevent_make(int waiters) {
+    (void)waiters;
+    return event_make();
+}
+static void wevent_wait(void *e) { OK(weft_event_wait(e, FOREVER)); }
+static const struct wake_ops wevent_ops = {wevent_make, wevent_wait, event_set, event_destroy};
+static uint64_t wake_event(long n) { return run_wake_all(&wevent_ops, (int)n); }
+#endif
+
+#ifdef HAVE_BARRIER
+static void *wbarrier_make(int waiters) {
+    weft_barrier *b;
+    OK(weft_barrier_new((size_t)waiters + 1, NULL, NULL, NULL, FOREVER, &b));
+    return b;
+}
+static const struct wake_ops wbarrier_ops = {wbarrier_make, barrier_wait, barrier_wait,
+                                             barrier_destroy};
+static uint64_t wake_barrier(long n) { return run_wake_all(&wbarrier_ops, (int)n); }
+#endif
+
+#ifdef HAVE_QUEUE
+/* Getters blocked on an empty queue, woken by shutdown (Python 3.13's Queue.shutdown). */
+static void *wqueue_make(int waiters) {
+    (void)waiters;
+    return queue_make();
+}
+static void wqueue_wait(void *q) {
+    void *item;
+    CHECK(weft_queue_get(q, true, FOREVER, &item) == WEFT_STATUS_SHUT_DOWN);
+}
+static void wqueue_wake(void *q) { OK(weft_queue_shutdown(q, false, NULL, NULL)); }
+static const struct wake_ops wqueue_ops = {wqueue_make, wqueue_wait, wqueue_wake, queue_destroy};
+static uint64_t wake_queue(long n) { return run_wake_all(&wqueue_ops, (int)n); }
+#endif
+
+#define LOCALS 10000
+
+static uint64_t local_10000(long n) {
+    static weft_local *locals[LOCALS];
+    static long values[LOCALS];
+    for (int i = 0; i < LOCALS; i++) {
+        OK(weft_local_new(NULL, NULL, NULL, NULL, &locals[i]));
+        OK(weft_local_set(locals[i], &values[i]));
+    }
+    uintptr_t sum = 0;
+    uint64_t t0 = now_ns();
+    for (long i = 0, k = 0; i < n; i++) {
+        void *value;
+        weft_local_get(locals[k], &value);
+        sum += (uintptr_t)value;
+        k = k + 1 == LOCALS ? 0 : k + 1;
+    }
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(sum != 0);
+    for (int i = 0; i < LOCALS; i++) {
+        weft_local_free(locals[i]);
+    }
+    return elapsed;
+}
+
 /* A case whose weft functions are not in this weft.h yet. */
 #define MISSING(name, what) {name, NULL, what " not in include/weft.h yet"}
 
@@ -301,5 +433,27 @@ static const struct bench_case cases[] = {
 #else
     MISSING("pool_tasks", "weft_pool_* / weft_future_*"),
 #endif
+    {"fair_lock_4", fair_lock_4, NULL},
+    {"fair_lock_16", fair_lock_16, NULL},
+    {"fair_rlock_4", fair_rlock_4, NULL},
+    {"fair_rlock_16", fair_rlock_16, NULL},
+#ifdef HAVE_SEMAPHORE
+    {"fair_sem_4", fair_sem_4, NULL},
+    {"fair_sem_16", fair_sem_16, NULL},
+#endif
+#ifdef HAVE_CONDITION
+    {"wake_condition", wake_condition, NULL},
+#endif
+#ifdef HAVE_EVENT
+    {"wake_event", wake_event, NULL},
+#endif
+#ifdef HAVE_BARRIER
+    {"wake_barrier", wake_barrier, NULL},
+#endif
+#ifdef HAVE_QUEUE
+    {"wake_queue", wake_queue, NULL},
+#endif
+    {"lock_2000_threads", lock_2000_threads, NULL},
+    {"local_10000", local_10000, NULL},
 };
 CASES(weft, cases);

@@ -29,3 +29,28 @@ macro_rules! ffi_value {
         }
     }};
 }
+
+/// Runs `body`, the slow path of an exported function whose fast path cannot panic, out of line
+/// behind a panic boundary of its own, and gives back its result (a panic: `WEFT_STATUS_PANIC`,
+/// as with [`ffi_status!`]).
+///
+/// The call goes through an `extern "C"` function, which cannot unwind (a panic that escaped one
+/// would abort the process), so the compiler knows the call cannot unwind either: the exported
+/// function has nothing to catch on its fast path and needs neither landing pads nor a stack
+/// frame there (BENCHMARKS.md, "Fast paths through the C API").
+#[inline]
+pub(crate) fn out_of_line<F: FnOnce() -> Result<(), super::weft_status>>(
+    body: F,
+) -> Result<(), super::weft_status> {
+    #[cold]
+    #[inline(never)]
+    extern "C" fn guarded<F: FnOnce() -> Result<(), super::weft_status>>(
+        body: F,
+    ) -> super::weft_status {
+        ffi_status!({ body() })
+    }
+    match guarded(body) {
+        super::weft_status::WEFT_STATUS_OK => Ok(()),
+        status => Err(status),
+    }
+}

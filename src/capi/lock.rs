@@ -1,6 +1,8 @@
 //! `weft_lock`: Python's `threading.Lock` in C.
 
+use super::boundary;
 use super::handle::{self, Handle, Tag};
+use super::timeouts::WEFT_TIMEOUT_FOREVER;
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Lock;
 use crate::timeout::acquire_timeout;
@@ -89,12 +91,19 @@ pub unsafe extern "C" fn weft_lock_acquire(
     ffi_status!({
         // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
         let lock = unsafe { handle::borrow(lock)? };
-        let timeout = acquire_timeout(blocking, timeout)?;
-        if lock.acquire(timeout) {
-            Ok(())
-        } else {
-            Err(WEFT_STATUS_TIMEOUT)
+        // The common call, blocking without a timeout on a free lock: one CAS. Anything else
+        // (parsing the timeout, waiting) runs out of line.
+        if blocking && timeout == WEFT_TIMEOUT_FOREVER && lock.acquire_fast() {
+            return Ok(());
         }
+        boundary::out_of_line(move || {
+            let timeout = acquire_timeout(blocking, timeout)?;
+            if lock.acquire(timeout) {
+                Ok(())
+            } else {
+                Err(WEFT_STATUS_TIMEOUT)
+            }
+        })
     })
 }
 
@@ -111,7 +120,10 @@ pub unsafe extern "C" fn weft_lock_release(lock: *mut weft_lock) -> weft_status 
     ffi_status!({
         // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
         let lock = unsafe { handle::borrow(lock)? };
-        Ok(lock.release()?)
+        if lock.release_fast() {
+            return Ok(());
+        }
+        boundary::out_of_line(move || Ok(lock.release_slow()?))
     })
 }
 

@@ -1,6 +1,8 @@
 //! `weft_rlock`: Python's `threading.RLock` in C.
 
+use super::boundary;
 use super::handle::{self, Handle, Tag};
+use super::timeouts::WEFT_TIMEOUT_FOREVER;
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::RLock;
 use crate::timeout::acquire_timeout;
@@ -84,12 +86,18 @@ pub unsafe extern "C" fn weft_rlock_acquire(
     ffi_status!({
         // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
         let rlock = unsafe { handle::borrow(rlock)? };
-        let timeout = acquire_timeout(blocking, timeout)?;
-        if rlock.acquire(timeout)? {
-            Ok(())
-        } else {
-            Err(WEFT_STATUS_TIMEOUT)
+        // As `weft_lock_acquire`: the common call that needs no wait, then the rest out of line.
+        if blocking && timeout == WEFT_TIMEOUT_FOREVER && rlock.acquire_fast() {
+            return Ok(());
         }
+        boundary::out_of_line(move || {
+            let timeout = acquire_timeout(blocking, timeout)?;
+            if rlock.acquire(timeout)? {
+                Ok(())
+            } else {
+                Err(WEFT_STATUS_TIMEOUT)
+            }
+        })
     })
 }
 
@@ -107,7 +115,10 @@ pub unsafe extern "C" fn weft_rlock_release(rlock: *mut weft_rlock) -> weft_stat
     ffi_status!({
         // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
         let rlock = unsafe { handle::borrow(rlock)? };
-        Ok(rlock.release()?)
+        if rlock.release_fast() {
+            return Ok(());
+        }
+        boundary::out_of_line(move || Ok(rlock.release_slow()?))
     })
 }
 

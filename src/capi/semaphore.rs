@@ -1,6 +1,8 @@
 //! `weft_semaphore`: Python's `threading.Semaphore` and `threading.BoundedSemaphore` in C.
 
+use super::boundary;
 use super::handle::{self, Handle, Tag};
+use super::timeouts::WEFT_TIMEOUT_FOREVER;
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Semaphore;
 use crate::timeout::acquire_timeout;
@@ -119,12 +121,18 @@ pub unsafe extern "C" fn weft_semaphore_acquire(
     ffi_status!({
         // SAFETY: `semaphore` is NULL or a handle the caller holds (this function's contract).
         let semaphore = unsafe { handle::borrow(semaphore) }?;
-        let timeout = acquire_timeout(blocking, timeout)?;
-        if semaphore.acquire(timeout) {
-            Ok(())
-        } else {
-            Err(WEFT_STATUS_TIMEOUT)
+        // As `weft_lock_acquire`: the common call that needs no wait, then the rest out of line.
+        if blocking && timeout == WEFT_TIMEOUT_FOREVER && semaphore.acquire_fast() {
+            return Ok(());
         }
+        boundary::out_of_line(move || {
+            let timeout = acquire_timeout(blocking, timeout)?;
+            if semaphore.acquire(timeout) {
+                Ok(())
+            } else {
+                Err(WEFT_STATUS_TIMEOUT)
+            }
+        })
     })
 }
 
@@ -147,6 +155,10 @@ pub unsafe extern "C" fn weft_semaphore_release(
 ) -> weft_status {
     ffi_status!({
         // SAFETY: `semaphore` is NULL or a handle the caller holds (this function's contract).
-        Ok(unsafe { handle::borrow(semaphore) }?.release(n)?)
+        let semaphore = unsafe { handle::borrow(semaphore) }?;
+        if semaphore.release_fast(n) {
+            return Ok(());
+        }
+        boundary::out_of_line(move || Ok(semaphore.release_slow(n)?))
     })
 }

@@ -33,19 +33,61 @@ pub(crate) fn current() -> OsThread {
     OsThread(unsafe { libc::pthread_self() })
 }
 
+/// A nonzero number unique among the threads alive now, constant for a thread's life and kept
+/// by the forking thread in a child made by `fork()`: the thread pointer, read from its register
+/// where the platform's TLS ABI says what it holds (one instruction, where `pthread_self()` is a
+/// call into libc), else the `pthread_t`. On x86-64 Linux the ABI makes the word at `%fs:0` the
+/// thread control block's address, which is also glibc's `pthread_t`; on 64-bit ARM Linux
+/// `TPIDR_EL0` points into the thread's control block. (Miri, which runs no assembly, gets the
+/// `pthread_t`.)
+#[inline]
+pub(crate) fn thread_token() -> usize {
+    #[cfg(all(target_os = "linux", target_arch = "x86_64", not(miri)))]
+    {
+        let tp: usize;
+        // SAFETY: `%fs:0` is the first word of the calling thread's control block, which the
+        // x86-64 ELF TLS ABI (variant II) requires to hold the block's own address, for every
+        // thread of the process (the C library sets it up before the thread runs). A plain load
+        // with no side effect; `pure` lets repeated reads in one function merge, which is right
+        // since the value never changes while the thread lives.
+        unsafe {
+            std::arch::asm!("mov {}, qword ptr fs:[0]", out(reg) tp,
+                options(nostack, preserves_flags, readonly, pure));
+        }
+        tp
+    }
+    #[cfg(all(target_os = "linux", target_arch = "aarch64", not(miri)))]
+    {
+        let tp: usize;
+        // SAFETY: reads `TPIDR_EL0`, the thread pointer the C library sets for every thread
+        // before it runs (the base of its TLS block, inside its control block): nonzero, and
+        // distinct for distinct live threads. Reading it has no side effect.
+        unsafe {
+            std::arch::asm!("mrs {}, tpidr_el0", out(reg) tp,
+                options(nomem, nostack, preserves_flags, pure));
+        }
+        tp
+    }
+    #[cfg(any(
+        miri,
+        not(all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))
+    ))]
+    {
+        // `pthread_t` is another integer, or a pointer, elsewhere.
+        #[allow(clippy::unnecessary_cast)]
+        let token = current().0 as usize;
+        token
+    }
+}
+
 impl OsThread {
     /// The value Python's `threading.get_ident()` returns: `pthread_self()` as an integer.
     #[allow(clippy::unnecessary_cast)] // `pthread_t` is narrower than 64 bits on some targets
     pub(crate) fn ident(self) -> u64 {
         self.0 as u64
-    }
-
-    /// The `pthread_t` as a nonzero number unique among the threads alive now (glibc's is the
-    /// address of the thread's control block).
-    #[inline]
-    #[allow(clippy::unnecessary_cast)] // `pthread_t` is another integer, or a pointer, elsewhere
-    pub(crate) fn token(self) -> usize {
-        self.0 as usize
     }
 
     /// Sets the name tools like `top -H`, `gdb` and `/proc/<pid>/task/<tid>/comm` show.
@@ -236,6 +278,25 @@ pub(crate) fn at_fork(
 mod tests {
     use super::*;
     use std::sync::mpsc;
+
+    /// The thread token read from the thread pointer names one thread: the same value however
+    /// often it is read, another value in every other live thread, never 0; on x86-64 glibc it is
+    /// the `pthread_t` itself.
+    #[test]
+    fn thread_token_names_the_thread() {
+        let mine = thread_token();
+        assert_ne!(mine, 0);
+        assert_eq!(thread_token(), mine);
+        #[cfg(all(target_os = "linux", target_arch = "x86_64", target_env = "gnu"))]
+        assert_eq!(mine as u64, current().ident());
+        let others: Vec<usize> = (0..4)
+            .map(|_| std::thread::spawn(thread_token))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert!(others.iter().all(|&t| t != 0 && t != mine));
+    }
 
     /// Regression: weft's fork handlers were installed under `std::sync::Once`, and a child
     /// forked while another thread was installing them inherited the `Once` "running" for

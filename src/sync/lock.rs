@@ -47,16 +47,19 @@ impl Lock {
     /// `Timeout::After(ZERO)` tries once without waiting (Python's `acquire(blocking=False)`).
     #[inline]
     pub fn acquire(&self, timeout: Timeout) -> bool {
+        self.acquire_fast() || self.acquire_slow(timeout)
+    }
+
+    /// The uncontended acquire: one CAS from free (nobody waiting) to held; false, having
+    /// changed nothing, otherwise. The C layer calls it before its slow path, which it runs out
+    /// of line (`capi/boundary.rs`).
+    #[inline]
+    pub(crate) fn acquire_fast(&self) -> bool {
         // Acquire: the critical section must see everything the last holder wrote before its
         // Release in `release`.
-        if self
-            .state
+        self.state
             .compare_exchange_weak(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
             .is_ok()
-        {
-            return true;
-        }
-        self.acquire_slow(timeout)
     }
 
     /// Acquires the lock without waiting; returns whether it was acquired.
@@ -79,7 +82,7 @@ impl Lock {
     }
 
     #[cold]
-    fn acquire_slow(&self, timeout: Timeout) -> bool {
+    pub(crate) fn acquire_slow(&self, timeout: Timeout) -> bool {
         if timeout.is_zero() {
             return self.try_acquire();
         }
@@ -93,15 +96,22 @@ impl Lock {
     /// Fails with [`Error::ReleaseUnlocked`] if the lock is not held.
     #[inline]
     pub fn release(&self) -> Result<(), Error> {
-        // Release: publishes the critical section to the next acquirer.
-        match self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-        {
-            Ok(_) => Ok(()),
-            Err(state) if state & LOCKED == 0 => Err(Error::ReleaseUnlocked),
-            Err(_) => self.release_slow(),
+        if self.release_fast() {
+            Ok(())
+        } else {
+            self.release_slow()
         }
+    }
+
+    /// The uncontended release: one CAS from held, nobody waiting, to free; false, having
+    /// changed nothing, otherwise (threads may wait, or the lock is not held: `release_slow`
+    /// tells).
+    #[inline]
+    pub(crate) fn release_fast(&self) -> bool {
+        // Release: publishes the critical section to the next acquirer.
+        self.state
+            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+            .is_ok()
     }
 
     /// `acquire(Timeout::Forever)`, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast
@@ -109,12 +119,7 @@ impl Lock {
     #[cfg(not(loom))]
     #[inline]
     pub(crate) fn lock(&self) {
-        // Acquire: as in `acquire`.
-        if self
-            .state
-            .compare_exchange_weak(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
+        if !self.acquire_fast() {
             self.acquire_slow(Timeout::Forever);
         }
     }
@@ -124,19 +129,16 @@ impl Lock {
     #[cfg(not(loom))]
     #[inline]
     pub(crate) fn unlock(&self) {
-        // Release: as in `release`.
-        if self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-            .is_err()
-        {
+        if !self.release_fast() {
             let released = self.release_slow();
             debug_assert!(released.is_ok(), "unlocked by its holder");
         }
     }
 
+    /// The release `release_fast` could not do: the lock is not held
+    /// ([`Error::ReleaseUnlocked`]), or threads may be waiting (one is woken).
     #[cold]
-    fn release_slow(&self) -> Result<(), Error> {
+    pub(crate) fn release_slow(&self) -> Result<(), Error> {
         // Clear LOCKED first, keeping PARKED: exactly one of several racing releasers wins here,
         // the others see an unlocked lock. Release: as in `release`.
         self.state

@@ -16,13 +16,14 @@ pub use semaphore::Semaphore;
 
 /// A nonzero number that identifies the calling thread among the threads alive now (like
 /// CPython's `get_ident()`, which its RLock uses, it may be reused once a thread has exited):
-/// the thread's `pthread_t`. Reading it is one load from the thread pointer, where a
-/// thread-local in a shared library costs a `__tls_get_addr` call. In a child made by `fork()`,
-/// the forking thread keeps its `pthread_t`, so it still owns the RLocks it held.
+/// the thread pointer (`os::thread_token`). Reading it is one instruction, where
+/// `pthread_self()` is a call into libc and a thread-local in a shared library a
+/// `__tls_get_addr` call. In a child made by `fork()`, the forking thread keeps its thread
+/// pointer, so it still owns the RLocks it held.
 #[cfg(not(loom))]
 #[inline]
 pub(crate) fn thread_token() -> usize {
-    crate::os::current().token()
+    crate::os::thread_token()
 }
 
 // loom runs every model thread on one OS thread: a thread-local's address tells them apart.

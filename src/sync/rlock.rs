@@ -43,6 +43,39 @@ impl RLock {
     /// Returns whether it was acquired; [`Error::Overflow`] if the recursion count would overflow.
     #[inline]
     pub fn acquire(&self, timeout: Timeout) -> Result<bool, Error> {
+        if self.acquire_fast() {
+            return Ok(true);
+        }
+        self.acquire_slow(timeout)
+    }
+
+    /// Acquires without calling into the parking lot: one more level for the owner, or a free
+    /// lock nobody waits for. False, having changed nothing, when that needs `acquire_slow` (the
+    /// lock is taken or contended, or the count would overflow).
+    #[inline]
+    pub(crate) fn acquire_fast(&self) -> bool {
+        let me = thread_token();
+        // Relaxed: see the field's comment; only our own writes can make this equal `me`.
+        if self.owner.load(Ordering::Relaxed) == me {
+            let count = self.count.load(Ordering::Relaxed);
+            if count == usize::MAX {
+                return false;
+            }
+            self.count.store(count + 1, Ordering::Relaxed);
+            return true;
+        }
+        if !self.lock.acquire_fast() {
+            return false;
+        }
+        // Relaxed: `lock` orders these with other owners' accesses.
+        self.owner.store(me, Ordering::Relaxed);
+        self.count.store(1, Ordering::Relaxed);
+        true
+    }
+
+    /// The acquire `acquire_fast` could not do: waits for the lock, or reports the overflow.
+    #[cold]
+    pub(crate) fn acquire_slow(&self, timeout: Timeout) -> Result<bool, Error> {
         let me = thread_token();
         // Relaxed: see the field's comment; only our own writes can make this equal `me`.
         if self.owner.load(Ordering::Relaxed) == me {
@@ -65,6 +98,42 @@ impl RLock {
     /// [`Error::NotOwner`] if the calling thread does not own it.
     #[inline]
     pub fn release(&self) -> Result<(), Error> {
+        if self.release_fast() {
+            Ok(())
+        } else {
+            self.release_slow()
+        }
+    }
+
+    /// Releases one level without calling into the parking lot: false, having changed nothing,
+    /// when that needs `release_slow` (the caller does not own the lock, or threads wait for it).
+    #[inline]
+    pub(crate) fn release_fast(&self) -> bool {
+        let me = thread_token();
+        // Relaxed: see the fields' comments (only the owner writes them).
+        if self.owner.load(Ordering::Relaxed) != me {
+            return false;
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        if count > 1 {
+            self.count.store(count - 1, Ordering::Relaxed);
+            return true;
+        }
+        self.owner.store(0, Ordering::Relaxed);
+        self.count.store(0, Ordering::Relaxed);
+        if self.lock.release_fast() {
+            return true;
+        }
+        // Threads wait: the lock is still ours, so are the fields, which get their values back.
+        self.owner.store(me, Ordering::Relaxed);
+        self.count.store(count, Ordering::Relaxed);
+        false
+    }
+
+    /// The release `release_fast` could not do: [`Error::NotOwner`], or the last level with
+    /// threads waiting (one is woken).
+    #[cold]
+    pub(crate) fn release_slow(&self) -> Result<(), Error> {
         if !self.is_owned() {
             return Err(Error::NotOwner);
         }

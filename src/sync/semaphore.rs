@@ -61,18 +61,20 @@ impl Semaphore {
     /// `Timeout::After(ZERO)` tries once without waiting (Python's `acquire(blocking=False)`).
     #[inline]
     pub fn acquire(&self, timeout: Timeout) -> bool {
+        self.acquire_fast() || self.acquire_slow(timeout)
+    }
+
+    /// Takes a permit with one CAS if one is left; false, having changed nothing, otherwise.
+    #[inline]
+    pub(crate) fn acquire_fast(&self) -> bool {
         // Relaxed: a guess at the state, checked by the CAS.
         let state = self.state.load(Ordering::Relaxed);
         // Acquire: the permit's new holder sees what the releaser wrote before `release`.
-        if state >= ONE
+        state >= ONE
             && self
                 .state
                 .compare_exchange_weak(state, state - ONE, Ordering::Acquire, Ordering::Relaxed)
                 .is_ok()
-        {
-            return true;
-        }
-        self.acquire_slow(timeout)
     }
 
     /// Takes a permit if one is left, without waiting; returns whether it took one.
@@ -96,7 +98,7 @@ impl Semaphore {
     }
 
     #[cold]
-    fn acquire_slow(&self, timeout: Timeout) -> bool {
+    pub(crate) fn acquire_slow(&self, timeout: Timeout) -> bool {
         if timeout.is_zero() {
             return self.try_acquire();
         }
@@ -110,7 +112,37 @@ impl Semaphore {
     /// [`Error::ReleaseCount`] if `n == 0`; for a bounded semaphore,
     /// [`Error::SemaphoreOverRelease`] if the count would exceed the initial value;
     /// [`Error::Overflow`] if it would exceed the counter. On error the count is unchanged.
+    #[inline]
     pub fn release(&self, n: usize) -> Result<(), Error> {
+        if self.release_fast(n) {
+            Ok(())
+        } else {
+            self.release_slow(n)
+        }
+    }
+
+    /// Gives back `n` permits with one CAS when nobody waits and the count stays in bounds;
+    /// false, having changed nothing, otherwise.
+    #[inline]
+    pub(crate) fn release_fast(&self, n: usize) -> bool {
+        // Relaxed: a guess at the state, checked by the CAS.
+        let state = self.state.load(Ordering::Relaxed);
+        let limit = self.bound.unwrap_or(MAX_COUNT);
+        let count = (state >> 1).wrapping_add(n);
+        // Release: as in `release_slow`.
+        state & PARKED == 0
+            && n != 0
+            && count >= n
+            && count <= limit
+            && self
+                .state
+                .compare_exchange_weak(state, count * ONE, Ordering::Release, Ordering::Relaxed)
+                .is_ok()
+    }
+
+    /// The release `release_fast` could not do: an error, a lost race, or waiters to wake.
+    #[cold]
+    pub(crate) fn release_slow(&self, n: usize) -> Result<(), Error> {
         if n == 0 {
             return Err(Error::ReleaseCount);
         }

@@ -33,7 +33,34 @@ const CASES: &[(&str, &str, Case)] = &[
     ("std", "thread_create_join", thread_create_join),
     ("rayon", "pool_tasks", pool_tasks),
     ("rayon_scope", "pool_tasks", pool_tasks_scope),
+    ("parking_lot", "fair_lock_4", |ms| {
+        fairness(&Mutex::new(()), 4, ms)
+    }),
+    ("parking_lot", "fair_lock_16", |ms| {
+        fairness(&Mutex::new(()), 16, ms)
+    }),
+    ("parking_lot", "fair_rlock_4", |ms| {
+        fairness(&ReentrantMutex::new(()), 4, ms)
+    }),
+    ("parking_lot", "fair_rlock_16", |ms| {
+        fairness(&ReentrantMutex::new(()), 16, ms)
+    }),
+    ("parking_lot", "wake_condition", |n| {
+        wake_all(&FlagCondvar::default(), n)
+    }),
+    ("parking_lot", "wake_event", |n| {
+        wake_all(&FlagCondvar::default(), n)
+    }),
+    ("std", "wake_barrier", |n| {
+        wake_all(&Barrier::new(n as usize + 1), n)
+    }),
+    ("crossbeam", "wake_queue", |n| wake_all(&Channel::new(), n)),
+    ("parking_lot", "lock_2000_threads", lock_2000_threads),
 ];
+
+/// Extra JSON fields the last run of a case leaves to be printed with its samples, as
+/// `bench_extra` in `bench/c/harness.h`.
+static EXTRA: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -54,8 +81,14 @@ fn main() {
             thread::spawn(|| {}).join().unwrap();
             f((n / 5).max(1));
             let ns: Vec<String> = (0..repeats).map(|_| f(n).to_string()).collect();
+            let extra = EXTRA.lock().unwrap();
+            let extra = if extra.is_empty() {
+                String::new()
+            } else {
+                format!(", {extra}")
+            };
             println!(
-                "{{\"impl\": \"{imp}\", \"case\": \"{case}\", \"n\": {n}, \"ns\": [{}]}}",
+                "{{\"impl\": \"{imp}\", \"case\": \"{case}\", \"n\": {n}, \"ns\": [{}]{extra}}}",
                 ns.join(", ")
             );
         }
@@ -305,4 +338,173 @@ fn pool_tasks_scope(n: u64) -> u64 {
     let t = elapsed(t0);
     assert_eq!(counter.into_inner(), n);
     t
+}
+
+// ---- the cases a 2-core run hides, as in bench/c/drivers.c ----
+
+/// A lock for the fairness and many-thread cases.
+trait Hammer: Sync {
+    fn with(&self, f: impl FnOnce());
+}
+
+impl Hammer for Mutex<()> {
+    fn with(&self, f: impl FnOnce()) {
+        let _guard = self.lock();
+        f();
+    }
+}
+
+impl Hammer for ReentrantMutex<()> {
+    fn with(&self, f: impl FnOnce()) {
+        let _guard = self.lock();
+        f();
+    }
+}
+
+/// `run_fairness` in `bench/c/drivers.c`: `threads` threads take the lock as fast as they can
+/// for `ms` milliseconds; leaves each one's count and the longest gap between two of a thread's
+/// acquisitions.
+fn fairness(lock: &impl Hammer, threads: usize, ms: u64) -> u64 {
+    let end = std::sync::OnceLock::<Instant>::new();
+    let counter = AtomicU64::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    let t = run_together(threads, |_| {
+        let end = *end.get_or_init(|| Instant::now() + std::time::Duration::from_millis(ms));
+        let (mut count, mut longest, mut last) = (0u64, 0u64, Instant::now());
+        loop {
+            let mut now = last;
+            lock.with(|| {
+                now = Instant::now();
+                // Only ever touched under the lock: a relaxed load and store, not an RMW.
+                counter.store(counter.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+            });
+            longest = longest.max(now.duration_since(last).as_nanos() as u64);
+            last = now;
+            count += 1;
+            if now >= end {
+                break;
+            }
+        }
+        results.lock().unwrap().push((count, longest));
+    });
+    let results = results.into_inner().unwrap();
+    assert_eq!(
+        counter.into_inner(),
+        results.iter().map(|r| r.0).sum::<u64>()
+    );
+    let counts: Vec<String> = results.iter().map(|r| r.0.to_string()).collect();
+    let longest = results.iter().map(|r| r.1).max().unwrap_or(0);
+    *EXTRA.lock().unwrap() = format!(
+        "\"acquisitions\": [{}], \"longest_wait_ns\": {longest}",
+        counts.join(", ")
+    );
+    t
+}
+
+fn lock_2000_threads(n: u64) -> u64 {
+    const THREADS: u64 = 2000;
+    let m = Mutex::new(0u64);
+    let per = (n / THREADS).max(1);
+    let t = run_together(THREADS as usize, |_| {
+        for _ in 0..per {
+            *m.lock() += 1;
+        }
+    });
+    assert_eq!(*m.lock(), per * THREADS);
+    t
+}
+
+/// Something many threads wait on and one call wakes them all (`struct wake_ops` in
+/// `bench/c/harness.h`).
+trait WakeAll: Sync {
+    fn wait(&self);
+    fn wake(&self, waiters: u64);
+}
+
+/// A flag under a mutex with a condition variable: notify_all, or CPython's Event.
+#[derive(Default)]
+struct FlagCondvar {
+    state: Mutex<(u64, bool)>,
+    cv: Condvar,
+}
+
+impl WakeAll for FlagCondvar {
+    fn wait(&self) {
+        let mut state = self.state.lock();
+        state.0 += 1;
+        while !state.1 {
+            self.cv.wait(&mut state);
+        }
+    }
+    fn wake(&self, waiters: u64) {
+        let mut state = self.state.lock();
+        assert_eq!(state.0, waiters, "each released the mutex in wait");
+        state.1 = true;
+        self.cv.notify_all();
+    }
+}
+
+impl WakeAll for Barrier {
+    fn wait(&self) {
+        Barrier::wait(self);
+    }
+    fn wake(&self, _: u64) {
+        Barrier::wait(self);
+    }
+}
+
+/// Receivers blocked on an empty channel, woken when its last sender is dropped (the closest
+/// crossbeam has to a queue's shutdown).
+struct Channel {
+    tx: std::sync::Mutex<Option<crossbeam_channel::Sender<u64>>>,
+    rx: crossbeam_channel::Receiver<u64>,
+}
+
+impl Channel {
+    fn new() -> Channel {
+        let (tx, rx) = crossbeam_channel::bounded(QUEUE_CAPACITY);
+        Channel {
+            tx: std::sync::Mutex::new(Some(tx)),
+            rx,
+        }
+    }
+}
+
+impl WakeAll for Channel {
+    fn wait(&self) {
+        assert!(self.rx.recv().is_err(), "disconnected");
+    }
+    fn wake(&self, _: u64) {
+        drop(self.tx.lock().unwrap().take());
+    }
+}
+
+/// `run_wake_all` in `bench/c/drivers.c`: `n` threads wait; 20 ms after the last has called
+/// `wait`, one `wake`; the time until the last waiter has returned.
+fn wake_all(obj: &impl WakeAll, n: u64) -> u64 {
+    let arrived = AtomicU64::new(0);
+    let woken = AtomicU64::new(0);
+    let last = std::sync::OnceLock::<Instant>::new();
+    let t0 = thread::scope(|s| {
+        for _ in 0..n {
+            thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn_scoped(s, || {
+                    arrived.fetch_add(1, Ordering::AcqRel);
+                    obj.wait();
+                    if woken.fetch_add(1, Ordering::AcqRel) + 1 == n {
+                        last.set(Instant::now()).unwrap();
+                    }
+                })
+                .unwrap();
+        }
+        while arrived.load(Ordering::Acquire) < n {
+            thread::yield_now();
+        }
+        thread::sleep(std::time::Duration::from_millis(20));
+        let t0 = Instant::now();
+        obj.wake(n);
+        t0
+    });
+    last.get().unwrap().duration_since(t0).as_nanos() as u64
 }
