@@ -102,6 +102,11 @@ impl Deadline {
     /// A deadline that never passes.
     pub const FOREVER: Deadline = Deadline(None);
 
+    /// The deadline at `instant`.
+    pub(crate) fn at(instant: Instant) -> Deadline {
+        Deadline(Some(instant))
+    }
+
     /// The instant to hand to the parking lot's `park` (`None` = no limit).
     pub fn instant(self) -> Option<Instant> {
         self.0

@@ -4,7 +4,7 @@
 use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
-use super::args::{OwnedArg, SendPtr};
+use super::args::{OwnedArg, SendPtr, weft_free_fn};
 use super::handle::{self, Handle, Tag, Tagged};
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
@@ -25,8 +25,9 @@ pub struct weft_future {
 /// per task), made by `weft_pool_submit` and given by `Future::into_raw`.
 pub(crate) type Header = Tagged<()>;
 
-/// What a C future holds: the task's result pointer, or its nonzero failure code.
-pub(crate) type CFuture = Future<SendPtr, c_int>;
+/// What a C future holds: the result pointer, with the function that frees it when the future
+/// is freed (none for a task's result, which weft does not own), or its nonzero failure code.
+pub(crate) type CFuture = Future<OwnedArg, c_int>;
 
 /// A submitted C task: its function and argument.
 pub(crate) struct CTask {
@@ -35,14 +36,14 @@ pub(crate) struct CTask {
     pub(super) arg: OwnedArg,
 }
 
-impl TaskFn<SendPtr, c_int> for CTask {
-    fn call(self) -> Result<SendPtr, c_int> {
+impl TaskFn<OwnedArg, c_int> for CTask {
+    fn call(self) -> Result<OwnedArg, c_int> {
         let mut result = std::ptr::null_mut();
         // SAFETY: the caller's task and argument, called once as documented; `result` is a
         // valid place for the task to store its result. `self.arg` is freed when `self` drops,
         // after the call.
         match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
-            0 => Ok(SendPtr(result)),
+            0 => Ok(OwnedArg::new(result, None)),
             code => Err(code),
         }
     }
@@ -138,7 +139,7 @@ unsafe fn finished(
     let timeout = Timeout::from_secs_f64(timeout)?;
     // By reference, without the lock: a pointer and an `int` are shared between threads.
     match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
-        Outcome::Returned(result) => Ok(Ok(*result)),
+        Outcome::Returned(result) => Ok(Ok(result.arg)),
         Outcome::Failed(code) => Ok(Err(*code)),
         Outcome::Cancelled => Err(Error::Cancelled.into()),
         Outcome::Broken => Err(Error::PoolBroken.into()),
@@ -177,6 +178,129 @@ pub unsafe extern "C" fn weft_future_free(future: *mut weft_future) {
     ffi_value!((), {
         // SAFETY: `future` is NULL or a handle the caller gives up (this function's contract).
         drop(unsafe { self::future(future) }.map(ManuallyDrop::into_inner))
+    })
+}
+
+/// Creates a pending future that no task completes: the caller (or whoever it hands the future
+/// to) does the work and completes it with `weft_future_set_result` or
+/// `weft_future_set_exception`. Python: `concurrent.futures.Future()`.
+///
+/// Every other `weft_future_*` call works on it as on a pool's future: waiting for it
+/// (`weft_future_result`, `weft_futures_wait`, `weft_as_completed_new`), callbacks, and
+/// `weft_future_cancel`, which cancels it while it is pending (before
+/// `weft_future_set_running_or_notify_cancel`). Never blocks. Ownership: on success
+/// `*future_out` is a new handle the caller releases with `weft_future_free`. Statuses:
+/// `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `future_out` is NULL. Thread safety: safe from
+/// any thread.
+///
+/// # Safety
+/// `future_out` is NULL or valid for writes.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_new(future_out: *mut *mut weft_future) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(future_out)?;
+        let future = CFuture::standalone::<Header, CTask>(Header::header(Tag::Future));
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
+        Ok(())
+    })
+}
+
+/// Marks a future made by `weft_future_new` running, unless it was cancelled: call it before
+/// doing the future's work. Python: `future.set_running_or_notify_cancel()`.
+///
+/// Never blocks. Once running, the future can no longer be cancelled (`weft_future_running` is
+/// true) until `weft_future_set_result` or `weft_future_set_exception` completes it. Statuses:
+/// `WEFT_STATUS_OK` (it is running now: do the work); `WEFT_STATUS_CANCELLED` (it was
+/// cancelled: do not do the work; its callbacks have run; every call says so, where CPython
+/// raises the second time); `WEFT_STATUS_WRONG_STATE` (Python: `RuntimeError('Future in
+/// unexpected state')`) if it is running or finished already, or is a pool's future (its
+/// worker does this); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety:
+/// safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_set_running_or_notify_cancel(
+    future: *mut weft_future,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let f = unsafe { self::future(future) }?;
+        if f.set_running_or_notify_cancel()? {
+            Ok(())
+        } else {
+            Err(Error::Cancelled.into())
+        }
+    })
+}
+
+/// Completes a future made by `weft_future_new` with `result`. Python:
+/// `future.set_result(result)`.
+///
+/// The future may be pending or running. Its waiters wake, and its done callbacks run now, in
+/// the calling thread. Never blocks (except to run the callbacks). Ownership: on success the
+/// future owns `result`: `weft_future_result` returns it as often as asked, and
+/// `result_free`, if not NULL, is called on it once, when the future's last reference is
+/// freed (in the thread that frees it). On failure nothing changes and `result_free` is not
+/// called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_STATE_FINISHED` if the future is done
+/// already, `WEFT_STATUS_INVALID_STATE_CANCELLED` if it was cancelled (Python:
+/// `InvalidStateError`); `WEFT_STATUS_WRONG_STATE` for a pool's future (its task completes it);
+/// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
+/// of several calls at once, one completes the future.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `result_free` is NULL or a function that may run in any thread and does not unwind; `result`
+/// may be used from any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_set_result(
+    future: *mut weft_future,
+    result: *mut c_void,
+    result_free: weft_free_fn,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let f = unsafe { self::future(future) }?;
+        // Through a reference of this call's own: a callback run now may free the caller's.
+        let f = CFuture::clone(&f);
+        f.set_result(OwnedArg::new(result, result_free))
+            .map_err(|rejected| {
+                // The result goes back to the caller unfreed.
+                rejected.value.into_raw();
+                rejected.error
+            })?;
+        Ok(())
+    })
+}
+
+/// Completes a future made by `weft_future_new` as failed with `code`, as a task that returns
+/// `code`: `weft_future_result` then gives `WEFT_STATUS_TASK_FAILED` and
+/// `weft_future_exception` the code. Python: `future.set_exception(exception)`.
+///
+/// As `weft_future_set_result` otherwise. Statuses: those of `weft_future_set_result`, and
+/// `WEFT_STATUS_INVALID_ARGUMENT` if `code` is 0 (which means success to
+/// `weft_future_exception`).
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_set_exception(
+    future: *mut weft_future,
+    code: c_int,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let f = unsafe { self::future(future) }?;
+        if code == 0 {
+            return Err(WEFT_STATUS_INVALID_ARGUMENT);
+        }
+        // Through a reference of this call's own: a callback run now may free the caller's.
+        Ok(CFuture::clone(&f)
+            .set_exception(code)
+            .map_err(Error::from)?)
     })
 }
 
@@ -444,7 +568,7 @@ pub struct weft_as_completed {
 }
 
 impl Handle for weft_as_completed {
-    type Inner = AsCompleted<SendPtr, c_int>;
+    type Inner = AsCompleted<OwnedArg, c_int>;
     const TAG: Tag = Tag::AsCompleted;
 }
 
