@@ -136,7 +136,14 @@ unsafe fn finished(
 ) -> Result<Result<SendPtr, c_int>, weft_status> {
     // SAFETY: forwarded contract.
     let f = unsafe { future(f) }?;
-    let timeout = Timeout::from_secs_f64(timeout)?;
+    outcome_of(&f, Timeout::from_secs_f64(timeout)?)
+}
+
+/// Waits for `f`, at most `timeout`: [`finished`]'s answer.
+pub(crate) fn outcome_of(
+    f: &CFuture,
+    timeout: Timeout,
+) -> Result<Result<SendPtr, c_int>, weft_status> {
     // By reference, without the lock: a pointer and an `int` are shared between threads.
     match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
         Outcome::Returned(result) => Ok(Ok(result.arg)),
@@ -893,6 +900,119 @@ mod tests {
                 assert_eq!(code, 0);
                 weft_future_free(f);
             }
+        }
+    }
+
+    #[test]
+    fn standalone_futures() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            assert_eq!(weft_future_new(ptr::null_mut()), WEFT_STATUS_NULL_ARGUMENT);
+            let null = ptr::null_mut();
+            assert_eq!(
+                weft_future_set_result(null, null.cast(), None),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_future_set_exception(null, 1),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(null),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            let frees = AtomicUsize::new(0);
+            let value = ptr_to(&frees);
+            let mut f = ptr::null_mut();
+            assert_eq!(weft_future_new(&mut f), WEFT_STATUS_OK);
+            let mut result = ptr::null_mut();
+            assert_eq!(weft_future_result(f, 0.0, &mut result), WEFT_STATUS_TIMEOUT);
+            assert_eq!(weft_future_set_running_or_notify_cancel(f), WEFT_STATUS_OK);
+            assert!(weft_future_running(f) && !weft_future_cancel(f));
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(f),
+                WEFT_STATUS_WRONG_STATE
+            );
+            assert_eq!(
+                weft_future_set_result(f, value, Some(crate::capi::pool::tests::count)),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(weft_future_result(f, 0.0, &mut result), WEFT_STATUS_OK);
+            assert_eq!(result, value);
+            // Refused: the value stays the caller's, not freed.
+            assert_eq!(
+                weft_future_set_result(f, value, Some(crate::capi::pool::tests::count)),
+                WEFT_STATUS_INVALID_STATE_FINISHED
+            );
+            assert_eq!(
+                weft_future_set_exception(f, 2),
+                WEFT_STATUS_INVALID_STATE_FINISHED
+            );
+            let other = weft_future_clone(f);
+            weft_future_free(f);
+            assert_eq!(
+                frees.load(Ordering::Relaxed),
+                0,
+                "freed with the last reference"
+            );
+            weft_future_free(other);
+            assert_eq!(frees.load(Ordering::Relaxed), 1);
+
+            // Failed by hand, as a task that returns a code.
+            assert_eq!(weft_future_new(&mut f), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_future_set_exception(f, 0),
+                WEFT_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(weft_future_set_exception(f, -3), WEFT_STATUS_OK);
+            let mut code = 0;
+            assert_eq!(
+                weft_future_result(f, 0.0, &mut result),
+                WEFT_STATUS_TASK_FAILED
+            );
+            assert_eq!(weft_future_exception(f, 0.0, &mut code), WEFT_STATUS_OK);
+            assert_eq!(code, -3);
+            weft_future_free(f);
+
+            // Cancelled while pending: callbacks run, the owner is told not to run it.
+            let calls = Mutex::new(Vec::<usize>::new());
+            assert_eq!(weft_future_new(&mut f), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_future_add_done_callback(f, Some(record), ptr_to(&calls)),
+                WEFT_STATUS_OK
+            );
+            assert!(weft_future_cancel(f));
+            assert_eq!(calls.lock().unwrap().len(), 1);
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(f),
+                WEFT_STATUS_CANCELLED
+            );
+            assert_eq!(
+                weft_future_set_result(f, value, Some(crate::capi::pool::tests::count)),
+                WEFT_STATUS_INVALID_STATE_CANCELLED
+            );
+            weft_future_free(f);
+            assert_eq!(frees.load(Ordering::Relaxed), 1);
+
+            // A pool's future is its task's to complete.
+            let pool = new_pool(1);
+            let task = submit(pool, Some(echo), ptr::null_mut());
+            assert_eq!(
+                weft_future_set_result(task, value, None),
+                WEFT_STATUS_WRONG_STATE
+            );
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(task),
+                WEFT_STATUS_WRONG_STATE
+            );
+            assert_eq!(
+                weft_future_result(task, WEFT_TIMEOUT_FOREVER, &mut result),
+                WEFT_STATUS_OK
+            );
+            weft_future_free(task);
+            weft_pool_free(pool);
         }
     }
 
