@@ -103,6 +103,8 @@ impl Deadline {
     pub const FOREVER: Deadline = Deadline(None);
 
     /// The deadline at `instant`.
+    // Used by the scheduler, which loom does not build.
+    #[cfg_attr(loom, allow(dead_code))]
     pub(crate) fn at(instant: Instant) -> Deadline {
         Deadline(Some(instant))
     }
