@@ -18,8 +18,15 @@
 //!
 //! The thread is a daemon: at process exit, timers not yet due never fire and nothing waits for
 //! them. [`Scheduler::shutdown`] (or dropping the [`Scheduler`]) cancels every pending timer and
-//! ends the thread. A child made by `fork()` has no scheduler thread: a scheduler made before
-//! the fork does not fire there.
+//! ends the thread.
+//!
+//! A child made by `fork()` has no scheduler thread (as CPython's `Timer` threads vanish in a
+//! child), and the state it shared may have been locked by that thread at the fork. So in the
+//! child a scheduler made before the fork acts as one shut down, without touching that state:
+//! new timers are refused with [`Error::PoolShutDown`] rather than accepted and never run, it
+//! holds no timer, and shutting it down or dropping it does nothing. The parent's timers are
+//! not the child's: their futures stay pending there (as the futures of a pool's tasks running
+//! at the fork do). Make a new scheduler in the child.
 //!
 //! [`Pool`]: crate::Pool
 
@@ -235,6 +242,12 @@ impl Scheduler {
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
     {
+        if self.forked() {
+            return Err(Rejected {
+                error: Error::PoolShutDown,
+                value: task,
+            });
+        }
         let mut state = self.shared.state.lock();
         if state.shutdown {
             return Err(Rejected {
@@ -281,6 +294,12 @@ impl Scheduler {
         F: FnMut() -> Result<(), E> + Send + 'static,
     {
         let (Period::FixedRate(every) | Period::FixedDelay(every)) = period;
+        if self.forked() {
+            return Err(Rejected {
+                error: Error::PoolShutDown,
+                value: call,
+            });
+        }
         let mut state = self.shared.state.lock();
         let refused = if every.is_zero() {
             Some(Error::InvalidArgument)
@@ -303,8 +322,11 @@ impl Scheduler {
     }
 
     /// How many timers the heap holds: those pending, and those cancelled but not yet removed
-    /// (see the module documentation).
+    /// (see the module documentation); 0 in a child made by `fork()`.
     pub fn len(&self) -> usize {
+        if self.forked() {
+            return 0;
+        }
         self.shared.state.lock().timers.len()
     }
 
@@ -316,20 +338,33 @@ impl Scheduler {
     /// Stops the scheduler: every timer not yet run is cancelled (a periodic timer's run under
     /// way finishes), later calls are refused, and the thread ends; with `wait`, waits for it.
     /// Calling it again is harmless. [`Error::JoinCurrent`] if called with `wait` from a timer's
-    /// call (the scheduler's own thread).
+    /// call (the scheduler's own thread). In a child made by `fork()`, does nothing (see the
+    /// module documentation).
     pub fn shutdown(&self, wait: bool) -> Result<(), Error> {
+        if self.forked() {
+            return Ok(());
+        }
         self.shared.stop();
         if wait {
             self.thread.join(Timeout::Forever)?;
         }
         Ok(())
     }
+
+    /// Whether this is a child made by `fork()` since the thread started: the thread is not
+    /// here, and the state may have been locked by it at the fork (see the module
+    /// documentation). Read without a lock.
+    fn forked(&self) -> bool {
+        self.thread.is_lost()
+    }
 }
 
 impl Drop for Scheduler {
     /// Shuts the scheduler down without waiting.
     fn drop(&mut self) {
-        self.shared.stop();
+        if !self.forked() {
+            self.shared.stop();
+        }
     }
 }
 

@@ -25,7 +25,9 @@
  * others (submit long work to a `weft_pool` from the call). At process exit the thread, a
  * daemon, is abandoned: timers not yet due never fire and nothing waits for them (shut the
  * scheduler down first to have their futures cancelled). A child made by `fork()` has no
- * scheduler thread: a scheduler made before the fork does not fire there.
+ * scheduler thread: there a scheduler made before the fork acts as one shut down (new timers
+ * are refused with `WEFT_STATUS_POOL_SHUT_DOWN`, `weft_scheduler_pending` is 0, shutting it
+ * down does nothing), and the parent's timers never fire: make a new scheduler in the child.
  */
 typedef struct weft_scheduler weft_scheduler;
 
@@ -107,7 +109,8 @@ void weft_scheduler_free(struct weft_scheduler *scheduler);
  * shut down), when the timer is dropped. Never blocks. Ownership: on success `*future_out` is
  * a new handle the caller releases with `weft_future_free` (freeing it does not cancel the
  * timer). On failure nothing is scheduled and `arg_free` is not called. Statuses:
- * `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` after `weft_scheduler_shutdown`;
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` after `weft_scheduler_shutdown` (or in a
+ * child made by `fork()`);
  * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE` for a bad `delay`;
  * `WEFT_STATUS_NULL_ARGUMENT` if `task` or `future_out` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread, a timer's call included.
@@ -141,7 +144,8 @@ enum weft_status weft_scheduler_call_later(struct weft_scheduler *scheduler,
  * or when it is dropped. Never blocks. Ownership: on success `*future_out` is a new handle the
  * caller releases with `weft_future_free` (freeing it does not cancel the timer: keep it to
  * cancel). On failure nothing is scheduled and `arg_free` is not called. Statuses:
- * `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` after `weft_scheduler_shutdown`;
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` after `weft_scheduler_shutdown` (or in a
+ * child made by `fork()`);
  * `WEFT_STATUS_INVALID_ARGUMENT` for an unknown `kind` or a zero `period`;
  * `WEFT_STATUS_INVALID_TIMEOUT`, `WEFT_STATUS_TIMEOUT_TOO_LARGE` for a bad `delay` or `period`;
  * `WEFT_STATUS_NULL_ARGUMENT` if `call` or `future_out` is NULL; `WEFT_STATUS_WRONG_HANDLE`.
