@@ -84,7 +84,9 @@ fn a_scheduler_in_a_forked_child_refuses_timers_and_does_not_hang() {
         let refused = match refused {
             Err(rejected) => rejected.error == weft::Error::PoolShutDown,
             // Before: accepted, and never run.
-            Ok(future) => future.outcome(Timeout::After(Duration::from_millis(500))).is_some(),
+            Ok(future) => future
+                .outcome(Timeout::After(Duration::from_millis(500)))
+                .is_some(),
         };
         let every = scheduler.call_every(
             Duration::ZERO,
@@ -99,7 +101,11 @@ fn a_scheduler_in_a_forked_child_refuses_timers_and_does_not_hang() {
             !pending.done(),
         ]
     });
-    assert_eq!(failed, Vec::<usize>::new(), "checks that failed in the child");
+    assert_eq!(
+        failed,
+        Vec::<usize>::new(),
+        "checks that failed in the child"
+    );
     // The parent's scheduler is untouched.
     assert_eq!(scheduler.len(), 1);
     assert!(pending.cancel());
