@@ -94,6 +94,10 @@ C_CASES = [
                  "rayon": "rayon (pool.spawn from the main thread)",
                  "rayon_scope": "rayon (scope.spawn inside the pool)",
                  "weft": "weft (submit, then result of each future)"}),
+    Case("timers_schedule", "Timers: schedule 2,000 pending an hour away, per timer",
+         2_000, 200, False, labels={"weft": "weft_scheduler (one thread)"}),
+    Case("timers_fire", "Timers: 2,000 due at once, from the first scheduled to the last fired",
+         2_000, 200, True, rate="timers/s", labels={"weft": "weft_scheduler (one thread)"}),
 ]
 
 PY_CASES = [
@@ -146,7 +150,7 @@ SCALE_CASES = [
 IMPL_NAMES = {
     "weft": "weft", "pthread": "pthread", "c11": "C11 threads.h", "glib": "GLib",
     "parking_lot": "parking_lot", "crossbeam": "crossbeam-channel", "rayon": "rayon",
-    "rayon_scope": "rayon (scope)",
+    "rayon_scope": "rayon (scope)", "weft_timer": "weft_timer (a thread per timer)",
     "std": "Rust std", "cpython": "CPython",
 }
 

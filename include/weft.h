@@ -28,6 +28,8 @@
  *   weft/queue.h      weft_queue: queue.Queue, LifoQueue, PriorityQueue, SimpleQueue
  *   weft/pool.h       weft_pool: concurrent.futures.ThreadPoolExecutor
  *   weft/future.h     weft_future: concurrent.futures.Future, wait, as_completed
+ *   weft/map.h        weft_pool_map, weft_map: Executor.map's results, in order
+ *   weft/scheduler.h  weft_scheduler: timers served by one thread (ScheduledExecutorService)
  */
 
 #ifndef WEFT_H
@@ -46,5 +48,7 @@
 #include "weft/queue.h"
 #include "weft/pool.h"
 #include "weft/future.h"
+#include "weft/map.h"
+#include "weft/scheduler.h"
 
 #endif  /* WEFT_H */

@@ -100,6 +100,11 @@ errors! {
     TaskFailed => c"the task failed",
     /// A pool with `max_workers <= 0`. CPython: `ValueError`.
     MaxWorkers => c"max_workers must be greater than 0",
+    /// `set_result` or `set_exception` on a future already done. CPython: `InvalidStateError`,
+    /// whose message is the state and the future's `repr`.
+    InvalidStateFinished => c"FINISHED: <Future state=finished>",
+    /// `set_result` or `set_exception` on a cancelled future. CPython: `InvalidStateError`.
+    InvalidStateCancelled => c"CANCELLED: <Future state=cancelled>",
 }
 
 impl fmt::Display for Error {

@@ -68,6 +68,8 @@ mod park;
 #[cfg(not(loom))]
 pub mod pool;
 pub mod queue;
+#[cfg(not(loom))]
+pub mod scheduler;
 pub mod sync;
 #[cfg(not(loom))]
 pub mod thread;
@@ -83,7 +85,7 @@ pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
 pub use thread::Thread;
 pub use timeout::Timeout;
 #[cfg(not(loom))]
-pub use {local::Local, pool::Pool};
+pub use {local::Local, pool::Pool, scheduler::Scheduler};
 
 /// Installs weft's fork handlers when the library is loaded, before any thread can use weft.
 ///

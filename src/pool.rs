@@ -29,7 +29,7 @@ use std::num::NonZero;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Weak};
 
-use crate::future::{Future, Queued, TaskFn};
+use crate::future::{Future, InOrder, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{ArcGuard, Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
@@ -254,6 +254,53 @@ impl Pool {
             shared.work_ready.notify_one();
         }
         Ok(future)
+    }
+
+    /// Submits each of `tasks` and hands out their futures in order, as each is done, all by
+    /// `timeout` from now. Python: `executor.map(fn, *iterables, timeout)`: see [`InOrder`] for
+    /// when the iteration ends. If a task is refused (see [`Pool::submit`]), the tasks
+    /// submitted are cancelled (those running finish), the others dropped, and the error
+    /// returned.
+    pub fn map<T, E, F>(
+        &self,
+        tasks: impl IntoIterator<Item = F>,
+        timeout: Timeout,
+    ) -> Result<InOrder<T, E>, Error>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce() -> Result<T, E> + Send + 'static,
+    {
+        self.map_with_header(|| (), tasks, timeout)
+    }
+
+    /// [`Pool::map`] for any [`TaskFn`], each future made with a `header()` (see
+    /// [`Future::into_raw`]).
+    pub(crate) fn map_with_header<T, E, H, F>(
+        &self,
+        header: impl Fn() -> H,
+        tasks: impl IntoIterator<Item = F>,
+        timeout: Timeout,
+    ) -> Result<InOrder<T, E>, Error>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        H: Send + Sync + 'static,
+        F: TaskFn<T, E>,
+    {
+        let deadline = timeout.deadline();
+        let mut futures = Vec::new();
+        for task in tasks {
+            match self.submit_with_header(header(), task) {
+                Ok(future) => futures.push(future),
+                Err(rejected) => {
+                    // Dropping the iteration cancels what was submitted.
+                    drop(InOrder::new(futures, deadline));
+                    return Err(rejected.error);
+                }
+            }
+        }
+        Ok(InOrder::new(futures, deadline))
     }
 
     /// Stops accepting work and, with `wait`, waits for every worker to exit. Python:

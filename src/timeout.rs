@@ -102,6 +102,13 @@ impl Deadline {
     /// A deadline that never passes.
     pub const FOREVER: Deadline = Deadline(None);
 
+    /// The deadline at `instant`.
+    // Used by the scheduler, which loom does not build.
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn at(instant: Instant) -> Deadline {
+        Deadline(Some(instant))
+    }
+
     /// The instant to hand to the parking lot's `park` (`None` = no limit).
     pub fn instant(self) -> Option<Instant> {
         self.0

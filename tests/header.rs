@@ -90,6 +90,16 @@ const PARTS: &[Part] = &[
         sources: &["future.rs"],
         contents: "weft_future: concurrent.futures.Future, wait, as_completed",
     },
+    Part {
+        name: "map",
+        sources: &["map.rs"],
+        contents: "weft_pool_map, weft_map: Executor.map's results, in order",
+    },
+    Part {
+        name: "scheduler",
+        sources: &["scheduler.rs"],
+        contents: "weft_scheduler: timers served by one thread (ScheduledExecutorService)",
+    },
 ];
 
 /// The files of `src/capi/` that declare nothing for C. `mod.rs` is not a source of any part:

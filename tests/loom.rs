@@ -867,3 +867,70 @@ fn as_completed_iterator_queues_completions() {
         worker.join().unwrap();
     });
 }
+
+/// A standalone future (`Future::new`) whose owner marks it running and completes it, racing a
+/// canceller: exactly one wins. If the owner is told to go ahead, `cancel` fails and its result
+/// stands; if the future was cancelled first, the owner is told not to run it and its
+/// `set_result` is refused as cancelled. A waiter sees the winner's outcome either way.
+#[test]
+fn standalone_future_set_running_races_cancel() {
+    model(|| {
+        let future = ModelFuture::new();
+        let owner = {
+            let future = future.clone();
+            thread::spawn(move || {
+                let run = future.set_running_or_notify_cancel().unwrap();
+                let set = future.set_result(3).map_err(|rejected| rejected.error);
+                assert_eq!(
+                    set,
+                    if run {
+                        Ok(())
+                    } else {
+                        Err(Error::InvalidStateCancelled)
+                    }
+                );
+                run
+            })
+        };
+        let cancelled = future.cancel();
+        let ran = owner.join().unwrap();
+        assert_ne!(ran, cancelled);
+        let expected = if cancelled {
+            weft::Outcome::Cancelled
+        } else {
+            weft::Outcome::Returned(3)
+        };
+        assert_eq!(future.outcome(FOREVER), Some(expected));
+    });
+}
+
+/// `set_result` and `cancel` racing on a pending standalone future while a thread waits on it:
+/// exactly one completes it, the loser is told who won (`cancel` false, or `set_result` refused
+/// as cancelled), the waiter wakes with the winner's outcome, and a later `set_exception` is
+/// refused with the status naming it (finished, or cancelled).
+#[test]
+fn standalone_future_set_result_races_cancel_and_wakes_a_waiter() {
+    model(|| {
+        let future = ModelFuture::new();
+        let setter = {
+            let future = future.clone();
+            thread::spawn(move || future.set_result(1).map_err(|r| r.error))
+        };
+        let canceller = {
+            let future = future.clone();
+            thread::spawn(move || future.cancel())
+        };
+        let waited = future.outcome(FOREVER);
+        let (set, cancelled) = (setter.join().unwrap(), canceller.join().unwrap());
+        let late = future.set_exception(()).map_err(|r| r.error);
+        if cancelled {
+            assert_eq!(waited, Some(weft::Outcome::Cancelled));
+            assert_eq!(set, Err(Error::InvalidStateCancelled));
+            assert_eq!(late, Err(Error::InvalidStateCancelled));
+        } else {
+            assert_eq!(waited, Some(weft::Outcome::Returned(1)));
+            assert_eq!(set, Ok(()));
+            assert_eq!(late, Err(Error::InvalidStateFinished));
+        }
+    });
+}

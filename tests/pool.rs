@@ -699,3 +699,117 @@ fn one_allocation_per_task() {
     }
     assert_eq!(allocations() - before, 100);
 }
+
+#[test]
+fn a_standalone_future_is_completed_by_its_owner() {
+    // Pending, then completed by `set_result`: waiters wake, callbacks run in the setter.
+    let future = F::new();
+    assert!(!future.done() && !future.running() && !future.cancelled());
+    let waiter = {
+        let future = future.clone();
+        std_thread::spawn(move || future.outcome(FOREVER))
+    };
+    let seen = Arc::new(Mutex::new(None));
+    let record = Arc::clone(&seen);
+    future.add_done_callback(move |f| {
+        *record.lock().unwrap() = Some((f.done(), std_thread::current().id()));
+    });
+    assert_eq!(future.set_running_or_notify_cancel(), Ok(true));
+    assert!(future.running());
+    assert!(!future.cancel(), "a running future cannot be cancelled");
+    assert_eq!(
+        future.set_running_or_notify_cancel(),
+        Err(Error::WrongState),
+        "CPython: RuntimeError('Future in unexpected state')"
+    );
+    future.set_result(42).unwrap();
+    assert_eq!(waiter.join().unwrap(), Some(Outcome::Returned(42)));
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Some((true, std_thread::current().id()))
+    );
+    // Done: refused, the value handed back.
+    let again = future.set_result(7).unwrap_err();
+    assert_eq!((again.error, again.value), (Error::InvalidStateFinished, 7));
+    let again = future.set_exception(3).unwrap_err();
+    assert_eq!((again.error, again.value), (Error::InvalidStateFinished, 3));
+    assert_eq!(
+        Error::InvalidStateFinished.to_string(),
+        "FINISHED: <Future state=finished>"
+    );
+    assert_eq!(
+        future.set_running_or_notify_cancel(),
+        Err(Error::WrongState)
+    );
+
+    // Failed by `set_exception`, from pending, and counted as an exception by `wait`.
+    let failed = F::new();
+    failed.set_exception(-5).unwrap();
+    assert_eq!(failed.outcome(NOW), Some(Outcome::Failed(-5)));
+    let pending = F::new();
+    let waited = wait(&[&pending, &failed], NOW, ReturnWhen::FirstException);
+    assert_eq!(
+        waited,
+        Waited {
+            done: vec![false, true],
+            satisfied: true
+        }
+    );
+
+    // Cancelled while pending: `set_running_or_notify_cancel` says not to run, completing is
+    // refused.
+    assert!(pending.cancel());
+    assert_eq!(pending.set_running_or_notify_cancel(), Ok(false));
+    let refused = pending.set_result(1).unwrap_err();
+    assert_eq!(refused.error, Error::InvalidStateCancelled);
+    assert_eq!(pending.outcome(NOW), Some(Outcome::Cancelled));
+}
+
+#[test]
+fn only_standalone_futures_are_completed_by_hand() {
+    let pool = Pool::new(1, "", None);
+    let (future, started, open) = gated(&pool, 1);
+    started.recv().unwrap();
+    // The worker completes it: completing it by hand would race the worker.
+    assert_eq!(future.set_result(9).unwrap_err().error, Error::WrongState);
+    assert_eq!(
+        future.set_running_or_notify_cancel(),
+        Err(Error::WrongState)
+    );
+    open.send(()).unwrap();
+    assert_eq!(future.outcome(FOREVER), Some(Outcome::Returned(1)));
+    pool.shutdown(true, false).unwrap();
+}
+
+#[test]
+fn a_standalone_future_completed_by_racing_threads_takes_one_value() {
+    for _ in 0..200 {
+        let future = F::new();
+        let setters: Vec<_> = (0..4)
+            .map(|i| {
+                let future = future.clone();
+                std_thread::spawn(move || future.set_result(i).is_ok())
+            })
+            .collect();
+        let won: usize = setters
+            .into_iter()
+            .map(|s| usize::from(s.join().unwrap()))
+            .sum();
+        assert_eq!(won, 1);
+        assert!(matches!(future.outcome(NOW), Some(Outcome::Returned(0..4))));
+    }
+}
+
+#[test]
+fn as_completed_hands_out_standalone_futures() {
+    let futures: Vec<F> = (0..3).map(|_| F::new()).collect();
+    let refs: Vec<&F> = futures.iter().collect();
+    let it = AsCompleted::new(&refs);
+    futures[2].set_result(2).unwrap();
+    futures[0].set_exception(1).unwrap();
+    assert_eq!(it.next(NOW), Ok(Some(2)));
+    assert_eq!(it.next(NOW), Ok(Some(0)));
+    assert_eq!(it.next(NOW), Ok(None));
+    assert!(futures[1].cancel());
+    assert_eq!(it.next(NOW), Ok(Some(1)));
+}

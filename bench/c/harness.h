@@ -32,7 +32,7 @@ struct bench_impl {
     size_t count;
 };
 
-extern const struct bench_impl impl_pthread, impl_c11, impl_glib, impl_weft;
+extern const struct bench_impl impl_pthread, impl_c11, impl_glib, impl_weft, impl_weft_timer;
 
 /* The queue benchmarks' capacity and the number of workers of the pool benchmarks. */
 #define QUEUE_CAPACITY 1024

@@ -13,7 +13,8 @@
 
 #include "harness.h"
 
-static const struct bench_impl *const impls[] = {&impl_pthread, &impl_c11, &impl_glib, &impl_weft};
+static const struct bench_impl *const impls[] = {&impl_pthread, &impl_c11, &impl_glib, &impl_weft,
+                                                 &impl_weft_timer};
 
 char bench_extra[8192];
 

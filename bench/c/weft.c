@@ -394,6 +394,110 @@ static uint64_t local_10000(long n) {
 /* A case whose weft functions are not in this weft.h yet. */
 #define MISSING(name, what) {name, NULL, what " not in include/weft.h yet"}
 
+/* ---- Timers: the scheduler against a thread per timer (weft_timer) ---- */
+
+#if defined(HAVE_weft_scheduler_new) && defined(HAVE_weft_scheduler_call_later)
+#define HAVE_SCHEDULER 1
+
+#define HOUR 3600.0
+
+/* Counts the timers fired; the last one sets `all`. */
+struct fired {
+    long left;
+    weft_event *all;
+};
+
+static int fire_once(void *arg, void **result_out) {
+    (void)result_out;
+    struct fired *f = arg;
+    if (__atomic_sub_fetch(&f->left, 1, __ATOMIC_ACQ_REL) == 0) {
+        OK(weft_event_set(f->all));
+    }
+    return 0;
+}
+
+static void *fire_thread(void *arg) {
+    fire_once(arg, NULL);
+    return NULL;
+}
+
+/* n timers an hour away: the time to schedule them (then all cancelled, off the clock). */
+static uint64_t scheduler_schedule(long n) {
+    weft_scheduler *s;
+    OK(weft_scheduler_new(&s));
+    weft_future **futures = malloc((size_t)n * sizeof *futures);
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        OK(weft_scheduler_call_later(s, HOUR, fire_once, NULL, NULL, &futures[i]));
+    }
+    uint64_t elapsed = now_ns() - t0;
+    OK(weft_scheduler_shutdown(s, true));
+    for (long i = 0; i < n; i++) {
+        weft_future_free(futures[i]);
+    }
+    weft_scheduler_free(s);
+    free(futures);
+    return elapsed;
+}
+
+static uint64_t timer_threads_schedule(long n) {
+    weft_thread **timers = malloc((size_t)n * sizeof *timers);
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        OK(weft_timer_new(HOUR, fire_thread, NULL, NULL, &timers[i]));
+        OK(weft_thread_start(timers[i]));
+    }
+    uint64_t elapsed = now_ns() - t0;
+    for (long i = 0; i < n; i++) {
+        OK(weft_timer_cancel(timers[i]));
+        OK(weft_thread_join(timers[i], FOREVER));
+        weft_thread_free(timers[i]);
+    }
+    free(timers);
+    return elapsed;
+}
+
+/* n timers all due now: from the first scheduled to the last fired (the firing rate). */
+static uint64_t scheduler_fire(long n) {
+    weft_scheduler *s;
+    OK(weft_scheduler_new(&s));
+    struct fired f = {.left = n};
+    OK(weft_event_new(&f.all));
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        weft_future *future;
+        OK(weft_scheduler_call_later(s, 0.0, fire_once, &f, NULL, &future));
+        weft_future_free(future);
+    }
+    OK(weft_event_wait(f.all, FOREVER));
+    uint64_t elapsed = now_ns() - t0;
+    OK(weft_scheduler_shutdown(s, true));
+    weft_scheduler_free(s);
+    weft_event_free(f.all);
+    return elapsed;
+}
+
+static uint64_t timer_threads_fire(long n) {
+    weft_thread **timers = malloc((size_t)n * sizeof *timers);
+    struct fired f = {.left = n};
+    OK(weft_event_new(&f.all));
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        OK(weft_timer_new(0.0, fire_thread, &f, NULL, &timers[i]));
+        OK(weft_thread_start(timers[i]));
+    }
+    OK(weft_event_wait(f.all, FOREVER));
+    uint64_t elapsed = now_ns() - t0;
+    for (long i = 0; i < n; i++) {
+        OK(weft_thread_join(timers[i], FOREVER));
+        weft_thread_free(timers[i]);
+    }
+    weft_event_free(f.all);
+    free(timers);
+    return elapsed;
+}
+#endif
+
 static const struct bench_case cases[] = {
     {"lock_uncontended", lock_uncontended, NULL},
     {"lock_contended", lock_contended, NULL},
@@ -455,5 +559,24 @@ static const struct bench_case cases[] = {
 #endif
     {"lock_2000_threads", lock_2000_threads, NULL},
     {"local_10000", local_10000, NULL},
+#ifdef HAVE_SCHEDULER
+    {"timers_schedule", scheduler_schedule, NULL},
+    {"timers_fire", scheduler_fire, NULL},
+#else
+    MISSING("timers_schedule", "weft_scheduler_*"),
+    MISSING("timers_fire", "weft_scheduler_*"),
+#endif
 };
 CASES(weft, cases);
+
+/* The anchor of the timer cases: weft_timer, a thread per timer (CPython's threading.Timer). */
+static const struct bench_case timer_cases[] = {
+#ifdef HAVE_SCHEDULER
+    {"timers_schedule", timer_threads_schedule, NULL},
+    {"timers_fire", timer_threads_fire, NULL},
+#else
+    MISSING("timers_schedule", "weft_scheduler_*"),
+    MISSING("timers_fire", "weft_scheduler_*"),
+#endif
+};
+CASES(weft_timer, timer_cases);

@@ -29,13 +29,15 @@ enum kind {
     QUEUE,
     POOL,
     FUTURE,
+    SCHEDULER,
+    MAP,
     FOREIGN, /* not a weft object: an aligned word that is no type's tag */
     N_KINDS
 };
 
 static const char *const kind_names[N_KINDS] = {
     "lock", "rlock",  "thread", "condition", "event", "semaphore",
-    "barrier", "local", "queue", "pool",  "future", "foreign",
+    "barrier", "local", "queue", "pool",  "future", "scheduler", "map", "foreign",
 };
 
 static void *objects[N_KINDS];
@@ -170,6 +172,34 @@ static weft_status future_exception(void *h) { return weft_future_exception(h, 0
 static weft_status future_add_done_callback(void *h) {
     return weft_future_add_done_callback(h, done_callback, NULL);
 }
+static weft_status future_set_result(void *h) { return weft_future_set_result(h, NULL, NULL); }
+static weft_status future_set_exception(void *h) { return weft_future_set_exception(h, 1); }
+static weft_status future_set_running_or_notify_cancel(void *h) {
+    return weft_future_set_running_or_notify_cancel(h);
+}
+static int periodic(void *arg) {
+    (void)arg;
+    callbacks++;
+    return 0;
+}
+static weft_status scheduler_call_later(void *h) {
+    return weft_scheduler_call_later(h, 0.0, task, NULL, count_callback, &out_future);
+}
+static weft_status scheduler_call_every(void *h) {
+    return weft_scheduler_call_every(h, 0.0, 1.0, WEFT_FIXED_RATE, periodic, NULL,
+                                     count_callback, &out_future);
+}
+static weft_status scheduler_shutdown(void *h) { return weft_scheduler_shutdown(h, true); }
+static weft_status pool_map(void *h) {
+    void *args[1] = {NULL};
+    weft_map *map = NULL;
+    weft_status status = weft_pool_map(h, task, args, 1, count_callback, FOREVER, &map);
+    if (status == WEFT_STATUS_OK) {
+        weft_map_free(map);
+    }
+    return status;
+}
+static weft_status map_next(void *h) { return weft_map_next(h, &out_ptr, &out_int); }
 static weft_status futures_wait(void *h) {
     weft_future *fs[2];
     fs[0] = objects[FUTURE];
@@ -237,6 +267,9 @@ static uintptr_t future_cancel(void *h) { return weft_future_cancel(h); }
 static uintptr_t future_cancelled(void *h) { return weft_future_cancelled(h); }
 static uintptr_t future_running(void *h) { return weft_future_running(h); }
 static uintptr_t future_done(void *h) { return weft_future_done(h); }
+static uintptr_t scheduler_clone(void *h) { return (uintptr_t)weft_scheduler_clone(h); }
+static uintptr_t scheduler_pending(void *h) { return weft_scheduler_pending(h); }
+static uintptr_t map_clone(void *h) { return (uintptr_t)weft_map_clone(h); }
 
 /* _free through each type. */
 static void lock_free(void *h) { weft_lock_free(h); }
@@ -250,6 +283,8 @@ static void local_free(void *h) { weft_local_free(h); }
 static void queue_free(void *h) { weft_queue_free(h); }
 static void pool_free(void *h) { weft_pool_free(h); }
 static void future_free(void *h) { weft_future_free(h); }
+static void scheduler_free(void *h) { weft_scheduler_free(h); }
+static void map_free(void *h) { weft_map_free(h); }
 
 #define STATUS_CALL(kind, fn) {kind, #fn, fn, NULL}
 #define VALUE_CALL(kind, fn) {kind, #fn, NULL, fn}
@@ -338,6 +373,7 @@ static const struct call {
 
     STATUS_CALL(POOL, pool_submit),
     STATUS_CALL(POOL, pool_shutdown),
+    STATUS_CALL(POOL, pool_map),
     VALUE_CALL(POOL, pool_clone),
     VALUE_CALL(POOL, pool_max_workers),
 
@@ -351,11 +387,24 @@ static const struct call {
     VALUE_CALL(FUTURE, future_cancelled),
     VALUE_CALL(FUTURE, future_running),
     VALUE_CALL(FUTURE, future_done),
+    STATUS_CALL(FUTURE, future_set_result),
+    STATUS_CALL(FUTURE, future_set_exception),
+    STATUS_CALL(FUTURE, future_set_running_or_notify_cancel),
+
+    STATUS_CALL(SCHEDULER, scheduler_call_later),
+    STATUS_CALL(SCHEDULER, scheduler_call_every),
+    STATUS_CALL(SCHEDULER, scheduler_shutdown),
+    VALUE_CALL(SCHEDULER, scheduler_clone),
+    VALUE_CALL(SCHEDULER, scheduler_pending),
+
+    STATUS_CALL(MAP, map_next),
+    VALUE_CALL(MAP, map_clone),
 };
 
 static void (*const frees[N_KINDS])(void *h) = {
     lock_free,  rlock_free, thread_free, condition_free, event_free, semaphore_free,
-    barrier_free, local_free, queue_free,  pool_free,      future_free, NULL,
+    barrier_free, local_free, queue_free,  pool_free,      future_free, scheduler_free,
+    map_free,     NULL,
 };
 
 /* ---- the objects ------------------------------------------------------------------------------ */
@@ -386,6 +435,8 @@ static void make_objects(void) {
     weft_queue *queue = NULL;
     weft_pool *pool = NULL;
     weft_future *future = NULL;
+    weft_scheduler *scheduler = NULL;
+    weft_map *map = NULL;
     void *result = NULL;
 
     EXPECT_STATUS(weft_lock_new(&lock), WEFT_STATUS_OK);
@@ -427,6 +478,18 @@ static void make_objects(void) {
     EXPECT_STATUS(weft_future_result(future, FOREVER, &result), WEFT_STATUS_OK);
     EXPECT(result == &queued_item);
 
+    /* A scheduler with a timer pending. */
+    EXPECT_STATUS(weft_scheduler_new(&scheduler), WEFT_STATUS_OK);
+    weft_future *timer = NULL;
+    EXPECT_STATUS(weft_scheduler_call_later(scheduler, 3600.0, return_arg_task, NULL, NULL, &timer),
+                  WEFT_STATUS_OK);
+    weft_future_free(timer);
+
+    /* A map with one result to hand out. */
+    void *map_args[1] = {&queued_item};
+    EXPECT_STATUS(weft_pool_map(pool, return_arg_task, map_args, 1, NULL, FOREVER, &map),
+                  WEFT_STATUS_OK);
+
     objects[LOCK] = lock;
     objects[RLOCK] = rlock;
     objects[THREAD] = thread;
@@ -438,6 +501,8 @@ static void make_objects(void) {
     objects[QUEUE] = queue;
     objects[POOL] = pool;
     objects[FUTURE] = future;
+    objects[SCHEDULER] = scheduler;
+    objects[MAP] = map;
     objects[FOREIGN] = foreign_object;
 }
 
@@ -492,11 +557,14 @@ static void objects_intact(const char *when) {
     EXPECT_STATUS(weft_future_exception(objects[FUTURE], 0.0, &code), WEFT_STATUS_OK);
     EXPECT(code == 0);
 
+    EXPECT(weft_scheduler_pending(objects[SCHEDULER]) == 1);
+
     EXPECT(foreign_object[0] == 0x77656674000000ffu && foreign_object[1] == 0);
 }
 
 static void free_objects(void) {
     void *item = NULL;
+    int code = 0;
     weft_future *after_shutdown = NULL;
     EXPECT_STATUS(weft_lock_release(objects[LOCK]), WEFT_STATUS_OK);
     EXPECT_STATUS(weft_rlock_release(objects[RLOCK]), WEFT_STATUS_OK);
@@ -507,6 +575,9 @@ static void free_objects(void) {
     /* The pool was never shut down before: pool_shutdown's wrong calls did nothing. */
     EXPECT_STATUS(weft_pool_submit(objects[POOL], task, NULL, NULL, &after_shutdown),
                   WEFT_STATUS_POOL_SHUT_DOWN);
+    /* The map's one result, not taken by the wrong calls. */
+    EXPECT_STATUS(weft_map_next(objects[MAP], &item, &code), WEFT_STATUS_OK);
+    EXPECT(item == &queued_item);
     for (int k = 0; k < FOREIGN; k++) {
         frees[k](objects[k]);
     }

@@ -392,9 +392,106 @@ static void futures(void) {
     weft_event_free(gate.go);
 }
 
+/* ---- futures made by hand, the scheduler, map ----------------------------------------------- */
+
+static weft_scheduler *t_scheduler;
+static weft_pool *t_pool;
+
+static weft_status call_later_for(double s) {
+    return weft_scheduler_call_later(t_scheduler, s, count_task, &t_code, NULL, &t_future);
+}
+static int never_called(void *arg) {
+    (void)arg;
+    return 1;
+}
+static weft_status call_every_delay_for(double s) {
+    return weft_scheduler_call_every(t_scheduler, s, 1.0, WEFT_FIXED_RATE, never_called, NULL,
+                                     NULL, &t_future);
+}
+static weft_status call_every_period_for(double s) {
+    return weft_scheduler_call_every(t_scheduler, 0.0, s, WEFT_FIXED_DELAY, never_called, NULL,
+                                     NULL, &t_future);
+}
+static weft_status map_for(double s) {
+    weft_map *map = NULL;
+    return weft_pool_map(t_pool, count_task, NULL, 0, NULL, s, &map);
+}
+
+static void made_by_hand(void) {
+    struct calls result = {0, 0};
+    weft_future *f = NULL;
+    weft_map *map = NULL;
+    void *value = NULL;
+    int code = 0;
+
+    /* A future of one's own: completed once; then CPython's InvalidStateError, the result not
+     * taken (not freed) when refused. */
+    EXPECT_STATUS(weft_future_new(NULL), WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_future_new(&f), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_future_set_exception(f, 0), WEFT_STATUS_INVALID_ARGUMENT);
+    EXPECT_STATUS(weft_future_set_running_or_notify_cancel(f), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_future_set_running_or_notify_cancel(f), WEFT_STATUS_WRONG_STATE);
+    EXPECT_STATUS(weft_future_set_result(f, &result, count_task_free), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_future_set_result(f, &result, count_task_free),
+                  WEFT_STATUS_INVALID_STATE_FINISHED);
+    EXPECT_STATUS(weft_future_set_exception(f, 3), WEFT_STATUS_INVALID_STATE_FINISHED);
+    EXPECT_STATUS(weft_future_result(f, 0.0, &value), WEFT_STATUS_OK);
+    EXPECT(value == &result && result.freed == 0);
+    weft_future_free(f);
+    EXPECT(result.freed == 1);
+    EXPECT_STATUS(weft_future_new(&f), WEFT_STATUS_OK);
+    EXPECT(weft_future_cancel(f));
+    EXPECT_STATUS(weft_future_set_running_or_notify_cancel(f), WEFT_STATUS_CANCELLED);
+    EXPECT_STATUS(weft_future_set_exception(f, 3), WEFT_STATUS_INVALID_STATE_CANCELLED);
+    weft_future_free(f);
+
+    /* The scheduler: every bad delay and period, an unknown kind, a zero period, NULL calls;
+     * nothing scheduled. */
+    EXPECT_STATUS(weft_scheduler_new(NULL), WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_scheduler_new(&t_scheduler), WEFT_STATUS_OK);
+    check_bad_timeouts(call_later_for, "weft_scheduler_call_later");
+    check_bad_timeouts(call_every_delay_for, "weft_scheduler_call_every (delay)");
+    check_bad_timeouts(call_every_period_for, "weft_scheduler_call_every (period)");
+    EXPECT_STATUS(call_later_for(FOREVER), WEFT_STATUS_INVALID_TIMEOUT);
+    EXPECT_STATUS(call_every_period_for(FOREVER), WEFT_STATUS_INVALID_TIMEOUT);
+    EXPECT_STATUS(call_every_period_for(0.0), WEFT_STATUS_INVALID_ARGUMENT);
+    EXPECT_STATUS(weft_scheduler_call_every(t_scheduler, 0.0, 1.0, 7, never_called, NULL, NULL,
+                                            &t_future),
+                  WEFT_STATUS_INVALID_ARGUMENT);
+    EXPECT_STATUS(weft_scheduler_call_every(t_scheduler, 0.0, 1.0, WEFT_FIXED_RATE, NULL, NULL,
+                                            NULL, &t_future),
+                  WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_scheduler_call_later(t_scheduler, 0.0, NULL, NULL, NULL, &t_future),
+                  WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_scheduler_call_later(t_scheduler, 0.0, count_task, &result, NULL, NULL),
+                  WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT(weft_scheduler_pending(t_scheduler) == 0);
+    EXPECT_STATUS(weft_scheduler_shutdown(t_scheduler, true), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_scheduler_call_later(t_scheduler, 0.0, count_task, &result,
+                                            count_task_free, &t_future),
+                  WEFT_STATUS_POOL_SHUT_DOWN);
+    EXPECT(result.called == 0 && result.freed == 1);
+    weft_scheduler_free(t_scheduler);
+
+    /* map: bad timeouts, NULL arrays and outs; a map over nothing is over at once. */
+    EXPECT_STATUS(weft_pool_new(1, NULL, NULL, NULL, NULL, &t_pool), WEFT_STATUS_OK);
+    check_bad_timeouts(map_for, "weft_pool_map");
+    EXPECT_STATUS(weft_pool_map(t_pool, count_task, NULL, 1, NULL, 1.0, &map),
+                  WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_pool_map(t_pool, count_task, NULL, 0, NULL, 1.0, NULL),
+                  WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_pool_map(t_pool, count_task, NULL, 0, NULL, 1.0, &map), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_map_next(map, NULL, &code), WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_map_next(map, &value, NULL), WEFT_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(weft_map_next(map, &value, &code), WEFT_STATUS_INVALID_ARGUMENT);
+    weft_map_free(map);
+    weft_pool_free(t_pool);
+}
+
 int main(void) {
     pool_misuse();
     broken_pool();
     futures();
+    made_by_hand();
     return check_summary();
 }

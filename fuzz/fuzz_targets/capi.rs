@@ -184,7 +184,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
     };
     // SAFETY (every block below): `h` is NULL or a live handle (of `kind`, which may differ from
     // `family`: weft checks the tag); out-parameters point at locals.
-    match input.byte() % 12 {
+    match input.byte() % 13 {
         0 => {
             let new = input.pick(&KINDS);
             let mut out = ptr::null_mut();
@@ -333,6 +333,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
             assert!(!t.is_null());
             slots.put(slot, Kind::Thread, t);
         }
+        11 => futures_and_timers(input),
         _ => unsafe {
             let mut result = ptr::null_mut();
             ok(weft_thread_result(h, &mut result));
@@ -354,6 +355,103 @@ fn step(input: &mut Input, slots: &mut Slots) {
             let mut remaining = 0usize;
             ok(weft_shutdown(0.0, &mut remaining));
         },
+    }
+}
+
+unsafe extern "C" fn echo(arg: *mut c_void, result_out: *mut *mut c_void) -> c_int {
+    // SAFETY: weft passes a valid result pointer.
+    unsafe { *result_out = arg };
+    0
+}
+
+unsafe extern "C" fn fails_at_once(_: *mut c_void) -> c_int {
+    1
+}
+
+/// A counted `arg` for `free_arg`, or none.
+fn counted_arg(input: &mut Input) -> (*mut c_void, FreeFn) {
+    if input.bool() {
+        ARGS_MADE.fetch_add(1, Ordering::Relaxed);
+        (Box::into_raw(Box::new(7u64)).cast(), Some(free_arg))
+    } else {
+        (ptr::null_mut(), None)
+    }
+}
+
+/// A future made by hand and a scheduler, driven at random and released within the step: each
+/// refused `arg` is freed here, every other by weft.
+fn futures_and_timers(input: &mut Input) {
+    // SAFETY (every block): the handles are live until freed below; out-parameters are locals.
+    unsafe {
+        let mut f = ptr::null_mut();
+        assert_eq!(ok(weft_future_new(&mut f)), WEFT_STATUS_OK);
+        for _ in 0..(input.byte() % 4) {
+            match input.byte() % 5 {
+                0 => {
+                    ok(weft_future_set_running_or_notify_cancel(f));
+                }
+                1 => {
+                    let (arg, free) = counted_arg(input);
+                    if ok(weft_future_set_result(f, arg, free)) != WEFT_STATUS_OK && free.is_some()
+                    {
+                        free_arg(arg);
+                    }
+                }
+                2 => {
+                    ok(weft_future_set_exception(f, c_int::from(input.byte()) - 1));
+                }
+                3 => {
+                    weft_future_cancel(f);
+                }
+                _ => {
+                    let mut result = ptr::null_mut();
+                    ok(weft_future_result(f, 0.0, &mut result));
+                }
+            }
+        }
+        weft_future_free(f);
+
+        let mut s = ptr::null_mut();
+        if ok(weft_scheduler_new(&mut s)) != WEFT_STATUS_OK {
+            return;
+        }
+        for _ in 0..(input.byte() % 4) {
+            let (arg, free) = counted_arg(input);
+            let mut timer = ptr::null_mut();
+            let status = if input.bool() {
+                ok(weft_scheduler_call_later(
+                    s,
+                    input.timeout(),
+                    Some(echo),
+                    arg,
+                    free,
+                    &mut timer,
+                ))
+            } else {
+                let call = if input.bool() {
+                    Some(fails_at_once as _)
+                } else {
+                    None
+                };
+                let (delay, period) = (input.timeout(), input.timeout());
+                let kind = c_int::from(input.byte() % 3);
+                ok(weft_scheduler_call_every(
+                    s, delay, period, kind, call, arg, free, &mut timer,
+                ))
+            };
+            if status == WEFT_STATUS_OK {
+                if input.bool() {
+                    weft_future_cancel(timer);
+                }
+                weft_future_free(timer);
+            } else if free.is_some() {
+                free_arg(arg);
+            }
+        }
+        weft_scheduler_pending(s);
+        // Waits for the thread, after which every timer's `arg` has been freed.
+        assert_eq!(ok(weft_scheduler_shutdown(s, true)), WEFT_STATUS_OK);
+        weft_scheduler_free(s);
     }
 }
 

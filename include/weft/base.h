@@ -235,6 +235,14 @@ typedef enum weft_status {
    * A pool needs at least one worker. Python: `ValueError`.
    */
   WEFT_STATUS_MAX_WORKERS = 35,
+  /**
+   * Completing a future that is already done. Python: `InvalidStateError`.
+   */
+  WEFT_STATUS_INVALID_STATE_FINISHED = 39,
+  /**
+   * Completing a future that was cancelled. Python: `InvalidStateError`.
+   */
+  WEFT_STATUS_INVALID_STATE_CANCELLED = 40,
 } weft_status;
 
 /**

@@ -90,6 +90,83 @@ struct weft_future *weft_future_clone(struct weft_future *future);
 void weft_future_free(struct weft_future *future);
 
 /**
+ * Creates a pending future that no task completes: the caller (or whoever it hands the future
+ * to) does the work and completes it with `weft_future_set_result` or
+ * `weft_future_set_exception`. Python: `concurrent.futures.Future()`.
+ *
+ * Every other `weft_future_*` call works on it as on a pool's future: waiting for it
+ * (`weft_future_result`, `weft_futures_wait`, `weft_as_completed_new`), callbacks, and
+ * `weft_future_cancel`, which cancels it while it is pending (before
+ * `weft_future_set_running_or_notify_cancel`). Never blocks. Ownership: on success
+ * `*future_out` is a new handle the caller releases with `weft_future_free`. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `future_out` is NULL. Thread safety: safe from
+ * any thread.
+ *
+ * # Safety
+ * `future_out` is NULL or valid for writes.
+ */
+WEFT_NODISCARD
+enum weft_status weft_future_new(struct weft_future **future_out);
+
+/**
+ * Marks a future made by `weft_future_new` running, unless it was cancelled: call it before
+ * doing the future's work. Python: `future.set_running_or_notify_cancel()`.
+ *
+ * Never blocks. Once running, the future can no longer be cancelled (`weft_future_running` is
+ * true) until `weft_future_set_result` or `weft_future_set_exception` completes it. Statuses:
+ * `WEFT_STATUS_OK` (it is running now: do the work); `WEFT_STATUS_CANCELLED` (it was
+ * cancelled: do not do the work; its callbacks have run; every call says so, where CPython
+ * raises the second time); `WEFT_STATUS_WRONG_STATE` (Python: `RuntimeError('Future in
+ * unexpected state')`) if it is running or finished already, or is a pool's future (its
+ * worker does this); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety:
+ * safe from any thread.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+WEFT_NODISCARD
+enum weft_status weft_future_set_running_or_notify_cancel(struct weft_future *future);
+
+/**
+ * Completes a future made by `weft_future_new` with `result`. Python:
+ * `future.set_result(result)`.
+ *
+ * The future may be pending or running. Its waiters wake, and its done callbacks run now, in
+ * the calling thread. Never blocks (except to run the callbacks). Ownership: on success the
+ * future owns `result`: `weft_future_result` returns it as often as asked, and
+ * `result_free`, if not NULL, is called on it once, when the future's last reference is
+ * freed (in the thread that frees it). On failure nothing changes and `result_free` is not
+ * called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_STATE_FINISHED` if the future is done
+ * already, `WEFT_STATUS_INVALID_STATE_CANCELLED` if it was cancelled (Python:
+ * `InvalidStateError`); `WEFT_STATUS_WRONG_STATE` for a pool's future (its task completes it);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
+ * of several calls at once, one completes the future.
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call;
+ * `result_free` is NULL or a function that may run in any thread and does not unwind; `result`
+ * may be used from any thread.
+ */
+enum weft_status weft_future_set_result(struct weft_future *future,
+                                        void *result,
+                                        weft_free_fn result_free);
+
+/**
+ * Completes a future made by `weft_future_new` as failed with `code`, as a task that returns
+ * `code`: `weft_future_result` then gives `WEFT_STATUS_TASK_FAILED` and
+ * `weft_future_exception` the code. Python: `future.set_exception(exception)`.
+ *
+ * As `weft_future_set_result` otherwise. Statuses: those of `weft_future_set_result`, and
+ * `WEFT_STATUS_INVALID_ARGUMENT` if `code` is 0 (which means success to
+ * `weft_future_exception`).
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+enum weft_status weft_future_set_exception(struct weft_future *future,
+                                           int code);
+
+/**
  * Waits for the task and reads its result. Python: `future.result(timeout=None)`.
  *
  * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).

@@ -4,7 +4,7 @@
 use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
-use super::args::{OwnedArg, SendPtr};
+use super::args::{OwnedArg, SendPtr, weft_free_fn};
 use super::handle::{self, Handle, Tag, Tagged};
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
@@ -25,8 +25,9 @@ pub struct weft_future {
 /// per task), made by `weft_pool_submit` and given by `Future::into_raw`.
 pub(crate) type Header = Tagged<()>;
 
-/// What a C future holds: the task's result pointer, or its nonzero failure code.
-pub(crate) type CFuture = Future<SendPtr, c_int>;
+/// What a C future holds: the result pointer, with the function that frees it when the future
+/// is freed (none for a task's result, which weft does not own), or its nonzero failure code.
+pub(crate) type CFuture = Future<OwnedArg, c_int>;
 
 /// A submitted C task: its function and argument.
 pub(crate) struct CTask {
@@ -35,14 +36,14 @@ pub(crate) struct CTask {
     pub(super) arg: OwnedArg,
 }
 
-impl TaskFn<SendPtr, c_int> for CTask {
-    fn call(self) -> Result<SendPtr, c_int> {
+impl TaskFn<OwnedArg, c_int> for CTask {
+    fn call(self) -> Result<OwnedArg, c_int> {
         let mut result = std::ptr::null_mut();
         // SAFETY: the caller's task and argument, called once as documented; `result` is a
         // valid place for the task to store its result. `self.arg` is freed when `self` drops,
         // after the call.
         match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
-            0 => Ok(SendPtr(result)),
+            0 => Ok(OwnedArg::new(result, None)),
             code => Err(code),
         }
     }
@@ -135,10 +136,17 @@ unsafe fn finished(
 ) -> Result<Result<SendPtr, c_int>, weft_status> {
     // SAFETY: forwarded contract.
     let f = unsafe { future(f) }?;
-    let timeout = Timeout::from_secs_f64(timeout)?;
+    outcome_of(&f, Timeout::from_secs_f64(timeout)?)
+}
+
+/// Waits for `f`, at most `timeout`: [`finished`]'s answer.
+pub(crate) fn outcome_of(
+    f: &CFuture,
+    timeout: Timeout,
+) -> Result<Result<SendPtr, c_int>, weft_status> {
     // By reference, without the lock: a pointer and an `int` are shared between threads.
     match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
-        Outcome::Returned(result) => Ok(Ok(*result)),
+        Outcome::Returned(result) => Ok(Ok(result.arg)),
         Outcome::Failed(code) => Ok(Err(*code)),
         Outcome::Cancelled => Err(Error::Cancelled.into()),
         Outcome::Broken => Err(Error::PoolBroken.into()),
@@ -177,6 +185,129 @@ pub unsafe extern "C" fn weft_future_free(future: *mut weft_future) {
     ffi_value!((), {
         // SAFETY: `future` is NULL or a handle the caller gives up (this function's contract).
         drop(unsafe { self::future(future) }.map(ManuallyDrop::into_inner))
+    })
+}
+
+/// Creates a pending future that no task completes: the caller (or whoever it hands the future
+/// to) does the work and completes it with `weft_future_set_result` or
+/// `weft_future_set_exception`. Python: `concurrent.futures.Future()`.
+///
+/// Every other `weft_future_*` call works on it as on a pool's future: waiting for it
+/// (`weft_future_result`, `weft_futures_wait`, `weft_as_completed_new`), callbacks, and
+/// `weft_future_cancel`, which cancels it while it is pending (before
+/// `weft_future_set_running_or_notify_cancel`). Never blocks. Ownership: on success
+/// `*future_out` is a new handle the caller releases with `weft_future_free`. Statuses:
+/// `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT` if `future_out` is NULL. Thread safety: safe from
+/// any thread.
+///
+/// # Safety
+/// `future_out` is NULL or valid for writes.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_new(future_out: *mut *mut weft_future) -> weft_status {
+    ffi_status!({
+        let out = handle::out_ptr(future_out)?;
+        let future = CFuture::standalone::<Header, CTask>(Header::header(Tag::Future));
+        // SAFETY: checked non-NULL above.
+        unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
+        Ok(())
+    })
+}
+
+/// Marks a future made by `weft_future_new` running, unless it was cancelled: call it before
+/// doing the future's work. Python: `future.set_running_or_notify_cancel()`.
+///
+/// Never blocks. Once running, the future can no longer be cancelled (`weft_future_running` is
+/// true) until `weft_future_set_result` or `weft_future_set_exception` completes it. Statuses:
+/// `WEFT_STATUS_OK` (it is running now: do the work); `WEFT_STATUS_CANCELLED` (it was
+/// cancelled: do not do the work; its callbacks have run; every call says so, where CPython
+/// raises the second time); `WEFT_STATUS_WRONG_STATE` (Python: `RuntimeError('Future in
+/// unexpected state')`) if it is running or finished already, or is a pool's future (its
+/// worker does this); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety:
+/// safe from any thread.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_set_running_or_notify_cancel(
+    future: *mut weft_future,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let f = unsafe { self::future(future) }?;
+        if f.set_running_or_notify_cancel()? {
+            Ok(())
+        } else {
+            Err(Error::Cancelled.into())
+        }
+    })
+}
+
+/// Completes a future made by `weft_future_new` with `result`. Python:
+/// `future.set_result(result)`.
+///
+/// The future may be pending or running. Its waiters wake, and its done callbacks run now, in
+/// the calling thread. Never blocks (except to run the callbacks). Ownership: on success the
+/// future owns `result`: `weft_future_result` returns it as often as asked, and
+/// `result_free`, if not NULL, is called on it once, when the future's last reference is
+/// freed (in the thread that frees it). On failure nothing changes and `result_free` is not
+/// called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_STATE_FINISHED` if the future is done
+/// already, `WEFT_STATUS_INVALID_STATE_CANCELLED` if it was cancelled (Python:
+/// `InvalidStateError`); `WEFT_STATUS_WRONG_STATE` for a pool's future (its task completes it);
+/// `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
+/// of several calls at once, one completes the future.
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call;
+/// `result_free` is NULL or a function that may run in any thread and does not unwind; `result`
+/// may be used from any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_set_result(
+    future: *mut weft_future,
+    result: *mut c_void,
+    result_free: weft_free_fn,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let f = unsafe { self::future(future) }?;
+        // Through a reference of this call's own: a callback run now may free the caller's.
+        let f = CFuture::clone(&f);
+        f.set_result(OwnedArg::new(result, result_free))
+            .map_err(|rejected| {
+                // The result goes back to the caller unfreed.
+                rejected.value.into_raw();
+                rejected.error
+            })?;
+        Ok(())
+    })
+}
+
+/// Completes a future made by `weft_future_new` as failed with `code`, as a task that returns
+/// `code`: `weft_future_result` then gives `WEFT_STATUS_TASK_FAILED` and
+/// `weft_future_exception` the code. Python: `future.set_exception(exception)`.
+///
+/// As `weft_future_set_result` otherwise. Statuses: those of `weft_future_set_result`, and
+/// `WEFT_STATUS_INVALID_ARGUMENT` if `code` is 0 (which means success to
+/// `weft_future_exception`).
+///
+/// # Safety
+/// `future` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_future_set_exception(
+    future: *mut weft_future,
+    code: c_int,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
+        let f = unsafe { self::future(future) }?;
+        if code == 0 {
+            return Err(WEFT_STATUS_INVALID_ARGUMENT);
+        }
+        // Through a reference of this call's own: a callback run now may free the caller's.
+        Ok(CFuture::clone(&f)
+            .set_exception(code)
+            .map_err(Error::from)?)
     })
 }
 
@@ -444,7 +575,7 @@ pub struct weft_as_completed {
 }
 
 impl Handle for weft_as_completed {
-    type Inner = AsCompleted<SendPtr, c_int>;
+    type Inner = AsCompleted<OwnedArg, c_int>;
     const TAG: Tag = Tag::AsCompleted;
 }
 
@@ -769,6 +900,119 @@ mod tests {
                 assert_eq!(code, 0);
                 weft_future_free(f);
             }
+        }
+    }
+
+    #[test]
+    fn standalone_futures() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // SAFETY: every handle comes from weft and is freed once, after its last use; the
+        // pointers passed point at live locals.
+        unsafe {
+            assert_eq!(weft_future_new(ptr::null_mut()), WEFT_STATUS_NULL_ARGUMENT);
+            let null = ptr::null_mut();
+            assert_eq!(
+                weft_future_set_result(null, null.cast(), None),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_future_set_exception(null, 1),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(null),
+                WEFT_STATUS_NULL_ARGUMENT
+            );
+            let frees = AtomicUsize::new(0);
+            let value = ptr_to(&frees);
+            let mut f = ptr::null_mut();
+            assert_eq!(weft_future_new(&mut f), WEFT_STATUS_OK);
+            let mut result = ptr::null_mut();
+            assert_eq!(weft_future_result(f, 0.0, &mut result), WEFT_STATUS_TIMEOUT);
+            assert_eq!(weft_future_set_running_or_notify_cancel(f), WEFT_STATUS_OK);
+            assert!(weft_future_running(f) && !weft_future_cancel(f));
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(f),
+                WEFT_STATUS_WRONG_STATE
+            );
+            assert_eq!(
+                weft_future_set_result(f, value, Some(crate::capi::pool::tests::count)),
+                WEFT_STATUS_OK
+            );
+            assert_eq!(weft_future_result(f, 0.0, &mut result), WEFT_STATUS_OK);
+            assert_eq!(result, value);
+            // Refused: the value stays the caller's, not freed.
+            assert_eq!(
+                weft_future_set_result(f, value, Some(crate::capi::pool::tests::count)),
+                WEFT_STATUS_INVALID_STATE_FINISHED
+            );
+            assert_eq!(
+                weft_future_set_exception(f, 2),
+                WEFT_STATUS_INVALID_STATE_FINISHED
+            );
+            let other = weft_future_clone(f);
+            weft_future_free(f);
+            assert_eq!(
+                frees.load(Ordering::Relaxed),
+                0,
+                "freed with the last reference"
+            );
+            weft_future_free(other);
+            assert_eq!(frees.load(Ordering::Relaxed), 1);
+
+            // Failed by hand, as a task that returns a code.
+            assert_eq!(weft_future_new(&mut f), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_future_set_exception(f, 0),
+                WEFT_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(weft_future_set_exception(f, -3), WEFT_STATUS_OK);
+            let mut code = 0;
+            assert_eq!(
+                weft_future_result(f, 0.0, &mut result),
+                WEFT_STATUS_TASK_FAILED
+            );
+            assert_eq!(weft_future_exception(f, 0.0, &mut code), WEFT_STATUS_OK);
+            assert_eq!(code, -3);
+            weft_future_free(f);
+
+            // Cancelled while pending: callbacks run, the owner is told not to run it.
+            let calls = Mutex::new(Vec::<usize>::new());
+            assert_eq!(weft_future_new(&mut f), WEFT_STATUS_OK);
+            assert_eq!(
+                weft_future_add_done_callback(f, Some(record), ptr_to(&calls)),
+                WEFT_STATUS_OK
+            );
+            assert!(weft_future_cancel(f));
+            assert_eq!(calls.lock().unwrap().len(), 1);
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(f),
+                WEFT_STATUS_CANCELLED
+            );
+            assert_eq!(
+                weft_future_set_result(f, value, Some(crate::capi::pool::tests::count)),
+                WEFT_STATUS_INVALID_STATE_CANCELLED
+            );
+            weft_future_free(f);
+            assert_eq!(frees.load(Ordering::Relaxed), 1);
+
+            // A pool's future is its task's to complete.
+            let pool = new_pool(1);
+            let task = submit(pool, Some(echo), ptr::null_mut());
+            assert_eq!(
+                weft_future_set_result(task, value, None),
+                WEFT_STATUS_WRONG_STATE
+            );
+            assert_eq!(
+                weft_future_set_running_or_notify_cancel(task),
+                WEFT_STATUS_WRONG_STATE
+            );
+            assert_eq!(
+                weft_future_result(task, WEFT_TIMEOUT_FOREVER, &mut result),
+                WEFT_STATUS_OK
+            );
+            weft_future_free(task);
+            weft_pool_free(pool);
         }
     }
 

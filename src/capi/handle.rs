@@ -49,6 +49,8 @@ pub(crate) enum Tag {
     Pool = 11,
     Future = 12,
     AsCompleted = 13,
+    Scheduler = 17,
+    Map = 18,
 }
 
 impl Tag {
@@ -254,6 +256,8 @@ mod tests {
             Pool,
             Future,
             AsCompleted,
+            Scheduler,
+            Map,
         ];
         let mut words: Vec<u64> = all.iter().map(|tag| tag.word()).collect();
         words.push(TAG_FREED);

@@ -96,6 +96,10 @@ pub enum weft_status {
     WEFT_STATUS_TASK_FAILED = 34,
     /// A pool needs at least one worker. Python: `ValueError`.
     WEFT_STATUS_MAX_WORKERS = 35,
+    /// Completing a future that is already done. Python: `InvalidStateError`.
+    WEFT_STATUS_INVALID_STATE_FINISHED = 39,
+    /// Completing a future that was cancelled. Python: `InvalidStateError`.
+    WEFT_STATUS_INVALID_STATE_CANCELLED = 40,
 }
 
 use weft_status::*;
@@ -134,6 +138,8 @@ impl From<Error> for weft_status {
             Error::Cancelled => WEFT_STATUS_CANCELLED,
             Error::TaskFailed => WEFT_STATUS_TASK_FAILED,
             Error::MaxWorkers => WEFT_STATUS_MAX_WORKERS,
+            Error::InvalidStateFinished => WEFT_STATUS_INVALID_STATE_FINISHED,
+            Error::InvalidStateCancelled => WEFT_STATUS_INVALID_STATE_CANCELLED,
         }
     }
 }
@@ -196,12 +202,16 @@ mod tests {
 
     /// The number of statuses: one past the largest value (`tests/statuses.rs` checks that the
     /// header's values are exactly 0 to this, less one).
-    const COUNT: c_int = WEFT_STATUS_MAX_WORKERS as c_int + 1;
+    const COUNT: c_int = WEFT_STATUS_INVALID_STATE_CANCELLED as c_int + 1;
+
+    /// Values assigned to statuses that other work in progress adds, not on this branch: skipped
+    /// (and this list emptied once that work lands; `tests/statuses.rs` has the same list).
+    const RESERVED: [c_int; 3] = [36, 37, 38];
 
     #[test]
     fn every_status_has_its_own_message() {
         let mut seen = std::collections::HashSet::new();
-        for status in 0..COUNT {
+        for status in (0..COUNT).filter(|s| !RESERVED.contains(s)) {
             let message = message(status);
             assert_ne!(message, c"unknown status", "{status}");
             assert!(seen.insert(message), "{status} shares a message");
@@ -215,6 +225,6 @@ mod tests {
         for error in Error::ALL {
             assert_eq!(weft_status::from(*error).message(), error.message());
         }
-        assert_eq!(Error::ALL.len() + 5, COUNT as usize);
+        assert_eq!(Error::ALL.len() + 5 + RESERVED.len(), COUNT as usize);
     }
 }

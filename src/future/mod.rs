@@ -38,4 +38,4 @@ pub use task::model_task;
 #[cfg(not(loom))]
 pub(crate) use task::{Queued, TaskFn};
 pub use waiter::ReturnWhen;
-pub use waiting::{AsCompleted, Waited, as_completed_next, wait};
+pub use waiting::{AsCompleted, InOrder, Waited, as_completed_next, wait};

@@ -24,6 +24,7 @@ use super::handle::{Callback, Future, Listener, REF, State, free};
 use super::outcome::Outcome;
 use crate::loom::MutexGuard;
 use crate::loom::atomic::Ordering;
+use crate::{Error, Rejected};
 
 /// `Inner::status`: set by the first of the worker about to run the task and a canceller of
 /// the pending future (or a pool abandoning it): whoever sets it decides (the task runs, or the
@@ -44,6 +45,11 @@ const EXCEPTION: u64 = 8;
 /// then takes the lock to notify or run them. Whichever of this and `DONE` is set first decides:
 /// a registration that finds `DONE` already set is handled by the registering thread.
 const WATCHED: u64 = 16;
+
+/// `Inner::status`, from the start: the future was made without a task ([`Future::new`]), to be
+/// completed by its owner's [`Future::set_result`] or [`Future::set_exception`] (under the state
+/// lock, as a canceller), never by a worker.
+pub(super) const STANDALONE: u64 = 32;
 
 impl<T, E> Future<T, E> {
     /// The status word (see `CLAIMED` and the other bits).
@@ -109,10 +115,84 @@ impl<T, E> Future<T, E> {
         }
     }
 
-    /// Marks the future running, unless it was cancelled; returns whether the task should run.
-    /// Python: `set_running_or_notify_cancel()`.
-    pub(crate) fn set_running_or_notify_cancel(&self) -> bool {
-        self.claim()
+    /// Marks a future made by [`Future::new`] running, unless it was cancelled: `Ok(true)` if
+    /// its work should go ahead, `Ok(false)` if it was cancelled (the work must not be done).
+    /// Python: `future.set_running_or_notify_cancel()`.
+    ///
+    /// [`Error::WrongState`] (CPython: `RuntimeError('Future in unexpected state')`) if it is
+    /// already running or finished, or if it is a pool's future (its worker does this). Unlike
+    /// CPython, a cancelled future answers `Ok(false)` every time it is asked.
+    pub fn set_running_or_notify_cancel(&self) -> Result<bool, Error> {
+        // Under the lock, as a canceller claims: see `running`.
+        let _state = self.state();
+        if self.status() & STANDALONE == 0 {
+            return Err(Error::WrongState);
+        }
+        if self.claim() {
+            return Ok(true);
+        }
+        if self.cancelled() {
+            Ok(false)
+        } else {
+            Err(Error::WrongState)
+        }
+    }
+
+    /// Completes a future made by [`Future::new`] with `value`, pending or running: its waiters
+    /// wake and its callbacks run now, in the calling thread. Python: `future.set_result(value)`.
+    ///
+    /// Refused, `value` handed back: [`Error::InvalidStateFinished`] if the future is done,
+    /// [`Error::InvalidStateCancelled`] if it was cancelled (CPython: `InvalidStateError`),
+    /// [`Error::WrongState`] for a pool's future (its task completes it).
+    pub fn set_result(&self, value: T) -> Result<(), Rejected<T>> {
+        self.settle(Outcome::Returned(value))
+            .map_err(|rejected| Rejected {
+                error: rejected.error,
+                value: match rejected.value {
+                    Outcome::Returned(value) => value,
+                    _ => unreachable!("the outcome given back is the one given"),
+                },
+            })
+    }
+
+    /// Completes a future made by [`Future::new`] as failed with `error`, as a task that fails:
+    /// otherwise as [`Future::set_result`]. Python: `future.set_exception(exception)`.
+    pub fn set_exception(&self, error: E) -> Result<(), Rejected<E>> {
+        self.settle(Outcome::Failed(error))
+            .map_err(|rejected| Rejected {
+                error: rejected.error,
+                value: match rejected.value {
+                    Outcome::Failed(error) => error,
+                    _ => unreachable!("the outcome given back is the one given"),
+                },
+            })
+    }
+
+    /// Completes a future made by [`Future::new`] with `outcome`, under the state lock (as a
+    /// canceller does): [`Future::set_result`]'s work, for any outcome.
+    pub(crate) fn settle(&self, outcome: Outcome<T, E>) -> Result<(), Rejected<Outcome<T, E>>> {
+        let state = self.state();
+        let status = self.status();
+        let refused = if status & STANDALONE == 0 {
+            Some(Error::WrongState)
+        } else if status & CANCELLED != 0 {
+            Some(Error::InvalidStateCancelled)
+        } else if status & DONE != 0 {
+            Some(Error::InvalidStateFinished)
+        } else {
+            None
+        };
+        if let Some(error) = refused {
+            return Err(Rejected {
+                error,
+                value: outcome,
+            });
+        }
+        // Pending (then claimed here) or running (claimed by `set_running_or_notify_cancel`):
+        // with the lock held, nobody else completes it meanwhile.
+        self.claim();
+        self.complete(Some(state), outcome);
+        Ok(())
     }
 
     /// Whether this caller is the first to claim the pending future (see `CLAIMED`); if so, it

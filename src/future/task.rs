@@ -7,8 +7,9 @@ use std::ptr::{self, NonNull};
 
 use super::handle::{Counted, Future, Inner, REF, State, release};
 use super::outcome::{Outcome, OutcomeCell};
+use super::status::{DONE, STANDALONE};
 use crate::loom::Mutex;
-use crate::loom::atomic::AtomicU64;
+use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::park::{Condvar, Waiters};
 
 /// What a pool runs: a closure returning the task's result or error, or another type that
@@ -84,6 +85,12 @@ impl Queued {
         self.task().abandon(&self, broken);
     }
 
+    /// Whether its future is done: cancelled, most likely, since it was queued.
+    pub(crate) fn done(&self) -> bool {
+        // Acquire: as `Future::status`.
+        self.task().status_word().load(Ordering::Acquire) & DONE != 0
+    }
+
     fn task(&self) -> &dyn Task {
         // SAFETY: this holds a reference, which keeps the allocation alive.
         unsafe { self.0.as_ref() }
@@ -148,7 +155,8 @@ where
         // The reference of `this` passes to a future.
         let this = ManuallyDrop::new(this);
         let future = ManuallyDrop::into_inner(Self::future(&this));
-        if !future.set_running_or_notify_cancel() {
+        // Python's `set_running_or_notify_cancel`, without the lock: see `CLAIMED`.
+        if !future.claim() {
             return;
         }
         let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
@@ -161,9 +169,44 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
+    /// A pending future that no task completes: its owner runs the work and completes it with
+    /// [`Future::set_result`] or [`Future::set_exception`] (after
+    /// [`Future::set_running_or_notify_cancel`], if it should be seen running). Python:
+    /// `concurrent.futures.Future()`. Everything else (waiting, callbacks, `cancel`, [`wait`],
+    /// [`AsCompleted`]) works on it as on a pool's future.
+    ///
+    /// [`wait`]: super::wait
+    /// [`AsCompleted`]: super::AsCompleted
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Future<T, E> {
+        Self::standalone::<(), fn() -> Result<T, E>>(())
+    }
+
     /// A pending future holding `task`, with `header` at the address [`Future::into_raw`]
     /// gives, and the task, for an executor to run or abandon once.
     pub(crate) fn with_task<H, F>(header: H, task: F) -> (Future<T, E>, Queued)
+    where
+        H: Send + Sync + 'static,
+        F: TaskFn<T, E>,
+    {
+        // Pending, and two references: the future returned and the `Queued`.
+        let inner = Self::allocate(2 * REF, header, Some(task));
+        (Future(inner), Queued(inner))
+    }
+
+    /// A pending future without a task, with `header` at the address [`Future::into_raw`]
+    /// gives, completed by its owner (see `STANDALONE`). `F` is the type of task a handle of it
+    /// is read back with ([`Future::from_raw`]); it never holds one.
+    pub(crate) fn standalone<H, F>(header: H) -> Future<T, E>
+    where
+        H: Send + Sync + 'static,
+        F: TaskFn<T, E>,
+    {
+        Future(Self::allocate::<H, F>(REF | STANDALONE, header, None))
+    }
+
+    /// A future's one allocation, with its status word starting at `status`.
+    fn allocate<H, F>(status: u64, header: H, task: Option<F>) -> NonNull<Inner<T, E, Tail<H, F>>>
     where
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
@@ -173,17 +216,15 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
                 listeners: Vec::new(),
                 sleepers: Waiters::default(),
             }),
-            // Pending, and two references: the future returned and the `Queued`.
-            status: AtomicU64::new(2 * REF),
+            status: AtomicU64::new(status),
             outcome: OutcomeCell(UnsafeCell::new(None)),
             done: Condvar::new(),
             tail: Tail {
                 header,
-                task: TaskCell(UnsafeCell::new(Some(task))),
+                task: TaskCell(UnsafeCell::new(task)),
             },
         });
-        let inner = NonNull::from(Box::leak(inner));
-        (Future(inner), Queued(inner))
+        NonNull::from(Box::leak(inner))
     }
 
     /// Gives up this reference as a pointer to the header it was made with (see

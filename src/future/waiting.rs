@@ -2,6 +2,7 @@
 //! ([`wait`], [`AsCompleted`], [`as_completed_next`]), with a [`Waiter`] registered once with
 //! each of them.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::handle::{Future, Listener};
@@ -9,7 +10,8 @@ use super::outcome::Outcome;
 use super::status::DONE;
 use super::waiter::{ReturnWhen, Waiter};
 use crate::Error;
-use crate::timeout::Timeout;
+use crate::loom::Mutex;
+use crate::timeout::{Deadline, Timeout};
 
 impl<T, E> Future<T, E> {
     /// Waits at most `timeout` for the future to be done and returns how it ended; `None` if
@@ -249,5 +251,65 @@ impl<T, E> Future<T, E> {
             .listeners
             .push(Listener::Waiter(Arc::clone(waiter), index));
         None
+    }
+}
+
+/// Hands out futures in the order given, as each is done, under one deadline for them all.
+/// Python: the iterator `Executor.map(fn, *iterables, timeout)` returns.
+///
+/// As CPython's, the iteration ends at the first future that does not return a value (it
+/// failed or was cancelled) or is not done by the deadline: the futures not yet handed out are
+/// then cancelled (those running finish), and so are they when this is dropped early.
+pub struct InOrder<T, E> {
+    /// The futures not yet handed out, the next at the front.
+    left: Mutex<VecDeque<Future<T, E>>>,
+    deadline: Deadline,
+}
+
+impl<T, E> InOrder<T, E> {
+    /// Starts handing out `futures`, all by `deadline` (Python's `end_time`, taken before the
+    /// tasks are submitted).
+    pub fn new(futures: Vec<Future<T, E>>, deadline: Deadline) -> InOrder<T, E> {
+        InOrder {
+            left: Mutex::new(futures.into()),
+            deadline,
+        }
+    }
+
+    /// The next future: `Some(Ok(future))` once it is done; `Some(Err(future))` if it is not
+    /// done by the deadline (it is cancelled if still pending); `None` once every future was
+    /// handed out or the iteration ended (see the type's documentation). Take them from one
+    /// thread at a time, as from a Python iterator.
+    pub fn next(&self) -> Option<Result<Future<T, E>, Future<T, E>>> {
+        let next = self.left.lock().pop_front()?;
+        let timeout = self
+            .deadline
+            .remaining()
+            .map_or(Timeout::Forever, Timeout::After);
+        let done = next.wait_done(timeout);
+        let returned = done && next.finished() == Some(false) && !next.cancelled();
+        if !returned {
+            self.cancel_left();
+        }
+        if done {
+            Some(Ok(next))
+        } else {
+            next.cancel();
+            Some(Err(next))
+        }
+    }
+
+    /// Ends the iteration: cancels the futures not handed out.
+    fn cancel_left(&self) {
+        let left = std::mem::take(&mut *self.left.lock());
+        for future in left {
+            future.cancel();
+        }
+    }
+}
+
+impl<T, E> Drop for InOrder<T, E> {
+    fn drop(&mut self) {
+        self.cancel_left();
     }
 }

@@ -177,7 +177,7 @@ impl Thread {
     }
 
     /// Whether this thread was left behind by a `fork()` (see the module documentation).
-    pub(super) fn is_lost(&self) -> bool {
+    pub(crate) fn is_lost(&self) -> bool {
         // Relaxed: set in the child's fork handler, which runs before anything else in the
         // child's only thread.
         self.0.lost.load(Ordering::Relaxed)

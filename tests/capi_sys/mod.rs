@@ -9,6 +9,8 @@ pub use weft::capi::weft_status::{self, *};
 
 /// `weft_thread_fn`.
 pub type ThreadFn = Option<unsafe extern "C" fn(*mut c_void) -> *mut c_void>;
+/// `weft_task_fn`.
+pub type TaskFn = Option<unsafe extern "C" fn(*mut c_void, *mut *mut c_void) -> c_int>;
 /// `weft_free_fn`.
 pub type FreeFn = Option<unsafe extern "C" fn(*mut c_void)>;
 
@@ -66,4 +68,42 @@ unsafe extern "C" {
     pub fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft_status;
     pub fn weft_stack_size_get() -> usize;
     pub fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status;
+
+    pub fn weft_future_new(future_out: *mut *mut c_void) -> weft_status;
+    pub fn weft_future_set_result(
+        future: *mut c_void,
+        result: *mut c_void,
+        result_free: FreeFn,
+    ) -> weft_status;
+    pub fn weft_future_set_exception(future: *mut c_void, code: c_int) -> weft_status;
+    pub fn weft_future_set_running_or_notify_cancel(future: *mut c_void) -> weft_status;
+    pub fn weft_future_result(
+        future: *mut c_void,
+        timeout: f64,
+        result_out: *mut *mut c_void,
+    ) -> weft_status;
+    pub fn weft_future_cancel(future: *mut c_void) -> bool;
+    pub fn weft_future_free(future: *mut c_void);
+    pub fn weft_scheduler_new(scheduler_out: *mut *mut c_void) -> weft_status;
+    pub fn weft_scheduler_call_later(
+        scheduler: *mut c_void,
+        delay: f64,
+        task: TaskFn,
+        arg: *mut c_void,
+        arg_free: FreeFn,
+        future_out: *mut *mut c_void,
+    ) -> weft_status;
+    pub fn weft_scheduler_call_every(
+        scheduler: *mut c_void,
+        delay: f64,
+        period: f64,
+        kind: c_int,
+        call: Option<unsafe extern "C" fn(*mut c_void) -> c_int>,
+        arg: *mut c_void,
+        arg_free: FreeFn,
+        future_out: *mut *mut c_void,
+    ) -> weft_status;
+    pub fn weft_scheduler_shutdown(scheduler: *mut c_void, wait: bool) -> weft_status;
+    pub fn weft_scheduler_pending(scheduler: *const c_void) -> usize;
+    pub fn weft_scheduler_free(scheduler: *mut c_void);
 }

@@ -14,11 +14,14 @@
 #ifndef WEFT_HPP
 #define WEFT_HPP
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <future>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -525,6 +528,16 @@ public:
     /// Python: `native_id` (0 before start).
     std::uint64_t native_id() const noexcept { return weft_thread_native_id(native_handle()); }
 
+    /// What the thread's function returned, once it has finished (`pthread_join`'s `retval`;
+    /// Python threads have none): for a thread made by C code with `weft_thread_new` and adopted
+    /// here. A `weft::Thread` body returns nothing, so its result is `nullptr`. Throws
+    /// `WEFT_STATUS_WRONG_STATE` until the thread has finished: `join()` first.
+    void *result() const {
+        void *value = nullptr;
+        detail::check(weft_thread_result(native_handle(), &value));
+        return value;
+    }
+
     /// Python: `a is b` (handles to one thread may differ).
     friend bool operator==(const Thread &a, const Thread &b) noexcept {
         return weft_thread_is(a.native_handle(), b.native_handle());
@@ -601,6 +614,13 @@ inline std::uint64_t get_ident() noexcept { return weft_get_ident(); }
 inline std::uint64_t get_native_id() noexcept { return weft_get_native_id(); }
 
 /// Python: `threading.stack_size()`.
+/// Waits for every running non-daemon thread other than the caller, as the process does when
+/// `main` returns (Python: `threading._shutdown()`, without marking the main thread finished).
+/// False if some are still running when `timeout` passes.
+inline bool shutdown(Timeout timeout = forever) {
+    return detail::check_timed(weft_shutdown(timeout.seconds(), nullptr));
+}
+
 inline std::size_t stack_size() noexcept { return weft_stack_size_get(); }
 
 /// Python: `threading.stack_size(size)`: returns the previous setting.
@@ -819,9 +839,128 @@ struct ResultOf<void> {
 
 } // namespace detail
 
-class ThreadPool;
+/// When `weft::wait` returns. Python: `concurrent.futures.FIRST_COMPLETED`, `FIRST_EXCEPTION`,
+/// `ALL_COMPLETED`.
+enum class ReturnWhen : weft_return_when {
+    first_completed = WEFT_FIRST_COMPLETED,
+    first_exception = WEFT_FIRST_EXCEPTION,
+    all_completed = WEFT_ALL_COMPLETED,
+};
 
-/// Python's `concurrent.futures.Future` of a task returning `R`.
+/// How a periodic timer's runs are spaced (`Scheduler::call_every`): `fixed_rate` counts from
+/// when each run was due (Java: `scheduleAtFixedRate`), `fixed_delay` from when the previous
+/// one ended (`scheduleWithFixedDelay`).
+enum class Schedule : weft_schedule_kind {
+    fixed_rate = WEFT_FIXED_RATE,
+    fixed_delay = WEFT_FIXED_DELAY,
+};
+
+template <class R>
+class Future;
+
+namespace detail {
+
+/// Makes and reads futures for the classes that create them (a future's constructor is private:
+/// a `Future<R>` is always paired with the outcome its task or promise writes).
+struct FutureAccess {
+    template <class R>
+    static Future<R> make(weft_future *raw, std::shared_ptr<Outcome<R>> outcome) noexcept {
+        return Future<R>(raw, std::move(outcome));
+    }
+
+    template <class R>
+    static const std::shared_ptr<Outcome<R>> &outcome(const Future<R> &future) noexcept {
+        return future.outcome_;
+    }
+};
+
+/// An iterator over what `source->next()` hands out (a `std::optional`), until it is empty: a
+/// single-pass input iterator, for range `for`.
+template <class Source, class V>
+class InputIterator {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = V;
+    using difference_type = std::ptrdiff_t;
+    using pointer = V *;
+    using reference = V &;
+
+    /// The end.
+    InputIterator() noexcept = default;
+
+    /// The first value of `source` (its first `next()`).
+    explicit InputIterator(const Source *source) : source_(source) { ++*this; }
+
+    V &operator*() { return *current_; }
+    V *operator->() { return &*current_; }
+
+    InputIterator &operator++() {
+        current_ = source_->next();
+        if (!current_) {
+            source_ = nullptr;
+        }
+        return *this;
+    }
+
+    friend bool operator==(const InputIterator &a, const InputIterator &b) noexcept {
+        return a.source_ == b.source_;
+    }
+    friend bool operator!=(const InputIterator &a, const InputIterator &b) noexcept {
+        return !(a == b);
+    }
+
+private:
+    const Source *source_ = nullptr;
+    std::optional<V> current_;
+};
+
+/// Python's `end_time`: when a timeout given for a whole iteration runs out.
+class Deadline {
+public:
+    explicit Deadline(Timeout timeout) : given_(timeout) {
+        double seconds = timeout.seconds();
+        // Others are passed on as given: forever, those weft refuses, and those so long (over 30
+        // years) that `now()` plus them could overflow the clock, for which each step may wait
+        // the whole timeout.
+        if (seconds >= 0.0 && seconds <= 1e9) {
+            at_ = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(seconds));
+        }
+    }
+
+    /// What is left of it.
+    Timeout remaining() const {
+        if (!at_) {
+            return given_;
+        }
+        return Timeout(*at_ - std::chrono::steady_clock::now());
+    }
+
+private:
+    Timeout given_;
+    std::optional<std::chrono::steady_clock::time_point> at_;
+};
+
+/// Boxes `task` with a new outcome and hands it to `submit(run, arg, arg_free, &future)` (a C
+/// call that takes over the box on success): `weft_pool_submit`, `weft_scheduler_call_later`.
+template <class F, class Submit>
+auto submit_task(F &&task, Submit &&submit) {
+    using R = std::decay_t<std::invoke_result_t<Boxed<F> &>>;
+    using T = Task<Boxed<F>, R>;
+    auto outcome = std::make_shared<Outcome<R>>();
+    auto boxed = std::unique_ptr<T>(new T{std::forward<F>(task), outcome});
+    weft_future *future = nullptr;
+    check(submit(T::run, boxed.get(), destroy<T>, &future));
+    boxed.release();
+    return FutureAccess::make<R>(future, std::move(outcome));
+}
+
+} // namespace detail
+
+/// Python's `concurrent.futures.Future` of a task returning `R` (`void` for none): made by
+/// `ThreadPool::submit`, `Scheduler::call_later`/`call_every`, or a `Promise<R>`. Copies are the
+/// same future, as `std::shared_future`.
 template <class R>
 class Future : public detail::Handle<weft_future, weft_future_clone, weft_future_free> {
 public:
@@ -865,13 +1004,257 @@ public:
     /// Python: `done()`.
     bool done() const noexcept { return weft_future_done(native_handle()); }
 
+    /// Python: `add_done_callback(fn)`: calls `fn(future)` (a `const Future<R> &`) once the
+    /// future is done, in the thread that completes it (a worker, the scheduler's thread, the
+    /// canceller or the promise's setter), or now, in this thread, if it is done already. The
+    /// callable is moved (or copied) to the heap and destroyed after its call. An exception from
+    /// it is printed to stderr ("exception calling callback for future:" and `what()`, as
+    /// CPython logs one) and does not keep the other callbacks from running.
+    template <class F, std::enable_if_t<std::is_invocable_v<std::decay_t<F> &, const Future &>,
+                                        int> = 0>
+    void add_done_callback(F &&fn) const {
+        struct Callback {
+            std::decay_t<F> fn;
+            std::shared_ptr<detail::Outcome<R>> outcome;
+        };
+        auto call = [](weft_future *raw, void *arg) noexcept {
+            std::unique_ptr<Callback> callback(static_cast<Callback *>(arg));
+            try {
+                // The handle is borrowed for the call: this copy takes a reference of its own.
+                const Future self(weft_future_clone(raw), callback->outcome);
+                callback->fn(self);
+            } catch (...) {
+                detail::print_exception("exception calling callback for future:");
+            }
+        };
+        auto callback = std::unique_ptr<Callback>(new Callback{std::forward<F>(fn), outcome_});
+        detail::check(weft_future_add_done_callback(native_handle(), call, callback.get()));
+        callback.release();
+    }
+
 private:
-    friend class ThreadPool;
+    friend struct detail::FutureAccess;
 
     Future(weft_future *raw, std::shared_ptr<detail::Outcome<R>> outcome) noexcept
         : Handle(adopt, raw), outcome_(std::move(outcome)) {}
 
     std::shared_ptr<detail::Outcome<R>> outcome_;
+};
+
+/// The setter side of a future that no task completes (Python: `concurrent.futures.Future()`
+/// made by hand; C++: `std::promise`): `get_future()`, then `set_value` or `set_exception` once.
+/// Copies share the promise. If the last copy goes before a value or exception was set, the
+/// future fails with `std::future_error(std::future_errc::broken_promise)`, as `std::promise`'s
+/// does, unless it was cancelled.
+template <class R>
+class Promise {
+public:
+    /// A promise with a new pending future (`weft_future_new`).
+    Promise() {
+        weft_future *raw = nullptr;
+        detail::check(weft_future_new(&raw));
+        state_ = std::make_shared<State>(
+            detail::FutureAccess::make<R>(raw, std::make_shared<detail::Outcome<R>>()));
+    }
+
+    /// The future (std::promise: `get_future()`; here as often as asked: the same future).
+    Future<R> get_future() const { return state_->future; }
+
+    /// Python: `set_running_or_notify_cancel()`: true if the work should go ahead (the future is
+    /// running now and can no longer be cancelled), false if it was cancelled (do not do it).
+    /// Throws `WEFT_STATUS_WRONG_STATE` if it is running or done already.
+    bool set_running_or_notify_cancel() const {
+        weft_status status =
+            weft_future_set_running_or_notify_cancel(state_->future.native_handle());
+        if (status == WEFT_STATUS_CANCELLED) {
+            return false;
+        }
+        detail::check(status);
+        return true;
+    }
+
+    /// Python: `set_result(value)` (std::promise: `set_value`; `set_value()` for `void`). The
+    /// future's waiters wake and its callbacks run now, in this thread. Throws
+    /// `WEFT_STATUS_INVALID_STATE_FINISHED` if a value or exception was set already,
+    /// `WEFT_STATUS_INVALID_STATE_CANCELLED` if the future was cancelled (Python:
+    /// `InvalidStateError`; std::promise: `promise_already_satisfied`).
+    template <class... V>
+    void set_value(V &&...value) const {
+        const auto &outcome = claim();
+        if constexpr (!std::is_void_v<R>) {
+            outcome->value.emplace(std::forward<V>(value)...);
+        }
+        detail::check(weft_future_set_result(state_->future.native_handle(), nullptr, nullptr));
+    }
+
+    /// Python: `set_exception(exception)`: `result()` rethrows `error`. Otherwise as
+    /// `set_value`.
+    void set_exception(std::exception_ptr error) const {
+        claim()->error = std::move(error);
+        detail::check(weft_future_set_exception(state_->future.native_handle(), 1));
+    }
+
+private:
+    struct State {
+        Future<R> future;
+        /// Set by the first setter: only it writes the outcome, before completing the future.
+        std::atomic<bool> claimed{false};
+
+        explicit State(Future<R> f) noexcept : future(std::move(f)) {}
+        State(const State &) = delete;
+        State &operator=(const State &) = delete;
+        ~State() {
+            if (!claimed.load(std::memory_order_relaxed)) {
+                detail::FutureAccess::outcome(future)->error =
+                    std::make_exception_ptr(std::future_error(std::future_errc::broken_promise));
+                // Refused if cancelled: nothing to report then.
+                (void)weft_future_set_exception(future.native_handle(), 1);
+            }
+        }
+    };
+
+    /// The outcome, for this call alone to write; throws if another setter came first.
+    const std::shared_ptr<detail::Outcome<R>> &claim() const {
+        // acq_rel: one setter wins; the outcome it writes is published by the weft call.
+        if (state_->claimed.exchange(true, std::memory_order_acq_rel)) {
+            throw Error(state_->future.cancelled() ? WEFT_STATUS_INVALID_STATE_CANCELLED
+                                                   : WEFT_STATUS_INVALID_STATE_FINISHED);
+        }
+        return detail::FutureAccess::outcome(state_->future);
+    }
+
+    std::shared_ptr<State> state_;
+};
+
+/// Python's `concurrent.futures.wait`'s result: the futures done, and those not done, each in
+/// the order given.
+template <class R>
+struct DoneAndNotDone {
+    std::vector<Future<R>> done;
+    std::vector<Future<R>> not_done;
+};
+
+/// Python: `concurrent.futures.wait(fs, timeout=None, return_when=ALL_COMPLETED)`: waits at most
+/// `timeout` for the condition and returns the futures done and not done either way.
+template <class R>
+DoneAndNotDone<R> wait(const std::vector<Future<R>> &futures, Timeout timeout = forever,
+                       ReturnWhen return_when = ReturnWhen::all_completed) {
+    std::vector<weft_future *> raw;
+    raw.reserve(futures.size());
+    for (const Future<R> &f : futures) {
+        raw.push_back(f.native_handle());
+    }
+    auto done = std::make_unique<bool[]>(futures.size());
+    detail::check_timed(weft_futures_wait(raw.data(), raw.size(), timeout.seconds(),
+                                          static_cast<weft_return_when>(return_when),
+                                          done.get()));
+    DoneAndNotDone<R> sets;
+    for (std::size_t i = 0; i < futures.size(); i++) {
+        (done[i] ? sets.done : sets.not_done).push_back(futures[i]);
+    }
+    return sets;
+}
+
+/// Python: the iterator of `concurrent.futures.as_completed(fs, timeout=None)`: hands out the
+/// futures as they complete (those done already first), each once. Iterate with `next()` or a
+/// range `for`. `timeout` is for the whole iteration, counted from `as_completed`.
+template <class R>
+class AsCompleted
+    : public detail::Handle<weft_as_completed, weft_as_completed_clone, weft_as_completed_free> {
+public:
+    /// The next future to complete; empty once every future was handed out. Throws
+    /// `WEFT_STATUS_TIMEOUT` (Python: `TimeoutError`) if none completes in what is left of the
+    /// timeout.
+    std::optional<Future<R>> next() const {
+        std::size_t index = 0;
+        weft_status status =
+            weft_as_completed_next(native_handle(), deadline_.remaining().seconds(), &index);
+        if (status == WEFT_STATUS_INVALID_ARGUMENT) {
+            return std::nullopt;
+        }
+        detail::check(status);
+        return futures_[index];
+    }
+
+    detail::InputIterator<AsCompleted, Future<R>> begin() const {
+        return detail::InputIterator<AsCompleted, Future<R>>(this);
+    }
+    detail::InputIterator<AsCompleted, Future<R>> end() const { return {}; }
+
+private:
+    template <class T>
+    friend AsCompleted<T> as_completed(std::vector<Future<T>>, Timeout);
+
+    AsCompleted(std::vector<Future<R>> futures, Timeout timeout)
+        : futures_(std::move(futures)), deadline_(timeout) {
+        std::vector<weft_future *> raw;
+        raw.reserve(futures_.size());
+        for (const Future<R> &f : futures_) {
+            raw.push_back(f.native_handle());
+        }
+        detail::check(weft_as_completed_new(raw.data(), raw.size(), out()));
+    }
+
+    std::vector<Future<R>> futures_;
+    detail::Deadline deadline_;
+};
+
+/// Python: `concurrent.futures.as_completed(fs, timeout=None)`.
+template <class R>
+AsCompleted<R> as_completed(std::vector<Future<R>> futures, Timeout timeout = forever) {
+    return AsCompleted<R>(std::move(futures), timeout);
+}
+
+/// Python: the iterator `executor.map(fn, args, timeout)` returns: the tasks' values in the order
+/// of their arguments (`weft_pool_map`). Iterate with `next()` or, for a non-void `R`, a range
+/// `for`. The iteration ends at the first task that throws (`next()` rethrows it), is cancelled
+/// or is not done within the timeout (which counts from `map`): the tasks not yet handed out
+/// are cancelled then, as when the last copy of the iterator goes early.
+template <class R>
+class Map : public detail::Handle<weft_map, weft_map_clone, weft_map_free> {
+public:
+    using Value = std::conditional_t<std::is_void_v<R>, bool, R>;
+
+    /// The next task's value (for `void` tasks: `true`); empty once every task was handed out
+    /// or the iteration ended. Throws `WEFT_STATUS_TIMEOUT`, `WEFT_STATUS_CANCELLED`,
+    /// `WEFT_STATUS_POOL_BROKEN`, or rethrows the task's exception.
+    std::optional<Value> next() const {
+        void *ignored = nullptr;
+        int code = 0;
+        weft_status status = weft_map_next(native_handle(), &ignored, &code);
+        if (status == WEFT_STATUS_INVALID_ARGUMENT) {
+            return std::nullopt;
+        }
+        // In order: the status is about the next outcome.
+        const auto &outcome = (*outcomes_)[next_->fetch_add(1)];
+        if (status == WEFT_STATUS_TASK_FAILED) {
+            std::rethrow_exception(outcome->error);
+        }
+        detail::check(status);
+        if constexpr (std::is_void_v<R>) {
+            return true;
+        } else {
+            return std::move(*outcome->value);
+        }
+    }
+
+    detail::InputIterator<Map, Value> begin() const {
+        return detail::InputIterator<Map, Value>(this);
+    }
+    detail::InputIterator<Map, Value> end() const { return {}; }
+
+private:
+    friend class ThreadPool;
+
+    Map(weft_map *raw, std::vector<std::shared_ptr<detail::Outcome<R>>> outcomes) noexcept
+        : Handle(adopt, raw),
+          outcomes_(std::make_shared<std::vector<std::shared_ptr<detail::Outcome<R>>>>(
+              std::move(outcomes))),
+          next_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+
+    std::shared_ptr<std::vector<std::shared_ptr<detail::Outcome<R>>>> outcomes_;
+    /// Shared by copies, as the C iterator is: which outcome the next result is.
+    std::shared_ptr<std::atomic<std::size_t>> next_;
 };
 
 /// Python's `concurrent.futures.ThreadPoolExecutor`. Dropping the last handle shuts the pool
@@ -911,15 +1294,48 @@ public:
     /// future.
     template <class F, detail::if_callable<F> = 0>
     auto submit(F &&task) const {
-        using R = std::decay_t<std::invoke_result_t<detail::Boxed<F> &>>;
-        using Task = detail::Task<detail::Boxed<F>, R>;
-        auto outcome = std::make_shared<detail::Outcome<R>>();
-        auto boxed = std::unique_ptr<Task>(new Task{std::forward<F>(task), outcome});
-        weft_future *future = nullptr;
-        detail::check(weft_pool_submit(native_handle(), Task::run, boxed.get(),
-                                       detail::destroy<Task>, &future));
-        boxed.release();
-        return Future<R>(future, std::move(outcome));
+        return detail::submit_task(std::forward<F>(task),
+                                   [this](auto run, void *arg, auto free, weft_future **future) {
+                                       return weft_pool_submit(native_handle(), run, arg, free,
+                                                               future);
+                                   });
+    }
+
+    /// Python: `map(fn, args, timeout=None)`: submits `fn(arg)` for each argument now (each
+    /// argument moved into its task) and returns the iterator over their values, in order (see
+    /// `Map`). Throws as `submit` does, the tasks submitted then cancelled.
+    template <class F, class A,
+              std::enable_if_t<std::is_invocable_v<std::decay_t<F> &, A &>, int> = 0>
+    auto map(F &&fn, std::vector<A> args, Timeout timeout = forever) const {
+        using R = std::decay_t<std::invoke_result_t<std::decay_t<F> &, A &>>;
+        auto shared = std::make_shared<std::decay_t<F>>(std::forward<F>(fn));
+        auto bind = [shared](A arg) { return [shared, arg = std::move(arg)]() mutable {
+                                          return (*shared)(arg);
+                                      }; };
+        using T = detail::Task<std::invoke_result_t<decltype(bind) &, A>, R>;
+        std::vector<std::shared_ptr<detail::Outcome<R>>> outcomes;
+        std::vector<std::unique_ptr<T>> tasks;
+        for (A &arg : args) {
+            outcomes.push_back(std::make_shared<detail::Outcome<R>>());
+            tasks.push_back(std::unique_ptr<T>(new T{bind(std::move(arg)), outcomes.back()}));
+        }
+        std::vector<void *> raw;
+        for (auto &task : tasks) {
+            raw.push_back(task.get());
+        }
+        weft_map *map = nullptr;
+        weft_status status = weft_pool_map(native_handle(), T::run, raw.data(), raw.size(),
+                                           detail::destroy<T>, timeout.seconds(), &map);
+        // weft owns the tasks once it accepted the call, and frees them itself when the pool
+        // refuses one; for the other statuses they are still this call's.
+        if (status == WEFT_STATUS_OK || status == WEFT_STATUS_POOL_SHUT_DOWN ||
+            status == WEFT_STATUS_POOL_BROKEN || status == WEFT_STATUS_CANT_START_THREAD) {
+            for (auto &task : tasks) {
+                task.release();
+            }
+        }
+        detail::check(status);
+        return Map<R>(map, std::move(outcomes));
     }
 
     /// Python: `shutdown(wait=True, cancel_futures=False)`.
@@ -929,6 +1345,74 @@ public:
 
     /// Python: `_max_workers`.
     std::size_t max_workers() const noexcept { return weft_pool_max_workers(native_handle()); }
+};
+
+/// A timer service: one thread running one-shot and periodic timers (`weft_scheduler`; Java: a
+/// one-thread `ScheduledExecutorService`), where each `weft::Timer` is a whole thread. The
+/// calls run one at a time in the scheduler's thread, in the order they fall due. Dropping the
+/// last handle shuts it down without waiting.
+class Scheduler
+    : public detail::Handle<weft_scheduler, weft_scheduler_clone, weft_scheduler_free> {
+public:
+    using Handle::Handle;
+
+    /// A scheduler with its thread started.
+    Scheduler() { detail::check(weft_scheduler_new(out())); }
+
+    /// Calls `task()` once, `delay` from now; its value or exception goes to the future, and
+    /// cancelling the future before it is due keeps it from running. Java: `schedule`; Python:
+    /// `loop.call_later`.
+    template <class F, detail::if_callable<F> = 0>
+    auto call_later(Timeout delay, F &&task) const {
+        return detail::submit_task(
+            std::forward<F>(task),
+            [this, delay](auto run, void *arg, auto free, weft_future **future) {
+                return weft_scheduler_call_later(native_handle(), delay.seconds(), run, arg, free,
+                                                 future);
+            });
+    }
+
+    /// Calls `task()` `delay` from now, then every `period` (`schedule`), until the future is
+    /// cancelled (a call under way finishes) or a call throws: the future then rethrows that
+    /// exception from `result()`. The future never has a value. Java: `scheduleAtFixedRate`,
+    /// `scheduleWithFixedDelay`. Throws `WEFT_STATUS_INVALID_ARGUMENT` for a zero period.
+    template <class F, detail::if_callable<F> = 0>
+    Future<void> call_every(Timeout delay, Timeout period, F &&task,
+                            Schedule schedule = Schedule::fixed_rate) const {
+        struct Periodic {
+            detail::Boxed<F> f;
+            std::shared_ptr<detail::Outcome<void>> outcome;
+
+            static int run(void *arg) noexcept {
+                auto *periodic = static_cast<Periodic *>(arg);
+                try {
+                    periodic->f();
+                    return 0;
+                } catch (...) {
+                    periodic->outcome->error = std::current_exception();
+                    return 1;
+                }
+            }
+        };
+        auto outcome = std::make_shared<detail::Outcome<void>>();
+        auto boxed = std::unique_ptr<Periodic>(new Periodic{std::forward<F>(task), outcome});
+        weft_future *future = nullptr;
+        detail::check(weft_scheduler_call_every(
+            native_handle(), delay.seconds(), period.seconds(),
+            static_cast<weft_schedule_kind>(schedule), Periodic::run, boxed.get(),
+            detail::destroy<Periodic>, &future));
+        boxed.release();
+        return detail::FutureAccess::make<void>(future, std::move(outcome));
+    }
+
+    /// Cancels every timer not yet run, refuses new ones (`WEFT_STATUS_POOL_SHUT_DOWN`) and,
+    /// with `wait`, waits for the thread to end. Java: `shutdownNow()`.
+    void shutdown(bool wait = true) const {
+        detail::check(weft_scheduler_shutdown(native_handle(), wait));
+    }
+
+    /// How many timers it holds (pending, and cancelled ones not yet swept).
+    std::size_t pending() const noexcept { return weft_scheduler_pending(native_handle()); }
 };
 
 } // namespace weft

@@ -17,6 +17,7 @@ import queue as _queue
 import threading as _threading
 from _thread import get_ident
 from concurrent.futures import BrokenExecutor as _BrokenExecutor
+from concurrent.futures import InvalidStateError as _InvalidStateError
 from concurrent.futures import CancelledError
 from concurrent.futures.thread import BrokenThreadPool
 from pathlib import Path
@@ -38,7 +39,9 @@ TIMEOUT_MAX = 9223372036.0
  WAIT_UNACQUIRED, NOTIFY_UNACQUIRED, SEMAPHORE_NEGATIVE, RELEASE_COUNT, SEMAPHORE_OVER_RELEASE,
  BROKEN_BARRIER, BARRIER_PARTIES, EMPTY, FULL, SHUT_DOWN, TASK_DONE_TOO_MANY, POOL_SHUT_DOWN,
  POOL_BROKEN, CANCELLED, TASK_FAILED, MAX_WORKERS) = range(36)
-STATUS_COUNT = 36
+# 36 to 38: statuses other work in progress adds, not on this branch.
+INVALID_STATE_FINISHED, INVALID_STATE_CANCELLED = 39, 40
+STATUS_COUNT = 41
 
 
 if hasattr(_queue, "ShutDown"):
@@ -88,6 +91,8 @@ _EXCEPTIONS = {
     CANCELLED: CancelledError,
     TASK_FAILED: RuntimeError,
     MAX_WORKERS: ValueError,
+    INVALID_STATE_FINISHED: _InvalidStateError,
+    INVALID_STATE_CANCELLED: _InvalidStateError,
 }
 assert issubclass(BrokenThreadPool, _BrokenExecutor)
 
