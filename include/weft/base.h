@@ -235,6 +235,11 @@ typedef enum weft_status {
    * A pool needs at least one worker. Python: `ValueError`.
    */
   WEFT_STATUS_MAX_WORKERS = 35,
+  /**
+   * The calling thread already holds the lock, and waiting would deadlock: an `RwLock`
+   * reader asking to write (no upgrade), its writer asking again. pthreads: `EDEADLK`.
+   */
+  WEFT_STATUS_DEADLOCK = 37,
 } weft_status;
 
 /**
