@@ -271,6 +271,87 @@ public:
     }
 };
 
+/// A reader-writer lock (pthreads: `pthread_rwlock_t`; C++: `std::shared_timed_mutex`): any
+/// number of readers, or one writer; writers first, in phases, so neither side starves (see
+/// `weft_rwlock`). Each hold belongs to its thread; a thread holding it that asks to write (or,
+/// writing, asks again) throws `WEFT_STATUS_DEADLOCK`. SharedTimedLockable and TimedLockable:
+/// `std::shared_lock<weft::RWLock>` reads, `std::unique_lock<weft::RWLock>` writes.
+class RWLock : public detail::Handle<weft_rwlock, weft_rwlock_clone, weft_rwlock_free>,
+               public detail::Lockable<RWLock> {
+public:
+    using Handle::Handle;
+
+    /// A new, free lock.
+    RWLock() { detail::check(weft_rwlock_new(out())); }
+
+    /// Takes the write hold; false if not taken in time (or at once, with `blocking` false).
+    bool acquire(bool blocking = true, Timeout timeout = forever) const {
+        return detail::check_timed(
+            weft_rwlock_acquire_write(native_handle(), blocking, timeout.seconds()));
+    }
+
+    /// Gives back the write hold; throws `WEFT_STATUS_NOT_OWNER` unless the caller writes.
+    void release() const { detail::check(weft_rwlock_release_write(native_handle())); }
+
+    /// Takes a read hold; false if not taken in time (or at once, with `blocking` false).
+    bool acquire_shared(bool blocking = true, Timeout timeout = forever) const {
+        return detail::check_timed(
+            weft_rwlock_acquire_read(native_handle(), blocking, timeout.seconds()));
+    }
+
+    /// Gives back a read hold; throws `WEFT_STATUS_NOT_OWNER` unless the caller reads.
+    void release_shared() const { detail::check(weft_rwlock_release_read(native_handle())); }
+
+    void lock_shared() const { acquire_shared(); }
+    void unlock_shared() const { release_shared(); }
+    bool try_lock_shared() const { return acquire_shared(false); }
+
+    template <class Rep, class Period>
+    bool try_lock_shared_for(const std::chrono::duration<Rep, Period> &timeout) const {
+        return acquire_shared(true, timeout);
+    }
+
+    template <class Clock, class Duration>
+    bool try_lock_shared_until(const std::chrono::time_point<Clock, Duration> &deadline) const {
+        return try_lock_shared_for(deadline - Clock::now());
+    }
+};
+
+/// An initializer run exactly once across threads (C++: `std::once_flag` with
+/// `std::call_once`; pthreads: `pthread_once_t`). Neither copyable nor movable: threads share it
+/// by reference, as a `static` or a member.
+class Once {
+public:
+    Once() noexcept = default;
+    Once(const Once &) = delete;
+    Once &operator=(const Once &) = delete;
+
+    /// Runs `f()` unless a run already succeeded; waits while another thread runs it. An
+    /// exception `f` throws leaves it not done (the next caller runs its own `f`) and is
+    /// rethrown here, as with `std::call_once`.
+    template <class F, detail::if_callable<F> = 0>
+    void call(F &&f) {
+        auto run = [](void *arg) -> int {
+            try {
+                (*static_cast<std::remove_reference_t<F> *>(arg))();
+                return 0;
+            } catch (...) {
+                detail::callback_error = std::current_exception();
+                return 1;
+            }
+        };
+        weft_status status = weft_once_call(&once_, run, &f);
+        detail::rethrow_callback_error();
+        detail::check(status);
+    }
+
+    /// Whether a run has succeeded (final once true).
+    bool done() const noexcept { return weft_once_done(&once_); }
+
+private:
+    weft_once once_ = WEFT_ONCE_INIT;
+};
+
 /// Python's `threading.Condition`, over its own RLock or a given Lock or RLock. Lockable (its
 /// lock), so `std::lock_guard<weft::Condition>` is Python's `with cond:`.
 class Condition
