@@ -9,6 +9,7 @@ the other primitives are weft objects, whose handles C code can use too. Names, 
 defaults, return values and exceptions are CPython 3.11's.
 """
 
+import contextlib as _contextlib
 import contextvars as _contextvars
 import ctypes as _ctypes
 import itertools as _itertools
@@ -26,7 +27,7 @@ from weft._capi import raw_blocking as _raw_blocking
 
 __all__ = ['get_ident', 'active_count', 'current_thread',
            'enumerate', 'main_thread', 'TIMEOUT_MAX',
-           'Event', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
+           'Event', 'Lock', 'RLock', 'RWLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
            'Barrier', 'Condition', 'Timer',
            'BrokenBarrierError', 'ThreadError',
            'setprofile', 'settrace', 'local', 'stack_size',
@@ -337,6 +338,61 @@ def _blocking_wait(call, handle, timeout):
         timeout = max(_seconds(timeout), 0.0)
         _capi.check_timeout(timeout)
     return _wait(lambda t: call(handle, t), timeout)
+
+
+
+class RWLock(_Handle):
+    """A reader-writer lock (weft_rwlock; pthreads' ``pthread_rwlock_t``, Java's
+    ``ReentrantReadWriteLock``), not in CPython: any number of readers, or one writer. Writers
+    first, in phases: while a writer waits, no new reader gets in, and a writer's release hands
+    the lock to every reader waiting, so neither side waits for ever. Each hold belongs to its
+    thread; a reader asking to write (no upgrade), or the writer asking again, raises
+    ``RuntimeError`` instead of deadlocking. ``with lock.read():`` and ``with lock.write():``
+    hold it for a block."""
+
+    __slots__ = ()
+    _clone = _lib.weft_rwlock_clone
+    _free = _lib.weft_rwlock_free
+
+    def __init__(self):
+        self._handle = _capi.new_handle(_lib.weft_rwlock_new)
+
+    def acquire_read(self, blocking=True, timeout=-1):
+        """Take a read hold, as ``Lock.acquire`` takes the lock; return whether it was taken."""
+        return _acquire(_lib.weft_rwlock_acquire_read, _blocking.weft_rwlock_acquire_read,
+                        self._handle, blocking, timeout)
+
+    def release_read(self):
+        """Give back one read hold of the calling thread."""
+        _check(_lib.weft_rwlock_release_read(self._handle))
+
+    def acquire_write(self, blocking=True, timeout=-1):
+        """Take the write hold, as ``Lock.acquire`` takes the lock; return whether it was
+        taken."""
+        return _acquire(_lib.weft_rwlock_acquire_write, _blocking.weft_rwlock_acquire_write,
+                        self._handle, blocking, timeout)
+
+    def release_write(self):
+        """Give back the calling thread's write hold."""
+        _check(_lib.weft_rwlock_release_write(self._handle))
+
+    @_contextlib.contextmanager
+    def read(self):
+        """Hold a read lock for a ``with`` block."""
+        self.acquire_read()
+        try:
+            yield self
+        finally:
+            self.release_read()
+
+    @_contextlib.contextmanager
+    def write(self):
+        """Hold the write lock for a ``with`` block."""
+        self.acquire_write()
+        try:
+            yield self
+        finally:
+            self.release_write()
 
 
 class Condition(_Handle):

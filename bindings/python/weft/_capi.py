@@ -38,7 +38,9 @@ TIMEOUT_MAX = 9223372036.0
  WAIT_UNACQUIRED, NOTIFY_UNACQUIRED, SEMAPHORE_NEGATIVE, RELEASE_COUNT, SEMAPHORE_OVER_RELEASE,
  BROKEN_BARRIER, BARRIER_PARTIES, EMPTY, FULL, SHUT_DOWN, TASK_DONE_TOO_MANY, POOL_SHUT_DOWN,
  POOL_BROKEN, CANCELLED, TASK_FAILED, MAX_WORKERS) = range(36)
-STATUS_COUNT = 36
+DEADLOCK = 37
+# One past the largest status; 36 is kept for the cancelled waits, which land separately.
+STATUS_COUNT = 38
 
 
 if hasattr(_queue, "ShutDown"):
@@ -88,6 +90,7 @@ _EXCEPTIONS = {
     CANCELLED: CancelledError,
     TASK_FAILED: RuntimeError,
     MAX_WORKERS: ValueError,
+    DEADLOCK: RuntimeError,
 }
 assert issubclass(BrokenThreadPool, _BrokenExecutor)
 
@@ -135,6 +138,13 @@ _PROTOTYPES = {
     "weft_lock_release": (_status, [_handle], False),
     "weft_lock_locked": (_bool, [_handle], False),
     # RLock
+    "weft_rwlock_new": (_status, [_ptr(_handle)], False),
+    "weft_rwlock_clone": (_handle, [_handle], False),
+    "weft_rwlock_free": (None, [_handle], False),
+    "weft_rwlock_acquire_read": (_status, [_handle, _bool, _double], True),
+    "weft_rwlock_release_read": (_status, [_handle], False),
+    "weft_rwlock_acquire_write": (_status, [_handle, _bool, _double], True),
+    "weft_rwlock_release_write": (_status, [_handle], False),
     "weft_rlock_new": (_status, [_ptr(_handle)], False),
     "weft_rlock_clone": (_handle, [_handle], False),
     "weft_rlock_free": (None, [_handle], False),
