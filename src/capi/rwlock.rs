@@ -2,8 +2,8 @@
 
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
-use crate::RwLock;
-use crate::timeout::acquire_timeout;
+use crate::timeout::{Timeout, acquire_timeout};
+use crate::{Error, RwLock};
 
 /// A reader-writer lock (pthreads: `pthread_rwlock_t`; GLib: `GRWLock`; Java:
 /// `ReentrantReadWriteLock`): any number of readers at once, or one writer.
@@ -100,11 +100,24 @@ pub unsafe extern "C" fn weft_rwlock_acquire_read(
     blocking: bool,
     timeout: f64,
 ) -> weft_status {
+    // SAFETY: forwarded contract.
+    unsafe { acquire(rwlock, blocking, timeout, RwLock::acquire_read) }
+}
+
+/// `take(rwlock, timeout)` with the C arguments converted, its outcome as a status.
+///
+/// # Safety
+/// `rwlock` is NULL or a handle from weft the caller holds a reference to during the call.
+unsafe fn acquire(
+    rwlock: *mut weft_rwlock,
+    blocking: bool,
+    timeout: f64,
+    take: fn(&RwLock, Timeout) -> Result<bool, Error>,
+) -> weft_status {
     ffi_status!({
         // SAFETY: `rwlock` is NULL or a handle from weft; the caller holds a reference.
         let rwlock = unsafe { handle::borrow(rwlock)? };
-        let timeout = acquire_timeout(blocking, timeout)?;
-        if rwlock.acquire_read(timeout)? {
+        if take(rwlock, acquire_timeout(blocking, timeout)?)? {
             Ok(())
         } else {
             Err(WEFT_STATUS_TIMEOUT)
@@ -149,16 +162,8 @@ pub unsafe extern "C" fn weft_rwlock_acquire_write(
     blocking: bool,
     timeout: f64,
 ) -> weft_status {
-    ffi_status!({
-        // SAFETY: `rwlock` is NULL or a handle from weft; the caller holds a reference.
-        let rwlock = unsafe { handle::borrow(rwlock)? };
-        let timeout = acquire_timeout(blocking, timeout)?;
-        if rwlock.acquire_write(timeout)? {
-            Ok(())
-        } else {
-            Err(WEFT_STATUS_TIMEOUT)
-        }
-    })
+    // SAFETY: forwarded contract.
+    unsafe { acquire(rwlock, blocking, timeout, RwLock::acquire_write) }
 }
 
 /// Gives back the calling thread's write hold. pthreads: `pthread_rwlock_unlock`.
