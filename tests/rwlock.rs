@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use weft::{Error, Once, RwLock, Timeout};
 
@@ -94,17 +94,28 @@ fn writers_exclude_readers_under_contention() {
     assert_eq!(pair.0.load(Ordering::Relaxed), 4000);
 }
 
+/// How long a test waits for what a correct lock does at once: long enough for a loaded machine,
+/// short enough that a wrong lock fails the test instead of hanging the suite.
+const BOUND: Duration = Duration::from_secs(5);
+
 /// Waits until a thread other than the caller can no longer take a read hold: a writer waits.
+/// Fails the test if that does not happen within `BOUND` (readers that ignore a waiting writer).
 fn until_a_writer_waits(lock: &Arc<RwLock>) {
     let probe = Arc::clone(lock);
-    thread::spawn(move || {
+    let start = Instant::now();
+    let refused = thread::spawn(move || {
         while probe.acquire_read(NOW) == Ok(true) {
             probe.release_read().unwrap();
+            if start.elapsed() > BOUND {
+                return false;
+            }
             thread::yield_now();
         }
+        true
     })
     .join()
     .unwrap();
+    assert!(refused, "new readers still get in while a writer waits");
 }
 
 /// Readers overlapping so that some reader always holds the lock do not keep a writer out: once
@@ -178,22 +189,27 @@ fn writers_do_not_starve_a_reader() {
 /// still holds the lock (nobody else would wake them).
 #[test]
 fn a_writer_timing_out_lets_readers_in() {
+    // Long enough for the reader below to queue behind the writer on a loaded machine.
+    const WRITER_WAITS: Duration = Duration::from_secs(1);
     let lock = Arc::new(RwLock::new());
     assert_eq!(lock.acquire_read(NOW), Ok(true));
     let writer = {
         let lock = Arc::clone(&lock);
-        thread::spawn(move || lock.acquire_write(Timeout::After(Duration::from_millis(200))))
+        thread::spawn(move || lock.acquire_write(Timeout::After(WRITER_WAITS)))
     };
     until_a_writer_waits(&lock);
     let reader = {
         let lock = Arc::clone(&lock);
         thread::spawn(move || {
-            let took = lock.acquire_read(LONG);
-            lock.release_read().unwrap();
+            // Bounded: a reader nobody wakes fails the test instead of hanging it.
+            let took = lock.acquire_read(Timeout::After(WRITER_WAITS + BOUND));
+            if took == Ok(true) {
+                lock.release_read().unwrap();
+            }
             took
         })
     };
-    assert_eq!(reader.join().unwrap(), Ok(true));
+    assert_eq!(reader.join().unwrap(), Ok(true), "the reader was left parked");
     assert_eq!(writer.join().unwrap(), Ok(false));
     lock.release_read().unwrap();
     assert_eq!(lock.acquire_write(NOW), Ok(true));
