@@ -209,7 +209,11 @@ fn a_writer_timing_out_lets_readers_in() {
             took
         })
     };
-    assert_eq!(reader.join().unwrap(), Ok(true), "the reader was left parked");
+    assert_eq!(
+        reader.join().unwrap(),
+        Ok(true),
+        "the reader was left parked"
+    );
     assert_eq!(writer.join().unwrap(), Ok(false));
     lock.release_read().unwrap();
     assert_eq!(lock.acquire_write(NOW), Ok(true));
