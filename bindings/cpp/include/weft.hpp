@@ -269,6 +269,10 @@ public:
     std::size_t recursion_count() const noexcept {
         return weft_rlock_recursion_count(native_handle());
     }
+
+    /// The owning thread's ident (`weft::get_ident()`), 0 while free; a snapshot. Python: the
+    /// `owner=` of `repr(rlock)`.
+    std::uint64_t owner() const noexcept { return weft_rlock_owner(native_handle()); }
 };
 
 /// A reader-writer lock (pthreads: `pthread_rwlock_t`; C++: `std::shared_timed_mutex`): any
@@ -462,6 +466,9 @@ public:
     void release(std::size_t n = 1) const {
         detail::check(weft_semaphore_release(native_handle(), n));
     }
+
+    /// The permits free now (a snapshot). Python: `_value`; pthreads: `sem_getvalue`.
+    std::size_t value() const noexcept { return weft_semaphore_value(native_handle()); }
 
 protected:
     Semaphore(weft_status (*make)(std::int64_t, weft_semaphore **), std::int64_t value) {
@@ -804,6 +811,14 @@ public:
     /// Python: `maxsize`.
     std::size_t maxsize() const noexcept { return weft_queue_maxsize(native_handle()); }
 
+    /// The threads waiting in `get()` for an item (a snapshot). CPython:
+    /// `len(not_empty._waiters)`.
+    std::size_t getters() const noexcept { return weft_queue_getters(native_handle()); }
+
+    /// The threads waiting in `put()` for a free slot (a snapshot). CPython:
+    /// `len(not_full._waiters)`.
+    std::size_t putters() const noexcept { return weft_queue_putters(native_handle()); }
+
     /// Python: `unfinished_tasks`.
     std::size_t unfinished_tasks() const noexcept {
         return weft_queue_unfinished_tasks(native_handle());
@@ -1003,6 +1018,28 @@ public:
         return Future<R>(future, std::move(outcome));
     }
 
+    /// `submit(task)` that waits at most `timeout` for room in a full work list
+    /// (`set_max_pending`; 0 s: not at all); empty if none came (`task` is then not run).
+    /// `weft_pool_submit_timeout`.
+    template <class F, detail::if_callable<F> = 0>
+    auto try_submit(F &&task, Timeout timeout) const
+        -> std::optional<Future<std::decay_t<std::invoke_result_t<detail::Boxed<F> &>>>> {
+        using R = std::decay_t<std::invoke_result_t<detail::Boxed<F> &>>;
+        using Task = detail::Task<detail::Boxed<F>, R>;
+        auto outcome = std::make_shared<detail::Outcome<R>>();
+        auto boxed = std::unique_ptr<Task>(new Task{std::forward<F>(task), outcome});
+        weft_future *future = nullptr;
+        weft_status status = weft_pool_submit_timeout(native_handle(), Task::run, boxed.get(),
+                                                      detail::destroy<Task>, true,
+                                                      timeout.seconds(), &future);
+        if (status == WEFT_STATUS_FULL) {
+            return std::nullopt;
+        }
+        detail::check(status);
+        boxed.release();
+        return Future<R>(future, std::move(outcome));
+    }
+
     /// Python: `shutdown(wait=True, cancel_futures=False)`.
     void shutdown(bool wait = true, bool cancel_futures = false) const {
         detail::check(weft_pool_shutdown(native_handle(), wait, cancel_futures));
@@ -1010,6 +1047,35 @@ public:
 
     /// Python: `_max_workers`.
     std::size_t max_workers() const noexcept { return weft_pool_max_workers(native_handle()); }
+
+    /// Resizes the pool (0: the default): more starts workers for the queued tasks, fewer
+    /// retires workers as they finish their tasks. Java: `setMaximumPoolSize`.
+    void set_max_workers(std::size_t max_workers) const {
+        detail::check(weft_pool_set_max_workers(native_handle(), max_workers));
+    }
+
+    /// The most tasks queued at once, 0 for no limit.
+    std::size_t max_pending() const noexcept { return weft_pool_max_pending(native_handle()); }
+
+    /// Bounds the tasks queued at once (0: no limit): `submit` then waits for room,
+    /// `try_submit` as long as told.
+    void set_max_pending(std::size_t max_pending) const {
+        detail::check(weft_pool_set_max_pending(native_handle(), max_pending));
+    }
+
+    /// What `counts()` reads back, at one instant.
+    struct Counts {
+        std::size_t pending; ///< tasks waiting for a worker
+        std::size_t active;  ///< workers running a task (or starting)
+        std::size_t idle;    ///< workers waiting for a task
+    };
+
+    /// The pool's counts now (a snapshot). `weft_pool_counts`.
+    Counts counts() const {
+        Counts c{};
+        detail::check(weft_pool_counts(native_handle(), &c.pending, &c.active, &c.idle));
+        return c;
+    }
 };
 
 } // namespace weft

@@ -317,14 +317,15 @@ class RLock(_Handle):
         _lib.weft_rlock_free(old)
 
     def __repr__(self):
-        # Only the owner's own count is visible through the C API (weft_rlock_recursion_count).
-        count = self._recursion_count()
+        # Only the owner's own count is visible through the C API (weft_rlock_recursion_count);
+        # any thread sees who the owner is (weft_rlock_owner).
+        owner = _lib.weft_rlock_owner(self._handle)
         return "<%s %s.%s object owner=%r count=%d at %s>" % (
-            "locked" if _lib.weft_rlock_locked(self._handle) else "unlocked",
+            "locked" if owner else "unlocked",
             self.__class__.__module__,
             self.__class__.__qualname__,
-            get_ident() if count else None,
-            count,
+            owner or None,
+            self._recursion_count(),
             hex(id(self)),
         )
 
@@ -622,29 +623,23 @@ class Semaphore(_Handle):
     negative. If not given, value defaults to 1.
     """
 
-    __slots__ = ("_value", "__dict__")
+    __slots__ = ("__dict__",)
     _clone = _lib.weft_semaphore_clone
     _free = _lib.weft_semaphore_free
     _new = _lib.weft_semaphore_new
-    # Whether _value is the counter (false for a semaphore C code made, whose value is unknown).
-    _value_known = True
 
     def __init__(self, value=1):
         self._handle = _capi.new_handle(type(self)._new, value)
-        # The counter as this object changed it, for repr() only: the C API does not tell it.
-        self._value = value
 
-    def _adopt(self):
-        self._value = 0
-        self._value_known = False
-
-    def _repr_value(self):
-        return self._value if self._value_known else "?"
+    @property
+    def _value(self):
+        """The counter now (weft_semaphore_value), whoever changed it: C code, any thread."""
+        return _lib.weft_semaphore_value(self._handle)
 
     def __repr__(self):
         cls = self.__class__
         return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
-                f" value={self._repr_value()}>")
+                f" value={self._value}>")
 
     def acquire(self, blocking=True, timeout=None):
         """Acquire a semaphore, decrementing the internal counter by one.
@@ -668,7 +663,6 @@ class Semaphore(_Handle):
         # The common case first: no arguments, and the counter is above zero.
         if blocking is True and timeout is None and not _semaphore_try(
                 self._as_parameter_, False, _C_FOREVER):
-            self._value -= 1
             return True
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
@@ -677,11 +671,8 @@ class Semaphore(_Handle):
         else:
             timeout = max(_seconds(timeout), 0.0)
         handle = self._handle
-        status = _acquire(_lib.weft_semaphore_acquire, _blocking.weft_semaphore_acquire, handle,
-                          blocking, timeout)
-        if status:
-            self._value -= 1
-        return status
+        return _acquire(_lib.weft_semaphore_acquire, _blocking.weft_semaphore_acquire, handle,
+                        blocking, timeout)
 
     def __enter__(self):
         return self.acquire()
@@ -700,7 +691,6 @@ class Semaphore(_Handle):
                                         _ctypes.c_size_t.from_param(max(n, 0)))
         if status:
             raise _error(status)
-        self._value += n
 
     def __exit__(self, t, v, tb):
         self.release()
@@ -729,13 +719,12 @@ class BoundedSemaphore(Semaphore):
         self._initial_value = value
 
     def _adopt(self):
-        super()._adopt()
         self._initial_value = "?"
 
     def __repr__(self):
         cls = self.__class__
         return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
-                f" value={self._repr_value()}/{self._initial_value}>")
+                f" value={self._value}/{self._initial_value}>")
 
 
 class Event(_Handle):
