@@ -81,21 +81,6 @@ fn reads(key: usize) -> usize {
     })
 }
 
-/// Adds `delta` (1 or -1) to the calling thread's read holds on `key`.
-fn count_read(key: usize, add: bool) {
-    READS.with(|r| {
-        let mut r = r.borrow_mut();
-        match r.iter().position(|(k, _)| *k == key) {
-            Some(at) if add => r[at].1 += 1,
-            Some(at) if r[at].1 == 1 => {
-                r.swap_remove(at);
-            }
-            Some(at) => r[at].1 -= 1,
-            None => r.push((key, 1)),
-        }
-    })
-}
-
 /// A reader-writer lock: any number of readers, or one writer. See the module documentation
 /// for its fairness.
 #[derive(Debug, Default)]
@@ -139,23 +124,38 @@ impl RwLock {
             return Err(Error::Deadlock);
         }
         let key = self.readers_key();
-        let took = if reads(key) > 0 {
-            // Our own hold keeps writers out: no need to wait. Acquire: as below.
-            self.state
-                .fetch_update(Ordering::Acquire, Ordering::Relaxed, |s| {
-                    (s / READER < MAX_READERS).then(|| s + READER)
-                })
-                .map_err(|_| Error::Overflow)?;
-            true
-        } else {
-            self.read_slow(timeout)?
-        };
-        if took {
-            count_read(key, true);
-        }
-        Ok(took)
+        // One look at the thread's holds for the whole call (a thread-local costs a call in a
+        // shared library); nothing else on this thread uses them meanwhile.
+        READS.with(|reads| {
+            let mut reads = reads.borrow_mut();
+            if let Some((_, held)) = reads.iter_mut().find(|(k, _)| *k == key) {
+                // Our own hold keeps writers out: no need to wait. Acquire: as below.
+                self.state
+                    .fetch_update(Ordering::Acquire, Ordering::Relaxed, |s| {
+                        (s / READER < MAX_READERS).then(|| s + READER)
+                    })
+                    .map_err(|_| Error::Overflow)?;
+                *held += 1;
+                return Ok(true);
+            }
+            // Relaxed: a guess at the state, checked by the CAS.
+            let s = self.state.load(Ordering::Relaxed);
+            // Acquire: as in `read_slow`.
+            let took = (s & (WRITER | WRITERS_PARKED) == 0
+                && s / READER < MAX_READERS
+                && self
+                    .state
+                    .compare_exchange_weak(s, s + READER, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok())
+                || self.read_slow(timeout)?;
+            if took {
+                reads.push((key, 1));
+            }
+            Ok(took)
+        })
     }
 
+    #[cold]
     fn read_slow(&self, timeout: Timeout) -> Result<bool, Error> {
         let deadline = timeout.deadline();
         let mut spin = SpinWait::new();
@@ -214,10 +214,19 @@ impl RwLock {
     /// [`Error::NotOwner`] if the calling thread has no read hold.
     pub fn release_read(&self) -> Result<(), Error> {
         let key = self.readers_key();
-        if reads(key) == 0 {
-            return Err(Error::NotOwner);
-        }
-        count_read(key, false);
+        READS.with(|reads| {
+            let mut reads = reads.borrow_mut();
+            let at = reads
+                .iter()
+                .position(|(k, _)| *k == key)
+                .ok_or(Error::NotOwner)?;
+            if reads[at].1 == 1 {
+                reads.swap_remove(at);
+            } else {
+                reads[at].1 -= 1;
+            }
+            Ok::<(), Error>(())
+        })?;
         // Release: publishes the reader's accesses to the next writer.
         let before = self.state.fetch_sub(READER, Ordering::Release);
         if before & !(READERS_PARKED) == READER | WRITERS_PARKED {
