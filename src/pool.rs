@@ -270,7 +270,9 @@ impl Pool {
 
     /// Bounds the tasks queued at once (waiting for a worker) to `max_pending`, 0 for no limit.
     /// A submit that finds that many waits for a worker to take one (back-pressure), as a
-    /// bounded queue's put does. Tasks already queued beyond a lowered limit stay queued.
+    /// bounded queue's put does. Tasks already queued beyond a lowered limit stay queued. A
+    /// task that submits to its own pool waits too: when every worker does so on a full list,
+    /// none ever makes room (use [`Pool::submit_timeout`] there).
     pub fn set_max_pending(&self, max_pending: usize) {
         let mut state = self.shared.state.lock();
         state.max_pending = match max_pending {

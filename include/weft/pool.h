@@ -196,7 +196,9 @@ enum weft_status weft_pool_set_max_workers(struct weft_pool *pool,
  * Bounds the tasks queued at once (submitted, not yet taken by a worker) to `max_pending`; 0
  * (the default) for no limit. A submit that finds that many waits for a worker to take one
  * (back-pressure): `weft_pool_submit` without limit, `weft_pool_submit_timeout` as told.
- * Tasks already queued beyond a lowered limit stay queued. Never blocks. Statuses:
+ * Tasks already queued beyond a lowered limit stay queued. A task that submits to its own
+ * pool waits like any caller: when every worker does so on a full list, none ever makes room
+ * (use `weft_pool_submit_timeout` there). Never blocks. Statuses:
  * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
  * Thread safety: safe from any thread.
  *
