@@ -98,6 +98,18 @@ C_CASES = [
          2_000, 200, False, labels={"weft": "weft_scheduler (one thread)"}),
     Case("timers_fire", "Timers: 2,000 due at once, from the first scheduled to the last fired",
          2_000, 200, True, rate="timers/s", labels={"weft": "weft_scheduler (one thread)"}),
+    Case("rwlock_read", "RWLock: uncontended read lock + unlock", 10_000_000, 100_000, False,
+         labels={"pthread": "pthread_rwlock_t", "glib": "GRWLock"}),
+    Case("rwlock_read_mostly", "RWLock: 2 threads, 1 write in 10, per operation",
+         2_000_000, 20_000, True,
+         labels={"pthread": "pthread_rwlock_t (glibc default: readers first)",
+                 "glib": "GRWLock"}),
+    Case("rwlock_write_heavy", "RWLock: 2 threads, 1 write in 2, per operation",
+         2_000_000, 20_000, True,
+         labels={"pthread": "pthread_rwlock_t (glibc default: readers first)",
+                 "glib": "GRWLock"}),
+    Case("once_done", "Once: a call on a once already done", 10_000_000, 100_000, False,
+         labels={"pthread": "pthread_once", "glib": "g_once_init_enter"}),
 ]
 
 PY_CASES = [

@@ -20,6 +20,8 @@
  *   weft/timer.h      weft_timer_new: threading.Timer (a weft_thread)
  *   weft/lock.h       weft_lock: threading.Lock
  *   weft/rlock.h      weft_rlock: threading.RLock
+ *   weft/rwlock.h     weft_rwlock: a reader-writer lock (pthread_rwlock_t, GRWLock)
+ *   weft/once.h       weft_once: an initializer run once (pthread_once, std::call_once)
  *   weft/condition.h  weft_condition: threading.Condition
  *   weft/event.h      weft_event: threading.Event
  *   weft/semaphore.h  weft_semaphore: threading.Semaphore, BoundedSemaphore
@@ -40,6 +42,8 @@
 #include "weft/timer.h"
 #include "weft/lock.h"
 #include "weft/rlock.h"
+#include "weft/rwlock.h"
+#include "weft/once.h"
 #include "weft/condition.h"
 #include "weft/event.h"
 #include "weft/semaphore.h"

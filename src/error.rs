@@ -100,6 +100,10 @@ errors! {
     TaskFailed => c"the task failed",
     /// A pool with `max_workers <= 0`. CPython: `ValueError`.
     MaxWorkers => c"max_workers must be greater than 0",
+    /// A thread asking for a lock it already holds in a way that would wait for itself for ever:
+    /// a reader of an `RwLock` asking to write (no upgrade), its writer asking again. pthreads:
+    /// `EDEADLK`.
+    Deadlock => c"resource deadlock avoided: the calling thread already holds the lock",
     /// `set_result` or `set_exception` on a future already done. CPython: `InvalidStateError`,
     /// whose message is the state and the future's `repr`.
     InvalidStateFinished => c"FINISHED: <Future state=finished>",

@@ -80,7 +80,7 @@ mod timer;
 pub use error::{Error, Rejected};
 pub use future::{Future, Outcome, ReturnWhen};
 pub use queue::{Queue, QueueKind};
-pub use sync::{Barrier, Condition, Event, Lock, RLock, Semaphore};
+pub use sync::{Barrier, Condition, Event, Lock, Once, RLock, RwLock, Semaphore};
 #[cfg(not(loom))]
 pub use thread::Thread;
 pub use timeout::Timeout;

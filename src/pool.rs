@@ -19,6 +19,14 @@
 //! keeps one queued task, the oldest, from `cancel_futures`. A task submitted just before
 //! `shutdown(cancel_futures)` thus runs whenever its submit started a worker.
 //!
+//! The pool can be resized ([`Pool::set_max_workers`]): a larger limit starts workers for the
+//! queued tasks no worker is free for; a smaller one retires workers as they next ask for work
+//! (as Java's `ThreadPoolExecutor.setMaximumPoolSize` does), waking the idle ones to retire. Its
+//! work list can be bounded ([`Pool::set_max_pending`]): a submit that finds it full waits on
+//! `room`, counted in `submitters`, for a worker to take a task, as a bounded queue's put does.
+//! The check is one comparison with the limit (`usize::MAX` when unbounded) beside the
+//! shutdown checks, under the lock the submit takes anyway.
+//!
 //! A pool whose [`Pool`] is dropped shuts down without waiting; and at process exit every pool is
 //! shut down and its workers joined before weft waits for the non-daemon threads, as CPython's
 //! `_python_exit` does, so idle workers never keep the process alive.
@@ -49,18 +57,28 @@ pub struct Pool {
 
 /// What the pool's handle and its workers share.
 struct Shared {
-    max_workers: usize,
     thread_name_prefix: String,
     initializer: Option<Initializer>,
     /// Idle workers wait here for work (or the shutdown) under the state lock.
     work_ready: Condvar,
+    /// Submits wait here for room in a bounded work list (or the shutdown).
+    room: Condvar,
     state: Mutex<State>,
 }
 
 struct State {
+    /// Every worker started, for the shutdown to join: those that retired too.
     threads: Vec<Thread>,
+    /// The most workers that run at once.
+    max_workers: usize,
+    /// Workers started that have not exited (nor retired).
+    live: usize,
     /// Queued tasks, oldest first.
     work: VecDeque<Queued>,
+    /// The most tasks `work` holds; `usize::MAX` for no limit.
+    max_pending: usize,
+    /// Submits waiting on `room`.
+    submitters: Waiters,
     /// CPython's `_idle_semaphore`: tasks finished minus submits that relied on an idle worker.
     idle: usize,
     /// Workers started that have not yet asked for work: each is owed the oldest queued task
@@ -123,8 +141,10 @@ extern "C" fn unlock_pools_in_child() {
     };
     for state in &mut states {
         state.threads.clear();
+        state.live = 0;
         state.idle = 0;
         state.sleepers = Waiters::default();
+        state.submitters = Waiters::default();
     }
     drop((states, pools));
 }
@@ -172,13 +192,17 @@ impl Pool {
             thread_name_prefix.to_owned()
         };
         let shared = Arc::new(Shared {
-            max_workers,
             thread_name_prefix,
             initializer,
             work_ready: Condvar::new(),
+            room: Condvar::new(),
             state: Mutex::new(State {
                 threads: Vec::new(),
+                max_workers,
+                live: 0,
                 work: VecDeque::new(),
+                max_pending: usize::MAX,
+                submitters: Waiters::default(),
                 idle: 0,
                 starting: 0,
                 sleepers: Waiters::default(),
@@ -199,14 +223,85 @@ impl Pool {
         Pool { shared }
     }
 
-    /// The most threads this pool runs.
+    /// The most threads this pool runs. Python: `executor._max_workers`.
     pub fn max_workers(&self) -> usize {
-        self.shared.max_workers
+        self.shared.state.lock().max_workers
+    }
+
+    /// Changes the most threads this pool runs (0: [`default_max_workers`]). Java:
+    /// `ThreadPoolExecutor.setMaximumPoolSize`.
+    ///
+    /// A larger limit starts a worker now for each queued task that no idle or starting worker
+    /// will take, up to the limit; a smaller one retires workers as they next ask for work (a
+    /// running task is never interrupted), waking the idle ones to do so.
+    /// [`Error::CantStartThread`] if a worker could not be started (the limit is set anyway).
+    pub fn set_max_workers(&self, max_workers: usize) -> Result<(), Error> {
+        let shared = &self.shared;
+        let mut state = shared.state.lock();
+        state.max_workers = match max_workers {
+            0 => default_max_workers(),
+            n => n,
+        };
+        let taken = state.sleepers.count() + state.starting;
+        let mut uncovered = state.work.len().saturating_sub(taken);
+        let mut result = Ok(());
+        while uncovered > 0 && state.live < state.max_workers && !state.shutdown && !state.broken {
+            if let Err(error) = shared.start_worker(&mut state) {
+                result = Err(error);
+                break;
+            }
+            uncovered -= 1;
+        }
+        let wake = state.live > state.max_workers && state.sleepers.pick_all();
+        drop(state);
+        if wake {
+            shared.work_ready.notify_all();
+        }
+        result
+    }
+
+    /// The most tasks queued at once (waiting for a worker), 0 for no limit (the default).
+    pub fn max_pending(&self) -> usize {
+        match self.shared.state.lock().max_pending {
+            usize::MAX => 0,
+            n => n,
+        }
+    }
+
+    /// Bounds the tasks queued at once (waiting for a worker) to `max_pending`, 0 for no limit.
+    /// A submit that finds that many waits for a worker to take one (back-pressure), as a
+    /// bounded queue's put does. Tasks already queued beyond a lowered limit stay queued. A
+    /// task that submits to its own pool waits too: when every worker does so on a full list,
+    /// none ever makes room (use [`Pool::submit_timeout`] there).
+    pub fn set_max_pending(&self, max_pending: usize) {
+        let mut state = self.shared.state.lock();
+        state.max_pending = match max_pending {
+            0 => usize::MAX,
+            n => n,
+        };
+        // The waiting submits look again at the new limit.
+        let wake = state.submitters.pick_all();
+        drop(state);
+        if wake {
+            self.shared.room.notify_all();
+        }
+    }
+
+    /// The pool's workers and tasks now (a snapshot).
+    pub fn counts(&self) -> PoolCounts {
+        let state = self.shared.state.lock();
+        let idle = state.sleepers.count();
+        PoolCounts {
+            pending: state.work.len(),
+            active: state.live - idle,
+            idle,
+        }
     }
 
     /// Schedules `task` and returns its future. Python: `executor.submit(fn)`.
     ///
-    /// Starts a worker if none is idle and fewer than `max_workers` run. A refused task comes
+    /// Starts a worker if none is idle and fewer than `max_workers` run. When the work list
+    /// is full ([`Pool::set_max_pending`]), waits without limit for room. A refused task comes
     /// back, not run: [`Error::PoolBroken`] if an initializer failed, [`Error::PoolShutDown`]
     /// after `shutdown` or once the process is exiting, [`Error::CantStartThread`] if a needed
     /// worker could not be started.
@@ -216,15 +311,31 @@ impl Pool {
         E: Send + 'static,
         F: FnOnce() -> Result<T, E> + Send + 'static,
     {
-        self.submit_with_header((), task)
+        self.submit_with_header((), task, Timeout::Forever)
     }
 
-    /// [`Pool::submit`] for any [`TaskFn`], its future made with `header` (see
+    /// [`Pool::submit`], waiting at most `timeout` for room in a full work list
+    /// (`Timeout::After(ZERO)`: not at all); [`Error::QueueFull`] if none came in time.
+    pub fn submit_timeout<T, E, F>(
+        &self,
+        task: F,
+        timeout: Timeout,
+    ) -> Result<Future<T, E>, Rejected<F>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce() -> Result<T, E> + Send + 'static,
+    {
+        self.submit_with_header((), task, timeout)
+    }
+
+    /// [`Pool::submit_timeout`] for any [`TaskFn`], its future made with `header` (see
     /// [`Future::into_raw`]).
     pub(crate) fn submit_with_header<T, E, H, F>(
         &self,
         header: H,
         task: F,
+        timeout: Timeout,
     ) -> Result<Future<T, E>, Rejected<F>>
     where
         T: Send + 'static,
@@ -234,15 +345,18 @@ impl Pool {
     {
         let shared = &self.shared;
         let mut state = shared.state.lock();
-        let refused = if state.broken {
-            Some(Error::PoolBroken)
-        } else if state.shutdown || EXITING.load(Ordering::Relaxed) {
-            // Relaxed: the exit hook shuts each pool down under its state lock after setting
-            // EXITING, so work accepted here before it does so still runs.
-            Some(Error::PoolShutDown)
+        // Relaxed: the exit hook shuts each pool down under its state lock after setting
+        // EXITING, so work accepted here before it does so still runs.
+        let refused = if state.broken
+            || state.shutdown
+            || EXITING.load(Ordering::Relaxed)
+            || state.work.len() >= state.max_pending
+        {
+            shared.wait_for_room(&mut state, timeout).err()
         } else {
-            shared.adjust_thread_count(&mut state).err()
+            None
         };
+        let refused = refused.or_else(|| shared.adjust_thread_count(&mut state).err());
         if let Some(error) = refused {
             return Err(Rejected { error, value: task });
         }
@@ -291,7 +405,8 @@ impl Pool {
         let deadline = timeout.deadline();
         let mut futures = Vec::new();
         for task in tasks {
-            match self.submit_with_header(header(), task) {
+            // A bounded pool's full work list makes this wait for room, as `submit` does.
+            match self.submit_with_header(header(), task, Timeout::Forever) {
                 Ok(future) => futures.push(future),
                 Err(rejected) => {
                     // Dropping the iteration cancels what was submitted.
@@ -332,7 +447,48 @@ impl Drop for Pool {
     }
 }
 
+/// What [`Pool::counts`] reads back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolCounts {
+    /// Tasks submitted that no worker has taken yet.
+    pub pending: usize,
+    /// Workers running a task, or starting (their initializer).
+    pub active: usize,
+    /// Workers waiting for a task.
+    pub idle: usize,
+}
+
 impl Shared {
+    /// Why a submit cannot queue its task now: the pool is broken or shut down, or, after
+    /// waiting at most `timeout` for room in a full work list, [`Error::QueueFull`]. Called with
+    /// the state lock held.
+    #[cold]
+    fn wait_for_room(
+        &self,
+        state: &mut MutexGuard<'_, State>,
+        timeout: Timeout,
+    ) -> Result<(), Error> {
+        let mut deadline = None;
+        loop {
+            if state.broken {
+                return Err(Error::PoolBroken);
+            }
+            // Relaxed: see `Pool::submit_with_header`.
+            if state.shutdown || EXITING.load(Ordering::Relaxed) {
+                return Err(Error::PoolShutDown);
+            }
+            if state.work.len() < state.max_pending {
+                return Ok(());
+            }
+            let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
+            if deadline.expired() {
+                return Err(Error::QueueFull);
+            }
+            self.room
+                .wait_counted(state, |s| &mut s.submitters, deadline);
+        }
+    }
+
     /// CPython's `_adjust_thread_count`: takes an idle worker if there is one, else starts a
     /// worker if fewer than `max_workers` run. Called with the state lock held.
     fn adjust_thread_count(self: &Arc<Self>, state: &mut State) -> Result<(), Error> {
@@ -340,14 +496,20 @@ impl Shared {
             state.idle -= 1;
             return Ok(());
         }
-        if state.threads.len() >= self.max_workers {
+        if state.live >= state.max_workers {
             return Ok(());
         }
+        self.start_worker(state)
+    }
+
+    /// Starts a worker. Called with the state lock held.
+    fn start_worker(self: &Arc<Self>, state: &mut State) -> Result<(), Error> {
         let name = format!("{}_{}", self.thread_name_prefix, state.threads.len());
         let shared = Arc::clone(self);
         let thread = Thread::named(&name, move || shared.run_worker());
         thread.start()?;
         state.threads.push(thread);
+        state.live += 1;
         state.starting += 1;
         Ok(())
     }
@@ -370,18 +532,31 @@ impl Shared {
     }
 
     /// The oldest queued task, waiting for one while the pool accepts work; `None` once it
-    /// does not and the list is empty. `ran`: the worker just finished a task, so it counts as
-    /// idle again (CPython releases the idle semaphore), in the same critical section; otherwise
-    /// this is the worker's first call, and it is no longer starting.
+    /// does not and the list is empty, or when the worker retires (more run than
+    /// `max_workers`). `ran`: the worker just finished a task, so it counts as idle again
+    /// (CPython releases the idle semaphore), in the same critical section; otherwise this is
+    /// the worker's first call, and it is no longer starting. Taking a task wakes a submit
+    /// waiting for room.
     fn next_task(&self, ran: bool) -> Option<Queued> {
         let mut state = self.state.lock();
         state.idle += usize::from(ran);
         state.starting -= usize::from(!ran);
         loop {
+            if state.live > state.max_workers {
+                // Retiring: no longer counted idle, nor among the workers.
+                state.idle = state.idle.saturating_sub(usize::from(ran));
+                state.live -= 1;
+                return None;
+            }
             if let Some(task) = state.work.pop_front() {
+                if state.submitters.pick_one() {
+                    drop(state);
+                    self.room.notify_one();
+                }
                 return Some(task);
             }
             if state.shutdown || state.broken {
+                state.live -= 1;
                 return None;
             }
             self.work_ready.wait_counted(
@@ -401,9 +576,14 @@ impl Shared {
         let removed = state.work.split_off(keep);
         let threads = state.threads.clone();
         let wake = state.sleepers.pick_all();
+        // The waiting submits fail.
+        let wake_submitters = state.submitters.pick_all();
         drop(state);
         if wake {
             self.work_ready.notify_all();
+        }
+        if wake_submitters {
+            self.room.notify_all();
         }
         (removed, threads)
     }
@@ -414,6 +594,7 @@ impl Shared {
         let (abandoned, _) = self.stop(|state| {
             state.broken = true;
             state.starting -= 1;
+            state.live -= 1;
             0
         });
         for task in abandoned {

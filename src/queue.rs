@@ -413,6 +413,18 @@ impl<T> Queue<T> {
         self.maxsize != 0 && self.qsize() >= self.maxsize
     }
 
+    /// How many threads wait in [`Queue::get`] for an item (a snapshot). CPython:
+    /// `len(q.not_empty._waiters)`.
+    pub fn getters(&self) -> usize {
+        self.state.lock().getters.count()
+    }
+
+    /// How many threads wait in [`Queue::put`] for a free slot (a snapshot). CPython:
+    /// `len(q.not_full._waiters)`.
+    pub fn putters(&self) -> usize {
+        self.state.lock().putters.count()
+    }
+
     /// How many items were put and not yet marked done (always 0 for a simple queue).
     /// Python: `q.unfinished_tasks`.
     pub fn unfinished_tasks(&self) -> usize {

@@ -51,6 +51,16 @@ const PARTS: &[Part] = &[
         contents: "weft_rlock: threading.RLock",
     },
     Part {
+        name: "rwlock",
+        sources: &["rwlock.rs"],
+        contents: "weft_rwlock: a reader-writer lock (pthread_rwlock_t, GRWLock)",
+    },
+    Part {
+        name: "once",
+        sources: &["once.rs"],
+        contents: "weft_once: an initializer run once (pthread_once, std::call_once)",
+    },
+    Part {
         name: "condition",
         sources: &["condition.rs"],
         contents: "weft_condition: threading.Condition",

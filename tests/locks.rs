@@ -159,6 +159,23 @@ fn rlock_recursion_and_ownership() {
     assert_eq!(rlock.release(), Err(Error::NotOwner));
 }
 
+/// Any thread reads the owner's ident; a free lock has none.
+#[test]
+fn rlock_owner_is_the_owning_threads_ident() {
+    let rlock = Arc::new(RLock::new());
+    assert_eq!(rlock.owner(), None);
+    assert!(rlock.acquire(Timeout::Forever).unwrap());
+    let me = weft::thread::get_ident();
+    assert_eq!(rlock.owner(), Some(me));
+    let seen = {
+        let rlock = rlock.clone();
+        std::thread::spawn(move || rlock.owner()).join().unwrap()
+    };
+    assert_eq!(seen, Some(me), "another thread sees the owner");
+    rlock.release().unwrap();
+    assert_eq!(rlock.owner(), None);
+}
+
 #[test]
 fn rlock_release_save_and_restore() {
     let rlock = RLock::new();

@@ -16,7 +16,10 @@ use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 
 use weft::sync::ConditionLock;
-use weft::{Barrier, Condition, Error, Event, Lock, Queue, QueueKind, RLock, Semaphore, Timeout};
+use weft::{
+    Barrier, Condition, Error, Event, Lock, Once, Queue, QueueKind, RLock, RwLock, Semaphore,
+    Timeout,
+};
 
 const FOREVER: Timeout = Timeout::Forever;
 
@@ -932,5 +935,120 @@ fn standalone_future_set_result_races_cancel_and_wakes_a_waiter() {
             assert_eq!(set, Ok(()));
             assert_eq!(late, Err(Error::InvalidStateFinished));
         }
+    });
+}
+
+/// A writer and a reader exclude each other, and a reader that finds the writer in parks and is
+/// handed the lock by its release (no lost wake-up, the write visible).
+#[test]
+fn rwlock_writer_and_reader() {
+    model(|| {
+        let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
+        let reader = {
+            let c = c.clone();
+            thread::spawn(move || {
+                let (lock, cell) = &*c;
+                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+                let seen = read(cell);
+                lock.release_read().unwrap();
+                seen
+            })
+        };
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+        write(cell, 1);
+        lock.release_write().unwrap();
+        assert!(reader.join().unwrap() <= 1);
+    });
+}
+
+/// Two writers and a reader: every hold ends, whichever hand-offs happen.
+#[test]
+fn rwlock_two_writers_and_a_reader() {
+    model(|| {
+        let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
+        let writer = {
+            let c = c.clone();
+            thread::spawn(move || {
+                let (lock, cell) = &*c;
+                assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+                write(cell, read(cell) + 1);
+                lock.release_write().unwrap();
+            })
+        };
+        let reader = {
+            let c = c.clone();
+            thread::spawn(move || {
+                let (lock, cell) = &*c;
+                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+                let _ = read(cell);
+                lock.release_read().unwrap();
+            })
+        };
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+        write(cell, read(cell) + 1);
+        lock.release_write().unwrap();
+        writer.join().unwrap();
+        reader.join().unwrap();
+        assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+        assert_eq!(read(cell), 2);
+        lock.release_write().unwrap();
+    });
+}
+
+/// A writer that times out while a reader holds the lock and another waits behind it: the
+/// waiting reader still gets in.
+#[test]
+fn rwlock_writer_timeout_lets_readers_in() {
+    model(|| {
+        let lock = Arc::new(RwLock::new());
+        assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+        let writer = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                if lock.acquire_write(Timeout::After(Duration::from_secs(1))) == Ok(true) {
+                    lock.release_write().unwrap();
+                }
+            })
+        };
+        let reader = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+                lock.release_read().unwrap();
+            })
+        };
+        reader.join().unwrap();
+        lock.release_read().unwrap();
+        writer.join().unwrap();
+    });
+}
+
+/// Two threads call a once: one initializer runs, and both see its write.
+#[test]
+fn once_runs_once() {
+    model(|| {
+        let c = Arc::new((Once::new(), UnsafeCell::new(0)));
+        let other = {
+            let c = c.clone();
+            thread::spawn(move || {
+                let (once, cell) = &*c;
+                once.call(|| {
+                    write(cell, read(cell) + 1);
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+                read(cell)
+            })
+        };
+        let (once, cell) = &*c;
+        once.call(|| {
+            write(cell, read(cell) + 1);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(read(cell), 1);
+        assert_eq!(other.join().unwrap(), 1);
     });
 }

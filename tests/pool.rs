@@ -14,7 +14,7 @@ use std::thread as std_thread;
 use std::time::Duration;
 
 use weft::future::{AsCompleted, Waited, as_completed_next, wait};
-use weft::pool::default_max_workers;
+use weft::pool::{PoolCounts, default_max_workers};
 use weft::{Error, Future, Outcome, Pool, ReturnWhen, Timeout, thread};
 
 const NOW: Timeout = Timeout::After(Duration::ZERO);
@@ -812,4 +812,146 @@ fn as_completed_hands_out_standalone_futures() {
     assert_eq!(it.next(NOW), Ok(None));
     assert!(futures[1].cancel());
     assert_eq!(it.next(NOW), Ok(Some(1)));
+}
+
+/// Waits until `done()`; fails the test after `BOUND` (what a correct pool does at once).
+fn until(what: &str, done: impl Fn() -> bool) {
+    const BOUND: Duration = Duration::from_secs(10);
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(start.elapsed() < BOUND, "never: {what}");
+        std_thread::yield_now();
+    }
+}
+
+fn counts(pending: usize, active: usize, idle: usize) -> PoolCounts {
+    PoolCounts {
+        pending,
+        active,
+        idle,
+    }
+}
+
+/// The pending, active and idle counts follow the tasks through the workers.
+#[test]
+fn counts_follow_tasks_and_workers() {
+    let pool = Pool::new(2, "counted", None);
+    assert_eq!(pool.counts(), counts(0, 0, 0));
+    let (a, a_started, open_a) = gated(&pool, 1);
+    a_started.recv().unwrap();
+    let (b, b_started, open_b) = gated(&pool, 2);
+    b_started.recv().unwrap();
+    let c = submit(&pool, || Ok(3));
+    assert_eq!(
+        pool.counts(),
+        counts(1, 2, 0),
+        "both workers busy, one task queued"
+    );
+    open_a.send(()).unwrap();
+    open_b.send(()).unwrap();
+    for (f, v) in [(a, 1), (b, 2), (c, 3)] {
+        assert!(matches!(f.outcome(FOREVER), Some(Outcome::Returned(n)) if n == v));
+    }
+    until("both workers idle", || pool.counts() == counts(0, 0, 2));
+    pool.shutdown(true, false).unwrap();
+    assert_eq!(pool.counts(), counts(0, 0, 0), "the workers exited");
+}
+
+/// A larger limit starts a worker for a task queued behind busy workers; a smaller one retires
+/// workers as they go idle.
+#[test]
+fn max_workers_can_be_changed_while_running() {
+    let pool = Pool::new(1, "resized", None);
+    let (a, a_started, open_a) = gated(&pool, 1);
+    a_started.recv().unwrap();
+    let (b, b_started, open_b) = gated(&pool, 2);
+    assert_eq!(
+        pool.counts(),
+        counts(1, 1, 0),
+        "at the limit, the task waits"
+    );
+    pool.set_max_workers(2).unwrap();
+    assert_eq!(pool.max_workers(), 2);
+    b_started
+        .recv_timeout(Duration::from_secs(10))
+        .expect("a second worker started");
+    assert_eq!(pool.counts(), counts(0, 2, 0));
+    pool.set_max_workers(1).unwrap();
+    open_a.send(()).unwrap();
+    open_b.send(()).unwrap();
+    assert!(a.outcome(FOREVER).is_some() && b.outcome(FOREVER).is_some());
+    until("one worker retired", || pool.counts() == counts(0, 0, 1));
+    pool.set_max_workers(0).unwrap();
+    assert_eq!(pool.max_workers(), default_max_workers());
+}
+
+/// A bounded work list: a submit that finds it full is refused at once, after its timeout, or
+/// waits until a worker takes a task; the shutdown fails a waiting submit.
+#[test]
+fn a_bounded_pool_pushes_back() {
+    let pool = Arc::new(Pool::new(1, "bounded", None));
+    assert_eq!(pool.max_pending(), 0);
+    pool.set_max_pending(1);
+    assert_eq!(pool.max_pending(), 1);
+    let (a, a_started, open_a) = gated(&pool, 1);
+    a_started.recv().unwrap();
+    let b = submit(&pool, || Ok(2));
+    let full = |timeout| {
+        pool.submit_timeout(|| Ok::<usize, i32>(0), timeout)
+            .map(drop)
+            .map_err(|r| r.error)
+    };
+    assert_eq!(full(NOW), Err(Error::QueueFull));
+    assert_eq!(
+        full(Timeout::After(Duration::from_millis(20))),
+        Err(Error::QueueFull)
+    );
+    let (done_tx, done) = mpsc::channel();
+    let waiting = {
+        let pool = Arc::clone(&pool);
+        std_thread::spawn(move || {
+            let f = pool.submit(|| Ok::<usize, i32>(3)).map_err(|r| r.error);
+            done_tx.send(()).unwrap();
+            f
+        })
+    };
+    assert!(
+        done.recv_timeout(Duration::from_millis(50)).is_err(),
+        "the submit waits for room"
+    );
+    open_a.send(()).unwrap();
+    // Bounded: a submit nobody wakes fails the test instead of hanging it.
+    done.recv_timeout(Duration::from_secs(10))
+        .expect("a worker took a task: room");
+    let c = waiting.join().unwrap().unwrap();
+    for (f, v) in [(a, 1), (b, 2), (c, 3)] {
+        assert!(matches!(f.outcome(FOREVER), Some(Outcome::Returned(n)) if n == v));
+    }
+
+    let (_d, d_started, open_d) = gated(&pool, 4);
+    d_started.recv().unwrap();
+    let _e = submit(&pool, || Ok(5));
+    let (done_tx, done) = mpsc::channel();
+    let waiting = {
+        let pool = Arc::clone(&pool);
+        std_thread::spawn(move || {
+            let f = pool
+                .submit(|| Ok::<usize, i32>(6))
+                .map(drop)
+                .map_err(|r| r.error);
+            done_tx.send(()).unwrap();
+            f
+        })
+    };
+    assert!(
+        done.recv_timeout(Duration::from_millis(50)).is_err(),
+        "the submit waits for room"
+    );
+    let shutdown = {
+        let pool = Arc::clone(&pool);
+        std_thread::spawn(move || pool.shutdown(true, false))
+    };
+    assert_eq!(waiting.join().unwrap(), Err(Error::PoolShutDown));
+    open_d.send(()).unwrap();
+    shutdown.join().unwrap().unwrap();
 }

@@ -156,6 +156,53 @@ fn a_blocked_putter_gets_the_freed_slot() {
     assert_eq!(q.get(FOREVER), Ok(2));
 }
 
+/// Waits until `count()` is `n`; fails the test after `BOUND` (a count that never gets there).
+fn until(n: usize, count: impl Fn() -> usize) {
+    const BOUND: Duration = Duration::from_secs(10);
+    let start = Instant::now();
+    while count() != n {
+        assert!(
+            start.elapsed() < BOUND,
+            "count stuck at {}, not {n}",
+            count()
+        );
+        thread::yield_now();
+    }
+}
+
+/// The blocked getters and putters are counted while they wait, and no longer once served.
+#[test]
+fn waiting_getters_and_putters_are_counted() {
+    let q = queue(QueueKind::Fifo, 1);
+    assert_eq!((q.maxsize(), q.getters(), q.putters()), (1, 0, 0));
+    let getters: Vec<_> = (0..2)
+        .map(|_| {
+            let q = Arc::clone(&q);
+            thread::spawn(move || q.get(FOREVER))
+        })
+        .collect();
+    until(2, || q.getters());
+    q.put(1, NOW).unwrap();
+    until(1, || q.getters());
+    q.put(2, FOREVER).unwrap();
+    let mut got: Vec<_> = getters
+        .into_iter()
+        .map(|g| g.join().unwrap().unwrap())
+        .collect();
+    got.sort();
+    assert_eq!(got, [1, 2]);
+    assert_eq!(q.getters(), 0);
+    q.put(3, NOW).unwrap();
+    let putter = {
+        let q = Arc::clone(&q);
+        thread::spawn(move || q.put(4, FOREVER))
+    };
+    until(1, || q.putters());
+    assert_eq!(q.get(NOW), Ok(3));
+    assert_eq!(putter.join().unwrap(), Ok(()));
+    assert_eq!(q.putters(), 0);
+}
+
 #[test]
 fn task_done_and_join() {
     let q = queue(QueueKind::Fifo, 0);

@@ -34,6 +34,55 @@ uint64_t run_lock_contended(const struct lock_ops *ops, long n) {
     return elapsed;
 }
 
+/* ---- reader-writer lock ---- */
+
+struct rw_contended {
+    const struct rwlock_ops *ops;
+    void *lock;
+    long per_thread, write_every;
+    long counter; /* written under the write lock, read under a read lock */
+    long seen;    /* what the reads saw, so that they are not optimized away */
+    struct start_line line;
+};
+
+static void *rw_worker(void *p) {
+    struct rw_contended *c = p;
+    long seen = 0;
+    long until_write = c->write_every;
+    start_line_wait(&c->line);
+    for (long i = 0; i < c->per_thread; i++) {
+        if (--until_write == 0) {
+            until_write = c->write_every;
+            c->ops->write(c->lock);
+            c->counter++;
+            c->ops->write_unlock(c->lock);
+        } else {
+            c->ops->read(c->lock);
+            seen += c->counter;
+            c->ops->read_unlock(c->lock);
+        }
+    }
+    __atomic_add_fetch(&c->seen, seen, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+uint64_t run_rwlock(const struct rwlock_ops *ops, int threads, long write_every, long n) {
+    struct rw_contended c = {ops, ops->make(), n / threads, write_every, 0, 0, {0, 0}};
+    pthread_t t[2];
+    CHECK(threads >= 1 && threads <= 2);
+    for (int i = 0; i < threads; i++) {
+        t[i] = spawn(rw_worker, &c);
+    }
+    uint64_t t0 = start_line_go(&c.line, threads);
+    for (int i = 0; i < threads; i++) {
+        join(t[i]);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(c.counter == (write_every ? threads * (c.per_thread / write_every) : 0));
+    ops->destroy(c.lock);
+    return elapsed;
+}
+
 /* ---- condition ping-pong ---- */
 
 struct pingpong {

@@ -91,6 +91,39 @@ static uint64_t pool_tasks(long n) {
     return elapsed;
 }
 
+static void *rw_make(void) {
+    GRWLock *l = g_new(GRWLock, 1);
+    g_rw_lock_init(l);
+    return l;
+}
+static void rw_read(void *l) { g_rw_lock_reader_lock(l); }
+static void rw_read_unlock(void *l) { g_rw_lock_reader_unlock(l); }
+static void rw_write(void *l) { g_rw_lock_writer_lock(l); }
+static void rw_write_unlock(void *l) { g_rw_lock_writer_unlock(l); }
+static void rw_destroy(void *l) {
+    g_rw_lock_clear(l);
+    g_free(l);
+}
+static const struct rwlock_ops rw_ops = {rw_make,  rw_read,         rw_read_unlock,
+                                         rw_write, rw_write_unlock, rw_destroy};
+RWLOCK_CASES(rw_ops)
+
+/* g_once_init_enter on a value already initialized. */
+static uint64_t once_done(long n) {
+    static gsize once = 0;
+    long runs = 0;
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        if (g_once_init_enter(&once)) {
+            runs++;
+            g_once_init_leave(&once, 1);
+        }
+    }
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(runs <= 1);
+    return elapsed;
+}
+
 static const struct bench_case cases[] = {
     {"lock_uncontended", mc_lock_uncontended, NULL},
     {"lock_contended", mc_lock_contended, NULL},
@@ -102,5 +135,9 @@ static const struct bench_case cases[] = {
     {"queue_2p2c", queue_2p2c, NULL},
     {"thread_create_join", thread_create_join, NULL},
     {"pool_tasks", pool_tasks, NULL},
+    {"rwlock_read", rwlock_read, NULL},
+    {"rwlock_read_mostly", rwlock_read_mostly, NULL},
+    {"rwlock_write_heavy", rwlock_write_heavy, NULL},
+    {"once_done", once_done, NULL},
 };
 CASES(glib, cases);

@@ -133,6 +133,16 @@ struct queue_ops {
     void (*destroy)(void *);
 };
 
+/* A reader-writer lock. */
+struct rwlock_ops {
+    void *(*make)(void);
+    void (*read)(void *);
+    void (*read_unlock)(void *);
+    void (*write)(void *);
+    void (*write_unlock)(void *);
+    void (*destroy)(void *);
+};
+
 /* 2 threads each doing n/2 acquire/increment/release. */
 uint64_t run_lock_contended(const struct lock_ops *ops, long n);
 /* n round trips: A hands the turn to B, B hands it back, each with a wait and a notify. */
@@ -180,6 +190,17 @@ struct wake_ops {
 /* `n` threads wait; once they all have been waiting for 20 ms, one `wake`: the time from the
  * call until the last waiter has returned from its wait. */
 uint64_t run_wake_all(const struct wake_ops *ops, int n);
+
+/* `threads` threads doing n operations in all: every `write_every`-th of each thread's a write
+ * (an increment), the others reads of the counter; `write_every` 0: reads only. */
+uint64_t run_rwlock(const struct rwlock_ops *ops, int threads, long write_every, long n);
+
+/* The reader-writer lock cases over `ops`: rwlock_read (one thread, reads only),
+ * rwlock_read_mostly (2 threads, 1 write in 10), rwlock_write_heavy (2 threads, 1 in 2). */
+#define RWLOCK_CASES(ops)                                                                  \
+    static uint64_t rwlock_read(long n) { return run_rwlock(&ops, 1, 0, n); }              \
+    static uint64_t rwlock_read_mostly(long n) { return run_rwlock(&ops, 2, 10, n); }      \
+    static uint64_t rwlock_write_heavy(long n) { return run_rwlock(&ops, 2, 2, n); }
 
 /* Defines `impl_<name>`, the table main.c looks cases up in. */
 #define CASES(name, table) \

@@ -276,6 +276,38 @@ static uint64_t local_10000(long n) {
     return elapsed;
 }
 
+/* pthread_rwlock_t with its default attributes (glibc: readers first). */
+static void *rw_make(void) {
+    pthread_rwlock_t *l = malloc(sizeof *l);
+    CHECK(pthread_rwlock_init(l, NULL) == 0);
+    return l;
+}
+static void rw_read(void *l) { pthread_rwlock_rdlock(l); }
+static void rw_write(void *l) { pthread_rwlock_wrlock(l); }
+static void rw_unlock(void *l) { pthread_rwlock_unlock(l); }
+static void rw_destroy(void *l) {
+    pthread_rwlock_destroy(l);
+    free(l);
+}
+static const struct rwlock_ops rw_ops = {rw_make, rw_read, rw_unlock, rw_write, rw_unlock,
+                                         rw_destroy};
+RWLOCK_CASES(rw_ops)
+
+static int once_runs;
+static void once_init(void) { once_runs++; }
+
+/* pthread_once on a once already done. */
+static uint64_t once_done(long n) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        pthread_once(&once, once_init);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(once_runs == 1);
+    return elapsed;
+}
+
 static const struct bench_case cases[] = {
     {"lock_uncontended", mc_lock_uncontended, NULL},
     {"lock_contended", mc_lock_contended, NULL},
@@ -301,5 +333,9 @@ static const struct bench_case cases[] = {
     {"wake_queue", wake_flag, NULL},
     {"lock_2000_threads", lock_2000_threads, NULL},
     {"local_10000", local_10000, NULL},
+    {"rwlock_read", rwlock_read, NULL},
+    {"rwlock_read_mostly", rwlock_read_mostly, NULL},
+    {"rwlock_write_heavy", rwlock_write_heavy, NULL},
+    {"once_done", once_done, NULL},
 };
 CASES(pthread, cases);

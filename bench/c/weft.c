@@ -391,6 +391,45 @@ static uint64_t local_10000(long n) {
     return elapsed;
 }
 
+#ifdef HAVE_weft_rwlock_new
+#define HAVE_RWLOCK 1
+static void *rw_make(void) {
+    weft_rwlock *l;
+    OK(weft_rwlock_new(&l));
+    return l;
+}
+static void rw_read(void *l) { weft_rwlock_acquire_read(l, true, FOREVER); }
+static void rw_read_unlock(void *l) { weft_rwlock_release_read(l); }
+static void rw_write(void *l) { weft_rwlock_acquire_write(l, true, FOREVER); }
+static void rw_write_unlock(void *l) { weft_rwlock_release_write(l); }
+static void rw_destroy(void *l) { weft_rwlock_free(l); }
+static const struct rwlock_ops rw_ops = {rw_make,  rw_read,         rw_read_unlock,
+                                         rw_write, rw_write_unlock, rw_destroy};
+RWLOCK_CASES(rw_ops)
+#endif
+
+#ifdef HAVE_weft_once_call
+#define HAVE_ONCE 1
+static int once_runs;
+static int once_init(void *arg) {
+    (void)arg;
+    once_runs++;
+    return 0;
+}
+
+/* weft_once_call on a once already done. */
+static uint64_t once_done(long n) {
+    static weft_once once = WEFT_ONCE_INIT;
+    uint64_t t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        weft_once_call(&once, once_init, NULL);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    CHECK(once_runs == 1);
+    return elapsed;
+}
+#endif
+
 /* A case whose weft functions are not in this weft.h yet. */
 #define MISSING(name, what) {name, NULL, what " not in include/weft.h yet"}
 
@@ -565,6 +604,20 @@ static const struct bench_case cases[] = {
 #else
     MISSING("timers_schedule", "weft_scheduler_*"),
     MISSING("timers_fire", "weft_scheduler_*"),
+#endif
+#ifdef HAVE_RWLOCK
+    {"rwlock_read", rwlock_read, NULL},
+    {"rwlock_read_mostly", rwlock_read_mostly, NULL},
+    {"rwlock_write_heavy", rwlock_write_heavy, NULL},
+#else
+    MISSING("rwlock_read", "weft_rwlock_*"),
+    MISSING("rwlock_read_mostly", "weft_rwlock_*"),
+    MISSING("rwlock_write_heavy", "weft_rwlock_*"),
+#endif
+#ifdef HAVE_ONCE
+    {"once_done", once_done, NULL},
+#else
+    MISSING("once_done", "weft_once_*"),
 #endif
 };
 CASES(weft, cases);

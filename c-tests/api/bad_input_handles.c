@@ -31,13 +31,14 @@ enum kind {
     FUTURE,
     SCHEDULER,
     MAP,
+    RWLOCK,
     FOREIGN, /* not a weft object: an aligned word that is no type's tag */
     N_KINDS
 };
 
 static const char *const kind_names[N_KINDS] = {
     "lock", "rlock",  "thread", "condition", "event", "semaphore",
-    "barrier", "local", "queue", "pool",  "future", "scheduler", "map", "foreign",
+    "barrier", "local", "queue", "pool",  "future", "scheduler", "map", "rwlock", "foreign",
 };
 
 static void *objects[N_KINDS];
@@ -166,6 +167,19 @@ static weft_status pool_submit(void *h) {
     return weft_pool_submit(h, task, &callbacks, count_callback, &out_future);
 }
 static weft_status pool_shutdown(void *h) { return weft_pool_shutdown(h, true, true); }
+static weft_status pool_submit_timeout(void *h) {
+    return weft_pool_submit_timeout(h, task, &callbacks, count_callback, true, 0.0, &out_future);
+}
+static weft_status pool_set_max_workers(void *h) { return weft_pool_set_max_workers(h, 5); }
+static weft_status pool_set_max_pending(void *h) { return weft_pool_set_max_pending(h, 5); }
+static weft_status pool_counts(void *h) { return weft_pool_counts(h, &out_size, NULL, NULL); }
+
+static weft_status rwlock_acquire_read(void *h) { return weft_rwlock_acquire_read(h, true, 0.0); }
+static weft_status rwlock_release_read(void *h) { return weft_rwlock_release_read(h); }
+static weft_status rwlock_acquire_write(void *h) {
+    return weft_rwlock_acquire_write(h, false, FOREVER);
+}
+static weft_status rwlock_release_write(void *h) { return weft_rwlock_release_write(h); }
 
 static weft_status future_result(void *h) { return weft_future_result(h, 0.0, &out_ptr); }
 static weft_status future_exception(void *h) { return weft_future_exception(h, 0.0, &out_int); }
@@ -227,6 +241,7 @@ static uintptr_t rlock_clone(void *h) { return (uintptr_t)weft_rlock_clone(h); }
 static uintptr_t rlock_locked(void *h) { return weft_rlock_locked(h); }
 static uintptr_t rlock_is_owned(void *h) { return weft_rlock_is_owned(h); }
 static uintptr_t rlock_recursion_count(void *h) { return weft_rlock_recursion_count(h); }
+static uintptr_t rlock_owner(void *h) { return weft_rlock_owner(h); }
 
 static uintptr_t thread_clone(void *h) { return (uintptr_t)weft_thread_clone(h); }
 static uintptr_t thread_is_self(void *h) { return weft_thread_is(h, h); }
@@ -242,6 +257,7 @@ static uintptr_t event_clone(void *h) { return (uintptr_t)weft_event_clone(h); }
 static uintptr_t event_is_set(void *h) { return weft_event_is_set(h); }
 
 static uintptr_t semaphore_clone(void *h) { return (uintptr_t)weft_semaphore_clone(h); }
+static uintptr_t semaphore_value(void *h) { return weft_semaphore_value(h); }
 
 static uintptr_t barrier_clone(void *h) { return (uintptr_t)weft_barrier_clone(h); }
 static uintptr_t barrier_broken(void *h) { return weft_barrier_broken(h); }
@@ -258,9 +274,14 @@ static uintptr_t queue_empty(void *h) { return weft_queue_empty(h); }
 static uintptr_t queue_full(void *h) { return weft_queue_full(h); }
 static uintptr_t queue_maxsize(void *h) { return weft_queue_maxsize(h); }
 static uintptr_t queue_unfinished_tasks(void *h) { return weft_queue_unfinished_tasks(h); }
+static uintptr_t queue_getters(void *h) { return weft_queue_getters(h); }
+static uintptr_t queue_putters(void *h) { return weft_queue_putters(h); }
 
 static uintptr_t pool_clone(void *h) { return (uintptr_t)weft_pool_clone(h); }
 static uintptr_t pool_max_workers(void *h) { return weft_pool_max_workers(h); }
+static uintptr_t pool_max_pending(void *h) { return weft_pool_max_pending(h); }
+
+static uintptr_t rwlock_clone(void *h) { return (uintptr_t)weft_rwlock_clone(h); }
 
 static uintptr_t future_clone(void *h) { return (uintptr_t)weft_future_clone(h); }
 static uintptr_t future_cancel(void *h) { return weft_future_cancel(h); }
@@ -285,6 +306,7 @@ static void pool_free(void *h) { weft_pool_free(h); }
 static void future_free(void *h) { weft_future_free(h); }
 static void scheduler_free(void *h) { weft_scheduler_free(h); }
 static void map_free(void *h) { weft_map_free(h); }
+static void rwlock_free(void *h) { weft_rwlock_free(h); }
 
 #define STATUS_CALL(kind, fn) {kind, #fn, fn, NULL}
 #define VALUE_CALL(kind, fn) {kind, #fn, NULL, fn}
@@ -309,6 +331,7 @@ static const struct call {
     VALUE_CALL(RLOCK, rlock_locked),
     VALUE_CALL(RLOCK, rlock_is_owned),
     VALUE_CALL(RLOCK, rlock_recursion_count),
+    VALUE_CALL(RLOCK, rlock_owner),
 
     STATUS_CALL(THREAD, thread_start),
     STATUS_CALL(THREAD, thread_join),
@@ -343,6 +366,7 @@ static const struct call {
     STATUS_CALL(SEMAPHORE, semaphore_acquire),
     STATUS_CALL(SEMAPHORE, semaphore_release),
     VALUE_CALL(SEMAPHORE, semaphore_clone),
+    VALUE_CALL(SEMAPHORE, semaphore_value),
 
     STATUS_CALL(BARRIER, barrier_wait),
     STATUS_CALL(BARRIER, barrier_reset),
@@ -370,12 +394,19 @@ static const struct call {
     VALUE_CALL(QUEUE, queue_full),
     VALUE_CALL(QUEUE, queue_maxsize),
     VALUE_CALL(QUEUE, queue_unfinished_tasks),
+    VALUE_CALL(QUEUE, queue_getters),
+    VALUE_CALL(QUEUE, queue_putters),
 
     STATUS_CALL(POOL, pool_submit),
     STATUS_CALL(POOL, pool_shutdown),
     STATUS_CALL(POOL, pool_map),
+    STATUS_CALL(POOL, pool_submit_timeout),
+    STATUS_CALL(POOL, pool_set_max_workers),
+    STATUS_CALL(POOL, pool_set_max_pending),
+    STATUS_CALL(POOL, pool_counts),
     VALUE_CALL(POOL, pool_clone),
     VALUE_CALL(POOL, pool_max_workers),
+    VALUE_CALL(POOL, pool_max_pending),
 
     STATUS_CALL(FUTURE, future_result),
     STATUS_CALL(FUTURE, future_exception),
@@ -399,12 +430,18 @@ static const struct call {
 
     STATUS_CALL(MAP, map_next),
     VALUE_CALL(MAP, map_clone),
+
+    STATUS_CALL(RWLOCK, rwlock_acquire_read),
+    STATUS_CALL(RWLOCK, rwlock_release_read),
+    STATUS_CALL(RWLOCK, rwlock_acquire_write),
+    STATUS_CALL(RWLOCK, rwlock_release_write),
+    VALUE_CALL(RWLOCK, rwlock_clone),
 };
 
 static void (*const frees[N_KINDS])(void *h) = {
     lock_free,  rlock_free, thread_free, condition_free, event_free, semaphore_free,
     barrier_free, local_free, queue_free,  pool_free,      future_free, scheduler_free,
-    map_free,     NULL,
+    map_free,     rwlock_free, NULL,
 };
 
 /* ---- the objects ------------------------------------------------------------------------------ */
@@ -437,6 +474,7 @@ static void make_objects(void) {
     weft_future *future = NULL;
     weft_scheduler *scheduler = NULL;
     weft_map *map = NULL;
+    weft_rwlock *rwlock = NULL;
     void *result = NULL;
 
     EXPECT_STATUS(weft_lock_new(&lock), WEFT_STATUS_OK);
@@ -500,9 +538,14 @@ static void make_objects(void) {
     objects[LOCAL] = local;
     objects[QUEUE] = queue;
     objects[POOL] = pool;
+    /* Read by this thread. */
+    EXPECT_STATUS(weft_rwlock_new(&rwlock), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_rwlock_acquire_read(rwlock, true, FOREVER), WEFT_STATUS_OK);
+
     objects[FUTURE] = future;
     objects[SCHEDULER] = scheduler;
     objects[MAP] = map;
+    objects[RWLOCK] = rwlock;
     objects[FOREIGN] = foreign_object;
 }
 
@@ -518,6 +561,7 @@ static void objects_intact(const char *when) {
 
     EXPECT(weft_rlock_is_owned(objects[RLOCK]));
     EXPECT(weft_rlock_recursion_count(objects[RLOCK]) == 1);
+    EXPECT(weft_rlock_owner(objects[RLOCK]) == weft_get_ident());
 
     EXPECT(!weft_thread_is_alive(objects[THREAD]));
     EXPECT(!weft_thread_is_daemon(objects[THREAD]));
@@ -533,6 +577,7 @@ static void objects_intact(const char *when) {
     EXPECT(weft_event_is_set(objects[EVENT]));
 
     /* One permit of two: one more acquire succeeds, then none; two releases fit, not three. */
+    EXPECT(weft_semaphore_value(objects[SEMAPHORE]) == 1);
     EXPECT_STATUS(weft_semaphore_acquire(objects[SEMAPHORE], false, FOREVER), WEFT_STATUS_OK);
     EXPECT_STATUS(weft_semaphore_acquire(objects[SEMAPHORE], false, FOREVER), WEFT_STATUS_TIMEOUT);
     EXPECT_STATUS(weft_semaphore_release(objects[SEMAPHORE], 1), WEFT_STATUS_OK);
@@ -551,6 +596,18 @@ static void objects_intact(const char *when) {
     EXPECT(!weft_queue_is_shutdown(objects[QUEUE]));
 
     EXPECT(weft_pool_max_workers(objects[POOL]) == 2);
+    EXPECT(weft_pool_max_pending(objects[POOL]) == 0);
+    {
+        size_t pending = 9;
+        EXPECT_STATUS(weft_pool_counts(objects[POOL], &pending, NULL, NULL), WEFT_STATUS_OK);
+        EXPECT(pending == 0);
+    }
+
+    /* Read by this thread: a write would wait for itself; another read hold fits. */
+    EXPECT_STATUS(weft_rwlock_acquire_write(objects[RWLOCK], false, FOREVER),
+                  WEFT_STATUS_DEADLOCK);
+    EXPECT_STATUS(weft_rwlock_acquire_read(objects[RWLOCK], false, FOREVER), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_rwlock_release_read(objects[RWLOCK]), WEFT_STATUS_OK);
 
     EXPECT(weft_future_done(objects[FUTURE]));
     EXPECT(!weft_future_cancelled(objects[FUTURE]));
@@ -568,6 +625,7 @@ static void free_objects(void) {
     weft_future *after_shutdown = NULL;
     EXPECT_STATUS(weft_lock_release(objects[LOCK]), WEFT_STATUS_OK);
     EXPECT_STATUS(weft_rlock_release(objects[RLOCK]), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_rwlock_release_read(objects[RWLOCK]), WEFT_STATUS_OK);
     EXPECT_STATUS(weft_condition_release(objects[CONDITION]), WEFT_STATUS_OK);
     EXPECT_STATUS(weft_queue_get(objects[QUEUE], false, FOREVER, &item), WEFT_STATUS_OK);
     EXPECT(item == &queued_item);

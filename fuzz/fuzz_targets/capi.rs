@@ -28,9 +28,10 @@ enum Kind {
     Lock,
     RLock,
     Thread,
+    RwLock,
 }
 
-const KINDS: [Kind; 3] = [Kind::Lock, Kind::RLock, Kind::Thread];
+const KINDS: [Kind; 4] = [Kind::Lock, Kind::RLock, Kind::Thread, Kind::RwLock];
 
 /// The bytes of one input, read front to back; zeros once they run out.
 struct Input<'a>(&'a [u8]);
@@ -135,6 +136,7 @@ impl Slots {
                 match kind {
                     Kind::Lock => weft_lock_free(h),
                     Kind::RLock => weft_rlock_free(h),
+                    Kind::RwLock => weft_rwlock_free(h),
                     Kind::Thread => {
                         // Threads run a body that returns at once: join before letting go, so
                         // no thread outlives the input.
@@ -149,10 +151,16 @@ impl Slots {
     }
 }
 
-/// Whether acquiring `h` as `family` could block forever, given that only this thread acquires.
+/// Whether acquiring `h` as `family` could block forever, given that only this thread acquires
+/// (a reader-writer lock this thread holds answers `WEFT_STATUS_DEADLOCK` instead).
 fn could_block(kind: Option<Kind>, family: Kind, h: *mut c_void) -> bool {
     // SAFETY: `h` is a live handle of `kind`.
     kind == Some(family) && family == Kind::Lock && unsafe { weft_lock_locked(h) }
+}
+
+/// A once's initializer: fails when `arg` is NULL (the once stays not done).
+unsafe extern "C-unwind" fn init_once(arg: *mut c_void) -> c_int {
+    c_int::from(arg.is_null())
 }
 
 fn new_thread(input: &mut Input) -> *mut c_void {
@@ -191,6 +199,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
             let status = match new {
                 Kind::Lock => ok(unsafe { weft_lock_new(&mut out) }),
                 Kind::RLock => ok(unsafe { weft_rlock_new(&mut out) }),
+                Kind::RwLock => ok(unsafe { weft_rwlock_new(&mut out) }),
                 Kind::Thread => {
                     out = new_thread(input);
                     if out.is_null() {
@@ -210,6 +219,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                 match family {
                     Kind::Lock => weft_lock_clone(h),
                     Kind::RLock => weft_rlock_clone(h),
+                    Kind::RwLock => weft_rwlock_clone(h),
                     Kind::Thread => weft_thread_clone(h),
                 }
             };
@@ -231,6 +241,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     match family {
                         Kind::Lock => weft_lock_free(h),
                         Kind::RLock => weft_rlock_free(h),
+                        Kind::RwLock => weft_rwlock_free(h),
                         Kind::Thread => weft_thread_free(h),
                     }
                 }
@@ -248,6 +259,12 @@ fn step(input: &mut Input, slots: &mut Slots) {
                 match family {
                     Kind::Lock => ok(weft_lock_acquire(h, blocking, timeout)),
                     Kind::RLock => ok(weft_rlock_acquire(h, blocking, timeout)),
+                    // Only this thread takes it: it never waits for another, and waiting for
+                    // itself is refused.
+                    Kind::RwLock if input.bool() => {
+                        ok(weft_rwlock_acquire_read(h, blocking, timeout))
+                    }
+                    Kind::RwLock => ok(weft_rwlock_acquire_write(h, blocking, timeout)),
                     // Never long: started threads run a body that returns at once.
                     Kind::Thread => ok(weft_thread_join(h, timeout)),
                 }
@@ -257,6 +274,8 @@ fn step(input: &mut Input, slots: &mut Slots) {
             match family {
                 Kind::Lock => ok(weft_lock_release(h)),
                 Kind::RLock => ok(weft_rlock_release(h)),
+                Kind::RwLock if input.bool() => ok(weft_rwlock_release_read(h)),
+                Kind::RwLock => ok(weft_rwlock_release_write(h)),
                 Kind::Thread => ok(weft_thread_start(h)),
             };
         },
@@ -269,6 +288,22 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     weft_rlock_locked(h);
                     weft_rlock_is_owned(h);
                     weft_rlock_recursion_count(h);
+                    weft_rlock_owner(h);
+                }
+                Kind::RwLock => {
+                    // The read-backs of the types this target makes no objects of: on these
+                    // handles, always the wrong-handle answer.
+                    assert_eq!(weft_semaphore_value(h), 0);
+                    assert_eq!(weft_queue_getters(h) + weft_queue_putters(h), 0);
+                    assert_eq!(weft_pool_max_pending(h), 0);
+                    let mut count = 7usize;
+                    assert_ne!(
+                        ok(weft_pool_counts(h, &mut count, ptr::null_mut(), &mut count)),
+                        WEFT_STATUS_OK
+                    );
+                    assert_eq!(count, 7, "nothing written");
+                    assert_ne!(ok(weft_pool_set_max_workers(h, input.size())), WEFT_STATUS_OK);
+                    assert_ne!(ok(weft_pool_set_max_pending(h, input.size())), WEFT_STATUS_OK);
                 }
                 Kind::Thread => {
                     weft_thread_is_alive(h);
@@ -354,6 +389,24 @@ fn step(input: &mut Input, slots: &mut Slots) {
             assert!(!weft_status_str(c_int::from(input.byte()) - 128).is_null());
             let mut remaining = 0usize;
             ok(weft_shutdown(0.0, &mut remaining));
+            // A once, NULL or not, with an initializer that fails or succeeds (or none).
+            let mut once = 0usize;
+            let once_ptr = if input.byte() == 0 {
+                ptr::null_mut()
+            } else {
+                &raw mut once
+            };
+            let init: OnceFn = if input.byte() == 0 { None } else { Some(init_once) };
+            let arg = if input.bool() {
+                ptr::null_mut()
+            } else {
+                once_ptr.cast()
+            };
+            let status = ok(weft_once_call(once_ptr, init, arg));
+            assert_eq!(
+                weft_once_done(once_ptr),
+                status == WEFT_STATUS_OK && !once_ptr.is_null()
+            );
         },
     }
 }
@@ -497,6 +550,10 @@ fuzz_target!(|data: &[u8]| {
                 match kind {
                     Kind::Lock => while weft_lock_release(h) == WEFT_STATUS_OK {},
                     Kind::RLock => while weft_rlock_release(h) == WEFT_STATUS_OK {},
+                    Kind::RwLock => {
+                        while weft_rwlock_release_read(h) == WEFT_STATUS_OK {}
+                        ok(weft_rwlock_release_write(h));
+                    }
                     Kind::Thread => {}
                 }
             }

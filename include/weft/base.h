@@ -236,13 +236,18 @@ typedef enum weft_status {
    */
   WEFT_STATUS_MAX_WORKERS = 35,
   /**
+   * The calling thread already holds the lock, and waiting would deadlock: an `RwLock`
+   * reader asking to write (no upgrade), its writer asking again. pthreads: `EDEADLK`.
+   */
+  WEFT_STATUS_DEADLOCK = 37,
+  /**
    * Completing a future that is already done. Python: `InvalidStateError`.
    */
-  WEFT_STATUS_INVALID_STATE_FINISHED = 39,
+  WEFT_STATUS_INVALID_STATE_FINISHED = 38,
   /**
    * Completing a future that was cancelled. Python: `InvalidStateError`.
    */
-  WEFT_STATUS_INVALID_STATE_CANCELLED = 40,
+  WEFT_STATUS_INVALID_STATE_CANCELLED = 39,
 } weft_status;
 
 /**

@@ -98,13 +98,15 @@ void weft_pool_free(struct weft_pool *pool);
  * Schedules `task(arg, &result)` on the pool and returns its future. Python:
  * `executor.submit(fn, arg)`.
  *
- * Never blocks for long: starts a worker if none is idle and fewer than `max_workers` run.
- * `arg` is used from a worker thread: the caller must make that safe. `arg_free`, if not NULL,
+ * Starts a worker if none is idle and fewer than `max_workers` run. Blocking: only when the
+ * pool's work list is full (`weft_pool_set_max_pending`), until a worker takes a task (no
+ * limit; see `weft_pool_submit_timeout`). `arg` is used from a worker thread: the caller must make that safe. `arg_free`, if not NULL,
  * is called on `arg` once: after the task returns, in the worker, before the future is done;
  * or, if the task never runs (cancelled, or the pool broke), when the task is dropped.
  * Ownership: on success `*future_out` is a new handle the caller releases with
  * `weft_future_free` (freeing it does not cancel the task). On failure nothing is scheduled and
- * `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` ("cannot
+ * `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN`
+ * (also to a submit waiting for room when the pool shuts down) ("cannot
  * schedule new futures after shutdown") after `weft_pool_shutdown`, or once the process is
  * exiting; `WEFT_STATUS_POOL_BROKEN` if a worker initializer failed;
  * `WEFT_STATUS_CANT_START_THREAD` if a needed worker could not be started;
@@ -122,6 +124,28 @@ enum weft_status weft_pool_submit(struct weft_pool *pool,
                                   void *arg,
                                   weft_free_fn arg_free,
                                   struct weft_future **future_out);
+
+/**
+ * `weft_pool_submit` that waits at most `timeout` seconds for room in a full work list
+ * (`weft_pool_set_max_pending`), or, with `block` false, not at all (`timeout` is then
+ * ignored, as by `weft_queue_put`). Java: `BlockingQueue.offer(task, timeout)` in front of an
+ * executor.
+ *
+ * Statuses: as `weft_pool_submit`, and `WEFT_STATUS_FULL` if no room came in time, or at once
+ * when not blocking (nothing is scheduled; `arg_free` is not called); the timeout statuses.
+ * Thread safety: safe from any thread, a worker's included.
+ *
+ * # Safety
+ * As `weft_pool_submit`.
+ */
+WEFT_NODISCARD
+enum weft_status weft_pool_submit_timeout(struct weft_pool *pool,
+                                          weft_task_fn task,
+                                          void *arg,
+                                          weft_free_fn arg_free,
+                                          bool block,
+                                          double timeout,
+                                          struct weft_future **future_out);
 
 /**
  * Shuts the pool down. Python: `executor.shutdown(wait=True, cancel_futures=False)`.
@@ -150,6 +174,66 @@ enum weft_status weft_pool_shutdown(struct weft_pool *pool,
  * `pool` is NULL or a handle from weft the caller holds a reference to during the call.
  */
 size_t weft_pool_max_workers(const struct weft_pool *pool);
+
+/**
+ * Changes the most threads the pool runs; 0 for the default `min(32, CPUs + 4)`. Java:
+ * `ThreadPoolExecutor.setMaximumPoolSize` (Python's executor cannot be resized).
+ *
+ * A larger limit starts a worker now for each queued task that no idle or starting worker will
+ * take, up to the limit; a smaller one retires workers as they next look for a task (a running
+ * task is never interrupted), idle ones at once. Never blocks for long. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_CANT_START_THREAD` if a worker could not be started (the limit
+ * is set anyway; a later submit starts it); `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, a worker's included.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+enum weft_status weft_pool_set_max_workers(struct weft_pool *pool,
+                                           size_t max_workers);
+
+/**
+ * Bounds the tasks queued at once (submitted, not yet taken by a worker) to `max_pending`; 0
+ * (the default) for no limit. A submit that finds that many waits for a worker to take one
+ * (back-pressure): `weft_pool_submit` without limit, `weft_pool_submit_timeout` as told.
+ * Tasks already queued beyond a lowered limit stay queued. A task that submits to its own
+ * pool waits like any caller: when every worker does so on a full list, none ever makes room
+ * (use `weft_pool_submit_timeout` there). Never blocks. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+enum weft_status weft_pool_set_max_pending(struct weft_pool *pool,
+                                           size_t max_pending);
+
+/**
+ * The most tasks queued at once (`weft_pool_set_max_pending`), 0 for no limit. 0 for a NULL
+ * or wrong handle. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+size_t weft_pool_max_pending(const struct weft_pool *pool);
+
+/**
+ * Reads the pool's counts at one instant (a snapshot): `*pending_out` the tasks submitted that
+ * no worker has taken yet (Python: `executor._work_queue.qsize()`), `*active_out` the workers
+ * running a task or starting, `*idle_out` the workers waiting for one. Each out pointer may be
+ * NULL (that count is not wanted). Workers that exited (after a shutdown, or retired by
+ * `weft_pool_set_max_workers`) are not counted. Never blocks for long. Statuses:
+ * `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE` (the out values are
+ * then not written). Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `pool` is NULL or a handle from weft the caller holds a reference to during the call; each
+ * out pointer is NULL or valid for writes.
+ */
+enum weft_status weft_pool_counts(const struct weft_pool *pool,
+                                  size_t *pending_out,
+                                  size_t *active_out,
+                                  size_t *idle_out);
 
 #ifdef __cplusplus
 }  // extern "C"

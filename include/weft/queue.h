@@ -275,6 +275,26 @@ size_t weft_queue_maxsize(const struct weft_queue *queue);
  */
 size_t weft_queue_unfinished_tasks(const struct weft_queue *queue);
 
+/**
+ * How many threads wait in `weft_queue_get` for an item (a snapshot). CPython:
+ * `len(q.not_empty._waiters)`. 0 for a NULL or wrong handle. Thread safety: safe from any
+ * thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+size_t weft_queue_getters(const struct weft_queue *queue);
+
+/**
+ * How many threads wait in `weft_queue_put` or `weft_queue_put_priority` for a free slot (a
+ * snapshot). CPython: `len(q.not_full._waiters)`. 0 for a NULL or wrong handle.
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+size_t weft_queue_putters(const struct weft_queue *queue);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -113,6 +113,18 @@ bool weft_rlock_is_owned(const struct weft_rlock *rlock);
  */
 size_t weft_rlock_recursion_count(const struct weft_rlock *rlock);
 
+/**
+ * The ident (`weft_get_ident()`, `weft_thread_ident()`) of the thread that owns the lock, 0
+ * while it is free (a snapshot: by the time the caller looks, the owner may have changed,
+ * unless the caller is the owner). Python shows it in `repr(rlock)` (`owner=<ident>`, from
+ * `rlock._owner`, `None` when free). 0 for a NULL or wrong handle. Never blocks.
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+uint64_t weft_rlock_owner(const struct weft_rlock *rlock);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -110,6 +110,16 @@ enum weft_status weft_semaphore_acquire(struct weft_semaphore *semaphore,
 enum weft_status weft_semaphore_release(struct weft_semaphore *semaphore,
                                         size_t n);
 
+/**
+ * The number of permits free now (a snapshot). Python: `semaphore._value`; pthreads:
+ * `sem_getvalue` (never negative here: waiting threads are not counted). 0 for a NULL or wrong
+ * handle. Never blocks. Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+size_t weft_semaphore_value(const struct weft_semaphore *semaphore);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -49,6 +49,7 @@ pub(crate) enum Tag {
     Pool = 11,
     Future = 12,
     AsCompleted = 13,
+    RwLock = 15,
     Scheduler = 17,
     Map = 18,
 }
@@ -256,6 +257,7 @@ mod tests {
             Pool,
             Future,
             AsCompleted,
+            RwLock,
             Scheduler,
             Map,
         ];

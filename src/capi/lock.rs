@@ -9,6 +9,11 @@ use crate::timeout::acquire_timeout;
 
 /// A lock (Python: `threading.Lock`). Not reentrant: a second acquire by the holder blocks.
 /// Any thread may release it. Reference counted: see `weft_lock_clone` / `weft_lock_free`.
+///
+/// It has no owner to read back (no `weft_lock_owner`; use a `weft_rlock`, whose
+/// `weft_rlock_owner` names its owner): as in Python, any thread may release a lock another
+/// took, so "owner" means nothing once a lock is handed over, and recording the holder would add
+/// a store to every acquire and release, the uncontended path that a lock exists to make cheap.
 pub struct weft_lock {
     _opaque: [u8; 0],
 }

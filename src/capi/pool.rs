@@ -7,8 +7,9 @@ use super::args::{OwnedArg, c_str, weft_free_fn};
 use super::future::{CFuture, CTask, Header, weft_future};
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT};
-use crate::Pool;
 use crate::pool::Initializer;
+use crate::timeout::block_timeout;
+use crate::{Pool, Timeout};
 
 /// A pool of worker threads running submitted tasks (Python:
 /// `concurrent.futures.ThreadPoolExecutor`). Reference counted: see `weft_pool_clone` /
@@ -124,13 +125,15 @@ pub unsafe extern "C" fn weft_pool_free(pool: *mut weft_pool) {
 /// Schedules `task(arg, &result)` on the pool and returns its future. Python:
 /// `executor.submit(fn, arg)`.
 ///
-/// Never blocks for long: starts a worker if none is idle and fewer than `max_workers` run.
-/// `arg` is used from a worker thread: the caller must make that safe. `arg_free`, if not NULL,
+/// Starts a worker if none is idle and fewer than `max_workers` run. Blocking: only when the
+/// pool's work list is full (`weft_pool_set_max_pending`), until a worker takes a task (no
+/// limit; see `weft_pool_submit_timeout`). `arg` is used from a worker thread: the caller must make that safe. `arg_free`, if not NULL,
 /// is called on `arg` once: after the task returns, in the worker, before the future is done;
 /// or, if the task never runs (cancelled, or the pool broke), when the task is dropped.
 /// Ownership: on success `*future_out` is a new handle the caller releases with
 /// `weft_future_free` (freeing it does not cancel the task). On failure nothing is scheduled and
-/// `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN` ("cannot
+/// `arg_free` is not called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_POOL_SHUT_DOWN`
+/// (also to a submit waiting for room when the pool shuts down) ("cannot
 /// schedule new futures after shutdown") after `weft_pool_shutdown`, or once the process is
 /// exiting; `WEFT_STATUS_POOL_BROKEN` if a worker initializer failed;
 /// `WEFT_STATUS_CANT_START_THREAD` if a needed worker could not be started;
@@ -150,17 +153,62 @@ pub unsafe extern "C" fn weft_pool_submit(
     arg_free: weft_free_fn,
     future_out: *mut *mut weft_future,
 ) -> weft_status {
+    // SAFETY: forwarded contract.
+    unsafe { submit(pool, task, arg, arg_free, Ok(Timeout::Forever), future_out) }
+}
+
+/// `weft_pool_submit` that waits at most `timeout` seconds for room in a full work list
+/// (`weft_pool_set_max_pending`), or, with `block` false, not at all (`timeout` is then
+/// ignored, as by `weft_queue_put`). Java: `BlockingQueue.offer(task, timeout)` in front of an
+/// executor.
+///
+/// Statuses: as `weft_pool_submit`, and `WEFT_STATUS_FULL` if no room came in time, or at once
+/// when not blocking (nothing is scheduled; `arg_free` is not called); the timeout statuses.
+/// Thread safety: safe from any thread, a worker's included.
+///
+/// # Safety
+/// As `weft_pool_submit`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_pool_submit_timeout(
+    pool: *mut weft_pool,
+    task: weft_task_fn,
+    arg: *mut c_void,
+    arg_free: weft_free_fn,
+    block: bool,
+    timeout: f64,
+    future_out: *mut *mut weft_future,
+) -> weft_status {
+    let timeout = block_timeout(block, timeout).map_err(weft_status::from);
+    // SAFETY: forwarded contract.
+    unsafe { submit(pool, task, arg, arg_free, timeout, future_out) }
+}
+
+/// The submits' common body, `timeout` already converted.
+///
+/// # Safety
+/// As `weft_pool_submit`.
+#[inline]
+unsafe fn submit(
+    pool: *mut weft_pool,
+    task: weft_task_fn,
+    arg: *mut c_void,
+    arg_free: weft_free_fn,
+    timeout: Result<Timeout, weft_status>,
+    future_out: *mut *mut weft_future,
+) -> weft_status {
     ffi_status!({
         // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
         let pool = unsafe { handle::borrow(pool) }?;
         let task = task.ok_or(WEFT_STATUS_NULL_ARGUMENT)?;
         let out = handle::out_ptr(future_out)?;
+        let timeout = timeout?;
         let task = CTask {
             task,
             arg: OwnedArg::new(arg, arg_free),
         };
         let future: CFuture = pool
-            .submit_with_header(Header::header(Tag::Future), task)
+            .submit_with_header(Header::header(Tag::Future), task, timeout)
             .map_err(|rejected| {
                 // The task never ran, and its argument goes back to the caller unfreed.
                 rejected.value.arg.into_raw();
@@ -207,6 +255,100 @@ pub unsafe extern "C" fn weft_pool_max_workers(pool: *const weft_pool) -> usize 
     ffi_value!(0, {
         // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
         unsafe { handle::borrow(pool) }.map_or(0, Pool::max_workers)
+    })
+}
+
+/// Changes the most threads the pool runs; 0 for the default `min(32, CPUs + 4)`. Java:
+/// `ThreadPoolExecutor.setMaximumPoolSize` (Python's executor cannot be resized).
+///
+/// A larger limit starts a worker now for each queued task that no idle or starting worker will
+/// take, up to the limit; a smaller one retires workers as they next look for a task (a running
+/// task is never interrupted), idle ones at once. Never blocks for long. Statuses:
+/// `WEFT_STATUS_OK`; `WEFT_STATUS_CANT_START_THREAD` if a worker could not be started (the limit
+/// is set anyway; a later submit starts it); `WEFT_STATUS_NULL_ARGUMENT`,
+/// `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, a worker's included.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_pool_set_max_workers(
+    pool: *mut weft_pool,
+    max_workers: usize,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
+        Ok(unsafe { handle::borrow(pool) }?.set_max_workers(max_workers)?)
+    })
+}
+
+/// Bounds the tasks queued at once (submitted, not yet taken by a worker) to `max_pending`; 0
+/// (the default) for no limit. A submit that finds that many waits for a worker to take one
+/// (back-pressure): `weft_pool_submit` without limit, `weft_pool_submit_timeout` as told.
+/// Tasks already queued beyond a lowered limit stay queued. A task that submits to its own
+/// pool waits like any caller: when every worker does so on a full list, none ever makes room
+/// (use `weft_pool_submit_timeout` there). Never blocks. Statuses:
+/// `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_pool_set_max_pending(
+    pool: *mut weft_pool,
+    max_pending: usize,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(pool) }?.set_max_pending(max_pending);
+        Ok(())
+    })
+}
+
+/// The most tasks queued at once (`weft_pool_set_max_pending`), 0 for no limit. 0 for a NULL
+/// or wrong handle. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_pool_max_pending(pool: *const weft_pool) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(pool) }.map_or(0, Pool::max_pending)
+    })
+}
+
+/// Reads the pool's counts at one instant (a snapshot): `*pending_out` the tasks submitted that
+/// no worker has taken yet (Python: `executor._work_queue.qsize()`), `*active_out` the workers
+/// running a task or starting, `*idle_out` the workers waiting for one. Each out pointer may be
+/// NULL (that count is not wanted). Workers that exited (after a shutdown, or retired by
+/// `weft_pool_set_max_workers`) are not counted. Never blocks for long. Statuses:
+/// `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE` (the out values are
+/// then not written). Thread safety: safe from any thread.
+///
+/// # Safety
+/// `pool` is NULL or a handle from weft the caller holds a reference to during the call; each
+/// out pointer is NULL or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_pool_counts(
+    pool: *const weft_pool,
+    pending_out: *mut usize,
+    active_out: *mut usize,
+    idle_out: *mut usize,
+) -> weft_status {
+    ffi_status!({
+        // SAFETY: `pool` is NULL or a handle the caller holds (this function's contract).
+        let counts = unsafe { handle::borrow(pool) }?.counts();
+        for (out, value) in [
+            (pending_out, counts.pending),
+            (active_out, counts.active),
+            (idle_out, counts.idle),
+        ] {
+            if !out.is_null() {
+                // SAFETY: non-NULL, so valid for writes (this function's contract).
+                unsafe { out.write(value) };
+            }
+        }
+        Ok(())
     })
 }
 

@@ -381,6 +381,34 @@ pub unsafe extern "C" fn weft_queue_unfinished_tasks(queue: *const weft_queue) -
     })
 }
 
+/// How many threads wait in `weft_queue_get` for an item (a snapshot). CPython:
+/// `len(q.not_empty._waiters)`. 0 for a NULL or wrong handle. Thread safety: safe from any
+/// thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_queue_getters(queue: *const weft_queue) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.map_or(0, |q| q.queue.getters())
+    })
+}
+
+/// How many threads wait in `weft_queue_put` or `weft_queue_put_priority` for a free slot (a
+/// snapshot). CPython: `len(q.not_full._waiters)`. 0 for a NULL or wrong handle.
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `queue` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_queue_putters(queue: *const weft_queue) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `queue` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(queue) }.map_or(0, |q| q.queue.putters())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,3 +161,19 @@ pub unsafe extern "C" fn weft_rlock_recursion_count(rlock: *const weft_rlock) ->
         unsafe { handle::borrow(rlock) }.map_or(0, RLock::recursion_count)
     })
 }
+
+/// The ident (`weft_get_ident()`, `weft_thread_ident()`) of the thread that owns the lock, 0
+/// while it is free (a snapshot: by the time the caller looks, the owner may have changed,
+/// unless the caller is the owner). Python shows it in `repr(rlock)` (`owner=<ident>`, from
+/// `rlock._owner`, `None` when free). 0 for a NULL or wrong handle. Never blocks.
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `rlock` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_rlock_owner(rlock: *const weft_rlock) -> u64 {
+    ffi_value!(0, {
+        // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
+        unsafe { handle::borrow(rlock) }.map_or(0, |r| r.owner().unwrap_or(0))
+    })
+}

@@ -162,3 +162,17 @@ pub unsafe extern "C" fn weft_semaphore_release(
         boundary::out_of_line(move || Ok(semaphore.release_slow(n)?))
     })
 }
+
+/// The number of permits free now (a snapshot). Python: `semaphore._value`; pthreads:
+/// `sem_getvalue` (never negative here: waiting threads are not counted). 0 for a NULL or wrong
+/// handle. Never blocks. Thread safety: safe from any thread.
+///
+/// # Safety
+/// `semaphore` is NULL or a handle from weft the caller holds a reference to during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn weft_semaphore_value(semaphore: *const weft_semaphore) -> usize {
+    ffi_value!(0, {
+        // SAFETY: `semaphore` is NULL or a handle the caller holds (this function's contract).
+        unsafe { handle::borrow(semaphore) }.map_or(0, Semaphore::value)
+    })
+}

@@ -166,6 +166,12 @@ impl Waiters {
         }
     }
 
+    /// How many threads are counted in and not yet out: waiting, or woken and not yet back.
+    pub(crate) fn count(&self) -> usize {
+        // Widening: u32 to usize.
+        (self.waiting + self.woken) as usize
+    }
+
     /// Picks one waiter to wake, if any has not been woken yet; the caller then calls
     /// [`Condvar::notify_one`] (after releasing the mutex) if this returned true.
     pub(crate) fn pick_one(&mut self) -> bool {

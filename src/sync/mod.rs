@@ -4,14 +4,18 @@ mod barrier;
 pub(crate) mod condition;
 mod event;
 mod lock;
+mod once;
 mod rlock;
+mod rwlock;
 mod semaphore;
 
 pub use barrier::{Barrier, BarrierAction};
 pub use condition::{Condition, ConditionLock};
 pub use event::Event;
 pub use lock::Lock;
+pub use once::{Once, OnceTurn};
 pub use rlock::{RLock, RLockSaved};
+pub use rwlock::RwLock;
 pub use semaphore::Semaphore;
 
 /// A nonzero number that identifies the calling thread among the threads alive now (like

@@ -157,6 +157,16 @@ impl RLock {
         self.owner.load(Ordering::Relaxed) == thread_token()
     }
 
+    /// The owning thread's ident ([`get_ident`](crate::thread::get_ident)), `None` while the
+    /// lock is free (a snapshot). Python shows it in `repr(rlock)` (`owner=<ident>`, read from `_owner`).
+    pub fn owner(&self) -> Option<u64> {
+        // Relaxed: a snapshot that orders nothing. The token is the thread's ident.
+        match self.owner.load(Ordering::Relaxed) {
+            0 => None,
+            token => Some(token as u64),
+        }
+    }
+
     /// How many times the calling thread holds the lock (0 when it does not own it).
     pub fn recursion_count(&self) -> usize {
         if self.is_owned() {

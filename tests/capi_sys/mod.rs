@@ -13,6 +13,8 @@ pub type ThreadFn = Option<unsafe extern "C" fn(*mut c_void) -> *mut c_void>;
 pub type TaskFn = Option<unsafe extern "C" fn(*mut c_void, *mut *mut c_void) -> c_int>;
 /// `weft_free_fn`.
 pub type FreeFn = Option<unsafe extern "C" fn(*mut c_void)>;
+/// `weft_once_fn`.
+pub type OnceFn = Option<unsafe extern "C-unwind" fn(*mut c_void) -> c_int>;
 
 pub const WEFT_TIMEOUT_FOREVER: f64 = -1.0;
 
@@ -34,6 +36,39 @@ unsafe extern "C" {
     pub fn weft_rlock_locked(rlock: *const c_void) -> bool;
     pub fn weft_rlock_is_owned(rlock: *const c_void) -> bool;
     pub fn weft_rlock_recursion_count(rlock: *const c_void) -> usize;
+    pub fn weft_rlock_owner(rlock: *const c_void) -> u64;
+
+    pub fn weft_rwlock_new(rwlock_out: *mut *mut c_void) -> weft_status;
+    pub fn weft_rwlock_clone(rwlock: *mut c_void) -> *mut c_void;
+    pub fn weft_rwlock_free(rwlock: *mut c_void);
+    pub fn weft_rwlock_acquire_read(
+        rwlock: *mut c_void,
+        blocking: bool,
+        timeout: f64,
+    ) -> weft_status;
+    pub fn weft_rwlock_release_read(rwlock: *mut c_void) -> weft_status;
+    pub fn weft_rwlock_acquire_write(
+        rwlock: *mut c_void,
+        blocking: bool,
+        timeout: f64,
+    ) -> weft_status;
+    pub fn weft_rwlock_release_write(rwlock: *mut c_void) -> weft_status;
+
+    pub fn weft_once_call(once: *mut usize, init: OnceFn, arg: *mut c_void) -> weft_status;
+    pub fn weft_once_done(once: *const usize) -> bool;
+
+    pub fn weft_semaphore_value(semaphore: *const c_void) -> usize;
+    pub fn weft_queue_getters(queue: *const c_void) -> usize;
+    pub fn weft_queue_putters(queue: *const c_void) -> usize;
+    pub fn weft_pool_set_max_workers(pool: *mut c_void, max_workers: usize) -> weft_status;
+    pub fn weft_pool_set_max_pending(pool: *mut c_void, max_pending: usize) -> weft_status;
+    pub fn weft_pool_max_pending(pool: *const c_void) -> usize;
+    pub fn weft_pool_counts(
+        pool: *const c_void,
+        pending_out: *mut usize,
+        active_out: *mut usize,
+        idle_out: *mut usize,
+    ) -> weft_status;
 
     pub fn weft_thread_new(
         target: ThreadFn,

@@ -272,6 +272,91 @@ public:
     std::size_t recursion_count() const noexcept {
         return weft_rlock_recursion_count(native_handle());
     }
+
+    /// The owning thread's ident (`weft::get_ident()`), 0 while free; a snapshot. Python: the
+    /// `owner=` of `repr(rlock)`.
+    std::uint64_t owner() const noexcept { return weft_rlock_owner(native_handle()); }
+};
+
+/// A reader-writer lock (pthreads: `pthread_rwlock_t`; C++: `std::shared_timed_mutex`): any
+/// number of readers, or one writer; writers first, in phases, so neither side starves (see
+/// `weft_rwlock`). Each hold belongs to its thread; a thread holding it that asks to write (or,
+/// writing, asks again) throws `WEFT_STATUS_DEADLOCK`. SharedTimedLockable and TimedLockable:
+/// `std::shared_lock<weft::RWLock>` reads, `std::unique_lock<weft::RWLock>` writes.
+class RWLock : public detail::Handle<weft_rwlock, weft_rwlock_clone, weft_rwlock_free>,
+               public detail::Lockable<RWLock> {
+public:
+    using Handle::Handle;
+
+    /// A new, free lock.
+    RWLock() { detail::check(weft_rwlock_new(out())); }
+
+    /// Takes the write hold; false if not taken in time (or at once, with `blocking` false).
+    bool acquire(bool blocking = true, Timeout timeout = forever) const {
+        return detail::check_timed(
+            weft_rwlock_acquire_write(native_handle(), blocking, timeout.seconds()));
+    }
+
+    /// Gives back the write hold; throws `WEFT_STATUS_NOT_OWNER` unless the caller writes.
+    void release() const { detail::check(weft_rwlock_release_write(native_handle())); }
+
+    /// Takes a read hold; false if not taken in time (or at once, with `blocking` false).
+    bool acquire_shared(bool blocking = true, Timeout timeout = forever) const {
+        return detail::check_timed(
+            weft_rwlock_acquire_read(native_handle(), blocking, timeout.seconds()));
+    }
+
+    /// Gives back a read hold; throws `WEFT_STATUS_NOT_OWNER` unless the caller reads.
+    void release_shared() const { detail::check(weft_rwlock_release_read(native_handle())); }
+
+    void lock_shared() const { acquire_shared(); }
+    void unlock_shared() const { release_shared(); }
+    bool try_lock_shared() const { return acquire_shared(false); }
+
+    template <class Rep, class Period>
+    bool try_lock_shared_for(const std::chrono::duration<Rep, Period> &timeout) const {
+        return acquire_shared(true, timeout);
+    }
+
+    template <class Clock, class Duration>
+    bool try_lock_shared_until(const std::chrono::time_point<Clock, Duration> &deadline) const {
+        return try_lock_shared_for(deadline - Clock::now());
+    }
+};
+
+/// An initializer run exactly once across threads (C++: `std::once_flag` with
+/// `std::call_once`; pthreads: `pthread_once_t`). Neither copyable nor movable: threads share it
+/// by reference, as a `static` or a member.
+class Once {
+public:
+    Once() noexcept = default;
+    Once(const Once &) = delete;
+    Once &operator=(const Once &) = delete;
+
+    /// Runs `f()` unless a run already succeeded; waits while another thread runs it. An
+    /// exception `f` throws leaves it not done (the next caller runs its own `f`) and is
+    /// rethrown here, as with `std::call_once`.
+    template <class F, detail::if_callable<F> = 0>
+    void call(F &&f) {
+        auto run = [](void *arg) -> int {
+            try {
+                (*static_cast<std::remove_reference_t<F> *>(arg))();
+                return 0;
+            } catch (...) {
+                detail::callback_error = std::current_exception();
+                return 1;
+            }
+        };
+        weft_status status = weft_once_call(&once_, run, &f);
+        detail::rethrow_callback_error();
+        detail::check(status);
+    }
+
+    /// Whether a run has succeeded (final once true).
+    bool done() const noexcept { return weft_once_done(&once_); }
+
+private:
+    weft_once once_ = WEFT_ONCE_INIT;
 };
 
 /// Python's `threading.Condition`, over its own RLock or a given Lock or RLock. Lockable (its
@@ -384,6 +469,9 @@ public:
     void release(std::size_t n = 1) const {
         detail::check(weft_semaphore_release(native_handle(), n));
     }
+
+    /// The permits free now (a snapshot). Python: `_value`; pthreads: `sem_getvalue`.
+    std::size_t value() const noexcept { return weft_semaphore_value(native_handle()); }
 
 protected:
     Semaphore(weft_status (*make)(std::int64_t, weft_semaphore **), std::int64_t value) {
@@ -742,6 +830,14 @@ public:
 
     /// Python: `maxsize`.
     std::size_t maxsize() const noexcept { return weft_queue_maxsize(native_handle()); }
+
+    /// The threads waiting in `get()` for an item (a snapshot). CPython:
+    /// `len(not_empty._waiters)`.
+    std::size_t getters() const noexcept { return weft_queue_getters(native_handle()); }
+
+    /// The threads waiting in `put()` for a free slot (a snapshot). CPython:
+    /// `len(not_full._waiters)`.
+    std::size_t putters() const noexcept { return weft_queue_putters(native_handle()); }
 
     /// Python: `unfinished_tasks`.
     std::size_t unfinished_tasks() const noexcept {
@@ -1338,6 +1434,28 @@ public:
         return Map<R>(map, std::move(outcomes));
     }
 
+    /// `submit(task)` that waits at most `timeout` for room in a full work list
+    /// (`set_max_pending`; 0 s: not at all); empty if none came (`task` is then not run).
+    /// `weft_pool_submit_timeout`.
+    template <class F, detail::if_callable<F> = 0>
+    auto try_submit(F &&task, Timeout timeout) const
+        -> std::optional<Future<std::decay_t<std::invoke_result_t<detail::Boxed<F> &>>>> {
+        using R = std::decay_t<std::invoke_result_t<detail::Boxed<F> &>>;
+        using Task = detail::Task<detail::Boxed<F>, R>;
+        auto outcome = std::make_shared<detail::Outcome<R>>();
+        auto boxed = std::unique_ptr<Task>(new Task{std::forward<F>(task), outcome});
+        weft_future *future = nullptr;
+        weft_status status = weft_pool_submit_timeout(native_handle(), Task::run, boxed.get(),
+                                                      detail::destroy<Task>, true,
+                                                      timeout.seconds(), &future);
+        if (status == WEFT_STATUS_FULL) {
+            return std::nullopt;
+        }
+        detail::check(status);
+        boxed.release();
+        return Future<R>(future, std::move(outcome));
+    }
+
     /// Python: `shutdown(wait=True, cancel_futures=False)`.
     void shutdown(bool wait = true, bool cancel_futures = false) const {
         detail::check(weft_pool_shutdown(native_handle(), wait, cancel_futures));
@@ -1345,6 +1463,35 @@ public:
 
     /// Python: `_max_workers`.
     std::size_t max_workers() const noexcept { return weft_pool_max_workers(native_handle()); }
+
+    /// Resizes the pool (0: the default): more starts workers for the queued tasks, fewer
+    /// retires workers as they finish their tasks. Java: `setMaximumPoolSize`.
+    void set_max_workers(std::size_t max_workers) const {
+        detail::check(weft_pool_set_max_workers(native_handle(), max_workers));
+    }
+
+    /// The most tasks queued at once, 0 for no limit.
+    std::size_t max_pending() const noexcept { return weft_pool_max_pending(native_handle()); }
+
+    /// Bounds the tasks queued at once (0: no limit): `submit` then waits for room,
+    /// `try_submit` as long as told.
+    void set_max_pending(std::size_t max_pending) const {
+        detail::check(weft_pool_set_max_pending(native_handle(), max_pending));
+    }
+
+    /// What `counts()` reads back, at one instant.
+    struct Counts {
+        std::size_t pending; ///< tasks waiting for a worker
+        std::size_t active;  ///< workers running a task (or starting)
+        std::size_t idle;    ///< workers waiting for a task
+    };
+
+    /// The pool's counts now (a snapshot). `weft_pool_counts`.
+    Counts counts() const {
+        Counts c{};
+        detail::check(weft_pool_counts(native_handle(), &c.pending, &c.active, &c.idle));
+        return c;
+    }
 };
 
 /// A timer service: one thread running one-shot and periodic timers (`weft_scheduler`; Java: a

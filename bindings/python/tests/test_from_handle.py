@@ -48,8 +48,11 @@ def test_semaphores(kind):
     bounded = kind == "BoundedSemaphore"
     handle = made_in_c("weft_bounded_semaphore_new" if bounded else "weft_semaphore_new", 1)
     semaphore = getattr(weft, kind).from_handle(handle)
-    assert "value=?" in repr(semaphore)  # the C API does not tell the value
+    # The value is the C semaphore's (weft_semaphore_value); a bounded one's initial value is
+    # not told by the C API.
+    assert repr(semaphore).endswith(": value=1/?>" if bounded else ": value=1>")
     assert semaphore.acquire(timeout=0)
+    assert semaphore._value == 0
     assert not semaphore.acquire(timeout=0)
     assert lib.weft_semaphore_acquire(handle, False, -1.0) == _capi.TIMEOUT  # seen from C
     semaphore.release()
@@ -57,6 +60,7 @@ def test_semaphores(kind):
         with pytest.raises(ValueError):
             semaphore.release()
     assert lib.weft_semaphore_acquire(handle, False, -1.0) == _capi.OK
+    assert semaphore._value == 0  # taken from C, seen from Python
     repr(semaphore)
     del semaphore
     lib.weft_semaphore_free(handle)

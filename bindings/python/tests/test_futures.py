@@ -3,6 +3,7 @@ concurrent.futures behaviour."""
 
 import gc
 import logging
+import time
 import weakref
 
 import pytest
@@ -270,3 +271,40 @@ def test_shutdown_cancels_only_what_no_worker_was_handed(module):
         executor.shutdown(wait=False)
         assert [f.result() for f in fs] == [1, 2, 4]
     assert ran == [5] * 5
+
+
+def _until(done):
+    """Waits until done(), at most 10 s (what the pool does at once)."""
+    deadline = time.monotonic() + 10
+    while not done():
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+
+
+def test_counts_resizing_and_a_bounded_work_list():
+    gate = weft.Event()
+    with futures.ThreadPoolExecutor(1) as pool:
+        assert (pool.pending, pool.active, pool.idle) == (0, 0, 0)
+        assert pool.max_workers == pool._max_workers == 1 and pool.max_pending == 0
+        held = pool.submit(gate.wait)
+        _until(lambda: pool.active == 1)
+        pool.max_pending = 1
+        queued = pool.submit(lambda: 2)
+        assert (pool.pending, pool.active, pool.idle) == (1, 1, 0)
+        # Full: a submit waits, the GIL released, until a worker takes a call.
+        waiting = []
+        t = weft.Thread(target=lambda: waiting.append(pool.submit(lambda: 3)))
+        t.start()
+        pool.max_workers = 2
+        assert queued.result(10) == 2
+        t.join(10)
+        assert not t.is_alive() and waiting[0].result(10) == 3
+        gate.set()
+        assert held.result(10)
+        _until(lambda: pool.idle == 2)
+        pool.max_workers = 1
+        _until(lambda: (pool.active, pool.idle) == (0, 1))
+        with pytest.raises(ValueError, match="max_workers must be greater than 0"):
+            pool.max_workers = 0
+        pool.max_pending = 0
+        assert pool.max_pending == 0

@@ -44,6 +44,11 @@ def test_semaphore():
     assert not s.acquire(False) and not s.acquire(timeout=0.01)
     s.release(2)
     assert repr(s).endswith(": value=2>")
+    # The counter is the C semaphore's, whoever changes it.
+    same = weft.Semaphore.from_handle(s.handle)
+    assert same.acquire() and s._value == 1 and same._value == 1
+    same.release(3)
+    assert s._value == 4 and repr(same).endswith(": value=4>")
     b = weft.BoundedSemaphore(1)
     with pytest.raises(ValueError, match="Semaphore released too many times"):
         b.release()
@@ -164,3 +169,16 @@ def test_timer_cancel_and_subclass():
     r.join()
     assert ticks == [1, 1, 1]
     assert isinstance(r, weft.Thread) and r.name.startswith("Thread-")
+
+
+def test_rlock_repr_shows_the_owner_to_every_thread():
+    r = weft.RLock()
+    assert " owner=None count=0 " in repr(r)
+    with r:
+        mine = repr(r)
+        seen = []
+        t = weft.Thread(target=lambda: seen.append(repr(r)))
+        t.start()
+        t.join()
+    assert mine.startswith("<locked ") and f" owner={weft.get_ident()} count=1 " in mine
+    assert f" owner={weft.get_ident()} count=0 " in seen[0]

@@ -9,6 +9,7 @@ the other primitives are weft objects, whose handles C code can use too. Names, 
 defaults, return values and exceptions are CPython 3.11's.
 """
 
+import contextlib as _contextlib
 import contextvars as _contextvars
 import ctypes as _ctypes
 import itertools as _itertools
@@ -26,7 +27,7 @@ from weft._capi import raw_blocking as _raw_blocking
 
 __all__ = ['get_ident', 'active_count', 'current_thread',
            'enumerate', 'main_thread', 'TIMEOUT_MAX',
-           'Event', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
+           'Event', 'Lock', 'RLock', 'RWLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
            'Barrier', 'Condition', 'Timer',
            'BrokenBarrierError', 'ThreadError',
            'setprofile', 'settrace', 'local', 'stack_size',
@@ -316,14 +317,15 @@ class RLock(_Handle):
         _lib.weft_rlock_free(old)
 
     def __repr__(self):
-        # Only the owner's own count is visible through the C API (weft_rlock_recursion_count).
-        count = self._recursion_count()
+        # Only the owner's own count is visible through the C API (weft_rlock_recursion_count);
+        # any thread sees who the owner is (weft_rlock_owner).
+        owner = _lib.weft_rlock_owner(self._handle)
         return "<%s %s.%s object owner=%r count=%d at %s>" % (
-            "locked" if _lib.weft_rlock_locked(self._handle) else "unlocked",
+            "locked" if owner else "unlocked",
             self.__class__.__module__,
             self.__class__.__qualname__,
-            get_ident() if count else None,
-            count,
+            owner or None,
+            self._recursion_count(),
             hex(id(self)),
         )
 
@@ -337,6 +339,61 @@ def _blocking_wait(call, handle, timeout):
         timeout = max(_seconds(timeout), 0.0)
         _capi.check_timeout(timeout)
     return _wait(lambda t: call(handle, t), timeout)
+
+
+
+class RWLock(_Handle):
+    """A reader-writer lock (weft_rwlock; pthreads' ``pthread_rwlock_t``, Java's
+    ``ReentrantReadWriteLock``), not in CPython: any number of readers, or one writer. Writers
+    first, in phases: while a writer waits, no new reader gets in, and a writer's release hands
+    the lock to every reader waiting, so neither side waits for ever. Each hold belongs to its
+    thread; a reader asking to write (no upgrade), or the writer asking again, raises
+    ``RuntimeError`` instead of deadlocking. ``with lock.read():`` and ``with lock.write():``
+    hold it for a block."""
+
+    __slots__ = ()
+    _clone = _lib.weft_rwlock_clone
+    _free = _lib.weft_rwlock_free
+
+    def __init__(self):
+        self._handle = _capi.new_handle(_lib.weft_rwlock_new)
+
+    def acquire_read(self, blocking=True, timeout=-1):
+        """Take a read hold, as ``Lock.acquire`` takes the lock; return whether it was taken."""
+        return _acquire(_lib.weft_rwlock_acquire_read, _blocking.weft_rwlock_acquire_read,
+                        self._handle, blocking, timeout)
+
+    def release_read(self):
+        """Give back one read hold of the calling thread."""
+        _check(_lib.weft_rwlock_release_read(self._handle))
+
+    def acquire_write(self, blocking=True, timeout=-1):
+        """Take the write hold, as ``Lock.acquire`` takes the lock; return whether it was
+        taken."""
+        return _acquire(_lib.weft_rwlock_acquire_write, _blocking.weft_rwlock_acquire_write,
+                        self._handle, blocking, timeout)
+
+    def release_write(self):
+        """Give back the calling thread's write hold."""
+        _check(_lib.weft_rwlock_release_write(self._handle))
+
+    @_contextlib.contextmanager
+    def read(self):
+        """Hold a read lock for a ``with`` block."""
+        self.acquire_read()
+        try:
+            yield self
+        finally:
+            self.release_read()
+
+    @_contextlib.contextmanager
+    def write(self):
+        """Hold the write lock for a ``with`` block."""
+        self.acquire_write()
+        try:
+            yield self
+        finally:
+            self.release_write()
 
 
 class Condition(_Handle):
@@ -566,29 +623,23 @@ class Semaphore(_Handle):
     negative. If not given, value defaults to 1.
     """
 
-    __slots__ = ("_value", "__dict__")
+    __slots__ = ("__dict__",)
     _clone = _lib.weft_semaphore_clone
     _free = _lib.weft_semaphore_free
     _new = _lib.weft_semaphore_new
-    # Whether _value is the counter (false for a semaphore C code made, whose value is unknown).
-    _value_known = True
 
     def __init__(self, value=1):
         self._handle = _capi.new_handle(type(self)._new, value)
-        # The counter as this object changed it, for repr() only: the C API does not tell it.
-        self._value = value
 
-    def _adopt(self):
-        self._value = 0
-        self._value_known = False
-
-    def _repr_value(self):
-        return self._value if self._value_known else "?"
+    @property
+    def _value(self):
+        """The counter now (weft_semaphore_value), whoever changed it: C code, any thread."""
+        return _lib.weft_semaphore_value(self._handle)
 
     def __repr__(self):
         cls = self.__class__
         return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
-                f" value={self._repr_value()}>")
+                f" value={self._value}>")
 
     def acquire(self, blocking=True, timeout=None):
         """Acquire a semaphore, decrementing the internal counter by one.
@@ -612,7 +663,6 @@ class Semaphore(_Handle):
         # The common case first: no arguments, and the counter is above zero.
         if blocking is True and timeout is None and not _semaphore_try(
                 self._as_parameter_, False, _C_FOREVER):
-            self._value -= 1
             return True
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
@@ -621,11 +671,8 @@ class Semaphore(_Handle):
         else:
             timeout = max(_seconds(timeout), 0.0)
         handle = self._handle
-        status = _acquire(_lib.weft_semaphore_acquire, _blocking.weft_semaphore_acquire, handle,
-                          blocking, timeout)
-        if status:
-            self._value -= 1
-        return status
+        return _acquire(_lib.weft_semaphore_acquire, _blocking.weft_semaphore_acquire, handle,
+                        blocking, timeout)
 
     def __enter__(self):
         return self.acquire()
@@ -644,7 +691,6 @@ class Semaphore(_Handle):
                                         _ctypes.c_size_t.from_param(max(n, 0)))
         if status:
             raise _error(status)
-        self._value += n
 
     def __exit__(self, t, v, tb):
         self.release()
@@ -673,13 +719,12 @@ class BoundedSemaphore(Semaphore):
         self._initial_value = value
 
     def _adopt(self):
-        super()._adopt()
         self._initial_value = "?"
 
     def __repr__(self):
         cls = self.__class__
         return (f"<{cls.__module__}.{cls.__qualname__} at {id(self):#x}:"
-                f" value={self._repr_value()}/{self._initial_value}>")
+                f" value={self._value}/{self._initial_value}>")
 
 
 class Event(_Handle):

@@ -39,9 +39,10 @@ TIMEOUT_MAX = 9223372036.0
  WAIT_UNACQUIRED, NOTIFY_UNACQUIRED, SEMAPHORE_NEGATIVE, RELEASE_COUNT, SEMAPHORE_OVER_RELEASE,
  BROKEN_BARRIER, BARRIER_PARTIES, EMPTY, FULL, SHUT_DOWN, TASK_DONE_TOO_MANY, POOL_SHUT_DOWN,
  POOL_BROKEN, CANCELLED, TASK_FAILED, MAX_WORKERS) = range(36)
-# 36 to 38: statuses other work in progress adds, not on this branch.
-INVALID_STATE_FINISHED, INVALID_STATE_CANCELLED = 39, 40
-STATUS_COUNT = 41
+DEADLOCK = 37
+INVALID_STATE_FINISHED, INVALID_STATE_CANCELLED = 38, 39
+# One past the largest status; 36 is kept for the cancelled waits, which land separately.
+STATUS_COUNT = 40
 
 
 if hasattr(_queue, "ShutDown"):
@@ -91,6 +92,7 @@ _EXCEPTIONS = {
     CANCELLED: CancelledError,
     TASK_FAILED: RuntimeError,
     MAX_WORKERS: ValueError,
+    DEADLOCK: RuntimeError,
     INVALID_STATE_FINISHED: _InvalidStateError,
     INVALID_STATE_CANCELLED: _InvalidStateError,
 }
@@ -139,6 +141,14 @@ _PROTOTYPES = {
     "weft_lock_acquire": (_status, [_handle, _bool, _double], True),
     "weft_lock_release": (_status, [_handle], False),
     "weft_lock_locked": (_bool, [_handle], False),
+    # RWLock
+    "weft_rwlock_new": (_status, [_ptr(_handle)], False),
+    "weft_rwlock_clone": (_handle, [_handle], False),
+    "weft_rwlock_free": (None, [_handle], False),
+    "weft_rwlock_acquire_read": (_status, [_handle, _bool, _double], True),
+    "weft_rwlock_release_read": (_status, [_handle], False),
+    "weft_rwlock_acquire_write": (_status, [_handle, _bool, _double], True),
+    "weft_rwlock_release_write": (_status, [_handle], False),
     # RLock
     "weft_rlock_new": (_status, [_ptr(_handle)], False),
     "weft_rlock_clone": (_handle, [_handle], False),
@@ -148,6 +158,7 @@ _PROTOTYPES = {
     "weft_rlock_locked": (_bool, [_handle], False),
     "weft_rlock_is_owned": (_bool, [_handle], False),
     "weft_rlock_recursion_count": (_size, [_handle], False),
+    "weft_rlock_owner": (_u64, [_handle], False),
     # Condition
     "weft_condition_new_with_lock": (_status, [_handle, _ptr(_handle)], False),
     "weft_condition_new_with_rlock": (_status, [_handle, _ptr(_handle)], False),
@@ -165,6 +176,7 @@ _PROTOTYPES = {
     "weft_semaphore_free": (None, [_handle], False),
     "weft_semaphore_acquire": (_status, [_handle, _bool, _double], True),
     "weft_semaphore_release": (_status, [_handle, _size], False),
+    "weft_semaphore_value": (_size, [_handle], False),
     # Event
     "weft_event_new": (_status, [_ptr(_handle)], False),
     "weft_event_clone": (_handle, [_handle], False),
@@ -197,6 +209,13 @@ _PROTOTYPES = {
         False),
     "weft_pool_shutdown": (_status, [_handle, _bool, _bool], True),
     "weft_pool_max_workers": (_size, [_handle], False),
+    "weft_pool_submit_timeout": (
+        _status, [_handle, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, _bool, _double,
+                  _ptr(_handle)], True),
+    "weft_pool_set_max_workers": (_status, [_handle, _size], False),
+    "weft_pool_set_max_pending": (_status, [_handle, _size], False),
+    "weft_pool_max_pending": (_size, [_handle], False),
+    "weft_pool_counts": (_status, [_handle, _ptr(_size), _ptr(_size), _ptr(_size)], False),
     "weft_future_clone": (_handle, [_handle], False),
     "weft_future_free": (None, [_handle], False),
     "weft_future_result": (_status, [_handle, _double, _ptr(ctypes.c_void_p)], True),
@@ -230,6 +249,8 @@ _PROTOTYPES = {
     "weft_queue_full": (_bool, [_handle], False),
     "weft_queue_maxsize": (_size, [_handle], False),
     "weft_queue_unfinished_tasks": (_size, [_handle], False),
+    "weft_queue_getters": (_size, [_handle], False),
+    "weft_queue_putters": (_size, [_handle], False),
     # Thread
     # The argument destructor (weft_free_fn) is always NULL here.
     "weft_thread_new": (_status, [thread_fn, ctypes.c_void_p, ctypes.c_void_p, _ptr(_handle)], False),

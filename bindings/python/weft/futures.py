@@ -325,7 +325,9 @@ class ThreadPoolExecutor(Executor):
         except BaseException:
             del _tasks[key]
             raise
-        self._max_workers = _lib.weft_pool_max_workers(self._handle)
+        # Whether the work list is bounded (max_pending): submit() then waits for room with
+        # the GIL released.
+        self._bounded = False
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)
         _pools.add(self)
@@ -337,6 +339,57 @@ class ThreadPoolExecutor(Executor):
     def handle(self):
         """The weft_pool handle (a C pointer as an int), valid while this object lives."""
         return self._handle
+
+    @property
+    def _max_workers(self):
+        """The most worker threads (CPython's attribute; ``max_workers`` changes it)."""
+        return _lib.weft_pool_max_workers(self._handle)
+
+    @property
+    def max_workers(self):
+        """The most worker threads. Setting it resizes the pool (weft_pool_set_max_workers):
+        more starts workers for the calls waiting; fewer retires workers as they finish their
+        calls. None sets CPython's default, min(32, os.cpu_count() + 4)."""
+        return _lib.weft_pool_max_workers(self._handle)
+
+    @max_workers.setter
+    def max_workers(self, value):
+        if value is not None and value <= 0:
+            raise _capi.error(_capi.MAX_WORKERS)
+        _capi.check(_lib.weft_pool_set_max_workers(self._handle, value or 0))
+
+    @property
+    def max_pending(self):
+        """The most calls submitted and waiting for a worker at once, 0 for no limit (the
+        default). Setting it bounds the pool's work list (weft_pool_set_max_pending): a
+        submit() that finds it full waits for a worker to take a call."""
+        return _lib.weft_pool_max_pending(self._handle)
+
+    @max_pending.setter
+    def max_pending(self, value):
+        value = max(value.__index__(), 0)
+        _capi.check(_lib.weft_pool_set_max_pending(self._handle, value))
+        self._bounded = value > 0
+
+    def _counts(self):
+        counts = [_ctypes.c_size_t() for _ in range(3)]
+        _capi.check(_lib.weft_pool_counts(self._handle, *map(_ctypes.byref, counts)))
+        return [c.value for c in counts]
+
+    @property
+    def pending(self):
+        """How many calls wait for a worker now (CPython: ``_work_queue.qsize()``)."""
+        return self._counts()[0]
+
+    @property
+    def active(self):
+        """How many workers run a call (or their initializer) now."""
+        return self._counts()[1]
+
+    @property
+    def idle(self):
+        """How many workers wait for a call now."""
+        return self._counts()[2]
 
     def submit(self, fn, /, *args, **kwargs):
         """Submits a callable to be executed with the given arguments.
@@ -353,7 +406,14 @@ class ThreadPoolExecutor(Executor):
             buffer = _buffers.pop()
         except IndexError:
             buffer = _new_buffer()
-        status = _submit(self._as_parameter_, _C_TASK, _key(key), _C_FORGET_TASK, buffer[1])
+        if self._bounded:
+            pool = self._handle
+            status = _capi.wait(
+                lambda t: _blocking.weft_pool_submit_timeout(
+                    pool, _C_TASK, _key(key), _C_FORGET_TASK, True, t, buffer[1]),
+                _FOREVER, timed_out=_capi.FULL)
+        else:
+            status = _submit(self._as_parameter_, _C_TASK, _key(key), _C_FORGET_TASK, buffer[1])
         handle = buffer[0].value
         _buffers.append(buffer)
         if status:
