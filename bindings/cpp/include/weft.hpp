@@ -1453,7 +1453,7 @@ public:
         }
         detail::check(status);
         boxed.release();
-        return Future<R>(future, std::move(outcome));
+        return detail::FutureAccess::make<R>(future, std::move(outcome));
     }
 
     /// Python: `shutdown(wait=True, cancel_futures=False)`.
