@@ -28,6 +28,7 @@
  *   weft/queue.h      weft_queue: queue.Queue, LifoQueue, PriorityQueue, SimpleQueue
  *   weft/pool.h       weft_pool: concurrent.futures.ThreadPoolExecutor
  *   weft/future.h     weft_future: concurrent.futures.Future, wait, as_completed
+ *   weft/cancel.h     weft_cancel: interruptible waits (Java's interrupt, Go's context), weft_cancelled
  */
 
 #ifndef WEFT_H
@@ -46,5 +47,6 @@
 #include "weft/queue.h"
 #include "weft/pool.h"
 #include "weft/future.h"
+#include "weft/cancel.h"
 
 #endif  /* WEFT_H */

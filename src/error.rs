@@ -100,6 +100,9 @@ errors! {
     TaskFailed => c"the task failed",
     /// A pool with `max_workers <= 0`. CPython: `ValueError`.
     MaxWorkers => c"max_workers must be greater than 0",
+    /// A wait ended by the calling thread's cancellation token (see [`crate::cancel`]). Python:
+    /// `KeyboardInterrupt` in the binding's main thread.
+    Interrupted => c"interrupted",
 }
 
 impl fmt::Display for Error {

@@ -90,6 +90,11 @@ const PARTS: &[Part] = &[
         sources: &["future.rs"],
         contents: "weft_future: concurrent.futures.Future, wait, as_completed",
     },
+    Part {
+        name: "cancel",
+        sources: &["cancel.rs"],
+        contents: "weft_cancel: interruptible waits (Java's interrupt, Go's context), weft_cancelled",
+    },
 ];
 
 /// The files of `src/capi/` that declare nothing for C. `mod.rs` is not a source of any part:

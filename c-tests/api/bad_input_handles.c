@@ -29,13 +29,14 @@ enum kind {
     QUEUE,
     POOL,
     FUTURE,
+    CANCEL,
     FOREIGN, /* not a weft object: an aligned word that is no type's tag */
     N_KINDS
 };
 
 static const char *const kind_names[N_KINDS] = {
     "lock", "rlock",  "thread", "condition", "event", "semaphore",
-    "barrier", "local", "queue", "pool",  "future", "foreign",
+    "barrier", "local", "queue", "pool",  "future", "cancel", "foreign",
 };
 
 static void *objects[N_KINDS];
@@ -250,6 +251,12 @@ static void local_free(void *h) { weft_local_free(h); }
 static void queue_free(void *h) { weft_queue_free(h); }
 static void pool_free(void *h) { weft_pool_free(h); }
 static void future_free(void *h) { weft_future_free(h); }
+static void cancel_free(void *h) { weft_cancel_free(h); }
+
+static weft_status cancel_set(void *h) { return weft_cancel_set(h); }
+static weft_status cancel_reset(void *h) { return weft_cancel_reset(h); }
+static uintptr_t cancel_clone(void *h) { return (uintptr_t)weft_cancel_clone(h); }
+static uintptr_t cancel_is_set(void *h) { return weft_cancel_is_set(h); }
 
 #define STATUS_CALL(kind, fn) {kind, #fn, fn, NULL}
 #define VALUE_CALL(kind, fn) {kind, #fn, NULL, fn}
@@ -351,11 +358,16 @@ static const struct call {
     VALUE_CALL(FUTURE, future_cancelled),
     VALUE_CALL(FUTURE, future_running),
     VALUE_CALL(FUTURE, future_done),
+
+    STATUS_CALL(CANCEL, cancel_set),
+    STATUS_CALL(CANCEL, cancel_reset),
+    VALUE_CALL(CANCEL, cancel_clone),
+    VALUE_CALL(CANCEL, cancel_is_set),
 };
 
 static void (*const frees[N_KINDS])(void *h) = {
     lock_free,  rlock_free, thread_free, condition_free, event_free, semaphore_free,
-    barrier_free, local_free, queue_free,  pool_free,      future_free, NULL,
+    barrier_free, local_free, queue_free,  pool_free,      future_free, cancel_free, NULL,
 };
 
 /* ---- the objects ------------------------------------------------------------------------------ */
@@ -386,6 +398,7 @@ static void make_objects(void) {
     weft_queue *queue = NULL;
     weft_pool *pool = NULL;
     weft_future *future = NULL;
+    weft_cancel *cancel = NULL;
     void *result = NULL;
 
     EXPECT_STATUS(weft_lock_new(&lock), WEFT_STATUS_OK);
@@ -437,7 +450,12 @@ static void make_objects(void) {
     objects[LOCAL] = local;
     objects[QUEUE] = queue;
     objects[POOL] = pool;
+    /* A set token. */
+    EXPECT_STATUS(weft_cancel_new(&cancel), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_cancel_set(cancel), WEFT_STATUS_OK);
+
     objects[FUTURE] = future;
+    objects[CANCEL] = cancel;
     objects[FOREIGN] = foreign_object;
 }
 
@@ -491,6 +509,9 @@ static void objects_intact(const char *when) {
     EXPECT(!weft_future_cancelled(objects[FUTURE]));
     EXPECT_STATUS(weft_future_exception(objects[FUTURE], 0.0, &code), WEFT_STATUS_OK);
     EXPECT(code == 0);
+
+    EXPECT(weft_cancel_is_set(objects[CANCEL]));
+    EXPECT(!weft_cancelled()); /* nothing was installed */
 
     EXPECT(foreign_object[0] == 0x77656674000000ffu && foreign_object[1] == 0);
 }
@@ -547,6 +568,17 @@ static void timer_cancel_on_threads(void) {
     weft_thread_free(main_thread);
 }
 
+/* weft_cancel_install takes NULL (no token) but no other type's handle. */
+static void cancel_install_with_every_wrong_handle(void) {
+    for (int k = 0; k < N_KINDS; k++) {
+        if (k != CANCEL) {
+            EXPECT_STATUS(weft_cancel_install(objects[k]), WEFT_STATUS_WRONG_HANDLE);
+        }
+    }
+    EXPECT_STATUS(weft_cancel_install(NULL), WEFT_STATUS_OK);
+    EXPECT(weft_cancel_installed() == NULL);
+}
+
 /* _free through another type, and of NULL, does nothing. */
 static void free_with_every_wrong_handle(void) {
     for (int t = 0; t < FOREIGN; t++) {
@@ -564,6 +596,7 @@ int main(void) {
     objects_intact("after making them");
     every_call_with_every_wrong_handle();
     timer_cancel_on_threads();
+    cancel_install_with_every_wrong_handle();
     objects_intact("after the wrong calls");
     free_with_every_wrong_handle();
     objects_intact("after the wrong frees");

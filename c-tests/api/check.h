@@ -65,6 +65,7 @@ static inline const char *expected_message(int status) {
         "the future was cancelled",
         "the task failed",
         "max_workers must be greater than 0",
+        "interrupted",
     };
     if (status < 0 || (size_t)status >= sizeof messages / sizeof messages[0]) {
         return NULL;

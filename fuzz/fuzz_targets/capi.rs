@@ -6,7 +6,9 @@
 //!
 //! The target is single-threaded (so that libFuzzer's runs replay), apart from the threads it
 //! starts: never-blocking bodies, each joined before the input ends. A call that could block
-//! forever (acquiring a lock this thread holds) gets a tiny timeout instead.
+//! forever (acquiring a lock this thread holds) gets a tiny timeout instead. Cancellation tokens
+//! are installed on the target's thread, set and reset at random, so acquires and joins also
+//! meet a set token (`WEFT_STATUS_INTERRUPTED`).
 #![no_main]
 
 use std::ffi::{c_char, c_int, c_void};
@@ -28,9 +30,10 @@ enum Kind {
     Lock,
     RLock,
     Thread,
+    Cancel,
 }
 
-const KINDS: [Kind; 3] = [Kind::Lock, Kind::RLock, Kind::Thread];
+const KINDS: [Kind; 4] = [Kind::Lock, Kind::RLock, Kind::Thread, Kind::Cancel];
 
 /// The bytes of one input, read front to back; zeros once they run out.
 struct Input<'a>(&'a [u8]);
@@ -143,6 +146,7 @@ impl Slots {
                         }
                         weft_thread_free(h)
                     }
+                    Kind::Cancel => weft_cancel_free(h),
                 }
             }
         }
@@ -199,6 +203,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                         WEFT_STATUS_OK
                     }
                 }
+                Kind::Cancel => ok(unsafe { weft_cancel_new(&mut out) }),
             };
             if status == WEFT_STATUS_OK {
                 slots.put(slot, new, out);
@@ -211,6 +216,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     Kind::Lock => weft_lock_clone(h),
                     Kind::RLock => weft_rlock_clone(h),
                     Kind::Thread => weft_thread_clone(h),
+                    Kind::Cancel => weft_cancel_clone(h),
                 }
             };
             assert_eq!(
@@ -232,6 +238,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                         Kind::Lock => weft_lock_free(h),
                         Kind::RLock => weft_rlock_free(h),
                         Kind::Thread => weft_thread_free(h),
+                        Kind::Cancel => weft_cancel_free(h),
                     }
                 }
             }
@@ -250,6 +257,8 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     Kind::RLock => ok(weft_rlock_acquire(h, blocking, timeout)),
                     // Never long: started threads run a body that returns at once.
                     Kind::Thread => ok(weft_thread_join(h, timeout)),
+                    // NULL uninstalls; a wrong handle is refused.
+                    Kind::Cancel => ok(weft_cancel_install(h)),
                 }
             };
         }
@@ -258,6 +267,13 @@ fn step(input: &mut Input, slots: &mut Slots) {
                 Kind::Lock => ok(weft_lock_release(h)),
                 Kind::RLock => ok(weft_rlock_release(h)),
                 Kind::Thread => ok(weft_thread_start(h)),
+                Kind::Cancel => {
+                    if input.bool() {
+                        ok(weft_cancel_set(h))
+                    } else {
+                        ok(weft_cancel_reset(h))
+                    }
+                }
             };
         },
         5 => unsafe {
@@ -275,6 +291,11 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     weft_thread_is_daemon(h);
                     weft_thread_ident(h);
                     weft_thread_native_id(h);
+                }
+                Kind::Cancel => {
+                    weft_cancel_is_set(h);
+                    weft_cancelled();
+                    weft_cancel_free(weft_cancel_installed());
                 }
             }
         },
@@ -399,14 +420,17 @@ fuzz_target!(|data: &[u8]| {
                 match kind {
                     Kind::Lock => while weft_lock_release(h) == WEFT_STATUS_OK {},
                     Kind::RLock => while weft_rlock_release(h) == WEFT_STATUS_OK {},
-                    Kind::Thread => {}
+                    Kind::Thread | Kind::Cancel => {}
                 }
             }
         }
         slots.free(slot);
     }
-    // SAFETY: a valid call; NULL is allowed for the out-parameter.
-    unsafe { weft_stack_size(0, ptr::null_mut()) };
+    // SAFETY: valid calls; NULL is allowed for the out-parameter, and uninstalls the token.
+    unsafe {
+        weft_stack_size(0, ptr::null_mut());
+        ok(weft_cancel_install(ptr::null_mut()));
+    }
     wait_for_os_threads(baseline);
     assert_eq!(
         ARGS_MADE.load(Ordering::Relaxed),

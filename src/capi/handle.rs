@@ -49,6 +49,7 @@ pub(crate) enum Tag {
     Pool = 11,
     Future = 12,
     AsCompleted = 13,
+    Cancel = 14,
 }
 
 impl Tag {
@@ -254,6 +255,7 @@ mod tests {
             Pool,
             Future,
             AsCompleted,
+            Cancel,
         ];
         let mut words: Vec<u64> = all.iter().map(|tag| tag.word()).collect();
         words.push(TAG_FREED);

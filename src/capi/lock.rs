@@ -1,5 +1,6 @@
 //! `weft_lock`: Python's `threading.Lock` in C.
 
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::Lock;
@@ -93,7 +94,7 @@ pub unsafe extern "C" fn weft_lock_acquire(
         if lock.acquire(timeout) {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }

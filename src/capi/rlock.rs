@@ -1,5 +1,6 @@
 //! `weft_rlock`: Python's `threading.RLock` in C.
 
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::RLock;
@@ -88,7 +89,7 @@ pub unsafe extern "C" fn weft_rlock_acquire(
         if rlock.acquire(timeout)? {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }

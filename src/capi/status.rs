@@ -96,6 +96,10 @@ pub enum weft_status {
     WEFT_STATUS_TASK_FAILED = 34,
     /// A pool needs at least one worker. Python: `ValueError`.
     WEFT_STATUS_MAX_WORKERS = 35,
+    /// The wait was ended by the calling thread's cancellation token (`weft_cancel_install`,
+    /// `weft_cancel_set`); what it waited for did not happen. Python: `KeyboardInterrupt` in the
+    /// main thread; Java: `InterruptedException`.
+    WEFT_STATUS_INTERRUPTED = 36,
 }
 
 use weft_status::*;
@@ -134,6 +138,7 @@ impl From<Error> for weft_status {
             Error::Cancelled => WEFT_STATUS_CANCELLED,
             Error::TaskFailed => WEFT_STATUS_TASK_FAILED,
             Error::MaxWorkers => WEFT_STATUS_MAX_WORKERS,
+            Error::Interrupted => WEFT_STATUS_INTERRUPTED,
         }
     }
 }
@@ -196,7 +201,7 @@ mod tests {
 
     /// The number of statuses: one past the largest value (`tests/statuses.rs` checks that the
     /// header's values are exactly 0 to this, less one).
-    const COUNT: c_int = WEFT_STATUS_MAX_WORKERS as c_int + 1;
+    const COUNT: c_int = WEFT_STATUS_INTERRUPTED as c_int + 1;
 
     #[test]
     fn every_status_has_its_own_message() {

@@ -66,4 +66,14 @@ unsafe extern "C" {
     pub fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft_status;
     pub fn weft_stack_size_get() -> usize;
     pub fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status;
+
+    pub fn weft_cancel_new(cancel_out: *mut *mut c_void) -> weft_status;
+    pub fn weft_cancel_clone(cancel: *mut c_void) -> *mut c_void;
+    pub fn weft_cancel_free(cancel: *mut c_void);
+    pub fn weft_cancel_set(cancel: *mut c_void) -> weft_status;
+    pub fn weft_cancel_reset(cancel: *mut c_void) -> weft_status;
+    pub fn weft_cancel_is_set(cancel: *mut c_void) -> bool;
+    pub fn weft_cancel_install(cancel: *mut c_void) -> weft_status;
+    pub fn weft_cancel_installed() -> *mut c_void;
+    pub fn weft_cancelled() -> bool;
 }
