@@ -26,7 +26,7 @@
 //! `park/table`). Setting a token is one atomic operation and one system call, with no lock and
 //! no allocation: it is async-signal-safe.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use crate::loom::atomic::{AtomicU32, Ordering};
@@ -34,6 +34,7 @@ use crate::loom::atomic::{AtomicU32, Ordering};
 /// The bit of the word that says the token is set; the bits above count wake-ups.
 const SET: u32 = 1;
 /// One wake-up of a thread parked with this token, in the word's counter.
+#[cfg(not(loom))]
 const WAKE_UP: u32 = 2;
 
 /// A cancellation token: set by any thread, it ends the waits of the threads that installed it.
@@ -132,10 +133,14 @@ impl CancelToken {
 #[cfg(not(loom))]
 thread_local! {
     static INSTALLED: RefCell<Option<Arc<CancelToken>>> = const { RefCell::new(None) };
+    /// Whether `INSTALLED` holds a token: looked at first, so that a thread without one (most
+    /// threads) pays one load of a thread-local without a destructor on its way into a wait.
+    static HAS_TOKEN: Cell<bool> = const { Cell::new(false) };
 }
 #[cfg(loom)]
 crate::loom::thread_local! {
     static INSTALLED: RefCell<Option<Arc<CancelToken>>> = RefCell::new(None);
+    static HAS_TOKEN: Cell<bool> = Cell::new(false);
 }
 
 impl Default for CancelToken {
@@ -148,14 +153,24 @@ impl Default for CancelToken {
 /// replaces. The thread keeps its reference until it installs another or exits.
 pub fn install(token: Option<Arc<CancelToken>>) -> Option<Arc<CancelToken>> {
     // A thread whose locals are being destroyed has no token any more.
-    INSTALLED
+    let has = token.is_some();
+    let previous = INSTALLED
         .try_with(|installed| installed.replace(token))
         .ok()
-        .flatten()
+        .flatten();
+    let _ = HAS_TOKEN.try_with(|flag| flag.set(has));
+    previous
 }
 
 /// The token the calling thread installed, if any.
+// Not inlined, here and in `cancelled`: inlined into a wait loop, the thread-local's address
+// was computed before the loop, on the path that does not wait too (a `__tls_get_addr` call
+// per queue put and get in the shared library).
+#[inline(never)]
 pub fn installed() -> Option<Arc<CancelToken>> {
+    if !HAS_TOKEN.try_with(Cell::get).unwrap_or(false) {
+        return None;
+    }
     INSTALLED
         .try_with(|installed| installed.borrow().clone())
         .ok()
@@ -164,7 +179,11 @@ pub fn installed() -> Option<Arc<CancelToken>> {
 
 /// Whether the calling thread's token is set (false without one): the cooperative check of
 /// running code, and how a caller tells a wait the token ended from one that timed out.
+#[inline(never)]
 pub fn cancelled() -> bool {
+    if !HAS_TOKEN.try_with(Cell::get).unwrap_or(false) {
+        return false;
+    }
     INSTALLED
         .try_with(|installed| installed.borrow().as_ref().is_some_and(|t| t.is_set()))
         .unwrap_or(false)

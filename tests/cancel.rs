@@ -5,6 +5,8 @@
 //! wait the token fails to end shows as a slow test, not a hung one), waits until that thread
 //! sleeps in the kernel, sets the token, and checks what the wait returned, and how soon.
 
+mod common;
+
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -19,21 +21,6 @@ use weft::{
 const LONG: Timeout = Timeout::After(Duration::from_secs(30));
 /// What "at once" means on a loaded machine.
 const SOON: Duration = Duration::from_secs(10);
-
-/// Waits until the thread with kernel id `tid` sleeps in the kernel (state `S` in
-/// `/proc/self/task/<tid>/stat`): blocked in weft, it has parked, not just spun.
-fn wait_until_asleep(tid: u64) {
-    let path = format!("/proc/self/task/{tid}/stat");
-    loop {
-        let stat = std::fs::read_to_string(&path).expect("the thread is alive");
-        // The state follows the name, which is in parentheses and may hold spaces.
-        let state = stat.rsplit_once(") ").map(|(_, rest)| rest.as_bytes()[0]);
-        if state == Some(b'S') {
-            return;
-        }
-        std::thread::yield_now();
-    }
-}
 
 /// What a wait the token ended gave back, and whether the thread then saw its token set.
 struct Ended<R> {
@@ -60,7 +47,7 @@ fn parked_with<R: Send + 'static>(
             took: start.elapsed(),
         }
     });
-    wait_until_asleep(rx.recv().unwrap());
+    common::wait_until_asleep(rx.recv().unwrap());
     handle
 }
 

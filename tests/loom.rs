@@ -895,9 +895,11 @@ fn interrupted_while<R: Send + 'static>(
     waiter.join().unwrap()
 }
 
-#[test]
-fn cancel_ends_a_lock_acquire() {
-    model(|| {
+/// A lock acquire the token ends, while the holder also releases the lock (`release`) or keeps
+/// it (then only the token ends the wait, whenever it comes: before the waiter looks, between its
+/// look and its sleep, once it sleeps).
+fn lock_acquire_cancelled(release: bool) {
+    model(move || {
         let lock = Arc::new(Lock::new());
         assert!(lock.acquire(FOREVER));
         let waiter = lock.clone();
@@ -909,9 +911,17 @@ fn cancel_ends_a_lock_acquire() {
                 }
                 acquired
             },
-            || lock.release().unwrap(),
+            || {
+                if release {
+                    lock.release().unwrap();
+                }
+            },
         );
         assert!(acquired || cancelled);
+        if !release {
+            assert!(!acquired);
+            lock.release().unwrap();
+        }
         // Free, and nobody left parked on it.
         assert!(lock.acquire(NOW));
         lock.release().unwrap();
@@ -919,8 +929,19 @@ fn cancel_ends_a_lock_acquire() {
 }
 
 #[test]
-fn cancel_ends_a_condition_wait_with_the_lock_held() {
-    model(|| {
+fn cancel_ends_a_lock_acquire() {
+    lock_acquire_cancelled(true);
+}
+
+#[test]
+fn cancel_alone_ends_a_lock_acquire() {
+    lock_acquire_cancelled(false);
+}
+
+/// A condition wait the token ends, while another thread also notifies (`notify`) or not: the
+/// waiter holds the lock again either way.
+fn condition_wait_cancelled(notify: bool) {
+    model(move || {
         let c = Arc::new(Condition::new());
         let waiter = c.clone();
         let ((notified, released), cancelled) = interrupted_while(
@@ -930,15 +951,28 @@ fn cancel_ends_a_condition_wait_with_the_lock_held() {
                 (notified, waiter.release())
             },
             || {
-                c.acquire(FOREVER).unwrap();
-                c.notify(1).unwrap();
-                c.release().unwrap();
+                if notify {
+                    c.acquire(FOREVER).unwrap();
+                    c.notify(1).unwrap();
+                    c.release().unwrap();
+                }
             },
         );
         assert_eq!(released, Ok(()), "the lock is held again");
         // Not notified (the notify came first, or the token won): only the token ended it.
         assert!(notified == Ok(true) || cancelled, "{notified:?}");
+        assert!(notify || notified == Ok(false));
     });
+}
+
+#[test]
+fn cancel_ends_a_condition_wait_with_the_lock_held() {
+    condition_wait_cancelled(true);
+}
+
+#[test]
+fn cancel_alone_ends_a_condition_wait() {
+    condition_wait_cancelled(false);
 }
 
 #[test]

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "asleep.h"
 #include "check.h"
 
 #define FOREVER WEFT_TIMEOUT_FOREVER
@@ -30,27 +31,6 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Waits until the thread with kernel id `tid` sleeps in the kernel (state S in
- * /proc/self/task/<tid>/stat): blocked in weft, it has parked, not just spun. */
-static void wait_until_asleep(uint64_t tid) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%llu/stat", (unsigned long long)tid);
-    for (;;) {
-        char stat[512] = {0};
-        FILE *f = fopen(path, "r");
-        if (f == NULL) {
-            return; /* gone: the checks that follow will say */
-        }
-        size_t n = fread(stat, 1, sizeof stat - 1, f);
-        fclose(f);
-        stat[n] = '\0';
-        const char *end = strrchr(stat, ')'); /* the name, in parentheses, may hold spaces */
-        if (end != NULL && end[1] == ' ' && end[2] == 'S') {
-            return;
-        }
-        sched_yield();
-    }
-}
 
 /* One blocking call, made by a thread that installed `token`. */
 struct waiter {

@@ -46,6 +46,11 @@ impl Handle for weft_cancel {
 /// What a blocking call that gave up with `status` reports: `WEFT_STATUS_INTERRUPTED` if it was
 /// allowed to wait (`timeout` not zero) and the calling thread's token is set, `status`
 /// otherwise. Only the statuses of a wait that ended without its result are replaced.
+///
+/// Cold: a caller's fast path then returns its status as before (not through the register this
+/// call's result would need), which keeps an uncontended `weft_lock_acquire` at its
+/// instruction count (BENCHMARKS.md, "Cancellation").
+#[cold]
 pub(crate) fn gave_up(timeout: Timeout, status: weft_status) -> weft_status {
     match status {
         WEFT_STATUS_TIMEOUT | WEFT_STATUS_EMPTY | WEFT_STATUS_FULL | WEFT_STATUS_BROKEN_BARRIER

@@ -2,34 +2,15 @@
 // with weft::Interrupted (a weft::Error with WEFT_STATUS_INTERRUPTED), once they sleep;
 // CancelScope puts the previous token back; weft::cancelled() is the cooperative check.
 #include <chrono>
-#include <cstdint>
-#include <fstream>
 #include <functional>
 #include <mutex>
-#include <sstream>
-#include <string>
 #include <thread>
 
+#include "api/asleep.h"
 #include "check.hpp"
 
 using namespace std::chrono_literals;
 
-// Waits until the thread with kernel id `tid` sleeps in the kernel (state S in
-// /proc/self/task/<tid>/stat): blocked in weft, it has parked, not just spun.
-static void wait_until_asleep(std::uint64_t tid) {
-    const std::string path = "/proc/self/task/" + std::to_string(tid) + "/stat";
-    for (;;) {
-        std::ifstream f(path);
-        std::stringstream stat;
-        stat << f.rdbuf();
-        const std::string text = stat.str();
-        const auto end = text.rfind(") "); // the name, in parentheses, may hold spaces
-        if (end == std::string::npos || text.size() < end + 3 || text[end + 2] == 'S') {
-            return;
-        }
-        std::this_thread::yield();
-    }
-}
 
 // Runs `wait` in a weft thread under `token`, sets the token once the thread sleeps, and
 // checks that `wait` threw weft::Interrupted (and that the thread then saw its token set).
