@@ -2,8 +2,8 @@
 //! of the threads that installed it, once they have parked; nothing else changes.
 //!
 //! Each case starts a thread that installs a token and blocks (with a long timeout, so that a
-//! wait the token fails to end shows as a slow test, not a hung one), waits until that thread
-//! sleeps in the kernel, sets the token, and checks what the wait returned, and how soon.
+//! wait the token fails to end shows as a slow, failing test, not a hung one), waits until that
+//! thread sleeps in the kernel, sets the token, and checks what the wait returned, and how soon.
 
 mod common;
 
@@ -97,7 +97,7 @@ fn a_semaphore_acquire_ends() {
 fn an_event_wait_ends() {
     let event = Arc::new(Event::new());
     let unset = Arc::clone(&event);
-    assert!(!interrupt(move || unset.wait(Timeout::Forever)));
+    assert!(!interrupt(move || unset.wait(LONG)));
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn an_interrupted_condition_wait_waits_for_its_lock() {
 
 #[test]
 fn a_barrier_wait_ends_and_breaks_the_barrier() {
-    let barrier = Arc::new(Barrier::new(2, None, Timeout::Forever).unwrap());
+    let barrier = Arc::new(Barrier::new(2, None, LONG).unwrap());
     let mine = Arc::clone(&barrier);
     assert_eq!(
         interrupt(move || mine.wait(None)),
@@ -246,7 +246,7 @@ fn one_token_ends_the_waits_of_every_thread_that_installed_it() {
     let waiters: Vec<_> = (0..3)
         .map(|_| {
             let event = Arc::clone(&event);
-            parked_with(&token, move || event.wait(Timeout::Forever))
+            parked_with(&token, move || event.wait(LONG))
         })
         .collect();
     token.set();
