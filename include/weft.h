@@ -32,6 +32,7 @@
  *   weft/future.h     weft_future: concurrent.futures.Future, wait, as_completed
  *   weft/map.h        weft_pool_map, weft_map: Executor.map's results, in order
  *   weft/scheduler.h  weft_scheduler: timers served by one thread (ScheduledExecutorService)
+ *   weft/cancel.h     weft_cancel: interruptible waits (Java's interrupt, Go's context), weft_cancelled
  */
 
 #ifndef WEFT_H
@@ -54,5 +55,6 @@
 #include "weft/future.h"
 #include "weft/map.h"
 #include "weft/scheduler.h"
+#include "weft/cancel.h"
 
 #endif  /* WEFT_H */

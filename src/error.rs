@@ -100,6 +100,9 @@ errors! {
     TaskFailed => c"the task failed",
     /// A pool with `max_workers <= 0`. CPython: `ValueError`.
     MaxWorkers => c"max_workers must be greater than 0",
+    /// A wait ended by the calling thread's cancellation token (see [`crate::cancel`]). Python:
+    /// `KeyboardInterrupt` in the binding's main thread.
+    Interrupted => c"interrupted",
     /// A thread asking for a lock it already holds in a way that would wait for itself for ever:
     /// a reader of an `RwLock` asking to write (no upgrade), its writer asking again. pthreads:
     /// `EDEADLK`.

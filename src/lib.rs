@@ -53,6 +53,7 @@
 //! pool.shutdown(true, false)?;
 //! # Ok::<(), weft::Error>(())
 //! ```
+pub mod cancel;
 #[cfg(not(loom))]
 pub mod capi;
 mod error;
@@ -77,6 +78,7 @@ pub mod timeout;
 #[cfg(not(loom))]
 mod timer;
 
+pub use cancel::CancelToken;
 pub use error::{Error, Rejected};
 pub use future::{Future, Outcome, ReturnWhen};
 pub use queue::{Queue, QueueKind};

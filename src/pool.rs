@@ -42,6 +42,7 @@ use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{ArcGuard, Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
 use crate::thread::{self, Thread};
+use crate::timeout::Deadline;
 use crate::{Error, Rejected, Timeout};
 use crate::{fork, os};
 
@@ -425,14 +426,18 @@ impl Pool {
     /// callbacks run in the calling thread), but for one per worker still starting, which the
     /// submit that started it handed it, as in CPython. Calling it again is harmless.
     /// [`Error::JoinCurrent`] if called with `wait` from one of the pool's workers (after
-    /// waiting for the others).
+    /// waiting for the others); [`Error::Interrupted`] if the calling thread's cancellation
+    /// token ended the wait (the shutdown goes on; calling it again waits for the rest).
     pub fn shutdown(&self, wait: bool, cancel_futures: bool) -> Result<(), Error> {
         let threads = self.shared.begin_shutdown(cancel_futures);
         let mut result = Ok(());
         if wait {
             for thread in threads {
-                if let Err(error) = thread.join(Timeout::Forever) {
-                    result = Err(error);
+                match thread.join(Timeout::Forever) {
+                    Ok(true) => {}
+                    // Only a cancellation token ends a join without a timeout early.
+                    Ok(false) => return Err(Error::Interrupted),
+                    Err(error) => result = Err(error),
                 }
             }
         }
@@ -559,11 +564,9 @@ impl Shared {
                 state.live -= 1;
                 return None;
             }
-            self.work_ready.wait_counted(
-                &mut state,
-                |s| &mut s.sleepers,
-                Timeout::Forever.deadline(),
-            );
+            // No cancellation token ends it: a task may leave one installed on its worker.
+            self.work_ready
+                .wait_counted(&mut state, |s| &mut s.sleepers, Deadline::FOREVER);
         }
     }
 

@@ -12,10 +12,15 @@
 //! Deadlines are taken once on the monotonic clock ([`Instant`]); waits that wake early
 //! (spuriously, or because the state they wait for was taken by another thread) wait again until
 //! the same deadline. No arithmetic here can panic.
+//!
+//! A deadline made from a [`Timeout`] also passes when the calling thread's cancellation token
+//! is set (see [`crate::cancel`]); [`Deadline::FOREVER`], for weft's own waits, never does.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::Error;
+use crate::cancel::{self, CancelToken};
 
 /// The "wait forever" sentinel, the same value CPython's `Lock.acquire(timeout=-1)` uses.
 pub const FOREVER: f64 = -1.0;
@@ -57,12 +62,17 @@ impl Timeout {
         self == Timeout::After(Duration::ZERO)
     }
 
-    /// The deadline this timeout gives when the wait starts now.
+    /// The deadline this timeout gives when the wait starts now; the calling thread's
+    /// cancellation token ends it too.
     pub fn deadline(self) -> Deadline {
-        match self {
-            Timeout::Forever => Deadline(None),
+        let at = match self {
+            Timeout::Forever => None,
             // A deadline past what the clock can represent is as good as forever.
-            Timeout::After(d) => Deadline(Instant::now().checked_add(d)),
+            Timeout::After(d) => Instant::now().checked_add(d),
+        };
+        Deadline {
+            at,
+            interruptible: true,
         }
     }
 }
@@ -94,35 +104,55 @@ pub fn block_timeout(block: bool, seconds: f64) -> Result<Timeout, Error> {
     }
 }
 
-/// A point on the monotonic clock after which a wait gives up; `None` waits forever.
+/// A point on the monotonic clock after which a wait gives up (`None`: never), and whether
+/// the waiting thread's cancellation token ends the wait too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Deadline(Option<Instant>);
+pub struct Deadline {
+    at: Option<Instant>,
+    interruptible: bool,
+}
 
 impl Deadline {
-    /// A deadline that never passes.
-    pub const FOREVER: Deadline = Deadline(None);
+    /// A deadline that never passes, and that no cancellation token ends: weft's own waits.
+    pub const FOREVER: Deadline = Deadline {
+        at: None,
+        interruptible: false,
+    };
 
-    /// The deadline at `instant`.
+    /// The deadline at `instant`, which no cancellation token ends (the scheduler's own thread).
     // Used by the scheduler, which loom does not build.
     #[cfg_attr(loom, allow(dead_code))]
     pub(crate) fn at(instant: Instant) -> Deadline {
-        Deadline(Some(instant))
+        Deadline {
+            at: Some(instant),
+            interruptible: false,
+        }
     }
 
     /// The instant to hand to the parking lot's `park` (`None` = no limit).
     pub fn instant(self) -> Option<Instant> {
-        self.0
+        self.at
     }
 
-    /// Whether the deadline has passed.
+    /// Whether the deadline has passed, or the calling thread's token ends the wait.
     pub fn expired(self) -> bool {
-        self.0.is_some_and(|at| Instant::now() >= at)
+        self.at.is_some_and(|at| Instant::now() >= at) || self.interruptible && cancel::cancelled()
     }
 
     /// Time left before the deadline, `None` for forever; zero once it has passed.
     pub fn remaining(self) -> Option<Duration> {
-        self.0
+        self.at
             .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+
+    /// The token that ends a wait until this deadline: the calling thread's, if it installed
+    /// one and the wait is one a token may end. For the parking lot, as a thread parks.
+    pub(crate) fn token(self) -> Option<Arc<CancelToken>> {
+        if self.interruptible {
+            cancel::installed()
+        } else {
+            None
+        }
     }
 }
 

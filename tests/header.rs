@@ -110,6 +110,11 @@ const PARTS: &[Part] = &[
         sources: &["scheduler.rs"],
         contents: "weft_scheduler: timers served by one thread (ScheduledExecutorService)",
     },
+    Part {
+        name: "cancel",
+        sources: &["cancel.rs"],
+        contents: "weft_cancel: interruptible waits (Java's interrupt, Go's context), weft_cancelled",
+    },
 ];
 
 /// The files of `src/capi/` that declare nothing for C. `mod.rs` is not a source of any part:

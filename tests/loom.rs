@@ -15,6 +15,7 @@ use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 
+use weft::cancel::{self, CancelToken};
 use weft::sync::ConditionLock;
 use weft::{
     Barrier, Condition, Error, Event, Lock, Once, Queue, QueueKind, RLock, RwLock, Semaphore,
@@ -1050,5 +1051,160 @@ fn once_runs_once() {
         .unwrap();
         assert_eq!(read(cell), 1);
         assert_eq!(other.join().unwrap(), 1);
+    });
+}
+
+// --- Cancellation tokens ------------------------------------------------------------------------
+//
+// The waiter installs a token; the other thread sets it while also doing what ends the wait the
+// ordinary way. Whichever comes first, the wait ends (no interleaving leaves it parked), and
+// what it leaves is consistent.
+
+/// Runs `wait` in a thread that installed a token, while the main thread runs `release` and
+/// sets the token; returns what `wait` gave and whether the waiter saw its token set.
+fn interrupted_while<R: Send + 'static>(
+    wait: impl FnOnce() -> R + Send + 'static,
+    release: impl FnOnce(),
+) -> (R, bool) {
+    let token = StdArc::new(CancelToken::new());
+    let waiter = {
+        let token = token.clone();
+        thread::spawn(move || {
+            cancel::install(Some(token));
+            let result = wait();
+            (result, cancel::cancelled())
+        })
+    };
+    release();
+    token.set();
+    waiter.join().unwrap()
+}
+
+/// A lock acquire the token ends, while the holder also releases the lock (`release`) or keeps
+/// it (then only the token ends the wait, whenever it comes: before the waiter looks, between its
+/// look and its sleep, once it sleeps).
+fn lock_acquire_cancelled(release: bool) {
+    model(move || {
+        let lock = Arc::new(Lock::new());
+        assert!(lock.acquire(FOREVER));
+        let waiter = lock.clone();
+        let (acquired, cancelled) = interrupted_while(
+            move || {
+                let acquired = waiter.acquire(FOREVER);
+                if acquired {
+                    waiter.release().unwrap();
+                }
+                acquired
+            },
+            || {
+                if release {
+                    lock.release().unwrap();
+                }
+            },
+        );
+        assert!(acquired || cancelled);
+        if !release {
+            assert!(!acquired);
+            lock.release().unwrap();
+        }
+        // Free, and nobody left parked on it.
+        assert!(lock.acquire(NOW));
+        lock.release().unwrap();
+    });
+}
+
+#[test]
+fn cancel_ends_a_lock_acquire() {
+    lock_acquire_cancelled(true);
+}
+
+#[test]
+fn cancel_alone_ends_a_lock_acquire() {
+    lock_acquire_cancelled(false);
+}
+
+/// A condition wait the token ends, while another thread also notifies (`notify`) or not: the
+/// waiter holds the lock again either way.
+fn condition_wait_cancelled(notify: bool) {
+    model(move || {
+        let c = Arc::new(Condition::new());
+        let waiter = c.clone();
+        let ((notified, released), cancelled) = interrupted_while(
+            move || {
+                waiter.acquire(FOREVER).unwrap();
+                let notified = waiter.wait(FOREVER);
+                (notified, waiter.release())
+            },
+            || {
+                if notify {
+                    c.acquire(FOREVER).unwrap();
+                    c.notify(1).unwrap();
+                    c.release().unwrap();
+                }
+            },
+        );
+        assert_eq!(released, Ok(()), "the lock is held again");
+        // Not notified (the notify came first, or the token won): only the token ended it.
+        assert!(notified == Ok(true) || cancelled, "{notified:?}");
+        assert!(notify || notified == Ok(false));
+    });
+}
+
+#[test]
+fn cancel_ends_a_condition_wait_with_the_lock_held() {
+    condition_wait_cancelled(true);
+}
+
+#[test]
+fn cancel_alone_ends_a_condition_wait() {
+    condition_wait_cancelled(false);
+}
+
+#[test]
+fn cancel_ends_an_event_wait() {
+    model(|| {
+        let event = Arc::new(Event::new());
+        let waiter = event.clone();
+        let (set, cancelled) = interrupted_while(move || waiter.wait(FOREVER), || event.set());
+        assert!(set || cancelled);
+    });
+}
+
+#[test]
+fn cancel_breaks_a_barrier_and_the_other_party_sees_it() {
+    model(|| {
+        let barrier = Arc::new(Barrier::new(2, None, FOREVER).unwrap());
+        let waiter = barrier.clone();
+        let (waited, cancelled) = interrupted_while(
+            move || waiter.wait(None),
+            || {
+                // Either both pass, or the token broke the barrier for both.
+                match barrier.wait(None) {
+                    Ok(_) => {}
+                    Err(error) => assert_eq!(error, Error::BrokenBarrier),
+                }
+            },
+        );
+        assert!(waited.is_ok() || (cancelled && waited == Err(Error::BrokenBarrier)));
+    });
+}
+
+#[test]
+fn cancel_ends_a_queue_get_without_losing_the_item() {
+    model(|| {
+        let queue = Arc::new(Queue::<u32>::new(QueueKind::Fifo, 0).unwrap());
+        let waiter = queue.clone();
+        let (got, cancelled) = interrupted_while(
+            move || waiter.get(FOREVER),
+            || queue.put(7, FOREVER).unwrap(),
+        );
+        match got {
+            Ok(item) => assert_eq!(item, 7),
+            Err(error) => {
+                assert!(cancelled);
+                assert_eq!(error, Error::QueueEmpty);
+                assert_eq!(queue.get(NOW), Ok(7), "the item stayed");
+            }
+        }
     });
 }

@@ -198,21 +198,6 @@ fn thread_creation_refused_in_a_forked_child_with_low_rlimit_as() {
     assert!(failed.is_empty(), "failed in the child: {failed:?}");
 }
 
-/// Waits until the thread with kernel id `tid` sleeps in the kernel (state `S` in
-/// `/proc/self/task/<tid>/stat`): a weft thread blocked in a wait has parked, not just spun.
-fn wait_until_asleep(tid: u64) {
-    let path = format!("/proc/self/task/{tid}/stat");
-    loop {
-        let stat = std::fs::read_to_string(&path).expect("the thread is alive");
-        // The state follows the name, which is in parentheses and may hold spaces.
-        let state = stat.rsplit_once(") ").map(|(_, rest)| rest.as_bytes()[0]);
-        if state == Some(b'S') {
-            return;
-        }
-        std::thread::yield_now();
-    }
-}
-
 /// Starts a thread that runs `wait` (which blocks), and returns once it sleeps in the kernel.
 fn parked(wait: impl FnOnce() -> bool + Send + 'static) -> std::thread::JoinHandle<bool> {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -220,7 +205,7 @@ fn parked(wait: impl FnOnce() -> bool + Send + 'static) -> std::thread::JoinHand
         tx.send(weft::thread::get_native_id()).unwrap();
         wait()
     });
-    wait_until_asleep(rx.recv().unwrap());
+    common::wait_until_asleep(rx.recv().unwrap());
     handle
 }
 

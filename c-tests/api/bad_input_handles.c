@@ -32,13 +32,14 @@ enum kind {
     SCHEDULER,
     MAP,
     RWLOCK,
+    CANCEL,
     FOREIGN, /* not a weft object: an aligned word that is no type's tag */
     N_KINDS
 };
 
 static const char *const kind_names[N_KINDS] = {
     "lock", "rlock",  "thread", "condition", "event", "semaphore",
-    "barrier", "local", "queue", "pool",  "future", "scheduler", "map", "rwlock", "foreign",
+    "barrier", "local", "queue", "pool",  "future", "scheduler", "map", "rwlock", "cancel", "foreign",
 };
 
 static void *objects[N_KINDS];
@@ -307,6 +308,12 @@ static void future_free(void *h) { weft_future_free(h); }
 static void scheduler_free(void *h) { weft_scheduler_free(h); }
 static void map_free(void *h) { weft_map_free(h); }
 static void rwlock_free(void *h) { weft_rwlock_free(h); }
+static void cancel_free(void *h) { weft_cancel_free(h); }
+
+static weft_status cancel_set(void *h) { return weft_cancel_set(h); }
+static weft_status cancel_reset(void *h) { return weft_cancel_reset(h); }
+static uintptr_t cancel_clone(void *h) { return (uintptr_t)weft_cancel_clone(h); }
+static uintptr_t cancel_is_set(void *h) { return weft_cancel_is_set(h); }
 
 #define STATUS_CALL(kind, fn) {kind, #fn, fn, NULL}
 #define VALUE_CALL(kind, fn) {kind, #fn, NULL, fn}
@@ -436,12 +443,17 @@ static const struct call {
     STATUS_CALL(RWLOCK, rwlock_acquire_write),
     STATUS_CALL(RWLOCK, rwlock_release_write),
     VALUE_CALL(RWLOCK, rwlock_clone),
+
+    STATUS_CALL(CANCEL, cancel_set),
+    STATUS_CALL(CANCEL, cancel_reset),
+    VALUE_CALL(CANCEL, cancel_clone),
+    VALUE_CALL(CANCEL, cancel_is_set),
 };
 
 static void (*const frees[N_KINDS])(void *h) = {
     lock_free,  rlock_free, thread_free, condition_free, event_free, semaphore_free,
     barrier_free, local_free, queue_free,  pool_free,      future_free, scheduler_free,
-    map_free,     rwlock_free, NULL,
+    map_free,     rwlock_free, cancel_free, NULL,
 };
 
 /* ---- the objects ------------------------------------------------------------------------------ */
@@ -475,6 +487,7 @@ static void make_objects(void) {
     weft_scheduler *scheduler = NULL;
     weft_map *map = NULL;
     weft_rwlock *rwlock = NULL;
+    weft_cancel *cancel = NULL;
     void *result = NULL;
 
     EXPECT_STATUS(weft_lock_new(&lock), WEFT_STATUS_OK);
@@ -542,10 +555,15 @@ static void make_objects(void) {
     EXPECT_STATUS(weft_rwlock_new(&rwlock), WEFT_STATUS_OK);
     EXPECT_STATUS(weft_rwlock_acquire_read(rwlock, true, FOREVER), WEFT_STATUS_OK);
 
+    /* A set token. */
+    EXPECT_STATUS(weft_cancel_new(&cancel), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_cancel_set(cancel), WEFT_STATUS_OK);
+
     objects[FUTURE] = future;
     objects[SCHEDULER] = scheduler;
     objects[MAP] = map;
     objects[RWLOCK] = rwlock;
+    objects[CANCEL] = cancel;
     objects[FOREIGN] = foreign_object;
 }
 
@@ -616,6 +634,9 @@ static void objects_intact(const char *when) {
 
     EXPECT(weft_scheduler_pending(objects[SCHEDULER]) == 1);
 
+    EXPECT(weft_cancel_is_set(objects[CANCEL]));
+    EXPECT(!weft_cancelled()); /* nothing was installed */
+
     EXPECT(foreign_object[0] == 0x77656674000000ffu && foreign_object[1] == 0);
 }
 
@@ -676,6 +697,17 @@ static void timer_cancel_on_threads(void) {
     weft_thread_free(main_thread);
 }
 
+/* weft_cancel_install takes NULL (no token) but no other type's handle. */
+static void cancel_install_with_every_wrong_handle(void) {
+    for (int k = 0; k < N_KINDS; k++) {
+        if (k != CANCEL) {
+            EXPECT_STATUS(weft_cancel_install(objects[k]), WEFT_STATUS_WRONG_HANDLE);
+        }
+    }
+    EXPECT_STATUS(weft_cancel_install(NULL), WEFT_STATUS_OK);
+    EXPECT(weft_cancel_installed() == NULL);
+}
+
 /* _free through another type, and of NULL, does nothing. */
 static void free_with_every_wrong_handle(void) {
     for (int t = 0; t < FOREIGN; t++) {
@@ -693,6 +725,7 @@ int main(void) {
     objects_intact("after making them");
     every_call_with_every_wrong_handle();
     timer_cancel_on_threads();
+    cancel_install_with_every_wrong_handle();
     objects_intact("after the wrong calls");
     free_with_every_wrong_handle();
     objects_intact("after the wrong frees");

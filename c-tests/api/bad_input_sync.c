@@ -117,6 +117,11 @@ static void null_out_parameters(void) {
     EXPECT_STATUS(status, WEFT_STATUS_NULL_ARGUMENT);
 
     before = heap_in_use();
+    status = weft_cancel_new(NULL);
+    EXPECT(heap_in_use() == before);
+    EXPECT_STATUS(status, WEFT_STATUS_NULL_ARGUMENT);
+
+    before = heap_in_use();
     status = weft_semaphore_new(1, NULL);
     EXPECT(heap_in_use() == before);
     EXPECT_STATUS(status, WEFT_STATUS_NULL_ARGUMENT);

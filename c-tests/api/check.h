@@ -65,7 +65,7 @@ static inline const char *expected_message(int status) {
         "the future was cancelled",
         "the task failed",
         "max_workers must be greater than 0",
-        "unknown status", /* 36: kept for the cancelled waits, which land separately */
+        "interrupted",
         "resource deadlock avoided: the calling thread already holds the lock",
         "FINISHED: <Future state=finished>",
         "CANCELLED: <Future state=cancelled>",

@@ -37,10 +37,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "asleep.h"
 #include "weft.h"
 
 static int passed, failed;
@@ -384,27 +384,6 @@ static void *foreign_thread_forks(void *arg) {
     return NULL;
 }
 
-/* Waits until the thread with kernel id `tid` sleeps in the kernel (state S in
- * /proc/self/task/<tid>/stat): blocked in weft, it has parked, not just spun. */
-static void wait_until_asleep(uint64_t tid) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%llu/stat", (unsigned long long)tid);
-    for (;;) {
-        char stat[512] = {0};
-        FILE *f = fopen(path, "r");
-        if (f == NULL) {
-            return; /* gone: nothing to wait for (the checks that follow will say) */
-        }
-        size_t n = fread(stat, 1, sizeof stat - 1, f);
-        fclose(f);
-        stat[n] = '\0';
-        const char *end = strrchr(stat, ')'); /* the name, in parentheses, may hold spaces */
-        if (end != NULL && end[1] == ' ' && end[2] == 'S') {
-            return;
-        }
-        sched_yield();
-    }
-}
 
 /* Starts a weft thread that waits for `lock`, and returns once it is parked. */
 static weft_thread *parked_on(weft_lock *lock) {

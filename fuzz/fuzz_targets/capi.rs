@@ -6,7 +6,9 @@
 //!
 //! The target is single-threaded (so that libFuzzer's runs replay), apart from the threads it
 //! starts: never-blocking bodies, each joined before the input ends. A call that could block
-//! forever (acquiring a lock this thread holds) gets a tiny timeout instead.
+//! forever (acquiring a lock this thread holds) gets a tiny timeout instead. Cancellation tokens
+//! are installed on the target's thread, set and reset at random, so acquires and joins also
+//! meet a set token (`WEFT_STATUS_INTERRUPTED`).
 #![no_main]
 
 use std::ffi::{c_char, c_int, c_void};
@@ -29,9 +31,10 @@ enum Kind {
     RLock,
     Thread,
     RwLock,
+    Cancel,
 }
 
-const KINDS: [Kind; 4] = [Kind::Lock, Kind::RLock, Kind::Thread, Kind::RwLock];
+const KINDS: [Kind; 5] = [Kind::Lock, Kind::RLock, Kind::Thread, Kind::RwLock, Kind::Cancel];
 
 /// The bytes of one input, read front to back; zeros once they run out.
 struct Input<'a>(&'a [u8]);
@@ -145,6 +148,7 @@ impl Slots {
                         }
                         weft_thread_free(h)
                     }
+                    Kind::Cancel => weft_cancel_free(h),
                 }
             }
         }
@@ -208,6 +212,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                         WEFT_STATUS_OK
                     }
                 }
+                Kind::Cancel => ok(unsafe { weft_cancel_new(&mut out) }),
             };
             if status == WEFT_STATUS_OK {
                 slots.put(slot, new, out);
@@ -221,6 +226,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     Kind::RLock => weft_rlock_clone(h),
                     Kind::RwLock => weft_rwlock_clone(h),
                     Kind::Thread => weft_thread_clone(h),
+                    Kind::Cancel => weft_cancel_clone(h),
                 }
             };
             assert_eq!(
@@ -243,6 +249,7 @@ fn step(input: &mut Input, slots: &mut Slots) {
                         Kind::RLock => weft_rlock_free(h),
                         Kind::RwLock => weft_rwlock_free(h),
                         Kind::Thread => weft_thread_free(h),
+                        Kind::Cancel => weft_cancel_free(h),
                     }
                 }
             }
@@ -267,6 +274,8 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     Kind::RwLock => ok(weft_rwlock_acquire_write(h, blocking, timeout)),
                     // Never long: started threads run a body that returns at once.
                     Kind::Thread => ok(weft_thread_join(h, timeout)),
+                    // NULL uninstalls; a wrong handle is refused.
+                    Kind::Cancel => ok(weft_cancel_install(h)),
                 }
             };
         }
@@ -277,6 +286,13 @@ fn step(input: &mut Input, slots: &mut Slots) {
                 Kind::RwLock if input.bool() => ok(weft_rwlock_release_read(h)),
                 Kind::RwLock => ok(weft_rwlock_release_write(h)),
                 Kind::Thread => ok(weft_thread_start(h)),
+                Kind::Cancel => {
+                    if input.bool() {
+                        ok(weft_cancel_set(h))
+                    } else {
+                        ok(weft_cancel_reset(h))
+                    }
+                }
             };
         },
         5 => unsafe {
@@ -310,6 +326,11 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     weft_thread_is_daemon(h);
                     weft_thread_ident(h);
                     weft_thread_native_id(h);
+                }
+                Kind::Cancel => {
+                    weft_cancel_is_set(h);
+                    weft_cancelled();
+                    weft_cancel_free(weft_cancel_installed());
                 }
             }
         },
@@ -554,14 +575,17 @@ fuzz_target!(|data: &[u8]| {
                         while weft_rwlock_release_read(h) == WEFT_STATUS_OK {}
                         ok(weft_rwlock_release_write(h));
                     }
-                    Kind::Thread => {}
+                    Kind::Thread | Kind::Cancel => {}
                 }
             }
         }
         slots.free(slot);
     }
-    // SAFETY: a valid call; NULL is allowed for the out-parameter.
-    unsafe { weft_stack_size(0, ptr::null_mut()) };
+    // SAFETY: valid calls; NULL is allowed for the out-parameter, and uninstalls the token.
+    unsafe {
+        weft_stack_size(0, ptr::null_mut());
+        ok(weft_cancel_install(ptr::null_mut()));
+    }
     wait_for_os_threads(baseline);
     assert_eq!(
         ARGS_MADE.load(Ordering::Relaxed),

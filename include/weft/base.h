@@ -64,6 +64,8 @@
  * (`0.0` does not wait); NaN and other negative values give `WEFT_STATUS_INVALID_TIMEOUT`;
  * values above `WEFT_TIMEOUT_MAX`, and infinity, give `WEFT_STATUS_TIMEOUT_TOO_LARGE`.
  * Deadlines are on the monotonic clock, unaffected by changes to the wall clock.
+ * Every blocking call also ends, with `WEFT_STATUS_INTERRUPTED`, when it would wait and the
+ * calling thread's cancellation token is set (see `weft_cancel`).
  */
 #define WEFT_TIMEOUT_FOREVER (-1.0)
 
@@ -235,6 +237,12 @@ typedef enum weft_status {
    * A pool needs at least one worker. Python: `ValueError`.
    */
   WEFT_STATUS_MAX_WORKERS = 35,
+  /**
+   * The wait was ended by the calling thread's cancellation token (`weft_cancel_install`,
+   * `weft_cancel_set`); what it waited for did not happen. Python: `KeyboardInterrupt` in the
+   * main thread; Java: `InterruptedException`.
+   */
+  WEFT_STATUS_INTERRUPTED = 36,
   /**
    * The calling thread already holds the lock, and waiting would deadlock: an `RwLock`
    * reader asking to write (no upgrade), its writer asking again. pthreads: `EDEADLK`.

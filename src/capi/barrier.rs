@@ -3,6 +3,7 @@
 use std::ffi::c_void;
 
 use super::args::{OwnedArg, weft_free_fn};
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::weft_status;
 use crate::sync::BarrierAction;
@@ -142,7 +143,9 @@ pub unsafe extern "C" fn weft_barrier_wait(
             crate::timeout::FOREVER => None,
             secs => Some(Timeout::from_secs_f64(secs)?),
         };
-        let index = barrier.wait(timeout)?;
+        let index = barrier
+            .wait(timeout)
+            .map_err(|error| gave_up(timeout.unwrap_or(Timeout::Forever), error.into()))?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, index) };
         Ok(())

@@ -3,8 +3,11 @@
 use std::ffi::c_void;
 use std::sync::Arc;
 
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag, Tagged};
-use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
+use super::weft_status::{
+    self, WEFT_STATUS_INTERRUPTED, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT,
+};
 use super::{weft_lock, weft_rlock};
 use crate::sync::condition::sealed::Sealed;
 use crate::sync::{Condition, ConditionLock, Lock};
@@ -187,7 +190,7 @@ pub unsafe extern "C" fn weft_condition_acquire(
         if condition.acquire(timeout)? {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }
@@ -233,10 +236,11 @@ pub unsafe extern "C" fn weft_condition_wait(
     ffi_status!({
         // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
         let condition = unsafe { handle::borrow(condition) }?;
-        if condition.wait(Timeout::from_secs_f64(timeout)?)? {
+        let timeout = Timeout::from_secs_f64(timeout)?;
+        if condition.wait(timeout)? {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }
@@ -273,6 +277,9 @@ pub unsafe extern "C" fn weft_condition_wait_for(
         let timeout = Timeout::from_secs_f64(timeout)?;
         // SAFETY: the caller's predicate with its own argument, called in the caller's thread.
         let result = condition.wait_for(|| unsafe { predicate(arg) }, timeout)?;
+        if !result && gave_up(timeout, WEFT_STATUS_TIMEOUT) == WEFT_STATUS_INTERRUPTED {
+            return Err(WEFT_STATUS_INTERRUPTED);
+        }
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, result) };
         Ok(())

@@ -1,5 +1,6 @@
 //! `weft_event`: Python's `threading.Event` in C.
 
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::{Event, Timeout};
@@ -127,10 +128,11 @@ pub unsafe extern "C" fn weft_event_wait(event: *mut weft_event, timeout: f64) -
     ffi_status!({
         // SAFETY: `event` is NULL or a handle the caller holds (this function's contract).
         let event = unsafe { handle::borrow(event) }?;
-        if event.wait(Timeout::from_secs_f64(timeout)?) {
+        let timeout = Timeout::from_secs_f64(timeout)?;
+        if event.wait(timeout) {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }

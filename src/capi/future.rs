@@ -5,6 +5,7 @@ use std::ffi::{c_int, c_void};
 use std::mem::ManuallyDrop;
 
 use super::args::{OwnedArg, SendPtr, weft_free_fn};
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag, Tagged};
 use super::weft_status::{
     self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_PANIC,
@@ -145,7 +146,10 @@ pub(crate) fn outcome_of(
     timeout: Timeout,
 ) -> Result<Result<SendPtr, c_int>, weft_status> {
     // By reference, without the lock: a pointer and an `int` are shared between threads.
-    match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
+    match f
+        .outcome_ref(timeout)
+        .ok_or_else(|| gave_up(timeout, WEFT_STATUS_TIMEOUT))?
+    {
         Outcome::Returned(result) => Ok(Ok(result.arg)),
         Outcome::Failed(code) => Ok(Err(*code)),
         Outcome::Cancelled => Err(Error::Cancelled.into()),
@@ -517,7 +521,7 @@ pub unsafe extern "C" fn weft_futures_wait(
         if waited.satisfied {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }
@@ -560,7 +564,7 @@ pub unsafe extern "C" fn weft_futures_as_completed(
         let out = handle::out_ptr(index_out)?;
         let timeout: Timeout = Timeout::from_secs_f64(timeout)?;
         let index = future::as_completed_next(&futures, yielded, timeout)?;
-        let index = index.ok_or(WEFT_STATUS_TIMEOUT)?;
+        let index = index.ok_or_else(|| gave_up(timeout, WEFT_STATUS_TIMEOUT))?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, index) };
         Ok(())
@@ -675,7 +679,9 @@ pub unsafe extern "C" fn weft_as_completed_next(
         // SAFETY: `iterator` is NULL or a handle the caller holds (this function's contract).
         let iterator = unsafe { handle::borrow(iterator) }?;
         let timeout = Timeout::from_secs_f64(timeout)?;
-        let index = iterator.next(timeout)?.ok_or(WEFT_STATUS_TIMEOUT)?;
+        let index = iterator
+            .next(timeout)?
+            .ok_or_else(|| gave_up(timeout, WEFT_STATUS_TIMEOUT))?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, index) };
         Ok(())

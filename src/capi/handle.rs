@@ -52,6 +52,7 @@ pub(crate) enum Tag {
     RwLock = 15,
     Scheduler = 17,
     Map = 18,
+    Cancel = 14,
 }
 
 impl Tag {
@@ -260,6 +261,7 @@ mod tests {
             RwLock,
             Scheduler,
             Map,
+            Cancel,
         ];
         let mut words: Vec<u64> = all.iter().map(|tag| tag.word()).collect();
         words.push(TAG_FREED);

@@ -1,6 +1,7 @@
 //! `weft_lock`: Python's `threading.Lock` in C.
 
 use super::boundary;
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::timeouts::WEFT_TIMEOUT_FOREVER;
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
@@ -106,7 +107,7 @@ pub unsafe extern "C" fn weft_lock_acquire(
             if lock.acquire(timeout) {
                 Ok(())
             } else {
-                Err(WEFT_STATUS_TIMEOUT)
+                Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
             }
         })
     })

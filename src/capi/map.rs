@@ -1,5 +1,6 @@
 //! `weft_map`: the iterator of Python's `Executor.map`, over a pool's tasks, in C.
 
+use super::cancel::gave_up;
 use std::ffi::{c_int, c_void};
 use std::ptr;
 
@@ -152,7 +153,8 @@ pub unsafe extern "C" fn weft_map_next(
         let map = unsafe { handle::borrow(map) }?;
         let future: CFuture = match map.next() {
             None => return Err(WEFT_STATUS_INVALID_ARGUMENT),
-            Some(Err(_late)) => return Err(WEFT_STATUS_TIMEOUT),
+            // The iteration's deadline passed, or the thread's token ended the wait.
+            Some(Err(_late)) => return Err(gave_up(Timeout::Forever, WEFT_STATUS_TIMEOUT)),
             Some(Ok(done)) => done,
         };
         match outcome_of(&future, Timeout::Forever)? {

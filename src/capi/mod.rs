@@ -26,6 +26,7 @@ mod timeouts;
 mod version;
 
 mod barrier;
+mod cancel;
 mod condition;
 mod event;
 mod future;
@@ -44,6 +45,7 @@ mod timer;
 
 pub use args::weft_free_fn;
 pub use barrier::{weft_barrier, weft_barrier_action_fn};
+pub use cancel::weft_cancel;
 pub use condition::{weft_condition, weft_predicate_fn};
 pub use event::weft_event;
 pub use future::{weft_future, weft_future_callback, weft_return_when};

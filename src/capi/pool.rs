@@ -1,5 +1,6 @@
 //! `weft_pool`: Python's `concurrent.futures.ThreadPoolExecutor` in C.
 
+use super::cancel::gave_up;
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
@@ -212,7 +213,7 @@ unsafe fn submit(
             .map_err(|rejected| {
                 // The task never ran, and its argument goes back to the caller unfreed.
                 rejected.value.arg.into_raw();
-                rejected.error
+                gave_up(timeout, rejected.error.into())
             })?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };

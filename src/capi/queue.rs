@@ -3,6 +3,7 @@
 use std::ffi::{c_int, c_void};
 
 use super::args::{OwnedArg, SendPtr, weft_free_fn};
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use crate::timeout::{Timeout, block_timeout};
@@ -153,7 +154,9 @@ pub unsafe extern "C" fn weft_queue_put(
         let q = unsafe { handle::borrow(queue) }?;
         let timeout = block_timeout(block, timeout)?;
         let item = OwnedArg::new(item, q.item_free);
-        q.queue.put(item, timeout).map_err(refused)
+        q.queue
+            .put(item, timeout)
+            .map_err(|rejected| gave_up(timeout, refused(rejected)))
     })
 }
 
@@ -182,7 +185,7 @@ pub unsafe extern "C" fn weft_queue_put_priority(
         let item = OwnedArg::new(item, q.item_free);
         q.queue
             .put_priority(item, priority, timeout)
-            .map_err(refused)
+            .map_err(|rejected| gave_up(timeout, refused(rejected)))
     })
 }
 
@@ -212,7 +215,11 @@ pub unsafe extern "C" fn weft_queue_get(
         let q = unsafe { handle::borrow(queue) }?;
         let out = handle::out_ptr(item_out)?;
         let timeout = block_timeout(block, timeout)?;
-        let item = q.queue.get(timeout)?.into_raw();
+        let item = q
+            .queue
+            .get(timeout)
+            .map_err(|error| gave_up(timeout, error.into()))?
+            .into_raw();
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, item) };
         Ok(())
@@ -257,7 +264,7 @@ pub unsafe extern "C" fn weft_queue_join(queue: *mut weft_queue, timeout: f64) -
         if q.queue.join(timeout)? {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }

@@ -1,5 +1,6 @@
 //! `weft_rwlock`: a reader-writer lock (`pthread_rwlock_t`, GLib's `GRWLock`) in C.
 
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::timeout::{Timeout, acquire_timeout};
@@ -117,10 +118,11 @@ unsafe fn acquire(
     ffi_status!({
         // SAFETY: `rwlock` is NULL or a handle from weft; the caller holds a reference.
         let rwlock = unsafe { handle::borrow(rwlock)? };
-        if take(rwlock, acquire_timeout(blocking, timeout)?)? {
+        let timeout = acquire_timeout(blocking, timeout)?;
+        if take(rwlock, timeout)? {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }

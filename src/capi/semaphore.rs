@@ -1,6 +1,7 @@
 //! `weft_semaphore`: Python's `threading.Semaphore` and `threading.BoundedSemaphore` in C.
 
 use super::boundary;
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::timeouts::WEFT_TIMEOUT_FOREVER;
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
@@ -130,7 +131,7 @@ pub unsafe extern "C" fn weft_semaphore_acquire(
             if semaphore.acquire(timeout) {
                 Ok(())
             } else {
-                Err(WEFT_STATUS_TIMEOUT)
+                Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
             }
         })
     })

@@ -96,6 +96,10 @@ pub enum weft_status {
     WEFT_STATUS_TASK_FAILED = 34,
     /// A pool needs at least one worker. Python: `ValueError`.
     WEFT_STATUS_MAX_WORKERS = 35,
+    /// The wait was ended by the calling thread's cancellation token (`weft_cancel_install`,
+    /// `weft_cancel_set`); what it waited for did not happen. Python: `KeyboardInterrupt` in the
+    /// main thread; Java: `InterruptedException`.
+    WEFT_STATUS_INTERRUPTED = 36,
     /// The calling thread already holds the lock, and waiting would deadlock: an `RwLock`
     /// reader asking to write (no upgrade), its writer asking again. pthreads: `EDEADLK`.
     WEFT_STATUS_DEADLOCK = 37,
@@ -141,6 +145,7 @@ impl From<Error> for weft_status {
             Error::Cancelled => WEFT_STATUS_CANCELLED,
             Error::TaskFailed => WEFT_STATUS_TASK_FAILED,
             Error::MaxWorkers => WEFT_STATUS_MAX_WORKERS,
+            Error::Interrupted => WEFT_STATUS_INTERRUPTED,
             Error::Deadlock => WEFT_STATUS_DEADLOCK,
             Error::InvalidStateFinished => WEFT_STATUS_INVALID_STATE_FINISHED,
             Error::InvalidStateCancelled => WEFT_STATUS_INVALID_STATE_CANCELLED,
@@ -204,24 +209,19 @@ pub unsafe extern "C" fn weft_status_str(status: c_int) -> *const c_char {
 mod tests {
     use super::*;
 
-    /// One past the largest value (`tests/statuses.rs` checks that the header's values are
-    /// exactly 0 to this, less one, but for [`UNASSIGNED`]).
+    /// The number of statuses: one past the largest value (`tests/statuses.rs` checks that the
+    /// header's values are exactly 0 to this, less one).
     const COUNT: c_int = WEFT_STATUS_INVALID_STATE_CANCELLED as c_int + 1;
-
-    /// Values below [`COUNT`] that name no status yet: 36 is kept for the cancelled waits of
-    /// the same release, which land separately.
-    const UNASSIGNED: [c_int; 1] = [36];
 
     #[test]
     fn every_status_has_its_own_message() {
         let mut seen = std::collections::HashSet::new();
-        for status in (0..COUNT).filter(|s| !UNASSIGNED.contains(s)) {
+        for status in 0..COUNT {
             let message = message(status);
             assert_ne!(message, c"unknown status", "{status}");
             assert!(seen.insert(message), "{status} shares a message");
         }
         assert_eq!(message(COUNT), c"unknown status");
-        assert_eq!(message(UNASSIGNED[0]), c"unknown status");
         assert_eq!(message(-1), c"unknown status");
     }
 
@@ -230,6 +230,6 @@ mod tests {
         for error in Error::ALL {
             assert_eq!(weft_status::from(*error).message(), error.message());
         }
-        assert_eq!(Error::ALL.len() + 5 + UNASSIGNED.len(), COUNT as usize);
+        assert_eq!(Error::ALL.len() + 5, COUNT as usize);
     }
 }

@@ -4,6 +4,7 @@ use std::ffi::{c_char, c_void};
 use std::ptr;
 
 use super::args::{OwnedArg, SendPtr, c_str, call_with, weft_free_fn};
+use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT};
 use crate::thread::{self, Thread};
@@ -181,7 +182,7 @@ pub unsafe extern "C" fn weft_thread_join(thread: *mut weft_thread, timeout: f64
         if thread.join(timeout)? {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }
@@ -575,7 +576,8 @@ pub unsafe extern "C" fn weft_stack_size_get() -> usize {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status {
     ffi_status!({
-        let remaining = thread::shutdown(Timeout::from_secs_f64(timeout)?);
+        let timeout = Timeout::from_secs_f64(timeout)?;
+        let remaining = thread::shutdown(timeout);
         if !remaining_out.is_null() {
             // SAFETY: non-NULL; the caller provides a writable `size_t`.
             unsafe { handle::write(remaining_out, remaining) };
@@ -583,7 +585,7 @@ pub unsafe extern "C" fn weft_shutdown(timeout: f64, remaining_out: *mut usize) 
         if remaining == 0 {
             Ok(())
         } else {
-            Err(WEFT_STATUS_TIMEOUT)
+            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
         }
     })
 }

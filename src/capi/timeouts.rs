@@ -11,6 +11,8 @@ use crate::timeout;
 /// (`0.0` does not wait); NaN and other negative values give `WEFT_STATUS_INVALID_TIMEOUT`;
 /// values above `WEFT_TIMEOUT_MAX`, and infinity, give `WEFT_STATUS_TIMEOUT_TOO_LARGE`.
 /// Deadlines are on the monotonic clock, unaffected by changes to the wall clock.
+/// Every blocking call also ends, with `WEFT_STATUS_INTERRUPTED`, when it would wait and the
+/// calling thread's cancellation token is set (see `weft_cancel`).
 pub const WEFT_TIMEOUT_FOREVER: f64 = -1.0;
 
 /// The largest timeout accepted, in seconds (about 292 years). Python: `threading.TIMEOUT_MAX`.

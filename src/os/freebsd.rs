@@ -56,12 +56,21 @@ pub(crate) fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Durati
 
 /// Wakes one thread sleeping in [`futex_wait`] on `word`.
 pub(crate) fn futex_wake(word: &AtomicU32) {
+    wake(word, 1);
+}
+
+/// Wakes every thread sleeping in [`futex_wait`] on `word`. Async-signal-safe (one system call).
+pub(crate) fn futex_wake_all(word: &AtomicU32) {
+    wake(word, libc::c_ulong::from(u32::MAX >> 1));
+}
+
+fn wake(word: &AtomicU32, count: libc::c_ulong) {
     // SAFETY: `word` is a live, aligned 32-bit atomic; the kernel uses its address as a key.
     unsafe {
         libc::_umtx_op(
             word.as_ptr().cast(),
             libc::UMTX_OP_WAKE_PRIVATE,
-            1,
+            count,
             ptr::null_mut(),
             ptr::null_mut(),
         );

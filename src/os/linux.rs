@@ -55,6 +55,15 @@ pub(crate) fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Durati
 
 /// Wakes one thread sleeping in [`futex_wait`] on `word`.
 pub(crate) fn futex_wake(word: &AtomicU32) {
+    wake(word, 1);
+}
+
+/// Wakes every thread sleeping in [`futex_wait`] on `word`. Async-signal-safe (one system call).
+pub(crate) fn futex_wake_all(word: &AtomicU32) {
+    wake(word, libc::c_int::MAX);
+}
+
+fn wake(word: &AtomicU32, count: libc::c_int) {
     // SAFETY: `word` is a live, aligned 32-bit atomic; FUTEX_WAKE only uses its address as a key
     // and never touches memory.
     unsafe {
@@ -62,7 +71,7 @@ pub(crate) fn futex_wake(word: &AtomicU32) {
             libc::SYS_futex,
             word.as_ptr(),
             libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
-            1,
+            count,
         );
     }
 }

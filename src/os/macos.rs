@@ -9,6 +9,8 @@ use std::time::Duration;
 const UL_COMPARE_AND_WAIT: u32 = 1;
 /// Return an error number instead of setting `errno`.
 const ULF_NO_ERRNO: u32 = 0x0100_0000;
+/// `__ulock_wake`: wake every waiter, not one (xnu's `ULF_WAKE_ALL`).
+const ULF_WAKE_ALL: u32 = 0x0000_0100;
 
 unsafe extern "C" {
     // Darwin's system calls behind `os_sync_wait_on_address`, present since macOS 10.12.
@@ -63,8 +65,21 @@ pub(crate) fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<Durati
 
 /// Wakes one thread sleeping in [`futex_wait`] on `word`.
 pub(crate) fn futex_wake(word: &AtomicU32) {
+    wake(word, 0);
+}
+
+/// Wakes every thread sleeping in [`futex_wait`] on `word`. Async-signal-safe (one system call).
+pub(crate) fn futex_wake_all(word: &AtomicU32) {
+    wake(word, ULF_WAKE_ALL);
+}
+
+fn wake(word: &AtomicU32, flags: u32) {
     // SAFETY: `word` is a live, aligned 32-bit atomic; the kernel uses its address as a key.
     unsafe {
-        __ulock_wake(UL_COMPARE_AND_WAIT | ULF_NO_ERRNO, word.as_ptr().cast(), 0);
+        __ulock_wake(
+            UL_COMPARE_AND_WAIT | ULF_NO_ERRNO | flags,
+            word.as_ptr().cast(),
+            0,
+        );
     }
 }

@@ -20,7 +20,7 @@ mod macos;
 #[cfg(target_os = "macos")]
 use macos as sys;
 
-pub(crate) use sys::{futex_wait, futex_wake, is_process_main_thread, native_id};
+pub(crate) use sys::{futex_wait, futex_wake, futex_wake_all, is_process_main_thread, native_id};
 
 /// An identifier the OS gives a running thread (`pthread_t`), usable to rename it.
 #[derive(Clone, Copy, Debug)]

@@ -74,7 +74,7 @@ impl Condvar {
             || {},
             |_, _| {},
             DEFAULT_PARK_TOKEN,
-            deadline.instant(),
+            deadline,
         );
         !matches!(result, ParkResult::TimedOut)
     }

@@ -2,7 +2,8 @@
 //!
 //! - [`table`]: the parking table, one process-wide table of queues of sleeping threads keyed by
 //!   an address (weft's own `parking_lot_core`; a child made by `fork()` gets an empty one). Its
-//!   loom model, `table/loom_model.rs`, stands in for it under `cfg(loom)`.
+//!   loom model, `table/loom_model.rs`, stands in for it under `cfg(loom)`. It is where a
+//!   cancellation token (`crate::cancel`) ends a wait: every primitive's waits honour one.
 //! - [`word`]: the parking protocol of the primitives whose whole state is one word (`Lock`,
 //!   `Semaphore`, `Event`): a bit of the word says that threads may be parked on its address.
 //! - `mutex`: the internal [`Mutex<T>`](crate::loom::Mutex) around weft's own state (a queue's

@@ -46,7 +46,7 @@ pub(crate) fn park(
         || {},
         timed_out,
         DEFAULT_PARK_TOKEN,
-        deadline.instant(),
+        deadline,
     )
 }
 

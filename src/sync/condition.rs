@@ -166,14 +166,7 @@ impl Condition {
         // `validate` and `timed_out` run under the bucket lock and only store to
         // `self.waiting`; `before_sleep` runs after it, so it may release the lock (which may
         // unpark) and `unpark_filter`.
-        let result = table::park(
-            key,
-            validate,
-            before_sleep,
-            timed_out,
-            me,
-            deadline.instant(),
-        );
+        let result = table::park(key, validate, before_sleep, timed_out, me, deadline);
         let notified = match result {
             ParkResult::TimedOut => requeued,
             ParkResult::Unparked(_) | ParkResult::Invalid => true,
@@ -281,8 +274,8 @@ impl ConditionLock for Lock {
     }
 
     fn acquire_restore(&self, _saved: usize) {
-        // Forever cannot time out.
-        Lock::acquire(self, Timeout::Forever);
+        // No timeout, and no cancellation token: the waiter always gets its lock back.
+        self.lock();
     }
 
     fn raw(&self) -> &Lock {

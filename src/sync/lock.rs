@@ -21,7 +21,7 @@
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::park::word;
-use crate::timeout::Timeout;
+use crate::timeout::{Deadline, Timeout};
 
 const LOCKED: usize = 0b01;
 const PARKED: usize = 0b10;
@@ -86,7 +86,11 @@ impl Lock {
         if timeout.is_zero() {
             return self.try_acquire();
         }
-        word::acquire_slow(&self.state, PARKED, timeout.deadline(), |s| {
+        self.park_until(timeout.deadline())
+    }
+
+    fn park_until(&self, deadline: Deadline) -> bool {
+        word::acquire_slow(&self.state, PARKED, deadline, |s| {
             (s & LOCKED == 0).then_some(s | LOCKED)
         })
     }
@@ -114,14 +118,19 @@ impl Lock {
             .is_ok()
     }
 
-    /// `acquire(Timeout::Forever)`, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast
-    /// path without a timeout to pass along.
-    #[cfg(not(loom))]
+    /// `acquire(Timeout::Forever)` that no cancellation token ends, for weft's own
+    /// [`Mutex`](crate::park::mutex::Mutex) and for a [`Condition`](super::Condition) taking its
+    /// lock back: the fast path without a timeout to pass along.
     #[inline]
     pub(crate) fn lock(&self) {
         if !self.acquire_fast() {
-            self.acquire_slow(Timeout::Forever);
+            self.lock_slow();
         }
+    }
+
+    #[cold]
+    fn lock_slow(&self) {
+        self.park_until(Deadline::FOREVER);
     }
 
     /// `release()` by a holder, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast path

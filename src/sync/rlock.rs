@@ -191,9 +191,8 @@ impl RLock {
 
     /// Re-acquires the lock (waiting as long as it takes) and restores the saved depth.
     pub fn acquire_restore(&self, saved: RLockSaved) {
-        // Forever cannot time out, so the result is always true.
-        let acquired = self.lock.acquire(Timeout::Forever);
-        debug_assert!(acquired);
+        // No timeout, and no cancellation token: the waiter always gets its lock back.
+        self.lock.lock();
         self.owner.store(thread_token(), Ordering::Relaxed);
         self.count.store(saved.0, Ordering::Relaxed);
     }

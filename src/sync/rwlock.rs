@@ -438,7 +438,7 @@ impl RwLock {
             || {},
             timed_out,
             DEFAULT_PARK_TOKEN,
-            deadline.instant(),
+            deadline,
         )
     }
 

@@ -13,7 +13,7 @@ use super::functions::current;
 use super::registry::{AT_EXIT, REGISTRY, REGISTRY_CHANGED};
 use crate::Error;
 use crate::os;
-use crate::timeout::Timeout;
+use crate::timeout::{Deadline, Timeout};
 
 static EXIT_HOOK: os::Hook = os::Hook::new();
 
@@ -33,7 +33,12 @@ fn wait(timeout: Timeout, at_exit: bool) -> usize {
     // The caller is recognised by its ident, not by `current()`: when a thread calls `exit()`,
     // glibc destroys its thread-locals before running the exit hook that calls this.
     let me = os::current().ident();
-    let deadline = timeout.deadline();
+    // The exit-time wait is weft's own: no cancellation token ends it.
+    let deadline = if at_exit {
+        Deadline::FOREVER
+    } else {
+        timeout.deadline()
+    };
     let mut registry = REGISTRY.lock();
     loop {
         let pending = registry

@@ -141,4 +141,14 @@ unsafe extern "C" {
     pub fn weft_scheduler_shutdown(scheduler: *mut c_void, wait: bool) -> weft_status;
     pub fn weft_scheduler_pending(scheduler: *const c_void) -> usize;
     pub fn weft_scheduler_free(scheduler: *mut c_void);
+
+    pub fn weft_cancel_new(cancel_out: *mut *mut c_void) -> weft_status;
+    pub fn weft_cancel_clone(cancel: *mut c_void) -> *mut c_void;
+    pub fn weft_cancel_free(cancel: *mut c_void);
+    pub fn weft_cancel_set(cancel: *mut c_void) -> weft_status;
+    pub fn weft_cancel_reset(cancel: *mut c_void) -> weft_status;
+    pub fn weft_cancel_is_set(cancel: *mut c_void) -> bool;
+    pub fn weft_cancel_install(cancel: *mut c_void) -> weft_status;
+    pub fn weft_cancel_installed() -> *mut c_void;
+    pub fn weft_cancelled() -> bool;
 }

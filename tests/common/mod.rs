@@ -103,3 +103,18 @@ pub fn forked_child_leaves(
         Err(format!("ended by signal {}", libc::WTERMSIG(status)))
     }
 }
+
+/// Waits until the thread with kernel id `tid` sleeps in the kernel (state `S` in
+/// `/proc/self/task/<tid>/stat`): a weft thread blocked in a wait has parked, not just spun.
+pub fn wait_until_asleep(tid: u64) {
+    let path = format!("/proc/self/task/{tid}/stat");
+    loop {
+        let stat = std::fs::read_to_string(&path).expect("the thread is alive");
+        // The state follows the name, which is in parentheses and may hold spaces.
+        let state = stat.rsplit_once(") ").map(|(_, rest)| rest.as_bytes()[0]);
+        if state == Some(b'S') {
+            return;
+        }
+        std::thread::yield_now();
+    }
+}

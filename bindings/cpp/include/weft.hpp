@@ -9,7 +9,8 @@
  * queries return false or 0.
  *
  * Errors: every status other than WEFT_STATUS_OK throws weft::Error, except where Python returns
- * False (a timed-out acquire, wait or join), which returns false.
+ * False (a timed-out acquire, wait or join), which returns false. A wait ended by the calling
+ * thread's cancellation token (weft::CancelToken) throws weft::Interrupted, a weft::Error.
  */
 #ifndef WEFT_HPP
 #define WEFT_HPP
@@ -48,6 +49,13 @@ private:
     weft_status status_;
 };
 
+/// A blocking call was ended by the calling thread's cancellation token
+/// (`WEFT_STATUS_INTERRUPTED`; see `CancelToken`). Java: `InterruptedException`.
+class Interrupted : public Error {
+public:
+    Interrupted() : Error(WEFT_STATUS_INTERRUPTED) {}
+};
+
 /// A timeout: double seconds as in Python (`-1.0` is `forever`; NaN and other negative values
 /// throw `WEFT_STATUS_INVALID_TIMEOUT`), or a `std::chrono::duration`, where a negative one means
 /// "do not wait", as in the standard library. Above `WEFT_TIMEOUT_MAX` throws
@@ -81,8 +89,12 @@ inline constexpr adopt_t adopt{};
 
 namespace detail {
 
-/// Throws `Error(status)` unless it is `WEFT_STATUS_OK`.
+/// Throws `Error(status)` (`Interrupted` for `WEFT_STATUS_INTERRUPTED`) unless it is
+/// `WEFT_STATUS_OK`.
 inline void check(weft_status status) {
+    if (status == WEFT_STATUS_INTERRUPTED) {
+        throw Interrupted();
+    }
     if (status != WEFT_STATUS_OK) {
         throw Error(status);
     }
@@ -1561,6 +1573,67 @@ public:
     /// How many timers it holds (pending, and cancelled ones not yet swept).
     std::size_t pending() const noexcept { return weft_scheduler_pending(native_handle()); }
 };
+
+/// A cancellation token (`weft_cancel`; Java: a thread's interrupt status, Go: a context's
+/// cancellation): a thread installs it for its waits (`install()`, or a `CancelScope`); any
+/// thread sets it with `set()`, and every blocking call of every thread that installed it throws
+/// `Interrupted`, at once. Sticky until `reset()`; a call that need not wait proceeds as usual.
+/// What an interrupted call leaves is what its timeout would (a Condition's lock is held again,
+/// a Barrier is broken). See `weft_cancel` in weft.h.
+class CancelToken : public detail::Handle<weft_cancel, weft_cancel_clone, weft_cancel_free> {
+public:
+    using Handle::Handle;
+
+    /// A new token, not set.
+    CancelToken() { detail::check(weft_cancel_new(out())); }
+
+    /// Sets it: the waits of every thread that installed it throw `Interrupted`. Java:
+    /// `thread.interrupt()`. The C call is async-signal-safe (a signal handler may call
+    /// `weft_cancel_set(token.native_handle())`).
+    void set() const { detail::check(weft_cancel_set(native_handle())); }
+
+    /// Clears it: waits wait again.
+    void reset() const { detail::check(weft_cancel_reset(native_handle())); }
+
+    /// Whether it is set.
+    bool is_set() const noexcept { return weft_cancel_is_set(native_handle()); }
+
+    /// Installs it for the calling thread's waits, replacing the thread's token.
+    void install() const { detail::check(weft_cancel_install(native_handle())); }
+
+    /// Removes the calling thread's token: its waits are no longer ended by one.
+    static void uninstall() { detail::check(weft_cancel_install(nullptr)); }
+
+    /// The calling thread's token, if it installed one.
+    static std::optional<CancelToken> installed() {
+        weft_cancel *raw = weft_cancel_installed();
+        if (raw == nullptr) {
+            return std::nullopt;
+        }
+        return CancelToken(adopt, raw);
+    }
+};
+
+/// Installs a token for the calling thread's waits for the scope's lifetime, then puts back the
+/// token the thread had before (or none).
+class CancelScope {
+public:
+    explicit CancelScope(const CancelToken &token) : previous_(CancelToken::installed()) {
+        token.install();
+    }
+    CancelScope(const CancelScope &) = delete;
+    CancelScope &operator=(const CancelScope &) = delete;
+    ~CancelScope() {
+        (void)weft_cancel_install(previous_ ? previous_->native_handle() : nullptr);
+    }
+
+private:
+    std::optional<CancelToken> previous_;
+};
+
+/// Whether the calling thread's token is set (false without one): the check running code makes
+/// to stop early. Java: `Thread.currentThread().isInterrupted()`.
+inline bool cancelled() noexcept { return weft_cancelled(); }
 
 } // namespace weft
 

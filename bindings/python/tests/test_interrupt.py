@@ -1,6 +1,7 @@
 """Ctrl-C (SIGINT) interrupts the main thread's blocking calls with KeyboardInterrupt, as in
-CPython. Each case runs in its own interpreter, which prints "ready" and then blocks; the signal
-is sent once its main thread is asleep."""
+CPython, without polling: the main thread sleeps until the signal comes. Each case runs in its
+own interpreter, which prints "ready" and then blocks; the signal is sent once its main thread
+is asleep."""
 
 import os
 import signal
@@ -25,9 +26,14 @@ SETUP = """
     semaphore = weft.Semaphore(0)
     import weft.queue
     q = weft.queue.Queue()
+    full = weft.queue.Queue(1)
+    full.put(None)
+    barrier = weft.Barrier(2)
     import weft.futures
     pool = weft.futures.ThreadPoolExecutor(1)
     future = pool.submit(event.wait)
+    busy = weft.futures.ThreadPoolExecutor(1)
+    busy.submit(event.wait)
 """
 
 CALLS = {
@@ -42,8 +48,14 @@ CALLS = {
     "Semaphore.acquire": "semaphore.acquire()",
     "Queue.get": "q.get()",
     "Queue.get with a timeout": "q.get(timeout=60)",
+    "Queue.put": "full.put(1)",
+    "Queue.join": "full.join()",
+    "Barrier.wait": "barrier.wait()",
     "Future.result": "future.result()",
+    "Future.exception": "future.exception()",
     "futures.wait": "weft.futures.wait([future])",
+    "futures.as_completed": "next(weft.futures.as_completed([future]))",
+    "ThreadPoolExecutor.shutdown": "busy.shutdown(wait=True)",
 }
 
 
@@ -91,3 +103,106 @@ def test_sigint_interrupts_a_wait_in_the_main_thread(call):
     finally:
         program.kill()
     assert (program.returncode, said + out, err) == (0, "KeyboardInterrupt\n", "")
+
+
+def voluntary_switches(pid):
+    """How often the process's main thread has gone to sleep so far."""
+    with open(f"/proc/{pid}/task/{pid}/status") as f:
+        for line in f:
+            if line.startswith("voluntary_ctxt_switches:"):
+                return int(line.split()[1])
+    raise AssertionError("no voluntary_ctxt_switches")
+
+
+def test_the_main_thread_sleeps_until_the_signal_comes():
+    # Regression: the main thread waited in 50 ms slices, waking up 20 times a second to look
+    # for signals. Now it sleeps in one wait, which the signal ends.
+    program = start_python(SETUP + f"""
+    import signal
+    signal.alarm({TIME_LIMIT})
+    print("ready", flush=True)
+    try:
+        event.wait()
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt", flush=True)
+    event.set()
+    """)
+    try:
+        assert program.stdout.readline() == "ready\n"
+        wait_until_asleep(program.pid)
+        before = voluntary_switches(program.pid)
+        time.sleep(0.5)  # a window to count wake-ups in, not an ordering
+        woke = voluntary_switches(program.pid) - before
+        os.kill(program.pid, signal.SIGINT)
+        out, err = program.communicate(timeout=TIME_LIMIT)
+    finally:
+        program.kill()
+    assert (program.returncode, out, err) == (0, "KeyboardInterrupt\n", "")
+    assert woke <= 1, f"the main thread woke {woke} times in 0.5 s"
+
+
+def test_a_handler_that_does_not_raise_lets_the_wait_go_on():
+    # CPython's semantics: the handler runs in the main thread during the wait, which then goes
+    # on; here the second signal's handler sets the event the wait is for.
+    program = start_python("""
+    import signal
+    import weft
+    event = weft.Event()
+    calls = []
+
+    def handler(signum, frame):
+        calls.append(signum)
+        print("handled", flush=True)
+        if len(calls) == 2:
+            event.set()
+
+    signal.signal(signal.SIGUSR1, handler)
+    print("ready", flush=True)
+    print(event.wait(), len(calls), flush=True)
+    """)
+    try:
+        assert program.stdout.readline() == "ready\n"
+        for _ in range(2):
+            wait_until_asleep(program.pid)
+            os.kill(program.pid, signal.SIGUSR1)
+            assert program.stdout.readline() == "handled\n"
+        # Read here, not by communicate(), which would miss what readline() already buffered.
+        said = program.stdout.readline()
+        out, err = program.communicate(timeout=TIME_LIMIT)
+    finally:
+        program.kill()
+    assert (program.returncode, said + out, err) == (0, "True 2\n", "")
+
+
+def test_a_barrier_wait_interrupted_breaks_the_barrier():
+    # As in CPython, where an exception in Barrier.wait breaks the barrier for the others.
+    program = start_python(f"""
+    import signal
+    import weft
+    signal.alarm({TIME_LIMIT})
+    barrier = weft.Barrier(3)
+    other = []
+    def wait():
+        try:
+            barrier.wait()
+        except weft.BrokenBarrierError:
+            other.append("broken")
+    t = weft.Thread(target=wait)
+    t.start()
+    while barrier.n_waiting < 1:
+        pass
+    print("ready", flush=True)
+    try:
+        barrier.wait()
+    except KeyboardInterrupt:
+        t.join()
+        print(barrier.broken, other, flush=True)
+    """)
+    try:
+        assert program.stdout.readline() == "ready\n"
+        wait_until_asleep(program.pid)
+        os.kill(program.pid, signal.SIGINT)
+        out, err = program.communicate(timeout=TIME_LIMIT)
+    finally:
+        program.kill()
+    assert (program.returncode, out, err) == (0, "True ['broken']\n", "")

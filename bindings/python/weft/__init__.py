@@ -51,7 +51,6 @@ _event_is_set, _event_wait = _raw.weft_event_is_set, _raw_blocking.weft_event_wa
 _condition_notify, _condition_wait = _raw.weft_condition_notify, _raw_blocking.weft_condition_wait
 _ONE_INT, _ONE = 1, _ctypes.c_size_t.from_param(1)
 _C_FOREVER = _ctypes.c_double.from_param(_FOREVER)
-_C_SLICE = _ctypes.c_double.from_param(_capi.SLICE)
 _OK, _TIMEOUT = _capi.OK, _capi.TIMEOUT
 _check, _error, _seconds, _wait = _capi.check, _capi.error, _capi.seconds, _capi.wait
 
@@ -491,9 +490,9 @@ class Condition(_Handle):
         The return value is True unless a given timeout expired, in which
         case it is False.
 
-        In the main thread the wait is cut into slices (so that Ctrl-C works), each of which
-        ends with the lock held again; a notification that came between two slices, while
-        this thread was not waiting, ends the wait as if it had been received.
+        In the main thread a signal ends the C wait with the lock held again, to run the
+        signal handlers (Ctrl-C raises KeyboardInterrupt); a notification that came while
+        they ran, while this thread was not waiting, ends the wait as if it had been received.
         """
         if timeout is None:
             if _thread.get_ident() != _main_ident:
@@ -510,12 +509,12 @@ class Condition(_Handle):
         wait = _blocking.weft_condition_wait
         seen = self._notifies
 
-        def one_slice(t):
+        def one_call(t):
             nonlocal seen
             seen = self._notifies
             return wait(handle, t)
 
-        status = _wait(one_slice, timeout, missed=lambda: self._notifies != seen)
+        status = _wait(one_call, timeout, missed=lambda: self._notifies != seen)
         if status == _TIMEOUT:
             return False
         _check(status)
@@ -800,15 +799,12 @@ class Event(_Handle):
         True except if a timeout is given and the operation times out.
         """
         if timeout is None:
-            # The common case first: one call. The main thread waits one slice (see _capi.wait)
-            # and, if that was not enough, runs the signal handlers and goes on in slices.
+            # The common case first: one call. The main thread's waits may be interrupted by a
+            # signal (see _capi.wait).
             if _thread.get_ident() != _main_ident:
                 status = _event_wait(self._as_parameter_, _C_FOREVER)
             else:
-                status = _event_wait(self._as_parameter_, _C_SLICE)
-                if status == _TIMEOUT:
-                    _capi._check_signals()
-                    status = _blocking_wait(_blocking.weft_event_wait, self._handle, None)
+                status = _blocking_wait(_blocking.weft_event_wait, self._handle, None)
         else:
             status = _blocking_wait(_blocking.weft_event_wait, self._handle, timeout)
         if status == _TIMEOUT:
@@ -893,13 +889,17 @@ class Barrier(_Handle):
         of the threads will have executed that callback prior to returning.
         Returns an individual index number from 0 to 'parties-1'.
 
-        A barrier wait cannot be cut into slices (a timeout breaks the barrier), so in the main
-        thread too it waits in one call, which Ctrl-C does not interrupt.
+        In the main thread a signal ends the wait and breaks the barrier, as an exception
+        does in CPython's: the signal handlers run (Ctrl-C raises KeyboardInterrupt), and if
+        they raise nothing, BrokenBarrierError is raised.
         """
         timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
         _capi.check_timeout(timeout)
         index = _ctypes.c_size_t()
         status = _blocking.weft_barrier_wait(self._handle, timeout, _ctypes.byref(index))
+        if status == _capi.INTERRUPTED:
+            _capi.handled()
+            status = _capi.BROKEN_BARRIER
         failure = self._failures.pop(_thread.get_ident(), None)
         if failure is not None:
             # As in CPython, an exception in the action (which aborted the barrier) is raised
@@ -1618,6 +1618,10 @@ def _after_fork():
             _main_thread._stopped.set()
         _main_thread = current
     _main_ident = _capi._main_ident = ident
+    # The parent's signal watcher is not here; the forking thread's waits get one of their own.
+    _capi._token = None
 
 
 _os.register_at_fork(after_in_child=_after_fork)
+if get_ident() == _main_ident:
+    _capi.watch_signals()

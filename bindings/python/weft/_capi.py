@@ -14,6 +14,7 @@ import operator
 import os
 import weakref
 import queue as _queue
+import signal as _signal
 import threading as _threading
 from _thread import get_ident
 from concurrent.futures import BrokenExecutor as _BrokenExecutor
@@ -38,10 +39,8 @@ TIMEOUT_MAX = 9223372036.0
  NOT_STARTED, JOIN_CURRENT, DAEMON_AFTER_START, CANT_START_THREAD, STACK_SIZE, WRONG_STATE,
  WAIT_UNACQUIRED, NOTIFY_UNACQUIRED, SEMAPHORE_NEGATIVE, RELEASE_COUNT, SEMAPHORE_OVER_RELEASE,
  BROKEN_BARRIER, BARRIER_PARTIES, EMPTY, FULL, SHUT_DOWN, TASK_DONE_TOO_MANY, POOL_SHUT_DOWN,
- POOL_BROKEN, CANCELLED, TASK_FAILED, MAX_WORKERS) = range(36)
-DEADLOCK = 37
-INVALID_STATE_FINISHED, INVALID_STATE_CANCELLED = 38, 39
-# One past the largest status; 36 is kept for the cancelled waits, which land separately.
+ POOL_BROKEN, CANCELLED, TASK_FAILED, MAX_WORKERS, INTERRUPTED, DEADLOCK,
+ INVALID_STATE_FINISHED, INVALID_STATE_CANCELLED) = range(40)
 STATUS_COUNT = 40
 
 
@@ -95,6 +94,9 @@ _EXCEPTIONS = {
     DEADLOCK: RuntimeError,
     INVALID_STATE_FINISHED: _InvalidStateError,
     INVALID_STATE_CANCELLED: _InvalidStateError,
+    # A wait ended by the calling thread's cancellation token: the main thread's waits handle
+    # it (see wait()); elsewhere it is what CPython raises for EINTR.
+    INTERRUPTED: InterruptedError,
 }
 assert issubclass(BrokenThreadPool, _BrokenExecutor)
 
@@ -280,6 +282,14 @@ _PROTOTYPES = {
     "weft_stack_size": (_status, [_size, _ptr(_size)], False),
     "weft_stack_size_get": (_size, [], False),
     "weft_shutdown": (_status, [_double, _ptr(_size)], True),
+    # Cancellation
+    "weft_cancel_new": (_status, [_ptr(_handle)], False),
+    "weft_cancel_free": (None, [_handle], False),
+    "weft_cancel_set": (_status, [_handle], False),
+    "weft_cancel_reset": (_status, [_handle], False),
+    "weft_cancel_is_set": (_bool, [_handle], False),
+    "weft_cancel_install": (_status, [_handle], False),
+    "weft_cancelled": (_bool, [], False),
 }
 
 
@@ -425,38 +435,96 @@ def check_timeout(timeout):
         raise error(TIMEOUT_TOO_LARGE)
 
 
-# How long the main thread waits in one C call before letting Python run its signal handlers.
-SLICE = 0.05
 _main_ident = _threading.main_thread().ident
 _check_signals = ctypes.pythonapi.PyErr_CheckSignals
 _check_signals.restype = ctypes.c_int
 _check_signals.argtypes = []
 
+# Ctrl-C in the main thread, without polling: the main thread installs a cancellation token
+# (weft_cancel) for its waits, and a watcher thread sets it whenever a signal arrives: Python's
+# C-level handler writes the signal's number to the wakeup fd (signal.set_wakeup_fd), the
+# watcher reads it from the other end of the pipe. The main thread's wait then returns
+# INTERRUPTED, and wait() below runs the Python-level handlers there, as CPython does when a
+# signal interrupts a lock's wait. A wakeup fd set before weft's (by another library) still gets
+# every byte. `_token` is None until the main thread first waits (or imports weft), 0 where no
+# watcher can be (not the main interpreter).
+_token = None
 
-def wait(call, timeout, missed=None, timed_out=TIMEOUT):
+
+def _watch(read_end, forward_to, token):
+    """The watcher thread: sets ``token`` for every signal written to the pipe, forwarding the
+    bytes to the wakeup fd weft's replaced, if any."""
+    while True:
+        try:
+            data = os.read(read_end, 512)
+        except OSError:
+            return
+        if not data:
+            return
+        if forward_to >= 0:
+            try:
+                os.write(forward_to, data)
+            except OSError:
+                pass  # full or closed: that fd's owner would have lost them too
+        lib.weft_cancel_set(token)
+
+
+def watch_signals():
+    """Installs the main thread's token and starts the watcher. Call in the main thread; once
+    per process (again in a child made by fork(), whose watcher is gone)."""
+    global _token
+    token = _handle()
+    check(lib.weft_cancel_new(ctypes.byref(token)))
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    try:
+        forward_to = _signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    except ValueError:
+        # Not the main interpreter's main thread: waits here stay uninterruptible.
+        os.close(read_end)
+        os.close(write_end)
+        lib.weft_cancel_free(token)
+        _token = 0
+        return
+    check(lib.weft_cancel_install(token))
+    _token = token.value
+    watcher = _threading.Thread(target=_watch, args=(read_end, forward_to, _token),
+                                name="weft-signal-watcher", daemon=True)
+    watcher.start()
+
+
+def wait(call, timeout, missed=None):
     """Runs the blocking C call ``call(seconds)`` (which releases the GIL) with ``timeout``
     (TIMEOUT_FOREVER or seconds, checked), and returns its status.
 
-    Other threads wait in one call. The main thread waits in slices of at most SLICE seconds and
-    runs the signal handlers between them, so Ctrl-C raises KeyboardInterrupt there as it does in
-    CPython. ``call`` must be safe to repeat after a TIMEOUT. ``missed()``, if given, is asked
-    after each slice but the last that timed out whether what the call waits for happened
-    between slices; if so, the wait ends with OK. ``timed_out`` is the status the call gives
-    when its time is up (queues say FULL or EMPTY).
+    Every thread waits in one call. In the main thread a signal ends it (the call returns
+    INTERRUPTED, see watch_signals): the signal handlers run, so Ctrl-C raises
+    KeyboardInterrupt there as it does in CPython, and if they raise nothing the wait goes on
+    for the time left. ``call`` must be safe to repeat after an INTERRUPTED. ``missed()``, if
+    given, is asked after such an interruption whether what the call waits for happened while
+    this thread was not waiting; if so, the wait ends with OK.
     """
-    if get_ident() != _main_ident or 0.0 <= timeout <= SLICE:
+    if get_ident() != _main_ident:
         return call(timeout)
+    if _token is None:
+        watch_signals()
     deadline = None if timeout == TIMEOUT_FOREVER else _time() + timeout
     while True:
-        remaining = SLICE * 2 if deadline is None else deadline - _time()
-        if remaining <= SLICE:
-            return call(max(remaining, 0.0))
-        status = call(SLICE)
-        if status != timed_out:
+        status = call(timeout)
+        if status != INTERRUPTED:
             return status
+        handled()
         if missed is not None and missed():
             return OK
-        _check_signals()
+        if deadline is not None:
+            timeout = max(deadline - _time(), 0.0)
+
+
+def handled():
+    """After a main-thread call returned INTERRUPTED: clears the token, then runs the signal
+    handlers (raising what they raise, KeyboardInterrupt for Ctrl-C)."""
+    lib.weft_cancel_reset(_token)
+    _check_signals()
 
 
 # Handles of objects finalized during a cycle collection: other objects of the same garbage may

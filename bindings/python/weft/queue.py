@@ -169,7 +169,7 @@ class _Base(object):
             if c_timeout != 0.0:
                 handle = self._handle
                 status = _capi.wait(lambda t: _blocking.weft_queue_put(handle, key, True, t),
-                                    c_timeout, timed_out=status)
+                                    c_timeout)
         return status
 
     def _get_key(self, ref, block, timeout):
@@ -184,7 +184,7 @@ class _Base(object):
                 if c_timeout != 0.0:
                     handle = self._handle
                     status = _capi.wait(lambda t: _blocking.weft_queue_get(handle, True, t, ref),
-                                        c_timeout, timed_out=status)
+                                        c_timeout)
             if status:
                 raise _capi.error(status)
 

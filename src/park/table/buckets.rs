@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use super::{FilterOp, ParkResult, ParkToken, RequeueOp, UnparkResult, UnparkToken};
+use crate::cancel::CancelToken;
 use crate::os;
+use crate::timeout::Deadline;
 
 /// Buckets in the table: enough that unrelated keys rarely share one while threads are
 /// parked on both (parking_lot_core sizes its table to three buckets per thread).
@@ -14,7 +16,7 @@ const BUCKETS: usize = 512;
 /// A thread's place to sleep, shared by the thread and the queue entry that names it.
 struct Parker {
     /// [`WAITING`] while the thread is queued; [`WOKEN`] once an unparker took its entry.
-    /// The futex word the thread sleeps on.
+    /// The futex word the thread sleeps on, unless it parked with a cancellation token.
     state: AtomicU32,
     /// The unparker's token, written before `state` is set to [`WOKEN`].
     token: AtomicUsize,
@@ -46,17 +48,13 @@ impl Parker {
     }
 
     /// Marks the thread woken with `token`. Bucket lock held: the thread is no longer
-    /// queued. The caller then calls [`Parker::wake`] (best after releasing the lock).
+    /// queued. The caller then calls [`Entry::wake`] (best after releasing the lock).
     fn set_woken(&self, token: UnparkToken) {
         // Relaxed: published by the Release store below.
         self.token.store(token.0, Ordering::Relaxed);
         // Release: the woken thread's Acquire load sees the token and everything the
         // unparker wrote before (the lock released, the item put, the event set).
         self.state.store(WOKEN, Ordering::Release);
-    }
-
-    fn wake(&self) {
-        os::futex_wake(&self.state);
     }
 }
 
@@ -69,6 +67,21 @@ pub(super) struct Entry {
     parker: Arc<Parker>,
     /// Picked by an `unpark_filter` under way (set and cleared under the bucket lock).
     chosen: bool,
+    /// The token that ends the thread's wait, whose word it then sleeps on instead of its
+    /// parker's.
+    cancel: Option<Arc<CancelToken>>,
+}
+
+impl Entry {
+    /// Wakes the thread of an entry taken out of its bucket, its parker marked woken (best
+    /// after releasing the bucket lock). A thread parked with a token sleeps on the token's
+    /// word: the wake-up goes through it.
+    fn wake(self) {
+        match self.cancel {
+            Some(cancel) => cancel.woke_one(),
+            None => os::futex_wake(&self.parker.state),
+        }
+    }
 }
 
 /// One lock and the threads parked under the keys that hash to it, oldest first.
@@ -150,19 +163,21 @@ fn has(bucket: &[Entry], key: usize) -> bool {
 
 /// Queues the calling thread under `key` if `validate` (run with the bucket locked) says
 /// so, runs `before_sleep` once queued and unlocked, then sleeps until an unparker wakes it
-/// or `deadline` passes. On a timeout, `timed_out` runs with the bucket locked and the
-/// entry removed, given the key the thread was queued under then (a requeue may have moved
-/// it) and whether it was the last thread under that key.
+/// or `deadline` passes (or the thread's cancellation token, if the deadline takes it, is
+/// set: that ends the wait as a timeout does). On a timeout, `timed_out` runs with the bucket
+/// locked and the entry removed, given the key the thread was queued under then (a requeue may
+/// have moved it) and whether it was the last thread under that key.
 pub(crate) fn park(
     key: usize,
     validate: impl FnOnce() -> bool,
     before_sleep: impl FnOnce(),
     timed_out: impl FnOnce(usize, bool),
     token: ParkToken,
-    deadline: Option<Instant>,
+    deadline: Deadline,
 ) -> ParkResult {
     os::at_fork(&FORK_HOOK, None, None, after_fork_in_child);
     let parker = Parker::mine();
+    let cancel = deadline.token();
     {
         let mut bucket = lock(index(key));
         if !validate() {
@@ -176,24 +191,39 @@ pub(crate) fn park(
             token,
             parker: parker.clone(),
             chosen: false,
+            cancel: cancel.clone(),
         });
     }
     before_sleep();
     loop {
+        // With a token, the word to sleep on is read first: an unparker changes it after
+        // setting `state` (`Entry::wake`), so a wake-up after the look at `state` below
+        // stops the sleep. A set token ends the wait.
+        let word = match &cancel {
+            None => None,
+            Some(cancel) => match cancel.sleep_value() {
+                None => break,
+                some => some,
+            },
+        };
         // Acquire: see `set_woken`.
         if parker.state.load(Ordering::Acquire) == WOKEN {
             return ParkResult::Unparked(UnparkToken(parker.token.load(Ordering::Relaxed)));
         }
-        let left = match deadline {
+        let left = match deadline.instant() {
             None => None,
             Some(at) => match at.checked_duration_since(Instant::now()) {
                 Some(left) if !left.is_zero() => Some(left),
                 _ => break,
             },
         };
-        os::futex_wait(&parker.state, WAITING, left);
+        match (&cancel, word) {
+            (Some(cancel), Some(word)) => os::futex_wait(cancel.word(), word, left),
+            _ => os::futex_wait(&parker.state, WAITING, left),
+        }
     }
-    // The deadline passed: leave the queue, unless an unparker took the entry first.
+    // The deadline passed or the token was set: leave the queue, unless an unparker took the
+    // entry first.
     let (key, mut bucket) = lock_current(&parker);
     // Acquire: see `set_woken` (an unparker that took the entry did so under this lock).
     if parker.state.load(Ordering::Acquire) == WOKEN {
@@ -225,13 +255,12 @@ pub(crate) fn unpark_one(
         result.have_more_threads = has(&bucket, key);
     }
     let token = callback(result);
-    let parker = woken.map(|entry| {
+    if let Some(entry) = &woken {
         entry.parker.set_woken(token);
-        entry.parker
-    });
+    }
     drop(bucket);
-    if let Some(parker) = parker {
-        parker.wake();
+    if let Some(entry) = woken {
+        entry.wake();
     }
     result
 }
@@ -279,13 +308,13 @@ pub(crate) fn unpark_filter(
         left -= 1;
         entry.parker.set_woken(token);
         match first {
-            None => first = Some(entry.parker),
-            Some(_) => entry.parker.wake(),
+            None => first = Some(entry),
+            Some(_) => entry.wake(),
         }
     }
     drop(bucket);
-    if let Some(parker) = first {
-        parker.wake();
+    if let Some(entry) = first {
+        entry.wake();
     }
     result
 }
@@ -323,7 +352,7 @@ pub(crate) fn unpark_requeue(
         let mut entry = source.remove(at);
         end -= 1;
         if op == RequeueOp::UnparkOne {
-            woken = Some(entry.parker);
+            woken = Some(entry);
             result.unparked_threads = 1;
         } else {
             // Relaxed: read under this lock or `to`'s, both held.
@@ -341,13 +370,13 @@ pub(crate) fn unpark_requeue(
         }
     }
     let token = callback(op, result);
-    if let Some(parker) = &woken {
-        parker.set_woken(token);
+    if let Some(entry) = &woken {
+        entry.parker.set_woken(token);
     }
     drop(second);
     drop(first);
-    if let Some(parker) = woken {
-        parker.wake();
+    if let Some(entry) = woken {
+        entry.wake();
     }
     result
 }

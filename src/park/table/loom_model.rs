@@ -1,9 +1,10 @@
 //! A model of the parking lot (`buckets.rs`) for loom: one table of parked threads under one
 //! loom mutex (the real one's buckets, all in one), FIFO per key. A park with a deadline times
 //! out as soon as it finds itself not unparked, which loom can schedule before or after any
-//! unpark.
+//! unpark. A park with a cancellation token ends as soon as it finds the token set; the
+//! token's `set` unparks the model's threads parked with it.
 
-use std::time::Instant;
+use crate::timeout::Deadline;
 
 pub(crate) use super::{
     DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, FilterOp, ParkResult, ParkToken, RequeueOp,
@@ -70,8 +71,9 @@ pub(crate) fn park(
     before_sleep: impl FnOnce(),
     timed_out: impl FnOnce(usize, bool),
     park_token: ParkToken,
-    timeout: Option<Instant>,
+    deadline: Deadline,
 ) -> ParkResult {
+    let cancel = deadline.token();
     let id = {
         let mut table = table();
         if !validate() {
@@ -89,11 +91,17 @@ pub(crate) fn park(
     };
     before_sleep();
     loop {
+        if let Some(cancel) = &cancel {
+            // Recorded before the look at the token below: a `set` after that look unparks
+            // this thread, whose park then returns at once (loom keeps the permit).
+            cancel.add_sleeper();
+        }
         let mut table = table();
         if let Some(i) = table.woken.iter().position(|w| w.0 == id) {
             return ParkResult::Unparked(table.woken.remove(i).1);
         }
-        if timeout.is_some() {
+        let cancelled = cancel.as_ref().is_some_and(|c| c.sleep_value().is_none());
+        if deadline.instant().is_some() || cancelled {
             let i = table.queue.iter().position(|p| p.id == id).expect("queued");
             let key = table.queue.remove(i).key;
             timed_out(key, !table.has(key));

@@ -16,6 +16,9 @@
 //! - Each thread has a `Parker` (shared with the entries that name it, so that a late wake-up
 //!   never touches freed memory): a futex word it sleeps on, the unpark token, and the key it is
 //!   queued under now (a requeue moves it).
+//! - A thread parked with a cancellation token (`crate::cancel`; a wait whose deadline takes
+//!   one) sleeps on the token's word instead of its parker's: setting the token wakes it, and it
+//!   leaves the queue as on a timeout. Its unparkers wake it through that word.
 //! - An unparker removes the entry and marks the parker woken under the bucket lock, and makes
 //!   the wake-up system call after releasing it (for one thread; when it wakes several, the
 //!   others at once, which keeps unparking free of allocation). A parker that times out re-takes its bucket

@@ -2,7 +2,9 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::timeout::{Deadline, Timeout};
 
 use super::*;
 
@@ -29,7 +31,7 @@ fn queued(key: usize) -> usize {
 fn parked(
     key: usize,
     token: usize,
-    deadline: Option<Instant>,
+    deadline: Deadline,
 ) -> JoinHandle<(ParkResult, Option<(usize, bool)>)> {
     let before = queued(key);
     let handle = thread::spawn(move || {
@@ -53,9 +55,9 @@ fn parked(
 #[test]
 fn each_key_is_woken_in_arrival_order_with_the_unparkers_token() {
     let [key, other] = keys();
-    let first = parked(key, 1, None);
-    let beside = parked(other, 9, None);
-    let second = parked(key, 2, None);
+    let first = parked(key, 1, Deadline::FOREVER);
+    let beside = parked(other, 9, Deadline::FOREVER);
+    let second = parked(key, 2, Deadline::FOREVER);
     let result = unpark_one(key, |result| {
         assert_eq!(result.unparked_threads, 1);
         assert!(result.have_more_threads);
@@ -92,7 +94,7 @@ fn a_refused_validation_never_queues() {
         || unreachable!(),
         |_, _| {},
         ParkToken(0),
-        None,
+        Deadline::FOREVER,
     );
     assert_eq!(result, ParkResult::Invalid);
     assert_eq!(queued(key), 0);
@@ -101,7 +103,9 @@ fn a_refused_validation_never_queues() {
 #[test]
 fn a_filter_skips_and_stops() {
     let [key] = keys();
-    let threads: Vec<_> = (1..=4).map(|token| parked(key, token, None)).collect();
+    let threads: Vec<_> = (1..=4)
+        .map(|token| parked(key, token, Deadline::FOREVER))
+        .collect();
     // Wakes the even tokens up to 2, skipping 1; stops at 3.
     let result = unpark_filter(
         key,
@@ -127,9 +131,9 @@ fn a_filter_skips_and_stops() {
 #[test]
 fn a_requeue_moves_threads_behind_the_targets_own() {
     let [from, to] = keys();
-    let on_target = parked(to, 1, None);
-    let moved_first = parked(from, 2, None);
-    let moved_second = parked(from, 3, None);
+    let on_target = parked(to, 1, Deadline::FOREVER);
+    let moved_first = parked(from, 2, Deadline::FOREVER);
+    let moved_second = parked(from, 3, Deadline::FOREVER);
     let result = unpark_requeue(
         from,
         to,
@@ -158,7 +162,7 @@ fn a_requeue_moves_threads_behind_the_targets_own() {
     let woken = |t| ParkResult::Unparked(UnparkToken(t));
     assert_eq!(order, [woken(1), woken(2), woken(3)]);
     // UnparkOne wakes instead of moving.
-    let waiting = parked(from, 4, None);
+    let waiting = parked(from, 4, Deadline::FOREVER);
     let result = unpark_requeue(from, to, || RequeueOp::UnparkOne, |_, _| UnparkToken(5));
     assert_eq!((result.unparked_threads, result.requeued_threads), (1, 0));
     assert_eq!(waiting.join().unwrap().0, woken(5));
@@ -167,9 +171,9 @@ fn a_requeue_moves_threads_behind_the_targets_own() {
 #[test]
 fn a_timeout_leaves_the_queue_and_reports_the_key_it_was_moved_to() {
     let [from, to, alone] = keys();
-    let soon = || Some(Instant::now() + Duration::from_millis(10));
+    let soon = || Timeout::After(Duration::from_millis(10)).deadline();
     // Two on one key, the one that times out queued second: it is not the last there.
-    let stays = parked(alone, 0, None);
+    let stays = parked(alone, 0, Deadline::FOREVER);
     let leaves = parked(alone, 0, soon());
     assert_eq!(
         leaves.join().unwrap(),
@@ -215,7 +219,7 @@ fn before_sleep_runs_once_queued_and_may_unpark_its_own_thread() {
         },
         |_, _| unreachable!(),
         ParkToken(0),
-        None,
+        Deadline::FOREVER,
     );
     assert_eq!(result, ParkResult::Unparked(UnparkToken(3)));
     assert_eq!(ran, 1);
