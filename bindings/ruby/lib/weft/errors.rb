@@ -17,7 +17,8 @@ module Weft
                 cant_start_thread stack_size wrong_state wait_unacquired notify_unacquired
                 semaphore_negative release_count semaphore_over_release broken_barrier
                 barrier_parties empty full shut_down task_done_too_many pool_shut_down
-                pool_broken cancelled task_failed max_workers].freeze
+                pool_broken cancelled task_failed max_workers interrupted deadlock
+                invalid_state_finished invalid_state_cancelled].freeze
   STATUSES.each_with_index { |name, value| const_set(name.upcase, value) }
 
   # Ruby's base class for each status, after Ruby's own conventions: misusing a lock or a
@@ -38,7 +39,9 @@ module Weft
     barrier_parties: ArgumentError, empty: ThreadError, full: ThreadError,
     shut_down: ClosedQueueError, task_done_too_many: ThreadError,
     pool_shut_down: RuntimeError, pool_broken: RuntimeError, cancelled: StandardError,
-    task_failed: RuntimeError, max_workers: ArgumentError
+    task_failed: RuntimeError, max_workers: ArgumentError, interrupted: Interrupt,
+    deadlock: ThreadError, invalid_state_finished: RuntimeError,
+    invalid_state_cancelled: RuntimeError
   }.freeze
 
   # One class per status: Weft::TimeoutError, Weft::ReleaseUnlockedError, Weft::EmptyError, ...
