@@ -25,9 +25,11 @@ pub struct weft_future {
 /// per task), made by `weft_pool_submit` and given by `Future::into_raw`.
 pub(crate) type Header = Tagged<()>;
 
-/// What a C future holds: the result pointer, with the function that frees it when the future
-/// is freed (none for a task's result, which weft does not own), or its nonzero failure code.
-pub(crate) type CFuture = Future<OwnedArg, c_int>;
+/// What a C future holds: the result pointer, or its nonzero failure code. A task's result is
+/// not weft's to free; a result given to `weft_future_set_result` with its free function is
+/// kept, for the future's life, in the task slot of its standalone future (`CTask::keeping`),
+/// so that a pool's futures carry no free function.
+pub(crate) type CFuture = Future<SendPtr, c_int>;
 
 /// A submitted C task: its function and argument.
 pub(crate) struct CTask {
@@ -36,14 +38,32 @@ pub(crate) struct CTask {
     pub(super) arg: OwnedArg,
 }
 
-impl TaskFn<OwnedArg, c_int> for CTask {
-    fn call(self) -> Result<OwnedArg, c_int> {
+impl CTask {
+    /// What a standalone future, which has no task, keeps in its task slot once completed by
+    /// `weft_future_set_result`: the result and its free function, called when the future's
+    /// allocation is freed (see `Future::settle_keeping`). Never run.
+    fn keeping(result: OwnedArg) -> CTask {
+        CTask {
+            task: never_run,
+            arg: result,
+        }
+    }
+}
+
+/// The function of a [`CTask::keeping`], which nothing runs: a standalone future's task slot
+/// is never taken.
+unsafe extern "C" fn never_run(_: *mut c_void, _: *mut *mut c_void) -> c_int {
+    std::process::abort()
+}
+
+impl TaskFn<SendPtr, c_int> for CTask {
+    fn call(self) -> Result<SendPtr, c_int> {
         let mut result = std::ptr::null_mut();
         // SAFETY: the caller's task and argument, called once as documented; `result` is a
         // valid place for the task to store its result. `self.arg` is freed when `self` drops,
         // after the call.
         match unsafe { (self.task)(self.arg.arg.0, &mut result) } {
-            0 => Ok(OwnedArg::new(result, None)),
+            0 => Ok(SendPtr(result)),
             code => Err(code),
         }
     }
@@ -146,7 +166,7 @@ pub(crate) fn outcome_of(
 ) -> Result<Result<SendPtr, c_int>, weft_status> {
     // By reference, without the lock: a pointer and an `int` are shared between threads.
     match f.outcome_ref(timeout).ok_or(WEFT_STATUS_TIMEOUT)? {
-        Outcome::Returned(result) => Ok(Ok(result.arg)),
+        Outcome::Returned(result) => Ok(Ok(*result)),
         Outcome::Failed(code) => Ok(Err(*code)),
         Outcome::Cancelled => Err(Error::Cancelled.into()),
         Outcome::Broken => Err(Error::PoolBroken.into()),
@@ -273,10 +293,13 @@ pub unsafe extern "C" fn weft_future_set_result(
         let f = unsafe { self::future(future) }?;
         // Through a reference of this call's own: a callback run now may free the caller's.
         let f = CFuture::clone(&f);
-        f.set_result(OwnedArg::new(result, result_free))
+        let keep = CTask::keeping(OwnedArg::new(result, result_free));
+        // SAFETY: a C future is made with a `Header` and a `CTask` (`weft_future_new`,
+        // `weft_pool_submit`, the scheduler's).
+        unsafe { f.settle_keeping::<Header, CTask>(Outcome::Returned(SendPtr(result)), keep) }
             .map_err(|rejected| {
                 // The result goes back to the caller unfreed.
-                rejected.value.into_raw();
+                rejected.value.1.arg.into_raw();
                 rejected.error
             })?;
         Ok(())
@@ -575,7 +598,7 @@ pub struct weft_as_completed {
 }
 
 impl Handle for weft_as_completed {
-    type Inner = AsCompleted<OwnedArg, c_int>;
+    type Inner = AsCompleted<SendPtr, c_int>;
     const TAG: Tag = Tag::AsCompleted;
 }
 
