@@ -41,7 +41,7 @@ pub(crate) struct CTask {
 impl CTask {
     /// What a standalone future, which has no task, keeps in its task slot once completed by
     /// `weft_future_set_result`: the result and its free function, called when the future's
-    /// allocation is freed (see `Future::settle_keeping`). Never run.
+    /// allocation is freed (see `Future::set_result_keeping`). Never run.
     fn keeping(result: OwnedArg) -> CTask {
         CTask {
             task: never_run,
@@ -296,7 +296,7 @@ pub unsafe extern "C" fn weft_future_set_result(
         let keep = CTask::keeping(OwnedArg::new(result, result_free));
         // SAFETY: a C future is made with a `Header` and a `CTask` (`weft_future_new`,
         // `weft_pool_submit`, the scheduler's).
-        unsafe { f.settle_keeping::<Header, CTask>(Outcome::Returned(SendPtr(result)), keep) }
+        unsafe { f.set_result_keeping::<Header, CTask>(SendPtr(result), keep) }
             .map_err(|rejected| {
                 // The result goes back to the caller unfreed.
                 rejected.value.1.arg.into_raw();
@@ -923,6 +923,26 @@ mod tests {
                 assert_eq!(code, 0);
                 weft_future_free(f);
             }
+        }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_pool_future_holds_no_free_function() {
+        // 104 bytes, malloc's 112-byte chunks: the result's free function that a standalone
+        // future may need is kept in its unused task slot, not in every future's outcome (that
+        // made a pool's future 112 bytes, and its task 8 % more instructions: BENCHMARKS.md).
+        // SAFETY: every handle comes from weft and is freed once, after its last use.
+        unsafe {
+            let pool = new_pool(1);
+            let task = submit(pool, Some(echo), ptr::null_mut());
+            assert_eq!(future(task).unwrap().allocation_size(), 104);
+            let mut standalone = ptr::null_mut();
+            assert_eq!(weft_future_new(&mut standalone), WEFT_STATUS_OK);
+            assert_eq!(future(standalone).unwrap().allocation_size(), 104);
+            weft_future_free(standalone);
+            weft_future_free(task);
+            weft_pool_free(pool);
         }
     }
 
