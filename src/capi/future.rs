@@ -296,12 +296,13 @@ pub unsafe extern "C" fn weft_future_set_result(
         let keep = CTask::keeping(OwnedArg::new(result, result_free));
         // SAFETY: a C future is made with a `Header` and a `CTask` (`weft_future_new`,
         // `weft_pool_submit`, the scheduler's).
-        unsafe { f.set_result_keeping::<Header, CTask>(SendPtr(result), keep) }
-            .map_err(|rejected| {
+        unsafe { f.set_result_keeping::<Header, CTask>(SendPtr(result), keep) }.map_err(
+            |rejected| {
                 // The result goes back to the caller unfreed.
                 rejected.value.1.arg.into_raw();
                 rejected.error
-            })?;
+            },
+        )?;
         Ok(())
     })
 }
