@@ -332,6 +332,9 @@ impl Pool {
 
     /// [`Pool::submit_timeout`] for any [`TaskFn`], its future made with `header` (see
     /// [`Future::into_raw`]).
+    // Inlined into every caller: shared by `weft_pool_submit` and `map_with_header`, it was a
+    // call of its own, 25 instructions more per C task (BENCHMARKS.md, standalone futures).
+    #[inline(always)]
     pub(crate) fn submit_with_header<T, E, H, F>(
         &self,
         header: H,

@@ -4,7 +4,7 @@ use super::cancel::gave_up;
 use std::ffi::{c_int, c_void};
 use std::ptr;
 
-use super::args::{OwnedArg, weft_free_fn};
+use super::args::{OwnedArg, SendPtr, weft_free_fn};
 use super::future::{CFuture, CTask, Header, outcome_of};
 use super::handle::{self, Handle, Tag};
 use super::pool::{weft_pool, weft_task_fn};
@@ -29,7 +29,7 @@ pub struct weft_map {
 }
 
 impl Handle for weft_map {
-    type Inner = InOrder<OwnedArg, c_int>;
+    type Inner = InOrder<SendPtr, c_int>;
     const TAG: Tag = Tag::Map;
 }
 

@@ -92,8 +92,9 @@ pub(super) unsafe fn free<X: Counted + ?Sized>(ptr: NonNull<X>) {
     unsafe { ptr.as_ref() }
         .status_word()
         .load(Ordering::Acquire);
-    // SAFETY: no reference is left, so nothing else reaches the allocation; it is a `Box`'s
-    // (see `with_task`), of the type `X` was made from.
+    // SAFETY: no reference is left, so nothing else reaches the allocation; it is laid out as
+    // a `Box`'s (the global allocator's, with its type's layout: see `Future::allocate`), of
+    // the type `X` was made from.
     drop(unsafe { Box::from_raw(ptr.as_ptr()) });
 }
 
@@ -137,6 +138,12 @@ impl<T, E> Future<T, E> {
     pub(super) fn inner(&self) -> &Inner<T, E, dyn Send + Sync> {
         // SAFETY: this handle holds a reference, which keeps the allocation alive.
         unsafe { self.0.as_ref() }
+    }
+
+    /// The size of the future's allocation, for the tests that keep it small.
+    #[cfg(test)]
+    pub(crate) fn allocation_size(&self) -> usize {
+        std::mem::size_of_val(self.inner())
     }
 
     pub(super) fn state(&self) -> MutexGuard<'_, State<T, E>> {

@@ -171,28 +171,40 @@ impl<T, E> Future<T, E> {
     /// Completes a future made by [`Future::new`] with `outcome`, under the state lock (as a
     /// canceller does): [`Future::set_result`]'s work, for any outcome.
     pub(crate) fn settle(&self, outcome: Outcome<T, E>) -> Result<(), Rejected<Outcome<T, E>>> {
-        let state = self.state();
-        let status = self.status();
-        let refused = if status & STANDALONE == 0 {
-            Some(Error::WrongState)
-        } else if status & CANCELLED != 0 {
-            Some(Error::InvalidStateCancelled)
-        } else if status & DONE != 0 {
-            Some(Error::InvalidStateFinished)
-        } else {
-            None
-        };
-        if let Some(error) = refused {
-            return Err(Rejected {
+        match self.lock_to_settle() {
+            Ok(state) => {
+                self.settle_locked(state, outcome);
+                Ok(())
+            }
+            Err(error) => Err(Rejected {
                 error,
                 value: outcome,
-            });
+            }),
         }
+    }
+
+    /// Takes the state lock to complete a future made by [`Future::new`], or refuses (see
+    /// [`Future::set_result`]) unless it is pending or running.
+    pub(super) fn lock_to_settle(&self) -> Result<MutexGuard<'_, State<T, E>>, Error> {
+        let state = self.state();
+        let status = self.status();
+        if status & STANDALONE == 0 {
+            Err(Error::WrongState)
+        } else if status & CANCELLED != 0 {
+            Err(Error::InvalidStateCancelled)
+        } else if status & DONE != 0 {
+            Err(Error::InvalidStateFinished)
+        } else {
+            Ok(state)
+        }
+    }
+
+    /// Completes with `outcome` the future whose lock [`Future::lock_to_settle`] gave.
+    pub(super) fn settle_locked(&self, state: MutexGuard<'_, State<T, E>>, outcome: Outcome<T, E>) {
         // Pending (then claimed here) or running (claimed by `set_running_or_notify_cancel`):
         // with the lock held, nobody else completes it meanwhile.
         self.claim();
         self.complete(Some(state), outcome);
-        Ok(())
     }
 
     /// Whether this caller is the first to claim the pending future (see `CLAIMED`); if so, it

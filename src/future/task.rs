@@ -1,5 +1,6 @@
 //! A future's task, its type erased: what a pool queues ([`Queued`]) and runs or abandons once.
 
+use std::alloc::{self, Layout};
 use std::cell::UnsafeCell;
 use std::mem::{self, ManuallyDrop};
 use std::panic::{self, AssertUnwindSafe};
@@ -8,6 +9,7 @@ use std::ptr::{self, NonNull};
 use super::handle::{Counted, Future, Inner, REF, State, release};
 use super::outcome::{Outcome, OutcomeCell};
 use super::status::{DONE, STANDALONE};
+use crate::Rejected;
 use crate::loom::Mutex;
 use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::park::{Condvar, Waiters};
@@ -27,8 +29,9 @@ impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
 
 /// The end of a future's allocation: a header its submitter chose, which stays in place for the
 /// allocation's life, at the address [`Future::into_raw`] gives (the C API keeps a handle's tag
-/// there, so that the future's own pointer is its handle), then the task. `repr(C)` keeps the
-/// header first. A Rust pool's header is `()`.
+/// there, so that the future's own pointer is its handle), then the task (for a future made by
+/// [`Future::standalone`], which has none: what its owner keeps with it, see
+/// [`Future::set_result_keeping`]). `repr(C)` keeps the header first. A Rust pool's header is `()`.
 #[repr(C)]
 struct Tail<H, F> {
     header: H,
@@ -42,7 +45,8 @@ struct TaskCell<F>(UnsafeCell<Option<F>>);
 // `Task::abandon` call; those are private to this module and called only by `Queued::run` and
 // `Queued::abandon`, which consume the one `Queued` that `with_task` makes for the future. So
 // one thread, once, moves the task out (`F: Send`); the future's other references never touch
-// the cell.
+// the cell. A standalone future has no `Queued`: its cell is only written, by
+// `TaskCell::keep`, once, under the state lock (`Future::set_result_keeping`).
 unsafe impl<F: Send> Sync for TaskCell<F> {}
 
 impl<F> TaskCell<F> {
@@ -50,6 +54,17 @@ impl<F> TaskCell<F> {
     fn take(&self) -> Option<F> {
         // SAFETY: no other access to the cell can happen meanwhile (see the `Sync` impl).
         unsafe { (*self.0.get()).take() }
+    }
+
+    /// Puts `value` in the empty cell of a standalone future, to be dropped with the allocation.
+    ///
+    /// # Safety
+    /// The future is standalone (it has no `Queued`, so nothing takes from the cell), and this is
+    /// its one call (see the `Sync` impl).
+    unsafe fn keep(&self, value: F) {
+        // SAFETY: no other access to the cell, now or later (the contract), but the
+        // allocation's drop, after the last reference.
+        unsafe { *self.0.get() = Some(value) };
     }
 }
 
@@ -184,6 +199,9 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
 
     /// A pending future holding `task`, with `header` at the address [`Future::into_raw`]
     /// gives, and the task, for an executor to run or abandon once.
+    // Inlined, as `allocate`, into `Pool::submit_with_header` (itself inlined): else, with the
+    // callers that share them, they become calls on the pool's path (BENCHMARKS.md).
+    #[inline(always)]
     pub(crate) fn with_task<H, F>(header: H, task: F) -> (Future<T, E>, Queued)
     where
         H: Send + Sync + 'static,
@@ -206,25 +224,75 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     }
 
     /// A future's one allocation, with its status word starting at `status`.
+    #[inline(always)]
     fn allocate<H, F>(status: u64, header: H, task: Option<F>) -> NonNull<Inner<T, E, Tail<H, F>>>
     where
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
     {
-        let inner = Box::new(Inner {
-            state: Mutex::new(State {
-                listeners: Vec::new(),
-                sleepers: Waiters::default(),
-            }),
-            status: AtomicU64::new(status),
-            outcome: OutcomeCell(UnsafeCell::new(None)),
-            done: Condvar::new(),
-            tail: Tail {
-                header,
-                task: TaskCell(UnsafeCell::new(task)),
-            },
-        });
-        NonNull::from(Box::leak(inner))
+        let layout = Layout::new::<Inner<T, E, Tail<H, F>>>();
+        // SAFETY: not zero-sized (it holds a status word).
+        let inner = unsafe { alloc::alloc(layout) }.cast::<Inner<T, E, Tail<H, F>>>();
+        let Some(inner) = NonNull::new(inner) else {
+            alloc::handle_alloc_error(layout)
+        };
+        // Written in place, once allocated: `Box::new` builds the value on the stack and copies
+        // it, and `Box::new_uninit` stayed a call on the pool's path (BENCHMARKS.md).
+        // SAFETY: freshly allocated for this type by the global allocator, as a `Box` is, which
+        // `free` makes of it.
+        unsafe {
+            inner.write(Inner {
+                state: Mutex::new(State {
+                    listeners: Vec::new(),
+                    sleepers: Waiters::default(),
+                }),
+                status: AtomicU64::new(status),
+                outcome: OutcomeCell(UnsafeCell::new(None)),
+                done: Condvar::new(),
+                tail: Tail {
+                    header,
+                    task: TaskCell(UnsafeCell::new(task)),
+                },
+            })
+        };
+        inner
+    }
+
+    /// Completes a future made by [`Future::standalone`] with `value` as [`Future::set_result`]
+    /// does, and keeps `keep` in its task slot, which such a future does not use otherwise, until
+    /// its allocation is freed: for an owner whose result must live and be released with the
+    /// future (the C API's result and the function that frees it), at no cost to a pool's
+    /// futures. Refused as [`Future::set_result`] is, `value` and `keep` handed back.
+    ///
+    /// # Safety
+    /// The future was made with a header of type `H` and a task of type `F` (as for
+    /// [`Future::from_raw`]).
+    pub(crate) unsafe fn set_result_keeping<H, F>(
+        &self,
+        value: T,
+        keep: F,
+    ) -> Result<(), Rejected<(T, F)>>
+    where
+        H: Send + Sync + 'static,
+        F: TaskFn<T, E>,
+    {
+        let state = match self.lock_to_settle() {
+            Ok(state) => state,
+            Err(error) => {
+                return Err(Rejected {
+                    error,
+                    value: (value, keep),
+                });
+            }
+        };
+        // SAFETY: per the contract, `self.0` points at an `Inner` of this type, which the
+        // reference held keeps alive. Accepted by `lock_to_settle`, so standalone, and not done
+        // yet: with the lock held, this is the one settle it accepts.
+        let inner = unsafe { self.0.cast::<Inner<T, E, Tail<H, F>>>().as_ref() };
+        // SAFETY: as above: standalone, and the one call.
+        unsafe { inner.tail.task.keep(keep) };
+        self.settle_locked(state, Outcome::Returned(value));
+        Ok(())
     }
 
     /// Gives up this reference as a pointer to the header it was made with (see

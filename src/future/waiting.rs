@@ -43,10 +43,15 @@ impl<T, E> Future<T, E> {
 
     /// Waits at most `timeout` for the future to be done; whether it is (having seen `DONE`
     /// with acquire ordering).
+    #[inline]
     fn wait_done(&self, timeout: Timeout) -> bool {
-        if self.done() {
-            return true;
-        }
+        self.done() || self.wait_not_done(timeout)
+    }
+
+    /// [`Future::wait_done`] for a future not yet seen done: out of line, so that the check
+    /// for a done future stays small enough to inline into its callers (`weft_future_result`).
+    #[inline(never)]
+    fn wait_not_done(&self, timeout: Timeout) -> bool {
         let mut state = self.state();
         let mut deadline = None;
         loop {
