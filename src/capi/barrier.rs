@@ -12,6 +12,13 @@ use crate::{Barrier, Error, Timeout};
 /// A barrier (Python: `threading.Barrier`): a fixed number of threads wait for each other, then
 /// all go on; it can be used again at once. Reference counted: see `weft_barrier_clone` /
 /// `weft_barrier_free`.
+///
+/// In a child made by `fork()`, a cycle the parent's threads were waiting in is broken (those
+/// threads do not exist in the child): `weft_barrier_wait` returns `WEFT_STATUS_BROKEN_BARRIER` until
+/// `weft_barrier_reset`. A parent thread inside a call on the barrier at the very moment of the
+/// fork leaves its internal lock held for ever in the child (about 1 child in 100 when parent
+/// threads trip it continuously): as with CPython's `threading.Barrier`, a child should use only
+/// the barriers no parent thread was calling into at the fork.
 pub struct weft_barrier {
     _opaque: [u8; 0],
 }

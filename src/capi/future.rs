@@ -18,6 +18,11 @@ use crate::{Error, Timeout};
 /// running, then done with a result, a failure code, or cancelled. Reference counted: see
 /// `weft_future_clone` / `weft_future_free`; the pool keeps its own reference until the task is
 /// done.
+///
+/// In a child made by `fork()`, use only the futures no parent thread was calling into at the
+/// fork: a call in progress at that moment leaves the future's internal lock held for ever in
+/// the child (as with CPython's `concurrent.futures`); a future whose task a parent's worker
+/// was running stays running there.
 pub struct weft_future {
     _opaque: [u8; 0],
 }

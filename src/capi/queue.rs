@@ -12,6 +12,10 @@ use crate::{Queue, QueueKind, Rejected};
 /// A multi-producer, multi-consumer queue of `void *` items (Python: `queue.Queue`,
 /// `queue.LifoQueue`, `queue.PriorityQueue`, `queue.SimpleQueue`), with Python 3.13's shutdown.
 /// Reference counted: see `weft_queue_clone` / `weft_queue_free`.
+///
+/// In a child made by `fork()`, use only the queues no parent thread was calling into at the
+/// fork: a call in progress at that moment leaves the queue's internal lock held for ever in the
+/// child (as with CPython's `queue.Queue`).
 pub struct weft_queue {
     _opaque: [u8; 0],
 }

@@ -13,6 +13,10 @@ use crate::{Error, Timeout};
 /// A thread (Python: `threading.Thread`). Configure it (name, daemon flag, stack size), start it
 /// once, join it any number of times from any number of threads. Reference counted: the thread
 /// runs to completion whether or not handles to it remain.
+///
+/// In a child made by `fork()`, every thread handle works, also one other threads were renaming
+/// or joining at the fork: the parent's other threads are finished there (not alive, joined at
+/// once, not enumerated), as CPython's `threading._after_fork` marks them stopped.
 pub struct weft_thread {
     _opaque: [u8; 0],
 }

@@ -62,7 +62,7 @@ impl<T> Mutex<T> {
 /// long it lives: a fork handler keeps one from before `fork()` to after (see `fork.rs`).
 pub(crate) struct ArcGuard<O, T> {
     /// Keeps `mutex` where it is.
-    _owner: Arc<O>,
+    owner: Arc<O>,
     mutex: NonNull<Mutex<T>>,
 }
 
@@ -76,16 +76,18 @@ impl<T> Mutex<T> {
         // SAFETY: `mutex` points into `owner`'s allocation (a borrow of it, returned by
         // `mutex`), alive as long as the Arc.
         unsafe { mutex.as_ref() }.lock.lock();
-        ArcGuard {
-            _owner: owner,
-            mutex,
-        }
+        ArcGuard { owner, mutex }
     }
 }
 
 impl<O, T> ArcGuard<O, T> {
+    /// The object the mutex is in.
+    pub(crate) fn owner(this: &Self) -> &Arc<O> {
+        &this.owner
+    }
+
     fn mutex(&self) -> &Mutex<T> {
-        // SAFETY: `_owner` keeps the allocation `mutex` points into alive and unmoved (an Arc's
+        // SAFETY: `owner` keeps the allocation `mutex` points into alive and unmoved (an Arc's
         // contents never move) for as long as this guard lives.
         unsafe { self.mutex.as_ref() }
     }

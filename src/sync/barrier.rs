@@ -16,6 +16,12 @@
 //! the barrier knows which thread runs the action and answers it without the mutex (the cycle
 //! is full and not broken), and an `abort` or `reset` from it is recorded and applied to the
 //! cycle when the action returns. A `wait` from it is refused.
+//!
+//! In a child made by `fork()`, the threads counted in the barrier are the parent's and do not
+//! exist: the state remembers the process it counted them in (`table::forks()`, one load and a
+//! comparison under the mutex every call takes anyway), and the child's first call breaks a
+//! cycle they were waiting in and forgets a failed cycle's leavers, so that `wait` fails with
+//! [`Error::BrokenBarrier`] instead of waiting for them, and `reset` makes the barrier usable.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -23,7 +29,7 @@ use std::panic::{self, AssertUnwindSafe};
 use super::thread_token;
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::loom::{Mutex, MutexGuard};
+use crate::loom::{Mutex, MutexGuard, table};
 use crate::park::Condvar;
 use crate::timeout::{Deadline, Timeout};
 
@@ -42,6 +48,8 @@ struct State {
     failed: u64,
     /// Waiters of the `failed` generation that have not left yet.
     leaving: usize,
+    /// The process `count` and `leaving` count threads of, as `table::forks()`.
+    forks: u64,
 }
 
 impl State {
@@ -56,6 +64,21 @@ impl State {
         }
         self.generation += 1;
         self.count = 0;
+    }
+
+    /// In a child made by `fork()`, the first time the barrier is used: the threads that were
+    /// waiting in it are the parent's, and do not exist here. A cycle they were waiting in is
+    /// broken (its waiters will never all arrive, as after a timeout): `wait` fails with
+    /// [`Error::BrokenBarrier`] until `reset`. The failed cycle's waiters have left.
+    #[cold]
+    fn forget_the_parents_waiters(&mut self, forks: u64) {
+        self.forks = forks;
+        if self.count > 0 {
+            self.broken = true;
+            self.generation += 1;
+            self.count = 0;
+        }
+        self.leaving = 0;
     }
 }
 
@@ -114,11 +137,22 @@ impl Barrier {
                 // No generation has failed: generations count up from 0 and never reach it.
                 failed: u64::MAX,
                 leaving: 0,
+                forks: table::forks(),
             }),
             changed: Condvar::new(),
             action_thread: AtomicUsize::new(0),
             asked: AtomicUsize::new(ASKED_NOTHING),
         })
+    }
+
+    /// The state, locked; in a child made by `fork()`, rid of the parent's waiters first.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        let mut state = self.state.lock();
+        let forks = table::forks();
+        if state.forks != forks {
+            state.forget_the_parents_waiters(forks);
+        }
+        state
     }
 
     /// Waits until `parties` threads are waiting, then releases them all and returns this
@@ -140,7 +174,7 @@ impl Barrier {
             return Err(Error::WrongState);
         }
         let deadline = timeout.unwrap_or(self.timeout).deadline();
-        let mut state = self.state.lock();
+        let mut state = self.lock();
         loop {
             if state.broken {
                 return Err(Error::BrokenBarrier);
@@ -255,7 +289,7 @@ impl Barrier {
             self.ask(ASKED_RESET);
             return;
         }
-        let mut state = self.state.lock();
+        let mut state = self.lock();
         state.broken = false;
         if state.count > 0 {
             state.end_generation(true);
@@ -275,7 +309,7 @@ impl Barrier {
             self.ask(ASKED_ABORT);
             return;
         }
-        self.break_barrier(&mut self.state.lock());
+        self.break_barrier(&mut self.lock());
     }
 
     /// The number of threads needed to trip the barrier.
@@ -289,7 +323,7 @@ impl Barrier {
         if self.in_action() {
             return self.parties;
         }
-        self.state.lock().count
+        self.lock().count
     }
 
     /// Whether the barrier is broken. From the action: whether the action aborted it (it was
@@ -300,6 +334,6 @@ impl Barrier {
             // Relaxed: see `ask`.
             return self.asked.load(Ordering::Relaxed) == ASKED_ABORT;
         }
-        self.state.lock().broken
+        self.lock().broken
     }
 }

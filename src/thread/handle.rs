@@ -1,7 +1,7 @@
 //! The `Thread` handle: a thread's configuration and state, and what any holder may ask of it.
 
 use std::any::Any;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::Error;
 use crate::loom::atomic::{AtomicBool, Ordering};
@@ -41,14 +41,20 @@ pub(super) enum Phase {
     Finished,
 }
 
+/// Every `Thread` object alive (made, running or finished, registered or not), for the fork
+/// handlers (`at_fork.rs`), which hold each one's state across `fork()`: a thread of the parent
+/// inside `name`, `set_name`, `join`... at that moment would otherwise leave it locked for ever in
+/// the child. Entries of dropped objects are pruned when the list is full.
+pub(super) static OBJECTS: Mutex<Vec<Weak<Inner>>> = Mutex::new(Vec::new());
+
 pub(super) struct Inner {
     pub(super) kind: Kind,
-    /// Set, in a child made by `fork()`, on every thread but the one that forked: the thread
-    /// does not exist there. Read before `state`, whose lock such a thread may have held.
-    pub(super) lost: AtomicBool,
     /// Written only before `start` (under `state`), read freely after: `start` and the registry
     /// mutex order the last write before every read that matters.
     pub(super) daemon: AtomicBool,
+    /// Set in a child made by `fork()` for every thread of the parent's that does not exist
+    /// there, as its phase becomes `Finished`: a check that takes no lock (the scheduler's).
+    pub(super) lost: AtomicBool,
     pub(super) target: Mutex<Option<Target>>,
     /// A timer's cancel hook; `None` for every other thread.
     pub(super) cancel: Option<Cancel>,
@@ -86,10 +92,10 @@ impl Thread {
         } else {
             (None, None)
         };
-        Thread(Arc::new(Inner {
+        let inner = Arc::new(Inner {
             kind,
-            lost: AtomicBool::new(false),
             daemon: AtomicBool::new(daemon),
+            lost: AtomicBool::new(false),
             target: Mutex::new(target),
             cancel,
             state: Mutex::new(State {
@@ -103,7 +109,17 @@ impl Thread {
             }),
             changed: Condvar::new(),
             native: Condvar::new(),
-        }))
+        });
+        let mut objects = OBJECTS.lock();
+        if objects.len() == objects.capacity() {
+            objects.retain(|t| t.strong_count() > 0);
+            // Room for as many again before the next pruning: amortized O(1) per object.
+            let live = objects.len();
+            objects.reserve(live);
+        }
+        objects.push(Arc::downgrade(&inner));
+        drop(objects);
+        Thread(inner)
     }
 
     pub(super) fn state(&self) -> MutexGuard<'_, State> {
@@ -173,7 +189,7 @@ impl Thread {
 
     /// Whether the thread has started and not yet finished.
     pub fn is_alive(&self) -> bool {
-        !self.is_lost() && self.state().phase == Phase::Running
+        self.state().phase == Phase::Running
     }
 
     /// Whether this thread was left behind by a `fork()` (see the module documentation).

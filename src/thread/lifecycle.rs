@@ -145,9 +145,6 @@ impl Thread {
     /// [`Error::NotStarted`] before `start`, [`Error::JoinCurrent`] on the calling thread,
     /// [`Error::WrongState`] for a dummy thread (CPython: "cannot join a dummy thread").
     pub fn join(&self, timeout: Timeout) -> Result<bool, Error> {
-        if self.is_lost() {
-            return Ok(true);
-        }
         if self.state().phase == Phase::New {
             return Err(Error::NotStarted);
         }

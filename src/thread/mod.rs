@@ -14,12 +14,14 @@
 //! registry when the OS thread exits.
 //!
 //! `fork()`: only the forking thread exists in the child. Fork handlers (armed with the registry)
-//! hold the registry's lock across the fork, so the child never inherits it half-updated or held
-//! by a thread it does not have; in the child they drop every other thread from the registry
-//! and mark it lost: not alive, joined at once, not waited for at exit; the forking thread becomes
-//! the main thread, as in CPython. (The forking thread's
-//! `native_id` is the parent's. A lock that another thread held or waited for at the fork stays
-//! unusable in the child, as with any POSIX lock.)
+//! hold the registry's lock and the state of every Thread object across the fork, so the child
+//! never inherits them half-updated or held by a thread it does not have: every Thread object
+//! works there, also one a parent thread was renaming or joining at the fork. In the child they
+//! drop every other thread from the registry and mark it finished (CPython's `_after_fork` marks
+//! them stopped): not alive, joined at once, not waited for at exit; the forking thread becomes
+//! the main thread, as in CPython. (The forking thread's `native_id` is the parent's. A lock that
+//! another thread held or waited for at the fork stays unusable in the child, as with any POSIX
+//! lock.)
 //!
 //! One file per part: the [`Thread`] handle (`handle.rs`), its life from start to join
 //! (`lifecycle.rs`), the registry of running threads (`registry.rs`) with its fork handlers

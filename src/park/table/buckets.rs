@@ -1,6 +1,6 @@
 //! The table itself: buckets of parked threads, and the operations on them.
 
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -102,6 +102,9 @@ static FIRST: Table = Table::new();
 static TABLE: AtomicPtr<Table> = AtomicPtr::new(&FIRST as *const Table as *mut Table);
 /// The process [`TABLE`] was made for (0: the first process, which uses [`FIRST`]).
 static TABLE_OWNER: AtomicU32 = AtomicU32::new(0);
+/// How many forks separate this process from the one that loaded weft: 0 there, one more in
+/// each child made by `fork()` (counted with the child's new table).
+static FORKS: AtomicU64 = AtomicU64::new(0);
 static FORK_HOOK: os::Hook = os::Hook::new();
 
 /// Gives a child made by `fork()` an empty table of its own. The parent's table, with the
@@ -115,10 +118,21 @@ pub(crate) extern "C" fn after_fork_in_child() {
     if TABLE_OWNER.swap(me, Ordering::Relaxed) == me {
         return;
     }
+    // Relaxed: as above.
+    FORKS.fetch_add(1, Ordering::Relaxed);
     let fresh: &'static Table = Box::leak(Box::new(Table::new()));
     // Release: the child's later threads, started after this, see a complete table (thread
     // creation orders it anyway).
     TABLE.store(fresh as *const Table as *mut Table, Ordering::Release);
+}
+
+/// [`FORKS`]: an object that counts the threads waiting in it (a Barrier) keeps it with the
+/// count, and so knows, when it differs, that the count is a parent's, whose threads do not
+/// exist here. Distinct for a process and each of its ancestors.
+pub(crate) fn forks() -> u64 {
+    // Relaxed: it changes only in a child's fork handler, before the child has another thread
+    // (whose creation orders the change before everything that thread does).
+    FORKS.load(Ordering::Relaxed)
 }
 
 fn table() -> &'static Table {

@@ -51,6 +51,11 @@ impl Table {
 }
 
 /// The parking lot's `SpinWait` without the spinning: under loom, waiting is parking.
+/// `buckets::forks`: loom's threads never fork.
+pub(crate) fn forks() -> u64 {
+    0
+}
+
 pub(crate) struct SpinWait;
 
 impl SpinWait {

@@ -38,7 +38,7 @@ pub(crate) mod loom_model;
 mod tests;
 
 #[cfg(not(loom))]
-pub(crate) use buckets::{SpinWait, after_fork_in_child, park, unpark_all, unpark_filter};
+pub(crate) use buckets::{SpinWait, after_fork_in_child, forks, park, unpark_all, unpark_filter};
 #[cfg(not(loom))]
 pub(crate) use buckets::{unpark_one, unpark_requeue};
 
