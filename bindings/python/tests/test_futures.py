@@ -166,6 +166,30 @@ def test_shutdown_frees_what_workers_kept_in_thread_locals():
     assert all(ref() is None for ref in refs)
 
 
+def test_workers_free_their_own_thread_states():
+    # Each worker gives back its Python thread state in its own thread, as it exits. Deleting
+    # them from the thread calling shutdown() unbound that thread's own state (3.12+): its next
+    # C callback made it a second one, which 3.13 aborts on ("_PyThreadState_Attach: non-NULL
+    # old thread state").
+    from helpers import run_python
+    result = run_python("""
+        import ctypes
+        import weft, weft.futures
+
+        api = ctypes.pythonapi
+        api.PyGILState_GetThisThreadState.restype = ctypes.c_void_p
+        api.PyThreadState_Get.restype = ctypes.c_void_p
+        for _ in range(3):
+            with weft.futures.ThreadPoolExecutor(4) as executor:
+                list(executor.map(abs, range(100)))
+            assert api.PyGILState_GetThisThreadState() == api.PyThreadState_Get()
+            # A C callback in this thread (the barrier's action) uses this thread's state.
+            weft.Barrier(1, action=lambda: print("action", flush=True)).wait()
+    """)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "action\n" * 3
+
+
 def test_errors_and_shutdown():
     with pytest.raises(ValueError, match="max_workers must be greater than 0"):
         futures.ThreadPoolExecutor(0)
@@ -216,8 +240,11 @@ def test_a_child_forked_while_a_pool_lives_exits_cleanly():
     # the fork: its exit-time shutdown of the pool must not free them again (that crashed).
     from helpers import run_python
     result = run_python("""
-        import multiprocessing, os, sys
+        import multiprocessing, os, sys, warnings
         import weft.futures
+
+        # 3.12+ warns about any fork() with threads running.
+        warnings.simplefilter("ignore", DeprecationWarning)
 
         executor = weft.futures.ThreadPoolExecutor(2)
         executor.submit(print, "parent's task", flush=True).result()

@@ -9,7 +9,6 @@ outcome), so it lives exactly as long as the Future. ``wait`` and ``as_completed
 
 import ctypes as _ctypes
 import itertools as _itertools
-import os as _os
 import weakref as _weakref
 from collections import namedtuple as _namedtuple
 from concurrent.futures import _base
@@ -51,8 +50,6 @@ _tasks = {}
 _done_callbacks = {}
 # Executors not yet shut down, to shut down before the interpreter finalizes.
 _executors = _weakref.WeakSet()
-# Every executor, for the fork handler (see _forget_workers_in_child).
-_pools = _weakref.WeakSet()
 
 
 def _timeout(timeout):
@@ -250,33 +247,44 @@ _worker = _threading.local()
 _gil_ensure = _ctypes.pythonapi.PyGILState_Ensure
 _gil_ensure.restype = _ctypes.c_int
 _gil_ensure.argtypes = []
-_current_state = _ctypes.pythonapi.PyThreadState_Get
-_current_state.restype = _ctypes.c_void_p
-_current_state.argtypes = []
-_clear_state = _ctypes.pythonapi.PyThreadState_Clear
-_delete_state = _ctypes.pythonapi.PyThreadState_Delete
-for _f in (_clear_state, _delete_state):
-    _f.restype = None
-    _f.argtypes = [_ctypes.c_void_p]
+_gil_release = _ctypes.pythonapi.PyGILState_Release
+_gil_release.restype = None
+_gil_release.argtypes = [_ctypes.c_int]
+_GIL_LOCKED = 0  # PyGILState_LOCKED: what _gil_ensure() gives inside a C callback
+
+
+@_capi.free_fn
+def _release_worker_state(_):
+    """Run by each worker as it exits (the ``value_free`` of ``_worker_states``): gives back the
+    GIL state its initializer took. The C callback this runs in gives back its own on return,
+    the last one, so Python clears the worker's thread state (its ``threading.local`` values)
+    and deletes it there, in its own thread, as CPython requires (3.13 aborts otherwise)."""
+    _gil_release(_GIL_LOCKED)
+
+
+_RELEASE_WORKER_STATE = _ctypes.cast(_release_worker_state, _ctypes.c_void_p).value
+# A weft_local in which each worker stores a value (none: NULL) so that weft calls
+# _release_worker_state in it as it exits, before a join returns. It is never freed: no worker
+# ever outlives it, and in a child made by fork() the parent's workers' values stay in it,
+# unused (the interpreter freed their thread states at the fork).
+_worker_states = _capi.new_handle(_lib.weft_local_new, None, None, None, _RELEASE_WORKER_STATE)
 
 
 @_capi.init_fn
 def _run_initializer(key, tasks=_tasks):
     """The initializer of every pool's workers: ``tasks[key]`` is (initializer or None,
-    initargs, the list of the pool's workers' thread states).
+    initargs).
 
     A worker is a weft thread Python did not start, so each C callback into Python (each task)
     would make a Python thread state and destroy it on return. Taking the GIL state once more
-    here, never released, keeps one thread state for the worker's whole life, as a worker of
-    CPython's executor has (its ``threading.local`` values, too, outlive a task).
-    ThreadPoolExecutor.shutdown(wait=True) frees these states once the workers have exited (the
-    interpreter frees those of the pools not shut down that way when it finalizes, and in a
-    child made by fork() those of the parent's workers, at the fork).
+    here, given back as the worker exits (see _release_worker_state), keeps one thread state
+    for the worker's whole life, as a worker of CPython's executor has (its ``threading.local``
+    values, too, outlive a task, and are freed once shutdown(wait=True) has returned).
     """
     _gil_ensure()
+    _capi.check(_lib.weft_local_set(_worker_states, None))
     _worker.thread = _weft.current_thread()
-    initializer, initargs, states = tasks[key]
-    states.append(_current_state())
+    initializer, initargs = tasks[key]
     if initializer is None:
         return 0
     try:
@@ -315,9 +323,7 @@ class ThreadPoolExecutor(Executor):
         if initializer is not None and not callable(initializer):
             raise TypeError("initializer must be a callable")
         key = next(_keys)
-        # The Python thread states of the workers (see _run_initializer).
-        self._states = []
-        _tasks[key] = (initializer, initargs, self._states)
+        _tasks[key] = (initializer, initargs)
         try:
             self._handle = _capi.new_handle(
                 _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
@@ -328,7 +334,6 @@ class ThreadPoolExecutor(Executor):
         self._max_workers = _lib.weft_pool_max_workers(self._handle)
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)
-        _pools.add(self)
 
     def __del__(self, free=_lib.weft_pool_free, release=_capi.release):
         release(self, free)
@@ -379,16 +384,6 @@ class ThreadPoolExecutor(Executor):
             status = _lib.weft_pool_shutdown(handle, False, bool(cancel_futures))
         _capi.check(status)
         _executors.discard(self)
-        if wait:
-            # Every worker has exited (joined), so no thread uses the states they kept. Each is
-            # popped by one shutdown() only, even if several run at once.
-            while self._states:
-                try:
-                    state = self._states.pop()
-                except IndexError:
-                    break
-                _clear_state(state)
-                _delete_state(state)
 
 
 def _handles(fs):
@@ -485,13 +480,4 @@ def _python_exit():
         executor.shutdown(wait=True)
 
 
-def _forget_workers_in_child():
-    """After fork(), in the child: the parent's workers do not exist there, and the interpreter
-    freed their thread states at the fork, so shutdown() must not free them again. (CPython's
-    executor likewise reinitializes its global state in the child.)"""
-    for executor in list(_pools):
-        executor._states.clear()
-
-
 _weft._register_atexit(_python_exit)
-_os.register_at_fork(after_in_child=_forget_workers_in_child)
