@@ -297,3 +297,105 @@ def test_shutdown_cancels_only_what_no_worker_was_handed(module):
         executor.shutdown(wait=False)
         assert [f.result() for f in fs] == [1, 2, 4]
     assert ran == [5] * 5
+
+
+def test_futures_and_pools_are_the_stdlibs():
+    import concurrent.futures as cf
+    with futures.ThreadPoolExecutor(1) as executor:
+        f = executor.submit(int)
+        assert isinstance(f, cf.Future) and isinstance(executor, cf.ThreadPoolExecutor)
+        assert futures.Future[int].__origin__ is futures.Future
+        f.result()
+        for set_ in (f.set_result, f.set_exception, f.set_running_or_notify_cancel):
+            with pytest.raises(futures.InvalidStateError, match="set by its task"):
+                set_(*[None][:set_ is not f.set_running_or_notify_cancel])
+        assert futures.InvalidStateError is cf.InvalidStateError
+        assert f.result() == 0
+
+
+def test_the_stdlibs_wait_and_as_completed_take_weft_futures(pool):
+    import concurrent.futures as cf
+    gate = weft.Event()
+    quick = pool.submit(divmod, 7, 2)
+    quick.result()
+    held = pool.submit(gate.wait)
+    failing = pool.submit(lambda: 1 / 0)
+    failing.exception()
+    queued = pool.submit(abs, -1)
+    blocker = pool.submit(gate.wait)
+    cancelled = pool.submit(abs, -2)  # behind held and blocker, which hold both workers
+    assert cancelled.cancel()
+    try:
+        done, not_done = cf.wait([quick, held], timeout=0.05)
+        assert (done, not_done) == ({quick}, {held})
+        assert cf.wait([quick, held], return_when=cf.FIRST_COMPLETED).done == {quick}
+        assert cf.wait([held, failing], return_when=cf.FIRST_EXCEPTION).done == {failing}
+        assert cf.wait([held, cancelled], return_when=cf.FIRST_COMPLETED).done == {cancelled}
+        with pytest.raises(TimeoutError):
+            list(cf.as_completed([held, quick], timeout=0.05))
+    finally:
+        gate.set()
+    everything = [quick, held, failing, queued, blocker, cancelled]
+    assert cf.wait(everything, timeout=30).not_done == set()
+    assert set(cf.as_completed(everything, timeout=30)) == set(everything)
+
+
+def test_the_stdlibs_waiters_are_told_of_futures_done_while_they_install():
+    # A future that is done in C but whose waiters were not yet told counts as not done for
+    # the stdlib, so a waiter it installs then is told once (never lost, never told twice).
+    import concurrent.futures as cf
+    import time
+    with futures.ThreadPoolExecutor(4) as executor:
+        for _ in range(20):
+            fs = [executor.submit(time.sleep, 0.0001) for i in range(50)]
+            # A first wait makes each future's waiter list: the futures that are done next
+            # while as_completed() holds their _condition wait for it to tell their waiters.
+            cf.wait(fs, timeout=0)
+            assert len(list(cf.as_completed(fs, timeout=30))) == 50
+            fs = [executor.submit(time.sleep, 0.0001) for i in range(50)]
+            assert cf.wait(fs, timeout=30).not_done == set()
+            fs = [executor.submit(time.sleep, 0.0001) for i in range(50)]
+            assert cf.wait(fs, timeout=30, return_when=cf.FIRST_COMPLETED).done
+
+
+def test_weft_wait_and_as_completed_take_other_futures(pool):
+    import concurrent.futures as cf
+    with cf.ThreadPoolExecutor(1) as stdlib_pool:
+        fs = [stdlib_pool.submit(abs, -1), pool.submit(abs, -2), cf.Future()]
+        fs[2].set_result(3)
+        assert futures.wait(fs, timeout=30) == (set(fs), set())
+        assert set(futures.as_completed(fs, timeout=30)) == set(fs)
+        pending = cf.Future()
+        assert futures.wait([pending, fs[1]], timeout=0.01).not_done == {pending}
+
+
+def test_asyncio_runs_calls_in_a_weft_pool():
+    import asyncio
+
+    async def main(executor):
+        loop = asyncio.get_running_loop()
+        ran = await loop.run_in_executor(executor, weft.current_thread)
+        wrapped = await asyncio.wrap_future(executor.submit(pow, 2, 10))
+        # Cancelling the asyncio future cancels the weft one it waits for.
+        gate = weft.Event()
+        executor.submit(gate.wait)
+        queued = executor.submit(abs, -1)
+        waiting = asyncio.wrap_future(queued)
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await asyncio.sleep(0)
+        cancelled = queued.cancelled()
+        gate.set()
+        loop.set_default_executor(executor)
+        default = await asyncio.to_thread(weft.current_thread)
+        return ran, wrapped, cancelled, default
+
+    executor = futures.ThreadPoolExecutor(1, thread_name_prefix="loop")
+    ran, wrapped, cancelled, default = asyncio.run(main(executor))
+    assert ran.name == default.name == "loop_0"
+    assert (wrapped, cancelled) == (1024, True)
+    # asyncio.run shut its default executor down.
+    with pytest.raises(RuntimeError, match="cannot schedule new futures after shutdown"):
+        executor.submit(abs, 1)

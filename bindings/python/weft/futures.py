@@ -5,14 +5,20 @@
 ThreadPoolExecutor is a weft_pool whose workers are weft threads; each Future is the task's
 weft_future. A task's result or exception stays with its Future object here (C keeps only the
 outcome), so it lives exactly as long as the Future. ``wait`` and ``as_completed`` are weft's.
+
+Both are also the stdlib's: a Future is a ``concurrent.futures.Future`` and the executor a
+``concurrent.futures.ThreadPoolExecutor`` (for asyncio's ``wrap_future``, ``run_in_executor`` and
+``set_default_executor``), whose every method weft's override; a Future takes part in the
+stdlib's ``wait()`` and ``as_completed()`` (see Future._waiters), and weft's hand a set with
+other futures to those.
 """
 
 import ctypes as _ctypes
 import itertools as _itertools
 import weakref as _weakref
-from collections import namedtuple as _namedtuple
 from concurrent.futures import _base
-from concurrent.futures import BrokenExecutor, CancelledError, Executor
+from concurrent.futures import BrokenExecutor, CancelledError, Executor, InvalidStateError
+from concurrent.futures import thread as _thread
 from concurrent.futures.thread import BrokenThreadPool
 from time import monotonic as _time
 
@@ -24,8 +30,8 @@ from weft._capi import blocking as _blocking
 from weft._capi import lib as _lib
 
 __all__ = ['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED', 'CancelledError',
-           'TimeoutError', 'BrokenExecutor', 'BrokenThreadPool', 'Future', 'Executor', 'wait',
-           'as_completed', 'ThreadPoolExecutor']
+           'TimeoutError', 'InvalidStateError', 'BrokenExecutor', 'BrokenThreadPool', 'Future',
+           'Executor', 'wait', 'as_completed', 'ThreadPoolExecutor']
 
 FIRST_COMPLETED = 'FIRST_COMPLETED'
 FIRST_EXCEPTION = 'FIRST_EXCEPTION'
@@ -34,7 +40,7 @@ ALL_COMPLETED = 'ALL_COMPLETED'
 _RETURN_WHEN = {FIRST_COMPLETED: 0, FIRST_EXCEPTION: 1, ALL_COMPLETED: 2}
 
 TimeoutError = TimeoutError
-DoneAndNotDoneFutures = _namedtuple('DoneAndNotDoneFutures', 'done not_done')
+DoneAndNotDoneFutures = _base.DoneAndNotDoneFutures
 
 _FOREVER, _OK, _TIMEOUT = _capi.TIMEOUT_FOREVER, _capi.OK, _capi.TIMEOUT
 _CANCELLED = _capi.CANCELLED
@@ -61,19 +67,58 @@ def _timeout(timeout):
     return timeout
 
 
-class Future(object):
+class Future(_base.Future):
     """Represents the result of an asynchronous computation (a weft_future).
 
     Futures are made by ThreadPoolExecutor.submit(); the C API has no way to make one
-    otherwise.
+    otherwise. The C future is the state: the stdlib's attributes are not set, but for those
+    its ``wait()`` and ``as_completed()`` use (``_condition``, ``_state``, ``_waiters``).
     """
 
     _handle = _capi.handle_attribute
+    # Made on first use by the stdlib's wait() or as_completed(), and kept on the instance.
+    _lock = None
+    _waiter_list = None
+    # The state those waiters were told (FINISHED or CANCELLED_AND_NOTIFIED), once told.
+    _told = None
 
     def __init__(self, handle):
         self._handle = handle
         self._result = None
         self._exception = None
+
+    @property
+    def _condition(self):
+        """The lock the stdlib's wait() and as_completed() hold while they read ``_state`` and
+        install a waiter, and _tell_waiters while it tells them."""
+        lock = self._lock
+        if lock is None:
+            lock = self.__dict__.setdefault('_lock', _weft.Condition())
+        return lock
+
+    @property
+    def _waiters(self):
+        """The waiters of the stdlib's wait() and as_completed(): told by _tell_waiters, a done
+        callback added at the first use (at once, in this thread, if the task is done)."""
+        waiters = self._waiter_list
+        if waiters is None:
+            new = []
+            waiters = self.__dict__.setdefault('_waiter_list', new)
+            if waiters is new:
+                self.add_done_callback(_tell_waiters)
+        return waiters
+
+    @property
+    def _state(self):
+        """CPython's state name, for the stdlib's wait() and as_completed(): done only once the
+        waiters have been told, so that each waiter installed while it was not is told once."""
+        self._waiters  # adds the callback that tells them
+        return self._told or (_base.RUNNING if self.running() else _base.PENDING)
+
+    def _set(self, *args):
+        raise InvalidStateError('{!r}: a future of a weft pool is set by its task'.format(self))
+
+    set_running_or_notify_cancel = set_result = set_exception = _set
 
     def __del__(self, free=_lib.weft_future_free, release=_capi.release):
         release(self, free)
@@ -209,6 +254,19 @@ class Future(object):
         return self._exception if code.value else None
 
 
+def _tell_waiters(future):
+    """Tells the waiters of the stdlib's wait() and as_completed() that ``future`` is done, as
+    CPython's set_result(), set_exception() and cancellation do, under its ``_condition``."""
+    with future._condition:
+        if future.cancelled():
+            future._told, tell = _base.CANCELLED_AND_NOTIFIED, 'add_cancelled'
+        else:
+            future._told = _base.FINISHED
+            tell = 'add_result' if future.exception() is None else 'add_exception'
+        for waiter in future._waiters:
+            getattr(waiter, tell)(future)
+
+
 @_capi.task_fn
 def _run_task(key, result_out, tasks=_tasks):
     """The C task of every submit(): runs fn(*args, **kwargs) and keeps its outcome on the
@@ -302,7 +360,7 @@ _TASK, _FORGET_TASK, _DONE_CALLBACK, _INITIALIZER = (
 _C_TASK, _C_FORGET_TASK = _key(_TASK), _key(_FORGET_TASK)
 
 
-class ThreadPoolExecutor(Executor):
+class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
     """A pool of weft threads (a weft_pool) running the calls submitted to it."""
 
     _handle = _capi.handle_attribute
@@ -386,6 +444,11 @@ class ThreadPoolExecutor(Executor):
         _executors.discard(self)
 
 
+def _all_weft(fs):
+    """Whether weft can wait for ``fs`` (else the stdlib's wait() and as_completed() can)."""
+    return all(isinstance(f, Future) for f in fs)
+
+
 def _handles(fs):
     return (_ctypes.c_void_p * len(fs))(*[f._handle for f in fs])
 
@@ -416,6 +479,8 @@ def wait(fs, timeout=None, return_when=ALL_COMPLETED):
         returned only once.
     """
     fs = list(dict.fromkeys(fs))
+    if not _all_weft(fs):
+        return _base.wait(fs, timeout, return_when)
     if return_when not in _RETURN_WHEN:
         raise ValueError("Invalid return condition: %r" % return_when)
     handles = _handles(fs)
@@ -450,6 +515,9 @@ def as_completed(fs, timeout=None):
     """
     end_time = None if timeout is None else timeout + _time()
     fs = list(dict.fromkeys(fs))
+    if not _all_weft(fs):
+        yield from _base.as_completed(fs, None if end_time is None else end_time - _time())
+        return
     # A weft_as_completed: registered with each future once, it hands them out in linear time.
     iterator = _ctypes.c_void_p()
     _capi.check(_lib.weft_as_completed_new(_handles(fs), len(fs), _ctypes.byref(iterator)))
