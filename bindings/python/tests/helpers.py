@@ -21,3 +21,36 @@ def start_python(source):
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(source)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def cpython_test_module(name, threading=None):
+    """A copy of CPython's test module ``Lib/test/<name>.py`` of this Python version, loaded as
+    ``test._weft_<name>`` (apart from the stdlib's own run): the running Python's, else
+    Debian's ``libpython3.X-testsuite`` one (pyenv's and some distributions' Pythons lack some
+    tests); the calling test module is skipped if neither has it. With ``threading``, the
+    module imports that module as ``threading`` (and so subclasses its Thread)."""
+    import importlib.util
+    from pathlib import Path
+
+    import pytest
+
+    found = importlib.util.find_spec("test." + name)
+    version = "%d.%d" % sys.version_info[:2]
+    path = Path(found.origin) if found else Path(f"/usr/lib/python{version}/test/{name}.py")
+    if not path.is_file():
+        pytest.skip(f"no test.{name} for Python {version} (on Debian, install "
+                    f"libpython{version}-testsuite; ci/install-deps.sh does)",
+                    allow_module_level=True)
+    # The test helpers keep CPython's threading (for its private state they read).
+    import test.lock_tests  # noqa: F401
+    import test.support.script_helper  # noqa: F401
+    import test.support.threading_helper  # noqa: F401
+    spec = importlib.util.spec_from_file_location("test._weft_" + name, path)
+    module = importlib.util.module_from_spec(spec)
+    saved = sys.modules["threading"]
+    sys.modules["threading"] = threading or saved
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules["threading"] = saved
+    return module

@@ -449,6 +449,18 @@ def _all_weft(fs):
     return all(isinstance(f, Future) for f in fs)
 
 
+def _take(items, index):
+    """``items[index]``, replaced there by None."""
+    item, items[index] = items[index], None
+    return item
+
+
+def _take(items, index):
+    """``items[index]``, replaced there by None."""
+    item, items[index] = items[index], None
+    return item
+
+
 def _handles(fs):
     return (_ctypes.c_void_p * len(fs))(*[f._handle for f in fs])
 
@@ -513,11 +525,15 @@ def as_completed(fs, timeout=None):
         TimeoutError: If the entire result iterator could not be generated
             before the given timeout.
     """
-    end_time = None if timeout is None else timeout + _time()
     fs = list(dict.fromkeys(fs))
     if not _all_weft(fs):
-        yield from _base.as_completed(fs, None if end_time is None else end_time - _time())
-        return
+        return _base.as_completed(fs, timeout)
+    return _as_completed(fs, timeout)
+
+
+def _as_completed(fs, timeout):
+    """as_completed() for weft futures only (``fs``, without duplicates)."""
+    end_time = None if timeout is None else timeout + _time()
     # A weft_as_completed: registered with each future once, it hands them out in linear time.
     iterator = _ctypes.c_void_p()
     _capi.check(_lib.weft_as_completed_new(_handles(fs), len(fs), _ctypes.byref(iterator)))
@@ -531,7 +547,8 @@ def as_completed(fs, timeout=None):
             if status == _TIMEOUT:
                 raise TimeoutError('%d (of %d) futures unfinished' % (len(fs) - taken, len(fs)))
             _capi.check(status)
-            yield fs[index.value]
+            # As CPython's: the caller's reference is the only one this generator keeps.
+            yield _take(fs, index.value)
     finally:
         _lib.weft_as_completed_free(iterator)
 
