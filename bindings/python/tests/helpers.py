@@ -1,8 +1,10 @@
-"""Running Python programs that use weft in a subprocess (for exit, signal and output checks)."""
+"""Running Python programs that use weft in a subprocess (for exit, signal and output checks),
+and running CPython's own test modules against weft."""
 
 import subprocess
 import sys
 import textwrap
+import unittest
 
 # A program that hangs is killed and reported after this long.
 TIME_LIMIT = 60
@@ -54,3 +56,13 @@ def cpython_test_module(name, threading=None):
     finally:
         sys.modules["threading"] = saved
     return module
+
+
+def skipped(reasons):
+    """A class decorator: each test named in ``reasons`` is skipped with its reason."""
+    def skip(cls):
+        for name, reason in reasons.items():
+            assert hasattr(cls, name), name
+            setattr(cls, name, unittest.skip(reason)(getattr(cls, name)))
+        return cls
+    return skip

@@ -5,10 +5,9 @@ concurrent.futures: its thread-pool classes, each test left out listed with its 
 import concurrent.futures
 import os
 import types
-import unittest
 
 import weft.futures
-from helpers import cpython_test_module
+from helpers import cpython_test_module, skipped
 
 cpython = cpython_test_module("test_concurrent_futures")
 # Its `futures` (concurrent.futures) with weft's names (ThreadPoolExecutor, wait, ...) and the
@@ -37,16 +36,6 @@ def _assert_python_ok(*args, **env):
 
 
 _stdlib_assert_python_ok, cpython.assert_python_ok = cpython.assert_python_ok, _assert_python_ok
-
-
-def skipped(reasons):
-    """A class decorator: each test named in ``reasons`` is skipped with its reason."""
-    def skip(cls):
-        for name, reason in reasons.items():
-            assert hasattr(cls, name), name
-            setattr(cls, name, unittest.skip(reason)(getattr(cls, name)))
-        return cls
-    return skip
 
 
 THREADS = "reads CPython's private state: executor._threads"

@@ -4,10 +4,9 @@ programs its tests run in a subprocess make weft their threading (sys.modules) f
 classes are test_lock_tests.py's."""
 
 import os
-import unittest
 
 import weft
-from helpers import cpython_test_module
+from helpers import cpython_test_module, skipped
 
 # Read at import by its RLock classes, which this file does not run.
 weft._PyRLock = weft._CRLock = None
@@ -34,16 +33,6 @@ def _in_place(check):
 
 cpython.assert_python_ok = _in_place(cpython.assert_python_ok)
 cpython.assert_python_failure = _in_place(cpython.assert_python_failure)
-
-
-def skipped(reasons):
-    """A class decorator: each test named in ``reasons`` is skipped with its reason."""
-    def skip(cls):
-        for name, reason in reasons.items():
-            assert hasattr(cls, name), name
-            setattr(cls, name, unittest.skip(reason)(getattr(cls, name)))
-        return cls
-    return skip
 
 
 PRIVATE = "reads CPython's private state: "
