@@ -23,7 +23,7 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-python-package python-dist test-node test-ruby test-java \
+.PHONY: all tour docs test deps test-rust test-python test-python-versions test-python-package python-dist test-node test-ruby test-java \
 	test-install test-abi test-platforms test-cross test-go verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
@@ -98,6 +98,20 @@ test-rust:
 test-python:
 	$(CARGO) build
 	$(PYTHON) -m pytest bindings/python/tests -q
+
+# The binding's tests on other Pythons than $(PYTHON) (not part of `make test`): each of PYTHONS
+# gets a venv with pytest in $(TARGET_DIR)/pyvenv-X.Y, made once (a download of pytest), and runs
+# the suite (about a minute each), e.g.
+# make test-python-versions PYTHONS="/root/.pyenv/versions/3.12.1/bin/python3 python3.13"
+PYTHONS ?= python3.12 python3.13
+
+test-python-versions:
+	$(CARGO) build
+	set -e; for python in $(PYTHONS); do \
+		venv=$(TARGET_DIR)/pyvenv-$$($$python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+		[ -x $$venv/bin/pytest ] || { $$python -m venv $$venv && $$venv/bin/pip install -q pytest; }; \
+		$$venv/bin/python -m pytest bindings/python/tests -q; \
+	done
 
 # The Python package (bindings/python; weft-threading on PyPI, `import weft`), as it is published,
 # in $(PYDIST): the sdist, which carries the crate, and the wheel built from that sdist (by

@@ -2,10 +2,11 @@
 # Installs everything the test suite needs beyond a Rust toolchain, a C compiler and Python 3:
 # libclang for bindgen (the ABI checks), pkg-config, a C++ compiler, CMake (the install test's
 # consumer), libabigail (the ABI check), Doxygen (make docs), clippy and rustfmt, the Python test
-# runner, the Python packaging tools (build, auditwheel with patchelf, mypy, venv), Node.js with
-# npm, Ruby with the ffi gem (Debian's ruby and ruby-ffi; Ruby ships minitest), a JDK with JNA
-# (Debian's openjdk-17-jdk-headless and libjna-java), and Go (Debian's golang-go: the Go binding
-# has no dependencies, so nothing comes from a module proxy).
+# runner and CPython's test_concurrent_futures, the Python packaging tools (build, auditwheel
+# with patchelf, mypy, venv), Node.js with npm, Ruby with the ffi gem (Debian's ruby and
+# ruby-ffi; Ruby ships minitest), a JDK with JNA (Debian's openjdk-17-jdk-headless and
+# libjna-java), and Go (Debian's golang-go: the Go binding has no dependencies, so nothing comes
+# from a module proxy).
 # `make test` runs it first; safe to run again, it skips what is already there.
 set -euo pipefail
 
@@ -22,6 +23,12 @@ command -v abidw >/dev/null || need_apt+=(abigail-tools)
 command -v doxygen >/dev/null || need_apt+=(doxygen)
 # Debian's python3 has venv without ensurepip unless python3-venv is installed.
 python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
+# CPython's test_threading and test_concurrent_futures, run against the Python binding: where
+# python3 lacks the latter (Debian's has it in libpython3.X-testsuite, as pyenv's has not).
+py_version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+python3 -c "import importlib.util as u, sys; sys.exit(not u.find_spec('test.test_concurrent_futures'))" ||
+    [ -f "/usr/lib/python$py_version/test/test_concurrent_futures.py" ] ||
+    need_apt+=("libpython$py_version-testsuite")
 # Node.js 18 or later and npm, for the Node binding's tests (bindings/node).
 node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' 2>/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)

@@ -167,6 +167,30 @@ def test_shutdown_frees_what_workers_kept_in_thread_locals():
     assert all(ref() is None for ref in refs)
 
 
+def test_workers_free_their_own_thread_states():
+    # Each worker gives back its Python thread state in its own thread, as it exits. Deleting
+    # them from the thread calling shutdown() unbound that thread's own state (3.12+): its next
+    # C callback made it a second one, which 3.13 aborts on ("_PyThreadState_Attach: non-NULL
+    # old thread state").
+    from helpers import run_python
+    result = run_python("""
+        import ctypes
+        import weft, weft.futures
+
+        api = ctypes.pythonapi
+        api.PyGILState_GetThisThreadState.restype = ctypes.c_void_p
+        api.PyThreadState_Get.restype = ctypes.c_void_p
+        for _ in range(3):
+            with weft.futures.ThreadPoolExecutor(4) as executor:
+                list(executor.map(abs, range(100)))
+            assert api.PyGILState_GetThisThreadState() == api.PyThreadState_Get()
+            # A C callback in this thread (the barrier's action) uses this thread's state.
+            weft.Barrier(1, action=lambda: print("action", flush=True)).wait()
+    """)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "action\n" * 3
+
+
 def test_errors_and_shutdown():
     with pytest.raises(ValueError, match="max_workers must be greater than 0"):
         futures.ThreadPoolExecutor(0)
@@ -217,8 +241,11 @@ def test_a_child_forked_while_a_pool_lives_exits_cleanly():
     # the fork: its exit-time shutdown of the pool must not free them again (that crashed).
     from helpers import run_python
     result = run_python("""
-        import multiprocessing, os, sys
+        import multiprocessing, os, sys, warnings
         import weft.futures
+
+        # 3.12+ warns about any fork() with threads running.
+        warnings.simplefilter("ignore", DeprecationWarning)
 
         executor = weft.futures.ThreadPoolExecutor(2)
         executor.submit(print, "parent's task", flush=True).result()
@@ -308,3 +335,105 @@ def test_counts_resizing_and_a_bounded_work_list():
             pool.max_workers = 0
         pool.max_pending = 0
         assert pool.max_pending == 0
+
+
+def test_futures_and_pools_are_the_stdlibs():
+    import concurrent.futures as cf
+    with futures.ThreadPoolExecutor(1) as executor:
+        f = executor.submit(int)
+        assert isinstance(f, cf.Future) and isinstance(executor, cf.ThreadPoolExecutor)
+        assert futures.Future[int].__origin__ is futures.Future
+        f.result()
+        for set_ in (f.set_result, f.set_exception, f.set_running_or_notify_cancel):
+            with pytest.raises(futures.InvalidStateError, match="set by its task"):
+                set_(*[None][:set_ is not f.set_running_or_notify_cancel])
+        assert futures.InvalidStateError is cf.InvalidStateError
+        assert f.result() == 0
+
+
+def test_the_stdlibs_wait_and_as_completed_take_weft_futures(pool):
+    import concurrent.futures as cf
+    gate = weft.Event()
+    quick = pool.submit(divmod, 7, 2)
+    quick.result()
+    held = pool.submit(gate.wait)
+    failing = pool.submit(lambda: 1 / 0)
+    failing.exception()
+    queued = pool.submit(abs, -1)
+    blocker = pool.submit(gate.wait)
+    cancelled = pool.submit(abs, -2)  # behind held and blocker, which hold both workers
+    assert cancelled.cancel()
+    try:
+        done, not_done = cf.wait([quick, held], timeout=0.05)
+        assert (done, not_done) == ({quick}, {held})
+        assert cf.wait([quick, held], return_when=cf.FIRST_COMPLETED).done == {quick}
+        assert cf.wait([held, failing], return_when=cf.FIRST_EXCEPTION).done == {failing}
+        assert cf.wait([held, cancelled], return_when=cf.FIRST_COMPLETED).done == {cancelled}
+        with pytest.raises(TimeoutError):
+            list(cf.as_completed([held, quick], timeout=0.05))
+    finally:
+        gate.set()
+    everything = [quick, held, failing, queued, blocker, cancelled]
+    assert cf.wait(everything, timeout=30).not_done == set()
+    assert set(cf.as_completed(everything, timeout=30)) == set(everything)
+
+
+def test_the_stdlibs_waiters_are_told_of_futures_done_while_they_install():
+    # A future that is done in C but whose waiters were not yet told counts as not done for
+    # the stdlib, so a waiter it installs then is told once (never lost, never told twice).
+    import concurrent.futures as cf
+    import time
+    with futures.ThreadPoolExecutor(4) as executor:
+        for _ in range(20):
+            fs = [executor.submit(time.sleep, 0.0001) for i in range(50)]
+            # A first wait makes each future's waiter list: the futures that are done next
+            # while as_completed() holds their _condition wait for it to tell their waiters.
+            cf.wait(fs, timeout=0)
+            assert len(list(cf.as_completed(fs, timeout=30))) == 50
+            fs = [executor.submit(time.sleep, 0.0001) for i in range(50)]
+            assert cf.wait(fs, timeout=30).not_done == set()
+            fs = [executor.submit(time.sleep, 0.0001) for i in range(50)]
+            assert cf.wait(fs, timeout=30, return_when=cf.FIRST_COMPLETED).done
+
+
+def test_weft_wait_and_as_completed_take_other_futures(pool):
+    import concurrent.futures as cf
+    with cf.ThreadPoolExecutor(1) as stdlib_pool:
+        fs = [stdlib_pool.submit(abs, -1), pool.submit(abs, -2), cf.Future()]
+        fs[2].set_result(3)
+        assert futures.wait(fs, timeout=30) == (set(fs), set())
+        assert set(futures.as_completed(fs, timeout=30)) == set(fs)
+        pending = cf.Future()
+        assert futures.wait([pending, fs[1]], timeout=0.01).not_done == {pending}
+
+
+def test_asyncio_runs_calls_in_a_weft_pool():
+    import asyncio
+
+    async def main(executor):
+        loop = asyncio.get_running_loop()
+        ran = await loop.run_in_executor(executor, weft.current_thread)
+        wrapped = await asyncio.wrap_future(executor.submit(pow, 2, 10))
+        # Cancelling the asyncio future cancels the weft one it waits for.
+        gate = weft.Event()
+        executor.submit(gate.wait)
+        queued = executor.submit(abs, -1)
+        waiting = asyncio.wrap_future(queued)
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await asyncio.sleep(0)
+        cancelled = queued.cancelled()
+        gate.set()
+        loop.set_default_executor(executor)
+        default = await asyncio.to_thread(weft.current_thread)
+        return ran, wrapped, cancelled, default
+
+    executor = futures.ThreadPoolExecutor(1, thread_name_prefix="loop")
+    ran, wrapped, cancelled, default = asyncio.run(main(executor))
+    assert ran.name == default.name == "loop_0"
+    assert (wrapped, cancelled) == (1024, True)
+    # asyncio.run shut its default executor down.
+    with pytest.raises(RuntimeError, match="cannot schedule new futures after shutdown"):
+        executor.submit(abs, 1)

@@ -9,6 +9,8 @@ the other primitives are weft objects, whose handles C code can use too. Names, 
 defaults, return values and exceptions are CPython 3.11's.
 """
 
+# First: raises ImportError in a subinterpreter, before anything is loaded or started.
+from weft import _main_interpreter  # noqa: F401
 import contextlib as _contextlib
 import contextvars as _contextvars
 import ctypes as _ctypes

@@ -234,6 +234,11 @@ _PROTOTYPES = {
     "weft_as_completed_new": (_status, [ctypes.c_void_p, _size, _ptr(_handle)], False),
     "weft_as_completed_free": (None, [_handle], False),
     "weft_as_completed_next": (_status, [_handle, _double, _ptr(_size)], True),
+    # Local (weft.futures keeps each pool worker's Python thread state in one)
+    "weft_local_new": (
+        _status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                  _ptr(_handle)], False),
+    "weft_local_set": (_status, [_handle, ctypes.c_void_p], False),
     # Queue
     # The item destructor is passed as a pointer (NULL for a queue of tokens).
     "weft_queue_new": (_status, [ctypes.c_int, _size, ctypes.c_void_p, _ptr(_handle)], False),

@@ -5,15 +5,20 @@
 ThreadPoolExecutor is a weft_pool whose workers are weft threads; each Future is the task's
 weft_future. A task's result or exception stays with its Future object here (C keeps only the
 outcome), so it lives exactly as long as the Future. ``wait`` and ``as_completed`` are weft's.
+
+Both are also the stdlib's: a Future is a ``concurrent.futures.Future`` and the executor a
+``concurrent.futures.ThreadPoolExecutor`` (for asyncio's ``wrap_future``, ``run_in_executor`` and
+``set_default_executor``), whose every method weft's override; a Future takes part in the
+stdlib's ``wait()`` and ``as_completed()`` (see Future._waiters), and weft's hand a set with
+other futures to those.
 """
 
 import ctypes as _ctypes
 import itertools as _itertools
-import os as _os
 import weakref as _weakref
-from collections import namedtuple as _namedtuple
 from concurrent.futures import _base
-from concurrent.futures import BrokenExecutor, CancelledError, Executor
+from concurrent.futures import BrokenExecutor, CancelledError, Executor, InvalidStateError
+from concurrent.futures import thread as _thread
 from concurrent.futures.thread import BrokenThreadPool
 from time import monotonic as _time
 
@@ -25,8 +30,8 @@ from weft._capi import blocking as _blocking
 from weft._capi import lib as _lib
 
 __all__ = ['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED', 'CancelledError',
-           'TimeoutError', 'BrokenExecutor', 'BrokenThreadPool', 'Future', 'Executor', 'wait',
-           'as_completed', 'ThreadPoolExecutor']
+           'TimeoutError', 'InvalidStateError', 'BrokenExecutor', 'BrokenThreadPool', 'Future',
+           'Executor', 'wait', 'as_completed', 'ThreadPoolExecutor']
 
 FIRST_COMPLETED = 'FIRST_COMPLETED'
 FIRST_EXCEPTION = 'FIRST_EXCEPTION'
@@ -35,7 +40,7 @@ ALL_COMPLETED = 'ALL_COMPLETED'
 _RETURN_WHEN = {FIRST_COMPLETED: 0, FIRST_EXCEPTION: 1, ALL_COMPLETED: 2}
 
 TimeoutError = TimeoutError
-DoneAndNotDoneFutures = _namedtuple('DoneAndNotDoneFutures', 'done not_done')
+DoneAndNotDoneFutures = _base.DoneAndNotDoneFutures
 
 _FOREVER, _OK, _TIMEOUT = _capi.TIMEOUT_FOREVER, _capi.OK, _capi.TIMEOUT
 _CANCELLED = _capi.CANCELLED
@@ -51,8 +56,6 @@ _tasks = {}
 _done_callbacks = {}
 # Executors not yet shut down, to shut down before the interpreter finalizes.
 _executors = _weakref.WeakSet()
-# Every executor, for the fork handler (see _forget_workers_in_child).
-_pools = _weakref.WeakSet()
 
 
 def _timeout(timeout):
@@ -64,19 +67,58 @@ def _timeout(timeout):
     return timeout
 
 
-class Future(object):
+class Future(_base.Future):
     """Represents the result of an asynchronous computation (a weft_future).
 
     Futures are made by ThreadPoolExecutor.submit(); the C API has no way to make one
-    otherwise.
+    otherwise. The C future is the state: the stdlib's attributes are not set, but for those
+    its ``wait()`` and ``as_completed()`` use (``_condition``, ``_state``, ``_waiters``).
     """
 
     _handle = _capi.handle_attribute
+    # Made on first use by the stdlib's wait() or as_completed(), and kept on the instance.
+    _lock = None
+    _waiter_list = None
+    # The state those waiters were told (FINISHED or CANCELLED_AND_NOTIFIED), once told.
+    _told = None
 
     def __init__(self, handle):
         self._handle = handle
         self._result = None
         self._exception = None
+
+    @property
+    def _condition(self):
+        """The lock the stdlib's wait() and as_completed() hold while they read ``_state`` and
+        install a waiter, and _tell_waiters while it tells them."""
+        lock = self._lock
+        if lock is None:
+            lock = self.__dict__.setdefault('_lock', _weft.Condition())
+        return lock
+
+    @property
+    def _waiters(self):
+        """The waiters of the stdlib's wait() and as_completed(): told by _tell_waiters, a done
+        callback added at the first use (at once, in this thread, if the task is done)."""
+        waiters = self._waiter_list
+        if waiters is None:
+            new = []
+            waiters = self.__dict__.setdefault('_waiter_list', new)
+            if waiters is new:
+                self.add_done_callback(_tell_waiters)
+        return waiters
+
+    @property
+    def _state(self):
+        """CPython's state name, for the stdlib's wait() and as_completed(): done only once the
+        waiters have been told, so that each waiter installed while it was not is told once."""
+        self._waiters  # adds the callback that tells them
+        return self._told or (_base.RUNNING if self.running() else _base.PENDING)
+
+    def _set(self, *args):
+        raise InvalidStateError('{!r}: a future of a weft pool is set by its task'.format(self))
+
+    set_running_or_notify_cancel = set_result = set_exception = _set
 
     def __del__(self, free=_lib.weft_future_free, release=_capi.release):
         release(self, free)
@@ -212,6 +254,19 @@ class Future(object):
         return self._exception if code.value else None
 
 
+def _tell_waiters(future):
+    """Tells the waiters of the stdlib's wait() and as_completed() that ``future`` is done, as
+    CPython's set_result(), set_exception() and cancellation do, under its ``_condition``."""
+    with future._condition:
+        if future.cancelled():
+            future._told, tell = _base.CANCELLED_AND_NOTIFIED, 'add_cancelled'
+        else:
+            future._told = _base.FINISHED
+            tell = 'add_result' if future.exception() is None else 'add_exception'
+        for waiter in future._waiters:
+            getattr(waiter, tell)(future)
+
+
 @_capi.task_fn
 def _run_task(key, result_out, tasks=_tasks):
     """The C task of every submit(): runs fn(*args, **kwargs) and keeps its outcome on the
@@ -250,33 +305,44 @@ _worker = _threading.local()
 _gil_ensure = _ctypes.pythonapi.PyGILState_Ensure
 _gil_ensure.restype = _ctypes.c_int
 _gil_ensure.argtypes = []
-_current_state = _ctypes.pythonapi.PyThreadState_Get
-_current_state.restype = _ctypes.c_void_p
-_current_state.argtypes = []
-_clear_state = _ctypes.pythonapi.PyThreadState_Clear
-_delete_state = _ctypes.pythonapi.PyThreadState_Delete
-for _f in (_clear_state, _delete_state):
-    _f.restype = None
-    _f.argtypes = [_ctypes.c_void_p]
+_gil_release = _ctypes.pythonapi.PyGILState_Release
+_gil_release.restype = None
+_gil_release.argtypes = [_ctypes.c_int]
+_GIL_LOCKED = 0  # PyGILState_LOCKED: what _gil_ensure() gives inside a C callback
+
+
+@_capi.free_fn
+def _release_worker_state(_):
+    """Run by each worker as it exits (the ``value_free`` of ``_worker_states``): gives back the
+    GIL state its initializer took. The C callback this runs in gives back its own on return,
+    the last one, so Python clears the worker's thread state (its ``threading.local`` values)
+    and deletes it there, in its own thread, as CPython requires (3.13 aborts otherwise)."""
+    _gil_release(_GIL_LOCKED)
+
+
+_RELEASE_WORKER_STATE = _ctypes.cast(_release_worker_state, _ctypes.c_void_p).value
+# A weft_local in which each worker stores a value (none: NULL) so that weft calls
+# _release_worker_state in it as it exits, before a join returns. It is never freed: no worker
+# ever outlives it, and in a child made by fork() the parent's workers' values stay in it,
+# unused (the interpreter freed their thread states at the fork).
+_worker_states = _capi.new_handle(_lib.weft_local_new, None, None, None, _RELEASE_WORKER_STATE)
 
 
 @_capi.init_fn
 def _run_initializer(key, tasks=_tasks):
     """The initializer of every pool's workers: ``tasks[key]`` is (initializer or None,
-    initargs, the list of the pool's workers' thread states).
+    initargs).
 
     A worker is a weft thread Python did not start, so each C callback into Python (each task)
     would make a Python thread state and destroy it on return. Taking the GIL state once more
-    here, never released, keeps one thread state for the worker's whole life, as a worker of
-    CPython's executor has (its ``threading.local`` values, too, outlive a task).
-    ThreadPoolExecutor.shutdown(wait=True) frees these states once the workers have exited (the
-    interpreter frees those of the pools not shut down that way when it finalizes, and in a
-    child made by fork() those of the parent's workers, at the fork).
+    here, given back as the worker exits (see _release_worker_state), keeps one thread state
+    for the worker's whole life, as a worker of CPython's executor has (its ``threading.local``
+    values, too, outlive a task, and are freed once shutdown(wait=True) has returned).
     """
     _gil_ensure()
+    _capi.check(_lib.weft_local_set(_worker_states, None))
     _worker.thread = _weft.current_thread()
-    initializer, initargs, states = tasks[key]
-    states.append(_current_state())
+    initializer, initargs = tasks[key]
     if initializer is None:
         return 0
     try:
@@ -294,7 +360,7 @@ _TASK, _FORGET_TASK, _DONE_CALLBACK, _INITIALIZER = (
 _C_TASK, _C_FORGET_TASK = _key(_TASK), _key(_FORGET_TASK)
 
 
-class ThreadPoolExecutor(Executor):
+class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
     """A pool of weft threads (a weft_pool) running the calls submitted to it."""
 
     _handle = _capi.handle_attribute
@@ -315,9 +381,7 @@ class ThreadPoolExecutor(Executor):
         if initializer is not None and not callable(initializer):
             raise TypeError("initializer must be a callable")
         key = next(_keys)
-        # The Python thread states of the workers (see _run_initializer).
-        self._states = []
-        _tasks[key] = (initializer, initargs, self._states)
+        _tasks[key] = (initializer, initargs)
         try:
             self._handle = _capi.new_handle(
                 _lib.weft_pool_new, max_workers or 0, str(thread_name_prefix).encode() or None,
@@ -330,7 +394,6 @@ class ThreadPoolExecutor(Executor):
         self._bounded = False
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)
-        _pools.add(self)
 
     def __del__(self, free=_lib.weft_pool_free, release=_capi.release):
         release(self, free)
@@ -439,16 +502,23 @@ class ThreadPoolExecutor(Executor):
             status = _lib.weft_pool_shutdown(handle, False, bool(cancel_futures))
         _capi.check(status)
         _executors.discard(self)
-        if wait:
-            # Every worker has exited (joined), so no thread uses the states they kept. Each is
-            # popped by one shutdown() only, even if several run at once.
-            while self._states:
-                try:
-                    state = self._states.pop()
-                except IndexError:
-                    break
-                _clear_state(state)
-                _delete_state(state)
+
+
+def _all_weft(fs):
+    """Whether weft can wait for ``fs`` (else the stdlib's wait() and as_completed() can)."""
+    return all(isinstance(f, Future) for f in fs)
+
+
+def _take(items, index):
+    """``items[index]``, replaced there by None."""
+    item, items[index] = items[index], None
+    return item
+
+
+def _take(items, index):
+    """``items[index]``, replaced there by None."""
+    item, items[index] = items[index], None
+    return item
 
 
 def _handles(fs):
@@ -481,6 +551,8 @@ def wait(fs, timeout=None, return_when=ALL_COMPLETED):
         returned only once.
     """
     fs = list(dict.fromkeys(fs))
+    if not _all_weft(fs):
+        return _base.wait(fs, timeout, return_when)
     if return_when not in _RETURN_WHEN:
         raise ValueError("Invalid return condition: %r" % return_when)
     handles = _handles(fs)
@@ -513,8 +585,15 @@ def as_completed(fs, timeout=None):
         TimeoutError: If the entire result iterator could not be generated
             before the given timeout.
     """
-    end_time = None if timeout is None else timeout + _time()
     fs = list(dict.fromkeys(fs))
+    if not _all_weft(fs):
+        return _base.as_completed(fs, timeout)
+    return _as_completed(fs, timeout)
+
+
+def _as_completed(fs, timeout):
+    """as_completed() for weft futures only (``fs``, without duplicates)."""
+    end_time = None if timeout is None else timeout + _time()
     # A weft_as_completed: registered with each future once, it hands them out in linear time.
     iterator = _ctypes.c_void_p()
     _capi.check(_lib.weft_as_completed_new(_handles(fs), len(fs), _ctypes.byref(iterator)))
@@ -528,7 +607,8 @@ def as_completed(fs, timeout=None):
             if status == _TIMEOUT:
                 raise TimeoutError('%d (of %d) futures unfinished' % (len(fs) - taken, len(fs)))
             _capi.check(status)
-            yield fs[index.value]
+            # As CPython's: the caller's reference is the only one this generator keeps.
+            yield _take(fs, index.value)
     finally:
         _lib.weft_as_completed_free(iterator)
 
@@ -545,13 +625,4 @@ def _python_exit():
         executor.shutdown(wait=True)
 
 
-def _forget_workers_in_child():
-    """After fork(), in the child: the parent's workers do not exist there, and the interpreter
-    freed their thread states at the fork, so shutdown() must not free them again. (CPython's
-    executor likewise reinitializes its global state in the child.)"""
-    for executor in list(_pools):
-        executor._states.clear()
-
-
 _weft._register_atexit(_python_exit)
-_os.register_at_fork(after_in_child=_forget_workers_in_child)

@@ -6,12 +6,16 @@ from concurrent.futures import BrokenExecutor as BrokenExecutor
 from concurrent.futures import CancelledError as CancelledError
 from concurrent.futures import Executor as Executor
 from concurrent.futures import Future as _StdFuture
+from concurrent.futures import InvalidStateError as InvalidStateError
+from concurrent.futures import ThreadPoolExecutor as _StdThreadPoolExecutor
+from concurrent.futures._base import DoneAndNotDoneFutures as DoneAndNotDoneFutures
 from concurrent.futures.thread import BrokenThreadPool as BrokenThreadPool
-from typing import Any, Final, Generic, NamedTuple, ParamSpec, TypeVar
+from typing import Any, Final, ParamSpec, TypeVar
 
 __all__ = [
     "FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "CancelledError", "TimeoutError",
-    "BrokenExecutor", "BrokenThreadPool", "Future", "Executor", "wait", "as_completed", "ThreadPoolExecutor",
+    "InvalidStateError", "BrokenExecutor", "BrokenThreadPool", "Future", "Executor", "wait",
+    "as_completed", "ThreadPoolExecutor",
 ]
 
 _T = TypeVar("_T")
@@ -25,16 +29,12 @@ class Future(_StdFuture[_T]):
     @property
     def handle(self) -> int: ...
 
-class DoneAndNotDoneFutures(NamedTuple, Generic[_T]):
-    done: set[_StdFuture[_T]]
-    not_done: set[_StdFuture[_T]]
-
 def wait(
     fs: Iterable[_StdFuture[_T]], timeout: float | None = None, return_when: str = "ALL_COMPLETED"
 ) -> DoneAndNotDoneFutures[_T]: ...
 def as_completed(fs: Iterable[_StdFuture[_T]], timeout: float | None = None) -> Iterator[_StdFuture[_T]]: ...
 
-class ThreadPoolExecutor(Executor):
+class ThreadPoolExecutor(_StdThreadPoolExecutor):
     def __init__(
         self,
         max_workers: int | None = None,
