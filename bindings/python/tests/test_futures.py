@@ -311,31 +311,33 @@ def _until(done):
 def test_counts_resizing_and_a_bounded_work_list():
     gate = weft.Event()
     with futures.ThreadPoolExecutor(1) as pool:
-        assert (pool.pending, pool.active, pool.idle) == (0, 0, 0)
-        assert pool.max_workers == pool._max_workers == 1 and pool.max_pending == 0
-        held = pool.submit(gate.wait)
-        _until(lambda: pool.active == 1)
-        pool.max_pending = 1
-        queued = pool.submit(lambda: 2)
-        assert (pool.pending, pool.active, pool.idle) == (1, 1, 0)
-        # Full: a submit waits, the GIL released, until a worker takes a call.
-        waiting = []
-        t = weft.Thread(target=lambda: waiting.append(pool.submit(lambda: 3)))
-        t.start()
-        pool.max_workers = 2
-        assert queued.result(10) == 2
-        t.join(10)
-        assert not t.is_alive() and waiting[0].result(10) == 3
-        gate.set()
-        assert held.result(10)
-        _until(lambda: pool.idle == 2)
-        pool.max_workers = 1
-        _until(lambda: (pool.active, pool.idle) == (0, 1))
-        with pytest.raises(ValueError, match="max_workers must be greater than 0"):
-            pool.max_workers = 0
-        pool.max_pending = 0
-        assert pool.max_pending == 0
-
+        try:
+            assert (pool.pending, pool.active, pool.idle) == (0, 0, 0)
+            assert pool.max_workers == pool._max_workers == 1 and pool.max_pending == 0
+            held = pool.submit(gate.wait)
+            _until(lambda: pool.active == 1)
+            pool.max_pending = 1
+            queued = pool.submit(lambda: 2)
+            assert (pool.pending, pool.active, pool.idle) == (1, 1, 0)
+            # Full: a submit waits, the GIL released, until a worker takes a call.
+            waiting = []
+            t = weft.Thread(target=lambda: waiting.append(pool.submit(lambda: 3)))
+            t.start()
+            pool.max_workers = 2
+            assert queued.result(10) == 2
+            t.join(10)
+            assert not t.is_alive() and waiting[0].result(10) == 3
+            gate.set()
+            assert held.result(10)
+            _until(lambda: pool.idle == 2)
+            pool.max_workers = 1
+            _until(lambda: (pool.active, pool.idle) == (0, 1))
+            with pytest.raises(ValueError, match="max_workers must be greater than 0"):
+                pool.max_workers = 0
+            pool.max_pending = 0
+            assert pool.max_pending == 0
+        finally:
+            gate.set()  # a failed check must not leave shutdown() waiting for the held call
 
 def test_futures_and_pools_are_the_stdlibs():
     import concurrent.futures as cf

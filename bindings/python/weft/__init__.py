@@ -1614,14 +1614,18 @@ def _after_fork():
         current = current_thread()  # weft's object for a thread it did not start
     else:
         _active[ident] = current
-    if current is not _main_thread:
+    forked_from_main = current is _main_thread
+    if not forked_from_main:
         # The parent's main thread does not exist here: it is stopped, and joins at once.
         if isinstance(_main_thread, _MainThread):
             _main_thread._stopped.set()
         _main_thread = current
     _main_ident = _capi._main_ident = ident
     # The parent's signal watcher is not here; the forking thread's waits get one of their own.
+    # A child forked from another thread ends when that thread does (the last thread's exit),
+    # so its watcher must not outlive it: it leaves once `current` has finished.
     _capi._token = None
+    _capi._main_alive = None if forked_from_main else current.is_alive
 
 
 _os.register_at_fork(after_in_child=_after_fork)

@@ -14,6 +14,7 @@ import operator
 import os
 import weakref
 import queue as _queue
+import select as _select
 import signal as _signal
 import threading as _threading
 from _thread import get_ident
@@ -454,13 +455,20 @@ _check_signals.argtypes = []
 # every byte. `_token` is None until the main thread first waits (or imports weft), 0 where no
 # watcher can be (not the main interpreter).
 _token = None
+# In a child forked from a thread other than the main one, the forking thread's is_alive: the
+# process ends when that thread does, so the watcher looks every 0.1 s and leaves after it.
+_main_alive = None
 
 
-def _watch(read_end, forward_to, token):
+def _watch(read_end, forward_to, token, alive):
     """The watcher thread: sets ``token`` for every signal written to the pipe, forwarding the
-    bytes to the wakeup fd weft's replaced, if any."""
+    bytes to the wakeup fd weft's replaced, if any; returns once ``alive()`` is false."""
     while True:
         try:
+            if alive is not None and not _select.select([read_end], [], [], 0.1)[0]:
+                if alive():
+                    continue
+                return
             data = os.read(read_end, 512)
         except OSError:
             return
@@ -493,7 +501,7 @@ def watch_signals():
         return
     check(lib.weft_cancel_install(token))
     _token = token.value
-    watcher = _threading.Thread(target=_watch, args=(read_end, forward_to, _token),
+    watcher = _threading.Thread(target=_watch, args=(read_end, forward_to, _token, _main_alive),
                                 name="weft-signal-watcher", daemon=True)
     watcher.start()
 
