@@ -76,6 +76,8 @@ pub mod sync;
 pub mod thread;
 pub mod timeout;
 #[cfg(not(loom))]
+pub mod wait_any;
+#[cfg(not(loom))]
 mod timer;
 
 pub use cancel::CancelToken;

@@ -22,7 +22,7 @@ pub struct weft_queue {
 
 /// The queue and the destructor its items get when weft drops them.
 pub(crate) struct ItemQueue {
-    queue: Queue<OwnedArg>,
+    pub(super) queue: Queue<OwnedArg>,
     item_free: weft_free_fn,
 }
 
