@@ -103,8 +103,8 @@ pub unsafe extern "C" fn weft_wait_any(
         let waitables: Vec<Waitable<'_, _, _, _>> = borrowed
             .iter()
             .map(|object| match object {
-                Borrowed::Queue(queue) => Waitable::Queue(*queue),
-                Borrowed::Event(event) => Waitable::Event(*event),
+                Borrowed::Queue(queue) => Waitable::Queue(queue),
+                Borrowed::Event(event) => Waitable::Event(event),
                 Borrowed::Future(future) => Waitable::Future(&**future),
             })
             .collect();
