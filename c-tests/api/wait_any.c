@@ -14,18 +14,13 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "asleep.h"
 #include "check.h"
 
 /* Long enough that only the wake-up under test ends the waits in time. */
 #define LONG 30.0
 /* What "at once" means on a loaded machine, in seconds. */
 #define SOON 10.0
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The objects, in the order they are passed: QUEUE, EVENT, FUTURE, LAST (a queue). */
 enum { QUEUE, EVENT, FUTURE, LAST, COUNT };
