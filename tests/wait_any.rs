@@ -170,3 +170,42 @@ fn an_empty_list_is_refused() {
     let none: [Waitable<'_, u32, u32, u32>; 0] = [];
     assert_eq!(wait_any(&none, LONG), Err(Error::InvalidArgument));
 }
+
+#[test]
+fn wake_ups_racing_the_registration_are_never_missed() {
+    // The object is made ready while the waiter may be anywhere in its registration: before,
+    // between its objects, or asleep. A wake-up lost to the race shows as a wait of `LONG`.
+    for round in 0..300 {
+        let objects = Objects::new();
+        let theirs = Arc::clone(&objects);
+        let waiter = std::thread::spawn(move || wait_any(&theirs.list(), LONG));
+        match round % 3 {
+            0 => objects.queue.put(1, Timeout::Forever).unwrap(),
+            1 => objects.event.set(),
+            _ => objects.future.set_result(1).unwrap(),
+        }
+        assert_eq!(waiter.join().unwrap(), Ok(Some(round % 3)), "round {round}");
+        assert_eq!(objects.queue.getters() + objects.last.getters(), 0);
+    }
+}
+
+#[test]
+fn several_waiters_and_a_getter_on_one_queue_all_hear_of_an_item() {
+    let objects = Objects::new();
+    let waiters: Vec<_> = (0..3).map(|_| waiting(&objects, None)).collect();
+    while objects.last.getters() < 3 {
+        std::thread::yield_now();
+    }
+    let theirs = Arc::clone(&objects);
+    let getter = std::thread::spawn(move || theirs.queue.get(LONG));
+    while objects.queue.getters() < 4 {
+        std::thread::yield_now();
+    }
+    objects.queue.put(5, Timeout::Forever).unwrap();
+    for waiter in waiters {
+        let (result, _, took) = waiter.join().unwrap();
+        assert!(took < SOON);
+        assert_eq!(result, Ok(Some(0)));
+    }
+    assert_eq!(getter.join().unwrap(), Ok(5), "the getter got the item");
+}
