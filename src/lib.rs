@@ -76,9 +76,9 @@ pub mod sync;
 pub mod thread;
 pub mod timeout;
 #[cfg(not(loom))]
-pub mod wait_any;
-#[cfg(not(loom))]
 mod timer;
+#[cfg(not(loom))]
+pub mod wait_any;
 
 pub use cancel::CancelToken;
 pub use error::{Error, Rejected};

@@ -89,7 +89,11 @@ fn a_put_wakes_it_with_the_queues_index_and_the_item_stays() {
     let (result, _, took) = waiter.join().unwrap();
     assert!(took < SOON);
     assert_eq!(result, Ok(Some(0)));
-    assert_eq!(objects.queue.get(Timeout::After(Duration::ZERO)), Ok(7), "not taken");
+    assert_eq!(
+        objects.queue.get(Timeout::After(Duration::ZERO)),
+        Ok(7),
+        "not taken"
+    );
 }
 
 #[test]
@@ -143,7 +147,10 @@ fn one_ready_on_entry_is_found_without_waiting_lowest_index_first() {
     objects.event.set();
     assert_eq!(wait_any(&objects.list(), LONG), Ok(Some(1)));
     objects.queue.put(1, Timeout::Forever).unwrap();
-    assert_eq!(wait_any(&objects.list(), Timeout::After(Duration::ZERO)), Ok(Some(0)));
+    assert_eq!(
+        wait_any(&objects.list(), Timeout::After(Duration::ZERO)),
+        Ok(Some(0))
+    );
     // Even with a set token: a call that can proceed at once does.
     let token = Arc::new(CancelToken::new());
     token.set();

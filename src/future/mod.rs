@@ -40,6 +40,6 @@ pub(crate) use task::{Queued, TaskFn};
 pub use waiter::ReturnWhen;
 #[cfg(not(loom))]
 pub(crate) use waiter::Waiter;
+pub use waiting::{AsCompleted, InOrder, Waited, as_completed_next, wait};
 #[cfg(not(loom))]
 pub(crate) use waiting::{register, unregister};
-pub use waiting::{AsCompleted, InOrder, Waited, as_completed_next, wait};

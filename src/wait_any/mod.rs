@@ -12,23 +12,23 @@
 //! for a single consumer, and a caller that shares the queue gets with a timeout of zero and
 //! waits again.
 //!
-//! How: one waiter (`future::Waiter`, the one `concurrent.futures.wait` uses) is registered with each object
-//! not ready, under the object's index. Futures take it as a listener, as for `wait`; queues
-//! and events have no list of listeners, and are watched through the process-wide
-//! registry (`wait_any/registry.rs`), whose entries their slow paths report to (their fast paths are unchanged).
-//! The first object found ready while registering ends the call at once; otherwise the thread
-//! sleeps on the waiter until an object reports, or until the deadline or its cancellation
+//! How: one waiter (`future::Waiter`, the one `concurrent.futures.wait` uses) is registered with
+//! each object not ready, under the object's index. Futures take it as a listener, as for `wait`;
+//! queues and events have no list of listeners, and are watched through the process-wide registry
+//! (`wait_any/registry.rs`), whose entries their slow paths report to (their fast paths are
+//! unchanged). The first object found ready while registering ends the call at once; otherwise the
+//! thread sleeps on the waiter until an object reports, or until the deadline or its cancellation
 //! token ends the wait.
 
 pub(crate) mod registry;
 
 use std::sync::Arc;
 
+use crate::Error;
 use crate::future::{Future, ReturnWhen, Waiter, register, unregister};
 use crate::queue::Queue;
 use crate::sync::Event;
 use crate::timeout::Timeout;
-use crate::Error;
 
 /// One object [`wait_any`] can wait for.
 pub enum Waitable<'a, Q, T, E> {
