@@ -444,8 +444,9 @@ impl<T> Queue<T> {
         self.maxsize != 0 && self.qsize() >= self.maxsize
     }
 
-    /// How many threads wait in [`Queue::get`] for an item (a snapshot). CPython:
-    /// `len(q.not_empty._waiters)`.
+    /// How many threads wait in [`Queue::get`] for an item, or in
+    /// [`wait_any`](crate::wait_any::wait_any) with this queue among their objects (a snapshot).
+    /// CPython: `len(q.not_empty._waiters)`.
     pub fn getters(&self) -> usize {
         self.state.lock().getters.count()
     }
