@@ -33,6 +33,7 @@
  *   weft/map.h        weft_pool_map, weft_map: Executor.map's results, in order
  *   weft/scheduler.h  weft_scheduler: timers served by one thread (ScheduledExecutorService)
  *   weft/cancel.h     weft_cancel: interruptible waits (Java's interrupt, Go's context), weft_cancelled
+ *   weft/wait.h       weft_wait_any: any of several queues, events, futures (select)
  */
 
 #ifndef WEFT_H
@@ -56,5 +57,6 @@
 #include "weft/map.h"
 #include "weft/scheduler.h"
 #include "weft/cancel.h"
+#include "weft/wait.h"
 
 #endif  /* WEFT_H */

@@ -77,6 +77,8 @@ pub mod thread;
 pub mod timeout;
 #[cfg(not(loom))]
 mod timer;
+#[cfg(not(loom))]
+pub mod wait_any;
 
 pub use cancel::CancelToken;
 pub use error::{Error, Rejected};

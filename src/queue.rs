@@ -271,6 +271,8 @@ impl<T> Queue<T> {
                 drop(state);
                 if wake {
                     self.not_empty.notify_one();
+                    #[cfg(not(loom))]
+                    crate::wait_any::registry::notify(self.address());
                 }
                 return Ok(());
             }
@@ -313,6 +315,33 @@ impl<T> Queue<T> {
             self.not_empty
                 .wait_counted(&mut state, |s| &mut s.getters, deadline);
         }
+    }
+
+    /// For [`wait_any`](crate::wait_any::wait_any): whether a get would not block now (an item
+    /// is there, or the queue is shut down). If it would, calls `watch` (which adds the caller
+    /// to the registry) and counts the caller in as a getter, so that the next put, or the
+    /// shutdown, takes its slow path and notifies the registry; [`Queue::unwatch`] counts it out.
+    #[cfg(not(loom))]
+    pub(crate) fn watch(&self, watch: impl FnOnce(usize)) -> bool {
+        let mut state = self.state.lock();
+        if state.items.len() != 0 || state.is_shutdown {
+            return true;
+        }
+        watch(self.address());
+        state.getters.count_in();
+        false
+    }
+
+    /// Counts out a caller of [`Queue::watch`] that was counted in.
+    #[cfg(not(loom))]
+    pub(crate) fn unwatch(&self) {
+        self.state.lock().getters.count_out();
+    }
+
+    /// The queue's address: its key in the registry of `wait_any`.
+    #[cfg(not(loom))]
+    fn address(&self) -> usize {
+        self as *const Queue<T> as usize
     }
 
     /// Marks one item got earlier as processed. Python: `q.task_done()`.
@@ -386,6 +415,8 @@ impl<T> Queue<T> {
         }
         if wake_getters {
             self.not_empty.notify_all();
+            #[cfg(not(loom))]
+            crate::wait_any::registry::notify(self.address());
         }
         if wake_putters {
             self.not_full.notify_all();
@@ -413,8 +444,9 @@ impl<T> Queue<T> {
         self.maxsize != 0 && self.qsize() >= self.maxsize
     }
 
-    /// How many threads wait in [`Queue::get`] for an item (a snapshot). CPython:
-    /// `len(q.not_empty._waiters)`.
+    /// How many threads wait in [`Queue::get`] for an item, or in
+    /// [`wait_any`](crate::wait_any::wait_any) with this queue among their objects (a snapshot).
+    /// CPython: `len(q.not_empty._waiters)`.
     pub fn getters(&self) -> usize {
         self.state.lock().getters.count()
     }

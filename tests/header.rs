@@ -115,6 +115,11 @@ const PARTS: &[Part] = &[
         sources: &["cancel.rs"],
         contents: "weft_cancel: interruptible waits (Java's interrupt, Go's context), weft_cancelled",
     },
+    Part {
+        name: "wait",
+        sources: &["wait.rs"],
+        contents: "weft_wait_any: any of several queues, events, futures (select)",
+    },
 ];
 
 /// The files of `src/capi/` that declare nothing for C. `mod.rs` is not a source of any part:

@@ -1,6 +1,6 @@
 /*
  * wait_until_asleep(tid): for the programs that must act once another thread is blocked in
- * weft (not just spinning on its way there), from C and C++.
+ * weft (not just spinning on its way there), from C and C++; now(): how long such a wait took.
  */
 #ifndef WEFT_ASLEEP_H
 #define WEFT_ASLEEP_H
@@ -9,6 +9,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+/* The monotonic clock, in seconds. */
+static inline double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Waits until the thread with kernel id `tid` sleeps in the kernel (state S in
  * /proc/self/task/<tid>/stat): blocked in weft, it has parked, not just spun. Returns at once if

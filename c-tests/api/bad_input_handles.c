@@ -708,6 +708,19 @@ static void cancel_install_with_every_wrong_handle(void) {
     EXPECT(weft_cancel_installed() == NULL);
 }
 
+/* weft_wait_any takes queues, events and futures in one array, told apart by their tags: any
+ * other handle in it is refused before anything is waited for. */
+static void wait_any_with_every_wrong_handle(void) {
+    size_t index = 99;
+    for (int k = 0; k < N_KINDS; k++) {
+        if (k != QUEUE && k != EVENT && k != FUTURE) {
+            const void *list[2] = {objects[EVENT], objects[k]};
+            EXPECT_STATUS(weft_wait_any(list, 2, 0.0, &index), WEFT_STATUS_WRONG_HANDLE);
+        }
+    }
+    EXPECT(index == 99);
+}
+
 /* _free through another type, and of NULL, does nothing. */
 static void free_with_every_wrong_handle(void) {
     for (int t = 0; t < FOREIGN; t++) {
@@ -726,6 +739,7 @@ int main(void) {
     every_call_with_every_wrong_handle();
     timer_cancel_on_threads();
     cancel_install_with_every_wrong_handle();
+    wait_any_with_every_wrong_handle();
     objects_intact("after the wrong calls");
     free_with_every_wrong_handle();
     objects_intact("after the wrong frees");

@@ -25,12 +25,6 @@
 /* What "at once" means on a loaded machine, in seconds. */
 #define SOON 10.0
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 
 /* One blocking call, made by a thread that installed `token`. */
 struct waiter {

@@ -320,6 +320,14 @@ fn step(input: &mut Input, slots: &mut Slots) {
                     assert_eq!(count, 7, "nothing written");
                     assert_ne!(ok(weft_pool_set_max_workers(h, input.size())), WEFT_STATUS_OK);
                     assert_ne!(ok(weft_pool_set_max_pending(h, input.size())), WEFT_STATUS_OK);
+                    let mut index = 7usize;
+                    let objects = [h.cast_const()];
+                    let count = usize::from(input.bool());
+                    assert_ne!(
+                        ok(weft_wait_any(objects.as_ptr(), count, input.timeout(), &mut index)),
+                        WEFT_STATUS_OK
+                    );
+                    assert_eq!(index, 7, "nothing written");
                 }
                 Kind::Thread => {
                     weft_thread_is_alive(h);

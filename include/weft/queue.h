@@ -280,8 +280,9 @@ size_t weft_queue_maxsize(const struct weft_queue *queue);
 size_t weft_queue_unfinished_tasks(const struct weft_queue *queue);
 
 /**
- * How many threads wait in `weft_queue_get` for an item (a snapshot). CPython:
- * `len(q.not_empty._waiters)`. 0 for a NULL or wrong handle. Thread safety: safe from any
+ * How many threads wait in `weft_queue_get` for an item, or in `weft_wait_any` with this queue
+ * among its objects (a snapshot). CPython: `len(q.not_empty._waiters)`. 0 for a NULL or wrong
+ * handle. Thread safety: safe from any
  * thread.
  *
  * # Safety

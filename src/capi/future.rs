@@ -105,7 +105,7 @@ pub const WEFT_ALL_COMPLETED: weft_return_when = 2;
 /// # Safety
 /// `f` is NULL or a handle from weft that the caller holds a reference to while it uses the
 /// result.
-unsafe fn future(f: *const weft_future) -> Result<ManuallyDrop<CFuture>, weft_status> {
+pub(super) unsafe fn future(f: *const weft_future) -> Result<ManuallyDrop<CFuture>, weft_status> {
     // SAFETY: `f` is NULL or a handle from weft (the contract), so it starts with a u64 tag.
     unsafe { handle::check(f.cast(), Tag::Future)? };
     // SAFETY: the tag says `f` came from `Future::into_raw` in `weft_pool_submit`, with a

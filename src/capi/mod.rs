@@ -42,6 +42,7 @@ mod scheduler;
 mod semaphore;
 mod thread;
 mod timer;
+mod wait;
 
 pub use args::weft_free_fn;
 pub use barrier::{weft_barrier, weft_barrier_action_fn};

@@ -22,7 +22,7 @@ pub struct weft_queue {
 
 /// The queue and the destructor its items get when weft drops them.
 pub(crate) struct ItemQueue {
-    queue: Queue<OwnedArg>,
+    pub(super) queue: Queue<OwnedArg>,
     item_free: weft_free_fn,
 }
 
@@ -392,8 +392,9 @@ pub unsafe extern "C" fn weft_queue_unfinished_tasks(queue: *const weft_queue) -
     })
 }
 
-/// How many threads wait in `weft_queue_get` for an item (a snapshot). CPython:
-/// `len(q.not_empty._waiters)`. 0 for a NULL or wrong handle. Thread safety: safe from any
+/// How many threads wait in `weft_queue_get` for an item, or in `weft_wait_any` with this queue
+/// among its objects (a snapshot). CPython: `len(q.not_empty._waiters)`. 0 for a NULL or wrong
+/// handle. Thread safety: safe from any
 /// thread.
 ///
 /// # Safety

@@ -38,4 +38,8 @@ pub use task::model_task;
 #[cfg(not(loom))]
 pub(crate) use task::{Queued, TaskFn};
 pub use waiter::ReturnWhen;
+#[cfg(not(loom))]
+pub(crate) use waiter::Waiter;
 pub use waiting::{AsCompleted, InOrder, Waited, as_completed_next, wait};
+#[cfg(not(loom))]
+pub(crate) use waiting::{register, unregister};

@@ -48,7 +48,7 @@ impl Tally {
 }
 
 /// A thread waiting for several futures; see the module documentation.
-pub(super) struct Waiter {
+pub(crate) struct Waiter {
     tally: Mutex<Tally>,
     /// The waiting thread parks here until its condition holds.
     signal: Condvar,
@@ -59,7 +59,7 @@ pub(super) struct Waiter {
 impl Waiter {
     /// A waiter for `count` futures, whose thread is woken when `wake` holds for them
     /// (`FirstCompleted`: at every completion, each queued in [`Tally::ready`]).
-    pub(super) fn new(count: usize, wake: ReturnWhen) -> Waiter {
+    pub(crate) fn new(count: usize, wake: ReturnWhen) -> Waiter {
         Waiter {
             tally: Mutex::new(Tally {
                 ready: VecDeque::new(),
@@ -75,7 +75,7 @@ impl Waiter {
     /// The future at `index` in the waiter's list completed (`failed`: as an exception): called
     /// once per future, by the thread that completes it, or by the waiting thread for a future
     /// it found done when it registered.
-    pub(super) fn completed(&self, index: usize, failed: bool) {
+    pub(crate) fn completed(&self, index: usize, failed: bool) {
         let mut tally = self.tally.lock();
         tally.pending -= 1;
         tally.failed |= failed;
@@ -87,6 +87,13 @@ impl Waiter {
         if wake {
             self.signal.notify_one();
         }
+    }
+
+    /// Waits until a completion is queued (a `FirstCompleted` waiter), at most until `deadline`,
+    /// and takes the first one's index.
+    #[cfg(not(loom))]
+    pub(crate) fn first(&self, deadline: Deadline) -> Option<usize> {
+        self.wait(deadline, |tally| tally.ready.pop_front())
     }
 
     /// Waits until `take` gives a value from the tally, or until `deadline` (then `None`).

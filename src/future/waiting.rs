@@ -213,7 +213,7 @@ pub fn as_completed_next<T, E>(
 
 /// Registers `waiter` with each of `futures` (with its index) not done yet; a future found
 /// done is counted in at once, by this thread.
-fn register<'a, T: 'a, E: 'a>(
+pub(crate) fn register<'a, T: 'a, E: 'a>(
     waiter: &Arc<Waiter>,
     futures: impl Iterator<Item = (usize, &'a Future<T, E>)>,
 ) {
@@ -225,7 +225,7 @@ fn register<'a, T: 'a, E: 'a>(
 }
 
 /// Takes `waiter` back from each of `futures` that did not complete meanwhile.
-fn unregister<'a, T: 'a, E: 'a>(
+pub(crate) fn unregister<'a, T: 'a, E: 'a>(
     waiter: &Arc<Waiter>,
     futures: impl Iterator<Item = &'a Future<T, E>>,
 ) {

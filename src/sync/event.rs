@@ -62,7 +62,43 @@ impl Event {
             .unwrap_or_else(|s| s); // the closure never refuses
         if previous & PARKED != 0 {
             word::unpark(&self.state, PARKED, usize::MAX);
+            #[cfg(not(loom))]
+            crate::wait_any::registry::notify(self.address());
         }
+    }
+
+    /// For [`wait_any`](crate::wait_any::wait_any): whether the flag is set now. If not, calls
+    /// `watch` (which adds the caller to the registry) and sets `PARKED`, so that the next `set`
+    /// takes its slow path and notifies the registry; true as well if a `set` came in between.
+    #[cfg(not(loom))]
+    pub(crate) fn watch(&self, watch: impl FnOnce(usize)) -> bool {
+        // Acquire: as in `wait`.
+        let mut state = self.state.load(Ordering::Acquire);
+        if state & SET != 0 {
+            return true;
+        }
+        let generation = state & !(SET | PARKED);
+        watch(self.address());
+        loop {
+            // Release on success: a `set` that reads PARKED from here sees the registry entry
+            // `watch` added (see `wait_any::registry::notify`). Acquire on failure: as above.
+            match self.state.compare_exchange(
+                state,
+                state | PARKED,
+                Ordering::Release,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return false,
+                Err(now) if now & SET != 0 || now & !(SET | PARKED) != generation => return true,
+                Err(now) => state = now,
+            }
+        }
+    }
+
+    /// The event's address: its key in the registry of `wait_any`.
+    #[cfg(not(loom))]
+    fn address(&self) -> usize {
+        self as *const Event as usize
     }
 
     /// Clears the flag; later `wait` calls block until the next `set`.

@@ -59,6 +59,12 @@ unsafe extern "C" {
 
     pub fn weft_semaphore_value(semaphore: *const c_void) -> usize;
     pub fn weft_queue_getters(queue: *const c_void) -> usize;
+    pub fn weft_wait_any(
+        objects: *const *const c_void,
+        count: usize,
+        timeout: f64,
+        index_out: *mut usize,
+    ) -> weft_status;
     pub fn weft_queue_putters(queue: *const c_void) -> usize;
     pub fn weft_pool_set_max_workers(pool: *mut c_void, max_workers: usize) -> weft_status;
     pub fn weft_pool_set_max_pending(pool: *mut c_void, max_pending: usize) -> weft_status;
