@@ -11,8 +11,10 @@
 //! ever wait there is one the child starts itself.
 //!
 //! - The table is a fixed array of buckets (no resizing, so no global lock); a key's bucket is
-//!   picked by hashing the address. Each bucket is a `std` mutex around a list of entries, in
-//!   arrival order, so each key's queue is FIFO.
+//!   picked by hashing the address. Each bucket is a `std` mutex around a deque of entries, in
+//!   arrival order, so each key's queue is FIFO. Waking the oldest takes it off the front; waking
+//!   or moving many is one pass through the bucket, so waking N threads costs O(N) with the
+//!   bucket locked, not O(N²).
 //! - Each thread has a `Parker` (shared with the entries that name it, so that a late wake-up
 //!   never touches freed memory): a futex word it sleeps on, the unpark token, and the key it is
 //!   queued under now (a requeue moves it).
@@ -21,7 +23,8 @@
 //!   leaves the queue as on a timeout. Its unparkers wake it through that word.
 //! - An unparker removes the entry and marks the parker woken under the bucket lock, and makes
 //!   the wake-up system call after releasing it (for one thread; when it wakes several, the
-//!   others at once, which keeps unparking free of allocation). A parker that times out re-takes its bucket
+//!   others at once, which keeps unparking free of allocation but for a requeue between two keys
+//!   that share a bucket). A parker that times out re-takes its bucket
 //!   lock: if no unparker got there first it removes its own entry, so a wake-up is either
 //!   delivered or never sent, never lost.
 //!
