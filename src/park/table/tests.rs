@@ -225,12 +225,12 @@ fn before_sleep_runs_once_queued_and_may_unpark_its_own_thread() {
     assert_eq!(ran, 1);
 }
 
-/// `N` keys, distinct from every other test's, that all hash to one bucket.
-fn sharing_a_bucket<const N: usize>() -> [usize; N] {
-    static BYTES: [u8; 4096] = [0; 4096];
-    let first = &BYTES[0] as *const u8 as usize;
+/// `N` keys that all hash to one bucket: addresses in `bytes`, a test's own (the tests run side
+/// by side in one table).
+fn sharing_a_bucket<const N: usize>(bytes: &'static [u8; 4096]) -> [usize; N] {
+    let first = bytes.as_ptr() as usize;
     let same = |key: &usize| buckets::index(*key) == buckets::index(first);
-    let mut keys = (first..first + BYTES.len()).filter(same);
+    let mut keys = (first..first + bytes.len()).filter(same);
     std::array::from_fn(|_| {
         keys.next()
             .expect("4096 keys fill 512 buckets several times over")
@@ -254,7 +254,8 @@ fn tokens(key: usize) -> Vec<usize> {
 
 #[test]
 fn a_requeue_within_one_bucket_moves_threads_behind_the_targets_own() {
-    let [from, to, other] = sharing_a_bucket();
+    static BYTES: [u8; 4096] = [0; 4096];
+    let [from, to, other] = sharing_a_bucket(&BYTES);
     let order = [(to, 1), (from, 2), (other, 3), (to, 4), (from, 5)];
     for (key, token) in order {
         buckets::lock(buckets::index(key)).push_back(buckets::Entry::idle(key, ParkToken(token)));
@@ -281,7 +282,8 @@ fn a_requeue_within_one_bucket_moves_threads_behind_the_targets_own() {
 #[cfg_attr(miri, ignore = "60,000 entries")]
 fn many_threads_under_one_key_are_woken_in_one_pass() {
     const MANY: usize = 60_000;
-    let [key, to, beside] = sharing_a_bucket();
+    static BYTES: [u8; 4096] = [0; 4096];
+    let [key, to, beside] = sharing_a_bucket(&BYTES);
     let started = std::time::Instant::now();
     let index = buckets::index(key);
     for token in 0..MANY {
