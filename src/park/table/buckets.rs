@@ -1,5 +1,6 @@
 //! The table itself: buckets of parked threads, and the operations on them.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -72,6 +73,21 @@ pub(super) struct Entry {
     cancel: Option<Arc<CancelToken>>,
 }
 
+#[cfg(test)]
+impl Entry {
+    /// An entry no thread sleeps on (its parker is a new one's): for the tests that queue
+    /// more entries than they could start threads.
+    pub(super) fn idle(key: usize, token: ParkToken) -> Entry {
+        Entry {
+            key,
+            token,
+            parker: Arc::new(Parker::new()),
+            chosen: false,
+            cancel: None,
+        }
+    }
+}
+
 impl Entry {
     /// Wakes the thread of an entry taken out of its bucket, its parker marked woken (best
     /// after releasing the bucket lock). A thread parked with a token sleeps on the token's
@@ -84,15 +100,17 @@ impl Entry {
     }
 }
 
-/// One lock and the threads parked under the keys that hash to it, oldest first.
+/// One lock and the threads parked under the keys that hash to it, oldest first. A deque, so
+/// that taking the oldest (most unparks) moves no other entry, and waking or moving many is
+/// one pass through it (see [`take_each`]), not a removal from the middle for each.
 #[repr(align(64))] // one cache line each: threads parked on unrelated keys do not share it
-struct Bucket(Mutex<Vec<Entry>>);
+struct Bucket(Mutex<VecDeque<Entry>>);
 
 struct Table([Bucket; BUCKETS]);
 
 impl Table {
     const fn new() -> Table {
-        Table([const { Bucket(Mutex::new(Vec::new())) }; BUCKETS])
+        Table([const { Bucket(Mutex::new(VecDeque::new())) }; BUCKETS])
     }
 }
 
@@ -151,7 +169,7 @@ pub(super) fn index(key: usize) -> usize {
     ((key as u64).wrapping_mul(PHI) >> (64 - BUCKETS.trailing_zeros())) as usize
 }
 
-pub(super) fn lock(index: usize) -> MutexGuard<'static, Vec<Entry>> {
+pub(super) fn lock(index: usize) -> MutexGuard<'static, VecDeque<Entry>> {
     table().0[index]
         .0
         .lock()
@@ -160,7 +178,7 @@ pub(super) fn lock(index: usize) -> MutexGuard<'static, Vec<Entry>> {
 
 /// Locks the bucket `key` is queued under for the parker, following it if a requeue moves
 /// it meanwhile.
-fn lock_current(parker: &Parker) -> (usize, MutexGuard<'static, Vec<Entry>>) {
+fn lock_current(parker: &Parker) -> (usize, MutexGuard<'static, VecDeque<Entry>>) {
     loop {
         // Relaxed: re-checked under the bucket lock, with which requeues change it.
         let key = parker.key.load(Ordering::Relaxed);
@@ -171,8 +189,48 @@ fn lock_current(parker: &Parker) -> (usize, MutexGuard<'static, Vec<Entry>>) {
     }
 }
 
-fn has(bucket: &[Entry], key: usize) -> bool {
+fn has(bucket: &VecDeque<Entry>, key: usize) -> bool {
     bucket.iter().any(|e| e.key == key)
+}
+
+/// What [`take_each`]'s caller did with an entry offered to it.
+enum Offer {
+    /// Left it: the entry, to be kept in its place.
+    Kept(Entry),
+    /// Took it; the next one, please.
+    Taken,
+    /// Took it, and wants no more: the rest stay as they are.
+    TakenLast,
+}
+
+/// Offers the bucket's entries, oldest first, to `take`, keeping those it leaves in their
+/// order. One pass, moving each entry at most once: taking entries from the middle with
+/// `VecDeque::remove` would move those after each, and waking a thousand waiters would then
+/// move half a million entries with the bucket locked.
+fn take_each(bucket: &mut VecDeque<Entry>, mut take: impl FnMut(Entry) -> Offer) {
+    let len = bucket.len();
+    let (mut seen, mut kept) = (0, 0);
+    while seen < len {
+        let entry = bucket
+            .pop_front()
+            .expect("`len` entries are offered once each");
+        seen += 1;
+        match take(entry) {
+            Offer::Kept(entry) => {
+                bucket.push_back(entry);
+                kept += 1;
+            }
+            Offer::Taken => {}
+            Offer::TakenLast => break,
+        }
+    }
+    // The entries not offered are at the front now, those kept behind them: put them back in
+    // front of the kept ones (moving the fewer of the two). Most unparks take the first entry
+    // and keep none, and have nothing to put back.
+    let unreached = len - seen;
+    if kept > 0 && unreached > 0 {
+        bucket.rotate_left(unreached);
+    }
 }
 
 /// Queues the calling thread under `key` if `validate` (run with the bucket locked) says
@@ -200,7 +258,7 @@ pub(crate) fn park(
         // Relaxed: this thread's own words, read by unparkers under this bucket's lock.
         parker.state.store(WAITING, Ordering::Relaxed);
         parker.key.store(key, Ordering::Relaxed);
-        bucket.push(Entry {
+        bucket.push_back(Entry {
             key,
             token,
             parker: parker.clone(),
@@ -263,7 +321,7 @@ pub(crate) fn unpark_one(
     let woken = bucket
         .iter()
         .position(|e| e.key == key)
-        .map(|at| bucket.remove(at));
+        .and_then(|at| bucket.remove(at));
     if woken.is_some() {
         result.unparked_threads = 1;
         result.have_more_threads = has(&bucket, key);
@@ -293,7 +351,7 @@ pub(crate) fn unpark_filter(
 ) -> UnparkResult {
     let mut bucket = lock(index(key));
     let mut result = UnparkResult::default();
-    // Marked first, taken out once the callback has given the token (no allocation).
+    // Marked first, taken out once the callback has given the token.
     for entry in bucket.iter_mut().filter(|e| e.key == key) {
         match filter(entry.token) {
             FilterOp::Unpark => {
@@ -308,27 +366,36 @@ pub(crate) fn unpark_filter(
         }
     }
     let token = callback(result);
-    // The first thread is woken once the lock is released (most unparks wake one); any
-    // others at once, which needs no allocation: they do not need the lock to return.
+    // Taken out in one pass and woken once the lock is released, oldest first: the first on
+    // its own (most unparks wake one), any others from a list (the only allocation here: their
+    // system calls, a few hundred nanoseconds each, are not made with the bucket locked).
     let mut first = None;
+    let mut others = Vec::new();
     let mut left = result.unparked_threads;
-    let mut at = 0;
-    while left > 0 {
-        if !bucket[at].chosen {
-            at += 1;
-            continue;
-        }
-        let entry = bucket.remove(at);
-        left -= 1;
-        entry.parker.set_woken(token);
-        match first {
-            None => first = Some(entry),
-            Some(_) => entry.wake(),
-        }
+    if left > 0 {
+        take_each(&mut bucket, |entry| {
+            if !entry.chosen {
+                return Offer::Kept(entry);
+            }
+            left -= 1;
+            entry.parker.set_woken(token);
+            match first {
+                None => first = Some(entry),
+                Some(_) => others.push(entry),
+            }
+            if left == 0 {
+                Offer::TakenLast
+            } else {
+                Offer::Taken
+            }
+        });
     }
     drop(bucket);
     if let Some(entry) = first {
         entry.wake();
+    }
+    if !others.is_empty() {
+        others.into_iter().for_each(Entry::wake);
     }
     result
 }
@@ -354,17 +421,15 @@ pub(crate) fn unpark_requeue(
     let mut result = UnparkResult::default();
     let op = validate();
     let mut woken = None;
-    // Entries moved within one bucket go to its end, behind those already under `to`;
-    // `end` keeps the loop off them.
-    let mut end = source.len();
-    let mut at = 0;
-    while at < end {
-        if source[at].key != from {
-            at += 1;
-            continue;
+    // Entries moved within one bucket go to its end, behind those already under `to`, once
+    // the pass is over: meanwhile they wait here (the one allocation in the parking lot, made
+    // only when `from` and `to` share a bucket).
+    let mut moved_here = Vec::new();
+    let only_one = matches!(op, RequeueOp::UnparkOne | RequeueOp::RequeueOne);
+    take_each(source, |mut entry| {
+        if entry.key != from {
+            return Offer::Kept(entry);
         }
-        let mut entry = source.remove(at);
-        end -= 1;
         if op == RequeueOp::UnparkOne {
             woken = Some(entry);
             result.unparked_threads = 1;
@@ -373,15 +438,22 @@ pub(crate) fn unpark_requeue(
             entry.parker.key.store(to, Ordering::Relaxed);
             entry.key = to;
             match &mut target {
-                Some(target) => target.push(entry),
-                None => source.push(entry),
+                Some(target) => target.push_back(entry),
+                None => moved_here.push(entry),
             }
             result.requeued_threads += 1;
         }
-        if matches!(op, RequeueOp::UnparkOne | RequeueOp::RequeueOne) {
-            result.have_more_threads = has(&source[..end], from);
-            break;
+        if only_one {
+            Offer::TakenLast
+        } else {
+            Offer::Taken
         }
+    });
+    if only_one && result.unparked_threads + result.requeued_threads > 0 {
+        result.have_more_threads = has(source, from);
+    }
+    if !moved_here.is_empty() {
+        source.extend(moved_here);
     }
     let token = callback(op, result);
     if let Some(entry) = &woken {

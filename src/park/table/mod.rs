@@ -11,8 +11,10 @@
 //! ever wait there is one the child starts itself.
 //!
 //! - The table is a fixed array of buckets (no resizing, so no global lock); a key's bucket is
-//!   picked by hashing the address. Each bucket is a `std` mutex around a list of entries, in
-//!   arrival order, so each key's queue is FIFO.
+//!   picked by hashing the address. Each bucket is a `std` mutex around a deque of entries, in
+//!   arrival order, so each key's queue is FIFO. Waking the oldest takes it off the front; waking
+//!   or moving many is one pass through the bucket, so waking N threads costs O(N) with the
+//!   bucket locked, not O(N²).
 //! - Each thread has a `Parker` (shared with the entries that name it, so that a late wake-up
 //!   never touches freed memory): a futex word it sleeps on, the unpark token, and the key it is
 //!   queued under now (a requeue moves it).
@@ -20,10 +22,10 @@
 //!   one) sleeps on the token's word instead of its parker's: setting the token wakes it, and it
 //!   leaves the queue as on a timeout. Its unparkers wake it through that word.
 //! - An unparker removes the entry and marks the parker woken under the bucket lock, and makes
-//!   the wake-up system call after releasing it (for one thread; when it wakes several, the
-//!   others at once, which keeps unparking free of allocation). A parker that times out re-takes its bucket
-//!   lock: if no unparker got there first it removes its own entry, so a wake-up is either
-//!   delivered or never sent, never lost.
+//!   the wake-up system call after releasing it (when it wakes several, from a list it
+//!   allocates: the only allocations, with that of a requeue between two keys that share a
+//!   bucket). A parker that times out re-takes its bucket lock: if no unparker got there first
+//!   it removes its own entry, so a wake-up is either delivered or never sent, never lost.
 //!
 //! Callbacks run with the bucket (or, for a requeue, both buckets) locked: they must not call
 //! into the parking lot, except `park`'s `before_sleep`, which runs after the lock is released.
