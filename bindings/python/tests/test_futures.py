@@ -518,7 +518,7 @@ def test_a_future_made_standalone_keeps_its_value_as_long_as_it_lives():
     assert alive() is None
 
 
-def test_of_concurrent_sets_one_wins():
+def test_of_concurrent_sets_of_a_future_made_standalone_one_wins():
     for _ in range(20):
         f = futures.Future()
         barrier = weft.Barrier(4)
