@@ -1,6 +1,7 @@
 """weft.futures: ThreadPoolExecutor, Future, wait and as_completed, against CPython 3.11's
 concurrent.futures behaviour."""
 
+import contextlib
 import gc
 import logging
 import time
@@ -308,9 +309,19 @@ def _until(done):
         time.sleep(0.001)
 
 
+@contextlib.contextmanager
+def _opened(gate):
+    """Sets ``gate`` on the way out, so that a failed assertion fails the test instead of
+    leaving the pool's shutdown waiting for a task held at the gate."""
+    try:
+        yield
+    finally:
+        gate.set()
+
+
 def test_counts_resizing_and_a_bounded_work_list():
     gate = weft.Event()
-    with futures.ThreadPoolExecutor(1) as pool:
+    with futures.ThreadPoolExecutor(1) as pool, _opened(gate):
         assert (pool.pending, pool.active, pool.idle) == (0, 0, 0)
         assert pool.max_workers == pool._max_workers == 1 and pool.max_pending == 0
         held = pool.submit(gate.wait)

@@ -570,7 +570,7 @@ class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
             status = _capi.wait(
                 lambda t: _blocking.weft_pool_submit_timeout(
                     pool, _C_TASK, _key(key), _C_FORGET_TASK, True, t, buffer[1]),
-                _FOREVER, timed_out=_capi.FULL)
+                _FOREVER)
         else:
             status = _submit(self._as_parameter_, _C_TASK, _key(key), _C_FORGET_TASK, buffer[1])
         handle = buffer[0].value
