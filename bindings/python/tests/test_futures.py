@@ -1,6 +1,7 @@
 """weft.futures: ThreadPoolExecutor, Future, wait and as_completed, against CPython 3.11's
 concurrent.futures behaviour."""
 
+import contextlib
 import gc
 import logging
 import time
@@ -308,36 +309,44 @@ def _until(done):
         time.sleep(0.001)
 
 
+@contextlib.contextmanager
+def _opened(gate):
+    """Sets ``gate`` on the way out, so that a failed assertion fails the test instead of
+    leaving the pool's shutdown waiting for a task held at the gate."""
+    try:
+        yield
+    finally:
+        gate.set()
+
+
 def test_counts_resizing_and_a_bounded_work_list():
     gate = weft.Event()
-    with futures.ThreadPoolExecutor(1) as pool:
-        try:
-            assert (pool.pending, pool.active, pool.idle) == (0, 0, 0)
-            assert pool.max_workers == pool._max_workers == 1 and pool.max_pending == 0
-            held = pool.submit(gate.wait)
-            _until(lambda: pool.active == 1)
-            pool.max_pending = 1
-            queued = pool.submit(lambda: 2)
-            assert (pool.pending, pool.active, pool.idle) == (1, 1, 0)
-            # Full: a submit waits, the GIL released, until a worker takes a call.
-            waiting = []
-            t = weft.Thread(target=lambda: waiting.append(pool.submit(lambda: 3)))
-            t.start()
-            pool.max_workers = 2
-            assert queued.result(10) == 2
-            t.join(10)
-            assert not t.is_alive() and waiting[0].result(10) == 3
-            gate.set()
-            assert held.result(10)
-            _until(lambda: pool.idle == 2)
-            pool.max_workers = 1
-            _until(lambda: (pool.active, pool.idle) == (0, 1))
-            with pytest.raises(ValueError, match="max_workers must be greater than 0"):
-                pool.max_workers = 0
-            pool.max_pending = 0
-            assert pool.max_pending == 0
-        finally:
-            gate.set()  # a failed check must not leave shutdown() waiting for the held call
+    with futures.ThreadPoolExecutor(1) as pool, _opened(gate):
+        assert (pool.pending, pool.active, pool.idle) == (0, 0, 0)
+        assert pool.max_workers == pool._max_workers == 1 and pool.max_pending == 0
+        held = pool.submit(gate.wait)
+        _until(lambda: pool.active == 1)
+        pool.max_pending = 1
+        queued = pool.submit(lambda: 2)
+        assert (pool.pending, pool.active, pool.idle) == (1, 1, 0)
+        # Full: a submit waits, the GIL released, until a worker takes a call.
+        waiting = []
+        t = weft.Thread(target=lambda: waiting.append(pool.submit(lambda: 3)))
+        t.start()
+        pool.max_workers = 2
+        assert queued.result(10) == 2
+        t.join(10)
+        assert not t.is_alive() and waiting[0].result(10) == 3
+        gate.set()
+        assert held.result(10)
+        _until(lambda: pool.idle == 2)
+        pool.max_workers = 1
+        _until(lambda: (pool.active, pool.idle) == (0, 1))
+        with pytest.raises(ValueError, match="max_workers must be greater than 0"):
+            pool.max_workers = 0
+        pool.max_pending = 0
+        assert pool.max_pending == 0
+
 
 def test_futures_and_pools_are_the_stdlibs():
     import concurrent.futures as cf
@@ -346,9 +355,12 @@ def test_futures_and_pools_are_the_stdlibs():
         assert isinstance(f, cf.Future) and isinstance(executor, cf.ThreadPoolExecutor)
         assert futures.Future[int].__origin__ is futures.Future
         f.result()
-        for set_ in (f.set_result, f.set_exception, f.set_running_or_notify_cancel):
+        for set_ in (f.set_result, f.set_exception):
             with pytest.raises(futures.InvalidStateError, match="set by its task"):
-                set_(*[None][:set_ is not f.set_running_or_notify_cancel])
+                set_(None)
+        # As CPython's, for a future whose task ran.
+        with pytest.raises(RuntimeError, match="^Future in unexpected state$"):
+            f.set_running_or_notify_cancel()
         assert futures.InvalidStateError is cf.InvalidStateError
         assert f.result() == 0
 
@@ -439,3 +451,153 @@ def test_asyncio_runs_calls_in_a_weft_pool():
     # asyncio.run shut its default executor down.
     with pytest.raises(RuntimeError, match="cannot schedule new futures after shutdown"):
         executor.submit(abs, 1)
+
+
+# Futures made with Future(): the owner completes them (weft_future_new).
+
+
+def test_a_future_made_standalone_is_set_as_in_cpython():
+    import concurrent.futures as cf
+    f = futures.Future()
+    assert isinstance(f, cf.Future) and not f.done() and not f.running()
+    assert repr(f).endswith("state=pending>")
+    value = object()
+    f.set_result(value)
+    assert f.done() and f.result() is value and f.result(timeout=0) is value
+    assert f.exception() is None
+    assert repr(f).endswith("state=finished returned object>")
+    with pytest.raises(cf.InvalidStateError,
+                       match=r"^FINISHED: <Future at 0x[0-9a-f]+ state=finished returned object>$"):
+        f.set_result(1)
+    with pytest.raises(cf.InvalidStateError, match="^FINISHED: "):
+        f.set_exception(ValueError())
+    assert f.result() is value
+
+    failed = futures.Future()
+    error = KeyError("k")
+    failed.set_exception(error)
+    assert failed.exception() is error and failed.done()
+    with pytest.raises(KeyError) as raised:
+        failed.result()
+    assert raised.value is error
+    assert repr(failed).endswith("state=finished raised KeyError>")
+
+
+def test_set_running_or_notify_cancel_on_a_future_made_standalone():
+    running = futures.Future()
+    assert running.set_running_or_notify_cancel() is True
+    assert running.running() and not running.cancel()
+    with pytest.raises(RuntimeError, match="^Future in unexpected state$"):
+        running.set_running_or_notify_cancel()
+    running.set_result(2)
+    assert running.result() == 2
+
+    cancelled = futures.Future()
+    assert cancelled.cancel() and cancelled.cancelled()
+    assert cancelled.set_running_or_notify_cancel() is False
+    # The second time CPython finds it in an unexpected state.
+    with pytest.raises(RuntimeError, match="^Future in unexpected state$"):
+        cancelled.set_running_or_notify_cancel()
+    with pytest.raises(futures.InvalidStateError, match="^CANCELLED_AND_NOTIFIED: .*state=cancelled>$"):
+        cancelled.set_result(1)
+    with pytest.raises(futures.CancelledError):
+        cancelled.result()
+    not_notified = futures.Future()
+    assert not_notified.cancel()
+    with pytest.raises(futures.InvalidStateError, match="^CANCELLED: "):
+        not_notified.set_exception(ValueError())
+
+
+def test_a_future_made_standalone_keeps_its_value_as_long_as_it_lives():
+    class Value:
+        pass
+
+    f = futures.Future()
+    value = Value()
+    alive = weakref.ref(value)
+    f.set_result(value)
+    loser = Value()
+    lost = weakref.ref(loser)
+    with pytest.raises(futures.InvalidStateError):
+        f.set_result(loser)
+    del value, loser
+    gc.collect()
+    assert alive() is not None and lost() is None
+    assert f.result() is alive()
+    del f
+    gc.collect()
+    assert alive() is None
+
+
+def test_of_concurrent_sets_of_a_future_made_standalone_one_wins():
+    for _ in range(20):
+        f = futures.Future()
+        barrier = weft.Barrier(4)
+        won = []
+
+        def set_(i):
+            barrier.wait()
+            try:
+                (f.set_result if i % 2 else f.set_exception)(ValueError(i) if i % 2 == 0 else i)
+                won.append(i)
+            except futures.InvalidStateError:
+                pass
+
+        threads = [weft.Thread(target=set_, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(won) == 1
+        if won[0] % 2:
+            assert f.result() == won[0]
+        else:
+            assert f.exception().args == (won[0],)
+
+
+def test_a_future_made_standalone_wakes_its_waiters_and_callbacks():
+    import asyncio
+    import concurrent.futures as cf
+    called = []
+    f = futures.Future()
+    f.add_done_callback(lambda done: called.append(done.result()))
+    timer = weft.Timer(0.05, f.set_result, (5,))
+    timer.start()
+    assert f.result(timeout=30) == 5 and called == [5]
+    timer.join()
+    f.add_done_callback(lambda done: called.append(-done.result()))
+    assert called == [5, -5]
+
+    pending, done = futures.Future(), futures.Future()
+    with pytest.raises(TimeoutError):
+        pending.result(timeout=0.01)
+    done.set_exception(OSError())
+    for wait in (futures.wait, cf.wait):
+        assert wait([pending, done], timeout=0.01) == ({done}, {pending})
+        assert wait([pending, done], return_when=cf.FIRST_EXCEPTION).done == {done}
+    for as_completed in (futures.as_completed, cf.as_completed):
+        with pytest.raises(TimeoutError):
+            list(as_completed([pending, done], timeout=0.01))
+    later = futures.Future()
+    weft.Timer(0.05, later.set_result, ("later",)).start()
+    assert list(futures.as_completed([later], timeout=30)) == [later]
+    assert list(cf.as_completed([pending, done, later][1:], timeout=30))
+
+    async def main():
+        wrapped = futures.Future()
+        weft.Timer(0.05, wrapped.set_result, ("asyncio",)).start()
+        return await asyncio.wrap_future(wrapped)
+
+    assert asyncio.run(main()) == "asyncio"
+
+
+def test_a_subclass_that_calls_init_without_arguments():
+    class ProcessFuture(futures.Future[int]):
+        def __init__(self):
+            super().__init__()
+            self.process = None
+
+    f = ProcessFuture()
+    f.set_result(3)
+    assert f.result() == 3 and f.process is None
+    assert futures.wait([f]).done == {f}

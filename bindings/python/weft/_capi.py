@@ -219,6 +219,11 @@ _PROTOTYPES = {
     "weft_pool_set_max_pending": (_status, [_handle, _size], False),
     "weft_pool_max_pending": (_size, [_handle], False),
     "weft_pool_counts": (_status, [_handle, _ptr(_size), _ptr(_size), _ptr(_size)], False),
+    "weft_future_new": (_status, [_ptr(_handle)], False),
+    "weft_future_set_running_or_notify_cancel": (_status, [_handle], False),
+    # The result is passed as a pointer, with no free function (NULL).
+    "weft_future_set_result": (_status, [_handle, ctypes.c_void_p, ctypes.c_void_p], False),
+    "weft_future_set_exception": (_status, [_handle, ctypes.c_int], False),
     "weft_future_clone": (_handle, [_handle], False),
     "weft_future_free": (None, [_handle], False),
     "weft_future_result": (_status, [_handle, _double, _ptr(ctypes.c_void_p)], True),

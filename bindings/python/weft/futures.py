@@ -3,8 +3,10 @@
     import weft.futures as futures
 
 ThreadPoolExecutor is a weft_pool whose workers are weft threads; each Future is the task's
-weft_future. A task's result or exception stays with its Future object here (C keeps only the
-outcome), so it lives exactly as long as the Future. ``wait`` and ``as_completed`` are weft's.
+weft_future, and ``Future()`` makes one no task completes (weft_future_new), for the caller's
+``set_result()``/``set_exception()``. A result or exception stays with its Future object here (C
+keeps only the outcome), so it lives exactly as long as the Future. ``wait`` and
+``as_completed`` are weft's.
 
 Both are also the stdlib's: a Future is a ``concurrent.futures.Future`` and the executor a
 ``concurrent.futures.ThreadPoolExecutor`` (for asyncio's ``wrap_future``, ``run_in_executor`` and
@@ -70,9 +72,10 @@ def _timeout(timeout):
 class Future(_base.Future):
     """Represents the result of an asynchronous computation (a weft_future).
 
-    Futures are made by ThreadPoolExecutor.submit(); the C API has no way to make one
-    otherwise. The C future is the state: the stdlib's attributes are not set, but for those
-    its ``wait()`` and ``as_completed()`` use (``_condition``, ``_state``, ``_waiters``).
+    ThreadPoolExecutor.submit() makes those of its tasks; ``Future()`` makes one that its
+    owner completes with set_result() or set_exception() (weft_future_new), as CPython's. The C
+    future is the state: the stdlib's attributes are not set, but for those its ``wait()`` and
+    ``as_completed()`` use (``_condition``, ``_state``, ``_waiters``).
     """
 
     _handle = _capi.handle_attribute
@@ -81,11 +84,27 @@ class Future(_base.Future):
     _waiter_list = None
     # The state those waiters were told (FINISHED or CANCELLED_AND_NOTIFIED), once told.
     _told = None
+    # A future of Future(): what each set_result() and set_exception() call gave, by the key
+    # it passed to C as the result pointer or failure code (those that lost to another call
+    # are removed), so that the one C kept is found by the key C gives back. None for a
+    # pool's future, whose task keeps its outcome in _result and _exception.
+    _values = None
 
-    def __init__(self, handle):
-        self._handle = handle
+    def __init__(self):
+        """Initializes the future: pending until set_result(), set_exception() or cancel()."""
+        self._handle = _capi.new_handle(_lib.weft_future_new)
+        self._values = {}
         self._result = None
         self._exception = None
+
+    @classmethod
+    def _of_task(cls):
+        """The future of a task being submitted, for submit() to give its handle."""
+        future = cls.__new__(cls)
+        future._handle = None
+        future._result = None
+        future._exception = None
+        return future
 
     @property
     def _condition(self):
@@ -115,10 +134,79 @@ class Future(_base.Future):
         self._waiters  # adds the callback that tells them
         return self._told or (_base.RUNNING if self.running() else _base.PENDING)
 
-    def _set(self, *args):
-        raise InvalidStateError('{!r}: a future of a weft pool is set by its task'.format(self))
+    def set_running_or_notify_cancel(self):
+        """Mark the future as running or process any cancel notifications.
 
-    set_running_or_notify_cancel = set_result = set_exception = _set
+        Should only be used by Executor implementations and unit tests.
+
+        If the future has been cancelled (cancel() was called and returned
+        True) then any threads waiting on the future completing (though calls
+        to as_completed() or wait()) are notified and False is returned.
+
+        If the future was not cancelled then it is put in the running state
+        (future calls to running() will return True) and True is returned.
+
+        This method should be called by Executor implementations before
+        executing the work associated with this future. If this method returns
+        False then the work should not be executed.
+
+        Returns:
+            False if the Future was cancelled, True otherwise.
+
+        Raises:
+            RuntimeError: if this method was already called or if set_result()
+                or set_exception() was called.
+        """
+        status = _lib.weft_future_set_running_or_notify_cancel(self._handle)
+        if status == _OK:
+            return True
+        # C says CANCELLED every time; CPython raises from the second call on.
+        first = object()
+        if status == _CANCELLED and self.__dict__.setdefault('_notified', first) is first:
+            return False
+        if status in (_CANCELLED, _capi.WRONG_STATE):
+            _base.LOGGER.critical('Future %s in unexpected state: %s', id(self), self._state)
+            raise RuntimeError('Future in unexpected state')
+        _capi.check(status)
+
+    def _set(self, value, call):
+        """set_result(value) or set_exception(value): ``call(handle, key)`` completes the C
+        future with ``key`` (a nonzero C int), under which ``value`` is kept."""
+        if self._values is None:
+            raise InvalidStateError('{!r}: a future of a weft pool is set by its task'.format(self))
+        key = next(_keys) & 0x7FFFFFFF or 1
+        self._values[key] = value
+        status = call(self._handle, key)
+        if status:
+            del self._values[key]
+            if status == _capi.INVALID_STATE_FINISHED:
+                raise InvalidStateError('{}: {!r}'.format(_base.FINISHED, self))
+            if status == _capi.INVALID_STATE_CANCELLED:
+                state = _base.CANCELLED_AND_NOTIFIED if '_notified' in self.__dict__ else _base.CANCELLED
+                raise InvalidStateError('{}: {!r}'.format(state, self))
+            _capi.check(status)
+
+    def set_result(self, result):
+        """Sets the return value of work associated with the future.
+
+        Should only be used by Executor implementations and unit tests.
+        """
+        self._set(result, lambda handle, key: _lib.weft_future_set_result(handle, key, None))
+
+    def set_exception(self, exception):
+        """Sets the result of the future as being the given exception.
+
+        Should only be used by Executor implementations and unit tests.
+        """
+        self._set(exception, _lib.weft_future_set_exception)
+
+    def _failure(self):
+        """The exception of a done future that was not cancelled (None if it has none)."""
+        if self._values is None:
+            return self._exception
+        code = _ctypes.c_int()
+        _capi.check(_lib.weft_future_exception(self._handle, 0.0, _ctypes.byref(code)))
+        return self._values[code.value] if code.value else None
 
     def __del__(self, free=_lib.weft_future_free, release=_capi.release):
         release(self, free)
@@ -127,10 +215,12 @@ class Future(_base.Future):
         if self.cancelled():
             state = 'cancelled'
         elif self.done():
-            if self._exception is not None:
-                state = 'finished raised %s' % self._exception.__class__.__name__
+            exception = self._failure()
+            if exception is not None:
+                state = 'finished raised %s' % exception.__class__.__name__
             else:
-                state = 'finished returned %s' % self._result.__class__.__name__
+                result = self._result if self._values is None else self.result(0)
+                state = 'finished returned %s' % result.__class__.__name__
         else:
             state = 'running' if self.running() else 'pending'
         return '<%s at %#x state=%s>' % (self.__class__.__name__, id(self), state)
@@ -204,28 +294,32 @@ class Future(_base.Future):
             Exception: If the call raised then that exception will be raised.
         """
         # The common case first: the task is done, and one call that keeps the GIL tells. (The
-        # result pointer is not used: the result is on this object.)
+        # result pointer is used by a future of Future() only, see _values: a task's result
+        # is on this object.)
         try:
             buffer = _buffers.pop()
         except IndexError:
             buffer = _new_buffer()
+        values = self._values
         status = _result_now(self._as_parameter_, _C_NOW, buffer[1])
+        key = None if values is None else buffer[0].value
         _buffers.append(buffer)
         if status == _TIMEOUT:
             out = _ctypes.c_void_p()
             status = self._outcome(
                 lambda handle, t: _blocking.weft_future_result(handle, t, _ctypes.byref(out)),
                 timeout)
+            key = out.value
         elif status == _CANCELLED:
             raise CancelledError()
         if status == _capi.TASK_FAILED:
             try:
-                raise self._exception
+                raise self._failure()
             finally:
                 # Break a reference cycle with the exception in self._exception
                 self = None
         _capi.check(status)
-        return self._result
+        return self._result if values is None else values[key]
 
     def exception(self, timeout=None):
         """Return the exception raised by the call that the future represents.
@@ -251,7 +345,9 @@ class Future(_base.Future):
         if status == _capi.POOL_BROKEN:
             return _capi.error(status)
         _capi.check(status)
-        return self._exception if code.value else None
+        if not code.value:
+            return None
+        return self._exception if self._values is None else self._values[code.value]
 
 
 def _tell_waiters(future):
@@ -463,7 +559,7 @@ class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
         if _shutting_down:
             raise RuntimeError('cannot schedule new futures after interpreter shutdown')
         key = next(_keys)
-        future = Future(None)
+        future = Future._of_task()
         _tasks[key] = (future, fn, args, kwargs)
         try:
             buffer = _buffers.pop()
@@ -507,12 +603,6 @@ class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
 def _all_weft(fs):
     """Whether weft can wait for ``fs`` (else the stdlib's wait() and as_completed() can)."""
     return all(isinstance(f, Future) for f in fs)
-
-
-def _take(items, index):
-    """``items[index]``, replaced there by None."""
-    item, items[index] = items[index], None
-    return item
 
 
 def _take(items, index):
