@@ -207,9 +207,10 @@ verify:
 verify-quick:
 	ci/verify.sh loom valgrind stress
 
-# What CI runs after `make test`: the stable tiers, then the nightly ones sized for CI (Miri on
-# the core and C-API unit tests, ThreadSanitizer and AddressSanitizer on the Rust tests and the
-# C API programs, 30 s of fuzzing), each SKIPPED with the reason if nightly or its components
+# What CI runs after `make test`: the stable tiers, then the nightly ones, sized for CI (loom
+# with 2 preemptions, 30 forked children per fork-matrix case, Miri on the core and C-API unit
+# tests, ThreadSanitizer and AddressSanitizer on the Rust tests and the C API programs, 15 s of
+# fuzzing: see ci/verify.sh), each SKIPPED with the reason if nightly or its components
 # cannot be installed. Measured times are in BENCHMARKS.md.
 verify-ci:
 	VERIFY_PROFILE=ci ci/verify.sh loom valgrind stress miri tsan asan fuzz

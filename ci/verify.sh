@@ -19,7 +19,9 @@
 # VERIFY_PROFILE=ci (`make verify-ci`, what .ci/run runs) sizes the nightly tiers for CI's
 # budget; `make verify` runs them in full. The CI profile differs in: Miri runs the unit tests
 # only (--lib); TSan and ASan run the C API programs (c-tests/api), not the tutorial examples;
-# fuzzing lasts 30 s, not 60; the stress tier's fork matrix forks 60 children per case, not 200.
+# fuzzing lasts 15 s, not 60; the stress tier's fork matrix forks 30 children per case, not 200;
+# loom explores interleavings with up to 2 preemptions, not 3. (Sized on 2026-12-07, when the
+# Java, Go and cross-build tests took `make test` from under 4 to about 7 minutes.)
 #
 # What each tier costs, cold and warm, is measured in BENCHMARKS.md ("What verification costs").
 set -uo pipefail
@@ -29,11 +31,10 @@ ROOT=$PWD
 HOST=x86_64-unknown-linux-gnu
 NICE=(nice -n 19)
 export CARGO_TERM_COLOR=never
-LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3}
 PROFILE=${VERIFY_PROFILE:-full}
 case $PROFILE in
-    full) FUZZ_SECONDS=${FUZZ_SECONDS:-60} ;;
-    ci) FUZZ_SECONDS=${FUZZ_SECONDS:-30} ;;
+    full) FUZZ_SECONDS=${FUZZ_SECONDS:-60} LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-3} ;;
+    ci) FUZZ_SECONDS=${FUZZ_SECONDS:-15} LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-2} ;;
     *) echo "unknown VERIFY_PROFILE: $PROFILE (full or ci)"; exit 2 ;;
 esac
 
@@ -248,9 +249,9 @@ tier_fuzz() {
 }
 
 tier_stress() {
-    # The fork matrix's long runs fork 200 children per object kind and way of leaving; 60 in
-    # CI's profile (about 60 s less).
-    local -x WEFT_FORK_CHILDREN=${WEFT_FORK_CHILDREN:-$([ "$PROFILE" = full ] && echo 200 || echo 60)}
+    # The fork matrix's long runs fork 200 children per object kind and way of leaving; 30 in
+    # CI's profile.
+    local -x WEFT_FORK_CHILDREN=${WEFT_FORK_CHILDREN:-$([ "$PROFILE" = full ] && echo 200 || echo 30)}
     PROPTEST_CASES=${PROPTEST_CASES:-2000} CARGO_TARGET_DIR=target/stress "${NICE[@]}" \
         cargo test --release --test capi_model --test stress -- --include-ignored
 }
