@@ -184,10 +184,10 @@ tier_asan() {
     # ASan reserves its shadow memory up front: under a low RLIMIT_AS its own allocations fail.
     # LeakSanitizer, run when a forked child calls exit(), reports what the parent's threads
     # (which the child does not have) had allocated as leaked: the fork matrix of tests/stress.rs,
-    # whose children leave by exit() among other ways, is left out (names ending in _leaves);
-    # it runs in the other tiers.
+    # whose children leave by exit() among other ways, and every test that forks, are left out
+    # (names with "fork" or ending in _leaves); they run in the other tiers.
     "${NICE[@]}" cargo +nightly test --target "$HOST" "${SAN_TESTS[@]}" -- \
-        --skip low_rlimit_as --skip _leaves || return 1
+        --skip low_rlimit_as --skip _leaves --skip fork || return 1
     "${NICE[@]}" cargo +nightly build --target "$HOST" --lib || return 1
     # gcc 12's ASan runtime, which the C programs link, does not reset its allocator's lock in
     # the child of a fork(): a thread the child starts can hang in ASan's free() (seen in
