@@ -62,6 +62,15 @@ unsafe extern "C" fn never_run(_: *mut c_void, _: *mut *mut c_void) -> c_int {
     std::process::abort()
 }
 
+impl CTask {
+    /// A task a pool or scheduler refused: it never ran, and its argument goes back to the
+    /// caller unfreed; the reason.
+    pub(super) fn refused(rejected: crate::Rejected<CTask>) -> Error {
+        rejected.value.arg.into_raw();
+        rejected.error
+    }
+}
+
 impl TaskFn<SendPtr, c_int> for CTask {
     fn call(self) -> Result<SendPtr, c_int> {
         let mut result = std::ptr::null_mut();

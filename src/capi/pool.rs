@@ -210,11 +210,7 @@ unsafe fn submit(
         };
         let future: CFuture = pool
             .submit_with_header(Header::header(Tag::Future), task, timeout)
-            .map_err(|rejected| {
-                // The task never ran, and its argument goes back to the caller unfreed.
-                rejected.value.arg.into_raw();
-                gave_up(timeout, rejected.error.into())
-            })?;
+            .map_err(|rejected| gave_up(timeout, CTask::refused(rejected).into()))?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
         Ok(())

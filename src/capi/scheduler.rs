@@ -159,11 +159,7 @@ pub unsafe extern "C" fn weft_scheduler_call_later(
         };
         let future: CFuture = scheduler
             .call_later_with_header(delay, Header::header(Tag::Future), task)
-            .map_err(|rejected| {
-                // The task never ran, and its argument goes back to the caller unfreed.
-                rejected.value.arg.into_raw();
-                rejected.error
-            })?;
+            .map_err(CTask::refused)?;
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
         Ok(())
