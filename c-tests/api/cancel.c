@@ -318,8 +318,10 @@ static void a_signal_handler_ends_the_main_threads_wait(void) {
     double start = now();
     EXPECT_STATUS(weft_event_wait(event, LONG), WEFT_STATUS_INTERRUPTED);
     EXPECT(now() - start < SOON);
-    EXPECT_STATUS(weft_thread_join(signaller, FOREVER), WEFT_STATUS_OK);
+    /* The token is still set: uninstall it before joining, or the join (if the signaller has not
+     * yet returned from pthread_kill) is interrupted too. */
     EXPECT_STATUS(weft_cancel_install(NULL), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_thread_join(signaller, FOREVER), WEFT_STATUS_OK);
     weft_thread_free(signaller);
     weft_event_free(event);
     weft_cancel_free(main_token);
