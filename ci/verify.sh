@@ -142,7 +142,7 @@ SAN_TESTS=("${RUST_TESTS[@]}" --test stress)
 
 tier_loom() {
     RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=$LOOM_MAX_PREEMPTIONS CARGO_TARGET_DIR=target/loom \
-        "${NICE[@]}" cargo test --release --test loom
+        "${NICE[@]}" cargo test --profile verify --test loom
 }
 
 tier_miri() {
@@ -253,7 +253,7 @@ tier_stress() {
     # CI's profile.
     local -x WEFT_FORK_CHILDREN=${WEFT_FORK_CHILDREN:-$([ "$PROFILE" = full ] && echo 200 || echo 30)}
     PROPTEST_CASES=${PROPTEST_CASES:-2000} CARGO_TARGET_DIR=target/stress "${NICE[@]}" \
-        cargo test --release --test capi_model --test stress -- --include-ignored
+        cargo test --profile verify --test capi_model --test stress -- --include-ignored
 }
 
 for tier in "${TIERS[@]}"; do
