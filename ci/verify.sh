@@ -109,11 +109,13 @@ build_c() {
 }
 
 # run_c OUTDIR LIMIT [runner]: runs every program built by build_c (through the shell function
-# `runner`, exported with `export -f`, given the program's path); any failure fails. Programs
+# `runner`, exported with `export -f`, given the program's path), two at a time (most of them
+# sleep or run under valgrind, which runs one thread at a time); any failure fails. Programs
 # whose name matches the glob $C_SKIP are skipped, with the reason $C_SKIP_WHY.
 run_c() {
     local out=$1 limit=$2 runner=${3:-}
-    local exe ok=0 rc
+    local exe ok=0 running=0
+    rm -f "$out"/*.rc
     for exe in "$out"/*; do
         [ -x "$exe" ] || continue
         # shellcheck disable=SC2053 # a glob on purpose
@@ -121,9 +123,20 @@ run_c() {
             echo "skipped $(basename "$exe"): $C_SKIP_WHY"
             continue
         fi
-        timeout "$limit" bash -c '"$@"' _ $runner "$exe" >"$exe.log" 2>&1
-        rc=$?
-        if [ $rc -eq 0 ]; then
+        if [ $running -ge 2 ]; then
+            wait -n
+            running=$((running - 1))
+        fi
+        { timeout "$limit" bash -c '"$@"' _ $runner "$exe" >"$exe.log" 2>&1; echo $? >"$exe.rc"; } &
+        running=$((running + 1))
+    done
+    wait
+    for exe in "$out"/*; do
+        [ -f "$exe.rc" ] || continue
+        local rc
+        rc=$(cat "$exe.rc")
+        rm "$exe.rc"
+        if [ "$rc" -eq 0 ]; then
             echo "ok      $(basename "$exe")"
         else
             echo "FAILED  $(basename "$exe") (exit $rc):"
