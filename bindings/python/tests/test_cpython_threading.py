@@ -49,8 +49,6 @@ PRIVATE = "reads CPython's private state: "
                                    "weft's Lock is the class weft.Lock",
     "test_import_from_another_thread": "its program must be the first to import threading; "
                                        "with weft in place it is imported first",
-    "test_no_refcycle_through_target": "weft differs, to investigate: the target is still "
-                                       "referenced once join() has returned",
     # Python 3.13's tests.
     "test_lock_no_subclass": "3.13's Lock cannot be subclassed; weft's Lock is a Python class",
     "test_main_thread_after_fork_from_dummy_thread": "weft differs, to investigate (3.13): the "
@@ -79,11 +77,6 @@ class ThreadingExceptionTests(cpython.ThreadingExceptionTests):
     pass
 
 
-@skipped({
-    "test_excepthook": "weft differs, to investigate: nothing reaches the sys.stderr that "
-                       "support.captured_output() installs",
-    "test_excepthook_thread_None": "weft differs, to investigate: as test_excepthook",
-})
 class ExceptHookTests(cpython.ExceptHookTests):
     pass
 

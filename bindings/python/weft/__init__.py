@@ -1335,16 +1335,22 @@ def excepthook(args, /):
     Passes it on to CPython's threading.excepthook as it is at the time, so that a hook installed
     there (pytest's, a logging or error-reporting tool's) sees the exceptions of weft threads
     too; CPython's default prints it (SystemExit is ignored). Assign another function to
-    weft.excepthook to handle them instead.
+    weft.excepthook to handle them instead, or weft.__excepthook__ to print them.
     """
     hook = _threading.excepthook
-    if hook is __excepthook__:  # CPython's was made weft's: print as it would have
-        hook = _thread._excepthook
+    if hook is _pass_on_excepthook:  # CPython's was made weft's: print as it would have
+        hook = __excepthook__
     return hook(args)
 
 
-# Original value of weft.excepthook
-__excepthook__ = excepthook
+_pass_on_excepthook = excepthook
+
+# CPython's default hook (its threading.__excepthook__): prints the exception to the sys.stderr
+# of the time and ignores SystemExit. Assigned to weft.excepthook, it restores CPython's default
+# handling, as assigning it to CPython's threading.excepthook does there: a hook installed on
+# CPython's threading (pytest's, which keeps the exception, and with it the thread's target,
+# until the test ends) no longer receives weft threads' exceptions.
+__excepthook__ = _thread._excepthook
 
 
 def _make_invoke_excepthook():
