@@ -85,3 +85,50 @@ def test_a_fork_from_the_main_thread_keeps_it():
         raise SystemExit(os.waitstatus_to_exitcode(status))
     """, time_limit=30)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_child_forked_from_a_weft_thread_exits_when_that_thread_returns():
+    # As CPython's test_main_thread_after_fork_from_nonmain_thread: the child does not leave
+    # with os._exit(); its only thread returns, and with it the process. It hung (weft's exit
+    # hook deadlocked on the registry's lock; seen on 3.13): SIGALRM ends it then.
+    result = run_python("""
+        import os, signal, weft
+
+        def fork():
+            pid = os.fork()
+            if pid == 0:
+                signal.alarm(10)
+                print("child", flush=True)
+                return
+            _, status = os.waitpid(pid, 0)
+            print("exit code", os.waitstatus_to_exitcode(status))
+
+        t = weft.Thread(target=fork)
+        t.start()
+        t.join()
+    """, time_limit=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "child\nexit code 0\n", result.stderr
+
+
+def test_cpython_s_after_fork_handles_weft_threads():
+    # CPython's threading._after_fork() calls _after_fork() (3.13; _reset_internal_locks() and
+    # _stop() before) on every thread in its _active, where weft's threads are too. On 3.13 the
+    # child printed "AttributeError: 'Thread' object has no attribute '_after_fork'" (and
+    # CPython's threading state there was left half reset).
+    result = run_python("""
+        import os, warnings, weft
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork() with threads
+
+        gate = weft.Event()
+        t = weft.Thread(target=gate.wait)
+        t.start()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        gate.set()
+        t.join()
+        raise SystemExit(os.waitstatus_to_exitcode(status))
+    """, time_limit=30)
+    assert (result.returncode, result.stderr) == (0, "")
