@@ -132,3 +132,34 @@ def test_cpython_s_after_fork_handles_weft_threads():
         raise SystemExit(os.waitstatus_to_exitcode(status))
     """, time_limit=30)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("asked_before", [False, True])
+def test_a_fork_from_a_foreign_thread_makes_it_a_main_thread(asked_before):
+    # The public part of CPython 3.13's test_main_thread_after_fork_from_foreign_thread and
+    # _dummy_thread (which read threading._active and _dangling too). main_thread() was a
+    # _DummyThread; after a current_thread() before the fork, the finished stand-in Dummy-1,
+    # not alive and not in enumerate().
+    result = run_python(f"""
+        import os, _thread, warnings, weft
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork() with threads
+
+        def fork(done):
+            if {asked_before}:
+                assert type(weft.current_thread()).__name__ == "_DummyThread"
+            pid = os.fork()
+            if pid == 0:
+                main = weft.main_thread()
+                print(type(main).__name__, main.name, main.is_alive(),
+                      main.ident == weft.get_ident(), weft.current_thread() is main,
+                      weft.enumerate() == [main], flush=True)
+                os._exit(0)
+            os.waitpid(pid, 0)
+            done.release()
+
+        done = _thread.allocate_lock()
+        done.acquire()
+        _thread.start_new_thread(fork, (done,))
+        done.acquire()
+    """, time_limit=30)
+    assert result.stdout == "_MainThread MainThread True True True True\n", result.stderr

@@ -54,14 +54,10 @@ PRIVATE = "reads CPython's private state: "
                                        "with weft in place it is imported first",
     # Python 3.13's tests.
     "test_lock_no_subclass": "3.13's Lock cannot be subclassed; weft's Lock is a Python class",
-    "test_main_thread_after_fork_from_dummy_thread": "weft differs, to investigate (3.13): the "
-                                                     "child of a fork() from a thread weft did "
-                                                     "not start reports an exception",
-    "test_main_thread_after_fork_from_foreign_thread": "weft differs, to investigate (3.13): "
-                                                       "as the test above",
-    "test_main_thread_after_fork_from_nonmain_thread": "weft differs, to investigate (3.13): "
-                                                       "the child's _after_fork reports an "
-                                                       "exception",
+    "test_main_thread_after_fork_from_dummy_thread": PRIVATE + "threading._active, _dangling "
+                                                     "(in the child; weft's public part: "
+                                                     "test_after_fork.py)",
+    "test_main_thread_after_fork_from_foreign_thread": PRIVATE + "as the test above",
 })
 class ThreadTests(cpython.ThreadTests):
     pass

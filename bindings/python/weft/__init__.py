@@ -1134,11 +1134,15 @@ class Thread(_Handle):
             with _threading._active_limbo_lock:
                 _threading._active.pop(ident, None)
 
-    # What CPython's threading._after_fork() calls on the threads it knows.
+    # What CPython's threading._after_fork() calls on the threads it knows (3.13 calls
+    # _after_fork, earlier versions the other two): weft's own _after_fork() has done it.
     def _reset_internal_locks(self, is_alive):
         pass
 
     def _stop(self):
+        pass
+
+    def _after_fork(self, new_ident=None):
         pass
 
     def join(self, timeout=None):
@@ -1617,9 +1621,10 @@ def _after_fork():
     _active.clear()
     _starting.clear()
     if current is None:
-        current = current_thread()  # weft's object for a thread it did not start
-    else:
-        _active[ident] = current
+        # A thread this module did not start: weft made it the main thread, a new MainThread in
+        # place of a stand-in Dummy-N (as CPython 3.13 makes it a _MainThread).
+        current = _MainThread(_lib.weft_main_thread())
+    _active[ident] = current
     forked_from_main = current is _main_thread
     if not forked_from_main:
         # The parent's main thread does not exist here: it is stopped, and joins at once.
