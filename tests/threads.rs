@@ -337,3 +337,38 @@ fn a_weft_thread_that_forks_lives_on_in_the_child() {
         .expect("the thread returned");
     assert_eq!(failed, [], "checks that failed in the child");
 }
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot fork")]
+fn a_child_forked_from_a_weft_thread_exits_when_that_thread_ends() {
+    // Regression: there the thread that forked is the initial thread, and the last one; as it
+    // ended, libc's exit(0) ran weft's exit hook, whose `current()` (asked for the first time by
+    // a thread that had left the registry) kept the registry locked while it asked for the main
+    // thread, and hung (a Python child of a fork from a `weft.Thread` never exited).
+    let t = Thread::new(|| {
+        // SAFETY: the child only calls alarm and returns: its thread, and with it the process,
+        // then ends.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: alarm is async-signal-safe; it turns a hang into a failure.
+            unsafe { libc::alarm(10) };
+            return None;
+        }
+        assert!(pid > 0, "fork failed");
+        let mut status = 0;
+        // SAFETY: waits for the child made above.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        Some(status)
+    });
+    t.start().unwrap();
+    assert!(t.join(Timeout::Forever).unwrap());
+    let status = t
+        .result::<Option<i32>>()
+        .unwrap()
+        .flatten()
+        .expect("the parent's result");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child status {status:#x} (SIGALRM, 14: it hung)"
+    );
+}

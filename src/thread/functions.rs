@@ -58,10 +58,15 @@ pub fn current() -> Thread {
             }
             let thread = match STARTED.with(Cell::get) {
                 0 => main_if_initial().unwrap_or_else(new_dummy),
-                started => match started_here(&REGISTRY.lock(), started) {
-                    Some(thread) => thread,
-                    None => return stand_in(),
-                },
+                started => {
+                    // Unlocked before `stand_in`, which may lock it again (`main_thread`): in a
+                    // child made by `fork()`, the thread that forked is the initial thread.
+                    let registered = started_here(&REGISTRY.lock(), started);
+                    match registered {
+                        Some(thread) => thread,
+                        None => return stand_in(),
+                    }
+                }
             };
             *slot.0.borrow_mut() = Some(thread.clone());
             thread

@@ -85,3 +85,81 @@ def test_a_fork_from_the_main_thread_keeps_it():
         raise SystemExit(os.waitstatus_to_exitcode(status))
     """, time_limit=30)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_child_forked_from_a_weft_thread_exits_when_that_thread_returns():
+    # As CPython's test_main_thread_after_fork_from_nonmain_thread: the child does not leave
+    # with os._exit(); its only thread returns, and with it the process. It hung (weft's exit
+    # hook deadlocked on the registry's lock; seen on 3.13): SIGALRM ends it then.
+    result = run_python("""
+        import os, signal, weft
+
+        def fork():
+            pid = os.fork()
+            if pid == 0:
+                signal.alarm(10)
+                print("child", flush=True)
+                return
+            _, status = os.waitpid(pid, 0)
+            print("exit code", os.waitstatus_to_exitcode(status))
+
+        t = weft.Thread(target=fork)
+        t.start()
+        t.join()
+    """, time_limit=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "child\nexit code 0\n", result.stderr
+
+
+def test_cpython_s_after_fork_handles_weft_threads():
+    # CPython's threading._after_fork() calls _after_fork() (3.13; _reset_internal_locks() and
+    # _stop() before) on every thread in its _active, where weft's threads are too. On 3.13 the
+    # child printed "AttributeError: 'Thread' object has no attribute '_after_fork'" (and
+    # CPython's threading state there was left half reset).
+    result = run_python("""
+        import os, warnings, weft
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork() with threads
+
+        gate = weft.Event()
+        t = weft.Thread(target=gate.wait)
+        t.start()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        gate.set()
+        t.join()
+        raise SystemExit(os.waitstatus_to_exitcode(status))
+    """, time_limit=30)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("asked_before", [False, True])
+def test_a_fork_from_a_foreign_thread_makes_it_a_main_thread(asked_before):
+    # The public part of CPython 3.13's test_main_thread_after_fork_from_foreign_thread and
+    # _dummy_thread (which read threading._active and _dangling too). main_thread() was a
+    # _DummyThread; after a current_thread() before the fork, the finished stand-in Dummy-1,
+    # not alive and not in enumerate().
+    result = run_python(f"""
+        import os, _thread, warnings, weft
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork() with threads
+
+        def fork(done):
+            if {asked_before}:
+                assert type(weft.current_thread()).__name__ == "_DummyThread"
+            pid = os.fork()
+            if pid == 0:
+                main = weft.main_thread()
+                print(type(main).__name__, main.name, main.is_alive(),
+                      main.ident == weft.get_ident(), weft.current_thread() is main,
+                      weft.enumerate() == [main], flush=True)
+                os._exit(0)
+            os.waitpid(pid, 0)
+            done.release()
+
+        done = _thread.allocate_lock()
+        done.acquire()
+        _thread.start_new_thread(fork, (done,))
+        done.acquire()
+    """, time_limit=30)
+    assert result.stdout == "_MainThread MainThread True True True True\n", result.stderr

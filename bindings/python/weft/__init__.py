@@ -1134,11 +1134,15 @@ class Thread(_Handle):
             with _threading._active_limbo_lock:
                 _threading._active.pop(ident, None)
 
-    # What CPython's threading._after_fork() calls on the threads it knows.
+    # What CPython's threading._after_fork() calls on the threads it knows (3.13 calls
+    # _after_fork, earlier versions the other two): weft's own _after_fork() has done it.
     def _reset_internal_locks(self, is_alive):
         pass
 
     def _stop(self):
+        pass
+
+    def _after_fork(self, new_ident=None):
         pass
 
     def join(self, timeout=None):
@@ -1335,16 +1339,22 @@ def excepthook(args, /):
     Passes it on to CPython's threading.excepthook as it is at the time, so that a hook installed
     there (pytest's, a logging or error-reporting tool's) sees the exceptions of weft threads
     too; CPython's default prints it (SystemExit is ignored). Assign another function to
-    weft.excepthook to handle them instead.
+    weft.excepthook to handle them instead, or weft.__excepthook__ to print them.
     """
     hook = _threading.excepthook
-    if hook is __excepthook__:  # CPython's was made weft's: print as it would have
-        hook = _thread._excepthook
+    if hook is _pass_on_excepthook:  # CPython's was made weft's: print as it would have
+        hook = __excepthook__
     return hook(args)
 
 
-# Original value of weft.excepthook
-__excepthook__ = excepthook
+_pass_on_excepthook = excepthook
+
+# CPython's default hook (its threading.__excepthook__): prints the exception to the sys.stderr
+# of the time and ignores SystemExit. Assigned to weft.excepthook, it restores CPython's default
+# handling, as assigning it to CPython's threading.excepthook does there: a hook installed on
+# CPython's threading (pytest's, which keeps the exception, and with it the thread's target,
+# until the test ends) no longer receives weft threads' exceptions.
+__excepthook__ = _thread._excepthook
 
 
 def _make_invoke_excepthook():
@@ -1611,9 +1621,10 @@ def _after_fork():
     _active.clear()
     _starting.clear()
     if current is None:
-        current = current_thread()  # weft's object for a thread it did not start
-    else:
-        _active[ident] = current
+        # A thread this module did not start: weft made it the main thread, a new MainThread in
+        # place of a stand-in Dummy-N (as CPython 3.13 makes it a _MainThread).
+        current = _MainThread(_lib.weft_main_thread())
+    _active[ident] = current
     forked_from_main = current is _main_thread
     if not forked_from_main:
         # The parent's main thread does not exist here: it is stopped, and joins at once.
