@@ -1208,3 +1208,174 @@ fn cancel_ends_a_queue_get_without_losing_the_item() {
         }
     });
 }
+
+// Eventual fairness: with the model table's fairness switched on, every release that wakes a
+// waiter hands it the lock (`park::word::HANDOFF`) instead of freeing it.
+
+/// A handed-off lock is owned by exactly the woken waiter: a thread that tries to barge in
+/// meanwhile fails (or gets it after the waiter released it), and loom reports any two
+/// holders at once through `Guarded`.
+#[test]
+fn fair_release_hands_the_lock_to_the_woken_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(Lock::new());
+        let data = Arc::new(Guarded::default());
+        assert!(lock.acquire(FOREVER));
+        let waiter = {
+            let (lock, data) = (lock.clone(), data.clone());
+            thread::spawn(move || {
+                assert!(lock.acquire(FOREVER));
+                data.bump();
+                lock.release().unwrap();
+            })
+        };
+        let barger = {
+            let (lock, data) = (lock.clone(), data.clone());
+            thread::spawn(move || {
+                if lock.acquire(NOW) {
+                    data.bump();
+                    lock.release().unwrap();
+                    1
+                } else {
+                    0
+                }
+            })
+        };
+        data.bump();
+        lock.release().unwrap();
+        waiter.join().unwrap();
+        let barged = barger.join().unwrap();
+        assert_eq!(data.get(), 2 + barged);
+        assert!(!lock.locked());
+        assert!(lock.acquire(NOW), "nobody is left parked on a held lock");
+    });
+}
+
+/// Each fair release hands the lock on to the next of two waiters; none is left parked.
+#[test]
+fn fair_releases_hand_the_lock_down_a_queue() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(Lock::new());
+        let data = Arc::new(Guarded::default());
+        assert!(lock.acquire(FOREVER));
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let (lock, data) = (lock.clone(), data.clone());
+                thread::spawn(move || {
+                    assert!(lock.acquire(FOREVER));
+                    data.bump();
+                    lock.release().unwrap();
+                })
+            })
+            .collect();
+        lock.release().unwrap();
+        waiters.into_iter().for_each(|t| t.join().unwrap());
+        assert_eq!(data.get(), 2);
+        assert!(!lock.locked());
+    });
+}
+
+/// A timed acquire whose timeout races with a fair release: the waiter either was handed the
+/// lock (and says so) or timed out before it was picked (and the lock went to the other waiter
+/// or stayed free). The lock is never left held by nobody.
+#[test]
+fn fair_release_racing_a_timeout_never_loses_the_lock() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(Lock::new());
+        assert!(lock.acquire(FOREVER));
+        let timed = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                let got = lock.acquire(SOON);
+                if got {
+                    lock.release().unwrap();
+                }
+            })
+        };
+        lock.release().unwrap();
+        timed.join().unwrap();
+        assert!(
+            !lock.locked(),
+            "a lock handed to a waiter that gave up is lost"
+        );
+        assert!(lock.acquire(NOW));
+    });
+}
+
+/// As above, with a cancellation token set just after the release: the interrupted waiter owns
+/// the lock it was handed (`acquire` is true) or the lock is free.
+#[test]
+fn fair_release_racing_a_cancellation_never_loses_the_lock() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(Lock::new());
+        assert!(lock.acquire(FOREVER));
+        let waiter = lock.clone();
+        let (acquired, cancelled) = interrupted_while(
+            move || {
+                let acquired = waiter.acquire(FOREVER);
+                if acquired {
+                    waiter.release().unwrap();
+                }
+                acquired
+            },
+            || lock.release().unwrap(),
+        );
+        assert!(acquired || cancelled);
+        assert!(
+            !lock.locked(),
+            "a lock handed to a cancelled waiter is lost"
+        );
+        assert!(lock.acquire(NOW));
+    });
+}
+
+/// A notified condition waiter, moved onto the lock's queue, is handed the lock by the
+/// notifier's fair release and holds it without taking it again (taking it again would
+/// deadlock, which loom reports).
+#[test]
+fn fair_release_hands_the_lock_to_a_condition_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        condition_handoff(StdArc::new(Lock::new()));
+    });
+}
+
+#[test]
+fn fair_release_hands_an_rlock_to_a_condition_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        condition_handoff(StdArc::new(RLock::new()));
+    });
+}
+
+/// An RLock handed over by a fair release is owned by the woken thread, which can recurse and
+/// release it.
+#[test]
+fn fair_release_hands_an_rlock_to_its_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(RLock::new());
+        let data = Arc::new(Guarded::default());
+        assert!(lock.acquire(FOREVER).unwrap());
+        let other = {
+            let (lock, data) = (lock.clone(), data.clone());
+            thread::spawn(move || {
+                assert!(lock.acquire(FOREVER).unwrap());
+                assert!(lock.is_owned());
+                assert!(lock.acquire(NOW).unwrap(), "the owner re-acquires at once");
+                data.bump();
+                lock.release().unwrap();
+                lock.release().unwrap();
+            })
+        };
+        data.bump();
+        lock.release().unwrap();
+        other.join().unwrap();
+        assert_eq!(data.get(), 2);
+        assert!(!lock.locked());
+    });
+}
