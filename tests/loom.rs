@@ -405,9 +405,15 @@ fn lock_no_lost_wakeup_with_two_waiters() {
 
 #[test]
 fn lock_timed_acquire_leaves_a_consistent_state() {
-    // A timed acquire racing with a release either wins the lock or times out; either way the
-    // parked bit is cleaned up, so a later blocking acquire and release do not hang.
-    model(|| {
+    timed_acquire_racing_a_release(false);
+}
+
+/// A timed acquire racing with a release either wins the lock or times out; either way the
+/// parked bit is cleaned up, so a later blocking acquire and release do not hang. `fair`: every
+/// release that wakes a waiter hands it the lock.
+fn timed_acquire_racing_a_release(fair: bool) {
+    model(move || {
+        weft::loom_set_fair(fair);
         let lock = Arc::new(Lock::new());
         assert!(lock.acquire(Timeout::Forever));
         let timed = {
@@ -1082,9 +1088,11 @@ fn interrupted_while<R: Send + 'static>(
 
 /// A lock acquire the token ends, while the holder also releases the lock (`release`) or keeps
 /// it (then only the token ends the wait, whenever it comes: before the waiter looks, between its
-/// look and its sleep, once it sleeps).
-fn lock_acquire_cancelled(release: bool) {
+/// look and its sleep, once it sleeps). `fair`: every release that wakes the waiter hands it
+/// the lock.
+fn lock_acquire_cancelled(release: bool, fair: bool) {
     model(move || {
+        weft::loom_set_fair(fair);
         let lock = Arc::new(Lock::new());
         assert!(lock.acquire(FOREVER));
         let waiter = lock.clone();
@@ -1115,12 +1123,12 @@ fn lock_acquire_cancelled(release: bool) {
 
 #[test]
 fn cancel_ends_a_lock_acquire() {
-    lock_acquire_cancelled(true);
+    lock_acquire_cancelled(true, false);
 }
 
 #[test]
 fn cancel_alone_ends_a_lock_acquire() {
-    lock_acquire_cancelled(false);
+    lock_acquire_cancelled(false, false);
 }
 
 /// A condition wait the token ends, while another thread also notifies (`notify`) or not: the
@@ -1282,55 +1290,14 @@ fn fair_releases_hand_the_lock_down_a_queue() {
 /// or stayed free). The lock is never left held by nobody.
 #[test]
 fn fair_release_racing_a_timeout_never_loses_the_lock() {
-    model(|| {
-        weft::loom_set_fair(true);
-        let lock = Arc::new(Lock::new());
-        assert!(lock.acquire(FOREVER));
-        let timed = {
-            let lock = lock.clone();
-            thread::spawn(move || {
-                let got = lock.acquire(SOON);
-                if got {
-                    lock.release().unwrap();
-                }
-            })
-        };
-        lock.release().unwrap();
-        timed.join().unwrap();
-        assert!(
-            !lock.locked(),
-            "a lock handed to a waiter that gave up is lost"
-        );
-        assert!(lock.acquire(NOW));
-    });
+    timed_acquire_racing_a_release(true);
 }
 
-/// As above, with a cancellation token set just after the release: the interrupted waiter owns
-/// the lock it was handed (`acquire` is true) or the lock is free.
+/// A cancellation token set just after a fair release: the interrupted waiter owns the lock it
+/// was handed (`acquire` is true) or the lock is free.
 #[test]
 fn fair_release_racing_a_cancellation_never_loses_the_lock() {
-    model(|| {
-        weft::loom_set_fair(true);
-        let lock = Arc::new(Lock::new());
-        assert!(lock.acquire(FOREVER));
-        let waiter = lock.clone();
-        let (acquired, cancelled) = interrupted_while(
-            move || {
-                let acquired = waiter.acquire(FOREVER);
-                if acquired {
-                    waiter.release().unwrap();
-                }
-                acquired
-            },
-            || lock.release().unwrap(),
-        );
-        assert!(acquired || cancelled);
-        assert!(
-            !lock.locked(),
-            "a lock handed to a cancelled waiter is lost"
-        );
-        assert!(lock.acquire(NOW));
-    });
+    lock_acquire_cancelled(true, true);
 }
 
 /// A notified condition waiter, moved onto the lock's queue, is handed the lock by the
