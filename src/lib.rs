@@ -83,6 +83,11 @@ pub mod wait_any;
 pub use cancel::CancelToken;
 pub use error::{Error, Rejected};
 pub use future::{Future, Outcome, ReturnWhen};
+/// For loom models only: whether the model parking table's unparks are fair
+/// (`park/table/loom_model.rs`).
+#[cfg(loom)]
+#[doc(hidden)]
+pub use park::table::loom_model::set_fair as loom_set_fair;
 pub use queue::{Queue, QueueKind};
 pub use sync::{Barrier, Condition, Event, Lock, Once, RLock, RwLock, Semaphore};
 #[cfg(not(loom))]

@@ -405,9 +405,15 @@ fn lock_no_lost_wakeup_with_two_waiters() {
 
 #[test]
 fn lock_timed_acquire_leaves_a_consistent_state() {
-    // A timed acquire racing with a release either wins the lock or times out; either way the
-    // parked bit is cleaned up, so a later blocking acquire and release do not hang.
-    model(|| {
+    timed_acquire_racing_a_release(false);
+}
+
+/// A timed acquire racing with a release either wins the lock or times out; either way the
+/// parked bit is cleaned up, so a later blocking acquire and release do not hang. `fair`: every
+/// release that wakes a waiter hands it the lock.
+fn timed_acquire_racing_a_release(fair: bool) {
+    model(move || {
+        weft::loom_set_fair(fair);
         let lock = Arc::new(Lock::new());
         assert!(lock.acquire(Timeout::Forever));
         let timed = {
@@ -1082,9 +1088,11 @@ fn interrupted_while<R: Send + 'static>(
 
 /// A lock acquire the token ends, while the holder also releases the lock (`release`) or keeps
 /// it (then only the token ends the wait, whenever it comes: before the waiter looks, between its
-/// look and its sleep, once it sleeps).
-fn lock_acquire_cancelled(release: bool) {
+/// look and its sleep, once it sleeps). `fair`: every release that wakes the waiter hands it
+/// the lock.
+fn lock_acquire_cancelled(release: bool, fair: bool) {
     model(move || {
+        weft::loom_set_fair(fair);
         let lock = Arc::new(Lock::new());
         assert!(lock.acquire(FOREVER));
         let waiter = lock.clone();
@@ -1115,12 +1123,12 @@ fn lock_acquire_cancelled(release: bool) {
 
 #[test]
 fn cancel_ends_a_lock_acquire() {
-    lock_acquire_cancelled(true);
+    lock_acquire_cancelled(true, false);
 }
 
 #[test]
 fn cancel_alone_ends_a_lock_acquire() {
-    lock_acquire_cancelled(false);
+    lock_acquire_cancelled(false, false);
 }
 
 /// A condition wait the token ends, while another thread also notifies (`notify`) or not: the
@@ -1206,5 +1214,135 @@ fn cancel_ends_a_queue_get_without_losing_the_item() {
                 assert_eq!(queue.get(NOW), Ok(7), "the item stayed");
             }
         }
+    });
+}
+
+// Eventual fairness: with the model table's fairness switched on, every release that wakes a
+// waiter hands it the lock (`park::word::HANDOFF`) instead of freeing it.
+
+/// A handed-off lock is owned by exactly the woken waiter: a thread that tries to barge in
+/// meanwhile fails (or gets it after the waiter released it), and loom reports any two
+/// holders at once through `Guarded`.
+#[test]
+fn fair_release_hands_the_lock_to_the_woken_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(Lock::new());
+        let data = Arc::new(Guarded::default());
+        assert!(lock.acquire(FOREVER));
+        let waiter = {
+            let (lock, data) = (lock.clone(), data.clone());
+            thread::spawn(move || {
+                assert!(lock.acquire(FOREVER));
+                data.bump();
+                lock.release().unwrap();
+            })
+        };
+        let barger = {
+            let (lock, data) = (lock.clone(), data.clone());
+            thread::spawn(move || {
+                if lock.acquire(NOW) {
+                    data.bump();
+                    lock.release().unwrap();
+                    1
+                } else {
+                    0
+                }
+            })
+        };
+        data.bump();
+        lock.release().unwrap();
+        waiter.join().unwrap();
+        let barged = barger.join().unwrap();
+        assert_eq!(data.get(), 2 + barged);
+        assert!(!lock.locked());
+        assert!(lock.acquire(NOW), "nobody is left parked on a held lock");
+    });
+}
+
+/// Each fair release hands the lock on to the next of two waiters; none is left parked.
+#[test]
+fn fair_releases_hand_the_lock_down_a_queue() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(Lock::new());
+        let data = Arc::new(Guarded::default());
+        assert!(lock.acquire(FOREVER));
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let (lock, data) = (lock.clone(), data.clone());
+                thread::spawn(move || {
+                    assert!(lock.acquire(FOREVER));
+                    data.bump();
+                    lock.release().unwrap();
+                })
+            })
+            .collect();
+        lock.release().unwrap();
+        waiters.into_iter().for_each(|t| t.join().unwrap());
+        assert_eq!(data.get(), 2);
+        assert!(!lock.locked());
+    });
+}
+
+/// A timed acquire whose timeout races with a fair release: the waiter either was handed the
+/// lock (and says so) or timed out before it was picked (and the lock went to the other waiter
+/// or stayed free). The lock is never left held by nobody.
+#[test]
+fn fair_release_racing_a_timeout_never_loses_the_lock() {
+    timed_acquire_racing_a_release(true);
+}
+
+/// A cancellation token set just after a fair release: the interrupted waiter owns the lock it
+/// was handed (`acquire` is true) or the lock is free.
+#[test]
+fn fair_release_racing_a_cancellation_never_loses_the_lock() {
+    lock_acquire_cancelled(true, true);
+}
+
+/// A notified condition waiter, moved onto the lock's queue, is handed the lock by the
+/// notifier's fair release and holds it without taking it again (taking it again would
+/// deadlock, which loom reports).
+#[test]
+fn fair_release_hands_the_lock_to_a_condition_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        condition_handoff(StdArc::new(Lock::new()));
+    });
+}
+
+#[test]
+fn fair_release_hands_an_rlock_to_a_condition_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        condition_handoff(StdArc::new(RLock::new()));
+    });
+}
+
+/// An RLock handed over by a fair release is owned by the woken thread, which can recurse and
+/// release it.
+#[test]
+fn fair_release_hands_an_rlock_to_its_waiter() {
+    model(|| {
+        weft::loom_set_fair(true);
+        let lock = Arc::new(RLock::new());
+        let data = Arc::new(Guarded::default());
+        assert!(lock.acquire(FOREVER).unwrap());
+        let other = {
+            let (lock, data) = (lock.clone(), data.clone());
+            thread::spawn(move || {
+                assert!(lock.acquire(FOREVER).unwrap());
+                assert!(lock.is_owned());
+                assert!(lock.acquire(NOW).unwrap(), "the owner re-acquires at once");
+                data.bump();
+                lock.release().unwrap();
+                lock.release().unwrap();
+            })
+        };
+        data.bump();
+        lock.release().unwrap();
+        other.join().unwrap();
+        assert_eq!(data.get(), 2);
+        assert!(!lock.locked());
     });
 }

@@ -1038,3 +1038,119 @@ fn same_future(release: Arc<Event>) -> Busy {
         }),
     }
 }
+
+/// Eventual fairness: `hogs` threads keep the Lock held nearly all the time, each re-taking it
+/// as soon as it gives it back; a waiter among them must still get it, again and again. Before
+/// the fair hand-off, a woken waiter nearly always found the lock re-taken and parked again
+/// (this test then failed at its limit); now a release about every 0.5 ms hands the lock to
+/// the oldest waiter. Returns the waiter's acquisitions and the longest it waited for one.
+fn waiter_among_hogs(hogs: usize, wanted: usize, limit: Duration) -> (usize, Duration) {
+    let lock = Arc::new(Lock::new());
+    let stop = Arc::new(AtomicUsize::new(0));
+    let hogs: Vec<_> = (0..hogs)
+        .map(|_| {
+            let (lock, stop) = (lock.clone(), stop.clone());
+            std::thread::spawn(move || {
+                // Relaxed: only tells the hog to stop; the join orders the rest.
+                while stop.load(Ordering::Relaxed) == 0 {
+                    assert!(lock.acquire(Timeout::Forever));
+                    let held = Instant::now();
+                    while held.elapsed() < Duration::from_micros(20) {
+                        std::hint::spin_loop();
+                    }
+                    lock.release().unwrap();
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let (mut got, mut longest) = (0, Duration::ZERO);
+    while got < wanted && started.elapsed() < limit {
+        // Ask only while a hog holds the lock: a waiter, not a barger.
+        while !lock.locked() && started.elapsed() < limit {
+            std::thread::yield_now();
+        }
+        let asked = Instant::now();
+        if lock.acquire(Timeout::After(limit.saturating_sub(started.elapsed()))) {
+            longest = longest.max(asked.elapsed());
+            got += 1;
+            lock.release().unwrap();
+        }
+    }
+    stop.store(1, Ordering::Relaxed);
+    hogs.into_iter().for_each(|h| h.join().unwrap());
+    (got, longest)
+}
+
+#[test]
+fn a_waiter_is_not_starved_by_threads_that_keep_re_taking_a_lock() {
+    let (got, longest) = waiter_among_hogs(3, 50, Duration::from_secs(10));
+    assert_eq!(got, 50, "the waiter got the lock {got} times in 10 s");
+    eprintln!("longest wait for the lock among 3 hogs: {longest:?}");
+}
+
+/// Fair hand-offs racing timeouts and cancellations: threads take one Lock (or the Lock of an
+/// RLock) with short timeouts or with a cancellation token another thread keeps setting, while
+/// others hold it briefly; every holder checks it is alone, and the lock ends free (a lock
+/// handed to a waiter that gave up would stay held by nobody).
+#[test]
+fn fair_handoffs_racing_timeouts_and_cancellations() {
+    use weft::cancel::{self, CancelToken};
+    let shared = Arc::new(Owned {
+        lock: Lock::new(),
+        owner: AtomicUsize::new(0),
+    });
+    let token = Arc::new(CancelToken::new());
+    let done = Arc::new(AtomicUsize::new(0));
+    let acquired = Arc::new(AtomicUsize::new(0));
+    let takers: Vec<_> = (1..=6usize)
+        .map(|me| {
+            let (shared, token, acquired) = (shared.clone(), token.clone(), acquired.clone());
+            std::thread::spawn(move || {
+                if me % 3 == 0 {
+                    cancel::install(Some(token));
+                }
+                let mut seed = me as u64;
+                for _ in 0..3_000 {
+                    let timeout = match me % 3 {
+                        1 => Timeout::After(Duration::from_micros(next(&mut seed) % 200)),
+                        _ => Timeout::Forever,
+                    };
+                    if !shared.lock.acquire(timeout) {
+                        continue;
+                    }
+                    // Relaxed: the lock orders these; a second holder would see a nonzero owner.
+                    assert_eq!(shared.owner.swap(me, Ordering::Relaxed), 0, "two holders");
+                    for _ in 0..next(&mut seed) % 64 {
+                        std::hint::spin_loop();
+                    }
+                    assert_eq!(shared.owner.swap(0, Ordering::Relaxed), me, "two holders");
+                    acquired.fetch_add(1, Ordering::Relaxed);
+                    shared.lock.release().unwrap();
+                }
+                cancel::install(None);
+            })
+        })
+        .collect();
+    let canceller = {
+        let (token, done) = (token.clone(), done.clone());
+        std::thread::spawn(move || {
+            // Relaxed: only a stop flag; the joins order the rest.
+            while done.load(Ordering::Relaxed) == 0 {
+                token.set();
+                std::thread::yield_now();
+                token.reset();
+                std::thread::sleep(Duration::from_micros(50));
+            }
+        })
+    };
+    takers.into_iter().for_each(|t| t.join().unwrap());
+    done.store(1, Ordering::Relaxed);
+    canceller.join().unwrap();
+    assert!(
+        acquired.load(Ordering::Relaxed) >= 2 * 3_000,
+        "the Forever takers all got it"
+    );
+    assert!(!shared.lock.locked(), "a handed-off lock was lost");
+    assert!(shared.lock.acquire(Timeout::After(Duration::ZERO)));
+}

@@ -51,8 +51,8 @@ impl<T: ConditionLock> ConditionLock for Tagged<T> {
         (**self).release_save()
     }
 
-    fn acquire_restore(&self, saved: usize) {
-        (**self).acquire_restore(saved)
+    fn acquire_restore(&self, saved: usize, handed: bool) {
+        (**self).acquire_restore(saved, handed)
     }
 
     fn raw(&self) -> &Lock {

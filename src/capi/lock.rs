@@ -85,6 +85,13 @@ pub unsafe extern "C" fn weft_lock_free(lock: *mut weft_lock) {
 /// `WEFT_STATUS_TIMEOUT_TOO_LARGE`; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
 /// Thread safety: safe from any thread.
 ///
+/// Fairness: a free lock goes to whichever thread asks first (a thread that releases and
+/// re-acquires at once usually gets it back), but about every 0.5 ms a release hands the lock
+/// to the longest-parked waiter instead. So no waiter waits forever while others keep
+/// acquiring: its wait is bounded by roughly (waiters ahead of it + 1) x 0.5 ms plus the hold
+/// times. A waiter whose timeout passes, or whose cancellation token is set, just as the lock
+/// is handed to it returns `WEFT_STATUS_OK` holding the lock; a handed lock is never lost.
+///
 /// # Safety
 /// `lock` is NULL or a handle from weft the caller holds a reference to during the call.
 #[must_use]

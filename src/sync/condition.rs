@@ -4,7 +4,9 @@
 //! Waiters park in the parking table (`park/table`) keyed by the condition's address, in FIFO order.
 //! `notify` does not wake them into a fight for the lock the notifier still holds: it moves them
 //! (`unpark_requeue`) onto the lock's own queue, marking the lock `PARKED`, so each is woken by
-//! the lock's release in turn (as parking_lot's `Condvar` does). A waiter gives the lock up
+//! the lock's release in turn (as parking_lot's `Condvar` does); a fair release hands the lock
+//! to the waiter it wakes (`park::word::HANDOFF`), which then holds it without taking it
+//! again (as with parking_lot's `Condvar` too). A waiter gives the lock up
 //! in `park`'s `before_sleep`, after it is queued, so no notify can slip between the release and
 //! the sleep.
 
@@ -15,6 +17,7 @@ use crate::loom::atomic::{AtomicBool, Ordering};
 use crate::loom::table::{
     self, DEFAULT_UNPARK_TOKEN, FilterOp, ParkResult, ParkToken, RequeueOp, UnparkResult,
 };
+use crate::park::word;
 use crate::sync::{Lock, RLock, RLockSaved, thread_token};
 use crate::timeout::{Deadline, Timeout};
 
@@ -41,7 +44,9 @@ pub trait ConditionLock: sealed::Sealed + Send + Sync {
     /// [`ConditionLock::acquire_restore`] needs to take it back.
     fn release_save(&self) -> Result<usize, Error>;
     /// Acquires the lock, waiting as long as it takes, and restores what `release_save` saved.
-    fn acquire_restore(&self, saved: usize);
+    /// `handed`: a fair release of the lock already handed it to the caller, which only
+    /// restores.
+    fn acquire_restore(&self, saved: usize, handed: bool);
     /// The [`Lock`] whose queue blocked acquirers park on, where notified waiters are moved.
     fn raw(&self) -> &Lock;
 }
@@ -172,7 +177,9 @@ impl Condition {
             ParkResult::Unparked(_) | ParkResult::Invalid => true,
         };
         let saved = saved.expect("validate always accepts, so before_sleep ran")?;
-        self.lock.acquire_restore(saved);
+        // Woken on the lock's queue by a fair release: the lock is ours already.
+        let handed = result == ParkResult::Unparked(word::HANDOFF);
+        self.lock.acquire_restore(saved, handed);
         Ok(notified)
     }
 
@@ -273,9 +280,11 @@ impl ConditionLock for Lock {
         Lock::release(self).map(|()| 0)
     }
 
-    fn acquire_restore(&self, _saved: usize) {
+    fn acquire_restore(&self, _saved: usize, handed: bool) {
         // No timeout, and no cancellation token: the waiter always gets its lock back.
-        self.lock();
+        if !handed {
+            self.lock();
+        }
     }
 
     fn raw(&self) -> &Lock {
@@ -303,8 +312,12 @@ impl ConditionLock for RLock {
         RLock::release_save(self).map(|saved| saved.0)
     }
 
-    fn acquire_restore(&self, saved: usize) {
-        RLock::acquire_restore(self, RLockSaved(saved));
+    fn acquire_restore(&self, saved: usize, handed: bool) {
+        if handed {
+            self.restore(RLockSaved(saved));
+        } else {
+            RLock::acquire_restore(self, RLockSaved(saved));
+        }
     }
 
     fn raw(&self) -> &Lock {

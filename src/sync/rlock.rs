@@ -193,6 +193,12 @@ impl RLock {
     pub fn acquire_restore(&self, saved: RLockSaved) {
         // No timeout, and no cancellation token: the waiter always gets its lock back.
         self.lock.lock();
+        self.restore(saved);
+    }
+
+    /// Makes the caller, which holds `lock` (taken, or handed to it by a fair release), the
+    /// owner at the saved depth.
+    pub(super) fn restore(&self, saved: RLockSaved) {
         self.owner.store(thread_token(), Ordering::Relaxed);
         self.count.store(saved.0, Ordering::Relaxed);
     }

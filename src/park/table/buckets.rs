@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::{FilterOp, ParkResult, ParkToken, RequeueOp, UnparkResult, UnparkToken};
 use crate::cancel::CancelToken;
@@ -100,17 +100,59 @@ impl Entry {
     }
 }
 
-/// One lock and the threads parked under the keys that hash to it, oldest first. A deque, so
-/// that taking the oldest (most unparks) moves no other entry, and waking or moving many is
-/// one pass through it (see [`take_each`]), not a removal from the middle for each.
+/// What a bucket's lock guards: the threads parked under the keys that hash to it, oldest
+/// first, and its fairness timer. A deque, so that taking the oldest (most unparks) moves no
+/// other entry, and waking or moving many is one pass through it (see [`take_each`]), not a
+/// removal from the middle for each.
+pub(super) struct Queue {
+    pub(super) entries: VecDeque<Entry>,
+    fair: FairTimer,
+}
+
+/// When an unpark under a bucket should next be fair ([`UnparkResult::be_fair`]): a random
+/// 0 to 1 ms (0.5 ms on average) after the last fair one, as in `parking_lot_core`, so that
+/// a lock hands itself to a waiter about every 0.5 ms while others keep re-taking it, and
+/// the keys of a bucket do not fall into step.
+struct FairTimer {
+    /// The instant after which the next unpark is fair; `None` before the first.
+    at: Option<Instant>,
+    /// Xorshift state for the jitter; 0 until seeded (xorshift never leaves 0).
+    seed: u32,
+}
+
+impl FairTimer {
+    /// Whether an unpark now is fair; if so, sets the next instant. `key` seeds the jitter
+    /// the first time: buckets start at different points of it.
+    fn due(&mut self, key: usize) -> bool {
+        let now = Instant::now();
+        if self.at.is_some_and(|at| now <= at) {
+            return false;
+        }
+        if self.seed == 0 {
+            self.seed = index(key) as u32 + 1;
+        }
+        // Marsaglia's xorshift32: cheap, and random enough to keep buckets out of step.
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 17;
+        self.seed ^= self.seed << 5;
+        self.at = now.checked_add(Duration::from_nanos(u64::from(self.seed % 1_000_000)));
+        true
+    }
+}
+
+/// One lock and what it guards.
 #[repr(align(64))] // one cache line each: threads parked on unrelated keys do not share it
-struct Bucket(Mutex<VecDeque<Entry>>);
+struct Bucket(Mutex<Queue>);
 
 struct Table([Bucket; BUCKETS]);
 
 impl Table {
     const fn new() -> Table {
-        Table([const { Bucket(Mutex::new(VecDeque::new())) }; BUCKETS])
+        const EMPTY: Queue = Queue {
+            entries: VecDeque::new(),
+            fair: FairTimer { at: None, seed: 0 },
+        };
+        Table([const { Bucket(Mutex::new(EMPTY)) }; BUCKETS])
     }
 }
 
@@ -169,7 +211,7 @@ pub(super) fn index(key: usize) -> usize {
     ((key as u64).wrapping_mul(PHI) >> (64 - BUCKETS.trailing_zeros())) as usize
 }
 
-pub(super) fn lock(index: usize) -> MutexGuard<'static, VecDeque<Entry>> {
+pub(super) fn lock(index: usize) -> MutexGuard<'static, Queue> {
     table().0[index]
         .0
         .lock()
@@ -178,7 +220,7 @@ pub(super) fn lock(index: usize) -> MutexGuard<'static, VecDeque<Entry>> {
 
 /// Locks the bucket `key` is queued under for the parker, following it if a requeue moves
 /// it meanwhile.
-fn lock_current(parker: &Parker) -> (usize, MutexGuard<'static, VecDeque<Entry>>) {
+fn lock_current(parker: &Parker) -> (usize, MutexGuard<'static, Queue>) {
     loop {
         // Relaxed: re-checked under the bucket lock, with which requeues change it.
         let key = parker.key.load(Ordering::Relaxed);
@@ -258,7 +300,7 @@ pub(crate) fn park(
         // Relaxed: this thread's own words, read by unparkers under this bucket's lock.
         parker.state.store(WAITING, Ordering::Relaxed);
         parker.key.store(key, Ordering::Relaxed);
-        bucket.push_back(Entry {
+        bucket.entries.push_back(Entry {
             key,
             token,
             parker: parker.clone(),
@@ -302,11 +344,12 @@ pub(crate) fn park(
         return ParkResult::Unparked(UnparkToken(parker.token.load(Ordering::Relaxed)));
     }
     let at = bucket
+        .entries
         .iter()
         .position(|e| Arc::ptr_eq(&e.parker, &parker))
         .expect("a thread not woken is still queued");
-    bucket.remove(at);
-    timed_out(key, !has(&bucket, key));
+    bucket.entries.remove(at);
+    timed_out(key, !has(&bucket.entries, key));
     ParkResult::TimedOut
 }
 
@@ -319,12 +362,14 @@ pub(crate) fn unpark_one(
     let mut bucket = lock(index(key));
     let mut result = UnparkResult::default();
     let woken = bucket
+        .entries
         .iter()
         .position(|e| e.key == key)
-        .and_then(|at| bucket.remove(at));
+        .and_then(|at| bucket.entries.remove(at));
     if woken.is_some() {
         result.unparked_threads = 1;
-        result.have_more_threads = has(&bucket, key);
+        result.have_more_threads = has(&bucket.entries, key);
+        result.be_fair = bucket.fair.due(key);
     }
     let token = callback(result);
     if let Some(entry) = &woken {
@@ -352,7 +397,7 @@ pub(crate) fn unpark_filter(
     let mut bucket = lock(index(key));
     let mut result = UnparkResult::default();
     // Marked first, taken out once the callback has given the token.
-    for entry in bucket.iter_mut().filter(|e| e.key == key) {
+    for entry in bucket.entries.iter_mut().filter(|e| e.key == key) {
         match filter(entry.token) {
             FilterOp::Unpark => {
                 entry.chosen = true;
@@ -365,6 +410,9 @@ pub(crate) fn unpark_filter(
             }
         }
     }
+    if result.unparked_threads > 0 {
+        result.be_fair = bucket.fair.due(key);
+    }
     let token = callback(result);
     // Taken out in one pass and woken once the lock is released, oldest first: the first on
     // its own (most unparks wake one), any others from a list (the only allocation here: their
@@ -373,7 +421,7 @@ pub(crate) fn unpark_filter(
     let mut others = Vec::new();
     let mut left = result.unparked_threads;
     if left > 0 {
-        take_each(&mut bucket, |entry| {
+        take_each(&mut bucket.entries, |entry| {
             if !entry.chosen {
                 return Offer::Kept(entry);
             }
@@ -415,8 +463,8 @@ pub(crate) fn unpark_requeue(
     let mut second = (i != j).then(|| lock(i.max(j)));
     let (source, mut target) = match &mut second {
         None => (&mut *first, None),
-        Some(second) if i < j => (&mut *first, Some(&mut **second)),
-        Some(second) => (&mut **second, Some(&mut *first)),
+        Some(second) if i < j => (&mut *first, Some(&mut second.entries)),
+        Some(second) => (&mut **second, Some(&mut first.entries)),
     };
     let mut result = UnparkResult::default();
     let op = validate();
@@ -426,7 +474,7 @@ pub(crate) fn unpark_requeue(
     // only when `from` and `to` share a bucket).
     let mut moved_here = Vec::new();
     let only_one = matches!(op, RequeueOp::UnparkOne | RequeueOp::RequeueOne);
-    take_each(source, |mut entry| {
+    take_each(&mut source.entries, |mut entry| {
         if entry.key != from {
             return Offer::Kept(entry);
         }
@@ -450,10 +498,13 @@ pub(crate) fn unpark_requeue(
         }
     });
     if only_one && result.unparked_threads + result.requeued_threads > 0 {
-        result.have_more_threads = has(source, from);
+        result.have_more_threads = has(&source.entries, from);
     }
     if !moved_here.is_empty() {
-        source.extend(moved_here);
+        source.entries.extend(moved_here);
+    }
+    if result.unparked_threads > 0 {
+        result.be_fair = source.fair.due(from);
     }
     let token = callback(op, result);
     if let Some(entry) = &woken {

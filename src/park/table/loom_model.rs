@@ -2,7 +2,9 @@
 //! loom mutex (the real one's buckets, all in one), FIFO per key. A park with a deadline times
 //! out as soon as it finds itself not unparked, which loom can schedule before or after any
 //! unpark. A park with a cancellation token ends as soon as it finds the token set; the
-//! token's `set` unparks the model's threads parked with it.
+//! token's `set` unparks the model's threads parked with it. The real table's fairness timer
+//! is a switch here ([`set_fair`]): off, no unpark is fair; on, every one that wakes a thread
+//! is, so that a model checks the hand-off path in every interleaving.
 
 use crate::timeout::Deadline;
 
@@ -25,6 +27,8 @@ struct Table {
     /// Threads unparked but not yet returned from `park`, with their tokens.
     woken: Vec<(usize, UnparkToken)>,
     next_id: usize,
+    /// Whether unparks that wake a thread are fair (see [`set_fair`]).
+    fair: bool,
 }
 
 loom::lazy_static! {
@@ -50,12 +54,18 @@ impl Table {
     }
 }
 
-/// The parking lot's `SpinWait` without the spinning: under loom, waiting is parking.
+/// Makes every later unpark of this model's execution that wakes a thread fair (`true`) or
+/// none (`false`, where each execution starts).
+pub fn set_fair(fair: bool) {
+    table().fair = fair;
+}
+
 /// `buckets::forks`: loom's threads never fork.
 pub(crate) fn forks() -> u64 {
     0
 }
 
+/// The parking lot's `SpinWait` without the spinning: under loom, waiting is parking.
 pub(crate) struct SpinWait;
 
 impl SpinWait {
@@ -131,6 +141,7 @@ pub(crate) fn unpark_one(
     if parked.is_some() {
         result.unparked_threads = 1;
         result.have_more_threads = table.has(key);
+        result.be_fair = table.fair;
     }
     let token = callback(result);
     if let Some(parked) = parked {
@@ -178,6 +189,7 @@ pub(crate) fn unpark_requeue(
     }
     // Requeued threads join the end of the target's queue, in their order.
     table.queue.extend(requeued);
+    result.be_fair = table.fair && result.unparked_threads > 0;
     let token = callback(op, result);
     if let Some(parked) = wake {
         table.wake(parked, token);
@@ -212,6 +224,7 @@ pub(crate) fn unpark_filter(
         }
     }
     result.unparked_threads = chosen.len();
+    result.be_fair = table.fair && !chosen.is_empty();
     let token = callback(result);
     for parked in chosen {
         table.wake(parked, token);

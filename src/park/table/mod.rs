@@ -15,6 +15,10 @@
 //!   arrival order, so each key's queue is FIFO. Waking the oldest takes it off the front; waking
 //!   or moving many is one pass through the bucket, so waking N threads costs O(N) with the
 //!   bucket locked, not O(N²).
+//! - Each bucket also keeps a fairness timer: an unpark that wakes a thread after it has run
+//!   out is fair (`UnparkResult::be_fair`), and sets it again 0 to 1 ms on. A Lock's release
+//!   then hands the lock to the thread it wakes (`park::word`), so that a waiter is not
+//!   starved by threads that keep re-taking the lock.
 //! - Each thread has a `Parker` (shared with the entries that name it, so that a late wake-up
 //!   never touches freed memory): a futex word it sleeps on, the unpark token, and the key it is
 //!   queued under now (a requeue moves it).
@@ -77,6 +81,11 @@ pub(crate) struct UnparkResult {
     pub(crate) requeued_threads: usize,
     /// Whether threads remain queued under the key.
     pub(crate) have_more_threads: bool,
+    /// Whether this unpark should be fair: hand what it releases to the thread it wakes
+    /// instead of letting any thread take it (a Lock's release, see `park::word`). True, when
+    /// a thread is woken, about once every 0.5 ms per bucket (a timer with a random jitter,
+    /// as in `parking_lot_core`).
+    pub(crate) be_fair: bool,
 }
 
 /// An `unpark_filter` filter's verdict on one parked thread.

@@ -20,6 +20,7 @@ fn keys<const N: usize>() -> [usize; N] {
 /// Threads queued under `key` now.
 fn queued(key: usize) -> usize {
     buckets::lock(buckets::index(key))
+        .entries
         .iter()
         .filter(|e| e.key == key)
         .count()
@@ -258,7 +259,9 @@ fn a_requeue_within_one_bucket_moves_threads_behind_the_targets_own() {
     let [from, to, other] = sharing_a_bucket(&BYTES);
     let order = [(to, 1), (from, 2), (other, 3), (to, 4), (from, 5)];
     for (key, token) in order {
-        buckets::lock(buckets::index(key)).push_back(buckets::Entry::idle(key, ParkToken(token)));
+        buckets::lock(buckets::index(key))
+            .entries
+            .push_back(buckets::Entry::idle(key, ParkToken(token)));
     }
     let result = unpark_requeue(from, to, || RequeueOp::RequeueAll, |_, _| UnparkToken(0));
     assert_eq!(result.requeued_threads, 2);
@@ -288,9 +291,13 @@ fn many_threads_under_one_key_are_woken_in_one_pass() {
     let index = buckets::index(key);
     for token in 0..MANY {
         let mut bucket = buckets::lock(index);
-        bucket.push_back(buckets::Entry::idle(key, ParkToken(token)));
+        bucket
+            .entries
+            .push_back(buckets::Entry::idle(key, ParkToken(token)));
         // One under another key between each two: they stay where they are.
-        bucket.push_back(buckets::Entry::idle(beside, ParkToken(token)));
+        bucket
+            .entries
+            .push_back(buckets::Entry::idle(beside, ParkToken(token)));
     }
     let mut woken = Vec::new();
     let filter = |token: ParkToken| {
@@ -307,7 +314,9 @@ fn many_threads_under_one_key_are_woken_in_one_pass() {
     // Moved all at once within the bucket, then (a Lock's successive releases) woken one by
     // one, oldest first.
     for token in 0..MANY {
-        buckets::lock(index).push_back(buckets::Entry::idle(key, ParkToken(token)));
+        buckets::lock(index)
+            .entries
+            .push_back(buckets::Entry::idle(key, ParkToken(token)));
     }
     let moved = unpark_requeue(key, to, || RequeueOp::RequeueAll, |_, _| UnparkToken(0));
     assert_eq!(moved.requeued_threads, MANY);
@@ -317,4 +326,61 @@ fn many_threads_under_one_key_are_woken_in_one_pass() {
     assert_eq!(queued(to), 0);
     let took = started.elapsed();
     assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+/// An unpark that wakes a thread is fair once the bucket's timer has run out (it is set 0 to
+/// 1 ms past the last fair one), and then not again until the timer runs out anew.
+#[test]
+fn unparks_are_fair_once_the_timer_runs_out() {
+    let [key] = keys();
+    let unpark = || {
+        buckets::lock(buckets::index(key))
+            .entries
+            .push_back(buckets::Entry::idle(key, ParkToken(0)));
+        let mut fair = None;
+        unpark_one(key, |result| {
+            fair = Some(result.be_fair);
+            DEFAULT_UNPARK_TOKEN
+        });
+        fair.expect("the callback runs")
+    };
+    // Not for ordering: lets the timer, at most 1 ms ahead, run out.
+    thread::sleep(Duration::from_millis(2));
+    assert!(unpark(), "the timer ran out: this unpark is fair");
+    let fair = (0..100).filter(|_| unpark()).count();
+    assert!(fair < 50, "{fair} of 100 unparks in a row were fair");
+    let mut nobody = UnparkResult::default();
+    unpark_one(key, |result| {
+        nobody = result;
+        DEFAULT_UNPARK_TOKEN
+    });
+    assert!(!nobody.be_fair, "an unpark that wakes nobody is never fair");
+}
+
+/// A Lock's release with a thread parked, once the fairness timer has run out, hands the lock
+/// to that thread: the lock stays held, the releaser cannot take it back, and the waiter's
+/// acquire returns true. (Before the hand-off, the releaser took it straight back.)
+#[test]
+fn a_fair_release_hands_a_lock_to_its_waiter() {
+    let lock = std::sync::Arc::new(crate::sync::Lock::new());
+    for _ in 0..3 {
+        assert!(lock.acquire(Timeout::Forever));
+        let waiter = {
+            let lock = lock.clone();
+            thread::spawn(move || lock.acquire(Timeout::Forever))
+        };
+        while queued(lock.park_key()) == 0 {
+            thread::yield_now();
+        }
+        // Not for ordering: lets the timer, at most 1 ms ahead, run out.
+        thread::sleep(Duration::from_millis(2));
+        lock.release().unwrap();
+        assert!(
+            !lock.try_acquire(),
+            "the released lock was handed to the waiter"
+        );
+        assert!(waiter.join().unwrap());
+        assert!(lock.locked());
+        lock.release().unwrap();
+    }
 }
