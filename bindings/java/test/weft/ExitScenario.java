@@ -151,6 +151,35 @@ public final class ExitScenario {
                 }));
                 return;
             }
+            case "halt-pool": {
+                // The task runs Java code when the JVM halts: C's exit must not wait for it.
+                ThreadPoolExecutor pool = new ThreadPoolExecutor(1);
+                Semaphore started = new Semaphore(0);
+                pool.submit(() -> {
+                    started.release();
+                    while (true) {
+                        sleep(10);
+                    }
+                });
+                started.acquire();
+                ready();
+                Runtime.getRuntime().halt(4);
+                return;
+            }
+            case "sigterm-hook":
+                // Another shutdown hook, slower than weft's, runs to its end.
+                forever();
+                Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {
+                    try {
+                        java.lang.Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    System.out.println("other hook");
+                }));
+                ready();
+                new Event().await();
+                return;
             default:
                 throw new IllegalArgumentException(args[0]);
         }
