@@ -25,8 +25,9 @@ import java.util.List;
  * wait for nothing: the binding notes the signal (before the JVM's own handler starts the
  * shutdown) and sets the hook's cancellation token; the hook then cancels the queued tasks and
  * waits for nothing: the JVM ends as usual, with 128 + the signal, its other hooks run to their
- * end. A signal during the hook's wait (of an exit that began otherwise) ends that wait at once,
- * and the hook halts the JVM with 128 + the signal, the status of a process killed by it.
+ * end. A signal during an exit that began otherwise (during the hook's wait, which the token
+ * ends at once, or just before the hook started) halts the JVM with 128 + the signal, the status
+ * of a process killed by it, if a thread or task the exit would wait for is still running.
  */
 final class Exit {
     private Exit() {}
@@ -37,6 +38,8 @@ final class Exit {
     static volatile boolean shuttingDown;
     /** The signal that started the shutdown, or came during it (0: none). */
     private static volatile int signal;
+    /** Whether the JVM's shutdown had not begun when the signal came (written before it). */
+    private static volatile boolean signalStartsExit;
     /** The hook's cancellation token, which a signal sets: it ends the hook's waits at once. */
     private static final Pointer TOKEN = newToken();
 
@@ -52,6 +55,7 @@ final class Exit {
                 sun.misc.Signal sig = new sun.misc.Signal(name);
                 sun.misc.SignalHandler[] previous = new sun.misc.SignalHandler[1];
                 previous[0] = sun.misc.Signal.handle(sig, s -> {
+                    signalStartsExit = !exitBegun();
                     signal = s.getNumber();
                     CApi.weft_cancel_set(TOKEN);
                     previous[0].handle(s);
@@ -84,6 +88,15 @@ final class Exit {
         cancelDaemonTimers();
         ThreadPoolExecutor.shutDownAll(signal != 0);
         if (signal != 0) {
+            // A signal that started the shutdown ends the JVM with 128 + the signal once every
+            // hook is done. One that came after an exit began (main returned just before it)
+            // would leave that exit's status: if a thread or task the exit would have waited for
+            // is still running, which a C process killed by the signal would not have waited
+            // for either, halt with the signal's status.
+            if (!signalStartsExit && (!javaBodies().isEmpty() || !ThreadPoolExecutor.TASKS.values().isEmpty()
+                    || CApi.weft_shutdown(0.0, null) != 0)) {
+                halt();
+            }
             return;
         }
         // Each wait below ends with WEFT_STATUS_INTERRUPTED once a signal has set the token.
@@ -107,15 +120,32 @@ final class Exit {
     }
 
     /**
-     * After a wait that a signal interrupted: halts the JVM at once with 128 + the signal (which
-     * is not the status of the exit under way), as the signal would have ended a C process.
+     * After a wait that a signal interrupted (the signal came during an exit that began
+     * otherwise, whose status is not the signal's): halts.
      */
     private static void haltIf(int status) {
         if (status == INTERRUPTED) {
-            System.out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(128 + signal);
+            halt();
         }
+    }
+
+    /** Halts the JVM at once with 128 + the signal, as the signal would have ended a C process. */
+    private static void halt() {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(128 + signal);
+    }
+
+    /** Whether the JVM's shutdown has begun (a hook can no longer be added then). */
+    private static boolean exitBegun() {
+        java.lang.Thread probe = new java.lang.Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
     }
 
     /** The non-daemon weft.Threads and Timers started and not finished. */
