@@ -6,7 +6,6 @@ import "C"
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -185,9 +184,6 @@ type Condition struct {
 		Lock()
 		Unlock()
 	}
-	// notified counts the notifications made through this object: a sliced wait (WaitContext)
-	// that missed one between two slices returns as woken.
-	notified atomic.Uint64
 }
 
 // NewCondition makes a Condition over lock, or over a new Lock if lock is nil. (Python's default
@@ -242,13 +238,7 @@ func (c *Condition) Wait() error {
 // WaitContext is Wait, ending with ctx.Err() if ctx ends first; the lock is held again either
 // way. Python: condition.wait(timeout), whose False is ctx.Err() here.
 func (c *Condition) WaitContext(ctx context.Context) error {
-	seen := c.notified.Load()
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
-		// Between two slices this goroutine takes the lock again, and a notification made
-		// meanwhile found nobody waiting: count it as this wait's (a spurious wakeup at worst).
-		if c.notified.Load() != seen {
-			return C.WEFT_STATUS_OK
-		}
 		return C.weft_condition_wait(c.h, t)
 	})
 }
@@ -277,21 +267,13 @@ func (c *Condition) Notify(n int) error {
 	if n < 0 {
 		return ErrInvalidArgument
 	}
-	err := check(C.weft_condition_notify(c.h, C.size_t(n)))
-	if err == nil {
-		c.notified.Add(1)
-	}
-	return err
+	return check(C.weft_condition_notify(c.h, C.size_t(n)))
 }
 
 // NotifyAll wakes every goroutine and thread waiting on c.
 func (c *Condition) NotifyAll() error {
 	defer runtime.KeepAlive(c)
-	err := check(C.weft_condition_notify_all(c.h))
-	if err == nil {
-		c.notified.Add(1)
-	}
-	return err
+	return check(C.weft_condition_notify_all(c.h))
 }
 
 // Event is Python's threading.Event: a flag that waits end on.
@@ -441,8 +423,7 @@ func (b *Barrier) Close() {
 
 // Wait waits until parties goroutines or threads wait, at most the barrier's default timeout,
 // and returns this one's arrival index (0 to parties-1). ErrBrokenBarrier if the barrier is or
-// becomes broken: a timeout breaks it for every waiter (Python's BrokenBarrierError), so a
-// barrier wait is one C call, not cut into slices, and takes no context.
+// becomes broken: a timeout breaks it for every waiter (Python's BrokenBarrierError).
 func (b *Barrier) Wait() (int, error) {
 	return b.wait(forever)
 }

@@ -16,6 +16,8 @@ import "C"
 import (
 	"context"
 	"math"
+	"runtime"
+	"sync"
 	"time"
 )
 
@@ -130,36 +132,69 @@ func seconds(d time.Duration) C.double {
 	return C.double(math.Max(d.Seconds(), 0))
 }
 
-// Slice is the longest a single C wait lasts when a context can end it: the library's waits
-// cannot be interrupted yet, so a wait with a cancellable context is cut into waits of at most
-// Slice, between which the context is checked. A cancelled context thus ends a wait within
-// Slice; a context's deadline is kept exactly (the last slice ends at it).
-const Slice = 50 * time.Millisecond
-
-// wait runs the C wait `try` until it ends with a status other than `timedOut`, or ctx ends:
-// one call without a limit when ctx can never end (context.Background()), otherwise calls of at
-// most Slice, each ending by the context's deadline. It returns the wait's error (nil when it
-// succeeded), or ctx.Err() once ctx has ended.
+// wait runs the C wait `try` until it ends, or until ctx does: one C call, with a limit of
+// ctx's deadline if it has one, and, when ctx can end early (ctx.Done() is not nil), a
+// cancellation token of weft's (weft_cancel) installed on the calling OS thread for the call,
+// which a goroutine sets when ctx is done: the C wait then ends at once with
+// WEFT_STATUS_INTERRUPTED. It returns the wait's error (nil when it succeeded), or ctx.Err()
+// when ctx has ended (before the wait, or during it) or the wait reached ctx's deadline.
+//
+// A token is installed per OS thread, while a goroutine moves between threads: the goroutine
+// is locked to its thread from the install to the uninstall (runtime.LockOSThread, which
+// nests, so an RLock's lock stays), and the token is taken off the thread before it is
+// unlocked, so no later wait of another goroutine on that thread sees it.
 func wait(ctx context.Context, timedOut C.enum_weft_status, try func(timeout C.double) C.enum_weft_status) error {
 	if ctx.Done() == nil {
 		return check(try(forever))
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		slice := Slice
-		deadline, hasDeadline := ctx.Deadline()
-		if hasDeadline {
-			if left := time.Until(deadline); left < slice {
-				slice = left
-			}
-		}
-		if status := try(seconds(slice)); status != timedOut {
-			return check(status)
-		}
-		if hasDeadline && !time.Now().Before(deadline) {
-			return context.DeadlineExceeded
-		}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
+	timeout := forever
+	deadline, hasDeadline := ctx.Deadline()
+	if hasDeadline {
+		timeout = seconds(time.Until(deadline))
+	}
+	token := tokens.Get().(*cancelToken)
+	runtime.LockOSThread()
+	C.weft_cancel_install(token.h)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	interrupted := false
+	go func() {
+		defer close(stopped)
+		select {
+		case <-ctx.Done():
+			C.weft_cancel_set(token.h)
+			interrupted = true
+		case <-stop:
+		}
+	}()
+	status := try(timeout)
+	close(stop)
+	<-stopped // no set in flight, and `interrupted` is read after its write
+	C.weft_cancel_install(nil)
+	runtime.UnlockOSThread()
+	if interrupted {
+		C.weft_cancel_reset(token.h)
+	}
+	tokens.Put(token)
+	switch {
+	case status == C.WEFT_STATUS_INTERRUPTED && interrupted:
+		return ctx.Err()
+	case status == timedOut && hasDeadline:
+		return context.DeadlineExceeded
+	}
+	return check(status)
 }
+
+// cancelToken is a weft_cancel handle, released when the Go value is collected.
+type cancelToken struct{ h *C.weft_cancel }
+
+// tokens keeps the tokens of ended waits for the next ones (reset, not set), so that a wait
+// costs two C calls besides itself (install, uninstall), not four (new, free).
+var tokens = sync.Pool{New: func() any {
+	token := &cancelToken{}
+	must(C.weft_cancel_new(&token.h))
+	runtime.SetFinalizer(token, func(t *cancelToken) { C.weft_cancel_free(t.h) })
+	return token
+}}

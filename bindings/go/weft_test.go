@@ -217,7 +217,7 @@ func TestConditionWaitContext(t *testing.T) {
 		t.Fatal("the lock is not held again after a timed-out wait")
 	}
 	// A notifier can take the lock only once this wait has released it: the wait is woken,
-	// across slices, and the cancellable context never ends.
+	// and the cancellable context never ends.
 	go func() {
 		c.Lock()
 		_ = c.NotifyAll()
@@ -228,16 +228,14 @@ func TestConditionWaitContext(t *testing.T) {
 	ok(t, c.WaitContext(ctx))
 	c.Unlock()
 
-	// A notification that falls between two slices, while the waiter takes the lock back after
-	// a slice that timed out, found nobody waiting: the wait still ends.
+	// A cancelled wait holds the lock again.
 	c.Lock()
-	go func() {
-		c.Lock()
-		time.Sleep(3 * weft.Slice) // the waiter's slice times out meanwhile
-		_ = c.NotifyAll()
-		c.Unlock()
-	}()
-	ok(t, c.WaitContext(within(t, 2*time.Second)))
+	ctx, cancel = context.WithCancel(context.Background())
+	go cancel()
+	is(t, c.WaitContext(ctx), context.Canceled)
+	if !c.L.(*weft.Lock).Locked() {
+		t.Fatal("the lock is not held again after a cancelled wait")
+	}
 	c.Unlock()
 
 	r := weft.NewRLock()
@@ -544,4 +542,96 @@ func TestPool(t *testing.T) {
 	is(t, err, weft.ErrPoolShutDown)
 	_, err = weft.NewPool(-1, "")
 	is(t, err, weft.ErrMaxWorkers)
+}
+
+// A cancelled context ends a wait at once: its token wakes the C wait, with no slices to wait
+// out (with 50 ms slices, as before tokens, a cancel made 5 ms into a wait was seen 45 ms later).
+func TestCancelEndsWaitsAtOnce(t *testing.T) {
+	l := weft.NewLock()
+	l.Lock()
+	e := weft.NewEvent()
+	c := weft.NewCondition(nil)
+	q, err := weft.NewQueue[int](weft.FIFO, 0)
+	ok(t, err)
+	th := goThread(t, func() { e.Wait() })
+	waits := map[string]func(context.Context) error{
+		"lock":      l.AcquireContext,
+		"event":     e.WaitContext,
+		"queue get": func(ctx context.Context) error { _, err := q.GetContext(ctx); return err },
+		"join":      th.JoinContext,
+		"condition": func(ctx context.Context) error {
+			c.Lock()
+			defer c.Unlock()
+			return c.WaitContext(ctx)
+		},
+	}
+	for name, wait := range waits {
+		best := time.Hour
+		for i := 0; i < 5; i++ {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancelled := make(chan time.Time, 1)
+			go func() {
+				time.Sleep(5 * time.Millisecond)
+				cancelled <- time.Now()
+				cancel()
+			}()
+			is(t, wait(ctx), context.Canceled)
+			if d := time.Since(<-cancelled); d < best {
+				best = d
+			}
+		}
+		t.Logf("%s: ended %v after the cancel at best", name, best)
+		if best > 25*time.Millisecond {
+			t.Errorf("%s: a cancelled wait ended %v after the cancel at best", name, best)
+		}
+	}
+	e.Set()
+	ok(t, th.JoinContext(soon(t)))
+}
+
+// Goroutines move between OS threads and tokens are per OS thread: a cancel ends its own wait
+// only, and leaves no token behind for the next wait made on that thread.
+func TestCancelEndsOnlyItsOwnWait(t *testing.T) {
+	e := weft.NewEvent()
+	const n = 40
+	results := make(chan error, n)
+	cancels := make([]context.CancelFunc, n)
+	for i := 0; i < n; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancels[i] = cancel
+		go func() { results <- e.WaitContext(ctx) }()
+	}
+	for i := 0; i < n; i += 2 {
+		cancels[i]()
+	}
+	for i := 0; i < n/2; i++ {
+		is(t, <-results, context.Canceled)
+	}
+	select {
+	case err := <-results:
+		t.Fatalf("a wait whose context is live ended: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	e.Set()
+	for i := 0; i < n/2; i++ {
+		ok(t, <-results)
+	}
+	for _, cancel := range cancels {
+		cancel()
+	}
+	// Waits on the threads those waits ran on: none is interrupted.
+	e.Clear()
+	for i := 0; i < n; i++ {
+		go func() { results <- e.WaitContext(within(t, 30*time.Millisecond)) }()
+	}
+	for i := 0; i < n; i++ {
+		is(t, <-results, context.DeadlineExceeded)
+	}
+	for i := 0; i < n; i++ {
+		go func() { e.Wait(); results <- nil }()
+	}
+	e.Set()
+	for i := 0; i < n; i++ {
+		ok(t, <-results)
+	}
 }

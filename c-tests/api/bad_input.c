@@ -125,6 +125,10 @@ static void null_out_parameters(void) {
     /* Optional out-parameters may be NULL. */
     EXPECT_STATUS(weft_stack_size(0, NULL), WEFT_STATUS_OK);
     EXPECT_STATUS(weft_shutdown(0.0, NULL), WEFT_STATUS_OK);
+
+    /* Any bool is valid input (C's bool is 0 or 1); set back to the default for the exit. */
+    weft_set_exit_wait(false);
+    weft_set_exit_wait(true);
 }
 
 /* ---- NULL handles: a status, or false / 0 / NULL; _free(NULL) does nothing --------------- */

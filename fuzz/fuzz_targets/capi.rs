@@ -418,6 +418,9 @@ fn step(input: &mut Input, slots: &mut Slots) {
             assert!(!weft_status_str(c_int::from(input.byte()) - 128).is_null());
             let mut remaining = 0usize;
             ok(weft_shutdown(0.0, &mut remaining));
+            // Either value: no thread of the fuzzer's outlives an input (wait_for_os_threads),
+            // so its exit has nothing to wait for either way.
+            weft_set_exit_wait(input.bool());
             // A once, NULL or not, with an initializer that fails or succeeds (or none).
             let mut once = 0usize;
             let once_ptr = if input.byte() == 0 {

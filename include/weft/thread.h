@@ -412,6 +412,28 @@ WEFT_NODISCARD
 enum weft_status weft_shutdown(double timeout,
                                size_t *remaining_out);
 
+/**
+ * Whether the process's normal exit (`main` returns, `exit()`) shuts the pools down and waits
+ * for the non-daemon threads, as it does by default (`true`), or abandons them as it abandons
+ * daemon threads (`false`): the rest of the exit goes on as usual (other `atexit` handlers run,
+ * stdio is flushed). Python has no such switch: its interpreter exit always waits.
+ *
+ * For a host language whose code weft threads run and which stops running it before C's exit:
+ * the JVM after its shutdown hooks, Ruby after its `at_exit` handlers. A thread calling into
+ * the stopped host never returns, so the exit-time wait would hang the process. Such a host
+ * does the wait itself while it still runs threads' code (`weft_pool_shutdown`,
+ * `weft_shutdown`), then calls `weft_set_exit_wait(false)`; from then on nothing at exit waits
+ * for a thread. A process that ends through `_exit()`, `abort()` or a signal never waits.
+ *
+ * Never blocks. Thread safety: safe from any thread (the value the exiting thread sees counts:
+ * set it before the exit, from that thread or one it synchronised with), and from a signal
+ * handler (one atomic store).
+ *
+ * # Safety
+ * No requirement.
+ */
+void weft_set_exit_wait(bool wait);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

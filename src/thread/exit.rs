@@ -8,6 +8,7 @@
 //! wait run again ([`wait_again`]), as soon as the handler that started it returns.
 
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::functions::current;
 use super::registry::{AT_EXIT, REGISTRY, REGISTRY_CHANGED};
@@ -16,6 +17,24 @@ use crate::os;
 use crate::timeout::{Deadline, Timeout};
 
 static EXIT_HOOK: os::Hook = os::Hook::new();
+/// Whether the exit hook runs: see [`set_exit_wait`].
+static EXIT_WAIT: AtomicBool = AtomicBool::new(true);
+
+/// Whether the process's normal exit (`main` returns, `exit()`) shuts the thread pools down and
+/// waits for the non-daemon threads (`true`, the default), or abandons them as it abandons
+/// daemon threads (`false`), the rest of the exit going on as usual (other `atexit` handlers,
+/// stdio flushed).
+///
+/// For a host that runs threads' code itself and stops running it before the C exit: the JVM
+/// after its shutdown hooks, Ruby after its `at_exit` handlers. Such a host does the wait
+/// earlier, while it still runs that code ([`shutdown`]), and turns this one off, so that a
+/// thread stuck calling into the stopped host cannot hang the exit.
+pub fn set_exit_wait(wait: bool) {
+    // Relaxed: the flag publishes no data. A host sets it before the exit it is meant for, from
+    // a thread the exiting one has synchronised with (a shutdown hook the JVM joined), or from
+    // the exiting thread itself.
+    EXIT_WAIT.store(wait, Ordering::Relaxed);
+}
 
 /// Waits until no non-daemon thread other than the caller is running, at most `timeout`;
 /// returns how many are still running (0 when all finished).
@@ -87,6 +106,10 @@ pub(super) fn wait_again() {
 /// Harmless twice (see `os::Hook`), and run again by [`wait_again`]: a later run finds no
 /// callbacks, and marks the main thread finished again.
 extern "C" fn wait_at_exit() {
+    // Relaxed: see `set_exit_wait`.
+    if !EXIT_WAIT.load(Ordering::Relaxed) {
+        return;
+    }
     let callbacks = {
         let mut at_exit = AT_EXIT.lock();
         at_exit.running = true;

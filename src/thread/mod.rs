@@ -37,7 +37,7 @@ mod registry;
 
 pub(crate) use at_fork::arm as arm_fork_handlers;
 pub(crate) use exit::register_atexit;
-pub use exit::shutdown;
+pub use exit::{set_exit_wait, shutdown};
 pub use functions::{
     active_count, current, enumerate, get_ident, get_native_id, main_thread, new_name, stack_size,
 };

@@ -109,6 +109,7 @@ unsafe extern "C" {
     pub fn weft_stack_size(size: usize, previous_out: *mut usize) -> weft_status;
     pub fn weft_stack_size_get() -> usize;
     pub fn weft_shutdown(timeout: f64, remaining_out: *mut usize) -> weft_status;
+    pub fn weft_set_exit_wait(wait: bool);
 
     pub fn weft_future_new(future_out: *mut *mut c_void) -> weft_status;
     pub fn weft_future_set_result(

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
  * action runs in the last thread to arrive; if it throws, the barrier breaks and that thread's
  * {@link #await()} throws the action's exception.
  *
- * <p>An await is one C call, not cut into slices (a timeout breaks a barrier), so an interrupt
- * does not end it: {@link #abort()} from another thread does.
+ * <p>An await declares no {@link InterruptedException}, so an interrupt does not end it:
+ * {@link #abort()} from another thread does (a timeout breaks a barrier, as an interrupt would).
  */
 public final class Barrier extends Handle {
     /** An action and the barrier's handle, for the action to abort it (never the Barrier itself). */

@@ -19,7 +19,7 @@ import java.util.List;
  * binding needs a 64-bit platform, as every platform weft builds for is); a returned C
  * {@code bool} is read as a {@code byte} (only its low byte is defined), a {@code bool} argument
  * passed as a {@code boolean}. A blocking call blocks the calling Java thread in C: the binding
- * cuts waits into slices ({@link Waits}) so that {@link java.lang.Thread#interrupt()} ends them.
+ * makes its waits interruptible with weft's cancellation tokens ({@link Waits}).
  */
 final class CApi {
     private CApi() {}
@@ -119,7 +119,7 @@ final class CApi {
 
     private static final List<Callback> KEPT = new ArrayList<>();
 
-    /** A C function of another library (libc's {@code _exit}, a test's helper). */
+    /** A C function of another library (libc's, a test's helper). */
     static Function function(String library, String name) {
         return NativeLibrary.getInstance(library).getFunction(name);
     }
@@ -190,9 +190,16 @@ final class CApi {
     static native Pointer weft_main_thread();
     static native long weft_active_count();
     static native int weft_shutdown(double timeout, LongByReference remaining);
+    static native void weft_set_exit_wait(boolean wait);
     static native int weft_timer_new(double interval, ThreadFn function, Pointer arg, VoidFn argFree,
             PointerByReference out);
     static native int weft_timer_cancel(Pointer timer);
+
+    static native int weft_cancel_new(PointerByReference out);
+    static native void weft_cancel_free(Pointer cancel);
+    static native int weft_cancel_set(Pointer cancel);
+    static native int weft_cancel_reset(Pointer cancel);
+    static native int weft_cancel_install(Pointer cancel);
 
     static native int weft_queue_new(int kind, long maxsize, VoidFn itemFree, PointerByReference out);
     static native Pointer weft_queue_clone(Pointer queue);

@@ -3,21 +3,16 @@ package weft;
 import com.sun.jna.Pointer;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code threading.Condition} as a {@link java.util.concurrent.locks.Condition}, made by
  * {@link BaseLock#newCondition()} over that lock. Awaiting and signalling need the lock held
  * (a {@link WeftException}, {@code WAIT_UNACQUIRED} or {@code NOTIFY_UNACQUIRED}, otherwise).
  *
- * <p>An interruptible await is cut into slices ({@link Waits}); between two slices the thread
- * holds the lock again. A signal made through this object while a slice was timing out ends the
- * await too (as a spurious wake-up, which every condition await allows): the object counts its
- * signals.
+ * <p>An interrupted await ({@link Waits}) holds the lock again when it throws.
  */
 public final class Condition extends Handle implements java.util.concurrent.locks.Condition {
     private final BaseLock lock; // kept alive as long as the condition
-    private final AtomicLong signals = new AtomicLong();
 
     Condition(BaseLock lock) {
         this.lock = lock;
@@ -34,9 +29,7 @@ public final class Condition extends Handle implements java.util.concurrent.lock
     private long awaitAtMost(long nanos) throws InterruptedException {
         Pointer handle = pointer();
         long start = System.nanoTime();
-        long seen = signals.get();
-        int status = Waits.interruptibly(nanos, Waits.TIMEOUT, () -> signals.get() != seen,
-                t -> CApi.weft_condition_wait(handle, t));
+        int status = Waits.interruptibly(nanos, t -> CApi.weft_condition_wait(handle, t));
         return WeftException.outcome(status) ? Math.max(1, nanos - (System.nanoTime() - start)) : 0;
     }
 
@@ -70,13 +63,11 @@ public final class Condition extends Handle implements java.util.concurrent.lock
     @Override
     public void signal() {
         WeftException.check(CApi.weft_condition_notify(pointer(), 1));
-        signals.incrementAndGet();
     }
 
     /** Wakes every waiting thread (Python's {@code notify_all()}). */
     @Override
     public void signalAll() {
         WeftException.check(CApi.weft_condition_notify_all(pointer()));
-        signals.incrementAndGet();
     }
 }

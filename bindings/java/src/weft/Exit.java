@@ -1,7 +1,6 @@
 package weft;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,31 +12,41 @@ import java.util.List;
  * in an {@code atexit} handler, and the JVM does end in {@code exit()} (after
  * {@link System#exit(int)}, a main that returns, a signal, even {@link Runtime#halt(int)}): but
  * by then the JVM has halted, and a weft thread running Java code there is frozen for ever, and
- * the process with it. So every thread running a Java body is a daemon to weft (the binding
- * keeps its own flag, {@link Thread#isDaemon()}), and the binding waits earlier, in a shutdown
- * hook, while Java still runs: it shuts down every pool made from Java (queued tasks still run),
- * waits for the tasks submitted from Java, for the non-daemon weft.Threads and Timers, then for
- * every other non-daemon weft thread ({@code weft_shutdown}: C's), as Python and C do at exit.
- * Daemon Timers that have not fired are cancelled (one firing once the JVM halted would call
- * into it). Threads and tasks are refused from then on, as CPython refuses them at shutdown.
+ * the process with it. So the binding turns that wait off ({@code weft_set_exit_wait(false)})
+ * and waits earlier, in a shutdown hook, while Java still runs: it shuts down every pool made
+ * from Java (queued tasks still run), waits for the tasks submitted from Java, for the
+ * non-daemon weft.Threads and Timers, then for every other non-daemon weft thread
+ * ({@code weft_shutdown}: C's), as Python and C do at exit. (Every thread running a Java body is
+ * a daemon to weft; the binding keeps its own flag, {@link Thread#isDaemon()}.) Daemon Timers
+ * that have not fired are cancelled (one firing once the JVM halted would call into it).
+ * Threads and tasks are refused from then on, as CPython refuses them at shutdown.
  *
  * <p>A signal (SIGTERM, SIGINT, SIGHUP) also runs the JVM's shutdown hooks, where Python and C
  * wait for nothing: the binding notes the signal (before the JVM's own handler starts the
- * shutdown), cancels the queued tasks, and, if a weft thread that the exit would wait for is
- * still running, ends the process at once with {@code _exit(128 + signal)}, as a C process
- * killed by it would, rather than hang. A signal during the hook's wait ends it the same way.
+ * shutdown) and sets the hook's cancellation token; the hook then cancels the queued tasks and
+ * waits for nothing: the JVM ends as usual, with 128 + the signal, its other hooks run to their
+ * end. A signal during an exit that began otherwise (during the hook's wait, which the token
+ * ends at once, or just before the hook started) halts the JVM with 128 + the signal, the status
+ * of a process killed by it, if a thread or task the exit would wait for is still running.
  */
 final class Exit {
     private Exit() {}
+
+    private static final int INTERRUPTED = Status.INTERRUPTED.ordinal();
 
     /** Set when the shutdown hook starts: new weft threads and tasks are refused from then on. */
     static volatile boolean shuttingDown;
     /** The signal that started the shutdown, or came during it (0: none). */
     private static volatile int signal;
+    /** Whether the JVM's shutdown had not begun when the signal came (written before it). */
+    private static volatile boolean signalStartsExit;
+    /** The hook's cancellation token, which a signal sets: it ends the hook's waits at once. */
+    private static final Pointer TOKEN = newToken();
 
     static {
         try {
             Runtime.getRuntime().addShutdownHook(new java.lang.Thread(Exit::run, "weft exit"));
+            CApi.weft_set_exit_wait(false); // the hook waits, while Java still runs
         } catch (IllegalStateException e) {
             shuttingDown = true; // weft's first use is in another shutdown hook: too late to start threads
         }
@@ -46,7 +55,9 @@ final class Exit {
                 sun.misc.Signal sig = new sun.misc.Signal(name);
                 sun.misc.SignalHandler[] previous = new sun.misc.SignalHandler[1];
                 previous[0] = sun.misc.Signal.handle(sig, s -> {
+                    signalStartsExit = !exitBegun();
                     signal = s.getNumber();
+                    CApi.weft_cancel_set(TOKEN);
                     previous[0].handle(s);
                 });
             } catch (IllegalArgumentException e) {
@@ -65,38 +76,76 @@ final class Exit {
         }
     }
 
+    private static Pointer newToken() {
+        PointerByReference out = new PointerByReference();
+        WeftException.check(CApi.weft_cancel_new(out));
+        return out.getValue();
+    }
+
     private static void run() {
         shuttingDown = true;
+        CApi.weft_cancel_install(TOKEN);
         cancelDaemonTimers();
+        ThreadPoolExecutor.shutDownAll(signal != 0);
         if (signal != 0) {
-            ThreadPoolExecutor.shutDownAll(true);
-            if (!javaBodies().isEmpty() || remaining(0.0) > 0 || !ThreadPoolExecutor.TASKS.values().isEmpty()) {
+            // A signal that started the shutdown ends the JVM with 128 + the signal once every
+            // hook is done. One that came after an exit began (main returned just before it)
+            // would leave that exit's status: if a thread or task the exit would have waited for
+            // is still running, which a C process killed by the signal would not have waited
+            // for either, halt with the signal's status.
+            if (!signalStartsExit && (!javaBodies().isEmpty() || !ThreadPoolExecutor.TASKS.values().isEmpty()
+                    || CApi.weft_shutdown(0.0, null) != 0)) {
                 halt();
             }
             return;
         }
-        ThreadPoolExecutor.shutDownAll(false);
+        // Each wait below ends with WEFT_STATUS_INTERRUPTED once a signal has set the token.
         for (List<Thread.Body> bodies = javaBodies(); !bodies.isEmpty(); bodies = javaBodies()) {
             for (Thread.Body body : bodies) {
                 Pointer handle = body.handle();
                 if (handle != null) {
-                    while (CApi.weft_thread_join(handle, Waits.seconds(Waits.SLICE_NANOS)) == Waits.TIMEOUT) {
-                        haltIfSignalled();
-                    }
+                    int status = CApi.weft_thread_join(handle, CApi.TIMEOUT_FOREVER);
                     CApi.weft_thread_free(handle);
+                    haltIf(status);
                 }
             }
         }
         for (ThreadPoolExecutor.Task<?> task : new ArrayList<>(ThreadPoolExecutor.TASKS.values())) {
-            PointerByReference out = new PointerByReference();
             Pointer handle = task.futureHandle();
-            while (handle != null && CApi.weft_future_result(handle, Waits.seconds(Waits.SLICE_NANOS), out) == Waits.TIMEOUT) {
-                haltIfSignalled();
+            if (handle != null) {
+                haltIf(CApi.weft_future_result(handle, CApi.TIMEOUT_FOREVER, new PointerByReference()));
             }
         }
-        while (remaining(Waits.seconds(Waits.SLICE_NANOS)) > 0) {
-            haltIfSignalled();
+        haltIf(CApi.weft_shutdown(CApi.TIMEOUT_FOREVER, null));
+    }
+
+    /**
+     * After a wait that a signal interrupted (the signal came during an exit that began
+     * otherwise, whose status is not the signal's): halts.
+     */
+    private static void haltIf(int status) {
+        if (status == INTERRUPTED) {
+            halt();
         }
+    }
+
+    /** Halts the JVM at once with 128 + the signal, as the signal would have ended a C process. */
+    private static void halt() {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(128 + signal);
+    }
+
+    /** Whether the JVM's shutdown has begun (a hook can no longer be added then). */
+    private static boolean exitBegun() {
+        java.lang.Thread probe = new java.lang.Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
     }
 
     /** The non-daemon weft.Threads and Timers started and not finished. */
@@ -110,13 +159,6 @@ final class Exit {
         return bodies;
     }
 
-    /** How many non-daemon weft threads are still running after waiting at most {@code seconds}. */
-    private static long remaining(double seconds) {
-        LongByReference remaining = new LongByReference();
-        CApi.weft_shutdown(seconds, remaining);
-        return remaining.getValue();
-    }
-
     /**
      * A daemon Timer that fired after the JVM halted would call into it: cancel those not fired.
      */
@@ -128,18 +170,5 @@ final class Exit {
                 CApi.weft_thread_free(handle);
             }
         }
-    }
-
-    private static void haltIfSignalled() {
-        if (signal != 0) {
-            halt();
-        }
-    }
-
-    /** Ends the process at once, as the signal would have: {@code _exit(128 + signal)}. */
-    private static void halt() {
-        System.out.flush();
-        System.err.flush();
-        CApi.function("c", "_exit").invoke(new Object[] {128 + signal});
     }
 }

@@ -104,7 +104,7 @@ public final class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>
         Pointer token = token(item);
         boolean done = false;
         try {
-            int status = Waits.interruptibly(nanos, FULL, null, t -> put(handle, token, rank, true, t));
+            int status = Waits.interruptibly(nanos, t -> put(handle, token, rank, true, t));
             done = WeftException.outcome(status == FULL ? Waits.TIMEOUT : status);
             return done;
         } finally {
@@ -145,7 +145,7 @@ public final class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     private E remove(long nanos) throws InterruptedException {
         Pointer handle = queue.pointer();
         PointerByReference out = new PointerByReference();
-        int status = Waits.interruptibly(nanos, EMPTY, null, t -> CApi.weft_queue_get(handle, true, t, out));
+        int status = Waits.interruptibly(nanos, t -> CApi.weft_queue_get(handle, true, t, out));
         if (status == EMPTY || status == Status.SHUT_DOWN.ordinal()) {
             return null;
         }
@@ -158,7 +158,7 @@ public final class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     public E take() throws InterruptedException {
         Pointer handle = queue.pointer();
         PointerByReference out = new PointerByReference();
-        WeftException.check(Waits.interruptibly(-1, EMPTY, null, t -> CApi.weft_queue_get(handle, true, t, out)));
+        WeftException.check(Waits.interruptibly(-1, t -> CApi.weft_queue_get(handle, true, t, out)));
         return item(out.getValue());
     }
 

@@ -51,6 +51,19 @@ public final class ExitScenario {
         }).start();
     }
 
+    /** A pool task that never ends, running (in Java code) when this returns. */
+    static void poolTaskRunning() throws InterruptedException {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1);
+        Semaphore started = new Semaphore(0);
+        pool.submit(() -> {
+            started.release();
+            while (true) {
+                sleep(10);
+            }
+        });
+        started.acquire();
+    }
+
     static void ready() {
         System.out.println("ready");
         System.out.flush();
@@ -112,26 +125,17 @@ public final class ExitScenario {
                 System.out.println("main");
                 return;
             }
-            case "sigterm-pool": {
-                ThreadPoolExecutor pool = new ThreadPoolExecutor(1);
-                Semaphore started = new Semaphore(0);
-                pool.submit(() -> {
-                    started.release();
-                    while (true) {
-                        sleep(10);
-                    }
-                });
-                started.acquire();
+            case "sigterm-pool":
+                poolTaskRunning();
                 ready();
                 return;
-            }
             case "c-thread":
                 cThread(500_000);
                 System.out.println("main");
                 return;
             case "daemon-timer": {
-                // C's own exit-time wait (for the C thread) outlasts the Timer's delay: the exit
-                // cancelled the timer, which never calls into the halted JVM.
+                // The exit's wait for the C thread outlasts the Timer's delay: the exit cancelled
+                // the timer, which never calls into the halted JVM.
                 cThread(500_000);
                 Timer timer = new Timer(200, TimeUnit.MILLISECONDS, () -> System.out.println("too late"));
                 timer.setDaemon(true);
@@ -151,6 +155,26 @@ public final class ExitScenario {
                 }));
                 return;
             }
+            case "halt-pool":
+                // The task runs Java code when the JVM halts: C's exit must not wait for it.
+                poolTaskRunning();
+                ready();
+                Runtime.getRuntime().halt(4);
+                return;
+            case "sigterm-hook":
+                // Another shutdown hook, slower than weft's, runs to its end.
+                forever();
+                Runtime.getRuntime().addShutdownHook(new java.lang.Thread(() -> {
+                    try {
+                        java.lang.Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    System.out.println("other hook");
+                }));
+                ready();
+                new Event().await();
+                return;
             default:
                 throw new IllegalArgumentException(args[0]);
         }

@@ -106,6 +106,22 @@ public class ExitTest {
     }
 
     /**
+     * A pool task running Java code when the JVM halts: C's exit does not wait for it (it used
+     * to join the pool's worker, which never returned from the halted JVM: a hang).
+     */
+    public void testHaltWithPoolTaskRunning() throws Exception {
+        expect("halt-pool", false, "ready\n", 4);
+    }
+
+    /**
+     * SIGTERM with a weft thread running and another shutdown hook: that hook runs to its end
+     * (the binding used to end the process with _exit from its own hook, cutting it short).
+     */
+    public void testSigtermLetsOtherHooksFinish() throws Exception {
+        expect("sigterm-hook", true, "ready\nother hook\n", 143);
+    }
+
+    /**
      * SIGTERM ends the process, with the status of a process killed by it: during the exit-time
      * wait for a thread that never ends, while main blocks in weft, with a pool task running.
      */

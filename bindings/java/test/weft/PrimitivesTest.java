@@ -169,6 +169,42 @@ public class PrimitivesTest {
         rlock.unlock();
     }
 
+    /**
+     * An interrupt ends a wait at once (its token wakes the C wait: with the 50 ms slices used
+     * before tokens, an interrupt made early in a wait was seen some 45 ms later), clears the
+     * interrupt status, and leaves no set token behind: the thread's next wait waits.
+     */
+    public void testInterruptEndsAWaitAtOnceAndOnlyOnce() throws Exception {
+        Event event = new Event();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            boolean[] after = new boolean[2];
+            Waiter waiter = new Waiter(() -> {
+                try {
+                    event.await();
+                } catch (InterruptedException e) {
+                    after[0] = java.lang.Thread.currentThread().isInterrupted();
+                    after[1] = event.await(30, TimeUnit.MILLISECONDS);
+                    throw e;
+                }
+            });
+            while (!waiter.inC("weft_event_wait")) {
+                java.lang.Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            waiter.thread.interrupt();
+            while (waiter.inC("weft_event_wait")) {
+                java.lang.Thread.onSpinWait();
+            }
+            best = Math.min(best, System.nanoTime() - start);
+            waiter.thread.join();
+            Check.that(waiter.thrown instanceof InterruptedException, "interrupted: " + waiter.thrown);
+            Check.that(!after[0], "the interrupt status is cleared by the throw");
+            Check.that(!after[1], "the next wait timed out (not set, not interrupted)");
+        }
+        Check.that(best < TimeUnit.MILLISECONDS.toNanos(25), "an interrupt ended a wait " + best / 1000 + " µs later at best");
+    }
+
     public void testEventAndSemaphore() throws Exception {
         Event event = new Event();
         Check.that(!event.await(10, TimeUnit.MILLISECONDS), "not set");
