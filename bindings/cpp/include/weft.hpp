@@ -1100,8 +1100,14 @@ public:
         return code == 0 ? nullptr : outcome_->error;
     }
 
-    /// Python: `cancel()`.
+    /// Python: `cancel()`: false once the task runs (see `interrupt()`).
     bool cancel() const noexcept { return weft_future_cancel(native_handle()); }
+
+    /// Java: `cancel(true)` for a running task (`weft_future_interrupt`): for the rest of the
+    /// task's run, `weft::cancelled()` is true in it and its waits throw `Interrupted`; the
+    /// future ends with what the task returns or throws, not cancelled. Returns whether the
+    /// task was running (false if pending: `cancel()` it; done; or a `Promise`'s).
+    bool interrupt() const noexcept { return weft_future_interrupt(native_handle()); }
 
     /// Python: `cancelled()`.
     bool cancelled() const noexcept { return weft_future_cancelled(native_handle()); }

@@ -229,6 +229,7 @@ _PROTOTYPES = {
     "weft_future_result": (_status, [_handle, _double, _ptr(ctypes.c_void_p)], True),
     "weft_future_exception": (_status, [_handle, _double, _ptr(ctypes.c_int)], True),
     "weft_future_cancel": (_bool, [_handle], False),
+    "weft_future_interrupt": (_bool, [_handle], False),
     "weft_future_cancelled": (_bool, [_handle], False),
     "weft_future_running": (_bool, [_handle], False),
     "weft_future_done": (_bool, [_handle], False),
