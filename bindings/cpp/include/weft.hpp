@@ -1641,6 +1641,45 @@ private:
 /// to stop early. Java: `Thread.currentThread().isInterrupted()`.
 inline bool cancelled() noexcept { return weft_cancelled(); }
 
+/// One object `wait_any` can wait for, borrowed for the call: a `Queue` (of any kind: ready when
+/// it holds an item or is shut down), an `Event` (set) or a `Future` (done). Made implicitly
+/// from them, so `wait_any({queue, event, future})` reads as Go's `select`.
+class Waitable {
+public:
+    template <class T>
+    Waitable(const Queue<T> &queue) noexcept : raw_(queue.native_handle()) {}
+    Waitable(const Event &event) noexcept : raw_(event.native_handle()) {}
+    template <class R>
+    Waitable(const Future<R> &future) noexcept : raw_(future.native_handle()) {}
+
+    /// The C handle, a `weft_queue *`, `weft_event *` or `weft_future *`.
+    const void *native_handle() const noexcept { return raw_; }
+
+private:
+    const void *raw_;
+};
+
+/// Waits until any of `objects` is ready (`weft_wait_any`; Go: `select`, Windows:
+/// `WaitForMultipleObjects`) and returns its index, or `std::nullopt` if none became ready
+/// within `timeout`. Ready on entry: the first such; otherwise the first to become ready. A
+/// queue's item is not taken: `get(false)` it (and expect `Empty` if other threads take from it
+/// too). Throws `Interrupted` (the thread's `CancelToken`), `WEFT_STATUS_INVALID_ARGUMENT` for
+/// no objects, the timeout statuses.
+inline std::optional<std::size_t> wait_any(const std::vector<Waitable> &objects,
+                                           Timeout timeout = forever) {
+    std::vector<const void *> handles;
+    handles.reserve(objects.size());
+    for (const Waitable &object : objects) {
+        handles.push_back(object.native_handle());
+    }
+    std::size_t index = 0;
+    if (!detail::check_timed(
+            weft_wait_any(handles.data(), handles.size(), timeout.seconds(), &index))) {
+        return std::nullopt;
+    }
+    return index;
+}
+
 } // namespace weft
 
 #endif // WEFT_HPP
