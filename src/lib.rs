@@ -70,6 +70,8 @@ mod park;
 pub mod pool;
 pub mod queue;
 #[cfg(not(loom))]
+mod runners;
+#[cfg(not(loom))]
 pub mod scheduler;
 pub mod sync;
 #[cfg(not(loom))]

@@ -41,6 +41,7 @@ use crate::future::{Future, InOrder, Queued, TaskFn};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::loom::{ArcGuard, Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
+use crate::runners::{self, Runner};
 use crate::thread::{self, Thread};
 use crate::timeout::Deadline;
 use crate::{Error, Rejected, Timeout};
@@ -125,10 +126,13 @@ extern "C" fn lock_pools_before_fork() {
             .collect();
         (pools, states)
     });
+    // The workers' numbers too (no lock is taken while that list is held).
+    runners::lock_before_fork();
 }
 
 // Dropping the guards unlocks the list and the states.
 extern "C" fn unlock_pools_in_parent() {
+    runners::unlock_in_parent();
     drop(fork::held_in_parent(&POOLS_HELD_FOR_FORK));
 }
 
@@ -137,6 +141,7 @@ extern "C" fn unlock_pools_in_parent() {
 /// task the child submits starts a worker of the child's instead of counting on an idle one of
 /// the parent. Queued tasks stay queued for the child's workers.
 extern "C" fn unlock_pools_in_child() {
+    runners::unlock_in_child();
     let Some((pools, mut states)) = fork::held_in_child(&POOLS_HELD_FOR_FORK) else {
         return;
     };
@@ -532,9 +537,12 @@ impl Shared {
                 return;
             }
         }
+        // The worker's cancellation token, for `Future::interrupt` (see `runners.rs`).
+        let runner = Runner::register();
         let mut ran = false;
         while let Some(task) = self.next_task(ran) {
-            task.run();
+            task.run(runner.number());
+            runner.task_done();
             ran = true;
         }
     }

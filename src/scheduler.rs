@@ -40,6 +40,7 @@ use crate::future::{Future, Outcome, Queued, TaskFn};
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
+use crate::runners::Runner;
 use crate::thread::Thread;
 use crate::timeout::{Deadline, Timeout};
 use crate::{Error, Rejected};
@@ -397,6 +398,8 @@ impl Shared {
 
     /// The thread's body: runs each timer when due, until the scheduler shuts down.
     fn run(&self) {
+        // As a pool's worker: `Future::interrupt` reaches a one-shot timer's call while it runs.
+        let runner = Runner::register();
         let mut state = self.state.lock();
         while !state.shutdown {
             let due = state.timers.peek().map(|top| top.due);
@@ -407,7 +410,7 @@ impl Shared {
                 continue;
             }
             let entry = state.timers.pop().expect("a timer is due");
-            let again = MutexGuard::unlocked(&mut state, || fire(entry));
+            let again = MutexGuard::unlocked(&mut state, || fire(entry, &runner));
             if let Some((due, job)) = again {
                 if state.shutdown {
                     MutexGuard::unlocked(&mut state, || job.abandon());
@@ -434,11 +437,13 @@ impl Shared {
     }
 }
 
-/// Runs a due timer; a periodic one to run again comes back with when.
-fn fire(entry: Entry) -> Option<(Instant, Job)> {
+/// Runs a due timer in the scheduler's thread, `runner`; a periodic one to run again comes back
+/// with when.
+fn fire(entry: Entry, runner: &Runner) -> Option<(Instant, Job)> {
     match entry.job {
         Job::Once(task) => {
-            task.run();
+            task.run(runner.number());
+            runner.task_done();
             None
         }
         Job::Every(mut repeat) => {

@@ -333,3 +333,70 @@ fn a_workers_idle_wait_ignores_a_token_its_task_left() {
     assert!(matches!(second.outcome(LONG), Some(Outcome::Returned(2))));
     pool.shutdown(true, false).unwrap();
 }
+
+/// `Future::interrupt` reaches a task a worker is running: its wait ends, it sees
+/// `cancelled()`, and the future ends with what it returns (not cancelled).
+#[test]
+fn interrupting_a_running_task_ends_its_wait_and_keeps_its_result() {
+    let pool = Pool::new(1, "", None);
+    let event = Arc::new(Event::new());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waits = Arc::clone(&event);
+    let future = pool
+        .submit(move || {
+            tx.send(weft::thread::get_native_id()).unwrap();
+            let start = Instant::now();
+            let set = waits.wait(LONG);
+            Ok::<_, ()>((set, cancel::cancelled(), start.elapsed()))
+        })
+        .map_err(|r| r.error)
+        .unwrap();
+    common::wait_until_asleep(rx.recv().unwrap());
+    assert!(future.running());
+    assert!(future.interrupt(), "a running task is interrupted");
+    let Some(Outcome::Returned((set, cancelled, took))) = future.outcome(LONG) else {
+        panic!("the task's own result");
+    };
+    assert!(!set && cancelled && took < SOON);
+    assert!(!future.cancelled());
+    assert!(!future.interrupt(), "a done task is not");
+    pool.shutdown(true, false).unwrap();
+}
+
+/// An interrupt reaches only the task running: not a pending one, not the worker's next task,
+/// not a future no worker runs.
+#[test]
+fn an_interrupt_ends_with_its_task() {
+    let pool = Pool::new(1, "", None);
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let (open, gate) = std::sync::mpsc::channel::<()>();
+    let first = pool
+        .submit(move || {
+            started_tx.send(()).unwrap();
+            gate.recv().unwrap();
+            Ok::<_, ()>(cancel::cancelled())
+        })
+        .map_err(|r| r.error)
+        .unwrap();
+    let second = pool
+        .submit(|| Ok::<_, ()>(cancel::cancelled()))
+        .map_err(|r| r.error)
+        .unwrap();
+    started.recv().unwrap();
+    assert!(!second.interrupt(), "a pending task is not interrupted");
+    assert!(first.interrupt());
+    assert!(first.interrupt(), "true again while it runs");
+    open.send(()).unwrap();
+    assert!(matches!(first.outcome(LONG), Some(Outcome::Returned(true))));
+    assert!(matches!(
+        second.outcome(LONG),
+        Some(Outcome::Returned(false))
+    ));
+    let standalone = weft::Future::<(), ()>::new();
+    assert!(standalone.set_running_or_notify_cancel().unwrap());
+    assert!(
+        !standalone.interrupt(),
+        "no worker runs a standalone future"
+    );
+    pool.shutdown(true, false).unwrap();
+}

@@ -286,6 +286,7 @@ static uintptr_t rwlock_clone(void *h) { return (uintptr_t)weft_rwlock_clone(h);
 
 static uintptr_t future_clone(void *h) { return (uintptr_t)weft_future_clone(h); }
 static uintptr_t future_cancel(void *h) { return weft_future_cancel(h); }
+static uintptr_t future_interrupt(void *h) { return weft_future_interrupt(h); }
 static uintptr_t future_cancelled(void *h) { return weft_future_cancelled(h); }
 static uintptr_t future_running(void *h) { return weft_future_running(h); }
 static uintptr_t future_done(void *h) { return weft_future_done(h); }
@@ -422,6 +423,7 @@ static const struct call {
     STATUS_CALL(FUTURE, futures_as_completed),
     VALUE_CALL(FUTURE, future_clone),
     VALUE_CALL(FUTURE, future_cancel),
+    VALUE_CALL(FUTURE, future_interrupt),
     VALUE_CALL(FUTURE, future_cancelled),
     VALUE_CALL(FUTURE, future_running),
     VALUE_CALL(FUTURE, future_done),

@@ -327,8 +327,62 @@ static void a_signal_handler_ends_the_main_threads_wait(void) {
     weft_cancel_free(main_token);
 }
 
+/* weft_future_interrupt: a pool's task blocked in a wait returns WEFT_STATUS_INTERRUPTED and
+ * sees weft_cancelled(); its future ends with what the task returned (not cancelled), and the
+ * worker's next task starts without the interrupt. */
+struct running {
+    uint64_t tid;
+    weft_event *started;
+    weft_event *never; /* never set */
+};
+static int interruptible_task(void *arg, void **result_out) {
+    struct running *r = arg;
+    r->tid = weft_get_native_id();
+    EXPECT_STATUS(weft_event_set(r->started), WEFT_STATUS_OK);
+    weft_status s = weft_event_wait(r->never, FOREVER);
+    *result_out = weft_cancelled() ? status_ptr(s) : NULL;
+    return 0;
+}
+static int cancelled_task(void *arg, void **result_out) {
+    (void)arg;
+    *result_out = weft_cancelled() ? &the_item : NULL;
+    return 0;
+}
+
+static void a_running_task_is_interrupted(void) {
+    struct running r = {0, NULL, NULL};
+    weft_pool *pool;
+    weft_future *future, *next;
+    void *result = &the_item;
+    EXPECT_STATUS(weft_event_new(&r.started), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_event_new(&r.never), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_pool_new(1, "interrupt", NULL, NULL, NULL, &pool), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_pool_submit(pool, interruptible_task, &r, NULL, &future), WEFT_STATUS_OK);
+    EXPECT_STATUS(weft_pool_submit(pool, cancelled_task, NULL, NULL, &next), WEFT_STATUS_OK);
+    EXPECT(!weft_future_interrupt(next)); /* pending: not interrupted (weft_future_cancel is) */
+    EXPECT_STATUS(weft_event_wait(r.started, FOREVER), WEFT_STATUS_OK);
+    wait_until_asleep(r.tid);
+    EXPECT(!weft_future_cancel(future)); /* CPython's cancel(): false for a running task */
+    double start = now();
+    EXPECT(weft_future_interrupt(future));
+    EXPECT_STATUS(weft_future_result(future, LONG, &result), WEFT_STATUS_OK);
+    EXPECT(now() - start < SOON);
+    EXPECT(result == status_ptr(WEFT_STATUS_INTERRUPTED));
+    EXPECT(weft_future_done(future) && !weft_future_cancelled(future));
+    EXPECT(!weft_future_interrupt(future)); /* done */
+    EXPECT_STATUS(weft_future_result(next, LONG, &result), WEFT_STATUS_OK);
+    EXPECT(result == NULL);
+    weft_future_free(next);
+    weft_future_free(future);
+    EXPECT_STATUS(weft_pool_shutdown(pool, true, false), WEFT_STATUS_OK);
+    weft_pool_free(pool);
+    weft_event_free(r.never);
+    weft_event_free(r.started);
+}
+
 int main(void) {
     every_blocking_call_ends();
+    a_running_task_is_interrupted();
     a_set_token();
     a_signal_handler_ends_the_main_threads_wait();
     return check_summary();

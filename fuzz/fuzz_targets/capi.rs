@@ -487,6 +487,8 @@ fn futures_and_timers(input: &mut Input) {
                 }
                 3 => {
                     weft_future_cancel(f);
+                    // No worker runs a future made by hand: never interrupted.
+                    assert!(!weft_future_interrupt(f));
                 }
                 _ => {
                     let mut result = ptr::null_mut();
@@ -528,6 +530,8 @@ fn futures_and_timers(input: &mut Input) {
                 if input.bool() {
                     weft_future_cancel(timer);
                 }
+                // Nor a timer's: the scheduler's thread is no pool's worker.
+                assert!(!weft_future_interrupt(timer));
                 weft_future_free(timer);
             } else if free.is_some() {
                 free_arg(arg);

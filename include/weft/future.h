@@ -226,6 +226,36 @@ enum weft_status weft_future_exception(struct weft_future *future,
 bool weft_future_cancel(struct weft_future *future);
 
 /**
+ * Interrupts the task if a pool's worker is running it; returns whether it did. Java:
+ * `future.cancel(true)` (`mayInterruptIfRunning`) for a running task; Python has none (weft's
+ * `Future.interrupt()`). `weft_future_cancel` stays CPython's: false for a running task.
+ *
+ * The task cooperates: for the rest of its run, `weft_cancelled()` is true in it and every
+ * blocking call it makes returns `WEFT_STATUS_INTERRUPTED` (as if its thread had installed a
+ * `weft_cancel` token and it were set: see `weft_cancel`), so that it returns early. The
+ * future is not cancelled: it ends with what the task returns (its result, or the error it
+ * reports), and `weft_future_cancelled` stays false. The worker clears the interrupt when the
+ * task returns (its done callbacks, which the worker runs, may still see it), so its next task
+ * starts without it. A one-shot timer's call (`weft_scheduler_call_later`), which the
+ * scheduler's thread runs, is interrupted the same way.
+ *
+ * False (nothing done) for a task not started yet (cancel it with `weft_future_cancel`), one
+ * done, a future of `weft_future_new` or `weft_scheduler_call_every` (no task of weft's runs
+ * it), and a NULL or wrong handle; true again while the task runs. A task that installs a
+ * token of its own (`weft_cancel_install`) is reached through that one instead, until it puts
+ * back the one `weft_cancel_installed()` gave it (its worker's).
+ *
+ * Never blocks: it takes the future's lock briefly, then sets the worker's token. Costs a
+ * task nothing unless it is interrupted: each worker has one token, made when it starts, and
+ * records its number in the future in the claim it makes anyway. Thread safety: safe from any
+ * thread; not from a signal handler (use a `weft_cancel` token there).
+ *
+ * # Safety
+ * `future` is NULL or a handle from weft the caller holds a reference to during the call.
+ */
+bool weft_future_interrupt(struct weft_future *future);
+
+/**
  * Whether the future was cancelled. Python: `future.cancelled()`.
  * False for a NULL or wrong handle. Thread safety: safe from any thread.
  *

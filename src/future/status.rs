@@ -1,7 +1,8 @@
 //! The status word: where a future is in its life, decided without a lock, and the transitions
 //! that move it from pending to done.
 //!
-//! One `AtomicU64` (`Inner::status`): five flag bits at the bottom, and in the upper half the
+//! One `AtomicU64` (`Inner::status`): six flag bits at the bottom, above them the number of the
+//! pool worker that claimed the task (`RUNNER`, see `runners.rs`), and in the upper half the
 //! count of references to the future's allocation, in units of `REF` (see `handle.rs`). The
 //! life of a future, in `CLAIMED` and `DONE`:
 //!
@@ -12,7 +13,9 @@
 //! |        |           | or abandoned (a canceller or a pool claims and completes under the lock) |
 //! | 1      | 1         | done: the outcome is written; `CANCELLED` or `EXCEPTION` tell its kind  |
 //!
-//! `DONE` is never set without `CLAIMED`, and no bit is ever cleared. Beside them, `WATCHED`
+//! "`CLAIMED`" here stands for the bit or a worker's number: a pool's worker claims a task by
+//! adding its number (`Future::claim_as`), so that an interrupt finds it. `DONE` is never set
+//! without a claim, and no bit is ever cleared. Beside them, `WATCHED`
 //! says that a listener or a sleeper registered (under the state lock): the completion then
 //! takes the lock to wake or run them; a future nobody waits on is started, completed and read
 //! without a lock. `WATCHED` and `DONE` are both set by read-modify-writes, so whichever comes
@@ -29,7 +32,8 @@ use crate::{Error, Rejected};
 /// `Inner::status`: set by the first of the worker about to run the task and a canceller of
 /// the pending future (or a pool abandoning it): whoever sets it decides (the task runs, or the
 /// future is cancelled or failed as broken) and completes the future. The worker sets it
-/// without the state lock; a canceller or a pool abandoning the task, with it.
+/// without the state lock (or adds its number instead, see `RUNNER`); a canceller or a pool
+/// abandoning the task, with it.
 const CLAIMED: u64 = 1;
 
 /// `Inner::status`: the outcome is written; set by the claimer, with the kind bits below.
@@ -50,6 +54,21 @@ const WATCHED: u64 = 16;
 /// completed by its owner's [`Future::set_result`] or [`Future::set_exception`] (under the state
 /// lock, as a canceller), never by a worker.
 pub(super) const STANDALONE: u64 = 32;
+
+/// `Inner::status`: the lowest bit of the number of the pool worker that claimed the task
+/// ([`Future::claim_as`]); bits 6 to 31, 0 if no worker did. A number there claims the future
+/// as `CLAIMED` does (see [`claimed`]).
+const RUNNER: u64 = 64;
+
+/// `Inner::status`: the bits of the worker's number, up to the reference count (`runners::MAX`
+/// is the largest number they hold).
+const RUNNER_BITS: u64 = REF - RUNNER;
+
+/// Whether the status says claimed: `CLAIMED`, or a worker's number (which a worker's claim
+/// adds instead of setting `CLAIMED`).
+fn claimed(status: u64) -> bool {
+    status & (CLAIMED | RUNNER_BITS) != 0
+}
 
 impl<T, E> Future<T, E> {
     /// The status word (see `CLAIMED` and the other bits).
@@ -86,6 +105,32 @@ impl<T, E> Future<T, E> {
         self.status() & CANCELLED != 0
     }
 
+    /// Interrupts the task if a pool's worker is running it: sets the worker's cancellation
+    /// token, so that the task's [`cancelled`](crate::cancel::cancelled) is true and its waits
+    /// end (as if the task's thread had installed a token and it were set), until the task
+    /// returns. Returns whether it did. Java: `future.cancel(true)` for a running task, without
+    /// marking the future cancelled: the task decides what it returns, and the future ends with
+    /// that, a result or an error. A [`Scheduler`](crate::Scheduler)'s one-shot timer is
+    /// interrupted the same way while its call runs. False for a pending task (see
+    /// [`Future::cancel`]), one done, and a future made by [`Future::new`] (no worker runs it);
+    /// true again while it runs.
+    #[cfg(not(loom))]
+    pub fn interrupt(&self) -> bool {
+        // Under the lock, with `WATCHED` set: a worker completing the task now takes the lock
+        // (see `complete_and_release`), so it has not gone on to another task while the token
+        // is set. A canceller claims and completes under the lock: a future claimed and not
+        // done, seen here, is being run by a worker, which wrote its number in the claim.
+        let state = self.state();
+        let status = self.watch(&state);
+        if !claimed(status) || status & DONE != 0 {
+            return false;
+        }
+        let runner = (status & RUNNER_BITS) / RUNNER;
+        let interrupted = runner != 0 && crate::runners::interrupt(runner as u32);
+        drop(state);
+        interrupted
+    }
+
     /// Whether the future was cancelled. Python: `future.cancelled()`.
     pub fn cancelled(&self) -> bool {
         self.status() & CANCELLED != 0
@@ -93,15 +138,15 @@ impl<T, E> Future<T, E> {
 
     /// Whether the task is running now. Python: `future.running()`.
     pub fn running(&self) -> bool {
-        let claimed = |status| status & (CLAIMED | DONE) == CLAIMED;
-        if !claimed(self.status()) {
+        let running = |status| claimed(status) && status & DONE == 0;
+        if !running(self.status()) {
             return false;
         }
         // Only a worker about to run the task claims it without the lock; a canceller (or a
         // pool abandoning it) claims and completes under it: looking again under the lock, a
         // future being cancelled is not taken for running.
         let _state = self.state();
-        claimed(self.status())
+        running(self.status())
     }
 
     /// Whether the future is done: finished, failed or cancelled. Python: `future.done()`.
@@ -212,7 +257,24 @@ impl<T, E> Future<T, E> {
     pub(super) fn claim(&self) -> bool {
         // Relaxed: only the read-modify-write's atomicity matters (one winner); the outcome is
         // published by `DONE`.
-        self.inner().status.fetch_or(CLAIMED, Ordering::Relaxed) & CLAIMED == 0
+        !claimed(self.inner().status.fetch_or(CLAIMED, Ordering::Relaxed))
+    }
+
+    /// [`Future::claim`] by the pool worker numbered `runner` (see `runners.rs`; not 0), which
+    /// its claim records, for [`Future::interrupt`].
+    #[inline]
+    pub(super) fn claim_as(&self, runner: u32) -> bool {
+        debug_assert_ne!(runner, 0, "a runner's number");
+        // An addition, one instruction as `claim`'s is: the number's bits are zero before (one
+        // worker claims a task, once), so nothing carries. A worker that loses to a canceller
+        // leaves its number in a cancelled future, where nothing reads it. Relaxed: as in
+        // `claim`; `interrupt` reads the number under the state lock, in the read-modify-write
+        // that sets `WATCHED`, which follows this one on the same word.
+        !claimed(
+            self.inner()
+                .status
+                .fetch_add(u64::from(runner) * RUNNER, Ordering::Relaxed),
+        )
     }
 
     /// Stores the outcome and sets `DONE`; then, if anyone registered, with the lock released,

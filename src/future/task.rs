@@ -75,7 +75,7 @@ trait Task: Counted + Send + Sync {
     /// unless the future was cancelled (the task is then dropped unrun), giving up the reference
     /// of `this`. A function, not a method: it may free the allocation, which must not be
     /// borrowed meanwhile (as a method's `&self` would be).
-    fn runner(&self) -> fn(Queued);
+    fn runner(&self) -> fn(Queued, u32);
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
     fn abandon(&self, this: &Queued, broken: bool);
 }
@@ -89,10 +89,11 @@ unsafe impl Send for Queued {}
 
 impl Queued {
     /// Runs the task and completes its future, unless the future was cancelled (the task is
-    /// then dropped unrun).
-    pub(crate) fn run(self) {
+    /// then dropped unrun). `runner`: the number of the calling worker (see `runners.rs`), not 0,
+    /// recorded in the future for `Future::interrupt`.
+    pub(crate) fn run(self, runner: u32) {
         let run = self.task().runner();
-        run(self);
+        run(self, runner);
     }
 
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
@@ -126,7 +127,7 @@ where
     H: Send + Sync + 'static,
     F: TaskFn<T, E>,
 {
-    fn runner(&self) -> fn(Queued) {
+    fn runner(&self) -> fn(Queued, u32) {
         Self::run
     }
 
@@ -162,7 +163,7 @@ where
     }
 
     /// [`Task::runner`]'s function.
-    fn run(this: Queued) {
+    fn run(this: Queued, runner: u32) {
         // SAFETY: `this` holds a reference, which keeps the allocation alive, and points at an
         // `Inner` of this type (see `future`).
         let task = unsafe { this.0.cast::<Self>().as_ref() }.tail.task.take();
@@ -171,7 +172,7 @@ where
         let this = ManuallyDrop::new(this);
         let future = ManuallyDrop::into_inner(Self::future(&this));
         // Python's `set_running_or_notify_cancel`, without the lock: see `CLAIMED`.
-        if !future.claim() {
+        if !future.claim_as(runner) {
             return;
         }
         let outcome = match panic::catch_unwind(AssertUnwindSafe(|| task.call())) {
@@ -335,5 +336,6 @@ where
     F: FnOnce() -> Result<T, E> + Send + 'static,
 {
     let (future, task) = Future::with_task((), task);
-    (future, move || task.run())
+    // Any number: no model interrupts.
+    (future, move || task.run(1))
 }

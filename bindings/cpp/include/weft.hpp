@@ -1100,8 +1100,14 @@ public:
         return code == 0 ? nullptr : outcome_->error;
     }
 
-    /// Python: `cancel()`.
+    /// Python: `cancel()`: false once the task runs (see `interrupt()`).
     bool cancel() const noexcept { return weft_future_cancel(native_handle()); }
+
+    /// Java: `cancel(true)` for a running task (`weft_future_interrupt`): for the rest of the
+    /// task's run, `weft::cancelled()` is true in it and its waits throw `Interrupted`; the
+    /// future ends with what the task returns or throws, not cancelled. Returns whether the
+    /// task was running (false if pending: `cancel()` it; done; or a `Promise`'s).
+    bool interrupt() const noexcept { return weft_future_interrupt(native_handle()); }
 
     /// Python: `cancelled()`.
     bool cancelled() const noexcept { return weft_future_cancelled(native_handle()); }
@@ -1634,6 +1640,45 @@ private:
 /// Whether the calling thread's token is set (false without one): the check running code makes
 /// to stop early. Java: `Thread.currentThread().isInterrupted()`.
 inline bool cancelled() noexcept { return weft_cancelled(); }
+
+/// One object `wait_any` can wait for, borrowed for the call: a `Queue` (of any kind: ready when
+/// it holds an item or is shut down), an `Event` (set) or a `Future` (done). Made implicitly
+/// from them, so `wait_any({queue, event, future})` reads as Go's `select`.
+class Waitable {
+public:
+    template <class T>
+    Waitable(const Queue<T> &queue) noexcept : raw_(queue.native_handle()) {}
+    Waitable(const Event &event) noexcept : raw_(event.native_handle()) {}
+    template <class R>
+    Waitable(const Future<R> &future) noexcept : raw_(future.native_handle()) {}
+
+    /// The C handle, a `weft_queue *`, `weft_event *` or `weft_future *`.
+    const void *native_handle() const noexcept { return raw_; }
+
+private:
+    const void *raw_;
+};
+
+/// Waits until any of `objects` is ready (`weft_wait_any`; Go: `select`, Windows:
+/// `WaitForMultipleObjects`) and returns its index, or `std::nullopt` if none became ready
+/// within `timeout`. Ready on entry: the first such; otherwise the first to become ready. A
+/// queue's item is not taken: `get(false)` it (and expect `Empty` if other threads take from it
+/// too). Throws `Interrupted` (the thread's `CancelToken`), `WEFT_STATUS_INVALID_ARGUMENT` for
+/// no objects, the timeout statuses.
+inline std::optional<std::size_t> wait_any(const std::vector<Waitable> &objects,
+                                           Timeout timeout = forever) {
+    std::vector<const void *> handles;
+    handles.reserve(objects.size());
+    for (const Waitable &object : objects) {
+        handles.push_back(object.native_handle());
+    }
+    std::size_t index = 0;
+    if (!detail::check_timed(
+            weft_wait_any(handles.data(), handles.size(), timeout.seconds(), &index))) {
+        return std::nullopt;
+    }
+    return index;
+}
 
 } // namespace weft
 

@@ -1,7 +1,9 @@
 // weft::CancelToken: a token another thread sets ends the waits of the threads that installed it
 // with weft::Interrupted (a weft::Error with WEFT_STATUS_INTERRUPTED), once they sleep;
 // CancelScope puts the previous token back; weft::cancelled() is the cooperative check.
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -116,8 +118,37 @@ static void a_scope_puts_the_previous_token_back() {
     EXPECT(!weft::cancelled() && !weft::CancelToken::installed());
 }
 
+// Future::interrupt: a running task's wait throws Interrupted, which the task handles; the
+// future gets what the task returns, and the worker's next task runs without the interrupt.
+static void a_running_task_is_interrupted() {
+    weft::ThreadPool pool(1);
+    weft::Event started, never;
+    std::atomic<uint64_t> tid{0};
+    auto future = pool.submit([&] {
+        tid = weft::get_native_id();
+        started.set();
+        try {
+            never.wait();
+        } catch (const weft::Interrupted &) {
+            return weft::cancelled() ? 1 : 2;
+        }
+        return 3;
+    });
+    auto next = pool.submit([] { return weft::cancelled(); });
+    EXPECT(!next.interrupt()); // pending
+    EXPECT(started.wait(60.0));
+    wait_until_asleep(tid);
+    EXPECT(!future.cancel());  // CPython's cancel(): not a running task
+    EXPECT(future.interrupt());
+    EXPECT(future.result(60.0) == 1);
+    EXPECT(!future.cancelled() && !future.interrupt());
+    EXPECT(!next.result(60.0));
+    pool.shutdown();
+}
+
 int main() {
     every_kind_of_wait_throws_interrupted();
+    a_running_task_is_interrupted();
     a_scope_puts_the_previous_token_back();
     return check_summary();
 }

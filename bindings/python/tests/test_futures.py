@@ -601,3 +601,31 @@ def test_a_subclass_that_calls_init_without_arguments():
     f.set_result(3)
     assert f.result() == 3 and f.process is None
     assert futures.wait([f]).done == {f}
+
+
+def test_interrupt_reaches_a_running_task_only():
+    """Future.interrupt(): the running task's weft wait raises InterruptedError and
+    interrupted() is True in it; the future gets what the task returns (not cancelled); a
+    pending task, a done one and the worker's next task are not interrupted."""
+    started, never = weft.Event(), weft.Event()
+
+    def task():
+        started.set()
+        try:
+            never.wait()
+        except InterruptedError:
+            return "interrupted", futures.interrupted()
+        return "not interrupted", futures.interrupted()
+
+    with futures.ThreadPoolExecutor(1) as executor:
+        f = executor.submit(task)
+        following = executor.submit(futures.interrupted)
+        assert not following.interrupt()  # pending
+        assert started.wait(60)
+        assert not f.cancel()  # CPython's: False for a running task
+        assert f.interrupt()
+        assert f.result(60) == ("interrupted", True)
+        assert not f.cancelled() and not f.interrupt()
+        assert following.result(60) is False
+    assert not futures.interrupted()
+    assert not futures.Future().interrupt()

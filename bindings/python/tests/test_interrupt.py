@@ -56,6 +56,7 @@ CALLS = {
     "futures.wait": "weft.futures.wait([future])",
     "futures.as_completed": "next(weft.futures.as_completed([future]))",
     "ThreadPoolExecutor.shutdown": "busy.shutdown(wait=True)",
+    "wait_any": "weft.wait_any([q, event, future])",
 }
 
 

@@ -245,3 +245,50 @@ def test_from_handle(kind):
     assert other.get() is item
     with pytest.raises(SystemError):
         kind.from_handle(weft.Lock().handle)
+
+
+def _until(condition, limit=60.0):
+    """Polls ``condition()`` until it holds (a read-back catching up with a thread that is on
+    its way to block); fails after ``limit`` seconds."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "never held"
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_getters_and_putters_count_the_waiting_threads(kind):
+    """getters and putters (weft_queue_getters/putters): the threads blocked in get() and in
+    put() now."""
+    q = kind() if kind is queue.SimpleQueue else kind(1)
+    assert (q.getters, q.putters) == (0, 0)
+    getter = weft.Thread(target=q.get)
+    getter.start()
+    _until(lambda: q.getters == 1)
+    assert q.putters == 0
+    q.put(sortable(kind)())
+    getter.join()
+    assert q.getters == 0
+    if kind is queue.SimpleQueue:
+        return  # unbounded: a put never waits
+    q.put(sortable(kind)())
+    putter = weft.Thread(target=q.put, args=(sortable(kind)(),))
+    putter.start()
+    _until(lambda: q.putters == 1)
+    assert q.getters == 0
+    q.get()
+    putter.join()
+    assert (q.getters, q.putters) == (0, 0)
+
+
+def test_a_hooked_queue_has_no_waiter_counts():
+    class Hooked(queue.Queue):
+        def _qsize(self):
+            return len(self.queue)
+
+    q = Hooked()
+    for name in ("getters", "putters"):
+        with pytest.raises(TypeError):
+            getattr(q, name)

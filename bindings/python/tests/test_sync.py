@@ -182,3 +182,72 @@ def test_rlock_repr_shows_the_owner_to_every_thread():
         t.join()
     assert mine.startswith("<locked ") and f" owner={weft.get_ident()} count=1 " in mine
     assert f" owner={weft.get_ident()} count=0 " in seen[0]
+
+
+def test_wait_any_returns_the_first_ready_object():
+    """weft.wait_any: the ready one of queues, events and futures, mixed; None on timeout; a
+    queue's item is not taken."""
+    import weft.futures
+    import weft.queue
+
+    q, lifo, simple = weft.queue.Queue(), weft.queue.LifoQueue(), weft.queue.SimpleQueue()
+    event = weft.Event()
+    future = weft.futures.Future()
+    objects = [q, lifo, simple, event, future]
+    assert weft.wait_any(objects, timeout=0) is None
+    assert weft.wait_any(iter(objects), timeout=0.01) is None
+    event.set()
+    assert weft.wait_any(objects) is event
+    event.clear()
+    simple.put("item")
+    assert weft.wait_any(objects, 0) is simple
+    assert simple.get_nowait() == "item"  # reported, not taken
+    future.set_result(1)
+    assert weft.wait_any(objects) is future
+    q.shutdown()
+    assert weft.wait_any([event, q]) is q  # shut down: a get would not block
+
+
+def test_wait_any_wakes_when_another_thread_makes_one_ready():
+    import weft.queue
+
+    q, event = weft.queue.Queue(), weft.Event()
+    putter = weft.Thread(target=q.put, args=(7,))
+    putter.start()
+    assert weft.wait_any([event, q], timeout=60) is q
+    putter.join()
+    assert q.get_nowait() == 7
+
+
+def test_wait_any_refuses_what_it_cannot_wait_for():
+    import concurrent.futures
+    import weft.queue
+
+    class Hooked(weft.queue.Queue):  # CPython's implementation: no C queue
+        def _qsize(self):
+            return len(self.queue)
+
+    for other in (weft.Lock(), concurrent.futures.Future(), Hooked(), object()):
+        with pytest.raises(TypeError):
+            weft.wait_any([weft.Event(), other])
+    with pytest.raises(ValueError):
+        weft.wait_any([])
+    with pytest.raises(ValueError):
+        weft.wait_any([weft.Event()], timeout=float("nan"))
+
+
+def test_wait_any_in_an_interrupted_task_raises_interrupted_error():
+    import weft.futures
+
+    started = weft.Event()
+
+    def task():
+        started.set()
+        return weft.wait_any([weft.Event()])
+
+    with weft.futures.ThreadPoolExecutor(1) as executor:
+        f = executor.submit(task)
+        assert started.wait(60)
+        assert f.interrupt()
+        with pytest.raises(InterruptedError):
+            f.result(60)

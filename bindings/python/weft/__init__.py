@@ -1315,6 +1315,45 @@ class Timer(Thread):
         self.finished.set()
 
 
+def wait_any(objects, timeout=None):
+    """Wait until any of ``objects`` is ready and return it (weft_wait_any; not in CPython: Go's
+    ``select``, Windows' ``WaitForMultipleObjects``); None if none was within ``timeout``
+    seconds (None: no limit).
+
+    The objects, mixed: weft Events (ready when set), weft.queue queues (when they hold an
+    item or are shut down; the item is not taken: ``get_nowait()`` it, and expect ``Empty`` if
+    other threads take from the queue too) and weft.futures Futures (when done). Returns the
+    first of them ready on entry, otherwise the first to become ready. In the main thread a
+    signal interrupts the wait as any other (Ctrl-C raises KeyboardInterrupt); in a task
+    whose future was interrupted it raises InterruptedError.
+    """
+    from weft import futures, queue  # they import this module
+    waitable = (Event, queue._Base, futures.Future)
+    objects = list(objects)
+    if not objects:
+        raise ValueError("wait_any() needs at least one object")
+    handles = (_ctypes.c_void_p * len(objects))()
+    for index, obj in zip(range(len(objects)), objects):
+        # A queue with storage hooks (CPython's implementation) has no C queue: handle None.
+        handle = obj.handle if isinstance(obj, waitable) else None
+        if not handle:
+            raise TypeError("wait_any() takes weft events, queues and futures, not %r"
+                            % type(obj).__name__)
+        handles[index] = handle
+    if timeout is None:
+        timeout = _FOREVER
+    else:
+        timeout = max(_seconds(timeout), 0.0)
+        _capi.check_timeout(timeout)
+    ready = _ctypes.c_size_t()
+    status = _wait(lambda t: _blocking.weft_wait_any(handles, len(objects), t,
+                                                     _ctypes.byref(ready)), timeout)
+    if status == _capi.TIMEOUT:
+        return None
+    _check(status)
+    return objects[ready.value]
+
+
 def _thread_name(handle, size=64):
     buf = _ctypes.create_string_buffer(size)
     length = _ctypes.c_size_t()

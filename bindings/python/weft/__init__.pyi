@@ -49,6 +49,9 @@ if sys.version_info >= (3, 12):
     def settrace_all_threads(func: TraceFunction | None) -> None: ...
 
 def stack_size(size: int | None = None, /) -> int: ...
+# weft's: the first ready of weft Events, weft.queue queues and weft.futures Futures
+# (weft_wait_any), None on timeout.
+def wait_any(objects: Iterable[_T], timeout: float | None = None) -> _T | None: ...
 
 class _Handle:
     """A Python object owning one reference to a weft handle."""

@@ -229,6 +229,7 @@ _PROTOTYPES = {
     "weft_future_result": (_status, [_handle, _double, _ptr(ctypes.c_void_p)], True),
     "weft_future_exception": (_status, [_handle, _double, _ptr(ctypes.c_int)], True),
     "weft_future_cancel": (_bool, [_handle], False),
+    "weft_future_interrupt": (_bool, [_handle], False),
     "weft_future_cancelled": (_bool, [_handle], False),
     "weft_future_running": (_bool, [_handle], False),
     "weft_future_done": (_bool, [_handle], False),
@@ -240,6 +241,8 @@ _PROTOTYPES = {
     "weft_as_completed_new": (_status, [ctypes.c_void_p, _size, _ptr(_handle)], False),
     "weft_as_completed_free": (None, [_handle], False),
     "weft_as_completed_next": (_status, [_handle, _double, _ptr(_size)], True),
+    # Waiting on several objects (weft.wait_any)
+    "weft_wait_any": (_status, [ctypes.c_void_p, _size, _double, _ptr(_size)], True),
     # Local (weft.futures keeps each pool worker's Python thread state in one)
     "weft_local_new": (
         _status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,

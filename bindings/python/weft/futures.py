@@ -238,6 +238,18 @@ class Future(_base.Future):
         """
         return _lib.weft_future_cancel(self._handle)
 
+    def interrupt(self):
+        """Interrupt the task if a worker is running it (not in CPython; Java's
+        ``cancel(True)``), where cancel() returns False.
+
+        For the rest of the task's run, its weft waits (a Lock's acquire, an Event's wait, a
+        queue's get, ...) raise InterruptedError and interrupted() is True in it, so that it
+        can stop early; the future then ends with what the task returns or raises, and is not
+        cancelled. Returns True if the task was running, False if it is pending (cancel() it),
+        done, or a Future() made by hand (weft_future_interrupt).
+        """
+        return _lib.weft_future_interrupt(self._handle)
+
     def cancelled(self):
         """Return True if the future was cancelled."""
         return _lib.weft_future_cancelled(self._handle)
@@ -348,6 +360,12 @@ class Future(_base.Future):
         if not code.value:
             return None
         return self._exception if self._values is None else self._values[code.value]
+
+
+def interrupted():
+    """True in a task whose future's interrupt() was called (weft_cancelled()): the check a
+    task that does not wait makes at points of its choosing to stop early. Not in CPython."""
+    return _lib.weft_cancelled()
 
 
 def _tell_waiters(future):

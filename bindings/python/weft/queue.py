@@ -132,6 +132,19 @@ class _Base(object):
         """The weft_queue handle (a C pointer as an int), valid while this object lives."""
         return self._handle
 
+    @property
+    def getters(self):
+        """How many threads wait in ``get()`` now, a snapshot (weft_queue_getters; not in
+        CPython, where it is ``len(q.not_empty._waiters)``); a thread in ``weft.wait_any()``
+        watching the queue counts as one."""
+        return _lib.weft_queue_getters(self._handle)
+
+    @property
+    def putters(self):
+        """How many threads wait in ``put()`` for a free slot now, a snapshot
+        (weft_queue_putters; CPython: ``len(q.not_full._waiters)``)."""
+        return _lib.weft_queue_putters(self._handle)
+
     def qsize(self):
         '''Return the approximate size of the queue (not reliable!).'''
         return _lib.weft_queue_qsize(self._handle)
@@ -550,6 +563,13 @@ class _HookedQueue(Queue):
     handle = queue = None
     unfinished_tasks = 0
     is_shutdown = False
+
+    @property
+    def getters(self):
+        """Not counted: CPython's implementation has no C queue."""
+        raise TypeError(f"{type(self).__name__} overrides the storage hooks: it has no C queue")
+
+    putters = getters
 
     def __init__(self, maxsize=0):
         self.maxsize = maxsize
