@@ -57,6 +57,15 @@ fn a_rust_dependent_builds_no_c_library() {
     // weft's own lock file: the same libc as weft's build, already downloaded.
     std::fs::copy(cprog::root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let target = dir.join("target");
+    // A C library left by a build of an older manifest is not this build's.
+    for stale in [
+        files_named(&target, "libweft.so"),
+        files_named(&target, "libweft.a"),
+    ]
+    .concat()
+    {
+        std::fs::remove_file(stale).unwrap();
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(&dir)
