@@ -35,7 +35,7 @@ NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 # weft-static-uninstalled.pc in $(RELEASE) link against the build tree (PKG_CONFIG_PATH).
 all:
 	$(if $(TARGET),CARGO_TARGET_$(shell echo '$(TARGET)' | tr 'a-z-' 'A-Z_')_LINKER=$(CC_FOR_TARGET)) \
-		$(CARGO) build --release $(if $(TARGET),--target $(TARGET))
+		$(CARGO) capi --release $(if $(TARGET),--target $(TARGET))
 	ln -sf libweft.so $(RELEASE)/libweft.so.$(MAJOR)
 	rm -rf $(DIST) && mkdir -p $(DIST)
 	$(CROSS)strip --strip-debug -o $(DIST)/libweft.so $(RELEASE)/libweft.so
@@ -96,7 +96,7 @@ test-rust:
 	$(CARGO) test --workspace
 
 test-python:
-	$(CARGO) build
+	$(CARGO) capi
 	$(PYTHON) -m pytest bindings/python/tests -q
 
 # The binding's tests on other Pythons than $(PYTHON) (not part of `make test`): each of PYTHONS
@@ -106,7 +106,7 @@ test-python:
 PYTHONS ?= python3.12 python3.13
 
 test-python-versions:
-	$(CARGO) build
+	$(CARGO) capi
 	set -e; for python in $(PYTHONS); do \
 		venv=$(TARGET_DIR)/pyvenv-$$($$python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 		[ -x $$venv/bin/pytest ] || { $$python -m venv $$venv && $$venv/bin/pip install -q pytest; }; \
@@ -134,7 +134,7 @@ test-python-package: python-dist
 
 # The Node.js binding (bindings/node): its pinned packages (package-lock.json), then node --test.
 test-node:
-	$(CARGO) build
+	$(CARGO) capi
 	cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm test
 
 # The Ruby binding (bindings/ruby): its minitest suite (primitives, every exit path in a
@@ -142,7 +142,7 @@ test-node:
 # gem built from its gemspec.
 RUBY ?= ruby
 test-ruby:
-	$(CARGO) build
+	$(CARGO) capi
 	WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so $(RUBY) -Ibindings/ruby/lib \
 		-e 'Dir["bindings/ruby/test/test_*.rb"].sort.each { |f| require "./#{f}" }'
 	cd bindings/ruby && gem build --quiet weft.gemspec -o $(TARGET_DIR)/weft-ruby.gem
@@ -163,7 +163,7 @@ test-go: all
 JNA_JAR ?= /usr/share/java/jna.jar
 JAVA_OUT := $(TARGET_DIR)/java
 test-java:
-	$(CARGO) build
+	$(CARGO) capi
 	rm -rf $(JAVA_OUT) && mkdir -p $(JAVA_OUT)
 	javac -XDignore.symbol.file -d $(JAVA_OUT)/classes -cp $(JNA_JAR) bindings/java/src/weft/*.java
 	jar --create --file $(JAVA_OUT)/weft.jar -C $(JAVA_OUT)/classes weft
@@ -181,7 +181,7 @@ PLATFORMS := x86_64-apple-darwin aarch64-apple-darwin x86_64-unknown-freebsd aar
 test-platforms:
 	rustup target add $(PLATFORMS)
 	for target in $(PLATFORMS); do \
-		echo "== $$target"; $(CARGO) clippy --lib --target $$target -- -D warnings || exit 1; \
+		echo "== $$target"; $(CARGO) clippy --lib --features capi --target $$target -- -D warnings || exit 1; \
 	done
 
 # A cross build for 64-bit ARM Linux as a distribution makes it (make TARGET=... PREFIX=/usr, the

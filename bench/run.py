@@ -249,7 +249,7 @@ def setup():
 
 def build():
     OUT.mkdir(parents=True, exist_ok=True)
-    run(["cargo", "build", "--release"], cwd=ROOT)
+    run(["cargo", "capi", "--release"], cwd=ROOT)
     run(["cargo", "build", "--release", "--manifest-path", str(ROOT / "bench/rust/Cargo.toml"),
          "--target-dir", str(OUT / "rust")])
     # weft_have.h: a HAVE_<function> macro for every function the header declares, so that

@@ -183,7 +183,7 @@ tier_tsan() {
     local -x C_SKIP="fork_*" C_SKIP_WHY="TSan cannot start threads after a multithreaded fork"
     "${NICE[@]}" cargo +nightly -Zbuild-std test --target "$HOST" "${SAN_TESTS[@]}" -- \
         --skip fork || return 1
-    "${NICE[@]}" cargo +nightly -Zbuild-std build --target "$HOST" --lib || return 1
+    "${NICE[@]}" cargo +nightly -Zbuild-std capi --target "$HOST" || return 1
     local lib=target/tsan/$HOST/debug
     build_c "$lib" "$lib/c-$PROFILE" SAN_C_PROGRAMS -fsanitize=thread && run_c "$lib/c-$PROFILE" 300
 }
@@ -201,7 +201,7 @@ tier_asan() {
     # (names with "fork" or ending in _leaves); they run in the other tiers.
     "${NICE[@]}" cargo +nightly test --target "$HOST" "${SAN_TESTS[@]}" -- \
         --skip low_rlimit_as --skip _leaves --skip fork || return 1
-    "${NICE[@]}" cargo +nightly build --target "$HOST" --lib || return 1
+    "${NICE[@]}" cargo +nightly capi --target "$HOST" || return 1
     # gcc 12's ASan runtime, which the C programs link, does not reset its allocator's lock in
     # the child of a fork(): a thread the child starts can hang in ASan's free() (seen in
     # glibc's pthread_getattr_np, on a lock a thread of the parent held). The Rust fork test
@@ -237,7 +237,7 @@ export -f memcheck
 
 tier_valgrind() {
     apt_install valgrind valgrind || { SKIP="valgrind cannot be installed with apt-get"; return; }
-    CARGO_TARGET_DIR=target/valgrind "${NICE[@]}" cargo build --lib || return 1
+    CARGO_TARGET_DIR=target/valgrind "${NICE[@]}" cargo capi || return 1
     local lib=target/valgrind/debug
     build_c "$lib" "$lib/c-programs" C_PROGRAMS && run_c "$lib/c-programs" 600 memcheck
 }

@@ -1,7 +1,7 @@
 //! The tour: builds every tutorial example in `c-tests/examples/` against the library just built,
 //! runs it, shows its output and checks it as c-tests/examples/README.md says.
 //!
-//! Run it with `make tour` (which first builds `libweft.so` with `cargo build --release`); pass
+//! Run it with `make tour` (which first builds `libweft.so` with `cargo capi --release`); pass
 //! ids to `cargo run --release --example tour -- ID...` to run only those.
 
 #[path = "../tests/cprog/mod.rs"]

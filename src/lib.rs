@@ -2,8 +2,9 @@
 //! can load a C library.
 //!
 //! The primitives live in this crate's modules ([`sync`], [`thread`], ...) and can be used from
-//! Rust directly; [`capi`] exposes them as an opaque-handle C ABI, described by the generated
-//! header `include/weft.h`.
+//! Rust directly; `capi`, with the `capi` feature, exposes them as an opaque-handle C ABI,
+//! described by the generated header `include/weft.h`, and is what `libweft.so` and `libweft.a`
+//! are built from.
 //!
 //! The core is safe Rust but for four places, each with its `// SAFETY:` reasoning and checked
 //! by Miri, loom and memcheck (`make verify`): the system calls in `os` (threads, futexes, fork
@@ -21,6 +22,13 @@
 //! [dependencies]
 //! weft = { package = "weft-threading", version = "0.1" }
 //! ```
+//!
+//! A Rust dependent builds this library as an rlib and nothing else: the C ABI is behind the
+//! `capi` feature, off unless asked for, and the crate declares no `cdylib` or `staticlib`
+//! (the C library is built by `cargo capi`, an alias of the repository's `.cargo/config.toml`,
+//! as cargo-c builds one), so no `libweft.so`, `libweft.a` or `weft_*` symbol comes with it.
+//! Nor is there a `links` key: two versions of this crate can be linked into one program, as
+//! any two Rust crates can. `tests/rust_dependent.rs` checks it.
 //!
 //! Python's `threading`, `queue` and `concurrent.futures`, with their semantics:
 //!
@@ -54,7 +62,7 @@
 //! # Ok::<(), weft::Error>(())
 //! ```
 pub mod cancel;
-#[cfg(not(loom))]
+#[cfg(all(feature = "capi", not(loom)))]
 pub mod capi;
 mod error;
 #[cfg(not(loom))]

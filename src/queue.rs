@@ -43,6 +43,23 @@ pub enum QueueKind {
 
 /// A multi-producer, multi-consumer queue. See the module documentation. The items left when
 /// it is dropped are dropped in the order [`Queue::get`] would have returned them.
+///
+/// ```
+/// use std::time::Duration;
+/// use weft::{Queue, QueueKind, Timeout};
+///
+/// // `queue.PriorityQueue`: the lowest priority first, equal priorities in insertion order.
+/// let queue = Queue::new(QueueKind::Priority, 0)?;
+/// for (item, priority) in [("later", 2), ("first", 1), ("last", 2)] {
+///     queue.put_priority(item, priority, Timeout::Forever).expect("unbounded");
+/// }
+/// let got: Vec<_> = (0..3).map(|_| queue.get(Timeout::Forever)).collect::<Result<_, _>>()?;
+/// assert_eq!(got, ["first", "later", "last"]);
+/// // Empty: `get` with a timeout times out (Python's `queue.Empty`).
+/// let empty = queue.get(Timeout::After(Duration::from_millis(1))).unwrap_err();
+/// assert_eq!(empty, weft::Error::QueueEmpty);
+/// # Ok::<(), weft::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Queue<T> {
     kind: QueueKind,

@@ -2,7 +2,7 @@
  * futures_scale: time per future of as_completed and wait over many futures (BENCHMARKS.md,
  * "Waiting for many futures"). Built and run from the root of the repository:
  *
- *   cargo build --release
+ *   cargo capi --release
  *   cc -O2 -std=c11 -Iinclude bench/futures/scale.c target/release/libweft.a -lpthread -ldl -lm \
  *       -o target/futures_scale
  *   target/futures_scale [N ...]          (default: 1000 10000 100000)

@@ -38,7 +38,7 @@ function loadLibrary() {
     }
   }
   throw new Error(`libweft not found; tried:\n${tried.join('\n')}\n` +
-    'set WEFT_LIBRARY to the path of libweft.so, or build it with `cargo build`');
+    'set WEFT_LIBRARY to the path of libweft.so, or build it with `cargo capi`');
 }
 
 const lib = loadLibrary();

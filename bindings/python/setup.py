@@ -80,6 +80,10 @@ setup(
             "weft.libweft",
             path=str(CRATE / "Cargo.toml"),
             binding=Binding.NoBinding,
+            # The C ABI: the crate without it is the Rust library only. setuptools-rust builds
+            # with `cargo rustc --lib --crate-type cdylib`, as `cargo capi` does (the crate
+            # declares no cdylib: Cargo.toml).
+            features=["capi"],
             # Without the debug line tables, as `make` installs it (strip --strip-debug).
             strip=Strip.Debug,
             args=["--locked"],

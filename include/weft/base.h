@@ -99,7 +99,7 @@ typedef enum weft_status {
    * The handle is not of the expected type, or was already freed.
    *
    * A freed handle (its last reference given to its `_free`) must not be used. If it is: a
-   * debug build of libweft (built with debug assertions, as `cargo build` makes it) never
+   * debug build of libweft (built with debug assertions, as `cargo capi` makes it) never
    * reuses a handle's memory, so every call reliably returns this status (queries false, 0
    * or NULL; `_free` does nothing); the memory kept is a few dozen bytes per object freed,
    * until the process exits. A release build gives the memory back: the call may return

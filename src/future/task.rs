@@ -2,14 +2,13 @@
 
 use std::alloc::{self, Layout};
 use std::cell::UnsafeCell;
-use std::mem::{self, ManuallyDrop};
+use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
-use std::ptr::{self, NonNull};
+use std::ptr::NonNull;
 
 use super::handle::{Counted, Future, Inner, REF, State, release};
 use super::outcome::{Outcome, OutcomeCell};
 use super::status::{DONE, STANDALONE};
-use crate::Rejected;
 use crate::loom::Mutex;
 use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::park::{Condvar, Waiters};
@@ -61,6 +60,7 @@ impl<F> TaskCell<F> {
     /// # Safety
     /// The future is standalone (it has no `Queued`, so nothing takes from the cell), and this is
     /// its one call (see the `Sync` impl).
+    #[cfg(feature = "capi")] // for the C API only, as `set_result_keeping`
     unsafe fn keep(&self, value: F) {
         // SAFETY: no other access to the cell, now or later (the contract), but the
         // allocation's drop, after the last reference.
@@ -268,11 +268,12 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     /// # Safety
     /// The future was made with a header of type `H` and a task of type `F` (as for
     /// [`Future::from_raw`]).
+    #[cfg(feature = "capi")] // for the C API only
     pub(crate) unsafe fn set_result_keeping<H, F>(
         &self,
         value: T,
         keep: F,
-    ) -> Result<(), Rejected<(T, F)>>
+    ) -> Result<(), crate::Rejected<(T, F)>>
     where
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
@@ -280,7 +281,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         let state = match self.lock_to_settle() {
             Ok(state) => state,
             Err(error) => {
-                return Err(Rejected {
+                return Err(crate::Rejected {
                     error,
                     value: (value, keep),
                 });
@@ -298,12 +299,13 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
 
     /// Gives up this reference as a pointer to the header it was made with (see
     /// [`Future::with_task`]; `H` is its type), for [`Future::from_raw`].
+    #[cfg(feature = "capi")] // for the C API's handles only
     pub(crate) fn into_raw<H>(self) -> *const H {
         let inner = ManuallyDrop::new(self).0.as_ptr();
         // SAFETY: the reference given up keeps the allocation alive; `addr_of!` makes no
         // reference, so the pointer keeps the whole allocation's provenance for `from_raw`. The
         // header is the tail's first field (`repr(C)`).
-        unsafe { ptr::addr_of!((*inner).tail) }.cast()
+        unsafe { std::ptr::addr_of!((*inner).tail) }.cast()
     }
 
     /// Takes back a reference given up by [`Future::into_raw`].
@@ -311,12 +313,13 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     /// # Safety
     /// `raw` came from `into_raw` of a future made by `with_task` with a header of type `H` and a
     /// task of type `F`, and the reference it stands for is given up by the caller.
+    #[cfg(feature = "capi")] // for the C API's handles only
     pub(crate) unsafe fn from_raw<H, F>(raw: *const H) -> Future<T, E>
     where
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
     {
-        let offset = mem::offset_of!(Inner<T, E, Tail<H, F>>, tail);
+        let offset = std::mem::offset_of!(Inner<T, E, Tail<H, F>>, tail);
         // SAFETY: per the contract, `raw` points at the tail of an `Inner` of this type, `offset`
         // bytes into the allocation, with the provenance of the whole allocation (`into_raw`);
         // so the result is that `Inner`, not null. The reference is taken back.

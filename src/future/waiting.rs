@@ -31,6 +31,7 @@ impl<T, E> Future<T, E> {
     }
 
     /// [`Future::outcome`] without a copy or a lock, for outcomes that threads may share.
+    #[cfg(feature = "capi")] // for the C API only
     pub(crate) fn outcome_ref(&self, timeout: Timeout) -> Option<&Outcome<T, E>>
     where
         T: Sync,

@@ -53,6 +53,33 @@ pub trait ConditionLock: sealed::Sealed + Send + Sync {
 
 /// Python's `threading.Condition`: threads wait (releasing the lock) until another thread
 /// holding the lock notifies them.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use weft::{Condition, Thread, Timeout};
+///
+/// // What the condition guards: read and written with its lock held, which orders the accesses
+/// // (so Relaxed).
+/// let shared = Arc::new((Condition::new(), AtomicBool::new(false)));
+/// let producer = Thread::new({
+///     let shared = Arc::clone(&shared);
+///     move || -> Result<(), weft::Error> {
+///         let (condition, ready) = &*shared;
+///         assert!(condition.acquire(Timeout::Forever)?);
+///         ready.store(true, Ordering::Relaxed);
+///         condition.notify_all()?;
+///         condition.release()
+///     }
+/// });
+/// producer.start()?;
+/// let (condition, ready) = &*shared;
+/// assert!(condition.acquire(Timeout::Forever)?);
+/// assert!(condition.wait_for(|| ready.load(Ordering::Relaxed), Timeout::Forever)?);
+/// condition.release()?;
+/// assert!(producer.join(Timeout::Forever)?);
+/// # Ok::<(), weft::Error>(())
+/// ```
 pub struct Condition {
     lock: Arc<dyn ConditionLock>,
     /// Whether threads may be parked on this condition, so that `notify` can skip the parking

@@ -29,6 +29,19 @@ const MAX_COUNT: usize = usize::MAX >> 1;
 /// Python's `threading.Semaphore` (and, made with [`Semaphore::bounded`],
 /// `threading.BoundedSemaphore`): a count of permits; `acquire` takes one, waiting while there
 /// are none, and `release(n)` gives `n` back.
+///
+/// ```
+/// use weft::{Semaphore, Timeout};
+///
+/// let slots = Semaphore::bounded(2)?;
+/// assert!(slots.acquire(Timeout::Forever));
+/// assert!(slots.try_acquire());
+/// assert!(!slots.try_acquire()); // none left
+/// slots.release(2)?;
+/// let error = slots.release(1).unwrap_err(); // above the bound
+/// assert_eq!(error.to_string(), "Semaphore released too many times");
+/// # Ok::<(), weft::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Semaphore {
     state: AtomicUsize,

@@ -39,6 +39,7 @@ impl Thread {
     /// A thread running foreign (C) code: like [`Thread::named`] (or [`Thread::new`] without a
     /// name), but nothing catches unwinding around `target`, so C code may end the thread with
     /// `pthread_exit()`; the thread is then finished without a result. `target` must not panic.
+    #[cfg(feature = "capi")] // for the C API only
     pub(crate) fn foreign<F, R>(name: Option<&str>, target: F) -> Thread
     where
         F: FnOnce() -> R + Send + 'static,

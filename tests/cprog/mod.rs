@@ -28,8 +28,9 @@ pub fn profile_dir() -> PathBuf {
 }
 
 /// Makes sure `libweft.so` in [`profile_dir`] is built from the current sources, once per
-/// process: `cargo test` compiles the crate as an rlib only, so the shared library the C programs
-/// link to is built here with `cargo build`, in the same profile.
+/// process: `cargo test` compiles the crate as an rlib only, so the C library the C programs
+/// link to is built here with `cargo capi` (the alias of `.cargo/config.toml`), in the same
+/// profile.
 pub fn library() -> Result<PathBuf, String> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BUILT
@@ -37,22 +38,15 @@ pub fn library() -> Result<PathBuf, String> {
             let lib_dir = profile_dir();
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut cmd = Command::new(cargo);
-            cmd.args([
-                "build",
-                "--quiet",
-                "--lib",
-                "-p",
-                "weft-threading",
-                "--manifest-path",
-            ])
-            .arg(root().join("Cargo.toml"));
+            // From the root, where cargo finds the alias.
+            cmd.current_dir(root()).args(["capi", "--quiet"]);
             if lib_dir.file_name().is_some_and(|n| n == "release") {
                 cmd.arg("--release");
             }
             let out = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
             if !out.status.success() {
                 return Err(format!(
-                    "cargo build failed:\n{}",
+                    "cargo capi failed:\n{}",
                     String::from_utf8_lossy(&out.stderr)
                 ));
             }

@@ -1,4 +1,4 @@
-"""Makes the tests run from a source checkout after `cargo build`: `import weft` finds this
+"""Makes the tests run from a source checkout after `cargo capi`: `import weft` finds this
 directory's package, and the library is the most recently built of target/release and
 target/debug (unless WEFT_LIBRARY names one). Subprocesses inherit both settings."""
 

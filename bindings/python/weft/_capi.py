@@ -393,7 +393,7 @@ def _load():
     raise ImportError(
         "weft: no usable libweft.so. Looked for:\n  "
         + "\n  ".join(tried)
-        + "\nBuild it with `cargo build --release` in the weft repository, "
+        + "\nBuild it with `cargo capi --release` in the weft repository, "
         "install the package with `pip install ./bindings/python`, or set WEFT_LIBRARY to its path."
     )
 

@@ -102,7 +102,7 @@ final class CApi {
             tried.add(where + ": " + explicit + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
         throw new UnsatisfiedLinkError("weft: no usable libweft.so. Looked for:\n  "
-                + String.join("\n  ", tried) + "\nBuild it with `cargo build --release` in the weft "
+                + String.join("\n  ", tried) + "\nBuild it with `cargo capi --release` in the weft "
                 + "repository, install it (`make install`), or set WEFT_LIBRARY to its path.");
     }
 

@@ -50,7 +50,7 @@ module Weft
         return path
       end
       raise LoadError, "weft: no usable libweft.so. Looked for:\n  #{tried.join("\n  ")}\n" \
-                       "Build it with `cargo build --release` in the weft repository, install it " \
+                       "Build it with `cargo capi --release` in the weft repository, install it " \
                        "(`make install`), or set WEFT_LIBRARY to its path."
     end
 
