@@ -5,11 +5,14 @@ is asleep."""
 
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 import time
 
 import pytest
 
-from helpers import start_python, TIME_LIMIT
+from helpers import run_python, start_python, TIME_LIMIT
 
 SETUP = """
     import weft
@@ -207,3 +210,98 @@ def test_a_barrier_wait_interrupted_breaks_the_barrier():
     finally:
         program.kill()
     assert (program.returncode, out, err) == (0, "True ['broken']\n", "")
+
+
+def test_a_program_that_never_blocks_in_the_main_thread_stays_single_threaded():
+    # Regression: importing weft started the signal watcher, so every program using weft was
+    # multi-threaded, and fork() said so (a DeprecationWarning from Python 3.12). The watcher
+    # now starts when the main thread first waits, or starts threads.
+    result = run_python("""
+    import os
+    import weft, weft.queue, weft.futures
+    lock = weft.Lock()
+    with lock:
+        pass
+    rlock = weft.RLock()
+    with rlock, rlock:
+        pass
+    semaphore = weft.BoundedSemaphore(1)
+    with semaphore:
+        pass
+    event = weft.Event()
+    event.set()
+    condition = weft.Condition()
+    with condition:
+        condition.notify_all()
+    for q in weft.queue.Queue(), weft.queue.LifoQueue(), weft.queue.SimpleQueue():
+        q.put(1)
+        q.get()
+    barrier = weft.Barrier(2)
+    future = weft.futures.Future()
+    future.set_result(1)
+    local = weft.local()
+    local.x = future.result()
+    print(len(os.listdir("/proc/self/task")), flush=True)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+    """)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "1\n0\n", "")
+
+
+def test_sigint_interrupts_the_exit_waiting_for_threads_of_a_main_that_never_waited():
+    # The main thread only starts a thread, whose end the exit waits for. Python 3.12 starts no
+    # thread at its exit, so the watcher must be running by then (Thread.start starts it).
+    program = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+    import signal, sys
+    import weft
+    signal.alarm({TIME_LIMIT})
+    weft.Thread(target=sys.stdin.read).start()
+    print("ready", flush=True)
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert program.stdout.readline() == "ready\n"
+        wait_until_asleep(program.pid)
+        os.kill(program.pid, signal.SIGINT)
+        said = []
+        for line in program.stderr:
+            said.append(line)
+            if line.startswith("KeyboardInterrupt"):
+                break
+        program.stdin.close()  # the thread ends, and so does the program
+        said.append(program.stderr.read())
+        program.wait(timeout=TIME_LIMIT)
+    finally:
+        program.kill()
+    said = "".join(said)
+    # As CPython's exit says it: KeyboardInterrupt in threading._shutdown, status 0.
+    assert (program.returncode, "_shutdown" in said, "\nKeyboardInterrupt" in said) == (
+        0, True, True), said
+
+
+def test_an_exit_waiting_for_threads_started_elsewhere_than_in_main_waits_for_them():
+    # Neither started nor waited on by the main thread: the exit waits for the weft thread a
+    # CPython thread started (on Python 3.12, where no watcher can start at the exit, with no
+    # way to interrupt that wait, and no error).
+    result = run_python("""
+    import threading
+    import weft
+
+    # Set by the exit just before it waits: the thread cannot end (it needs the GIL) before the
+    # wait has started.
+    exiting = weft.Event()
+    weft._register_atexit(exiting.set)
+
+    def last():
+        exiting.wait()
+        print("last thread", flush=True)
+
+    starter = threading.Thread(target=lambda: weft.Thread(target=last).start())
+    starter.start()
+    starter.join()
+    print("end of main", flush=True)
+    """)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, "end of main\nlast thread\n", "")

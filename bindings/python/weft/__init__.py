@@ -898,6 +898,7 @@ class Barrier(_Handle):
         timeout = _FOREVER if timeout is None else max(_seconds(timeout), 0.0)
         _capi.check_timeout(timeout)
         index = _ctypes.c_size_t()
+        _capi.watch_signals()
         status = _blocking.weft_barrier_wait(self._handle, timeout, _ctypes.byref(index))
         if status == _capi.INTERRUPTED:
             _capi.handled()
@@ -1058,6 +1059,8 @@ class Thread(_Handle):
         """
         if not self._initialized:
             raise RuntimeError("thread.__init__() not called")
+        # The exit may wait for this thread: in the main thread, a signal must end that wait.
+        _capi.watch_signals()
         if self._key is None:
             # A thread C code made (from_handle) runs C code: weft starts it as it is.
             _check(_lib.weft_thread_start(self._handle))
@@ -1645,7 +1648,9 @@ def _shutdown():
         _main_thread._stopped.set()
     if not _threading._SHUTTING_DOWN:
         _threading._shutdown()
-    _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
+    # Nothing to wait for (the common case) starts no signal watcher (_capi.watch_signals).
+    if _lib.weft_shutdown(0.0, None) == _TIMEOUT:
+        _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
 
 
 _threading._register_atexit(_shutdown)
@@ -1679,5 +1684,3 @@ def _after_fork():
 
 
 _os.register_at_fork(after_in_child=_after_fork)
-if get_ident() == _main_ident:
-    _capi.watch_signals()

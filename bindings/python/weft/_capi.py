@@ -460,8 +460,11 @@ _check_signals.argtypes = []
 # watcher reads it from the other end of the pipe. The main thread's wait then returns
 # INTERRUPTED, and wait() below runs the Python-level handlers there, as CPython does when a
 # signal interrupts a lock's wait. A wakeup fd set before weft's (by another library) still gets
-# every byte. `_token` is None until the main thread first waits (or imports weft), 0 where no
-# watcher can be (not the main interpreter).
+# every byte. The watcher starts when the main thread first waits, or first starts threads
+# (whose end the exit may wait for, and Python 3.12 starts no thread at its exit), not at
+# import: a program that never does stays single-threaded (fork() warns in a threaded process
+# from 3.12). `_token` is None until then, 0 where no watcher can be (not the main interpreter,
+# or 3.12's exit).
 _token = None
 # In a child forked from a thread other than the main one, the forking thread's is_alive: the
 # process ends when that thread does, so the watcher looks every 0.1 s and leaves after it.
@@ -491,27 +494,33 @@ def _watch(read_end, forward_to, token, alive):
 
 
 def watch_signals():
-    """Installs the main thread's token and starts the watcher. Call in the main thread; once
-    per process (again in a child made by fork(), whose watcher is gone)."""
+    """In the main thread, the first time (again in a child made by fork(), whose watcher is
+    gone): installs the main thread's token and starts the watcher. Elsewhere, or once done,
+    it does nothing."""
     global _token
-    token = _handle()
-    check(lib.weft_cancel_new(ctypes.byref(token)))
+    if _token is not None or get_ident() != _main_ident:
+        return
+    token = new_handle(lib.weft_cancel_new)
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
     try:
         forward_to = _signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
-    except ValueError:
-        # Not the main interpreter's main thread: waits here stay uninterruptible.
+        try:
+            _threading.Thread(target=_watch, args=(read_end, forward_to, token, _main_alive),
+                              name="weft-signal-watcher", daemon=True).start()
+        except RuntimeError:
+            _signal.set_wakeup_fd(forward_to)
+            raise
+    except (ValueError, RuntimeError):
+        # ValueError: not the main interpreter's main thread; RuntimeError: Python 3.12 at its
+        # exit, which starts no thread. Waits here stay uninterruptible.
         os.close(read_end)
         os.close(write_end)
         lib.weft_cancel_free(token)
         _token = 0
         return
     check(lib.weft_cancel_install(token))
-    _token = token.value
-    watcher = _threading.Thread(target=_watch, args=(read_end, forward_to, _token, _main_alive),
-                                name="weft-signal-watcher", daemon=True)
-    watcher.start()
+    _token = token
 
 
 def wait(call, timeout, missed=None):

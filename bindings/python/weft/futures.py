@@ -508,6 +508,8 @@ class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
         self._bounded = False
         self._thread_name_prefix = thread_name_prefix
         _executors.add(self)
+        # The exit waits for the workers: in the main thread, a signal must end that wait.
+        _capi.watch_signals()
 
     def __del__(self, free=_lib.weft_pool_free, release=_capi.release):
         release(self, free)
