@@ -1650,7 +1650,13 @@ def _shutdown():
         _threading._shutdown()
     # Nothing to wait for (the common case) starts no signal watcher (_capi.watch_signals).
     if _lib.weft_shutdown(0.0, None) == _TIMEOUT:
-        _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
+        try:
+            _wait(lambda t: _blocking.weft_shutdown(t, None), _FOREVER)
+        except BaseException:
+            # Interrupted (Ctrl-C): the interpreter exits now, leaving the threads not waited
+            # for, as CPython's does; weft's own exit-time wait must not wait for them again.
+            _lib.weft_set_exit_wait(False)
+            raise
 
 
 _threading._register_atexit(_shutdown)

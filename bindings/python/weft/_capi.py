@@ -296,6 +296,7 @@ _PROTOTYPES = {
     "weft_stack_size": (_status, [_size, _ptr(_size)], False),
     "weft_stack_size_get": (_size, [], False),
     "weft_shutdown": (_status, [_double, _ptr(_size)], True),
+    "weft_set_exit_wait": (None, [ctypes.c_bool], False),
     # Cancellation
     "weft_cancel_new": (_status, [_ptr(_handle)], False),
     "weft_cancel_free": (None, [_handle], False),
