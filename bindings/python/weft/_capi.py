@@ -124,7 +124,9 @@ thread_fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
 free_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 barrier_action_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 queue_item_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
-task_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+# The result pointer (void **) is taken as a plain pointer: a ctypes POINTER would be made for
+# every task (weft.futures keeps a task's result on its Future and does not use it).
+task_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 init_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
 future_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -584,7 +586,9 @@ def release(obj, free):
     if _collecting:
         _deferred.append((free, handle, weakref.ref(obj)))
     else:
-        obj._handle = None
+        # handle_attribute's two attributes, set as its setter would for None (a setter is a
+        # Python call more).
+        obj._h = obj._as_parameter_ = None
         free(handle)
 
 
