@@ -113,6 +113,18 @@ def test_prototype_matches_the_header(name):
         assert matches(py, c), f"{name}: argument {i} is {c}, the binding says {py}"
 
 
+@pytest.mark.parametrize("name", sorted(_capi._HOT))
+def test_hot_function_without_argtypes_returns_what_the_header_says(name):
+    # The same functions called without argtypes (see _capi._HOT): one with no result type set
+    # returns the C int as it is (ctypes's default), so it must be one that returns an int.
+    views = [_capi.raw] + ([_capi.raw_blocking] if _capi._PROTOTYPES[name][2] else [])
+    for view in views:
+        function = getattr(view, name)
+        assert function.argtypes is None
+        restype = function.restype or ctypes.c_int
+        assert matches(restype, FUNCTIONS[name][0]), f"{name} returns {FUNCTIONS[name][0]}"
+
+
 def test_status_values_and_names_match_the_header():
     statuses = dict((name, int(value)) for name, value in
                     re.findall(r"\bWEFT_STATUS_(\w+) = (\d+)", header_text()))

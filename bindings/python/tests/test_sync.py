@@ -65,6 +65,17 @@ def test_event_flag():
     assert not e.is_set()
 
 
+def test_event_wait_on_a_set_event_does_not_look_at_the_timeout():
+    # As CPython's: wait() reads the flag first, and returns True if it is set.
+    for module in (threading, weft):
+        e = module.Event()
+        e.set()
+        assert e.wait("not a number") is True, module.__name__
+        e.clear()
+        with pytest.raises(TypeError):
+            e.wait("not a number")
+
+
 def test_event_set_from_c():
     e = weft.Event()
     waiter = weft.Thread(target=lambda: results.append(e.wait(60)))

@@ -217,9 +217,9 @@ class Lock(_Handle):
                         blocking, timeout)
 
     acquire_lock = acquire
-
-    def __enter__(self):
-        return self.acquire()
+    # As CPython's: `with` calls this class's acquire and release, not a subclass's. Each is
+    # the method itself, or its body, not a call to it (a Python call costs a frame).
+    __enter__ = acquire
 
     def release(self):
         """Release the lock, allowing another thread that is blocked waiting for the lock to
@@ -232,7 +232,9 @@ class Lock(_Handle):
     release_lock = release
 
     def __exit__(self, t, v, tb):
-        self.release()
+        status = _lock_release(self._as_parameter_)
+        if status:
+            raise _error(status)
 
     def locked(self):
         """Return whether the lock is in the locked state."""
@@ -273,8 +275,7 @@ class RLock(_Handle):
         return _acquire(_lib.weft_rlock_acquire, _blocking.weft_rlock_acquire, self._handle,
                         blocking, timeout)
 
-    def __enter__(self):
-        return self.acquire()
+    __enter__ = acquire  # as in Lock
 
     def release(self):
         """Release a lock, decrementing the recursion level; RuntimeError if the calling thread
@@ -284,7 +285,9 @@ class RLock(_Handle):
             raise _error(status)
 
     def __exit__(self, t, v, tb):
-        self.release()
+        status = _rlock_release(self._as_parameter_)
+        if status:
+            raise _error(status)
 
     if _sys.version_info >= (3, 14):
         def locked(self):
@@ -675,8 +678,9 @@ class Semaphore(_Handle):
         return _acquire(_lib.weft_semaphore_acquire, _blocking.weft_semaphore_acquire, handle,
                         blocking, timeout)
 
-    def __enter__(self):
-        return self.acquire()
+    # As CPython's: `with` calls this class's acquire (the method itself, one Python call
+    # fewer), and a subclass's release.
+    __enter__ = acquire
 
     def release(self, n=1):
         """Release a semaphore, incrementing the internal counter by one or more.
@@ -800,13 +804,13 @@ class Event(_Handle):
         This method returns the internal flag on exit, so it will always return
         True except if a timeout is given and the operation times out.
         """
-        if timeout is None:
-            # The common case first: one call. The main thread's waits may be interrupted by a
-            # signal (see _capi.wait).
-            if _thread.get_ident() != _main_ident:
-                status = _event_wait(self._as_parameter_, _C_FOREVER)
-            else:
-                status = _blocking_wait(_blocking.weft_event_wait, self._handle, None)
+        # The common cases first: the flag is set (a call that keeps the GIL tells; as in
+        # CPython, the timeout is then not looked at); or no timeout, outside the main thread
+        # (one call). The main thread's waits may be interrupted by a signal (see _capi.wait).
+        if _event_is_set(self._as_parameter_):
+            return True
+        if timeout is None and _thread.get_ident() != _main_ident:
+            status = _event_wait(self._as_parameter_, _C_FOREVER)
         else:
             status = _blocking_wait(_blocking.weft_event_wait, self._handle, timeout)
         if status == _TIMEOUT:

@@ -124,7 +124,9 @@ thread_fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
 free_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 barrier_action_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 queue_item_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
-task_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+# The result pointer (void **) is taken as a plain pointer: a ctypes POINTER would be made for
+# every task (weft.futures keeps a task's result on its Future and does not use it).
+task_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 init_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
 future_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -322,9 +324,17 @@ _HOT = {
 
 class _Functions:
     """The library's functions as attributes, with their prototypes set (or, with
-    ``prototypes`` false, the functions of _HOT with their result type only)."""
+    ``prototypes`` false, the functions of _HOT with their result type only).
+
+    A function of _HOT that returns a weft_status has no result type set: ctypes then returns
+    the C int as it is, which is what c_int gives, without looking up c_int's converter on
+    every call (about 200 instructions of a call's 1,950)."""
 
     def __init__(self, dll, blocking, prototypes=True):
+        # The functions of _HOT are of a function type with no default result type (the
+        # library's own, dll._FuncPtr, defaults to c_int), and otherwise the same flags.
+        raw_function = type("_RawFunction", (ctypes._CFuncPtr,),
+                            {"_flags_": dll._FuncPtr._flags_})
         for name, (restype, argtypes, may_block) in _PROTOTYPES.items():
             if blocking and not may_block:
                 continue
@@ -332,10 +342,11 @@ class _Functions:
                 function = getattr(dll, name)
                 function.argtypes = argtypes
             elif name in _HOT:
-                function = dll[name]  # a function object of its own, without argtypes
+                function = raw_function((name, dll))  # without argtypes
             else:
                 continue
-            function.restype = restype
+            if prototypes or restype is not _status:
+                function.restype = restype
             setattr(self, name, function)
 
 
@@ -409,16 +420,18 @@ def _set_handle(obj, handle):
     obj._as_parameter_ = ctypes.c_void_p.from_param(handle)
 
 
-# Buffers for the pointers that the hot paths' calls hand back, each with a pointer to it that
-# ctypes passes as it is (a new one costs about 2,000 instructions): a call takes one with
-# `buffers.pop()` (or `new_buffer()` if there is none), and appends it again once read.
-buffers = []
-
-
 def new_buffer():
     """A (c_void_p, pointer to it) pair for `buffers`."""
     out = ctypes.c_void_p()
     return out, ctypes.byref(out)
+
+
+# Buffers for the pointers that the hot paths' calls hand back, each with a pointer to it that
+# ctypes passes as it is (a new one costs about 2,000 instructions): a call takes one with
+# `buffers.pop()` (or `new_buffer()` if there is none), and appends it again once read. There
+# are a few from the start: a list that falls below half its allocation shrinks, so taking
+# the only one and giving it back would reallocate the list twice (about 350 instructions).
+buffers = [new_buffer() for _ in range(8)]
 
 
 # The `_handle` attribute of the objects wrapping a handle: the handle as an int, kept with its
@@ -586,7 +599,9 @@ def release(obj, free):
     if _collecting:
         _deferred.append((free, handle, weakref.ref(obj)))
     else:
-        obj._handle = None
+        # handle_attribute's two attributes, set as its setter would for None (a setter is a
+        # Python call more).
+        obj._h = obj._as_parameter_ = None
         free(handle)
 
 

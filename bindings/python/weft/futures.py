@@ -52,6 +52,7 @@ _buffers, _new_buffer = _capi.buffers, _capi.new_buffer
 _C_NOW = _ctypes.c_double.from_param(0.0)
 _key = _ctypes.c_void_p.from_param
 _keys = _itertools.count(1)
+_new_object = object.__new__
 # What a task's C callback needs, by the key it passes back: (future, fn, args, kwargs).
 _tasks = {}
 # Done callbacks not yet run, by key: (fn, future).
@@ -89,22 +90,13 @@ class Future(_base.Future):
     # are removed), so that the one C kept is found by the key C gives back. None for a
     # pool's future, whose task keeps its outcome in _result and _exception.
     _values = None
+    # A pool's future: its task's outcome, set by the task (_run_task).
+    _result = _exception = None
 
     def __init__(self):
         """Initializes the future: pending until set_result(), set_exception() or cancel()."""
         self._handle = _capi.new_handle(_lib.weft_future_new)
         self._values = {}
-        self._result = None
-        self._exception = None
-
-    @classmethod
-    def _of_task(cls):
-        """The future of a task being submitted, for submit() to give its handle."""
-        future = cls.__new__(cls)
-        future._handle = None
-        future._result = None
-        future._exception = None
-        return future
 
     @property
     def _condition(self):
@@ -324,13 +316,14 @@ class Future(_base.Future):
             key = out.value
         elif status == _CANCELLED:
             raise CancelledError()
-        if status == _capi.TASK_FAILED:
-            try:
-                raise self._failure()
-            finally:
-                # Break a reference cycle with the exception in self._exception
-                self = None
-        _capi.check(status)
+        if status:
+            if status == _capi.TASK_FAILED:
+                try:
+                    raise self._failure()
+                finally:
+                    # Break a reference cycle with the exception in self._exception
+                    self = None
+            raise _capi.error(status)
         return self._result if values is None else values[key]
 
     def exception(self, timeout=None):
@@ -579,7 +572,9 @@ class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
         if _shutting_down:
             raise RuntimeError('cannot schedule new futures after interpreter shutdown')
         key = next(_keys)
-        future = Future._of_task()
+        # The future of the task, without __init__ (the handle is the task's, given below):
+        # this makes no Python call.
+        future = _new_object(Future)
         _tasks[key] = (future, fn, args, kwargs)
         try:
             buffer = _buffers.pop()
@@ -598,7 +593,8 @@ class ThreadPoolExecutor(_thread.ThreadPoolExecutor):
         if status:
             _tasks.pop(key, None)
             _capi.check(status)
-        future._handle = handle
+        # What handle_attribute's setter does, without the Python call.
+        future._h, future._as_parameter_ = handle, _key(handle)
         return future
 
     submit.__doc__ = Executor.submit.__doc__
