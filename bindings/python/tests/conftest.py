@@ -3,6 +3,7 @@ directory's package, and the library is the most recently built of target/releas
 target/debug (unless WEFT_LIBRARY names one). Subprocesses inherit both settings."""
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -21,3 +22,10 @@ if "WEFT_LIBRARY" not in os.environ and _freshest_library() is not None:
 sys.path.insert(0, str(PACKAGE_ROOT))
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(PACKAGE_ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+
+# A test run started in the background by a non-interactive shell (`make test &`, a CI runner's
+# script) inherits SIGINT ignored, and so would every program the tests start, which ignore
+# the SIGINT the Ctrl-C tests send them. A handled signal is reset to its default at exec: give
+# SIGINT its usual handler here, as an interactive run has it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
