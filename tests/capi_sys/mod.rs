@@ -125,6 +125,7 @@ unsafe extern "C" {
         result_out: *mut *mut c_void,
     ) -> weft_status;
     pub fn weft_future_cancel(future: *mut c_void) -> bool;
+    pub fn weft_future_interrupt(future: *mut c_void) -> bool;
     pub fn weft_future_free(future: *mut c_void);
     pub fn weft_scheduler_new(scheduler_out: *mut *mut c_void) -> weft_status;
     pub fn weft_scheduler_call_later(
