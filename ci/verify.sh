@@ -21,7 +21,10 @@
 # only (--lib); TSan and ASan run the C API programs (c-tests/api), not the tutorial examples;
 # fuzzing lasts 15 s, not 60; the stress tier's fork matrix forks 30 children per case, not 200;
 # loom explores interleavings with up to 2 preemptions, not 3. (Sized on 2026-12-07, when the
-# Java, Go and cross-build tests took `make test` from under 4 to about 7 minutes.)
+# Java, Go and cross-build tests took `make test` from under 4 to about 7 minutes.) In both
+# profiles loom and stress build in Cargo.toml's `verify` profile (optimized, without the
+# release profile's LTO and single codegen unit, which their builds do not need), and the C
+# programs run two at a time.
 #
 # What each tier costs, cold and warm, is measured in BENCHMARKS.md ("What verification costs").
 set -uo pipefail
