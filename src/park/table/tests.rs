@@ -331,7 +331,10 @@ fn many_threads_under_one_key_are_woken_in_one_pass() {
 /// An unpark that wakes a thread is fair once the bucket's timer has run out (it is set 0 to
 /// 1 ms past the last fair one), and then not again until the timer runs out anew.
 #[test]
-#[cfg_attr(miri, ignore = "timing: under Miri each unpark outlasts the 1 ms timer")]
+#[cfg_attr(
+    miri,
+    ignore = "timing: under Miri each unpark outlasts the 1 ms timer"
+)]
 fn unparks_are_fair_once_the_timer_runs_out() {
     let [key] = keys();
     let unpark = || {
