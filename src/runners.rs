@@ -4,9 +4,10 @@
 //!
 //! A worker registers once, when it starts, and gets a small number ([`Runner::number`]); it
 //! claims a task by adding that number to the future's status word (see `future/status.rs`),
-//! one instruction as the claim was before. So a task costs nothing more than that claim, and no token is made per task: an interrupt reads the number back from the
-//! future and sets the worker's token found here. The worker resets its token after a task
-//! that was interrupted, before it takes the next.
+//! one instruction as the claim was before. So a task costs nothing more than that claim, and
+//! no token is made per task: an interrupt reads the number back from the future and sets the
+//! worker's token found here. The worker resets its token after a task that was interrupted,
+//! before it takes the next.
 //!
 //! The scheduler's thread (`scheduler.rs`) registers as one too. Numbers start at 1 (0: no
 //! runner) and are reused once their thread has left, so they stay below the number of threads
