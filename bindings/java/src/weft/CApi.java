@@ -226,5 +226,6 @@ final class CApi {
     static native int weft_future_result(Pointer future, double timeout, PointerByReference result);
     static native byte weft_future_cancel(Pointer future);
     static native byte weft_future_running(Pointer future);
+    static native byte weft_future_done(Pointer future);
     static native int weft_future_add_done_callback(Pointer future, FutureFn callback, Pointer arg);
 }

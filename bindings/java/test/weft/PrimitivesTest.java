@@ -3,6 +3,7 @@ package weft;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +96,55 @@ public class PrimitivesTest {
         lock.unlock();
     }
 
+    /**
+     * Every other wait an interrupt must end (as BlockingQueue, Semaphore and Thread.join
+     * promise), and what it leaves: nothing taken, nothing put.
+     */
+    public void testEveryInterruptibleWaitEnds() throws Exception {
+        RLock rlock = new RLock();
+        rlock.lock();
+        Check.that(new Waiter(rlock::lockInterruptibly).interruptIn("weft_rlock_acquire") instanceof InterruptedException,
+                "RLock.lockInterruptibly");
+        rlock.unlock();
+
+        Semaphore sem = new Semaphore(0);
+        Check.that(new Waiter(sem::acquire).interruptIn("weft_semaphore_acquire") instanceof InterruptedException,
+                "Semaphore.acquire");
+        Check.that(new Waiter(() -> sem.tryAcquire(1, TimeUnit.HOURS)).interruptIn("weft_semaphore_acquire")
+                instanceof InterruptedException, "Semaphore.tryAcquire(time)");
+        sem.release();
+        Check.that(sem.tryAcquire() && !sem.tryAcquire(), "no permit taken by the interrupted waits");
+
+        Queue<String> full = new Queue<>(1);
+        full.put("first");
+        Check.that(new Waiter(() -> full.put("second")).interruptIn("weft_queue_put") instanceof InterruptedException,
+                "BlockingQueue.put");
+        Check.that(new Waiter(() -> full.offer("third", 1, TimeUnit.HOURS)).interruptIn("weft_queue_put")
+                instanceof InterruptedException, "BlockingQueue.offer(time)");
+        Check.that(new Waiter(full::join).interruptIn("weft_queue_join") instanceof InterruptedException, "Queue.join");
+        Check.equal(1, full.size());
+        Check.equal("first", full.take());
+
+        Queue<String> empty = new Queue<>();
+        Check.that(new Waiter(() -> empty.poll(1, TimeUnit.HOURS)).interruptIn("weft_queue_get")
+                instanceof InterruptedException, "BlockingQueue.poll(time)");
+
+        Event gate = new Event();
+        Thread sleeper = new Thread(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).start();
+        Check.that(new Waiter(sleeper::join).interruptIn("weft_thread_join") instanceof InterruptedException,
+                "Thread.join");
+        Check.that(new Waiter(sleeper::result).interruptIn("weft_thread_join") instanceof InterruptedException,
+                "Thread.result");
+        gate.set();
+        sleeper.join();
+    }
+
     public void testRLock() throws Exception {
         RLock rlock = new RLock();
         rlock.lock();
@@ -176,6 +226,7 @@ public class PrimitivesTest {
      */
     public void testInterruptEndsAWaitAtOnceAndOnlyOnce() throws Exception {
         Event event = new Event();
+        Semaphore none = new Semaphore(0);
         long best = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             boolean[] after = new boolean[2];
@@ -184,7 +235,8 @@ public class PrimitivesTest {
                     event.await();
                 } catch (InterruptedException e) {
                     after[0] = java.lang.Thread.currentThread().isInterrupted();
-                    after[1] = event.await(30, TimeUnit.MILLISECONDS);
+                    // Not an Event wait: the loop below watches for the thread to leave those.
+                    after[1] = none.tryAcquire(30, TimeUnit.MILLISECONDS);
                     throw e;
                 }
             });
@@ -239,14 +291,51 @@ public class PrimitivesTest {
         Check.equal(List.of(0, 1, 2), indexes);
         Check.equal("action", ran.poll());
         Check.equal(3, barrier.getParties());
-        Check.fails(Status.BROKEN_BARRIER, () -> barrier.await(10, TimeUnit.MILLISECONDS));
+        Check.fails(TimeoutException.class, () -> barrier.await(10, TimeUnit.MILLISECONDS));
         Check.that(barrier.isBroken(), "a timeout breaks it");
+        Check.fails(BrokenBarrierException.class, barrier::await);
         barrier.reset();
+        Check.that(!barrier.isBroken(), "reset");
         Barrier failing = new Barrier(1, () -> {
             throw new ArithmeticException("from the action");
         });
         Check.fails(ArithmeticException.class, failing::await);
         Check.that(failing.isBroken(), "a failing action breaks it");
+    }
+
+    /**
+     * CyclicBarrier's contract: an interrupt ends a party's wait with InterruptedException and
+     * breaks the barrier, so the other parties get BrokenBarrierException; so does an interrupt
+     * before the wait; a reset while parties wait breaks their wait too.
+     */
+    public void testBarrierInterruptBreaksIt() throws Exception {
+        Barrier barrier = new Barrier(3);
+        Waiter other = new Waiter(barrier::await);
+        Waiter interrupted = new Waiter(barrier::await);
+        while (barrier.getNumberWaiting() < 2) {
+            java.lang.Thread.onSpinWait();
+        }
+        Check.that(interrupted.interruptIn("weft_barrier_wait") instanceof InterruptedException,
+                "interrupted: " + interrupted.thrown);
+        other.thread.join(5000);
+        Check.that(other.thrown instanceof BrokenBarrierException, "the other party: " + other.thrown);
+        Check.that(barrier.isBroken(), "an interrupt breaks the barrier");
+
+        barrier.reset();
+        java.lang.Thread.currentThread().interrupt();
+        Check.fails(InterruptedException.class, barrier::await);
+        Check.that(!java.lang.Thread.currentThread().isInterrupted(), "the interrupt status is cleared");
+        Check.that(barrier.isBroken(), "an interrupt before the wait breaks it too");
+
+        barrier.reset();
+        Waiter waiting = new Waiter(() -> barrier.await(1, TimeUnit.MINUTES));
+        while (barrier.getNumberWaiting() < 1) {
+            java.lang.Thread.onSpinWait();
+        }
+        barrier.reset();
+        waiting.thread.join(5000);
+        Check.that(waiting.thrown instanceof BrokenBarrierException, "reset while waiting: " + waiting.thrown);
+        Check.that(!barrier.isBroken(), "a reset leaves it usable");
     }
 
     public void testThread() throws Exception {
@@ -388,6 +477,83 @@ public class PrimitivesTest {
             Check.that(pool.awaitTermination(5, TimeUnit.SECONDS), "terminated");
             Check.fails(RejectedExecutionException.class, () -> pool.submit(() -> 1));
             Check.that(!started.isSet(), "the cancelled task never ran");
+        }
+    }
+
+    /**
+     * The ExecutorService contracts: invokeAll's futures (CompletableFutures) are all done when
+     * it returns, a timed one cancelling and interrupting what is left; invokeAny gives the first
+     * success and cancels the rest; cancel(true) cancels a running task and interrupts it;
+     * shutdownNow returns the queued tasks it cancelled; awaitTermination waits for the shutdown.
+     */
+    public void testPoolExecutorServiceContracts() throws Exception {
+        try (ThreadPoolExecutor pool = new ThreadPoolExecutor(1)) {
+            long start = System.nanoTime();
+            Check.that(!pool.awaitTermination(30, TimeUnit.MILLISECONDS), "not shut down: not terminated");
+            Check.that(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(30), "waited the timeout");
+
+            List<Future<Integer>> all = pool.invokeAll(List.of(() -> 1, () -> {
+                throw new IllegalStateException("second");
+            }));
+            for (Future<Integer> f : all) {
+                Check.that(f instanceof CompletableFuture && f.isDone(), "done CompletableFutures: " + f);
+            }
+            Check.equal(1, all.get(0).get());
+            Check.fails(ExecutionException.class, all.get(1)::get);
+
+            // One worker: the first task runs until interrupted, the second stays queued.
+            Event interrupted = new Event();
+            Event started = new Event();
+            Callable<Integer> blocking = () -> {
+                started.set();
+                try {
+                    new Event().await();
+                } catch (InterruptedException e) {
+                    interrupted.set();
+                }
+                return 0;
+            };
+            List<Future<Integer>> timed = pool.invokeAll(List.of(blocking, () -> 2), 50, TimeUnit.MILLISECONDS);
+            Check.that(timed.get(0).isCancelled() && timed.get(1).isCancelled(), "what was left is cancelled");
+            Check.that(interrupted.await(5, TimeUnit.SECONDS), "the running task was interrupted");
+
+            Check.equal("ok", pool.invokeAny(List.of(() -> {
+                throw new IllegalStateException("fails");
+            }, () -> "ok")));
+            ExecutionException failed = Check.fails(ExecutionException.class, () -> pool.invokeAny(List.of(() -> {
+                throw new ArithmeticException("only");
+            })));
+            Check.that(failed.getCause() instanceof ArithmeticException, "the task's exception: " + failed.getCause());
+            interrupted.clear();
+            started.clear();
+            Check.fails(TimeoutException.class, () -> pool.invokeAny(List.of(blocking), 20, TimeUnit.MILLISECONDS));
+            Check.that(interrupted.await(5, TimeUnit.SECONDS), "invokeAny cancelled the task left");
+
+            interrupted.clear();
+            started.clear();
+            CompletableFuture<Integer> running = pool.submit(blocking);
+            Check.that(started.await(5, TimeUnit.SECONDS), "started");
+            Check.that(running.cancel(true), "cancel(true) cancels a running task");
+            Check.that(running.isCancelled() && running.isDone(), "cancelled");
+            Check.fails(CancellationException.class, running::get);
+            Check.that(interrupted.await(5, TimeUnit.SECONDS), "and interrupts it");
+
+            interrupted.clear();
+            started.clear();
+            CompletableFuture<Integer> busy = pool.submit(blocking);
+            Check.that(started.await(5, TimeUnit.SECONDS), "started");
+            Event ran = new Event();
+            CompletableFuture<?> queued1 = pool.submit(ran::set);
+            CompletableFuture<?> queued2 = pool.submit(ran::set);
+            List<Runnable> never = pool.shutdownNow();
+            Check.equal(2, never.size());
+            Check.that(queued1.isCancelled() && queued2.isCancelled(), "the queued tasks are cancelled");
+            Check.that(interrupted.await(5, TimeUnit.SECONDS), "the running one is interrupted");
+            Check.equal(0, busy.get());
+            Check.that(pool.awaitTermination(5, TimeUnit.SECONDS) && pool.isTerminated(), "terminated");
+            Check.that(!ran.isSet(), "the queued tasks never ran");
+            never.get(0).run();
+            Check.that(ran.isSet(), "a task handed back runs its body");
         }
     }
 
