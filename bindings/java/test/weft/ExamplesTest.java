@@ -30,7 +30,7 @@ public class ExamplesTest {
                     "c2: resource is available to consumer", "p: making resource available")));
 
     static String run(String example) throws Exception {
-        ExitTest.Outcome o = ExitTest.java(List.of(example), false);
+        ExitTest.Outcome o = ExitTest.java(List.of(example), null);
         Check.equal(example + ": 0 " , example + ": " + o.status + " " + o.err);
         return o.out;
     }

@@ -22,18 +22,24 @@ public class ExitTest {
         long millis;
     }
 
-    /** Runs the scenario; with {@code signal}, sends SIGTERM once it printed "ready". */
-    static Outcome run(String scenario, boolean signal) throws Exception {
+    /** Runs the scenario; with {@code signal} (TERM, INT, HUP), sends it once it printed "ready". */
+    static Outcome run(String scenario, String signal) throws Exception {
         return java(List.of("weft.ExitScenario", scenario), signal);
     }
 
     /**
      * Runs {@code java CLASS ARGS...} with this JVM's classpath, at most LIMIT_SECONDS (C1 only
-     * and the serial GC: a child starts faster); with {@code signal}, sends SIGTERM once it
-     * printed "ready".
+     * and the serial GC: a child starts faster); with {@code signal} (TERM, INT, HUP), sends it
+     * once it printed "ready".
      */
-    static Outcome java(List<String> classAndArgs, boolean signal) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+    static Outcome java(List<String> classAndArgs, String signal) throws Exception {
+        List<String> command = new ArrayList<>();
+        if (signal != null) {
+            // A shell's background job starts with SIGINT ignored, which the child would keep
+            // (the JVM then handles no SIGINT): env gives it the default action back.
+            command.addAll(List.of("env", "--default-signal=" + signal));
+        }
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
         command.addAll(classAndArgs);
         String scenario = String.join(" ", classAndArgs);
@@ -42,7 +48,7 @@ public class ExitTest {
         process.getOutputStream().close();
         InputStream stdout = process.getInputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (signal) {
+        if (signal != null) {
             while (!out.toString(StandardCharsets.UTF_8).contains("ready\n")) {
                 int b = stdout.read();
                 if (b < 0) {
@@ -50,7 +56,9 @@ public class ExitTest {
                 }
                 out.write(b);
             }
-            process.toHandle().destroy(); // SIGTERM, leaving the pipes open
+            // env has exec'd the JVM: the same pid. The pipes stay open.
+            Check.equal(0, new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).inheritIO()
+                    .start().waitFor());
         }
         java.lang.Thread drain = new java.lang.Thread(() -> {
             try {
@@ -73,8 +81,8 @@ public class ExitTest {
         return outcome;
     }
 
-    /** Runs {@code scenario} (SIGTERM once ready if {@code signal}); checks its output and status. */
-    static Outcome expect(String scenario, boolean signal, String out, int status) throws Exception {
+    /** Runs {@code scenario} ({@code signal} once ready, if not null); checks its output and status. */
+    static Outcome expect(String scenario, String signal, String out, int status) throws Exception {
         Outcome o = run(scenario, signal);
         Check.equal(scenario + ": " + out + status, scenario + ": " + o.out + o.status);
         return o;
@@ -83,26 +91,26 @@ public class ExitTest {
     static final String WAITED = "ready\nthread done\n";
 
     public void testNaturalEndWaitsForNonDaemon() throws Exception {
-        Check.equal("", expect("natural-end", false, WAITED, 0).err);
+        Check.equal("", expect("natural-end", null, WAITED, 0).err);
     }
 
     public void testSystemExitWaitsForNonDaemon() throws Exception {
-        expect("system-exit", false, WAITED, 3);
+        expect("system-exit", null, WAITED, 3);
     }
 
     public void testUncaughtExceptionWaitsThenFails() throws Exception {
-        String err = expect("uncaught", false, WAITED, 1).err;
+        String err = expect("uncaught", null, WAITED, 1).err;
         Check.that(err.contains("java.lang.IllegalStateException: oops"), err);
     }
 
     public void testDaemonThreadsAreAbandoned() throws Exception {
-        expect("daemons", false, "main\n", 0);
-        expect("daemons-exit", false, "main\n", 0);
+        expect("daemons", null, "main\n", 0);
+        expect("daemons-exit", null, "main\n", 0);
     }
 
     /** The non-daemon thread is still sleeping in C (an Event wait) when main halts. */
     public void testHaltDoesNotWaitForJavaBodies() throws Exception {
-        expect("halt", false, "ready\nmain\n", 4);
+        expect("halt", null, "ready\nmain\n", 4);
     }
 
     /**
@@ -110,7 +118,7 @@ public class ExitTest {
      * to join the pool's worker, which never returned from the halted JVM: a hang).
      */
     public void testHaltWithPoolTaskRunning() throws Exception {
-        expect("halt-pool", false, "ready\n", 4);
+        expect("halt-pool", null, "ready\n", 4);
     }
 
     /**
@@ -118,7 +126,7 @@ public class ExitTest {
      * (the binding used to end the process with _exit from its own hook, cutting it short).
      */
     public void testSigtermLetsOtherHooksFinish() throws Exception {
-        expect("sigterm-hook", true, "ready\nother hook\n", 143);
+        expect("sigterm-hook", "TERM", "ready\nother hook\n", 143);
     }
 
     /**
@@ -127,24 +135,32 @@ public class ExitTest {
      */
     public void testSigtermEndsTheProcess() throws Exception {
         for (String scenario : List.of("sigterm-thread", "sigterm-in-weft", "sigterm-pool")) {
-            expect(scenario, true, "ready\n", 143);
+            expect(scenario, "TERM", "ready\n", 143);
+        }
+    }
+
+    /** SIGINT (Ctrl-C) and SIGHUP end the process as SIGTERM does, with 128 + the signal. */
+    public void testSigintAndSighupEndTheProcess() throws Exception {
+        for (String scenario : List.of("sigterm-thread", "sigterm-in-weft")) {
+            expect(scenario, "INT", "ready\n", 130);
+            expect(scenario, "HUP", "ready\n", 129);
         }
     }
 
     public void testPoolTasksRunBeforeExit() throws Exception {
-        expect("pool-tasks", false, "main\ntask 0\ntask 1\ntask 2\n", 0);
+        expect("pool-tasks", null, "main\ntask 0\ntask 1\ntask 2\n", 0);
     }
 
     public void testCThreadIsWaitedFor() throws Exception {
-        long millis = expect("c-thread", false, "main\n", 0).millis;
+        long millis = expect("c-thread", null, "main\n", 0).millis;
         Check.that(millis >= 500, "exited after " + millis + " ms, before the C thread's 500 ms");
     }
 
     public void testDaemonTimerAfterHaltNeitherHangsNorCrashes() throws Exception {
-        Check.equal("", expect("daemon-timer", false, "main\n", 0).err);
+        Check.equal("", expect("daemon-timer", null, "main\n", 0).err);
     }
 
     public void testThreadStartedDuringShutdownIsRefused() throws Exception {
-        expect("refused", false, "can't start new thread\n", 0);
+        expect("refused", null, "can't start new thread\n", 0);
     }
 }

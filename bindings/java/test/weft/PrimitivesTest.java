@@ -202,6 +202,33 @@ public class PrimitivesTest {
         Check.that(!lock.isLocked(), "the interrupted await took the lock back, then released it");
     }
 
+    /** The other Condition awaits: awaitUntil, awaitNanos's time left, awaitUninterruptibly. */
+    public void testConditionAwaitVariants() throws Exception {
+        Lock lock = new Lock();
+        Condition cond = lock.newCondition();
+        Runnable signal = () -> {
+            lock.lock(); // waits until the await has released it: the signal is not lost
+            cond.signal();
+            lock.unlock();
+        };
+        lock.lock();
+        Check.that(!cond.awaitUntil(new java.util.Date(System.currentTimeMillis() - 1000)), "a past deadline");
+        new Timer(10, TimeUnit.MILLISECONDS, signal).start();
+        Check.that(cond.awaitUntil(new java.util.Date(System.currentTimeMillis() + 5000)), "signalled before the deadline");
+        new Timer(10, TimeUnit.MILLISECONDS, signal).start();
+        long left = cond.awaitNanos(TimeUnit.SECONDS.toNanos(5));
+        Check.that(left > 0 && left <= TimeUnit.SECONDS.toNanos(5), "signalled: the time left, " + left);
+        new Timer(10, TimeUnit.MILLISECONDS, signal).start();
+        java.lang.Thread.currentThread().interrupt();
+        cond.awaitUninterruptibly(); // an interrupt does not end it
+        Check.that(java.lang.Thread.interrupted(), "the interrupt status is kept");
+        Check.that(lock.isLocked(), "held again");
+        lock.unlock();
+        Timer timer = new Timer(1, TimeUnit.MILLISECONDS, (Callable<String>) () -> "fired");
+        timer.start();
+        Check.equal("fired", timer.result());
+    }
+
     public void testConditionOverRLock() throws Exception {
         RLock rlock = new RLock();
         Condition cond = rlock.newCondition();
