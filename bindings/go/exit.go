@@ -27,7 +27,7 @@ func Shutdown() {
 	_ = ShutdownContext(context.Background())
 }
 
-// ShutdownContext is Shutdown, ending with ctx.Err() if ctx ends first (the pools' shutdown
+// ShutdownContext is Shutdown, ending with ctx's error if ctx ends first (the pools' shutdown
 // goes on meanwhile).
 func ShutdownContext(ctx context.Context) error {
 	done := make(chan struct{})
@@ -38,7 +38,7 @@ func ShutdownContext(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-ctx.Done():
-		return ctx.Err()
+		return ctxError(ctx)
 	}
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_shutdown(t, nil)

@@ -139,8 +139,9 @@ func (f *Future[T]) Close() {
 }
 
 // Result waits until the task has finished and returns what it returned; ErrCancelled if it was
-// cancelled; ctx.Err() if ctx ends first. Python: future.result(timeout).
+// cancelled; ctx's error if ctx ends first. Python: future.result(timeout).
 func (f *Future[T]) Result(ctx context.Context) (T, error) {
+	defer runtime.KeepAlive(f)
 	var result unsafe.Pointer
 	err := wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_future_result(f.h, t, &result)

@@ -99,6 +99,7 @@ func (q *Queue[T]) Close() {
 func (q *Queue[T]) Handle() unsafe.Pointer { return unsafe.Pointer(q.h) }
 
 func (q *Queue[T]) put(ctx context.Context, v T, priority int64, block bool) error {
+	defer runtime.KeepAlive(q)
 	item := q.in(v)
 	var err error
 	if block {
@@ -107,7 +108,6 @@ func (q *Queue[T]) put(ctx context.Context, v T, priority int64, block bool) err
 		})
 	} else {
 		err = check(C.weft_go_queue_put(q.h, item, C.int64_t(priority), false, forever))
-		runtime.KeepAlive(q)
 	}
 	if err != nil {
 		q.drop(item)
@@ -118,7 +118,7 @@ func (q *Queue[T]) put(ctx context.Context, v T, priority int64, block bool) err
 // Put puts v, waiting for a free slot: ErrShutDown once the queue is shut down.
 func (q *Queue[T]) Put(v T) error { return q.put(context.Background(), v, 0, true) }
 
-// PutContext is Put, ending with ctx.Err() (v not put) if ctx ends first.
+// PutContext is Put, ending with ctx's error (v not put) if ctx ends first.
 func (q *Queue[T]) PutContext(ctx context.Context, v T) error { return q.put(ctx, v, 0, true) }
 
 // PutNowait puts v if a slot is free: ErrFull otherwise.
@@ -131,6 +131,7 @@ func (q *Queue[T]) PutPriority(v T, priority int64) error {
 }
 
 func (q *Queue[T]) get(ctx context.Context, block bool) (T, error) {
+	defer runtime.KeepAlive(q)
 	var item C.uintptr_t
 	var err error
 	if block {
@@ -139,7 +140,6 @@ func (q *Queue[T]) get(ctx context.Context, block bool) (T, error) {
 		})
 	} else {
 		err = check(C.weft_go_queue_get(q.h, false, forever, &item))
-		runtime.KeepAlive(q)
 	}
 	if err != nil {
 		var zero T
@@ -151,7 +151,7 @@ func (q *Queue[T]) get(ctx context.Context, block bool) (T, error) {
 // Get takes an item, waiting for one: ErrShutDown once the queue is shut down and empty.
 func (q *Queue[T]) Get() (T, error) { return q.get(context.Background(), true) }
 
-// GetContext is Get, ending with ctx.Err() (nothing taken) if ctx ends first.
+// GetContext is Get, ending with ctx's error (nothing taken) if ctx ends first.
 func (q *Queue[T]) GetContext(ctx context.Context) (T, error) { return q.get(ctx, true) }
 
 // GetNowait takes an item if there is one: ErrEmpty otherwise.
@@ -166,8 +166,9 @@ func (q *Queue[T]) TaskDone() error {
 // Join waits until every item put has been marked done.
 func (q *Queue[T]) Join() error { return q.JoinContext(context.Background()) }
 
-// JoinContext is Join, ending with ctx.Err() if ctx ends first.
+// JoinContext is Join, ending with ctx's error if ctx ends first.
 func (q *Queue[T]) JoinContext(ctx context.Context) error {
+	defer runtime.KeepAlive(q)
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_queue_join(q.h, t)
 	})

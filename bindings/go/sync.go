@@ -74,9 +74,10 @@ func (l *Lock) TryLock() bool {
 	return C.weft_lock_acquire(l.h, false, forever) == C.WEFT_STATUS_OK
 }
 
-// AcquireContext waits until l is free and takes it (nil), or until ctx ends (ctx.Err(), l not
+// AcquireContext waits until l is free and takes it (nil), or until ctx ends (ctx's error, l not
 // taken). Python: lock.acquire(timeout=...), with context.WithTimeout.
 func (l *Lock) AcquireContext(ctx context.Context) error {
+	defer runtime.KeepAlive(l)
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_lock_acquire(l.h, true, t)
 	})
@@ -117,8 +118,9 @@ func (r *RLock) Lock() {
 	}
 }
 
-// AcquireContext is Lock, ending with ctx.Err() (r not taken) if ctx ends first.
+// AcquireContext is Lock, ending with ctx's error (r not taken) if ctx ends first.
 func (r *RLock) AcquireContext(ctx context.Context) error {
+	defer runtime.KeepAlive(r)
 	runtime.LockOSThread()
 	err := wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_rlock_acquire(r.h, true, t)
@@ -235,9 +237,10 @@ func (c *Condition) Wait() error {
 	return check(C.weft_condition_wait(c.h, forever))
 }
 
-// WaitContext is Wait, ending with ctx.Err() if ctx ends first; the lock is held again either
-// way. Python: condition.wait(timeout), whose False is ctx.Err() here.
+// WaitContext is Wait, ending with ctx's error if ctx ends first; the lock is held again either
+// way. Python: condition.wait(timeout), whose False is ErrTimeout here.
 func (c *Condition) WaitContext(ctx context.Context) error {
+	defer runtime.KeepAlive(c)
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_condition_wait(c.h, t)
 	})
@@ -248,7 +251,7 @@ func (c *Condition) WaitFor(predicate func() bool) error {
 	return c.WaitForContext(context.Background(), predicate)
 }
 
-// WaitForContext is WaitFor, ending with ctx.Err() if ctx ends while predicate is still false.
+// WaitForContext is WaitFor, ending with ctx's error if ctx ends while predicate is still false.
 func (c *Condition) WaitForContext(ctx context.Context, predicate func() bool) error {
 	for !predicate() {
 		if err := c.WaitContext(ctx); err != nil {
@@ -319,9 +322,10 @@ func (e *Event) Wait() {
 	must(C.weft_event_wait(e.h, forever))
 }
 
-// WaitContext waits until the flag is set (nil) or ctx ends (ctx.Err()). Python:
-// event.wait(timeout), whose False is ctx.Err() here.
+// WaitContext waits until the flag is set (nil) or ctx ends (ctx's error). Python:
+// event.wait(timeout), whose False is ErrTimeout here.
 func (e *Event) WaitContext(ctx context.Context) error {
+	defer runtime.KeepAlive(e)
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_event_wait(e.h, t)
 	})
@@ -370,8 +374,9 @@ func (s *Semaphore) TryAcquire() bool {
 	return C.weft_semaphore_acquire(s.h, false, forever) == C.WEFT_STATUS_OK
 }
 
-// AcquireContext is Acquire, ending with ctx.Err() (nothing taken) if ctx ends first.
+// AcquireContext is Acquire, ending with ctx's error (nothing taken) if ctx ends first.
 func (s *Semaphore) AcquireContext(ctx context.Context) error {
+	defer runtime.KeepAlive(s)
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
 		return C.weft_semaphore_acquire(s.h, true, t)
 	})
@@ -431,6 +436,27 @@ func (b *Barrier) Wait() (int, error) {
 // WaitTimeout is Wait with its own limit.
 func (b *Barrier) WaitTimeout(timeout time.Duration) (int, error) {
 	return b.wait(seconds(timeout))
+}
+
+// WaitContext is Wait, ending with ctx's error if ctx ends first (its deadline, if it has one,
+// replaces the barrier's default timeout). Ending a wait breaks the barrier, as a timeout
+// does: the other parties get ErrBrokenBarrier (CPython breaks it on any exception in a wait).
+func (b *Barrier) WaitContext(ctx context.Context) (int, error) {
+	defer runtime.KeepAlive(b)
+	var index C.size_t
+	// weft gives a wait that timed out (and broke the barrier) BROKEN_BARRIER, as every party's.
+	err := wait(ctx, C.WEFT_STATUS_TIMEOUT, func(t C.double) C.enum_weft_status {
+		return C.weft_barrier_wait(b.h, t, &index)
+	})
+	if err == ErrBrokenBarrier {
+		if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+			return 0, ErrTimeout // this party's time ran out
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	return int(index), nil
 }
 
 func (b *Barrier) wait(t C.double) (int, error) {

@@ -110,9 +110,10 @@ func (t *Thread) Join() error {
 	return t.JoinContext(context.Background())
 }
 
-// JoinContext is Join, ending with ctx.Err() if ctx ends first. Python: join(timeout), then
+// JoinContext is Join, ending with ctx's error if ctx ends first. Python: join(timeout), then
 // is_alive().
 func (t *Thread) JoinContext(ctx context.Context) error {
+	defer runtime.KeepAlive(t)
 	return wait(ctx, C.WEFT_STATUS_TIMEOUT, func(timeout C.double) C.enum_weft_status {
 		return C.weft_thread_join(t.h, timeout)
 	})

@@ -4,7 +4,9 @@
 //
 // A weft thread is an OS thread of weft's, not a goroutine; Go code runs on it through exported
 // callbacks. Blocking calls block the calling goroutine's OS thread inside C, as any cgo call
-// does. Waits that take a context.Context end when the context does (see [wait]).
+// does. Waits that take a context.Context end when the context does, with the context's error:
+// what ctx.Err() says when it is cancelled (context.Canceled), and ErrTimeout when its deadline
+// passes, which errors.Is also reports as context.DeadlineExceeded (see [wait]).
 package weft
 
 /*
@@ -31,7 +33,15 @@ type Error struct {
 	Message string
 }
 
+// Error is the library's message for the status.
 func (e *Error) Error() string { return e.Message }
+
+// Is makes ErrTimeout, what a wait returns when its context's deadline passes, also match
+// context.DeadlineExceeded, so that both errors.Is(err, weft.ErrTimeout) and
+// errors.Is(err, context.DeadlineExceeded) hold. Every other Error is only itself.
+func (e *Error) Is(target error) bool {
+	return e == ErrTimeout && target == context.DeadlineExceeded
+}
 
 func newError(status C.enum_weft_status) *Error {
 	return &Error{Status: int(status), Message: C.GoString(C.weft_status_str(C.int(status)))}
@@ -80,7 +90,7 @@ var (
 	ErrInvalidStateCancelled = newError(C.WEFT_STATUS_INVALID_STATE_CANCELLED)
 )
 
-// errors holds the values above, indexed by status (index 0, OK, is nil).
+// statusErrors holds the values above, indexed by status (index 0, OK, is nil).
 var statusErrors = []*Error{nil,
 	ErrTimeout, ErrNullArgument, ErrWrongHandle, ErrPanic, ErrInvalidArgument, ErrInvalidUTF8,
 	ErrInvalidTimeout, ErrTimeoutTooLarge, ErrNonblockingTimeout, ErrOverflow, ErrReleaseUnlocked,
@@ -136,8 +146,9 @@ func seconds(d time.Duration) C.double {
 // ctx's deadline if it has one, and, when ctx can end early (ctx.Done() is not nil), a
 // cancellation token of weft's (weft_cancel) installed on the calling OS thread for the call,
 // which a goroutine sets when ctx is done: the C wait then ends at once with
-// WEFT_STATUS_INTERRUPTED. It returns the wait's error (nil when it succeeded), or ctx.Err()
-// when ctx has ended (before the wait, or during it) or the wait reached ctx's deadline.
+// WEFT_STATUS_INTERRUPTED. It returns the wait's error (nil when it succeeded), or ctx's error
+// (ctxError) when ctx has ended (before the wait, or during it) or the wait reached ctx's
+// deadline.
 //
 // A token is installed per OS thread, while a goroutine moves between threads: the goroutine
 // is locked to its thread from the install to the uninstall (runtime.LockOSThread, which
@@ -147,8 +158,8 @@ func wait(ctx context.Context, timedOut C.enum_weft_status, try func(timeout C.d
 	if ctx.Done() == nil {
 		return check(try(forever))
 	}
-	if err := ctx.Err(); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return ctxError(ctx)
 	}
 	timeout := forever
 	deadline, hasDeadline := ctx.Deadline()
@@ -180,11 +191,20 @@ func wait(ctx context.Context, timedOut C.enum_weft_status, try func(timeout C.d
 	tokens.Put(token)
 	switch {
 	case status == C.WEFT_STATUS_INTERRUPTED && interrupted:
-		return ctx.Err()
+		return ctxError(ctx)
 	case status == timedOut && hasDeadline:
-		return context.DeadlineExceeded
+		return ErrTimeout
 	}
 	return check(status)
+}
+
+// ctxError is the error of a wait that ctx ended: ErrTimeout if its deadline passed (which is
+// context.DeadlineExceeded to errors.Is), else ctx.Err().
+func ctxError(ctx context.Context) error {
+	if err := ctx.Err(); err != context.DeadlineExceeded {
+		return err
+	}
+	return ErrTimeout
 }
 
 // cancelToken is a weft_cancel handle, released when the Go value is collected.

@@ -68,7 +68,7 @@ func TestErrorsCarryStatusAndCPythonMessage(t *testing.T) {
 	ok(t, th.Join())
 	// One error per status, in the header's order, each with its own message.
 	messages := map[string]bool{}
-	for status := 1; status <= 35; status++ {
+	for status := 1; status <= 39; status++ { // WEFT_STATUS_TIMEOUT to _INVALID_STATE_CANCELLED
 		var e *weft.Error
 		if !errors.As(weft.StatusError(status), &e) || e.Status != status || messages[e.Message] {
 			t.Fatalf("status %d: %#v", status, e)
@@ -76,6 +76,7 @@ func TestErrorsCarryStatusAndCPythonMessage(t *testing.T) {
 		messages[e.Message] = true
 	}
 	if weft.StatusError(0) != nil || weft.StatusError(31) != weft.ErrPoolShutDown ||
+		weft.StatusError(39) != weft.ErrInvalidStateCancelled ||
 		weft.StatusError(1000).(*weft.Error).Status != 1000 {
 		t.Fatal("StatusError")
 	}
@@ -314,6 +315,40 @@ func TestBarrier(t *testing.T) {
 	b.Reset()
 	if b.Broken() || b.NWaiting() != 0 {
 		t.Fatal("reset")
+	}
+	// A context's end breaks it too: the other parties get ErrBrokenBarrier, the party whose
+	// deadline passed ErrTimeout, a cancelled one context.Canceled.
+	other := make(chan error, 2)
+	goThread(t, func() { _, err := b.WaitContext(soon(t)); other <- err })
+	for b.NWaiting() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	_, err = b.WaitContext(within(t, 20*time.Millisecond))
+	is(t, err, weft.ErrTimeout)
+	is(t, <-other, weft.ErrBrokenBarrier)
+	b.Reset()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for b.NWaiting() != 1 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err = b.WaitContext(ctx)
+	is(t, err, context.Canceled)
+	if !b.Broken() {
+		t.Fatal("a cancelled wait did not break the barrier")
+	}
+	b.Reset()
+	for i := 0; i < 2; i++ {
+		goThread(t, func() { _, err := b.WaitContext(soon(t)); other <- err })
+	}
+	index, err := b.WaitContext(soon(t))
+	ok(t, err)
+	ok(t, <-other)
+	ok(t, <-other)
+	if index < 0 || index > 2 || actions != 2 {
+		t.Fatalf("index %d, %d actions", index, actions)
 	}
 }
 
@@ -554,7 +589,14 @@ func TestCancelEndsWaitsAtOnce(t *testing.T) {
 	q, err := weft.NewQueue[int](weft.FIFO, 0)
 	ok(t, err)
 	th := goThread(t, func() { e.Wait() })
+	b, err := weft.NewBarrier(2, nil, 0)
+	ok(t, err)
 	waits := map[string]func(context.Context) error{
+		"barrier": func(ctx context.Context) error {
+			b.Reset() // the last cancel broke it
+			_, err := b.WaitContext(ctx)
+			return err
+		},
 		"lock":      l.AcquireContext,
 		"event":     e.WaitContext,
 		"queue get": func(ctx context.Context) error { _, err := q.GetContext(ctx); return err },
@@ -633,5 +675,63 @@ func TestCancelEndsOnlyItsOwnWait(t *testing.T) {
 	e.Set()
 	for i := 0; i < n; i++ {
 		ok(t, <-results)
+	}
+}
+
+// A wait whose context's deadline passes returns ErrTimeout, which errors.Is also reports as
+// context.DeadlineExceeded (before the wait, or during it); a cancelled one context.Canceled,
+// which is not ErrTimeout.
+func TestDeadlineIsErrTimeout(t *testing.T) {
+	l := weft.NewLock()
+	l.Lock()
+	e := weft.NewEvent()
+	s, err := weft.NewSemaphore(0)
+	ok(t, err)
+	c := weft.NewCondition(nil)
+	q, err := weft.NewQueue[int](weft.FIFO, 1)
+	ok(t, err)
+	full, err := weft.NewQueue[int](weft.FIFO, 1)
+	ok(t, err)
+	ok(t, full.Put(1))
+	th := goThread(t, e.Wait)
+	pool, err := weft.NewPool(1, "")
+	ok(t, err)
+	defer pool.Close()
+	f, err := weft.Submit(pool, func() (int, error) { e.Wait(); return 0, nil })
+	ok(t, err)
+	waits := map[string]func(context.Context) error{
+		"Lock.AcquireContext":      l.AcquireContext,
+		"Event.WaitContext":        e.WaitContext,
+		"Semaphore.AcquireContext": s.AcquireContext,
+		"Condition.WaitContext": func(ctx context.Context) error {
+			c.Lock()
+			defer c.Unlock()
+			return c.WaitContext(ctx)
+		},
+		"Queue.GetContext":   func(ctx context.Context) error { _, err := q.GetContext(ctx); return err },
+		"Queue.PutContext":   func(ctx context.Context) error { return full.PutContext(ctx, 2) },
+		"Queue.JoinContext":  full.JoinContext,
+		"Thread.JoinContext": th.JoinContext,
+		"Future.Result":      func(ctx context.Context) error { _, err := f.Result(ctx); return err },
+	}
+	past, cancelPast := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancelPast()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, wait := range waits {
+		for _, ctx := range []context.Context{within(t, 10*time.Millisecond), past} {
+			err := wait(ctx)
+			if !errors.Is(err, weft.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("%s: %v is not both ErrTimeout and DeadlineExceeded", name, err)
+			}
+		}
+		if err := wait(cancelled); err != context.Canceled || errors.Is(err, weft.ErrTimeout) {
+			t.Errorf("%s, cancelled: %v", name, err)
+		}
+	}
+	e.Set()
+	ok(t, th.JoinContext(soon(t)))
+	if errors.Is(weft.ErrEmpty, context.DeadlineExceeded) || errors.Is(context.DeadlineExceeded, weft.ErrTimeout) {
+		t.Fatal("only ErrTimeout matches DeadlineExceeded")
 	}
 }

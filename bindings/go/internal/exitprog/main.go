@@ -30,6 +30,7 @@ import "C"
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -136,7 +137,8 @@ func main() {
 		forever()
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
-		fmt.Println(weft.ShutdownContext(ctx))
+		err := weft.ShutdownContext(ctx)
+		fmt.Println(err, errors.Is(err, context.DeadlineExceeded))
 	case "sigterm": // killed (SIGTERM, SIGINT) while main waits in Shutdown
 		defer weft.Shutdown()
 		forever()
