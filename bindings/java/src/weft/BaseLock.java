@@ -55,7 +55,7 @@ public abstract class BaseLock extends Handle implements java.util.concurrent.lo
         WeftException.check(acquire(pointer(), true, CApi.TIMEOUT_FOREVER));
     }
 
-    /** Waits until it holds the lock; an interrupt ends the wait (within 50 ms: {@link Waits}). */
+    /** Waits until it holds the lock; an interrupt ends the wait at once ({@link Waits}). */
     @Override
     public void lockInterruptibly() throws InterruptedException {
         tryLock(-1L);

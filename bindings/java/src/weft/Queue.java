@@ -207,6 +207,10 @@ public final class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>
 
     @Override
     public int drainTo(Collection<? super E> c, int maxElements) {
+        Objects.requireNonNull(c);
+        if (c == this) {
+            throw new IllegalArgumentException("a queue cannot drain into itself");
+        }
         int n = 0;
         E item;
         while (n < maxElements && (item = poll()) != null) {

@@ -441,6 +441,8 @@ public class PrimitivesTest {
         List<Integer> out = new ArrayList<>();
         Check.equal(3, lifo.drainTo(out));
         Check.equal(List.of(3, 2, 1), out);
+        Check.fails(IllegalArgumentException.class, () -> lifo.drainTo(lifo));
+        Check.fails(NullPointerException.class, () -> lifo.offer(null));
         Queue<String> prio = new Queue<>(Queue.Kind.PRIORITY, 0);
         prio.put("low", 5);
         prio.put("high", -1);
