@@ -47,6 +47,17 @@ public class PrimitivesTest {
         }
     }
 
+    /** A started weft Thread that waits until {@code gate} is set. */
+    static Thread waitingFor(Event gate) {
+        return new Thread(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).start();
+    }
+
     public void testLock() throws Exception {
         try (Lock lock = new Lock()) {
             Check.that(lock.tryLock(), "a free lock is taken");
@@ -130,13 +141,7 @@ public class PrimitivesTest {
                 instanceof InterruptedException, "BlockingQueue.poll(time)");
 
         Event gate = new Event();
-        Thread sleeper = new Thread(() -> {
-            try {
-                gate.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }).start();
+        Thread sleeper = waitingFor(gate);
         Check.that(new Waiter(sleeper::join).interruptIn("weft_thread_join") instanceof InterruptedException,
                 "Thread.join");
         Check.that(new Waiter(sleeper::result).interruptIn("weft_thread_join") instanceof InterruptedException,
@@ -377,13 +382,7 @@ public class PrimitivesTest {
         daemon.setDaemon(true);
         Check.equal(true, daemon.start().result());
         Event gate = new Event();
-        Thread slow = new Thread(() -> {
-            try {
-                gate.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }).start();
+        Thread slow = waitingFor(gate);
         Check.that(!slow.join(10, TimeUnit.MILLISECONDS), "a timed join times out");
         Check.that(slow.isAlive(), "alive");
         gate.set();
