@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link java.util.concurrent.FutureTask} does: it interrupts the task's thread and the future
  * is cancelled at once (what the task then returns is dropped). {@code invokeAll} and
  * {@code invokeAny} return and wait on these futures, and cancel so the tasks they leave
- * unfinished. Close it (try-with-resources) to shut it down and wait for its tasks.
+ * unfinished. As any {@code CompletableFuture}, a task's future may be completed from outside
+ * ({@code complete}, {@code orTimeout}, {@code completeOnTimeout}): the first completion wins,
+ * and the task, if it runs, runs to its end with its outcome dropped. Close it
+ * (try-with-resources) to shut it down and wait for its tasks.
  */
 public final class ThreadPoolExecutor extends AbstractExecutorService implements AutoCloseable {
     /** Tasks submitted from Java and not done, by the token C holds (waited for at exit). */
@@ -108,13 +111,13 @@ public final class ThreadPoolExecutor extends AbstractExecutorService implements
             executor.taskEnded();
             int status = CApi.weft_future_result(future.pointer(), 0.0, new PointerByReference());
             if (status == 0) {
-                super.complete(value);
+                complete(value);
             } else if (status == Status.CANCELLED.ordinal()) {
                 super.cancel(false);
             } else if (status == Status.TASK_FAILED.ordinal()) {
-                super.completeExceptionally(error);
+                completeExceptionally(error);
             } else {
-                super.completeExceptionally(new WeftException(status));
+                completeExceptionally(new WeftException(status));
             }
         }
 
@@ -133,17 +136,6 @@ public final class ThreadPoolExecutor extends AbstractExecutorService implements
                 interrupt();
             }
             return isCancelled();
-        }
-
-        /** The weft future decides how the task ends: completing it from outside is refused. */
-        @Override
-        public boolean complete(T value) {
-            throw new UnsupportedOperationException("a weft task's future is completed by its task");
-        }
-
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            throw new UnsupportedOperationException("a weft task's future is completed by its task");
         }
 
         /** The weft future, or null while {@link #submit} is still making it. */

@@ -497,9 +497,15 @@ public class PrimitivesTest {
             Check.that(queued.isCancelled(), "cancelled");
             Check.fails(CancellationException.class, queued::get);
             Check.fails(TimeoutException.class, () -> busy.get(0).get(10, TimeUnit.MILLISECONDS));
-            Check.fails(UnsupportedOperationException.class, () -> busy.get(0).complete(false));
+            // Completed from outside, as any CompletableFuture (orTimeout's way): that wins.
+            Check.that(busy.get(1).complete(false), "completed from outside");
+            ExecutionException late = Check.fails(ExecutionException.class,
+                    () -> pool.submit(() -> gate.await(5, TimeUnit.SECONDS)).orTimeout(10, TimeUnit.MILLISECONDS)
+                            .get(5, TimeUnit.SECONDS));
+            Check.that(late.getCause() instanceof TimeoutException, "orTimeout: " + late.getCause());
             gate.set();
             Check.equal(true, busy.get(0).get());
+            Check.equal(false, busy.get(1).get());
             Check.equal(List.of(1, 2), collect(pool.invokeAll(List.of(() -> 1, () -> 2))));
             pool.shutdown();
             Check.that(pool.awaitTermination(5, TimeUnit.SECONDS), "terminated");
