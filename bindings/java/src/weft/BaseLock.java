@@ -89,7 +89,10 @@ public abstract class BaseLock extends Handle implements java.util.concurrent.lo
         return Waits.within(nanos, handle, (h, t) -> acquire(h, true, t));
     }
 
-    /** Releases the lock; a {@link WeftException} if it is not held (or, an RLock, not owned). */
+    /**
+     * Releases the lock; an {@link IllegalMonitorStateException} (its cause a {@link WeftException},
+     * {@code RELEASE_UNLOCKED} or {@code NOT_OWNER}) if it is not held (or, an RLock, not owned).
+     */
     @Override
     public void unlock() {
         WeftException.check(c.release.applyAsInt(pointer()));

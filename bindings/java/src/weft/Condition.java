@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code threading.Condition} as a {@link java.util.concurrent.locks.Condition}, made by
  * {@link BaseLock#newCondition()} over that lock. Awaiting and signalling need the lock held
- * (a {@link WeftException}, {@code WAIT_UNACQUIRED} or {@code NOTIFY_UNACQUIRED}, otherwise).
+ * (otherwise an {@link IllegalMonitorStateException} whose cause is the {@link WeftException},
+ * {@code WAIT_UNACQUIRED} or {@code NOTIFY_UNACQUIRED}).
  *
  * <p>An interrupted await ({@link Waits}) holds the lock again when it throws.
  */

@@ -35,6 +35,19 @@ final class Check {
         throw new AssertionError("expected " + type.getName() + " but nothing was thrown");
     }
 
+    /**
+     * Runs {@code body}, which must throw an IllegalMonitorStateException whose cause is a
+     * WeftException with {@code status} and the same message; returns the cause.
+     */
+    static WeftException failsMonitor(Status status, Body body) {
+        IllegalMonitorStateException e = fails(IllegalMonitorStateException.class, body);
+        that(e.getCause() instanceof WeftException, "the cause: " + e.getCause());
+        WeftException cause = (WeftException) e.getCause();
+        equal(status, cause.status());
+        equal(cause.getMessage(), e.getMessage());
+        return cause;
+    }
+
     /** Runs {@code body}, which must throw a WeftException with {@code status}; returns it. */
     static WeftException fails(Status status, Body body) {
         WeftException e = fails(WeftException.class, body);
