@@ -1004,6 +1004,38 @@ fn rwlock_two_writers_and_a_reader() {
     });
 }
 
+/// Two readers and a writer: one reader's hold is counted in the lock's slot, the other's in its
+/// thread's list (or each in the slot in turn), and whichever is the last out hands the lock to
+/// the parked writer, which sees both readers gone.
+#[test]
+fn rwlock_slot_and_listed_readers_and_a_writer() {
+    model(|| {
+        let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let c = c.clone();
+                thread::spawn(move || {
+                    let (lock, cell) = &*c;
+                    assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+                    let seen = read(cell);
+                    assert_eq!(lock.reads(), 1);
+                    lock.release_read().unwrap();
+                    assert_eq!(lock.release_read(), Err(Error::NotOwner));
+                    seen
+                })
+            })
+            .collect();
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+        write(cell, 1);
+        lock.release_write().unwrap();
+        for reader in readers {
+            assert!(reader.join().unwrap() <= 1);
+        }
+        assert_eq!(lock.readers(), 0);
+    });
+}
+
 /// A writer that times out while a reader holds the lock and another waits behind it: the
 /// waiting reader still gets in.
 #[test]
