@@ -1004,34 +1004,39 @@ fn rwlock_two_writers_and_a_reader() {
     });
 }
 
-/// Two readers and a writer: one reader's hold is counted in the lock's slot, the other's in its
-/// thread's list (or each in the slot in turn), and whichever is the last out hands the lock to
-/// the parked writer, which sees both readers gone.
+/// A reader whose hold is counted in the lock's slot, one whose hold is counted in its thread's
+/// list, and a writer: whichever reader is the last out hands the lock to the parked writer,
+/// and the listed reader gets in before or after the writer, never with it.
 #[test]
 fn rwlock_slot_and_listed_readers_and_a_writer() {
     model(|| {
         let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
-        let readers: Vec<_> = (0..2)
-            .map(|_| {
-                let c = c.clone();
-                thread::spawn(move || {
-                    let (lock, cell) = &*c;
-                    assert_eq!(lock.acquire_read(FOREVER), Ok(true));
-                    let seen = read(cell);
-                    assert_eq!(lock.reads(), 1);
-                    lock.release_read().unwrap();
-                    assert_eq!(lock.release_read(), Err(Error::NotOwner));
-                    seen
-                })
-            })
-            .collect();
         let (lock, cell) = &*c;
-        assert_eq!(lock.acquire_write(FOREVER), Ok(true));
-        write(cell, 1);
-        lock.release_write().unwrap();
-        for reader in readers {
-            assert!(reader.join().unwrap() <= 1);
-        }
+        assert_eq!(lock.acquire_read(FOREVER), Ok(true), "the slot");
+        let writer = {
+            let c = c.clone();
+            thread::spawn(move || {
+                let (lock, cell) = &*c;
+                assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+                write(cell, 1);
+                lock.release_write().unwrap();
+            })
+        };
+        let reader = {
+            let c = c.clone();
+            thread::spawn(move || {
+                let (lock, cell) = &*c;
+                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+                let seen = read(cell);
+                lock.release_read().unwrap();
+                assert_eq!(lock.release_read(), Err(Error::NotOwner));
+                seen
+            })
+        };
+        assert_eq!(read(cell), 0);
+        lock.release_read().unwrap();
+        assert!(reader.join().unwrap() <= 1);
+        writer.join().unwrap();
         assert_eq!(lock.readers(), 0);
     });
 }

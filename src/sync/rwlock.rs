@@ -347,8 +347,11 @@ impl RwLock {
             })?;
             READER
         };
-        // Release: publishes the reader's accesses to the next writer.
-        let before = self.state.fetch_sub(release, Ordering::Release);
+        // Release: publishes the reader's accesses to the next writer. Acquire: the last reader
+        // out hands the lock to a writer, which is ordered after this thread only (through the
+        // parking lot), so this thread must first be ordered after every other reader's
+        // release (as the last `Arc` dropped is).
+        let before = self.state.fetch_sub(release, Ordering::AcqRel);
         if before & !(READERS_PARKED | SLOT) == READER | WRITERS_PARKED {
             self.hand_to_writer(false);
         }
