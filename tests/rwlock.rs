@@ -70,24 +70,19 @@ fn read_holds_in_the_slot_and_the_list_add_up() {
     let other = Arc::clone(&lock);
     let (listed, go) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
     let reader = thread::spawn(move || {
+        let pause = || {
+            listed.0.send(()).unwrap();
+            go.1.recv().unwrap();
+        };
         assert_eq!(other.acquire_read(NOW), Ok(true), "counted in its list");
-        listed.0.send(()).unwrap();
-        go.1.recv().unwrap();
-        assert_eq!(
-            other.acquire_read(NOW),
-            Ok(true),
-            "takes the slot, now free"
-        );
-        assert_eq!(other.reads(), 2);
-        assert_eq!(other.readers(), 2);
+        pause();
+        let slot = other.acquire_read(NOW);
+        assert_eq!(slot, Ok(true), "takes the slot, now free");
+        assert_eq!((other.reads(), other.readers()), (2, 2));
         assert_eq!(other.acquire_write(NOW), Err(Error::Deadlock));
-        listed.0.send(()).unwrap();
-        go.1.recv().unwrap();
-        assert_eq!(
-            other.acquire_read(NOW),
-            Ok(true),
-            "again, with a writer waiting"
-        );
+        pause();
+        let again = other.acquire_read(NOW);
+        assert_eq!(again, Ok(true), "again, with a writer waiting");
         assert_eq!(other.reads(), 3);
         for _ in 0..3 {
             other.release_read().unwrap();
