@@ -148,7 +148,7 @@ impl RwLock {
 
     /// The uncontended first read hold, counted in the free slot: one CAS, no thread-local.
     /// False, having changed nothing, when that needs `acquire_read_slow` (a writer holds the
-    /// lock or waits, another reader holds the slot, or this thread reads already).
+    /// lock or waits, or the slot is taken, by another reader or by this one).
     #[inline]
     pub(crate) fn acquire_read_fast(&self) -> bool {
         // Relaxed: a guess at the state, checked by the CAS.
