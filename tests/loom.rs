@@ -969,20 +969,23 @@ fn rwlock_writer_and_reader() {
     });
 }
 
+/// Starts a model thread that takes the write lock and adds one to the cell.
+fn incrementing_writer(c: &Arc<(RwLock, UnsafeCell<usize>)>) -> thread::JoinHandle<()> {
+    let c = c.clone();
+    thread::spawn(move || {
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+        write(cell, read(cell) + 1);
+        lock.release_write().unwrap();
+    })
+}
+
 /// Two writers and a reader: every hold ends, whichever hand-offs happen.
 #[test]
 fn rwlock_two_writers_and_a_reader() {
     model(|| {
         let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
-        let writer = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_write(FOREVER), Ok(true));
-                write(cell, read(cell) + 1);
-                lock.release_write().unwrap();
-            })
-        };
+        let writer = incrementing_writer(&c);
         let reader = {
             let c = c.clone();
             thread::spawn(move || {
@@ -1013,15 +1016,7 @@ fn rwlock_slot_and_listed_readers_and_a_writer() {
         let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
         let (lock, cell) = &*c;
         assert_eq!(lock.acquire_read(FOREVER), Ok(true), "the slot");
-        let writer = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_write(FOREVER), Ok(true));
-                write(cell, 1);
-                lock.release_write().unwrap();
-            })
-        };
+        let writer = incrementing_writer(&c);
         let reader = {
             let c = c.clone();
             thread::spawn(move || {
