@@ -951,22 +951,25 @@ fn standalone_future_set_result_races_cancel_and_wakes_a_waiter() {
 fn rwlock_writer_and_reader() {
     model(|| {
         let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
-        let reader = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
-                let seen = read(cell);
-                lock.release_read().unwrap();
-                seen
-            })
-        };
+        let reader = reader(&c);
         let (lock, cell) = &*c;
         assert_eq!(lock.acquire_write(FOREVER), Ok(true));
         write(cell, 1);
         lock.release_write().unwrap();
         assert!(reader.join().unwrap() <= 1);
     });
+}
+
+/// Starts a model thread that takes a read hold, reads the cell and returns what it saw.
+fn reader(c: &Arc<(RwLock, UnsafeCell<usize>)>) -> thread::JoinHandle<usize> {
+    let c = c.clone();
+    thread::spawn(move || {
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+        let seen = read(cell);
+        lock.release_read().unwrap();
+        seen
+    })
 }
 
 /// Starts a model thread that takes the write lock and adds one to the cell.
@@ -986,21 +989,13 @@ fn rwlock_two_writers_and_a_reader() {
     model(|| {
         let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
         let writer = incrementing_writer(&c);
-        let reader = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
-                let _ = read(cell);
-                lock.release_read().unwrap();
-            })
-        };
+        let reader = reader(&c);
         let (lock, cell) = &*c;
         assert_eq!(lock.acquire_write(FOREVER), Ok(true));
         write(cell, read(cell) + 1);
         lock.release_write().unwrap();
         writer.join().unwrap();
-        reader.join().unwrap();
+        assert!(reader.join().unwrap() <= 2);
         assert_eq!(lock.acquire_write(FOREVER), Ok(true));
         assert_eq!(read(cell), 2);
         lock.release_write().unwrap();
@@ -1017,17 +1012,7 @@ fn rwlock_slot_and_listed_readers_and_a_writer() {
         let (lock, cell) = &*c;
         assert_eq!(lock.acquire_read(FOREVER), Ok(true), "the slot");
         let writer = incrementing_writer(&c);
-        let reader = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
-                let seen = read(cell);
-                lock.release_read().unwrap();
-                assert_eq!(lock.release_read(), Err(Error::NotOwner));
-                seen
-            })
-        };
+        let reader = reader(&c);
         assert_eq!(read(cell), 0);
         lock.release_read().unwrap();
         assert!(reader.join().unwrap() <= 1);
