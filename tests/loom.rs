@@ -951,16 +951,7 @@ fn standalone_future_set_result_races_cancel_and_wakes_a_waiter() {
 fn rwlock_writer_and_reader() {
     model(|| {
         let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
-        let reader = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
-                let seen = read(cell);
-                lock.release_read().unwrap();
-                seen
-            })
-        };
+        let reader = reader(&c);
         let (lock, cell) = &*c;
         assert_eq!(lock.acquire_write(FOREVER), Ok(true));
         write(cell, 1);
@@ -969,38 +960,64 @@ fn rwlock_writer_and_reader() {
     });
 }
 
+/// Starts a model thread that takes a read hold, reads the cell and returns what it saw.
+fn reader(c: &Arc<(RwLock, UnsafeCell<usize>)>) -> thread::JoinHandle<usize> {
+    let c = c.clone();
+    thread::spawn(move || {
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_read(FOREVER), Ok(true));
+        let seen = read(cell);
+        lock.release_read().unwrap();
+        seen
+    })
+}
+
+/// Starts a model thread that takes the write lock and adds one to the cell.
+fn incrementing_writer(c: &Arc<(RwLock, UnsafeCell<usize>)>) -> thread::JoinHandle<()> {
+    let c = c.clone();
+    thread::spawn(move || {
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_write(FOREVER), Ok(true));
+        write(cell, read(cell) + 1);
+        lock.release_write().unwrap();
+    })
+}
+
 /// Two writers and a reader: every hold ends, whichever hand-offs happen.
 #[test]
 fn rwlock_two_writers_and_a_reader() {
     model(|| {
         let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
-        let writer = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_write(FOREVER), Ok(true));
-                write(cell, read(cell) + 1);
-                lock.release_write().unwrap();
-            })
-        };
-        let reader = {
-            let c = c.clone();
-            thread::spawn(move || {
-                let (lock, cell) = &*c;
-                assert_eq!(lock.acquire_read(FOREVER), Ok(true));
-                let _ = read(cell);
-                lock.release_read().unwrap();
-            })
-        };
+        let writer = incrementing_writer(&c);
+        let reader = reader(&c);
         let (lock, cell) = &*c;
         assert_eq!(lock.acquire_write(FOREVER), Ok(true));
         write(cell, read(cell) + 1);
         lock.release_write().unwrap();
         writer.join().unwrap();
-        reader.join().unwrap();
+        assert!(reader.join().unwrap() <= 2);
         assert_eq!(lock.acquire_write(FOREVER), Ok(true));
         assert_eq!(read(cell), 2);
         lock.release_write().unwrap();
+    });
+}
+
+/// A reader whose hold is counted in the lock's slot, one whose hold is counted in its thread's
+/// list, and a writer: whichever reader is the last out hands the lock to the parked writer,
+/// and the listed reader gets in before or after the writer, never with it.
+#[test]
+fn rwlock_slot_and_listed_readers_and_a_writer() {
+    model(|| {
+        let c = Arc::new((RwLock::new(), UnsafeCell::new(0)));
+        let (lock, cell) = &*c;
+        assert_eq!(lock.acquire_read(FOREVER), Ok(true), "the slot");
+        let writer = incrementing_writer(&c);
+        let reader = reader(&c);
+        assert_eq!(read(cell), 0);
+        lock.release_read().unwrap();
+        assert!(reader.join().unwrap() <= 1);
+        writer.join().unwrap();
+        assert_eq!(lock.readers(), 0);
     });
 }
 

@@ -60,6 +60,59 @@ fn readers_share_writers_exclude() {
     );
 }
 
+/// A thread's read holds may be counted in the lock's slot (the first reader's) and in its
+/// thread's list at once: every count, re-entry and release stays exact, and the last hold out,
+/// whichever way it is counted, hands the lock to a waiting writer.
+#[test]
+fn read_holds_in_the_slot_and_the_list_add_up() {
+    let lock = Arc::new(RwLock::new());
+    assert_eq!(lock.acquire_read(NOW), Ok(true), "takes the slot");
+    let other = Arc::clone(&lock);
+    let (listed, go) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+    let reader = thread::spawn(move || {
+        let pause = || {
+            listed.0.send(()).unwrap();
+            go.1.recv().unwrap();
+        };
+        assert_eq!(other.acquire_read(NOW), Ok(true), "counted in its list");
+        pause();
+        let slot = other.acquire_read(NOW);
+        assert_eq!(slot, Ok(true), "takes the slot, now free");
+        assert_eq!((other.reads(), other.readers()), (2, 2));
+        assert_eq!(other.acquire_write(NOW), Err(Error::Deadlock));
+        pause();
+        let again = other.acquire_read(NOW);
+        assert_eq!(again, Ok(true), "again, with a writer waiting");
+        assert_eq!(other.reads(), 3);
+        for _ in 0..3 {
+            other.release_read().unwrap();
+        }
+        assert_eq!(other.release_read(), Err(Error::NotOwner));
+        assert_eq!(other.reads(), 0);
+    });
+    listed.1.recv().unwrap();
+    assert_eq!(lock.reads(), 1);
+    assert_eq!(lock.readers(), 2);
+    lock.release_read().unwrap();
+    assert_eq!(lock.release_read(), Err(Error::NotOwner));
+    go.0.send(()).unwrap();
+    listed.1.recv().unwrap();
+    let writer = {
+        let lock = Arc::clone(&lock);
+        thread::spawn(move || {
+            assert_eq!(lock.acquire_write(LONG), Ok(true));
+            lock.release_write().unwrap();
+        })
+    };
+    until_a_writer_waits(&lock);
+    go.0.send(()).unwrap();
+    reader.join().unwrap();
+    writer.join().unwrap();
+    assert_eq!(lock.readers(), 0);
+    assert_eq!(lock.acquire_write(NOW), Ok(true));
+    lock.release_write().unwrap();
+}
+
 /// Writers change two counters together; readers must never see them differ.
 #[test]
 fn writers_exclude_readers_under_contention() {

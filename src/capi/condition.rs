@@ -3,14 +3,16 @@
 use std::ffi::c_void;
 use std::sync::Arc;
 
+use super::boundary;
 use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag, Tagged};
 use super::weft_status::{
     self, WEFT_STATUS_INTERRUPTED, WEFT_STATUS_NULL_ARGUMENT, WEFT_STATUS_TIMEOUT,
 };
 use super::{weft_lock, weft_rlock};
+use crate::Error;
 use crate::sync::condition::sealed::Sealed;
-use crate::sync::{Condition, ConditionLock, Lock};
+use crate::sync::{Condition, ConditionLock, Lock, RLock};
 use crate::timeout::{Timeout, acquire_timeout};
 
 /// A condition variable (Python: `threading.Condition`) over a `weft_lock` or a `weft_rlock`.
@@ -22,8 +24,48 @@ pub struct weft_condition {
 }
 
 impl Handle for weft_condition {
-    type Inner = Condition;
+    type Inner = CCondition;
     const TAG: Tag = Tag::Condition;
+}
+
+/// What a `weft_condition` handle holds: the condition, and its lock once more, by its type,
+/// so that `weft_condition_notify` checks that the caller holds it without the call through
+/// the lock's vtable that `Condition::notify` makes (BENCHMARKS.md, "Locks through the C API").
+pub(crate) struct CCondition {
+    condition: Condition,
+    lock: HeldLock,
+}
+
+/// A condition's lock, the same object as the condition's own reference.
+enum HeldLock {
+    Lock(Arc<Tagged<Lock>>),
+    RLock(Arc<Tagged<RLock>>),
+}
+
+impl CCondition {
+    fn new(lock: HeldLock) -> CCondition {
+        let condition = Condition::with_lock(match &lock {
+            HeldLock::Lock(lock) => Arc::clone(lock) as Arc<dyn ConditionLock>,
+            HeldLock::RLock(rlock) => Arc::clone(rlock) as Arc<dyn ConditionLock>,
+        });
+        CCondition { condition, lock }
+    }
+
+    /// `ConditionLock::is_owned` of the lock, inlined.
+    #[inline]
+    fn lock_is_owned(&self) -> bool {
+        match &self.lock {
+            HeldLock::Lock(lock) => lock.locked(),
+            HeldLock::RLock(rlock) => rlock.is_owned(),
+        }
+    }
+}
+
+impl std::ops::Deref for CCondition {
+    type Target = Condition;
+    fn deref(&self) -> &Condition {
+        &self.condition
+    }
 }
 
 /// A predicate for `weft_condition_wait_for`: receives the `arg` given with it and returns
@@ -75,8 +117,9 @@ pub unsafe extern "C" fn weft_condition_new(
 ) -> weft_status {
     ffi_status!({
         let out = handle::out_ptr(condition_out)?;
+        let rlock = HeldLock::RLock(handle::tagged::<weft_rlock>(RLock::new()));
         // SAFETY: checked non-NULL above; the caller provides a writable pointer.
-        unsafe { handle::write(out, handle::new::<weft_condition>(Condition::new())) };
+        unsafe { handle::write(out, handle::new::<weft_condition>(CCondition::new(rlock))) };
         Ok(())
     })
 }
@@ -100,8 +143,8 @@ pub unsafe extern "C" fn weft_condition_new_with_lock(
     ffi_status!({
         let out = handle::out_ptr(condition_out)?;
         // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
-        let lock: Arc<dyn ConditionLock> = unsafe { handle::arc::<weft_lock>(lock)? };
-        let condition = handle::new::<weft_condition>(Condition::with_lock(lock));
+        let lock = HeldLock::Lock(unsafe { handle::arc::<weft_lock>(lock)? });
+        let condition = handle::new::<weft_condition>(CCondition::new(lock));
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, condition) };
         Ok(())
@@ -127,8 +170,8 @@ pub unsafe extern "C" fn weft_condition_new_with_rlock(
     ffi_status!({
         let out = handle::out_ptr(condition_out)?;
         // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
-        let rlock: Arc<dyn ConditionLock> = unsafe { handle::arc::<weft_rlock>(rlock)? };
-        let condition = handle::new::<weft_condition>(Condition::with_lock(rlock));
+        let rlock = HeldLock::RLock(unsafe { handle::arc::<weft_rlock>(rlock)? });
+        let condition = handle::new::<weft_condition>(CCondition::new(rlock));
         // SAFETY: checked non-NULL above.
         unsafe { handle::write(out, condition) };
         Ok(())
@@ -304,7 +347,17 @@ pub unsafe extern "C" fn weft_condition_notify(
 ) -> weft_status {
     ffi_status!({
         // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
-        Ok(unsafe { handle::borrow(condition) }?.notify(n)?)
+        let condition = unsafe { handle::borrow(condition) }?;
+        if !condition.lock_is_owned() {
+            return Err(Error::NotifyUnacquired.into());
+        }
+        if !condition.wakes_any(n) {
+            return Ok(());
+        }
+        boundary::out_of_line(move || {
+            condition.wake(n);
+            Ok(())
+        })
     })
 }
 
@@ -318,8 +371,6 @@ pub unsafe extern "C" fn weft_condition_notify(
 /// `condition` is NULL or a handle from weft the caller holds a reference to during the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn weft_condition_notify_all(condition: *mut weft_condition) -> weft_status {
-    ffi_status!({
-        // SAFETY: `condition` is NULL or a handle the caller holds (this function's contract).
-        Ok(unsafe { handle::borrow(condition) }?.notify_all()?)
-    })
+    // SAFETY: forwarded contract; `usize::MAX` wakes every waiter, as `Condition::notify_all`.
+    unsafe { weft_condition_notify(condition, usize::MAX) }
 }

@@ -88,12 +88,17 @@ impl<T> Drop for Tagged<T> {
     }
 }
 
-/// A new handle owning one reference to `value`.
-pub(crate) fn new<H: Handle>(value: H::Inner) -> *mut H {
-    let arc = Arc::new(Tagged {
+/// `value` with `H`'s tag, as a handle holds it.
+pub(crate) fn tagged<H: Handle>(value: H::Inner) -> Arc<Tagged<H::Inner>> {
+    Arc::new(Tagged {
         tag: H::TAG.word(),
         value,
-    });
+    })
+}
+
+/// A new handle owning one reference to `value`.
+pub(crate) fn new<H: Handle>(value: H::Inner) -> *mut H {
+    let arc = tagged::<H>(value);
     #[cfg(debug_assertions)]
     quarantine::keep(std::sync::Weak::into_raw(Arc::downgrade(&arc)).cast());
     Arc::into_raw(arc) as *mut H

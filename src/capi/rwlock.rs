@@ -1,7 +1,9 @@
 //! `weft_rwlock`: a reader-writer lock (`pthread_rwlock_t`, GLib's `GRWLock`) in C.
 
+use super::boundary;
 use super::cancel::gave_up;
 use super::handle::{self, Handle, Tag};
+use super::timeouts::WEFT_TIMEOUT_FOREVER;
 use super::weft_status::{self, WEFT_STATUS_TIMEOUT};
 use crate::timeout::{Timeout, acquire_timeout};
 use crate::{Error, RwLock};
@@ -101,30 +103,30 @@ pub unsafe extern "C" fn weft_rwlock_acquire_read(
     blocking: bool,
     timeout: f64,
 ) -> weft_status {
-    // SAFETY: forwarded contract.
-    unsafe { acquire(rwlock, blocking, timeout, RwLock::acquire_read) }
-}
-
-/// `take(rwlock, timeout)` with the C arguments converted, its outcome as a status.
-///
-/// # Safety
-/// `rwlock` is NULL or a handle from weft the caller holds a reference to during the call.
-unsafe fn acquire(
-    rwlock: *mut weft_rwlock,
-    blocking: bool,
-    timeout: f64,
-    take: fn(&RwLock, Timeout) -> Result<bool, Error>,
-) -> weft_status {
     ffi_status!({
         // SAFETY: `rwlock` is NULL or a handle from weft; the caller holds a reference.
         let rwlock = unsafe { handle::borrow(rwlock)? };
-        let timeout = acquire_timeout(blocking, timeout)?;
-        if take(rwlock, timeout)? {
-            Ok(())
-        } else {
-            Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
+        // As `weft_lock_acquire`: the common call that needs no wait, then the rest out of line.
+        if blocking && timeout == WEFT_TIMEOUT_FOREVER && rwlock.acquire_read_fast() {
+            return Ok(());
         }
+        boundary::out_of_line(move || take(rwlock, blocking, timeout, RwLock::acquire_read_slow))
     })
+}
+
+/// `take(rwlock, timeout)` with the C arguments converted, its outcome as a status.
+fn take(
+    rwlock: &RwLock,
+    blocking: bool,
+    timeout: f64,
+    take: fn(&RwLock, Timeout) -> Result<bool, Error>,
+) -> Result<(), weft_status> {
+    let timeout = acquire_timeout(blocking, timeout)?;
+    if take(rwlock, timeout)? {
+        Ok(())
+    } else {
+        Err(gave_up(timeout, WEFT_STATUS_TIMEOUT))
+    }
 }
 
 /// Gives back one read hold of the calling thread. pthreads: `pthread_rwlock_unlock`.
@@ -140,7 +142,10 @@ pub unsafe extern "C" fn weft_rwlock_release_read(rwlock: *mut weft_rwlock) -> w
     ffi_status!({
         // SAFETY: `rwlock` is NULL or a handle from weft; the caller holds a reference.
         let rwlock = unsafe { handle::borrow(rwlock)? };
-        Ok(rwlock.release_read()?)
+        if rwlock.release_read_fast() {
+            return Ok(());
+        }
+        boundary::out_of_line(move || Ok(rwlock.release_read_slow()?))
     })
 }
 
@@ -164,8 +169,15 @@ pub unsafe extern "C" fn weft_rwlock_acquire_write(
     blocking: bool,
     timeout: f64,
 ) -> weft_status {
-    // SAFETY: forwarded contract.
-    unsafe { acquire(rwlock, blocking, timeout, RwLock::acquire_write) }
+    ffi_status!({
+        // SAFETY: `rwlock` is NULL or a handle from weft; the caller holds a reference.
+        take(
+            unsafe { handle::borrow(rwlock)? },
+            blocking,
+            timeout,
+            RwLock::acquire_write,
+        )
+    })
 }
 
 /// Gives back the calling thread's write hold. pthreads: `pthread_rwlock_unlock`.

@@ -238,11 +238,18 @@ impl Condition {
         if !self.lock.is_owned() {
             return Err(Error::NotifyUnacquired);
         }
-        // Relaxed: see the field's comment.
-        if n > 0 && self.waiting.load(Ordering::Relaxed) {
+        if self.wakes_any(n) {
             self.wake(n);
         }
         Ok(())
+    }
+
+    /// Whether a notify of `n` waiters, by a thread holding the lock, has any to wake: with
+    /// nobody waiting, one load. (The C layer checks the lock and calls `wake` itself.)
+    #[inline]
+    pub(crate) fn wakes_any(&self, n: usize) -> bool {
+        // Relaxed: see the field's comment.
+        n > 0 && self.waiting.load(Ordering::Relaxed)
     }
 
     /// Wakes every waiter. [`Error::NotifyUnacquired`] if the caller does not hold the lock.
@@ -256,7 +263,7 @@ impl Condition {
     /// check for waiters stays small enough to inline.
     #[cold]
     #[inline(never)]
-    fn wake(&self, mut n: usize) {
+    pub(crate) fn wake(&self, mut n: usize) {
         let raw = self.lock.raw();
         // Relaxed: see the field's comment.
         while n > 0 && self.waiting.load(Ordering::Relaxed) {

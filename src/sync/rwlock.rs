@@ -1,13 +1,14 @@
 //! `RwLock`: a reader-writer lock (`pthread_rwlock_t`, GLib's `GRWLock`, Java's
 //! `ReentrantReadWriteLock`): many readers at once, or one writer.
 //!
-//! State (one `AtomicUsize`): the number of readers in the upper bits, three flags below.
+//! State (one `AtomicUsize`): the number of read holds in the upper bits, four flags below.
 //!
 //! | flag             | meaning                                                                |
 //! |------------------|------------------------------------------------------------------------|
 //! | `WRITER`         | a writer holds the lock                                                |
 //! | `WRITERS_PARKED` | writers may be parked (on the writers' key): no new reader gets in     |
 //! | `READERS_PARKED` | readers may be parked (on the readers' key)                            |
+//! | `SLOT`           | a reader's holds are counted in the lock's own slot (see "Owners")      |
 //!
 //! Readers park on the state word's address, writers on that address plus one (never another
 //! object's key: keys are addresses of aligned words), with the protocol of
@@ -32,9 +33,16 @@
 //! # Owners
 //!
 //! Each hold belongs to the thread that took it (as in Java): the writer's thread token is kept,
-//! and each thread counts its read holds per lock (a thread-local list), so that a release by a
-//! thread that does not hold the lock, and a wait that could never end (a reader asking to
-//! write, a writer asking again), are refused with an error instead of deadlocking.
+//! and each thread's read holds are counted per lock, so that a release by a thread that does not
+//! hold the lock, and a wait that could never end (a reader asking to write, a writer asking
+//! again), are refused with an error instead of deadlocking.
+//!
+//! One reader at a time counts its holds in the lock itself (its slot: `reader`,
+//! `reader_holds`, taken with `SLOT` by the CAS that takes its first hold, given back with the
+//! last): the uncontended read is then a CAS each way and no thread-local access (a thread-local
+//! in a shared library is a `__tls_get_addr` call). The other readers count theirs in a
+//! thread-local list. As with [`RLock`](super::RLock)'s owner, the slot names its reader by its
+//! thread token, which a thread created after the reader has exited may reuse.
 
 use std::cell::RefCell;
 
@@ -49,8 +57,10 @@ use crate::timeout::{Deadline, Timeout};
 const WRITER: usize = 0b001;
 const WRITERS_PARKED: usize = 0b010;
 const READERS_PARKED: usize = 0b100;
-/// One reader in the state word.
-const READER: usize = 0b1000;
+/// A reader holds the slot (`RwLock::reader`); its holds are among the readers counted.
+const SLOT: usize = 0b1000;
+/// One read hold in the state word.
+const READER: usize = 0b1_0000;
 /// The most readers at once.
 const MAX_READERS: usize = usize::MAX / READER;
 
@@ -71,8 +81,8 @@ crate::loom::thread_local! {
     static READS: RefCell<Vec<(usize, usize)>> = RefCell::new(Vec::new());
 }
 
-/// How many read holds the calling thread has on the lock with key `key`.
-fn reads(key: usize) -> usize {
+/// How many read holds the calling thread has on the lock with key `key` in its list.
+fn listed_reads(key: usize) -> usize {
     READS.with(|r| {
         r.borrow()
             .iter()
@@ -90,6 +100,13 @@ pub struct RwLock {
     /// takes the lock, cleared before it releases it), so a thread comparing it with its own
     /// token sees its own exactly when it writes.
     writer: AtomicUsize,
+    /// `thread_token()` of the reader holding the slot, 0 when none. Written only by that reader
+    /// (set after the CAS that sets `SLOT`, cleared before the one that clears it), so, as
+    /// `writer`, a thread sees its own token here exactly when it holds the slot.
+    reader: AtomicUsize,
+    /// The slot reader's read holds (at least 1 while it holds the slot); read and written only
+    /// by it (the state word's Release and Acquire order it between successive slot readers).
+    reader_holds: AtomicUsize,
 }
 
 impl RwLock {
@@ -99,6 +116,8 @@ impl RwLock {
             RwLock {
                 state: AtomicUsize::new(0),
                 writer: AtomicUsize::new(0),
+                reader: AtomicUsize::new(0),
+                reader_holds: AtomicUsize::new(0),
             }
         }
     }
@@ -119,9 +138,50 @@ impl RwLock {
     /// A thread that already reads takes another hold at once, even while a writer waits.
     /// [`Error::Deadlock`] if the calling thread writes; [`Error::Overflow`] past the most
     /// readers a word counts.
+    #[inline]
     pub fn acquire_read(&self, timeout: Timeout) -> Result<bool, Error> {
+        if self.acquire_read_fast() {
+            return Ok(true);
+        }
+        self.acquire_read_slow(timeout)
+    }
+
+    /// The uncontended first read hold, counted in the free slot: one CAS, no thread-local.
+    /// False, having changed nothing, when that needs `acquire_read_slow` (a writer holds the
+    /// lock or waits, or the slot is taken, by another reader or by this one).
+    #[inline]
+    pub(crate) fn acquire_read_fast(&self) -> bool {
+        // Relaxed: a guess at the state, checked by the CAS.
+        let s = self.state.load(Ordering::Relaxed);
+        // Acquire: as in `read_slow`.
+        let took = s & (WRITER | WRITERS_PARKED | SLOT) == 0
+            && s / READER < MAX_READERS
+            && self
+                .state
+                .compare_exchange_weak(s, s + READER + SLOT, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok();
+        if took {
+            // Relaxed: see the fields' comments; the slot is ours.
+            self.reader.store(thread_token(), Ordering::Relaxed);
+            self.reader_holds.store(1, Ordering::Relaxed);
+        }
+        took
+    }
+
+    /// The read hold `acquire_read_fast` could not take: another level of the caller's own
+    /// holds, or a hold counted in the thread's list, waiting for it if need be.
+    #[cold]
+    pub(crate) fn acquire_read_slow(&self, timeout: Timeout) -> Result<bool, Error> {
         if self.writes() {
             return Err(Error::Deadlock);
+        }
+        if self.holds_slot() {
+            // Our own hold keeps writers out: no need to wait.
+            self.add_own_read()?;
+            // Relaxed: see the field's comment.
+            let holds = self.reader_holds.load(Ordering::Relaxed);
+            self.reader_holds.store(holds + 1, Ordering::Relaxed);
+            return Ok(true);
         }
         let key = self.readers_key();
         // One look at the thread's holds for the whole call (a thread-local costs a call in a
@@ -129,30 +189,29 @@ impl RwLock {
         READS.with(|reads| {
             let mut reads = reads.borrow_mut();
             if let Some((_, held)) = reads.iter_mut().find(|(k, _)| *k == key) {
-                // Our own hold keeps writers out: no need to wait. Acquire: as below.
-                self.state
-                    .fetch_update(Ordering::Acquire, Ordering::Relaxed, |s| {
-                        (s / READER < MAX_READERS).then(|| s + READER)
-                    })
-                    .map_err(|_| Error::Overflow)?;
+                // Our own hold keeps writers out: no need to wait.
+                self.add_own_read()?;
                 *held += 1;
                 return Ok(true);
             }
-            // Relaxed: a guess at the state, checked by the CAS.
-            let s = self.state.load(Ordering::Relaxed);
-            // Acquire: as in `read_slow`.
-            let took = (s & (WRITER | WRITERS_PARKED) == 0
-                && s / READER < MAX_READERS
-                && self
-                    .state
-                    .compare_exchange_weak(s, s + READER, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok())
-                || self.read_slow(timeout)?;
+            let took = self.read_slow(timeout)?;
             if took {
                 reads.push((key, 1));
             }
             Ok(took)
         })
+    }
+
+    /// Counts one more read hold of a thread that already has one (which keeps writers out);
+    /// [`Error::Overflow`] past the most readers a word counts.
+    fn add_own_read(&self) -> Result<(), Error> {
+        // Acquire: as in `read_slow`.
+        self.state
+            .fetch_update(Ordering::Acquire, Ordering::Relaxed, |s| {
+                (s / READER < MAX_READERS).then(|| s + READER)
+            })
+            .map(|_| ())
+            .map_err(|_| Error::Overflow)
     }
 
     #[cold]
@@ -212,24 +271,88 @@ impl RwLock {
     /// the writer that has waited longest.
     ///
     /// [`Error::NotOwner`] if the calling thread has no read hold.
+    #[inline]
     pub fn release_read(&self) -> Result<(), Error> {
-        let key = self.readers_key();
-        READS.with(|reads| {
-            let mut reads = reads.borrow_mut();
-            let at = reads
-                .iter()
-                .position(|(k, _)| *k == key)
-                .ok_or(Error::NotOwner)?;
-            if reads[at].1 == 1 {
-                reads.swap_remove(at);
-            } else {
-                reads[at].1 -= 1;
-            }
-            Ok::<(), Error>(())
-        })?;
+        if self.release_read_fast() {
+            Ok(())
+        } else {
+            self.release_read_slow()
+        }
+    }
+
+    /// Gives back one of the slot reader's holds, unless it is the last hold with a writer
+    /// waiting for it: one CAS, no thread-local. False, having changed nothing, when that needs
+    /// `release_read_slow` (the caller does not hold the slot, a writer is due the lock, or the
+    /// state changed under the CAS).
+    #[inline]
+    pub(crate) fn release_read_fast(&self) -> bool {
+        if !self.holds_slot() {
+            return false;
+        }
+        // Relaxed: see the fields' comments (the slot is ours).
+        let holds = self.reader_holds.load(Ordering::Relaxed);
+        // Relaxed: a guess at the state, checked by the CAS.
+        let s = self.state.load(Ordering::Relaxed);
+        let release = if holds > 1 { READER } else { READER | SLOT };
+        if s & !READERS_PARKED == READER | SLOT | WRITERS_PARKED {
+            // The last reader out, with a writer parked: the hand-off is `release_read_slow`'s.
+            return false;
+        }
+        self.reader_holds.store(holds - 1, Ordering::Relaxed);
+        if holds == 1 {
+            self.reader.store(0, Ordering::Relaxed);
+        }
         // Release: publishes the reader's accesses to the next writer.
-        let before = self.state.fetch_sub(READER, Ordering::Release);
-        if before & !(READERS_PARKED) == READER | WRITERS_PARKED {
+        if self
+            .state
+            .compare_exchange(s, s - release, Ordering::Release, Ordering::Relaxed)
+            .is_ok()
+        {
+            return true;
+        }
+        // The slot is still ours: its fields get their values back.
+        self.reader.store(thread_token(), Ordering::Relaxed);
+        self.reader_holds.store(holds, Ordering::Relaxed);
+        false
+    }
+
+    /// The release `release_read_fast` could not do: a hold from the thread's list (or
+    /// [`Error::NotOwner`]), or the slot's when a writer is due the lock or the state changed.
+    #[cold]
+    pub(crate) fn release_read_slow(&self) -> Result<(), Error> {
+        let release = if self.holds_slot() {
+            // Relaxed: see the fields' comments (the slot is ours).
+            let holds = self.reader_holds.load(Ordering::Relaxed) - 1;
+            self.reader_holds.store(holds, Ordering::Relaxed);
+            if holds == 0 {
+                self.reader.store(0, Ordering::Relaxed);
+                READER | SLOT
+            } else {
+                READER
+            }
+        } else {
+            let key = self.readers_key();
+            READS.with(|reads| {
+                let mut reads = reads.borrow_mut();
+                let at = reads
+                    .iter()
+                    .position(|(k, _)| *k == key)
+                    .ok_or(Error::NotOwner)?;
+                if reads[at].1 == 1 {
+                    reads.swap_remove(at);
+                } else {
+                    reads[at].1 -= 1;
+                }
+                Ok::<(), Error>(())
+            })?;
+            READER
+        };
+        // Release: publishes the reader's accesses to the next writer. Acquire: the last reader
+        // out hands the lock to a writer, which is ordered after this thread only (through the
+        // parking lot), so this thread must first be ordered after every other reader's
+        // release (as the last `Arc` dropped is).
+        let before = self.state.fetch_sub(release, Ordering::AcqRel);
+        if before & !(READERS_PARKED | SLOT) == READER | WRITERS_PARKED {
             self.hand_to_writer(false);
         }
         Ok(())
@@ -241,7 +364,7 @@ impl RwLock {
     /// [`Error::Deadlock`] if the calling thread already holds the lock, to read or to write:
     /// it would wait for itself (a read hold cannot be upgraded).
     pub fn acquire_write(&self, timeout: Timeout) -> Result<bool, Error> {
-        if self.writes() || reads(self.readers_key()) > 0 {
+        if self.writes() || self.reads() > 0 {
             return Err(Error::Deadlock);
         }
         // Acquire: the writer sees everything every earlier holder wrote before its Release.
@@ -448,9 +571,22 @@ impl RwLock {
         self.writer.load(Ordering::Relaxed) == thread_token()
     }
 
+    /// Whether the calling thread holds the slot (its read holds are counted there).
+    #[inline]
+    fn holds_slot(&self) -> bool {
+        // Relaxed: see the field's comment; only our own writes can make this equal ours.
+        self.reader.load(Ordering::Relaxed) == thread_token()
+    }
+
     /// How many read holds the calling thread has.
     pub fn reads(&self) -> usize {
-        reads(self.readers_key())
+        let slot = if self.holds_slot() {
+            // Relaxed: see the field's comment (the slot is ours).
+            self.reader_holds.load(Ordering::Relaxed)
+        } else {
+            0
+        };
+        slot + listed_reads(self.readers_key())
     }
 
     /// The number of read holds of all threads (a snapshot).
