@@ -313,7 +313,7 @@ fn a_child_forked_while_threads_wait_in_a_barrier_finds_it_broken_and_resets_it(
     let failed = common::failed_in_forked_child(20, || {
         let broken = barrier.broken();
         let wait_fails = barrier.wait(None) == Err(Error::BrokenBarrier);
-        barrier.reset();
+        barrier.reset().unwrap();
         let reset = !barrier.broken() && barrier.n_waiting() == 0;
         let in_child: Vec<_> = (0..2)
             .map(|_| {
@@ -650,7 +650,7 @@ fn busy_barrier() -> Busy {
         round: Arc::new(move |_| {
             if b.wait(Some(Timeout::After(Duration::from_millis(20)))) == Err(Error::BrokenBarrier)
             {
-                b.reset();
+                b.reset().unwrap();
             }
         }),
         // Not the parent's barrier: a thread of the parent may have held its state's lock at
@@ -1009,11 +1009,11 @@ fn same_barrier(_: Arc<Event>) -> Busy {
         threads: 3,
         round: Arc::new(move |_| {
             if b.wait(Some(SHORT)) == Err(Error::BrokenBarrier) {
-                b.reset();
+                b.reset().unwrap();
             }
         }),
         in_child: Box::new(move || {
-            barrier.reset();
+            barrier.reset().unwrap();
             barrier.n_waiting() == 0 && barrier.wait(Some(SHORT)).is_err()
         }),
     }

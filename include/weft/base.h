@@ -256,6 +256,12 @@ typedef enum weft_status {
    * Completing a future that was cancelled. Python: `InvalidStateError`.
    */
   WEFT_STATUS_INVALID_STATE_CANCELLED = 39,
+  /**
+   * In a child made by `fork()`: a thread of the parent was inside a call on this object at
+   * the fork, and its state may be half-updated; every call on it in the child returns this
+   * (see the fork section of `weft_main_thread`'s documentation). Python: `RuntimeError`.
+   */
+  WEFT_STATUS_FORKED = 40,
 } weft_status;
 
 /**
