@@ -107,9 +107,10 @@ pub enum weft_status {
     WEFT_STATUS_INVALID_STATE_FINISHED = 38,
     /// Completing a future that was cancelled. Python: `InvalidStateError`.
     WEFT_STATUS_INVALID_STATE_CANCELLED = 39,
-    /// In a child made by `fork()`: a thread of the parent was inside a call on this object at
-    /// the fork, and its state may be half-updated; every call on it in the child returns this
-    /// (see the fork section of `weft_main_thread`'s documentation). Python: `RuntimeError`.
+    /// In a child made by `fork()`: a thread of the parent was inside a call on this object (a
+    /// queue, a future, a barrier) at the fork, and its state may be half-updated; it is broken
+    /// by the fork, and every call on it in the child returns this (see `weft_queue`,
+    /// `weft_future`, `weft_barrier`). Python: `RuntimeError`.
     WEFT_STATUS_FORKED = 40,
 }
 

@@ -14,7 +14,8 @@
 //! moment stays held for ever in the child, over a state that thread may have left half-updated
 //! (a `VecDeque` caught growing). So the word records, beside `LOCKED` and `PARKED`, the fork
 //! generation its holder took it in ([`table::forks`]: 0 in the first process, one more in each
-//! child, bumped by the child's first fork handler, before anything else in the child runs).
+//! child, bumped by the child's first fork handler, before anything else in the child runs:
+//! each of weft's child handlers, which the library's constructor installs, starts there).
 //! It is part of the value the taking CAS writes, so there is no moment when the mutex is held
 //! and the generation not yet recorded. A thread that finds the mutex held by an older
 //! generation knows that its holder is gone: [`Mutex::lock_checked`] returns [`Forked`] instead
@@ -114,7 +115,7 @@ impl<T> Mutex<T> {
 
     /// Whether a thread of the parent held the mutex at the fork that made this process (see
     /// "Fork" above).
-    pub(crate) fn broken_by_fork(&self) -> bool {
+    fn broken_by_fork(&self) -> bool {
         // Relaxed: a broken word never changes in this process; a live one is not looked into.
         let state = self.state.load(Ordering::Relaxed);
         state & LOCKED != 0 && state & GENERATION != held_here() & GENERATION

@@ -31,11 +31,6 @@ impl<T> Mutex<T> {
     pub(crate) fn lock_checked(&self) -> Result<MutexGuard<'_, T>, Forked> {
         Ok(self.lock())
     }
-
-    /// Models have no fork.
-    pub(crate) fn broken_by_fork(&self) -> bool {
-        false
-    }
 }
 
 impl<T> MutexGuard<'_, T> {
