@@ -786,6 +786,8 @@ fn busy_thread_objects() -> Busy {
     assert_eq!(finished.join(Timeout::Forever), Ok(true));
     let unstarted = Thread::new(|| 8);
     let objects = [running, finished, unstarted];
+    // Named as thread 0 names them before any thread prints one (thread 2 may go first).
+    objects.iter().for_each(|t| t.set_name("renamed"));
     let busy = objects.clone();
     Busy {
         threads: 4,
