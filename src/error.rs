@@ -112,6 +112,11 @@ errors! {
     InvalidStateFinished => c"FINISHED: <Future state=finished>",
     /// `set_result` or `set_exception` on a cancelled future. CPython: `InvalidStateError`.
     InvalidStateCancelled => c"CANCELLED: <Future state=cancelled>",
+    /// In a child made by `fork()`: the object was in use by a thread of the parent at the
+    /// fork (inside a queue's `put`, a future's `result`...), a thread the child does not have,
+    /// and its state may be half-updated; the child cannot use it. CPython has no such error
+    /// (its objects are left locked for ever, and a child that uses one hangs).
+    Forked => c"the object was in use by another thread when the process forked",
 }
 
 impl fmt::Display for Error {

@@ -4,7 +4,11 @@
 //! pools) therefore has fork handlers (installed with [`os::at_fork`](crate::os::at_fork)):
 //! `prepare` takes its lock and keeps the guard here, in the forking thread, until the handler
 //! that runs after the fork, in the parent or in the child, releases it. The child's handler
-//! first gives the child its own parking table, since releasing a lock may unpark.
+//! first gives the child its own parking table, since releasing a lock may unpark, and with it
+//! the child's fork generation. The objects a program makes by the thousand (a queue, a future,
+//! a barrier) are not held: the child knows their mutex if a thread it does not have left it
+//! held, by that generation, and the object is broken by the fork there (see `park/mutex.rs`,
+//! "Fork").
 
 use std::cell::RefCell;
 use std::thread::LocalKey;

@@ -114,7 +114,8 @@ pub use {local::Local, pool::Pool, scheduler::Scheduler};
 /// process, and the child's exit would wait for it for ever. Installed here, every fork runs
 /// them, and in this order, whichever structure a program uses first: `pthread_atfork` runs the
 /// `prepare` handlers last installed first, so the locals' mutexes are taken, then the pools'
-/// states (a submit takes the registry with its pool's state locked), then the registry.
+/// states (a submit takes the registry with its pool's state locked), then the registry; the
+/// watchers of `wait_any`, taken with nothing else held, first.
 // SAFETY: `.init_array` holds pointers to functions the loader calls with no arguments before
 // `main` (or before `dlopen` returns); this one is such a function and cannot unwind (it
 // registers handlers, and a failure leaves them to be installed on first use).
@@ -128,4 +129,5 @@ extern "C" fn install_fork_handlers() {
     thread::arm_fork_handlers();
     pool::arm_fork_handlers();
     local::arm_fork_handlers();
+    wait_any::registry::arm_fork_handlers();
 }

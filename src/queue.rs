@@ -18,6 +18,11 @@
 //! consumer it woke is still on its way), and each item wakes at most one thread. A woken thread
 //! re-checks the state under the mutex, as with a condition variable: if another thread took the
 //! item first it waits again, until the same deadline.
+//!
+//! In a child made by `fork()`, a queue that a thread of the parent was inside (its mutex held)
+//! at the fork is broken by the fork: every call that can fail returns [`Error::Forked`] (a put
+//! hands its item back), the snapshots (`qsize`, `empty`, `is_shutdown`...) give 0 and false,
+//! and dropping it leaks the items (the state may be half-updated). See the README, "Fork".
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -268,7 +273,15 @@ impl<T> Queue<T> {
     }
 
     fn push(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), Rejected<T>> {
-        let mut state = self.state.lock();
+        let mut state = match self.state.lock_checked() {
+            Ok(state) => state,
+            Err(forked) => {
+                return Err(Rejected {
+                    error: forked.into(),
+                    value: item,
+                });
+            }
+        };
         let mut deadline = None;
         loop {
             if state.is_shutdown {
@@ -311,7 +324,7 @@ impl<T> Queue<T> {
     /// [`Error::QueueEmpty`] if none came in time (Python's `Empty`); once the queue is shut
     /// down, the remaining items are still handed out, then [`Error::QueueShutDown`].
     pub fn get(&self, timeout: Timeout) -> Result<T, Error> {
-        let mut state = self.state.lock();
+        let mut state = self.state.lock_checked()?;
         let mut deadline = None;
         loop {
             if let Some(item) = state.items.pop() {
@@ -340,7 +353,10 @@ impl<T> Queue<T> {
     /// shutdown, takes its slow path and notifies the registry; [`Queue::unwatch`] counts it out.
     #[cfg(not(loom))]
     pub(crate) fn watch(&self, watch: impl FnOnce(usize)) -> bool {
-        let mut state = self.state.lock();
+        // A queue broken by a fork does not block a get: the get returns `Error::Forked`.
+        let Ok(mut state) = self.state.lock_checked() else {
+            return true;
+        };
         if state.items.len() != 0 || state.is_shutdown {
             return true;
         }
@@ -352,6 +368,7 @@ impl<T> Queue<T> {
     /// Counts out a caller of [`Queue::watch`] that was counted in.
     #[cfg(not(loom))]
     pub(crate) fn unwatch(&self) {
+        // Never broken by a fork: `watch` counted this thread in, in this process.
         self.state.lock().getters.count_out();
     }
 
@@ -370,7 +387,7 @@ impl<T> Queue<T> {
         if self.kind == QueueKind::Simple {
             return Err(Error::WrongState);
         }
-        let mut state = self.state.lock();
+        let mut state = self.state.lock_checked()?;
         let unfinished = state
             .unfinished_tasks
             .checked_sub(1)
@@ -392,7 +409,7 @@ impl<T> Queue<T> {
         if self.kind == QueueKind::Simple {
             return Err(Error::WrongState);
         }
-        let mut state = self.state.lock();
+        let mut state = self.state.lock_checked()?;
         let mut deadline = None;
         loop {
             if state.unfinished_tasks == 0 {
@@ -414,8 +431,8 @@ impl<T> Queue<T> {
     /// fails the same way; blocked putters and getters wake. With `immediate`, the items are
     /// removed now and each is marked done (which may release `join`). Calling it again is
     /// harmless.
-    pub fn shutdown(&self, immediate: bool) -> Vec<T> {
-        let mut state = self.state.lock();
+    pub fn shutdown(&self, immediate: bool) -> Result<Vec<T>, Error> {
+        let mut state = self.state.lock_checked()?;
         state.is_shutdown = true;
         let drained = if immediate {
             state.items.drain()
@@ -438,17 +455,17 @@ impl<T> Queue<T> {
         if wake_putters {
             self.not_full.notify_all();
         }
-        drained
+        Ok(drained)
     }
 
     /// Whether the queue was shut down. Python: `q.is_shutdown`.
     pub fn is_shutdown(&self) -> bool {
-        self.state.lock().is_shutdown
+        self.snapshot(|state| state.is_shutdown)
     }
 
     /// How many items the queue holds (a snapshot). Python: `q.qsize()`.
     pub fn qsize(&self) -> usize {
-        self.state.lock().items.len()
+        self.snapshot(|state| state.items.len())
     }
 
     /// Whether the queue holds no item (a snapshot). Python: `q.empty()`.
@@ -465,18 +482,26 @@ impl<T> Queue<T> {
     /// [`wait_any`](crate::wait_any::wait_any) with this queue among their objects (a snapshot).
     /// CPython: `len(q.not_empty._waiters)`.
     pub fn getters(&self) -> usize {
-        self.state.lock().getters.count()
+        self.snapshot(|state| state.getters.count())
     }
 
     /// How many threads wait in [`Queue::put`] for a free slot (a snapshot). CPython:
     /// `len(q.not_full._waiters)`.
     pub fn putters(&self) -> usize {
-        self.state.lock().putters.count()
+        self.snapshot(|state| state.putters.count())
     }
 
     /// How many items were put and not yet marked done (always 0 for a simple queue).
     /// Python: `q.unfinished_tasks`.
     pub fn unfinished_tasks(&self) -> usize {
-        self.state.lock().unfinished_tasks
+        self.snapshot(|state| state.unfinished_tasks)
+    }
+
+    /// `look` at the state, or the default (0, false) in a child where the queue is broken by
+    /// the fork, whose state is not to be read.
+    fn snapshot<U: Default>(&self, look: impl FnOnce(&State<T>) -> U) -> U {
+        self.state
+            .lock_checked()
+            .map_or_else(|_| U::default(), |state| look(&state))
     }
 }

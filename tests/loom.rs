@@ -239,7 +239,7 @@ fn barrier_abort() {
             let b = b.clone();
             thread::spawn(move || b.wait(None))
         };
-        b.abort();
+        b.abort().unwrap();
         assert_eq!(waiter.join().unwrap(), Err(Error::BrokenBarrier));
         assert!(b.broken());
     });
@@ -274,7 +274,7 @@ fn barrier_abort_racing_a_trip() {
                 thread::spawn(move || b.wait(None))
             })
             .collect();
-        b.abort();
+        b.abort().unwrap();
         let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
         match results[..] {
             [Ok(x), Ok(y)] => assert_eq!(x + y, 1),
@@ -306,7 +306,7 @@ fn barrier_reset_then_refill() {
                 }
             })
         };
-        b.reset();
+        b.reset().unwrap();
         let mine = b.wait(None).unwrap();
         let (theirs, failures) = waiter.join().unwrap();
         assert_eq!(mine + theirs, 1);
@@ -661,7 +661,7 @@ fn queue_immediate_shutdown_releases_a_blocked_join() {
         let q = fifo(0);
         q.put(1, NOW).unwrap();
         let joiner = on_queue(&q, |q| q.join(FOREVER));
-        assert_eq!(q.shutdown(true), [1]);
+        assert_eq!(q.shutdown(true).unwrap(), [1]);
         assert_eq!(joiner.join().unwrap(), Ok(true));
         assert_eq!(q.unfinished_tasks(), 0);
     });
@@ -672,7 +672,7 @@ fn shutdown_wakes_a_blocked_get(immediate: bool) {
     model(move || {
         let q = fifo(0);
         let getter = on_queue(&q, |q| q.get(FOREVER));
-        assert_eq!(q.shutdown(immediate), []);
+        assert_eq!(q.shutdown(immediate).unwrap(), []);
         assert_eq!(getter.join().unwrap(), Err(Error::QueueShutDown));
     });
 }
@@ -694,7 +694,7 @@ fn shutdown_wakes_a_blocked_put(immediate: bool) {
         let q = fifo(1);
         q.put(1, NOW).unwrap();
         let putter = on_queue(&q, |q| q.put(2, FOREVER).map_err(|r| (r.error, r.value)));
-        let drained = q.shutdown(immediate);
+        let drained = q.shutdown(immediate).unwrap();
         assert_eq!(putter.join().unwrap(), Err((Error::QueueShutDown, 2)));
         if immediate {
             assert_eq!(drained, [1]);
@@ -725,7 +725,7 @@ fn queue_immediate_shutdown_loses_no_item() {
         q.put(1, NOW).unwrap();
         let putter = on_queue(&q, |q| q.put(2, FOREVER).err().map(|r| r.value));
         let getter = on_queue(&q, |q| q.get(FOREVER).ok());
-        let mut items = q.shutdown(true);
+        let mut items = q.shutdown(true).unwrap();
         let got = getter.join().unwrap();
         items.extend(got);
         items.extend(putter.join().unwrap());

@@ -240,7 +240,7 @@ fn shutdown_refuses_puts_and_drains_gets() {
     q.put(1, NOW).unwrap();
     q.put(2, NOW).unwrap();
     assert!(!q.is_shutdown());
-    assert!(q.shutdown(false).is_empty());
+    assert!(q.shutdown(false).unwrap().is_empty());
     assert!(q.is_shutdown());
     let shut = |value| {
         Err(Rejected {
@@ -256,7 +256,7 @@ fn shutdown_refuses_puts_and_drains_gets() {
     assert_eq!(q.get(FOREVER), Err(Error::QueueShutDown));
     assert_eq!(q.unfinished_tasks(), 2, "a plain shutdown finishes nothing");
     assert!(
-        q.shutdown(false).is_empty(),
+        q.shutdown(false).unwrap().is_empty(),
         "a second shutdown is harmless"
     );
 }
@@ -278,8 +278,8 @@ fn shutdown_wakes_blocked_getters_and_putters() {
             thread::spawn(move || q.put(i, FOREVER).map_err(|r| (r.error, r.value)))
         })
         .collect();
-    empty.shutdown(false);
-    full.shutdown(false);
+    empty.shutdown(false).unwrap();
+    full.shutdown(false).unwrap();
     for getter in getters {
         assert_eq!(getter.join().unwrap(), Err(Error::QueueShutDown));
     }
@@ -318,11 +318,11 @@ fn immediate_shutdown_removes_the_items_and_finishes_their_tasks() {
             let q = Arc::clone(&q);
             thread::spawn(move || q.join(FOREVER))
         };
-        assert_eq!(q.shutdown(true), expected, "{kind:?}");
+        assert_eq!(q.shutdown(true).unwrap(), expected, "{kind:?}");
         assert_eq!(joiner.join().unwrap(), Ok(true));
         assert_eq!(q.unfinished_tasks(), 0);
         assert_eq!(q.get(NOW), Err(Error::QueueShutDown));
-        assert!(q.shutdown(true).is_empty());
+        assert!(q.shutdown(true).unwrap().is_empty());
     }
 }
 
@@ -334,7 +334,7 @@ fn immediate_shutdown_never_finishes_tasks_below_zero() {
     // Tasks marked done before their items were got, as Python allows.
     q.task_done().unwrap();
     q.task_done().unwrap();
-    assert_eq!(q.shutdown(true), [1, 2]);
+    assert_eq!(q.shutdown(true).unwrap(), [1, 2]);
     assert_eq!(q.unfinished_tasks(), 0);
 }
 
@@ -414,7 +414,7 @@ fn conservation_with_several_producers_and_consumers() {
             p.join().unwrap();
         }
         assert_eq!(q.join(FOREVER), Ok(true));
-        q.shutdown(false);
+        q.shutdown(false).unwrap();
         let mut seen = HashSet::new();
         for c in consumers {
             for item in c.join().unwrap() {

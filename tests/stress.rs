@@ -313,7 +313,7 @@ fn a_child_forked_while_threads_wait_in_a_barrier_finds_it_broken_and_resets_it(
     let failed = common::failed_in_forked_child(20, || {
         let broken = barrier.broken();
         let wait_fails = barrier.wait(None) == Err(Error::BrokenBarrier);
-        barrier.reset();
+        barrier.reset().unwrap();
         let reset = !barrier.broken() && barrier.n_waiting() == 0;
         let in_child: Vec<_> = (0..2)
             .map(|_| {
@@ -643,50 +643,131 @@ fn busy_semaphore() -> Busy {
 }
 
 fn busy_barrier() -> Busy {
-    let barrier = Arc::new(Barrier::new(3, None, Timeout::Forever).unwrap());
+    let barrier = Arc::new(Barrier::new(3, Some(Box::new(spin)), Timeout::Forever).unwrap());
     let b = barrier.clone();
     Busy {
         threads: 3,
         round: Arc::new(move |_| {
             if b.wait(Some(Timeout::After(Duration::from_millis(20)))) == Err(Error::BrokenBarrier)
             {
-                b.reset();
+                b.reset().unwrap();
             }
         }),
-        // Not the parent's barrier: a thread of the parent may have held its state's lock at
-        // the fork (see the README, "Fork"; its waiters are `a_child_forked_while_threads_wait_
-        // in_a_barrier_finds_it_broken_and_resets_it`).
+        // The parent's barrier: its cycle is broken here (its waiters are the parent's, see
+        // `a_child_forked_while_threads_wait_in_a_barrier_finds_it_broken_and_resets_it`), or the
+        // barrier is broken by the fork (a thread of the parent was inside its lock: running
+        // the action, arriving, leaving; see the README, "Fork"), and every call says so.
         in_child: Box::new(move || {
             let mine = Barrier::new(1, None, Timeout::Forever).unwrap();
-            barrier.parties() == 3 && mine.wait(None) == Ok(0) && threads_work_in_child()
+            let parents = match barrier.reset() {
+                Ok(()) => {
+                    barrier.n_waiting() == 0
+                        && !barrier.broken()
+                        && barrier.abort().is_ok()
+                        && barrier.wait(Some(SHORT)) == Err(Error::BrokenBarrier)
+                }
+                Err(Error::Forked) => {
+                    barrier.broken()
+                        && barrier.n_waiting() == 0
+                        && barrier.wait(None) == Err(Error::Forked)
+                        && barrier.abort() == Err(Error::Forked)
+                }
+                Err(_) => false,
+            };
+            parents && mine.wait(None) == Ok(0) && threads_work_in_child()
         }),
     }
 }
 
+/// A barrier's action: some work with the barrier's lock held (so that forks often land in it).
+fn spin() {
+    for _ in 0..10_000 {
+        std::hint::spin_loop();
+    }
+}
+
 fn busy_queue() -> Busy {
-    let queue = Arc::new(Queue::<usize>::new(QueueKind::Fifo, 0).unwrap());
+    let queue = Arc::new(Queue::<usize>::new(QueueKind::Fifo, 16).unwrap());
     let q = queue.clone();
     Busy {
         threads: 4,
         round: Arc::new(move |i| {
             if i % 2 == 0 {
-                q.put(i, Timeout::Forever).unwrap();
+                let _ = q.put(i, SHORT);
             } else if q.get(SHORT).is_ok() {
                 q.task_done().unwrap();
             }
         }),
-        // Not the parent's queue: a thread of the parent may have held its state's lock at the
-        // fork (see the README, "Fork"). The child's own queue hands an item over between its
-        // threads.
+        // The parent's queue works here, or is broken by the fork (a thread of the parent was
+        // inside it; see the README, "Fork"), and every call says so. The child's own queue
+        // hands an item over between its threads.
         in_child: Box::new(move || {
+            let nowait = Timeout::After(Duration::ZERO);
+            let parents = match queue.get(nowait) {
+                Ok(_) | Err(Error::QueueEmpty) => {
+                    queue.put(7, LONG).is_ok() && queue.shutdown(true).is_ok_and(|d| !d.is_empty())
+                }
+                Err(Error::Forked) => {
+                    queue.put(7, nowait).map_err(|r| (r.error, r.value)) == Err((Error::Forked, 7))
+                        && queue.task_done() == Err(Error::Forked)
+                        && queue.shutdown(true) == Err(Error::Forked)
+                        && queue.qsize() == 0
+                }
+                Err(_) => false,
+            };
             let mine = Arc::new(Queue::<usize>::new(QueueKind::Fifo, 0).unwrap());
             let q = mine.clone();
             let putter = Thread::new(move || q.put(7, Timeout::Forever).is_ok());
-            queue.maxsize() == 0
+            parents
                 && putter.start().is_ok()
                 && mine.get(LONG) == Ok(7)
                 && putter.join(Timeout::Forever) == Ok(true)
                 && putter.result::<bool>() == Ok(Some(true))
+        }),
+    }
+}
+
+/// Parent threads poll one pending future (`outcome` with timeout 0, counted in and out as a
+/// sleeper) and wait for it with `wait` (a listener registered and taken back). In the child it
+/// works (the child completes it), or it is broken by the fork and counts as finished there
+/// (`Outcome::Forked`).
+fn busy_future() -> Busy {
+    let future = Arc::new(weft::future::Future::<usize, ()>::new());
+    let f = future.clone();
+    Busy {
+        threads: 4,
+        round: Arc::new(move |i| {
+            if i % 2 == 0 {
+                assert_eq!(f.outcome(Timeout::After(Duration::ZERO)), None);
+            } else {
+                let waited = weft::future::wait(
+                    &[&*f],
+                    Timeout::After(Duration::ZERO),
+                    ReturnWhen::FirstCompleted,
+                );
+                assert!(!waited.satisfied);
+            }
+        }),
+        in_child: Box::new(move || {
+            let works = match future.outcome(Timeout::After(Duration::ZERO)) {
+                None => {
+                    future.set_result(3).is_ok()
+                        && future.outcome(Timeout::Forever) == Some(Outcome::Returned(3))
+                }
+                Some(Outcome::Forked) => {
+                    future.set_result(3).map_err(|r| r.error) == Err(Error::Forked)
+                        && !future.cancel()
+                        && !future.running()
+                        && weft::future::wait(
+                            &[&*future],
+                            Timeout::Forever,
+                            ReturnWhen::AllCompleted,
+                        )
+                        .satisfied
+                }
+                Some(_) => false,
+            };
+            works && threads_work_in_child()
         }),
     }
 }
@@ -705,6 +786,8 @@ fn busy_thread_objects() -> Busy {
     assert_eq!(finished.join(Timeout::Forever), Ok(true));
     let unstarted = Thread::new(|| 8);
     let objects = [running, finished, unstarted];
+    // Named as thread 0 names them before any thread prints one (thread 2 may go first).
+    objects.iter().for_each(|t| t.set_name("renamed"));
     let busy = objects.clone();
     Busy {
         threads: 4,
@@ -914,129 +997,12 @@ fork_while_busy_tests! {
     busy_semaphore: a_child_forked_while_a_semaphore_is_busy_uses_it_and_leaves, a_child_forked_while_a_semaphore_is_busy_long;
     busy_barrier: a_child_forked_while_a_barrier_is_busy_uses_it_and_leaves, a_child_forked_while_a_barrier_is_busy_long;
     busy_queue: a_child_forked_while_a_queue_is_busy_uses_it_and_leaves, a_child_forked_while_a_queue_is_busy_long;
+    busy_future: a_child_forked_while_a_future_is_busy_uses_it_and_leaves, a_child_forked_while_a_future_is_busy_long;
     busy_pool: a_child_forked_while_threads_submit_to_a_pool_uses_it_and_leaves, a_child_forked_while_threads_submit_to_a_pool_long;
     busy_local: a_child_forked_while_threads_set_a_local_uses_it_and_leaves, a_child_forked_while_threads_set_a_local_long;
     busy_timer: a_child_forked_while_timers_run_makes_timers_and_leaves, a_child_forked_while_timers_run_long;
     busy_threads: a_child_forked_while_threads_start_and_join_starts_threads_and_leaves, a_child_forked_while_threads_start_and_join_long;
     busy_thread_objects: a_child_forked_while_threads_use_thread_objects_uses_them_and_leaves, a_child_forked_while_threads_use_thread_objects_long;
-}
-
-/// Issue 14's leftover, measured: a child that uses the very object parent threads were busy
-/// with at the fork (inside a `put`, a `wait`, a `join`...). Objects whose state is one word
-/// (Lock, RLock, Condition, Event, Semaphore) are covered by the matrix above; these are the
-/// objects whose state sits under weft's internal mutex. A parent thread inside a critical
-/// section at the fork leaves that mutex held for ever in the child, where nobody will release
-/// it, and the child's first use hangs: the README ("Fork") tells a child to use only the
-/// objects the parent was not busy with. Not a pass/fail test (it would hang the stress tier):
-/// `WEFT_MEASURE_BUSY_AT_FORK=<children>` prints, per object kind, how many of that many
-/// children hung. With 100 (2026-12, 2 cores, two runs): queue 0 and 2; barrier 100 (the
-/// parent's waiters were counted and never left), 0 since the child breaks their cycle (3 of
-/// about 320 children of `a_child_forked_while_a_barrier_is_busy_long` using it: its mutex left
-/// held); future 76 and 89 (its state's mutex left held).
-/// Thread objects are no longer measured: the fork handlers hold their states
-/// (`busy_thread_objects`).
-#[test]
-#[cfg_attr(miri, ignore = "Miri cannot fork")]
-fn measure_a_child_using_an_object_busy_at_fork() {
-    let Some(children) = std::env::var("WEFT_MEASURE_BUSY_AT_FORK")
-        .ok()
-        .and_then(|n| n.parse::<usize>().ok())
-    else {
-        return;
-    };
-    for (name, busy) in [
-        ("queue put/get", same_queue as fn(Arc<Event>) -> Busy),
-        ("barrier wait", same_barrier),
-        ("future result/callbacks", same_future),
-    ] {
-        let release = Arc::new(Event::new());
-        let busy = busy(release.clone());
-        let stop = Arc::new(AtomicUsize::new(0));
-        let threads: Vec<Thread> = (0..busy.threads)
-            .map(|i| {
-                let (stop, round) = (stop.clone(), busy.round.clone());
-                // Relaxed: a flag, no data hangs on it.
-                Thread::new(move || {
-                    while stop.load(Ordering::Relaxed) == 0 {
-                        round(i);
-                    }
-                })
-            })
-            .collect();
-        threads.iter().for_each(|t| t.start().unwrap());
-        std::thread::sleep(Duration::from_millis(50));
-        let failed: Vec<String> = (0..children)
-            .filter_map(|_| {
-                common::forked_child_leaves(2, Leave::UnderscoreExit, &busy.in_child).err()
-            })
-            .collect();
-        stop.store(1, Ordering::Relaxed);
-        threads
-            .iter()
-            .for_each(|t| assert!(t.join(Timeout::Forever).unwrap()));
-        release.set();
-        eprintln!(
-            "{name}: {} of {children} children failed: {:?}",
-            failed.len(),
-            failed.first()
-        );
-    }
-}
-
-fn same_queue(_: Arc<Event>) -> Busy {
-    let queue = Arc::new(Queue::<usize>::new(QueueKind::Fifo, 4).unwrap());
-    let q = queue.clone();
-    Busy {
-        threads: 4,
-        round: Arc::new(move |i| {
-            if i % 2 == 0 {
-                let _ = q.put(i, SHORT);
-            } else if q.get(SHORT).is_ok() {
-                q.task_done().unwrap();
-            }
-        }),
-        in_child: Box::new(move || {
-            while queue.get(Timeout::After(Duration::ZERO)).is_ok() {}
-            queue.put(7, LONG).is_ok() && queue.get(LONG) == Ok(7)
-        }),
-    }
-}
-
-fn same_barrier(_: Arc<Event>) -> Busy {
-    let barrier = Arc::new(Barrier::new(3, None, Timeout::Forever).unwrap());
-    let b = barrier.clone();
-    Busy {
-        threads: 3,
-        round: Arc::new(move |_| {
-            if b.wait(Some(SHORT)) == Err(Error::BrokenBarrier) {
-                b.reset();
-            }
-        }),
-        in_child: Box::new(move || {
-            barrier.reset();
-            barrier.n_waiting() == 0 && barrier.wait(Some(SHORT)).is_err()
-        }),
-    }
-}
-
-fn same_future(release: Arc<Event>) -> Busy {
-    // A task that runs until the measure ends: its future stays running.
-    let pool = Pool::new(1, "same", None);
-    let n = release.clone();
-    let future = Arc::new(
-        pool.submit(move || Ok::<_, ()>(n.wait(Timeout::Forever)))
-            .unwrap_or_else(|r| panic!("{:?}", r.error)),
-    );
-    let f = future.clone();
-    Busy {
-        threads: 3,
-        round: Arc::new(move |_| assert_eq!(f.outcome(Timeout::After(Duration::ZERO)), None)),
-        // Its worker does not exist in the child: the future stays running there.
-        in_child: Box::new(move || {
-            let _keep = &pool;
-            !future.cancel() && future.outcome(SHORT).is_none()
-        }),
-    }
 }
 
 /// Eventual fairness: `hogs` threads keep the Lock held nearly all the time, each re-taking it

@@ -108,7 +108,7 @@ fn a_completion_wakes_it_with_the_futures_index() {
 
 #[test]
 fn a_shutdown_wakes_it_with_the_queues_index() {
-    assert_eq!(woken_by(|o| drop(o.queue.shutdown(false))), 0);
+    assert_eq!(woken_by(|o| drop(o.queue.shutdown(false).unwrap())), 0);
 }
 
 #[test]

@@ -88,6 +88,7 @@ var (
 	ErrDeadlock              = newError(C.WEFT_STATUS_DEADLOCK)
 	ErrInvalidStateFinished  = newError(C.WEFT_STATUS_INVALID_STATE_FINISHED)
 	ErrInvalidStateCancelled = newError(C.WEFT_STATUS_INVALID_STATE_CANCELLED)
+	ErrForked                = newError(C.WEFT_STATUS_FORKED)
 )
 
 // statusErrors holds the values above, indexed by status (index 0, OK, is nil).
@@ -99,7 +100,7 @@ var statusErrors = []*Error{nil,
 	ErrSemaphoreNegative, ErrReleaseCount, ErrSemaphoreOverRelease, ErrBrokenBarrier,
 	ErrBarrierParties, ErrEmpty, ErrFull, ErrShutDown, ErrTaskDoneTooMany, ErrPoolShutDown,
 	ErrPoolBroken, ErrCancelled, ErrTaskFailed, ErrMaxWorkers, ErrInterrupted, ErrDeadlock,
-	ErrInvalidStateFinished, ErrInvalidStateCancelled,
+	ErrInvalidStateFinished, ErrInvalidStateCancelled, ErrForked,
 }
 
 // check turns a status into nil or its Error. cgo gives a function's `enum weft_status` as

@@ -39,10 +39,10 @@ static const char *name_of(const weft_thread *t, char *buf) {
 
 static void status_messages(void) {
     char what[64];
-    int unknown[] = {-1, 40, 1000, INT_MIN, INT_MAX};
+    int unknown[] = {-1, 41, 1000, INT_MIN, INT_MAX};
     int i;
-    EXPECT(expected_message(39) != NULL && expected_message(40) == NULL);
-    for (i = 0; i <= 39; i++) {
+    EXPECT(expected_message(40) != NULL && expected_message(41) == NULL);
+    for (i = 0; i <= 40; i++) {
         const char *msg = weft_status_str(i);
         snprintf(what, sizeof what, "weft_status_str(%d)", i);
         check_record(msg != NULL && strcmp(msg, expected_message(i)) == 0, what, __LINE__);

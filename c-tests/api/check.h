@@ -69,6 +69,7 @@ static inline const char *expected_message(int status) {
         "resource deadlock avoided: the calling thread already holds the lock",
         "FINISHED: <Future state=finished>",
         "CANCELLED: <Future state=cancelled>",
+        "the object was in use by another thread when the process forked",
     };
     if (status < 0 || (size_t)status >= sizeof messages / sizeof messages[0]) {
         return NULL;

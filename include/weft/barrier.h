@@ -19,9 +19,11 @@
  * In a child made by `fork()`, a cycle the parent's threads were waiting in is broken (those
  * threads do not exist in the child): `weft_barrier_wait` returns `WEFT_STATUS_BROKEN_BARRIER` until
  * `weft_barrier_reset`. A parent thread inside a call on the barrier at the very moment of the
- * fork leaves its internal lock held for ever in the child (about 1 child in 100 when parent
- * threads trip it continuously): as with CPython's `threading.Barrier`, a child should use only
- * the barriers no parent thread was calling into at the fork.
+ * fork (running the action, arriving, leaving) leaves its internal lock held for ever in the
+ * child, over a state it may have half-updated (CPython's `threading.Barrier` hangs the child's
+ * first call): the barrier is then broken by the fork, `weft_barrier_wait`,
+ * `weft_barrier_reset` and `weft_barrier_abort` return `WEFT_STATUS_FORKED` at once,
+ * `weft_barrier_broken` is true and `weft_barrier_n_waiting` 0.
  */
 typedef struct weft_barrier weft_barrier;
 
@@ -94,16 +96,17 @@ void weft_barrier_free(struct weft_barrier *barrier);
  * Waits until `parties` threads wait on the barrier, then releases them all. Python:
  * `barrier.wait(timeout=None)`.
  *
- * Blocking: at most `timeout` seconds for the others to arrive; `WEFT_TIMEOUT_FOREVER` uses
- * the barrier's default timeout (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). After a
+ * Blocking: at most `timeout` seconds for the others to arrive; `WEFT_TIMEOUT_FOREVER` uses the
+ * barrier's default timeout (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). After a
  * `weft_barrier_reset`, an arrival waits without limit for the threads it sent away to leave.
- * `*index_out` receives this thread's arrival index, `0` to `parties - 1`, distinct in each
- * cycle. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_BROKEN_BARRIER` ("broken barrier") if the
- * barrier is broken, or is reset, aborted or broken while waiting (the thread that ran the
- * action included, if the action aborted or reset the barrier); a timeout breaks it, for
- * every waiter, until `weft_barrier_reset`; `WEFT_STATUS_WRONG_STATE` from the barrier's own
- * action (CPython deadlocks); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
- * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ * `*index_out` receives this thread's arrival index, `0` to `parties - 1`, distinct in each cycle.
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_BROKEN_BARRIER` ("broken barrier") if the barrier is
+ * broken, or is reset, aborted or broken while waiting (the thread that ran the action included,
+ * if the action aborted or reset the barrier); a timeout breaks it, for every waiter, until
+ * `weft_barrier_reset`; `WEFT_STATUS_WRONG_STATE` from the barrier's own action (CPython
+ * deadlocks); the timeout statuses; `WEFT_STATUS_FORKED` (a barrier broken by a fork: see
+ * `weft_barrier`); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe
+ * from any thread.
  *
  * # Safety
  * `barrier` is NULL or a handle from weft the caller holds a reference to during the call;
@@ -117,12 +120,13 @@ enum weft_status weft_barrier_wait(struct weft_barrier *barrier,
 /**
  * Returns the barrier to its initial state. Python: `barrier.reset()`.
  *
- * Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them
- * to leave, then fill a new cycle. From the barrier's action, it applies when the action
- * returns: every thread of the cycle, the action's own included, returns
- * `WEFT_STATUS_BROKEN_BARRIER`, and the barrier is not broken (an earlier abort in the same
- * action is undone). Never blocks for long. Statuses: `WEFT_STATUS_OK`;
- * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ * Threads waiting on it now return `WEFT_STATUS_BROKEN_BARRIER`; later arrivals wait for them to
+ * leave, then fill a new cycle. From the barrier's action, it applies when the action returns:
+ * every thread of the cycle, the action's own included, returns `WEFT_STATUS_BROKEN_BARRIER`, and
+ * the barrier is not broken (an earlier abort in the same action is undone). Never blocks for
+ * long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_FORKED` (a barrier broken by a fork: see
+ * `weft_barrier`); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe
+ * from any thread.
  *
  * # Safety
  * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.
@@ -133,10 +137,11 @@ enum weft_status weft_barrier_reset(struct weft_barrier *barrier);
  * Breaks the barrier: current and later waits return `WEFT_STATUS_BROKEN_BARRIER` until
  * `weft_barrier_reset`. Python: `barrier.abort()`.
  *
- * From the barrier's action, it applies when the action returns: the barrier is broken and
- * every thread of the cycle, the action's own included, returns `WEFT_STATUS_BROKEN_BARRIER`
- * (in Python, an exception in the action does this). Never blocks for long. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
- * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ * From the barrier's action, it applies when the action returns: the barrier is broken and every
+ * thread of the cycle, the action's own included, returns `WEFT_STATUS_BROKEN_BARRIER` (in Python,
+ * an exception in the action does this). Never blocks for long. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_FORKED` (a barrier broken by a fork: see `weft_barrier`);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
  * `barrier` is NULL or a handle from weft the caller holds a reference to during the call.

@@ -256,6 +256,13 @@ typedef enum weft_status {
    * Completing a future that was cancelled. Python: `InvalidStateError`.
    */
   WEFT_STATUS_INVALID_STATE_CANCELLED = 39,
+  /**
+   * In a child made by `fork()`: a thread of the parent was inside a call on this object (a
+   * queue, a future, a barrier) at the fork, and its state may be half-updated; it is broken
+   * by the fork, and every call on it in the child returns this (see `weft_queue`,
+   * `weft_future`, `weft_barrier`). Python: `RuntimeError`.
+   */
+  WEFT_STATUS_FORKED = 40,
 } weft_status;
 
 /**

@@ -24,10 +24,17 @@ typedef struct weft_as_completed weft_as_completed;
  * `weft_future_clone` / `weft_future_free`; the pool keeps its own reference until the task is
  * done.
  *
- * In a child made by `fork()`, use only the futures no parent thread was calling into at the
- * fork: a call in progress at that moment leaves the future's internal lock held for ever in
- * the child (as with CPython's `concurrent.futures`); a future whose task a parent's worker
- * was running stays running there.
+ * In a child made by `fork()`, a future whose task a parent's worker was running stays running
+ * there. A future a parent thread was calling into at the moment of the fork is broken by the
+ * fork (its internal lock stays held for ever there, over a state that thread may have left
+ * half-updated; CPython's `concurrent.futures` hangs the child's first call): it counts as
+ * finished for everything that would wait on it or register with it. `weft_future_result` and
+ * `weft_future_exception` return `WEFT_STATUS_FORKED` (or its outcome, if it was done before
+ * the fork), and so do `weft_future_set_result`, `weft_future_set_exception` and
+ * `weft_future_set_running_or_notify_cancel`; `weft_futures_wait` and
+ * `weft_futures_as_completed` count it completed with an exception (its `done` stays false); a
+ * callback added runs at once, those added before the fork never run; `weft_future_cancel`,
+ * `weft_future_interrupt` and `weft_future_running` are false; its last free leaks its state.
  */
 typedef struct weft_future weft_future;
 
@@ -119,12 +126,12 @@ enum weft_status weft_future_new(struct weft_future **future_out);
  *
  * Never blocks. Once running, the future can no longer be cancelled (`weft_future_running` is
  * true) until `weft_future_set_result` or `weft_future_set_exception` completes it. Statuses:
- * `WEFT_STATUS_OK` (it is running now: do the work); `WEFT_STATUS_CANCELLED` (it was
- * cancelled: do not do the work; its callbacks have run; every call says so, where CPython
- * raises the second time); `WEFT_STATUS_WRONG_STATE` (Python: `RuntimeError('Future in
- * unexpected state')`) if it is running or finished already, or is a pool's future (its
- * worker does this); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety:
- * safe from any thread.
+ * `WEFT_STATUS_OK` (it is running now: do the work); `WEFT_STATUS_CANCELLED` (it was cancelled: do
+ * not do the work; its callbacks have run; every call says so, where CPython raises the second
+ * time); `WEFT_STATUS_WRONG_STATE` (Python: `RuntimeError('Future in unexpected state')`) if it is
+ * running or finished already, or is a pool's future (its worker does this); `WEFT_STATUS_FORKED`
+ * (a future broken by a fork: see `weft_future`); `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
  * `future` is NULL or a handle from weft the caller holds a reference to during the call.
@@ -136,16 +143,17 @@ enum weft_status weft_future_set_running_or_notify_cancel(struct weft_future *fu
  * Completes a future made by `weft_future_new` with `result`. Python:
  * `future.set_result(result)`.
  *
- * The future may be pending or running. Its waiters wake, and its done callbacks run now, in
- * the calling thread. Never blocks (except to run the callbacks). Ownership: on success the
- * future owns `result`: `weft_future_result` returns it as often as asked, and
- * `result_free`, if not NULL, is called on it once, when the future's last reference is
- * freed (in the thread that frees it). On failure nothing changes and `result_free` is not
- * called. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_INVALID_STATE_FINISHED` if the future is done
- * already, `WEFT_STATUS_INVALID_STATE_CANCELLED` if it was cancelled (Python:
- * `InvalidStateError`); `WEFT_STATUS_WRONG_STATE` for a pool's future (its task completes it);
- * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
- * of several calls at once, one completes the future.
+ * The future may be pending or running. Its waiters wake, and its done callbacks run now, in the
+ * calling thread. Never blocks (except to run the callbacks). Ownership: on success the future
+ * owns `result`: `weft_future_result` returns it as often as asked, and `result_free`, if not
+ * NULL, is called on it once, when the future's last reference is freed (in the thread that frees
+ * it). On failure nothing changes and `result_free` is not called. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_INVALID_STATE_FINISHED` if the future is done already,
+ * `WEFT_STATUS_INVALID_STATE_CANCELLED` if it was cancelled (Python: `InvalidStateError`);
+ * `WEFT_STATUS_WRONG_STATE` for a pool's future (its task completes it); `WEFT_STATUS_FORKED` (a
+ * future broken by a fork: see `weft_future`); `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread; of several calls at once, one
+ * completes the future.
  *
  * # Safety
  * `future` is NULL or a handle from weft the caller holds a reference to during the call;
@@ -174,14 +182,14 @@ enum weft_status weft_future_set_exception(struct weft_future *future,
 /**
  * Waits for the task and reads its result. Python: `future.result(timeout=None)`.
  *
- * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
- * Ownership: on success `*result_out` is the pointer the task stored; weft does not own it and
- * returns it as often as asked. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if the task
- * is not done in time (Python: `TimeoutError`); `WEFT_STATUS_CANCELLED`;
- * `WEFT_STATUS_TASK_FAILED` if the task returned a failure code (read it with
- * `weft_future_exception`); `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran;
- * the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
- * Thread safety: safe from any thread, any number of times.
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). Ownership:
+ * on success `*result_out` is the pointer the task stored; weft does not own it and returns it as
+ * often as asked. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if the task is not done in
+ * time (Python: `TimeoutError`); `WEFT_STATUS_CANCELLED`; `WEFT_STATUS_TASK_FAILED` if the task
+ * returned a failure code (read it with `weft_future_exception`); `WEFT_STATUS_POOL_BROKEN` if the
+ * pool broke before the task ran; the timeout statuses; `WEFT_STATUS_FORKED` (a future broken by a
+ * fork: see `weft_future`); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread
+ * safety: safe from any thread, any number of times.
  *
  * # Safety
  * `future` is NULL or a handle from weft the caller holds a reference to during the call;
@@ -196,11 +204,12 @@ enum weft_status weft_future_result(struct weft_future *future,
  * Waits for the task and reads its failure code: 0 if it succeeded. Python:
  * `future.exception(timeout=None)` (`None` is 0 here).
  *
- * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`).
- * Statuses: `WEFT_STATUS_OK` (`*code_out` written); `WEFT_STATUS_TIMEOUT`;
- * `WEFT_STATUS_CANCELLED`; `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran (the
- * future's exception); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
- * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread, any number of times.
+ * Blocking: at most `timeout` seconds (see the timeout rule at `WEFT_TIMEOUT_FOREVER`). Statuses:
+ * `WEFT_STATUS_OK` (`*code_out` written); `WEFT_STATUS_TIMEOUT`; `WEFT_STATUS_CANCELLED`;
+ * `WEFT_STATUS_POOL_BROKEN` if the pool broke before the task ran (the future's exception); the
+ * timeout statuses; `WEFT_STATUS_FORKED` (a future broken by a fork: see `weft_future`);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread,
+ * any number of times.
  *
  * # Safety
  * `future` is NULL or a handle from weft the caller holds a reference to during the call;
@@ -413,12 +422,13 @@ void weft_as_completed_free(struct weft_as_completed *iterator);
  *
  * Blocking: at most `timeout` seconds for this step (see the timeout rule at
  * `WEFT_TIMEOUT_FOREVER`; Python's timeout covers the whole iteration: pass what is left of it).
- * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if none completed in time (nothing
- * written); `WEFT_STATUS_INVALID_ARGUMENT` once every future was handed out (the iteration is
- * over); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
- * Thread safety: safe from any thread; take the futures from one thread at a time, as from a
- * Python iterator (calls from several threads at once each get a different future, but one may
- * wait out its timeout after another took the last).
+ * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if none completed in time (nothing written);
+ * `WEFT_STATUS_INVALID_ARGUMENT` once every future was handed out (the iteration is over); the
+ * timeout statuses; `WEFT_STATUS_FORKED` (a future broken by a fork: see `weft_future`);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread;
+ * take the futures from one thread at a time, as from a Python iterator (calls from several
+ * threads at once each get a different future, but one may wait out its timeout after another took
+ * the last).
  *
  * # Safety
  * `iterator` is NULL or a handle from weft the caller holds a reference to during the call;

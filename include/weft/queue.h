@@ -16,9 +16,13 @@
  * `queue.LifoQueue`, `queue.PriorityQueue`, `queue.SimpleQueue`), with Python 3.13's shutdown.
  * Reference counted: see `weft_queue_clone` / `weft_queue_free`.
  *
- * In a child made by `fork()`, use only the queues no parent thread was calling into at the
- * fork: a call in progress at that moment leaves the queue's internal lock held for ever in the
- * child (as with CPython's `queue.Queue`).
+ * In a child made by `fork()`, a queue a parent thread was calling into at the moment of the
+ * fork is broken by the fork (its internal lock stays held for ever there, over a state that
+ * thread may have left half-updated; CPython's `queue.Queue` hangs the child's first call):
+ * every call on it that returns a status returns `WEFT_STATUS_FORKED` at once (a put leaves
+ * the item with the caller), the snapshots (`weft_queue_qsize`, `weft_queue_is_shutdown`...)
+ * give 0 and false, and its last `weft_queue_free` leaks the items instead of destroying them.
+ * The other queues work as in the parent.
  */
 typedef struct weft_queue weft_queue;
 
@@ -112,15 +116,15 @@ void weft_queue_free(struct weft_queue *queue);
 /**
  * Puts an item. Python: `q.put(item, block=True, timeout=None)`.
  *
- * Blocking: on a full bounded queue, with `block` true, waits at most `timeout` seconds for a
- * free slot (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`);
- * with `block` false, does not wait and ignores `timeout`, as Python does. On a priority queue
- * the item gets priority 0. Ownership: on success the queue owns the item until a
- * `weft_queue_get` hands it out; on any other status the caller still owns it.
- * Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_FULL` if no slot freed up in time, or at once when not
- * blocking (Python: `queue.Full`); `WEFT_STATUS_SHUT_DOWN` once the queue is shut down (Python:
- * `queue.ShutDown`); the timeout statuses; `WEFT_STATUS_NULL_ARGUMENT`,
- * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ * Blocking: on a full bounded queue, with `block` true, waits at most `timeout` seconds for a free
+ * slot (`WEFT_TIMEOUT_FOREVER`: no limit; see the timeout rule at `WEFT_TIMEOUT_FOREVER`); with
+ * `block` false, does not wait and ignores `timeout`, as Python does. On a priority queue the item
+ * gets priority 0. Ownership: on success the queue owns the item until a `weft_queue_get` hands it
+ * out; on any other status the caller still owns it. Statuses: `WEFT_STATUS_OK`;
+ * `WEFT_STATUS_FULL` if no slot freed up in time, or at once when not blocking (Python:
+ * `queue.Full`); `WEFT_STATUS_SHUT_DOWN` once the queue is shut down (Python: `queue.ShutDown`);
+ * the timeout statuses; `WEFT_STATUS_FORKED` (a queue broken by a fork: see `weft_queue`);
+ * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
  * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
@@ -152,13 +156,14 @@ enum weft_status weft_queue_put_priority(struct weft_queue *queue,
 /**
  * Removes an item and hands it to the caller. Python: `q.get(block=True, timeout=None)`.
  *
- * Blocking: on an empty queue, with `block` true, waits at most `timeout` seconds for an item
- * (see the timeout rule at `WEFT_TIMEOUT_FOREVER`); with `block` false, does not wait and
- * ignores `timeout`. Ownership: on success `*item_out` is the item, now the caller's (the
- * destructor is not called on it). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_EMPTY` if no item
- * came in time, or at once when not blocking (Python: `queue.Empty`); `WEFT_STATUS_SHUT_DOWN`
- * once the queue is shut down and holds no item; the timeout statuses;
- * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ * Blocking: on an empty queue, with `block` true, waits at most `timeout` seconds for an item (see
+ * the timeout rule at `WEFT_TIMEOUT_FOREVER`); with `block` false, does not wait and ignores
+ * `timeout`. Ownership: on success `*item_out` is the item, now the caller's (the destructor is
+ * not called on it). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_EMPTY` if no item came in time, or
+ * at once when not blocking (Python: `queue.Empty`); `WEFT_STATUS_SHUT_DOWN` once the queue is
+ * shut down and holds no item; the timeout statuses; `WEFT_STATUS_FORKED` (a queue broken by a
+ * fork: see `weft_queue`); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety:
+ * safe from any thread.
  *
  * # Safety
  * `queue` is NULL or a handle from weft the caller holds a reference to during the call;
@@ -174,10 +179,10 @@ enum weft_status weft_queue_get(struct weft_queue *queue,
  * Marks one item got earlier as processed. Python: `q.task_done()`.
  *
  * Never blocks; may release threads blocked in `weft_queue_join`. Statuses: `WEFT_STATUS_OK`;
- * `WEFT_STATUS_TASK_DONE_TOO_MANY` ("task_done() called too many times") if no task is
- * unfinished (the count stays 0); `WEFT_STATUS_WRONG_STATE` on a simple queue, which does not
- * track tasks; `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`.
- * Thread safety: safe from any thread.
+ * `WEFT_STATUS_TASK_DONE_TOO_MANY` ("task_done() called too many times") if no task is unfinished
+ * (the count stays 0); `WEFT_STATUS_WRONG_STATE` on a simple queue, which does not track tasks;
+ * `WEFT_STATUS_FORKED` (a queue broken by a fork: see `weft_queue`); `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
  * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
@@ -191,7 +196,8 @@ enum weft_status weft_queue_task_done(struct weft_queue *queue);
  * Blocking: at most `timeout` seconds (Python's `join` has no timeout; see the timeout rule at
  * `WEFT_TIMEOUT_FOREVER`). Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_TIMEOUT` if tasks are still
  * unfinished; `WEFT_STATUS_WRONG_STATE` on a simple queue; the timeout statuses;
- * `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ * `WEFT_STATUS_FORKED` (a queue broken by a fork: see `weft_queue`); `WEFT_STATUS_NULL_ARGUMENT`,
+ * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
  *
  * # Safety
  * `queue` is NULL or a handle from weft the caller holds a reference to during the call.
@@ -212,8 +218,9 @@ enum weft_status weft_queue_join(struct weft_queue *queue,
  * calling thread, after the queue's lock is released, and may use the queue. Without
  * `immediate`, `drain` is not called. Calling it again is harmless.
  *
- * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_NULL_ARGUMENT`,
- * `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from any thread.
+ * Never blocks. Statuses: `WEFT_STATUS_OK`; `WEFT_STATUS_FORKED` (a queue broken by a fork: see
+ * `weft_queue`); `WEFT_STATUS_NULL_ARGUMENT`, `WEFT_STATUS_WRONG_HANDLE`. Thread safety: safe from
+ * any thread.
  *
  * # Safety
  * `queue` is NULL or a handle from weft the caller holds a reference to during the call; `drain`

@@ -107,6 +107,11 @@ pub enum weft_status {
     WEFT_STATUS_INVALID_STATE_FINISHED = 38,
     /// Completing a future that was cancelled. Python: `InvalidStateError`.
     WEFT_STATUS_INVALID_STATE_CANCELLED = 39,
+    /// In a child made by `fork()`: a thread of the parent was inside a call on this object (a
+    /// queue, a future, a barrier) at the fork, and its state may be half-updated; it is broken
+    /// by the fork, and every call on it in the child returns this (see `weft_queue`,
+    /// `weft_future`, `weft_barrier`). Python: `RuntimeError`.
+    WEFT_STATUS_FORKED = 40,
 }
 
 use weft_status::*;
@@ -149,6 +154,7 @@ impl From<Error> for weft_status {
             Error::Deadlock => WEFT_STATUS_DEADLOCK,
             Error::InvalidStateFinished => WEFT_STATUS_INVALID_STATE_FINISHED,
             Error::InvalidStateCancelled => WEFT_STATUS_INVALID_STATE_CANCELLED,
+            Error::Forked => WEFT_STATUS_FORKED,
         }
     }
 }
@@ -211,7 +217,7 @@ mod tests {
 
     /// The number of statuses: one past the largest value (`tests/statuses.rs` checks that the
     /// header's values are exactly 0 to this, less one).
-    const COUNT: c_int = WEFT_STATUS_INVALID_STATE_CANCELLED as c_int + 1;
+    const COUNT: c_int = WEFT_STATUS_FORKED as c_int + 1;
 
     #[test]
     fn every_status_has_its_own_message() {

@@ -9,7 +9,7 @@ use super::outcome::OutcomeCell;
 use super::waiter::Waiter;
 use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::loom::{Mutex, MutexGuard};
-use crate::park::{Condvar, Waiters};
+use crate::park::{Condvar, Forked, Waiters};
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
 ///
@@ -146,7 +146,11 @@ impl<T, E> Future<T, E> {
         std::mem::size_of_val(self.inner())
     }
 
-    pub(super) fn state(&self) -> MutexGuard<'_, State<T, E>> {
-        self.inner().state.lock()
+    /// The state, locked; [`Forked`] in a child made by `fork()` where a thread of the parent
+    /// held it at the fork: the future is broken by the fork there, and counts as finished,
+    /// with [`Outcome::Forked`](super::Outcome::Forked), for everything that would wait on it
+    /// or register with it.
+    pub(super) fn state(&self) -> Result<MutexGuard<'_, State<T, E>>, Forked> {
+        self.inner().state.lock_checked()
     }
 }

@@ -16,6 +16,10 @@ pub enum Outcome<T, E> {
     Broken,
     /// The task panicked (Rust tasks only; the panic is not propagated).
     Panicked,
+    /// In a child made by `fork()`: the future is broken by the fork (a thread of the parent
+    /// was inside it at that moment, leaving its internal lock held for ever there), and was
+    /// not done; it cannot be waited for in this child. C: `WEFT_STATUS_FORKED`.
+    Forked,
 }
 
 impl<T, E> Outcome<T, E> {

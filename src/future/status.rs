@@ -96,7 +96,10 @@ impl<T, E> Future<T, E> {
     pub fn cancel(&self) -> bool {
         // Claimed and completed under the lock: a canceller that loses to another finds the
         // cancellation done when it gets the lock, and returns true too.
-        let state = self.state();
+        // A future broken by a fork counts as finished (`Outcome::Forked`): not cancelled.
+        let Ok(state) = self.state() else {
+            return false;
+        };
         if self.claim() {
             self.complete(Some(state), Outcome::Cancelled);
             return true;
@@ -120,7 +123,9 @@ impl<T, E> Future<T, E> {
         // (see `complete_and_release`), so it has not gone on to another task while the token
         // is set. A canceller claims and completes under the lock: a future claimed and not
         // done, seen here, is being run by a worker, which wrote its number in the claim.
-        let state = self.state();
+        let Ok(state) = self.state() else {
+            return false;
+        };
         let status = self.watch(&state);
         if !claimed(status) || status & DONE != 0 {
             return false;
@@ -144,8 +149,11 @@ impl<T, E> Future<T, E> {
         }
         // Only a worker about to run the task claims it without the lock; a canceller (or a
         // pool abandoning it) claims and completes under it: looking again under the lock, a
-        // future being cancelled is not taken for running.
-        let _state = self.state();
+        // future being cancelled is not taken for running. One broken by a fork counts as
+        // finished.
+        let Ok(_state) = self.state() else {
+            return false;
+        };
         running(self.status())
     }
 
@@ -169,7 +177,7 @@ impl<T, E> Future<T, E> {
     /// CPython, a cancelled future answers `Ok(false)` every time it is asked.
     pub fn set_running_or_notify_cancel(&self) -> Result<bool, Error> {
         // Under the lock, as a canceller claims: see `running`.
-        let _state = self.state();
+        let _state = self.state()?;
         if self.status() & STANDALONE == 0 {
             return Err(Error::WrongState);
         }
@@ -231,7 +239,7 @@ impl<T, E> Future<T, E> {
     /// Takes the state lock to complete a future made by [`Future::new`], or refuses (see
     /// [`Future::set_result`]) unless it is pending or running.
     pub(super) fn lock_to_settle(&self) -> Result<MutexGuard<'_, State<T, E>>, Error> {
-        let state = self.state();
+        let state = self.state()?;
         let status = self.status();
         if status & STANDALONE == 0 {
             Err(Error::WrongState)
@@ -341,8 +349,14 @@ impl<T, E> Future<T, E> {
 
     /// After `DONE` is set on a watched future: wakes every waiter and, with the lock released,
     /// runs the callbacks. `held`: the state lock, if the caller holds it.
+    ///
+    /// In a child made by `fork()` where the future is broken by the fork, nobody is told: the
+    /// listeners, registered by the parent's threads (none of this child's could register), are
+    /// leaked with the state, and the callbacks registered before the fork never run here.
     fn notify_listeners(&self, held: Option<MutexGuard<'_, State<T, E>>>) {
-        let mut state = held.unwrap_or_else(|| self.state());
+        let Some(mut state) = held.or_else(|| self.state().ok()) else {
+            return;
+        };
         let listeners = std::mem::take(&mut state.listeners);
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
         // completion: it either sees the bump or is parked when `notify_all` runs. A thread that

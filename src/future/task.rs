@@ -139,10 +139,12 @@ where
             future.cancel();
             return;
         }
-        // Under the lock, as a canceller claims (see `running`).
-        let state = future.state();
-        if future.claim() {
-            future.complete(Some(state), Outcome::Broken);
+        // Under the lock, as a canceller claims (see `running`); a future broken by a fork is
+        // left as it is (it counts as finished, `Outcome::Forked`, in this child).
+        if let Ok(state) = future.state() {
+            if future.claim() {
+                future.complete(Some(state), Outcome::Broken);
+            }
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 
 use crate::loom::Mutex;
-use crate::park::{Condvar, Waiters};
+use crate::park::{Condvar, Forked, Waiters};
 use crate::timeout::Deadline;
 
 /// When [`wait`](super::wait) returns. Python: `concurrent.futures.FIRST_COMPLETED` and its
@@ -75,8 +75,13 @@ impl Waiter {
     /// The future at `index` in the waiter's list completed (`failed`: as an exception): called
     /// once per future, by the thread that completes it, or by the waiting thread for a future
     /// it found done when it registered.
+    ///
+    /// Nothing happens in a child made by `fork()` where a thread of the parent was inside the
+    /// waiter at the fork (its waiting thread, the parent's, is not there).
     pub(crate) fn completed(&self, index: usize, failed: bool) {
-        let mut tally = self.tally.lock();
+        let Ok(mut tally) = self.tally.lock_checked() else {
+            return;
+        };
         tally.pending -= 1;
         tally.failed |= failed;
         if self.wake == ReturnWhen::FirstCompleted {
@@ -98,18 +103,31 @@ impl Waiter {
 
     /// Waits until `take` gives a value from the tally, or until `deadline` (then `None`).
     /// `take` is called under the waiter's lock, once before waiting and after every wake-up.
+    /// For a waiter of the calling thread's own (an [`AsCompleted`](super::AsCompleted), which
+    /// threads may share, has [`Waiter::wait_shared`]).
     pub(super) fn wait<R>(
         &self,
         deadline: Deadline,
-        mut take: impl FnMut(&mut Tally) -> Option<R>,
+        take: impl FnMut(&mut Tally) -> Option<R>,
     ) -> Option<R> {
-        let mut tally = self.tally.lock();
+        self.wait_shared(deadline, take)
+            .expect("a waiter made in this process")
+    }
+
+    /// [`Waiter::wait`]; [`Forked`] in a child made by `fork()` where a thread of the parent
+    /// was inside the waiter at the fork.
+    pub(super) fn wait_shared<R>(
+        &self,
+        deadline: Deadline,
+        mut take: impl FnMut(&mut Tally) -> Option<R>,
+    ) -> Result<Option<R>, Forked> {
+        let mut tally = self.tally.lock_checked()?;
         loop {
             if let Some(found) = take(&mut tally) {
-                return Some(found);
+                return Ok(Some(found));
             }
             if deadline.expired() {
-                return None;
+                return Ok(None);
             }
             // Counted in and reading the epoch under the lock: a completion that meets the
             // condition from now on picks this thread and bumps the epoch after.

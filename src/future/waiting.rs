@@ -11,6 +11,7 @@ use super::status::DONE;
 use super::waiter::{ReturnWhen, Waiter};
 use crate::Error;
 use crate::loom::Mutex;
+use crate::park::Forked;
 use crate::timeout::{Deadline, Timeout};
 
 impl<T, E> Future<T, E> {
@@ -21,47 +22,58 @@ impl<T, E> Future<T, E> {
         T: Clone,
         E: Clone,
     {
-        if !self.wait_done(timeout) {
-            return None;
+        match self.wait_done(timeout) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(Forked) => return Some(Outcome::Forked),
         }
-        // `T` and `E` may not be `Sync`: threads clone the outcome one at a time, under the lock.
-        let _state = self.state();
+        // `T` and `E` may not be `Sync`: threads clone the outcome one at a time, under the lock
+        // (which a thread of the parent may have held, cloning, at the fork).
+        let Ok(_state) = self.state() else {
+            return Some(Outcome::Forked);
+        };
         // SAFETY: `wait_done` saw `DONE` (acquire); the reference is used under the lock.
         Some(unsafe { self.inner().outcome.get() }.clone())
     }
 
-    /// [`Future::outcome`] without a copy or a lock, for outcomes that threads may share.
+    /// [`Future::outcome`] without a copy or a lock, for outcomes that threads may share;
+    /// [`Forked`] for a future broken by a fork and not done.
     #[cfg(feature = "capi")] // for the C API only
-    pub(crate) fn outcome_ref(&self, timeout: Timeout) -> Option<&Outcome<T, E>>
+    pub(crate) fn outcome_ref(&self, timeout: Timeout) -> Result<Option<&Outcome<T, E>>, Forked>
     where
         T: Sync,
         E: Sync,
     {
         // SAFETY: `wait_done` saw `DONE` (acquire); `T` and `E` are `Sync`.
-        self.wait_done(timeout)
-            .then(|| unsafe { self.inner().outcome.get() })
+        Ok(self
+            .wait_done(timeout)?
+            .then(|| unsafe { self.inner().outcome.get() }))
     }
 
     /// Waits at most `timeout` for the future to be done; whether it is (having seen `DONE`
-    /// with acquire ordering).
+    /// with acquire ordering), or [`Forked`] if it is not and is broken by a fork.
     #[inline]
-    fn wait_done(&self, timeout: Timeout) -> bool {
-        self.done() || self.wait_not_done(timeout)
+    fn wait_done(&self, timeout: Timeout) -> Result<bool, Forked> {
+        if self.done() {
+            Ok(true)
+        } else {
+            self.wait_not_done(timeout)
+        }
     }
 
     /// [`Future::wait_done`] for a future not yet seen done: out of line, so that the check
     /// for a done future stays small enough to inline into its callers (`weft_future_result`).
     #[inline(never)]
-    fn wait_not_done(&self, timeout: Timeout) -> bool {
-        let mut state = self.state();
+    fn wait_not_done(&self, timeout: Timeout) -> Result<bool, Forked> {
+        let mut state = self.state()?;
         let mut deadline = None;
         loop {
             if self.watch(&state) & DONE != 0 {
-                return true;
+                return Ok(true);
             }
             let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
             if deadline.expired() {
-                return false;
+                return Ok(false);
             }
             self.inner()
                 .done
@@ -74,13 +86,18 @@ impl<T, E> Future<T, E> {
     /// done. Python: `future.add_done_callback(fn)`.
     ///
     /// A panicking callback is reported on stderr and does not keep the others from running.
+    /// In a child made by `fork()` where the future is broken by the fork, it runs at once: the
+    /// future counts as finished there ([`Outcome::Forked`]).
     pub fn add_done_callback(&self, callback: impl FnOnce(&Future<T, E>) + Send + 'static) {
-        let mut state = self.state();
-        if self.watch(&state) & DONE != 0 {
-            drop(state);
-            self.invoke(Box::new(callback));
-        } else {
-            state.listeners.push(Listener::Callback(Box::new(callback)));
+        match self.state() {
+            Ok(mut state) if self.watch(&state) & DONE == 0 => {
+                state.listeners.push(Listener::Callback(Box::new(callback)));
+            }
+            Ok(state) => {
+                drop(state);
+                self.invoke(Box::new(callback));
+            }
+            Err(Forked) => self.invoke(Box::new(callback)),
         }
     }
 }
@@ -100,6 +117,9 @@ pub struct Waited {
 ///
 /// Linear in the number of futures: one look at each, then, if the condition does not hold yet,
 /// a waiter registered once with each future not done, which its completion counts in.
+///
+/// In a child made by `fork()`, a future broken by the fork counts as completed with an
+/// exception ([`Outcome::Forked`]), though its `done` stays false.
 pub fn wait<T, E>(futures: &[&Future<T, E>], timeout: Timeout, return_when: ReturnWhen) -> Waited {
     let mut pending = 0;
     let mut failed = false;
@@ -155,14 +175,17 @@ impl<T, E> AsCompleted<T, E> {
     /// [`Error::InvalidArgument`] once every future was handed out. Calls from several threads
     /// at once each get a different future, but one may then wait out its timeout after
     /// another took the last: take them from one thread at a time, as from a Python iterator.
+    /// [`Error::Forked`] in a child made by `fork()` where a thread of the parent was inside
+    /// this call at the fork. A future broken by a fork is handed out as if done
+    /// ([`Outcome::Forked`]).
     pub fn next(&self, timeout: Timeout) -> Result<Option<usize>, Error> {
-        let next = self
-            .waiter
-            .wait(timeout.deadline(), |tally| match tally.ready.pop_front() {
-                Some(index) => Some(Ok(index)),
-                None if tally.pending == 0 => Some(Err(Error::InvalidArgument)),
-                None => None,
-            });
+        let next =
+            self.waiter
+                .wait_shared(timeout.deadline(), |tally| match tally.ready.pop_front() {
+                    Some(index) => Some(Ok(index)),
+                    None if tally.pending == 0 => Some(Err(Error::InvalidArgument)),
+                    None => None,
+                })?;
         next.transpose()
     }
 }
@@ -232,9 +255,9 @@ pub(crate) fn unregister<'a, T: 'a, E: 'a>(
 ) {
     for future in futures {
         // A done future's completion takes its listeners (or has), this one among them.
-        if !future.done() {
-            future
-                .state()
+        // A future broken by a fork counted in at once: nothing was registered there.
+        if let (false, Ok(mut state)) = (future.done(), future.state()) {
+            state
                 .listeners
                 .retain(|l| !matches!(l, Listener::Waiter(w, _) if Arc::ptr_eq(w, waiter)));
         }
@@ -243,12 +266,15 @@ pub(crate) fn unregister<'a, T: 'a, E: 'a>(
 
 impl<T, E> Future<T, E> {
     /// Registers `waiter` to hear of this future's completion as its `index`th future, unless
-    /// the future is done: then nothing is registered, and whether it failed is returned.
+    /// the future is done: then nothing is registered, and whether it failed is returned. A
+    /// future broken by a fork counts as done, failed ([`Outcome::Forked`]).
     fn listen(&self, waiter: &Arc<Waiter>, index: usize) -> Option<bool> {
         if let Some(failed) = self.finished() {
             return Some(failed);
         }
-        let mut state = self.state();
+        let Ok(mut state) = self.state() else {
+            return Some(true);
+        };
         if self.watch(&state) & DONE != 0 {
             drop(state);
             return self.finished();
@@ -286,13 +312,17 @@ impl<T, E> InOrder<T, E> {
     /// done by the deadline (it is cancelled if still pending); `None` once every future was
     /// handed out or the iteration ended (see the type's documentation). Take them from one
     /// thread at a time, as from a Python iterator.
+    ///
+    /// In a child made by `fork()`, a future broken by the fork is handed out as done
+    /// ([`Outcome::Forked`]), and ends the iteration; so does an iterator a thread of the parent
+    /// was inside at the fork.
     pub fn next(&self) -> Option<Result<Future<T, E>, Future<T, E>>> {
-        let next = self.left.lock().pop_front()?;
+        let next = self.left.lock_checked().ok()?.pop_front()?;
         let timeout = self
             .deadline
             .remaining()
             .map_or(Timeout::Forever, Timeout::After);
-        let done = next.wait_done(timeout);
+        let done = next.wait_done(timeout).unwrap_or(true);
         let returned = done && next.finished() == Some(false) && !next.cancelled();
         if !returned {
             self.cancel_left();
@@ -307,7 +337,10 @@ impl<T, E> InOrder<T, E> {
 
     /// Ends the iteration: cancels the futures not handed out.
     fn cancel_left(&self) {
-        let left = std::mem::take(&mut *self.left.lock());
+        let Ok(mut left) = self.left.lock_checked() else {
+            return;
+        };
+        let left = std::mem::take(&mut *left);
         for future in left {
             future.cancel();
         }

@@ -7,8 +7,9 @@
 //! - [`word`]: the parking protocol of the primitives whose whole state is one word (`Lock`,
 //!   `Semaphore`, `Event`): a bit of the word says that threads may be parked on its address.
 //! - `mutex`: the internal [`Mutex<T>`](crate::loom::Mutex) around weft's own state (a queue's
-//!   items, a thread's state, the registries), built on `Lock`; `mutex_model.rs` is its loom
-//!   stand-in.
+//!   items, a thread's state, the registries), on a word of its own that also records the fork
+//!   generation of its holder, so that a child made by `fork()` knows a mutex left held by a
+//!   thread it does not have ([`Forked`]); `mutex_model.rs` is its loom stand-in.
 //! - [`condvar`]: the condition variable that goes with that mutex ([`Condvar`], counting its
 //!   sleepers in [`Waiters`]), for the waits of the queue, futures, threads, the pool and the
 //!   barrier.
@@ -25,3 +26,15 @@ pub(crate) mod table;
 pub(crate) mod word;
 
 pub(crate) use condvar::{Condvar, Waiters};
+
+/// What [`Mutex::lock_checked`](crate::loom::Mutex::lock_checked) returns in a child made by
+/// `fork()` for a mutex a thread of the parent held at the fork: the object it guards is broken
+/// by the fork there ([`Error::Forked`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Forked;
+
+impl From<Forked> for crate::Error {
+    fn from(_: Forked) -> crate::Error {
+        crate::Error::Forked
+    }
+}

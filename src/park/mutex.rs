@@ -1,12 +1,30 @@
 //! `Mutex<T>`: the lock around weft's own state (a queue's items, a pool's work list, a
-//! thread's state, the registries), a [`Lock`] that owns the data it guards.
+//! thread's state, the registries), a lock that owns the data it guards.
 //!
-//! Built on [`Lock`] so that internal state waits like everything else in weft: in weft's
-//! parking lot (a child made by `fork()` starts with an empty one), spinning a little and then
-//! yielding before it parks, which on an oversubscribed machine lets a descheduled holder run
-//! (`std`'s futex mutex spins and then sleeps; BENCHMARKS.md compares the two). Conditions are
-//! waited for with a [`Condvar`](super::Condvar), and [`MutexGuard::unlocked`] releases the
-//! mutex meanwhile.
+//! It waits like everything else in weft: with the protocol of [`park::word`](super::word) (the
+//! one [`Lock`](crate::sync::Lock)'s word follows), in weft's parking lot (a child made by
+//! `fork()` starts with an empty one), spinning a little and then yielding before it parks,
+//! which on an oversubscribed machine lets a descheduled holder run (`std`'s futex mutex spins
+//! and then sleeps; BENCHMARKS.md compares the two). Conditions are waited for with a
+//! [`Condvar`](super::Condvar), and [`MutexGuard::unlocked`] releases the mutex meanwhile.
+//!
+//! # Fork
+//!
+//! A child made by `fork()` has only the thread that forked: a mutex another thread held at that
+//! moment stays held for ever in the child, over a state that thread may have left half-updated
+//! (a `VecDeque` caught growing). So the word records, beside `LOCKED` and `PARKED`, the fork
+//! generation its holder took it in ([`table::forks`]: 0 in the first process, one more in each
+//! child, bumped by the child's first fork handler, before anything else in the child runs:
+//! each of weft's child handlers, which the library's constructor installs, starts there).
+//! It is part of the value the taking CAS writes, so there is no moment when the mutex is held
+//! and the generation not yet recorded. A thread that finds the mutex held by an older
+//! generation knows that its holder is gone: [`Mutex::lock_checked`] returns [`Forked`] instead
+//! of waiting for ever, and the object is "broken by the fork" in that child (the word never
+//! changes again there: nobody will release it, and nobody steals it). The forking thread's own
+//! guards (a fork handler keeps some from `prepare` to the child's handler, see `fork.rs`) are
+//! released by it in the child, by the slow path, which clears whatever generation is there.
+//! [`Mutex::lock`] is for the state those handlers hold across `fork()` (the registries, the
+//! pools' and the locals' states, Thread objects), which no child ever finds broken.
 //!
 //! No poisoning: a panic while the mutex is held releases it (the guard's destructor), and
 //! weft's code keeps the guarded state consistent across every call that may panic.
@@ -14,19 +32,39 @@
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use crate::sync::Lock;
+use super::Forked;
+use super::table;
+use super::word;
+use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::timeout::Deadline;
+
+const LOCKED: usize = 0b01;
+const PARKED: usize = 0b10;
+/// The bits above `LOCKED` and `PARKED`: the fork generation of the holder (wrapping, which
+/// would take 2^62 forks in one line of descent to matter).
+const GENERATION: usize = !(LOCKED | PARKED);
+
+/// The word a thread of this process writes when it takes a mutex: `LOCKED` and this process's
+/// fork generation.
+#[inline]
+fn held_here() -> usize {
+    LOCKED | (table::forks() as usize) << GENERATION.trailing_zeros()
+}
 
 /// A value only one thread at a time can reach, through the guard [`Mutex::lock`] returns.
 pub(crate) struct Mutex<T> {
-    lock: Lock,
-    value: UnsafeCell<T>,
+    /// `LOCKED`, `PARKED` and the holder's fork generation (see "Fork" above).
+    state: AtomicUsize,
+    /// Dropped with the mutex, unless the mutex is broken by a fork (see `Drop`).
+    value: ManuallyDrop<UnsafeCell<T>>,
 }
 
-// SAFETY: the value is reached only through a `MutexGuard`, and `lock` lets one guard exist at
+// SAFETY: the value is reached only through a `MutexGuard`, and `state` lets one guard exist at
 // a time, so sharing the mutex hands the value from thread to thread, one at a time, which
 // `T: Send` allows (std's `Mutex` makes the same promise).
 unsafe impl<T: Send> Sync for Mutex<T> {}
@@ -42,19 +80,99 @@ impl<T> Mutex<T> {
     /// An unlocked mutex holding `value`.
     pub(crate) const fn new(value: T) -> Mutex<T> {
         Mutex {
-            lock: Lock::new(),
-            value: UnsafeCell::new(value),
+            state: AtomicUsize::new(0),
+            value: ManuallyDrop::new(UnsafeCell::new(value)),
         }
     }
 
-    /// Waits until the mutex is free and takes it.
+    /// Waits until the mutex is free and takes it, for state that weft's fork handlers hold
+    /// across `fork()` (see "Fork" above): it is never broken by a fork.
+    ///
+    /// # Panics
+    /// If it is (a mutex that no fork handler holds, in a child): a bug in weft, better a
+    /// panic, which the C boundary reports, than a wait for ever.
     #[inline]
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
-        self.lock.lock();
+        self.raw_lock()
+            .expect("a mutex held across fork() by its fork handlers");
         MutexGuard {
             mutex: self,
             _value: PhantomData,
         }
+    }
+
+    /// Waits until the mutex is free and takes it; in a child made by `fork()`, [`Forked`] if a
+    /// thread of the parent held it at the fork (the object is broken by the fork there: see
+    /// "Fork" above).
+    #[inline]
+    pub(crate) fn lock_checked(&self) -> Result<MutexGuard<'_, T>, Forked> {
+        self.raw_lock()?;
+        Ok(MutexGuard {
+            mutex: self,
+            _value: PhantomData,
+        })
+    }
+
+    /// Whether a thread of the parent held the mutex at the fork that made this process (see
+    /// "Fork" above).
+    fn broken_by_fork(&self) -> bool {
+        // Relaxed: a broken word never changes in this process; a live one is not looked into.
+        let state = self.state.load(Ordering::Relaxed);
+        state & LOCKED != 0 && state & GENERATION != held_here() & GENERATION
+    }
+
+    /// Takes the mutex: one CAS when it is free and nobody waits.
+    #[inline]
+    fn raw_lock(&self) -> Result<(), Forked> {
+        let held = held_here();
+        // Acquire: the critical section sees everything the last holder wrote before its
+        // Release in `unlock`.
+        match self
+            .state
+            .compare_exchange_weak(0, held, Ordering::Acquire, Ordering::Relaxed)
+        {
+            Ok(_) => Ok(()),
+            Err(_) => self.lock_slow(held),
+        }
+    }
+
+    /// Once is enough to look for a holder of an older generation: one that was running when
+    /// this thread first looks could only turn into one by a fork, which this thread (not the
+    /// one that forks: it is waiting here) does not live through.
+    #[cold]
+    fn lock_slow(&self, held: usize) -> Result<(), Forked> {
+        if self.broken_by_fork() {
+            return Err(Forked);
+        }
+        word::acquire_slow(&self.state, PARKED, Deadline::FOREVER, |s| {
+            // Free: nothing but `PARKED` is left in the word (see `unlock_slow`).
+            (s & LOCKED == 0).then_some(s | held)
+        });
+        Ok(())
+    }
+
+    /// Releases the mutex: one CAS when nobody waits.
+    #[inline]
+    fn unlock(&self) {
+        // Release: publishes the critical section to the next holder.
+        if self
+            .state
+            .compare_exchange(held_here(), 0, Ordering::Release, Ordering::Relaxed)
+            .is_err()
+        {
+            self.unlock_slow();
+        }
+    }
+
+    /// The release `unlock` could not do: threads may be waiting (one is woken, now and then
+    /// handed the mutex, as a `Lock`'s waiters are), or the holder is the forking thread, in the
+    /// child, releasing a guard a fork handler took in the parent, of the older generation.
+    #[cold]
+    fn unlock_slow(&self) {
+        let released = word::release_one(&self.state, PARKED, |s| {
+            (s & LOCKED != 0).then_some(s & PARKED)
+        });
+        debug_assert!(released, "unlocked by its holder");
     }
 }
 
@@ -75,7 +193,9 @@ impl<T> Mutex<T> {
         let mutex = NonNull::from(mutex(&owner));
         // SAFETY: `mutex` points into `owner`'s allocation (a borrow of it, returned by
         // `mutex`), alive as long as the Arc.
-        unsafe { mutex.as_ref() }.lock.lock();
+        unsafe { mutex.as_ref() }
+            .raw_lock()
+            .expect("a mutex held across fork() by its fork handlers");
         ArcGuard { owner, mutex }
     }
 }
@@ -110,19 +230,21 @@ impl<O, T> DerefMut for ArcGuard<O, T> {
 
 impl<O, T> Drop for ArcGuard<O, T> {
     fn drop(&mut self) {
-        self.mutex().lock.unlock();
+        self.mutex().unlock();
     }
 }
 
 impl<T> MutexGuard<'_, T> {
     /// Runs `f` with the mutex released, then takes it again.
     pub(crate) fn unlocked<U>(this: &mut Self, f: impl FnOnce() -> U) -> U {
-        this.mutex.lock.unlock();
-        // Taken again even if `f` panics: the guard's destructor releases it once more.
+        this.mutex.unlock();
+        // Taken again even if `f` panics: the guard's destructor releases it once more. Never
+        // broken by a fork: this thread did not live through one since it took the mutex (the
+        // forking thread is not inside `f`, a wait).
         struct Relock<'b, T>(&'b Mutex<T>);
         impl<T> Drop for Relock<'_, T> {
             fn drop(&mut self) {
-                self.0.lock.lock();
+                let _ = self.0.raw_lock();
             }
         }
         let _relock = Relock(this.mutex);
@@ -151,7 +273,19 @@ impl<T> DerefMut for MutexGuard<'_, T> {
 impl<T> Drop for MutexGuard<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        self.mutex.lock.unlock();
+        self.mutex.unlock();
+    }
+}
+
+/// A value a thread of the parent was updating at the fork (a mutex broken by the fork) is
+/// leaked, not dropped: it may be half-updated, and its destructor would read it.
+impl<T> Drop for Mutex<T> {
+    fn drop(&mut self) {
+        if !self.broken_by_fork() {
+            // SAFETY: dropped once, here, and never reached again: the mutex is being dropped,
+            // so no guard borrows it.
+            unsafe { ManuallyDrop::drop(&mut self.value) }
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::ops::{Deref, DerefMut};
 
+use super::Forked;
+
 /// loom's mutex without poisoning (a model run that panics fails).
 #[derive(Debug)]
 pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
@@ -23,6 +25,11 @@ impl<T> Mutex<T> {
             mutex: self,
             guard: Some(self.0.lock().expect("no panics in models")),
         }
+    }
+
+    /// Models have no fork: never [`Forked`].
+    pub(crate) fn lock_checked(&self) -> Result<MutexGuard<'_, T>, Forked> {
+        Ok(self.lock())
     }
 }
 

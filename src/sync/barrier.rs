@@ -22,6 +22,9 @@
 //! comparison under the mutex every call takes anyway), and the child's first call breaks a
 //! cycle they were waiting in and forgets a failed cycle's leavers, so that `wait` fails with
 //! [`Error::BrokenBarrier`] instead of waiting for them, and `reset` makes the barrier usable.
+//! A thread of the parent that was inside the mutex at the fork (running the action, arriving,
+//! leaving) left it held there for ever, over a state it may have half-updated: the barrier is
+//! then broken by the fork, and every call on it fails with [`Error::Forked`].
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -30,7 +33,7 @@ use super::thread_token;
 use crate::Error;
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::loom::{Mutex, MutexGuard, table};
-use crate::park::Condvar;
+use crate::park::{Condvar, Forked};
 use crate::timeout::{Deadline, Timeout};
 
 /// What the last thread to arrive runs before the others are released.
@@ -145,14 +148,16 @@ impl Barrier {
         })
     }
 
-    /// The state, locked; in a child made by `fork()`, rid of the parent's waiters first.
-    fn lock(&self) -> MutexGuard<'_, State> {
-        let mut state = self.state.lock();
+    /// The state, locked; in a child made by `fork()`, rid of the parent's waiters first, or
+    /// [`Forked`] if a thread of the parent was inside the barrier's lock at the fork (running
+    /// the action, or about to wait): the barrier is broken by the fork there.
+    fn lock(&self) -> Result<MutexGuard<'_, State>, Forked> {
+        let mut state = self.state.lock_checked()?;
         let forks = table::forks();
         if state.forks != forks {
             state.forget_the_parents_waiters(forks);
         }
-        state
+        Ok(state)
     }
 
     /// Waits until `parties` threads are waiting, then releases them all and returns this
@@ -166,7 +171,10 @@ impl Barrier {
     /// `reset`, arrivals wait without limit for the threads it sent away to leave, as in
     /// CPython. [`Error::BrokenBarrier`] if the barrier is or becomes broken or reset while
     /// waiting (the action's thread included, when the action aborted or reset the barrier); a
-    /// timeout breaks it for everyone. If the action panics, the barrier is broken and the
+    /// timeout breaks it for everyone. [`Error::Forked`] in a child made by `fork()` where the barrier
+    /// is broken by the fork: a thread of the parent was inside its lock (running the action,
+    /// arriving, leaving) at the fork, and every call on it in the child fails so (`broken` is
+    /// true, `n_waiting` 0). If the action panics, the barrier is broken and the
     /// panic goes on in the thread that ran it.
     pub fn wait(&self, timeout: Option<Timeout>) -> Result<usize, Error> {
         if self.in_action() {
@@ -174,7 +182,7 @@ impl Barrier {
             return Err(Error::WrongState);
         }
         let deadline = timeout.unwrap_or(self.timeout).deadline();
-        let mut state = self.lock();
+        let mut state = self.lock()?;
         loop {
             if state.broken {
                 return Err(Error::BrokenBarrier);
@@ -284,17 +292,20 @@ impl Barrier {
     /// From the action (where CPython deadlocks), applied when the action returns: the
     /// cycle's threads, the action's own included, leave with [`Error::BrokenBarrier`] and the
     /// barrier is not broken (it undoes an `abort` made earlier in the action).
-    pub fn reset(&self) {
+    ///
+    /// [`Error::Forked`] in a child where the barrier is broken by the fork (see `wait`).
+    pub fn reset(&self) -> Result<(), Error> {
         if self.in_action() {
             self.ask(ASKED_RESET);
-            return;
+            return Ok(());
         }
-        let mut state = self.lock();
+        let mut state = self.lock()?;
         state.broken = false;
         if state.count > 0 {
             state.end_generation(true);
         }
         self.changed.notify_all();
+        Ok(())
     }
 
     /// Python's `abort()`: breaks the barrier; current and future waiters fail with
@@ -304,12 +315,15 @@ impl Barrier {
     /// panicking action is: the barrier is broken, and the cycle's threads, the action's own
     /// included, leave with [`Error::BrokenBarrier`]. This is how an action that cannot panic
     /// (a C action) fails its cycle.
-    pub fn abort(&self) {
+    ///
+    /// [`Error::Forked`] in a child where the barrier is broken by the fork (see `wait`).
+    pub fn abort(&self) -> Result<(), Error> {
         if self.in_action() {
             self.ask(ASKED_ABORT);
-            return;
+            return Ok(());
         }
-        self.break_barrier(&mut self.lock());
+        self.break_barrier(&mut *self.lock()?);
+        Ok(())
     }
 
     /// The number of threads needed to trip the barrier.
@@ -323,17 +337,18 @@ impl Barrier {
         if self.in_action() {
             return self.parties;
         }
-        self.lock().count
+        // 0 in a child where the barrier is broken by the fork: its count is not to be read.
+        self.lock().map_or(0, |state| state.count)
     }
 
     /// Whether the barrier is broken. From the action: whether the action aborted it (it was
     /// not broken when the action started, and only the action can change that until it
-    /// returns).
+    /// returns). True in a child where the barrier is broken by the fork (see `wait`).
     pub fn broken(&self) -> bool {
         if self.in_action() {
             // Relaxed: see `ask`.
             return self.asked.load(Ordering::Relaxed) == ASKED_ABORT;
         }
-        self.lock().broken
+        self.lock().map_or(true, |state| state.broken)
     }
 }

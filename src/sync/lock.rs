@@ -137,9 +137,9 @@ impl Lock {
             .is_ok()
     }
 
-    /// `acquire(Timeout::Forever)` that no cancellation token ends, for weft's own
-    /// [`Mutex`](crate::park::mutex::Mutex) and for a [`Condition`](super::Condition) taking its
-    /// lock back: the fast path without a timeout to pass along.
+    /// `acquire(Timeout::Forever)` that no cancellation token ends, for a
+    /// [`Condition`](super::Condition) taking its lock back: the fast path without a timeout to
+    /// pass along.
     #[inline]
     pub(crate) fn lock(&self) {
         if !self.acquire_fast() {
@@ -150,17 +150,6 @@ impl Lock {
     #[cold]
     fn lock_slow(&self) {
         self.park_until(Deadline::FOREVER);
-    }
-
-    /// `release()` by a holder, for weft's own [`Mutex`](crate::park::mutex::Mutex): the fast path
-    /// without an error to report.
-    #[cfg(not(loom))]
-    #[inline]
-    pub(crate) fn unlock(&self) {
-        if !self.release_fast() {
-            let released = self.release_slow();
-            debug_assert!(released.is_ok(), "unlocked by its holder");
-        }
     }
 
     /// The release `release_fast` could not do: the lock is not held

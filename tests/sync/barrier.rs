@@ -101,7 +101,7 @@ fn more_threads_than_parties_until_abort() {
             });
         }
         assert!(enough.wait(Timeout::Forever));
-        b.abort();
+        b.abort().unwrap();
     });
     let cycles = actions.load(Ordering::Relaxed);
     assert!(cycles >= CYCLES);
@@ -128,7 +128,7 @@ fn timeout_breaks_it_for_everyone() {
     assert!(b.broken());
     assert_eq!(b.n_waiting(), 0);
     assert_eq!(b.wait(None), Err(Error::BrokenBarrier));
-    b.reset();
+    b.reset().unwrap();
     assert!(!b.broken());
     full_cycle(&b);
 }
@@ -157,14 +157,14 @@ fn abort_breaks_waiters_and_arrivals() {
     thread::scope(|s| {
         let waiters: Vec<_> = (0..2).map(|_| s.spawn(|| b.wait(None))).collect();
         until(|| b.n_waiting() == 2);
-        b.abort();
+        b.abort().unwrap();
         for w in waiters {
             assert_eq!(w.join().unwrap(), Err(Error::BrokenBarrier));
         }
     });
     assert!(b.broken());
     assert_eq!(b.wait(Some(secs(0.0))), Err(Error::BrokenBarrier));
-    b.reset();
+    b.reset().unwrap();
     full_cycle(&b);
 }
 
@@ -175,7 +175,7 @@ fn reset_while_waiting() {
     thread::scope(|s| {
         let waiters: Vec<_> = (0..2).map(|_| s.spawn(|| b.wait(None))).collect();
         until(|| b.n_waiting() == 2);
-        b.reset();
+        b.reset().unwrap();
         for w in waiters {
             assert_eq!(w.join().unwrap(), Err(Error::BrokenBarrier));
         }
@@ -183,7 +183,7 @@ fn reset_while_waiting() {
     assert!(!b.broken());
     full_cycle(&b);
     // A reset with nobody waiting is harmless.
-    b.reset();
+    b.reset().unwrap();
     full_cycle(&b);
 }
 
@@ -289,7 +289,7 @@ fn two_party_cycle(b: &Barrier) -> [Result<usize, Error>; 2] {
 fn an_abort_from_the_action_breaks_its_cycle() {
     within_10s(|| {
         let barrier = acting_on_itself(2, |b| {
-            b.abort();
+            b.abort().unwrap();
             assert!(b.broken());
         });
         let b = barrier.get().unwrap();
@@ -297,7 +297,7 @@ fn an_abort_from_the_action_breaks_its_cycle() {
         assert_eq!(two_party_cycle(b), [broken, broken]);
         assert!(b.broken());
         assert_eq!(b.wait(None), broken);
-        b.reset();
+        b.reset().unwrap();
         assert!(two_party_cycle(b).iter().all(Result::is_ok));
     });
 }
@@ -308,8 +308,8 @@ fn an_abort_from_the_action_breaks_its_cycle() {
 fn a_reset_from_the_action_sends_its_cycle_away() {
     within_10s(|| {
         let barrier = acting_on_itself(2, |b| {
-            b.abort();
-            b.reset();
+            b.abort().unwrap();
+            b.reset().unwrap();
             assert!(!b.broken());
         });
         let b = barrier.get().unwrap();

@@ -18,7 +18,7 @@ module Weft
                 semaphore_negative release_count semaphore_over_release broken_barrier
                 barrier_parties empty full shut_down task_done_too_many pool_shut_down
                 pool_broken cancelled task_failed max_workers interrupted deadlock
-                invalid_state_finished invalid_state_cancelled].freeze
+                invalid_state_finished invalid_state_cancelled forked].freeze
   STATUSES.each_with_index { |name, value| const_set(name.upcase, value) }
 
   # Ruby's base class for each status, after Ruby's own conventions: misusing a lock or a
@@ -41,7 +41,7 @@ module Weft
     pool_shut_down: RuntimeError, pool_broken: RuntimeError, cancelled: StandardError,
     task_failed: RuntimeError, max_workers: ArgumentError, interrupted: Interrupt,
     deadlock: ThreadError, invalid_state_finished: RuntimeError,
-    invalid_state_cancelled: RuntimeError
+    invalid_state_cancelled: RuntimeError, forked: RuntimeError
   }.freeze
 
   # One class per status: Weft::TimeoutError, Weft::ReleaseUnlockedError, Weft::EmptyError, ...
