@@ -343,7 +343,7 @@ impl<T, E> Future<T, E> {
     /// runs the callbacks. `held`: the state lock, if the caller holds it.
     fn notify_listeners(&self, held: Option<MutexGuard<'_, State<T, E>>>) {
         let mut state = held.unwrap_or_else(|| self.state());
-        let listeners = std::mem::take(&mut state.listeners);
+        let listeners = state.listeners.take().map_or_else(Vec::new, |l| *l);
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
         // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
         // is not counted sees `DONE` when it sets `WATCHED`, before it waits.

@@ -244,7 +244,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         unsafe {
             inner.write(Inner {
                 state: Mutex::new(State {
-                    listeners: Vec::new(),
+                    listeners: None,
                     sleepers: Waiters::default(),
                 }),
                 status: AtomicU64::new(status),

@@ -80,7 +80,10 @@ impl<T, E> Future<T, E> {
             drop(state);
             self.invoke(Box::new(callback));
         } else {
-            state.listeners.push(Listener::Callback(Box::new(callback)));
+            state
+                .listeners
+                .get_or_insert_default()
+                .push(Listener::Callback(Box::new(callback)));
         }
     }
 }
@@ -232,11 +235,10 @@ pub(crate) fn unregister<'a, T: 'a, E: 'a>(
 ) {
     for future in futures {
         // A done future's completion takes its listeners (or has), this one among them.
-        if !future.done() {
-            future
-                .state()
-                .listeners
-                .retain(|l| !matches!(l, Listener::Waiter(w, _) if Arc::ptr_eq(w, waiter)));
+        if !future.done()
+            && let Some(listeners) = &mut future.state().listeners
+        {
+            listeners.retain(|l| !matches!(l, Listener::Waiter(w, _) if Arc::ptr_eq(w, waiter)));
         }
     }
 }
@@ -255,6 +257,7 @@ impl<T, E> Future<T, E> {
         }
         state
             .listeners
+            .get_or_insert_default()
             .push(Listener::Waiter(Arc::clone(waiter), index));
         None
     }
