@@ -221,6 +221,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     /// # Safety
     /// `future` and `queued` are the two references `with_task` made, with a header of type `H`
     /// and a task of type `F`, and no other reference to the future was made.
+    #[cfg(not(loom))] // for the pool only
     #[inline]
     pub(crate) unsafe fn take_back<H, F>(future: Future<T, E>, queued: Queued) -> F
     where
