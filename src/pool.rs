@@ -353,6 +353,10 @@ impl Pool {
         F: TaskFn<T, E>,
     {
         let shared = &self.shared;
+        // The future is made before the lock is taken, so that its allocation (with the page
+        // faults of a growing heap) is no part of the time the lock is held; a refused task is
+        // taken back out of it.
+        let (future, queued) = Future::with_task(header, task);
         let mut state = shared.state.lock();
         // Relaxed: the exit hook shuts each pool down under its state lock after setting
         // EXITING, so work accepted here before it does so still runs.
@@ -367,10 +371,12 @@ impl Pool {
         };
         let refused = refused.or_else(|| shared.adjust_thread_count(&mut state).err());
         if let Some(error) = refused {
+            drop(state);
+            // SAFETY: the two references `with_task` made above, with this header and task.
+            let task = unsafe { Future::take_back::<H, F>(future, queued) };
             return Err(Rejected { error, value: task });
         }
-        let (future, task) = Future::with_task(header, task);
-        state.work.push_back(task);
+        state.work.push_back(queued);
         let wake = state.sleepers.pick_one();
         drop(state);
         if wake {

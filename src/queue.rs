@@ -27,7 +27,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::loom::Mutex;
+use crate::loom::{Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
 use crate::timeout::Timeout;
 use crate::{Error, Rejected};
@@ -158,21 +158,14 @@ impl<T> Items<T> {
         }
     }
 
-    /// Adds an item; `priority` only matters to a priority queue.
+    /// Adds an item; `priority` only matters to a priority queue. Inline in every put (as
+    /// `pop` is in every get), the heap's push out of line.
+    #[inline(always)]
     fn push(&mut self, item: T, priority: i64) {
         match self {
             Items::Fifo(items) => items.push_back(item),
             Items::Lifo(items) => items.push(item),
-            Items::Priority { heap, next } => {
-                heap.push(Entry {
-                    priority,
-                    seq: *next,
-                    item,
-                });
-                // A u64 count of puts cannot wrap in practice; wrapping would only reorder
-                // equal priorities.
-                *next = next.wrapping_add(1);
-            }
+            Items::Priority { heap, next } => push_entry(heap, next, item, priority),
         }
     }
 
@@ -196,6 +189,19 @@ impl<T> Items<T> {
             }
         }
     }
+}
+
+/// Adds an item to a priority queue's heap, numbered `next` (then incremented).
+#[inline(never)]
+fn push_entry<T>(heap: &mut BinaryHeap<Entry<T>>, next: &mut u64, item: T, priority: i64) {
+    heap.push(Entry {
+        priority,
+        seq: *next,
+        item,
+    });
+    // A u64 count of puts cannot wrap in practice; wrapping would only reorder equal
+    // priorities.
+    *next = next.wrapping_add(1);
 }
 
 /// The items left when the queue is dropped are dropped in the order `get` would have returned
@@ -272,8 +278,13 @@ impl<T> Queue<T> {
         self.push(item, priority, timeout)
     }
 
+    /// `put` and `put_priority`: with room and the queue open, the item goes in at once, inline
+    /// in the caller; otherwise [`Queue::push_wait`]. (With the wait in the same function, it
+    /// was a call from `weft_queue_put` that saved six registers and returned the refused item
+    /// through memory on every put: BENCHMARKS.md.)
+    #[inline(always)]
     fn push(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), Rejected<T>> {
-        let mut state = match self.state.lock_checked() {
+        let state = match self.state.lock_checked() {
             Ok(state) => state,
             Err(forked) => {
                 return Err(Rejected {
@@ -282,6 +293,23 @@ impl<T> Queue<T> {
                 });
             }
         };
+        if state.is_shutdown || (self.maxsize != 0 && state.items.len() >= self.maxsize) {
+            return self.push_wait(state, item, priority, timeout);
+        }
+        self.insert(state, item, priority);
+        Ok(())
+    }
+
+    /// A put that found the queue full or shut down: waits at most `timeout` for a free slot,
+    /// then puts the item, or refuses it.
+    #[inline(never)]
+    fn push_wait(
+        &self,
+        mut state: MutexGuard<'_, State<T>>,
+        item: T,
+        priority: i64,
+        timeout: Timeout,
+    ) -> Result<(), Rejected<T>> {
         let mut deadline = None;
         loop {
             if state.is_shutdown {
@@ -291,19 +319,7 @@ impl<T> Queue<T> {
                 });
             }
             if self.maxsize == 0 || state.items.len() < self.maxsize {
-                state.items.push(item, priority);
-                if self.kind != QueueKind::Simple {
-                    // Cannot overflow: each unfinished task is an item put, and memory runs out
-                    // long before usize::MAX items.
-                    state.unfinished_tasks += 1;
-                }
-                let wake = state.getters.pick_one();
-                drop(state);
-                if wake {
-                    self.not_empty.notify_one();
-                    #[cfg(not(loom))]
-                    crate::wait_any::registry::notify(self.address());
-                }
+                self.insert(state, item, priority);
                 return Ok(());
             }
             let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
@@ -315,6 +331,24 @@ impl<T> Queue<T> {
             }
             self.not_full
                 .wait_counted(&mut state, |s| &mut s.putters, deadline);
+        }
+    }
+
+    /// Adds the item to the queue open with room (`state`), and wakes a getter if one waits.
+    #[inline(always)]
+    fn insert(&self, mut state: MutexGuard<'_, State<T>>, item: T, priority: i64) {
+        state.items.push(item, priority);
+        if self.kind != QueueKind::Simple {
+            // Cannot overflow: each unfinished task is an item put, and memory runs out long
+            // before usize::MAX items.
+            state.unfinished_tasks += 1;
+        }
+        let wake = state.getters.pick_one();
+        drop(state);
+        if wake {
+            self.not_empty.notify_one();
+            #[cfg(not(loom))]
+            crate::wait_any::registry::notify(self.address());
         }
     }
 

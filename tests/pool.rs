@@ -888,6 +888,29 @@ fn max_workers_can_be_changed_while_running() {
 /// A bounded work list: a submit that finds it full is refused at once, after its timeout, or
 /// waits until a worker takes a task; the shutdown fails a waiting submit.
 #[test]
+fn a_refused_task_comes_back_whole() {
+    // The future is made before the pool's lock is taken; a refused task is taken back out of
+    // it, not run, its captures alive, and the future freed.
+    let pool = Pool::new(1, "", None);
+    pool.shutdown(true, false).unwrap();
+    let drops = Arc::new(AtomicUsize::new(0));
+    let captured = Counted(Arc::clone(&drops));
+    let rejected = pool
+        .submit(move || {
+            let _captured = &captured;
+            Ok::<usize, i32>(5)
+        })
+        .err()
+        .expect("refused");
+    assert_eq!(rejected.error, Error::PoolShutDown);
+    assert_eq!(drops.load(Ordering::Relaxed), 0);
+    assert_eq!((rejected.value)(), Ok(5));
+    assert_eq!(drops.load(Ordering::Relaxed), 1);
+    // Only this test's references are left: nothing of the future holds the counter.
+    assert_eq!(Arc::strong_count(&drops), 1);
+}
+
+#[test]
 fn a_bounded_pool_pushes_back() {
     let pool = Arc::new(Pool::new(1, "bounded", None));
     assert_eq!(pool.max_pending(), 0);

@@ -357,7 +357,7 @@ impl<T, E> Future<T, E> {
         let Some(mut state) = held.or_else(|| self.state().ok()) else {
             return;
         };
-        let listeners = std::mem::take(&mut state.listeners);
+        let listeners = state.listeners.take().map_or_else(Vec::new, |l| *l);
         // A thread that counts itself in `sleepers` read the epoch under this lock, before this
         // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
         // is not counted sees `DONE` when it sets `WATCHED`, before it waits.

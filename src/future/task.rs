@@ -37,15 +37,17 @@ struct Tail<H, F> {
     task: TaskCell<F>,
 }
 
-/// A future's task, taken once without a lock: only the future's one [`Queued`] takes it.
+/// A future's task, taken once without a lock: only the future's one [`Queued`] takes it (or
+/// its executor, refusing it: [`Future::take_back`]).
 struct TaskCell<F>(UnsafeCell<Option<F>>);
 
-// SAFETY: the cell is only read through `TaskCell::take`, which only `Task::run` and
-// `Task::abandon` call; those are private to this module and called only by `Queued::run` and
-// `Queued::abandon`, which consume the one `Queued` that `with_task` makes for the future. So
-// one thread, once, moves the task out (`F: Send`); the future's other references never touch
-// the cell. A standalone future has no `Queued`: its cell is only written, by
-// `TaskCell::keep`, once, under the state lock (`Future::set_result_keeping`).
+// SAFETY: the cell is only read through `TaskCell::take`, which only `Task::run`,
+// `Task::abandon` and `Future::take_back` call: the first two are private to this module and
+// called only by `Queued::run` and `Queued::abandon`, and all three consume the one `Queued`
+// that `with_task` makes for the future. So one thread, once, moves the task out (`F: Send`);
+// the future's other references never touch the cell. A standalone future has no `Queued`: its
+// cell is only written, by `TaskCell::keep`, once, under the state lock
+// (`Future::set_result_keeping`).
 unsafe impl<F: Send> Sync for TaskCell<F> {}
 
 impl<F> TaskCell<F> {
@@ -215,6 +217,30 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         (Future(inner), Queued(inner))
     }
 
+    /// Undoes [`Future::with_task`] for a task its executor refused: frees the allocation and
+    /// returns the task, not run.
+    ///
+    /// # Safety
+    /// `future` and `queued` are the two references `with_task` made, with a header of type `H`
+    /// and a task of type `F`, and no other reference to the future was made.
+    #[cfg(not(loom))] // for the pool only
+    #[inline]
+    pub(crate) unsafe fn take_back<H, F>(future: Future<T, E>, queued: Queued) -> F
+    where
+        H: Send + Sync + 'static,
+        F: TaskFn<T, E>,
+    {
+        // SAFETY: per the contract, the future is an `Inner` of this type, kept alive by the
+        // references held.
+        let inner = unsafe { future.0.cast::<Inner<T, E, Tail<H, F>>>().as_ref() };
+        // The one `Queued` is consumed here instead of by `run` or `abandon` (see `TaskCell`).
+        let task = inner.tail.task.take().expect("a task is taken once");
+        // The last two references: the allocation is freed.
+        drop(queued);
+        drop(future);
+        task
+    }
+
     /// A pending future without a task, with `header` at the address [`Future::into_raw`]
     /// gives, completed by its owner (see `STANDALONE`). `F` is the type of task a handle of it
     /// is read back with ([`Future::from_raw`]); it never holds one.
@@ -246,7 +272,7 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         unsafe {
             inner.write(Inner {
                 state: Mutex::new(State {
-                    listeners: Vec::new(),
+                    listeners: None,
                     sleepers: Waiters::default(),
                 }),
                 status: AtomicU64::new(status),

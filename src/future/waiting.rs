@@ -91,7 +91,10 @@ impl<T, E> Future<T, E> {
     pub fn add_done_callback(&self, callback: impl FnOnce(&Future<T, E>) + Send + 'static) {
         match self.state() {
             Ok(mut state) if self.watch(&state) & DONE == 0 => {
-                state.listeners.push(Listener::Callback(Box::new(callback)));
+                state
+                    .listeners
+                    .get_or_insert_default()
+                    .push(Listener::Callback(Box::new(callback)));
             }
             Ok(state) => {
                 drop(state);
@@ -256,10 +259,11 @@ pub(crate) fn unregister<'a, T: 'a, E: 'a>(
     for future in futures {
         // A done future's completion takes its listeners (or has), this one among them.
         // A future broken by a fork counted in at once: nothing was registered there.
-        if let (false, Ok(mut state)) = (future.done(), future.state()) {
-            state
-                .listeners
-                .retain(|l| !matches!(l, Listener::Waiter(w, _) if Arc::ptr_eq(w, waiter)));
+        if !future.done()
+            && let Ok(mut state) = future.state()
+            && let Some(listeners) = &mut state.listeners
+        {
+            listeners.retain(|l| !matches!(l, Listener::Waiter(w, _) if Arc::ptr_eq(w, waiter)));
         }
     }
 }
@@ -281,6 +285,7 @@ impl<T, E> Future<T, E> {
         }
         state
             .listeners
+            .get_or_insert_default()
             .push(Listener::Waiter(Arc::clone(waiter), index));
         None
     }
