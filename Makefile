@@ -83,9 +83,17 @@ docs:
 # (ci/abi-check.sh), the reference (make docs), and the install (a consumer built four ways
 # against `make install`). It first installs what the
 # tests need that a bare machine lacks (ci/install-deps.sh; it skips what is there).
+# After the Rust tests, the other suites run TEST_JOBS at a time, each one's output printed whole
+# when it ends: most of them wait far more than they compute (the Python suites sleep in
+# timeouts, qemu, the JVM, npm and pip run on one core or on the network), so they overlap with
+# each other and with the release and cross builds. The install test runs last, alone, as it
+# rebuilds the links and .pc files in $(RELEASE) that the Go test reads.
+TEST_JOBS ?= 4
 test: deps
-	$(MAKE) test-rust test-platforms test-cross test-python test-python-package test-node test-ruby \
-		test-java test-go test-abi docs test-install
+	$(MAKE) test-rust
+	$(MAKE) -j$(TEST_JOBS) --output-sync=target test-python test-python-package test-cross test-go \
+		test-node test-java test-ruby test-platforms test-abi docs
+	$(MAKE) test-install
 
 deps:
 	ci/install-deps.sh
@@ -116,12 +124,14 @@ test-python-versions:
 # The Python package (bindings/python; weft-threading on PyPI, `import weft`), as it is published,
 # in $(PYDIST): the sdist, which carries the crate, and the wheel built from that sdist (by
 # setuptools-rust: libweft.so without its debug info, in platlib), repaired by auditwheel to a
-# manylinux tag. The sdist's crate builds in $(TARGET_DIR) too, reusing its compiled dependencies.
+# manylinux tag. The sdist's crate builds in $(PYTARGET), not in $(TARGET_DIR): its libweft.so
+# would replace the one `make` built in $(RELEASE), which other tests link and run meanwhile.
 PYDIST ?= $(TARGET_DIR)/python-dist
+PYTARGET := $(TARGET_DIR)/python
 
 python-dist:
 	rm -rf $(PYDIST)
-	CARGO_TARGET_DIR=$(TARGET_DIR) $(PYTHON) -m build bindings/python --outdir $(PYDIST)/built
+	CARGO_TARGET_DIR=$(PYTARGET) $(PYTHON) -m build bindings/python --outdir $(PYDIST)/built
 	PATH="$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$$PATH" \
 		$(PYTHON) -m auditwheel repair --wheel-dir $(PYDIST) $(PYDIST)/built/*.whl
 	mv $(PYDIST)/built/*.tar.gz $(PYDIST)/ && rm -r $(PYDIST)/built
@@ -130,7 +140,7 @@ python-dist:
 # manylinux tag, the wheel and then the sdist each installed in a fresh venv and run, and
 # `mypy --strict` on the examples against the installed package's stubs.
 test-python-package: python-dist
-	CARGO_TARGET_DIR=$(TARGET_DIR) PYTHON=$(PYTHON) ci/test-python-package.sh $(PYDIST)
+	CARGO_TARGET_DIR=$(PYTARGET) PYTHON=$(PYTHON) ci/test-python-package.sh $(PYDIST)
 
 # The Node.js binding (bindings/node): its pinned packages (package-lock.json), then node --test.
 test-node:
