@@ -221,9 +221,10 @@ verify-quick:
 # with 2 preemptions, 30 forked children per fork-matrix case, Miri on the core and C-API unit
 # tests, ThreadSanitizer and AddressSanitizer on the Rust tests and the C API programs, 15 s of
 # fuzzing: see ci/verify.sh), each SKIPPED with the reason if nightly or its components
-# cannot be installed. Measured times are in BENCHMARKS.md.
+# cannot be installed. Two tiers run at a time (VERIFY_JOBS), the longest first. Measured times
+# are in BENCHMARKS.md.
 verify-ci:
-	VERIFY_PROFILE=ci ci/verify.sh loom valgrind stress miri tsan asan fuzz
+	VERIFY_PROFILE=ci VERIFY_JOBS=2 ci/verify.sh tsan loom miri stress asan valgrind fuzz
 
 # Every benchmark figure in BENCHMARKS.md comes from `make bench` (a few minutes; run it on an
 # idle machine). `make bench-quick` checks the harness in seconds and writes target/bench/quick.md.
