@@ -14,7 +14,8 @@
 #             machine, and the C-API model with many more cases
 #
 # Usage: ci/verify.sh [tier...]   (all tiers by default). Each tier builds into its own
-# target/<tier> directory, so a second run only rebuilds what changed.
+# target/<tier> directory, so a second run only rebuilds what changed, but valgrind, which checks
+# the debug library of `make test` in target/debug.
 #
 # VERIFY_PROFILE=ci (`make verify-ci`, what .ci/run runs) sizes the nightly tiers for CI's
 # budget; `make verify` runs them in full. The CI profile differs in: Miri runs the unit tests
@@ -242,8 +243,10 @@ export -f memcheck
 
 tier_valgrind() {
     apt_install valgrind valgrind || { SKIP="valgrind cannot be installed with apt-get"; return; }
-    CARGO_TARGET_DIR=target/valgrind "${NICE[@]}" cargo capi || return 1
-    local lib=target/valgrind/debug
+    # The debug library `make test` builds (the same `cargo capi`), in target/: after it, nothing
+    # to build.
+    CARGO_TARGET_DIR=target "${NICE[@]}" cargo capi || return 1
+    local lib=target/debug
     build_c "$lib" "$lib/c-programs" C_PROGRAMS && run_c "$lib/c-programs" 600 memcheck
 }
 
