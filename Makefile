@@ -88,11 +88,16 @@ docs:
 # timeouts, qemu, the JVM, npm and pip run on one core or on the network), so they overlap with
 # each other and with the release and cross builds. The install test runs last, alone, as it
 # rebuilds the links and .pc files in $(RELEASE) that the Go test reads.
+# Their commands do not get MAKEFLAGS: cargo and the make of ci/test-cross.sh would find the
+# jobserver's descriptors in it, closed, and warn.
 TEST_JOBS ?= 4
+ifdef SIDE_BY_SIDE
+unexport MAKEFLAGS
+endif
 test: deps
 	$(MAKE) test-rust
-	$(MAKE) -j$(TEST_JOBS) --output-sync=target test-python test-python-package test-cross test-go \
-		test-node test-java test-ruby test-platforms test-abi docs
+	$(MAKE) -j$(TEST_JOBS) --output-sync=target SIDE_BY_SIDE=1 test-python test-python-package \
+		test-cross test-go test-node test-java test-ruby test-platforms test-abi docs
 	$(MAKE) test-install
 
 deps:
