@@ -293,9 +293,9 @@ run_tier() {
 }
 
 # VERIFY_JOBS=2 (`make verify-ci`) runs two tiers at a time, each one's output printed whole when
-# it ends: a tier's build leaves a core idle on its long serial chains of crates, and Miri, the
-# fuzzer and qemu-less single-threaded runs use one core, so two tiers together take well under
-# the sum of their times on two cores. What the tiers install (nightly and its components) is
+# it ends: a tier's build leaves a core idle on its long serial chains of crates (syn, serde's
+# derive, cbindgen), and Miri and the fuzzer run on one core, so two tiers together take less
+# than the sum of their times on two cores. What the tiers install (nightly and its components) is
 # installed first, one at a time, as rustup cannot install into a toolchain twice at once.
 JOBS=${VERIFY_JOBS:-1}
 if [ "$JOBS" -gt 1 ]; then
