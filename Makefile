@@ -23,7 +23,8 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-python-versions test-python-package python-dist test-node test-ruby test-java \
+.PHONY: all tour docs test deps test-rust test-python test-python-cpython test-python-binding \
+	test-python-versions test-python-package python-dist test-node test-ruby test-java \
 	test-install test-abi test-platforms test-cross test-go verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
@@ -87,12 +88,13 @@ docs:
 # when it ends: most of them wait far more than they compute (the Python suites sleep in
 # timeouts, qemu, the JVM, npm and pip run on one core or on the network), so they overlap with
 # each other and with the release and cross builds. The install test runs last, alone, as it
-# rebuilds the links and .pc files in $(RELEASE) that the Go test reads.
+# rebuilds the links and .pc files in $(RELEASE) that the Go test reads. The Python and Node
+# tests name the debug library they test (WEFT_LIBRARY), as the release one appears meanwhile.
 # Their commands do not get MAKEFLAGS: cargo and the make of ci/test-cross.sh would find the
 # jobserver's descriptors in it, closed, and warn.
 TEST_JOBS ?= 4
 ifdef SIDE_BY_SIDE
-unexport MAKEFLAGS
+unexport MAKEFLAGS MFLAGS
 endif
 test: deps
 	$(MAKE) test-rust
@@ -108,9 +110,19 @@ test-rust:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 
-test-python:
+# The Python binding's tests, against the debug build, in two halves that `make test` runs side
+# by side: CPython's own suites run on weft (test_cpython_*.py, mostly waiting in their timeouts),
+# and the binding's.
+PYTEST := WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so $(PYTHON) -m pytest -q
+test-python: test-python-cpython test-python-binding
+
+test-python-cpython:
 	$(CARGO) capi
-	$(PYTHON) -m pytest bindings/python/tests -q
+	$(PYTEST) bindings/python/tests/test_cpython_*.py
+
+test-python-binding:
+	$(CARGO) capi
+	$(PYTEST) bindings/python/tests --ignore-glob='*/test_cpython_*.py'
 
 # The binding's tests on other Pythons than $(PYTHON) (not part of `make test`): each of PYTHONS
 # gets a venv with pytest in $(TARGET_DIR)/pyvenv-X.Y, made once (a download of pytest), and runs
@@ -147,10 +159,12 @@ python-dist:
 test-python-package: python-dist
 	CARGO_TARGET_DIR=$(PYTARGET) PYTHON=$(PYTHON) ci/test-python-package.sh $(PYDIST)
 
-# The Node.js binding (bindings/node): its pinned packages (package-lock.json), then node --test.
+# The Node.js binding (bindings/node): its pinned packages (package-lock.json), then node --test,
+# against the debug build.
 test-node:
 	$(CARGO) capi
-	cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm test
+	cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && \
+		WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so npm test
 
 # The Ruby binding (bindings/ruby): its minitest suite (primitives, every exit path in a
 # subprocess, the examples, a lock and a queue shared with C), against the debug build, and the
