@@ -23,7 +23,8 @@ DIST ?= $(RELEASE)/dist
 # What rustc says a program linking libweft.a statically needs (`--print native-static-libs`).
 NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all tour docs test deps test-rust test-python test-python-versions test-python-package python-dist test-node test-ruby test-java \
+.PHONY: all tour docs test deps test-rust test-python test-python-cpython test-python-binding \
+	test-python-versions test-python-package python-dist test-node test-ruby test-java \
 	test-install test-abi test-platforms test-cross test-go verify verify-quick verify-ci \
 	bench bench-quick install uninstall clean
 
@@ -83,9 +84,23 @@ docs:
 # (ci/abi-check.sh), the reference (make docs), and the install (a consumer built four ways
 # against `make install`). It first installs what the
 # tests need that a bare machine lacks (ci/install-deps.sh; it skips what is there).
+# After the Rust tests, the other suites run TEST_JOBS at a time, each one's output printed whole
+# when it ends: most of them wait far more than they compute (the Python suites sleep in
+# timeouts, qemu, the JVM, npm and pip run on one core or on the network), so they overlap with
+# each other and with the release and cross builds. The install test runs last, alone, as it
+# rebuilds the links and .pc files in $(RELEASE) that the Go test reads. The Python and Node
+# tests name the debug library they test (WEFT_LIBRARY), as the release one appears meanwhile.
+# Their commands do not get MAKEFLAGS: cargo and the make of ci/test-cross.sh would find the
+# jobserver's descriptors in it, closed, and warn.
+TEST_JOBS ?= 4
+ifdef SIDE_BY_SIDE
+unexport MAKEFLAGS MFLAGS
+endif
 test: deps
-	$(MAKE) test-rust test-platforms test-cross test-python test-python-package test-node test-ruby \
-		test-java test-go test-abi docs test-install
+	$(MAKE) test-rust
+	$(MAKE) -j$(TEST_JOBS) --output-sync=target SIDE_BY_SIDE=1 test-python test-python-package \
+		test-cross test-go test-node test-java test-ruby test-platforms test-abi docs
+	$(MAKE) test-install
 
 deps:
 	ci/install-deps.sh
@@ -95,9 +110,19 @@ test-rust:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 
-test-python:
+# The Python binding's tests, against the debug build, in two halves that `make test` runs side
+# by side: CPython's own suites run on weft (test_cpython_*.py, mostly waiting in their timeouts),
+# and the binding's.
+PYTEST := WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so $(PYTHON) -m pytest -q
+test-python: test-python-cpython test-python-binding
+
+test-python-cpython:
 	$(CARGO) capi
-	$(PYTHON) -m pytest bindings/python/tests -q
+	$(PYTEST) bindings/python/tests/test_cpython_*.py
+
+test-python-binding:
+	$(CARGO) capi
+	$(PYTEST) bindings/python/tests --ignore-glob='*/test_cpython_*.py'
 
 # The binding's tests on other Pythons than $(PYTHON) (not part of `make test`): each of PYTHONS
 # gets a venv with pytest in $(TARGET_DIR)/pyvenv-X.Y, made once (a download of pytest), and runs
@@ -116,12 +141,14 @@ test-python-versions:
 # The Python package (bindings/python; weft-threading on PyPI, `import weft`), as it is published,
 # in $(PYDIST): the sdist, which carries the crate, and the wheel built from that sdist (by
 # setuptools-rust: libweft.so without its debug info, in platlib), repaired by auditwheel to a
-# manylinux tag. The sdist's crate builds in $(TARGET_DIR) too, reusing its compiled dependencies.
+# manylinux tag. The sdist's crate builds in $(PYTARGET), not in $(TARGET_DIR): its libweft.so
+# would replace the one `make` built in $(RELEASE), which other tests link and run meanwhile.
 PYDIST ?= $(TARGET_DIR)/python-dist
+PYTARGET := $(TARGET_DIR)/python
 
 python-dist:
 	rm -rf $(PYDIST)
-	CARGO_TARGET_DIR=$(TARGET_DIR) $(PYTHON) -m build bindings/python --outdir $(PYDIST)/built
+	CARGO_TARGET_DIR=$(PYTARGET) $(PYTHON) -m build bindings/python --outdir $(PYDIST)/built
 	PATH="$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$$PATH" \
 		$(PYTHON) -m auditwheel repair --wheel-dir $(PYDIST) $(PYDIST)/built/*.whl
 	mv $(PYDIST)/built/*.tar.gz $(PYDIST)/ && rm -r $(PYDIST)/built
@@ -130,12 +157,14 @@ python-dist:
 # manylinux tag, the wheel and then the sdist each installed in a fresh venv and run, and
 # `mypy --strict` on the examples against the installed package's stubs.
 test-python-package: python-dist
-	CARGO_TARGET_DIR=$(TARGET_DIR) PYTHON=$(PYTHON) ci/test-python-package.sh $(PYDIST)
+	CARGO_TARGET_DIR=$(PYTARGET) PYTHON=$(PYTHON) ci/test-python-package.sh $(PYDIST)
 
-# The Node.js binding (bindings/node): its pinned packages (package-lock.json), then node --test.
+# The Node.js binding (bindings/node): its pinned packages (package-lock.json), then node --test,
+# against the debug build.
 test-node:
 	$(CARGO) capi
-	cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm test
+	cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && \
+		WEFT_LIBRARY=$(TARGET_DIR)/debug/libweft.so npm test
 
 # The Ruby binding (bindings/ruby): its minitest suite (primitives, every exit path in a
 # subprocess, the examples, a lock and a queue shared with C), against the debug build, and the
@@ -211,9 +240,10 @@ verify-quick:
 # with 2 preemptions, 30 forked children per fork-matrix case, Miri on the core and C-API unit
 # tests, ThreadSanitizer and AddressSanitizer on the Rust tests and the C API programs, 15 s of
 # fuzzing: see ci/verify.sh), each SKIPPED with the reason if nightly or its components
-# cannot be installed. Measured times are in BENCHMARKS.md.
+# cannot be installed. Two tiers run at a time (VERIFY_JOBS), the longest first. Measured times
+# are in BENCHMARKS.md.
 verify-ci:
-	VERIFY_PROFILE=ci ci/verify.sh loom valgrind stress miri tsan asan fuzz
+	VERIFY_PROFILE=ci VERIFY_JOBS=2 ci/verify.sh tsan loom miri stress asan valgrind fuzz
 
 # Every benchmark figure in BENCHMARKS.md comes from `make bench` (a few minutes; run it on an
 # idle machine). `make bench-quick` checks the harness in seconds and writes target/bench/quick.md.
