@@ -187,12 +187,8 @@ tier_tsan() {
     # TSan's runtime cannot start threads in the child of a multithreaded fork() (it aborts, or
     # with die_after_fork=0 trips over the parent's thread ids): the fork tests are left out.
     local -x C_SKIP="fork_*" C_SKIP_WHY="TSan cannot start threads after a multithreaded fork"
-    # The parking table's complexity test times one thread's 60,000 wakes against 2 s (the
-    # quadratic bug it catches took seconds): TSan's instrumentation, on a busy machine, took
-    # 3.1 s. It has no second thread for TSan to watch, and runs natively in `make test` and
-    # under ASan.
     "${NICE[@]}" cargo +nightly -Zbuild-std test --target "$HOST" "${SAN_TESTS[@]}" -- \
-        --skip fork --skip many_threads_under_one_key_are_woken_in_one_pass || return 1
+        --skip fork || return 1
     "${NICE[@]}" cargo +nightly -Zbuild-std capi --target "$HOST" || return 1
     local lib=target/tsan/$HOST/debug
     build_c "$lib" "$lib/c-$PROFILE" SAN_C_PROGRAMS -fsanitize=thread && run_c "$lib/c-$PROFILE" 300
