@@ -120,14 +120,15 @@ static int future_in_child(void) {
     int broken = waited == WEFT_STATUS_FORKED;
     int ok;
     if (broken) {
-        /* It counts as finished here: no wait waits for it, callbacks run at once. */
+        /* It counts as finished here, done: no wait waits for it, callbacks run at once. */
         int code;
         ok = weft_future_set_result(future, NULL, NULL) == WEFT_STATUS_FORKED &&
              weft_future_exception(future, WEFT_TIMEOUT_FOREVER, &code) == WEFT_STATUS_FORKED &&
              !weft_future_cancel(future) && !weft_future_running(future) &&
-             !weft_future_done(future) &&
+             weft_future_done(future) &&
              weft_futures_wait(&future, 1, WEFT_TIMEOUT_FOREVER, WEFT_ALL_COMPLETED, &done) ==
-                 WEFT_STATUS_OK;
+                 WEFT_STATUS_OK &&
+             done;
     } else {
         ok = waited == WEFT_STATUS_TIMEOUT &&
              weft_future_set_result(future, &busy, NULL) == WEFT_STATUS_OK &&

@@ -27,9 +27,10 @@ use crate::{Error, Timeout};
 /// `weft_future_exception` return `WEFT_STATUS_FORKED` (or its outcome, if it was done before
 /// the fork), and so do `weft_future_set_result`, `weft_future_set_exception` and
 /// `weft_future_set_running_or_notify_cancel`; `weft_futures_wait` and
-/// `weft_futures_as_completed` count it completed with an exception (its `done` stays false); a
-/// callback added runs at once, those added before the fork never run; `weft_future_cancel`,
-/// `weft_future_interrupt` and `weft_future_running` are false; its last free leaks its state.
+/// `weft_futures_as_completed` count it completed with an exception, and `weft_future_done` is
+/// true; a callback added runs at once, those added before the fork never run;
+/// `weft_future_cancel`, `weft_future_interrupt` and `weft_future_running` are false; its last
+/// free leaks its state.
 pub struct weft_future {
     _opaque: [u8; 0],
 }

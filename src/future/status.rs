@@ -157,8 +157,17 @@ impl<T, E> Future<T, E> {
         running(self.status())
     }
 
-    /// Whether the future is done: finished, failed or cancelled. Python: `future.done()`.
+    /// Whether the future is done: finished, failed or cancelled. Python: `future.done()`. In a
+    /// child made by `fork()` where the future is broken by the fork, true: it counts as finished
+    /// there ([`Outcome::Forked`]), as waits count it.
     pub fn done(&self) -> bool {
+        self.completed() || self.inner().state.broken_by_fork()
+    }
+
+    /// Whether `DONE` is set, seen with acquire ordering (see [`Future::status`]): after which
+    /// the outcome may be read.
+    #[inline]
+    pub(super) fn completed(&self) -> bool {
         self.status() & DONE != 0
     }
 

@@ -54,7 +54,7 @@ impl<T, E> Future<T, E> {
     /// with acquire ordering), or [`Forked`] if it is not and is broken by a fork.
     #[inline]
     fn wait_done(&self, timeout: Timeout) -> Result<bool, Forked> {
-        if self.done() {
+        if self.completed() {
             Ok(true)
         } else {
             self.wait_not_done(timeout)
@@ -122,7 +122,7 @@ pub struct Waited {
 /// a waiter registered once with each future not done, which its completion counts in.
 ///
 /// In a child made by `fork()`, a future broken by the fork counts as completed with an
-/// exception ([`Outcome::Forked`]), though its `done` stays false.
+/// exception ([`Outcome::Forked`]), and is done.
 pub fn wait<T, E>(futures: &[&Future<T, E>], timeout: Timeout, return_when: ReturnWhen) -> Waited {
     let mut pending = 0;
     let mut failed = false;

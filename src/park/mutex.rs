@@ -115,7 +115,7 @@ impl<T> Mutex<T> {
 
     /// Whether a thread of the parent held the mutex at the fork that made this process (see
     /// "Fork" above).
-    fn broken_by_fork(&self) -> bool {
+    pub(crate) fn broken_by_fork(&self) -> bool {
         // Relaxed: a broken word never changes in this process; a live one is not looked into.
         let state = self.state.load(Ordering::Relaxed);
         state & LOCKED != 0 && state & GENERATION != held_here() & GENERATION

@@ -31,6 +31,11 @@ impl<T> Mutex<T> {
     pub(crate) fn lock_checked(&self) -> Result<MutexGuard<'_, T>, Forked> {
         Ok(self.lock())
     }
+
+    /// Models have no fork: never broken by one.
+    pub(crate) fn broken_by_fork(&self) -> bool {
+        false
+    }
 }
 
 impl<T> MutexGuard<'_, T> {
