@@ -351,7 +351,7 @@ pub unsafe extern "C" fn weft_condition_notify(
         if !condition.lock_is_owned() {
             return Err(Error::NotifyUnacquired.into());
         }
-        if !condition.wakes_any(n) {
+        if !condition.has_waiters() {
             return Ok(());
         }
         boundary::out_of_line(move || {

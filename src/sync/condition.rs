@@ -238,18 +238,20 @@ impl Condition {
         if !self.lock.is_owned() {
             return Err(Error::NotifyUnacquired);
         }
-        if self.wakes_any(n) {
+        if self.has_waiters() {
             self.wake(n);
         }
         Ok(())
     }
 
-    /// Whether a notify of `n` waiters, by a thread holding the lock, has any to wake: with
-    /// nobody waiting, one load. (The C layer checks the lock and calls `wake` itself.)
+    /// Whether a notify, by a thread holding the lock, may have threads to wake: one load. `n`
+    /// is not looked at here: a notify of 0 with threads waiting reaches `wake`, which does
+    /// nothing, so the common call pays one test less. (The C layer checks the lock and calls
+    /// `wake` itself.)
     #[inline]
-    pub(crate) fn wakes_any(&self, n: usize) -> bool {
+    pub(crate) fn has_waiters(&self) -> bool {
         // Relaxed: see the field's comment.
-        n > 0 && self.waiting.load(Ordering::Relaxed)
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// Wakes every waiter. [`Error::NotifyUnacquired`] if the caller does not hold the lock.
