@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::sync::Event;
-use crate::thread::{self, Target, Thread};
+use crate::thread::{self, Thread};
 use crate::timeout::Timeout;
 
 impl Thread {
@@ -27,8 +27,8 @@ impl Thread {
         // CPython's `Timer.finished`: set by `cancel`, waited on by the timer thread.
         let finished = Arc::new(Event::new());
         let hook = Arc::clone(&finished);
-        let function = thread::catching(function);
-        let target: Target = Box::new(move || {
+        let mut function = thread::catching(function);
+        let target = thread::once(move || {
             if finished.wait(Timeout::After(interval)) {
                 return None;
             }

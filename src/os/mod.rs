@@ -5,6 +5,7 @@
 
 use std::ffi::c_void;
 use std::ptr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[cfg(target_os = "freebsd")]
@@ -145,17 +146,25 @@ pub(crate) fn at_exit_again(hook: extern "C" fn()) {
     }
 }
 
-/// The body of a thread started by [`spawn`].
-type Body = Box<dyn FnOnce() + Send>;
+/// What a thread started by [`spawn`] runs: `run` on the object it was given.
+///
+/// The object goes to the new thread as its `Arc`'s pointer, not in a box: a box made by the
+/// starting thread would be freed by the new one, and a thread's first `malloc` or `free` sets
+/// up glibc's per-thread cache (an arena and a tcache), which its exit tears down again, about
+/// 1,500 instructions (BENCHMARKS.md, "Thread create+join").
+pub(crate) trait Body: Send + Sync + 'static {
+    /// The thread's whole life; it must not let a Rust panic escape.
+    fn run(self: Arc<Self>);
+}
 
-/// Starts a detached OS thread running `body`, with a stack of `stack_size` bytes (0: the
+/// Starts a detached OS thread running `body.run()`, with a stack of `stack_size` bytes (0: the
 /// system default, `ulimit -s`); `Err` with the error number if the OS refuses.
 ///
 /// Unlike `std::thread`, nothing between the thread's start and `body` catches unwinding, so a
 /// forced unwind (`pthread_exit()` called by C code in `body`, as CPython does to daemon threads
 /// at interpreter shutdown) ends the thread cleanly, running destructors on its way, instead of
 /// aborting the process. `body` must not let a Rust panic escape.
-pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
+pub(crate) fn spawn<B: Body>(stack_size: usize, body: Arc<B>) -> Result<OsThread, i32> {
     // Miri cannot call pthread_attr_*: under it (`make verify`) std starts the thread, detached
     // by dropping its handle. Nothing run under Miri ends a thread with pthread_exit().
     if cfg!(miri) {
@@ -165,17 +174,17 @@ pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
             builder = builder.stack_size(stack_size);
         }
         return builder
-            .spawn(body)
+            .spawn(move || body.run())
             .map(|handle| OsThread(handle.as_pthread_t()))
             .map_err(|e| e.raw_os_error().unwrap_or(libc::EAGAIN));
     }
-    extern "C-unwind" fn start(arg: *mut c_void) -> *mut c_void {
-        // SAFETY: `arg` is the `Box<Body>` leaked by `spawn` for exactly this thread.
-        let body = unsafe { Box::from_raw(arg.cast::<Body>()) };
-        body();
+    extern "C-unwind" fn start<B: Body>(arg: *mut c_void) -> *mut c_void {
+        // SAFETY: `arg` is the reference `spawn` turned into a pointer for exactly this thread.
+        let body = unsafe { Arc::from_raw(arg.cast_const().cast::<B>()) };
+        body.run();
         ptr::null_mut()
     }
-    let arg = Box::into_raw(Box::new(body)).cast::<c_void>();
+    let arg = Arc::into_raw(body).cast_mut().cast::<c_void>();
     // SAFETY: `attr` is initialised by pthread_attr_init before any other use and destroyed
     // once; pthread_create gets a valid start routine and takes ownership of `arg` only when it
     // succeeds (otherwise it is reclaimed below). The start routine is transmuted from
@@ -193,12 +202,12 @@ pub(crate) fn spawn(stack_size: usize, body: Body) -> Result<OsThread, i32> {
         let mut thread: libc::pthread_t = 0;
         if rc == 0 {
             let start: extern "C" fn(*mut c_void) -> *mut c_void =
-                std::mem::transmute(start as extern "C-unwind" fn(*mut c_void) -> *mut c_void);
+                std::mem::transmute(start::<B> as extern "C-unwind" fn(*mut c_void) -> *mut c_void);
             rc = libc::pthread_create(&mut thread, &attr, start, arg);
         }
         libc::pthread_attr_destroy(&mut attr);
         if rc != 0 {
-            drop(Box::from_raw(arg.cast::<Body>()));
+            drop(Arc::from_raw(arg.cast_const().cast::<B>()));
             return Err(rc);
         }
         Ok(OsThread(thread))

@@ -13,8 +13,9 @@ use crate::timeout::Deadline;
 /// The smallest stack size accepted, as in CPython (`THREAD_STACK_MIN`).
 pub const STACK_SIZE_MIN: usize = 32 * 1024;
 
-/// What a started thread runs; the value it gives, if any, is kept for [`Thread::result`].
-pub(crate) type Target = Box<dyn FnOnce() -> Option<Box<dyn Any + Send>> + Send>;
+/// What a started thread runs, once (made by `lifecycle::once`: called again, it gives `None`);
+/// the value it gives, if any, is kept for [`Thread::result`].
+pub(crate) type Target = Box<dyn FnMut() -> Option<Box<dyn Any + Send>> + Send>;
 
 /// What [`Thread::cancel`] calls: set for timers only (`timer.rs`).
 pub(crate) type Cancel = Box<dyn Fn() + Send + Sync>;

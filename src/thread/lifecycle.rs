@@ -1,11 +1,13 @@
 //! A thread's life: made, started, run, finished, joined.
 
 use std::any::Any;
+use std::mem::MaybeUninit;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
 
 use super::exit::{install_exit_hook, wait_again};
 use super::functions::{STACK_SIZE, current, new_name, register};
-use super::handle::{Cancel, Kind, Phase, Target, Thread};
+use super::handle::{Cancel, Inner, Kind, Phase, Target, Thread};
 use super::registry::STARTED;
 use crate::Error;
 use crate::local;
@@ -46,7 +48,8 @@ impl Thread {
         R: Any + Send,
     {
         let name = name.map_or_else(|| new_name("Thread"), str::to_owned);
-        let target: Target = Box::new(move || Some(Box::new(target()) as Box<dyn Any + Send>));
+        let slot = Box::new_uninit();
+        let target = once(move || Some(keep(slot, target())));
         Thread::regular(name, target, None)
     }
 
@@ -92,8 +95,7 @@ impl Thread {
             wait_again();
         }
 
-        let me = self.clone();
-        match os::spawn(stack_size, Box::new(move || me.run())) {
+        match os::spawn(stack_size, Arc::clone(&self.0)) {
             Ok(os) => {
                 let mut state = self.state();
                 state.ident.get_or_insert(os.ident());
@@ -135,10 +137,14 @@ impl Thread {
             }
         }
         let mut finish = Finish(self.clone(), None);
-        let target = self.0.target.lock().take();
+        let mut target = self.0.target.lock().take();
         // No catch_unwind here: it would turn a forced unwind into an abort. Targets made from
         // Rust closures catch their own panics (`catching`).
-        finish.1 = target.and_then(|target| target());
+        finish.1 = target.as_mut().and_then(|target| target());
+        // The spent target goes back rather than being freed here: its box is freed with the
+        // thread object, usually by the thread that made it, so that a thread whose target
+        // allocates nothing calls neither malloc nor free (see `os::Body`).
+        *self.0.target.lock() = target;
     }
 
     /// Waits for the thread to finish, at most `timeout`; returns whether it has finished.
@@ -171,6 +177,30 @@ impl Thread {
     }
 }
 
+/// The thread body of a started thread object.
+impl os::Body for Inner {
+    fn run(self: Arc<Self>) {
+        Thread(self).run();
+    }
+}
+
+/// A [`Target`] that runs `f` the first time it is called and returns `None` after.
+pub(crate) fn once<F>(f: F) -> Target
+where
+    F: FnOnce() -> Option<Box<dyn Any + Send>> + Send + 'static,
+{
+    let mut f = Some(f);
+    Box::new(move || f.take().and_then(|f| f()))
+}
+
+/// `value` in `slot`, a box the target's maker allocated (`Box::new_uninit`) so that the
+/// thread running the target does not (see `os::Body`).
+fn keep<R: Any + Send>(mut slot: Box<MaybeUninit<R>>, value: R) -> Box<dyn Any + Send> {
+    slot.write(value);
+    // SAFETY: written just above.
+    unsafe { slot.assume_init() }
+}
+
 /// A target running `f`, which reports a panic as CPython's `excepthook` reports an uncaught
 /// exception ("Exception in thread NAME:") and then ends the thread without a result.
 pub(crate) fn catching<F, R>(f: F) -> Target
@@ -178,8 +208,9 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Any + Send,
 {
-    Box::new(move || match panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(result) => Some(Box::new(result) as Box<dyn Any + Send>),
+    let slot = Box::new_uninit();
+    once(move || match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => Some(keep(slot, result)),
         Err(payload) => {
             let message = payload
                 .downcast_ref::<&str>()

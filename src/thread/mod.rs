@@ -41,6 +41,5 @@ pub use exit::{set_exit_wait, shutdown};
 pub use functions::{
     active_count, current, enumerate, get_ident, get_native_id, main_thread, new_name, stack_size,
 };
-pub(crate) use handle::Target;
 pub use handle::{STACK_SIZE_MIN, Thread};
-pub(crate) use lifecycle::catching;
+pub(crate) use lifecycle::{catching, once};
