@@ -104,9 +104,11 @@ pub unsafe extern "C" fn weft_lock_acquire(
     ffi_status!({
         // SAFETY: `lock` is NULL or a handle from weft; the caller holds a reference.
         let lock = unsafe { handle::borrow(lock)? };
-        // The common call, blocking without a timeout on a free lock: one CAS. Anything else
-        // (parsing the timeout, waiting) runs out of line.
-        if blocking && timeout == WEFT_TIMEOUT_FOREVER && lock.acquire_fast() {
+        // The common call, without a timeout on a free lock: one CAS. `blocking` is not looked
+        // at: with `WEFT_TIMEOUT_FOREVER` both values are valid, and a lock taken at the first
+        // try is the outcome of both. Anything else (parsing the timeout, waiting, a try that
+        // failed) runs out of line.
+        if timeout == WEFT_TIMEOUT_FOREVER && lock.acquire_fast() {
             return Ok(());
         }
         boundary::out_of_line(move || {

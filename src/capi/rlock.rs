@@ -88,7 +88,7 @@ pub unsafe extern "C" fn weft_rlock_acquire(
         // SAFETY: `rlock` is NULL or a handle from weft; the caller holds a reference.
         let rlock = unsafe { handle::borrow(rlock)? };
         // As `weft_lock_acquire`: the common call that needs no wait, then the rest out of line.
-        if blocking && timeout == WEFT_TIMEOUT_FOREVER && rlock.acquire_fast() {
+        if timeout == WEFT_TIMEOUT_FOREVER && rlock.acquire_fast() {
             return Ok(());
         }
         boundary::out_of_line(move || {

@@ -107,7 +107,7 @@ pub unsafe extern "C" fn weft_rwlock_acquire_read(
         // SAFETY: `rwlock` is NULL or a handle from weft; the caller holds a reference.
         let rwlock = unsafe { handle::borrow(rwlock)? };
         // As `weft_lock_acquire`: the common call that needs no wait, then the rest out of line.
-        if blocking && timeout == WEFT_TIMEOUT_FOREVER && rwlock.acquire_read_fast() {
+        if timeout == WEFT_TIMEOUT_FOREVER && rwlock.acquire_read_fast() {
             return Ok(());
         }
         boundary::out_of_line(move || take(rwlock, blocking, timeout, RwLock::acquire_read_slow))

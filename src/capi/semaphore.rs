@@ -123,7 +123,7 @@ pub unsafe extern "C" fn weft_semaphore_acquire(
         // SAFETY: `semaphore` is NULL or a handle the caller holds (this function's contract).
         let semaphore = unsafe { handle::borrow(semaphore) }?;
         // As `weft_lock_acquire`: the common call that needs no wait, then the rest out of line.
-        if blocking && timeout == WEFT_TIMEOUT_FOREVER && semaphore.acquire_fast() {
+        if timeout == WEFT_TIMEOUT_FOREVER && semaphore.acquire_fast() {
             return Ok(());
         }
         boundary::out_of_line(move || {
