@@ -1,6 +1,6 @@
 //! A started thread whose target allocates nothing calls neither the allocator's `alloc` nor its
 //! `dealloc`: a thread's first malloc or free sets up glibc's per-thread cache, which its exit
-//! tears down again (BENCHMARKS.md, "Thread create+join"). Its own test binary, as it counts
+//! tears down again (BENCHMARKS.md, "At the line"). Its own test binary, as it counts
 //! through a global allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -150,8 +150,8 @@ pub(crate) fn at_exit_again(hook: extern "C" fn()) {
 ///
 /// The object goes to the new thread as its `Arc`'s pointer, not in a box: a box made by the
 /// starting thread would be freed by the new one, and a thread's first `malloc` or `free` sets
-/// up glibc's per-thread cache (an arena and a tcache), which its exit tears down again, about
-/// 1,500 instructions (BENCHMARKS.md, "Thread create+join").
+/// up glibc's per-thread cache (an arena and a tcache), which its exit tears down again: most
+/// of 1,800 instructions a thread (BENCHMARKS.md, "At the line").
 pub(crate) trait Body: Send + Sync + 'static {
     /// The thread's whole life; it must not let a Rust panic escape.
     fn run(self: Arc<Self>);
