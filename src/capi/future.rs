@@ -998,19 +998,21 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn a_pool_future_holds_no_free_function() {
-        // 88 bytes, malloc's 96-byte chunks: the result's free function that a standalone
+        // 72 bytes, malloc's 80-byte chunks: the result's free function that a standalone
         // future may need is kept in its unused task slot, not in every future's outcome (that
         // made a pool's future 112 bytes, and its task 8 % more instructions: BENCHMARKS.md),
-        // and the listeners are boxed once there are any (a `Vec` in place made it 104, the
-        // benchmark's 200,000 futures 3 MB and 780 page faults more).
+        // the listeners are boxed once there are any (a `Vec` in place made it 104, the
+        // benchmark's 200,000 futures 3 MB and 780 page faults more), and a thread waiting for
+        // the future parks on its status word (a condition variable and its sleepers' count
+        // made it 88, 96-byte chunks).
         // SAFETY: every handle comes from weft and is freed once, after its last use.
         unsafe {
             let pool = new_pool(1);
             let task = submit(pool, Some(echo), ptr::null_mut());
-            assert_eq!(future(task).unwrap().allocation_size(), 88);
+            assert_eq!(future(task).unwrap().allocation_size(), 72);
             let mut standalone = ptr::null_mut();
             assert_eq!(weft_future_new(&mut standalone), WEFT_STATUS_OK);
-            assert_eq!(future(standalone).unwrap().allocation_size(), 88);
+            assert_eq!(future(standalone).unwrap().allocation_size(), 72);
             weft_future_free(standalone);
             weft_future_free(task);
             weft_pool_free(pool);

@@ -9,7 +9,7 @@ use super::outcome::OutcomeCell;
 use super::waiter::Waiter;
 use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::loom::{Mutex, MutexGuard};
-use crate::park::{Condvar, Forked, Waiters};
+use crate::park::Forked;
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
 ///
@@ -106,13 +106,13 @@ pub(super) type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
 #[repr(C)]
 pub(super) struct Inner<T, E, S: ?Sized> {
     pub(super) state: Mutex<State<T, E>>,
-    /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED` (see `status.rs`), and the
-    /// references held, the `Future`s and the `Queued`, in units of `REF` (see `release`).
+    /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED` and `SLEEPING` (see `status.rs`),
+    /// and the references held, the `Future`s and the `Queued`, in units of `REF` (see
+    /// `release`). Threads waiting for this future alone park on its address, until `DONE`
+    /// (see `Future::sleep`).
     pub(super) status: AtomicU64,
     /// The outcome, once `DONE` is set.
     pub(super) outcome: OutcomeCell<T, E>,
-    /// Threads waiting for this future alone park here; notified once, on completion.
-    pub(super) done: Condvar,
     /// The submitter's header and the task, until it is taken to run or dropped unrun: a
     /// `Tail<H, F>`.
     pub(super) tail: S,
@@ -125,9 +125,6 @@ pub(super) struct State<T, E> {
     /// never have a listener.
     #[allow(clippy::box_collection)] // the box is one pointer where the `Vec` is three
     pub(super) listeners: Option<Box<Vec<Listener<T, E>>>>,
-    /// Threads in `wait_done` about to wait on `done`, or waiting: completion skips the wake-up
-    /// (a call into the parking lot) when there are none.
-    pub(super) sleepers: Waiters,
 }
 
 pub(super) enum Listener<T, E> {

@@ -1,7 +1,7 @@
 //! The status word: where a future is in its life, decided without a lock, and the transitions
 //! that move it from pending to done.
 //!
-//! One `AtomicU64` (`Inner::status`): six flag bits at the bottom, above them the number of the
+//! One `AtomicU64` (`Inner::status`): seven flag bits at the bottom, above them the number of the
 //! pool worker that claimed the task (`RUNNER`, see `runners.rs`), and in the upper half the
 //! count of references to the future's allocation, in units of `REF` (see `handle.rs`). The
 //! life of a future, in `CLAIMED` and `DONE`:
@@ -20,6 +20,9 @@
 //! takes the lock to wake or run them; a future nobody waits on is started, completed and read
 //! without a lock. `WATCHED` and `DONE` are both set by read-modify-writes, so whichever comes
 //! second sees the first: a registration that finds `DONE` is handled by the registering thread.
+//! A sleeper (a thread waiting for this future alone) sets `SLEEPING` with `WATCHED`, and parks
+//! on the status word's address while `DONE` is not set, as on a futex: the word is the
+//! future's condition variable, so that a future carries no other (see `Future::sleep`).
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 
@@ -27,6 +30,8 @@ use super::handle::{Callback, Future, Listener, REF, State, free};
 use super::outcome::Outcome;
 use crate::loom::MutexGuard;
 use crate::loom::atomic::Ordering;
+use crate::loom::table::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, SpinWait};
+use crate::timeout::Deadline;
 use crate::{Error, Rejected};
 
 /// `Inner::status`: set by the first of the worker about to run the task and a canceller of
@@ -55,10 +60,14 @@ const WATCHED: u64 = 16;
 /// lock, as a canceller), never by a worker.
 pub(super) const STANDALONE: u64 = 32;
 
+/// `Inner::status`, with `WATCHED`: a thread waiting for this future alone may be parked on the
+/// status word (see [`Future::sleep`]); the completion then wakes every thread parked there.
+pub(super) const SLEEPING: u64 = 64;
+
 /// `Inner::status`: the lowest bit of the number of the pool worker that claimed the task
-/// ([`Future::claim_as`]); bits 6 to 31, 0 if no worker did. A number there claims the future
+/// ([`Future::claim_as`]); bits 7 to 31, 0 if no worker did. A number there claims the future
 /// as `CLAIMED` does (see [`claimed`]).
-const RUNNER: u64 = 64;
+const RUNNER: u64 = 128;
 
 /// `Inner::status`: the bits of the worker's number, up to the reference count (`runners::MAX`
 /// is the largest number they hold).
@@ -78,14 +87,62 @@ impl<T, E> Future<T, E> {
         self.inner().status.load(Ordering::Acquire)
     }
 
-    /// Sets `WATCHED`, under the state lock, before registering a listener or a sleeper; returns
-    /// the status before: if it has `DONE`, the completion will not look at the registrations
-    /// (or has already), so the caller must not register.
-    pub(super) fn watch(&self, _locked: &MutexGuard<'_, State<T, E>>) -> u64 {
+    /// Sets `WATCHED`, under the state lock, before registering a listener; returns the status
+    /// before: if it has `DONE`, the completion will not look at the registrations (or has
+    /// already), so the caller must not register.
+    pub(super) fn watch(&self, locked: &MutexGuard<'_, State<T, E>>) -> u64 {
+        self.watch_with(locked, WATCHED)
+    }
+
+    /// [`Future::watch`] for a sleeper, before it parks ([`Future::sleep`]): sets `SLEEPING`
+    /// too.
+    pub(super) fn watch_sleeping(&self, locked: &MutexGuard<'_, State<T, E>>) -> u64 {
+        self.watch_with(locked, WATCHED | SLEEPING)
+    }
+
+    fn watch_with(&self, _locked: &MutexGuard<'_, State<T, E>>, bits: u64) -> u64 {
         // AcqRel: acquire as in `status`. Both this and the completion's `DONE` are
         // read-modify-writes of one word, so one of them sees the other: the completion sees
         // `WATCHED` (and then takes the lock, after this registration) or this sees `DONE`.
-        self.inner().status.fetch_or(WATCHED, Ordering::AcqRel)
+        self.inner().status.fetch_or(bits, Ordering::AcqRel)
+    }
+
+    /// Parks the calling thread, which set `SLEEPING` ([`Future::watch_sleeping`]) and did not
+    /// see `DONE`, until the future is done or `deadline`; may return early, so the caller
+    /// looks again. Called without the state lock.
+    ///
+    /// The status word is the key in the parking lot, and `DONE` the condition, as a futex's
+    /// word and value: the validation, under the bucket's lock, sees `DONE` unless the
+    /// completion's wake-up (which takes that lock after setting `DONE`, having seen
+    /// `SLEEPING`) comes after this thread is queued. Nothing is lost.
+    pub(super) fn sleep(&self, deadline: Deadline) {
+        let status = &self.inner().status;
+        // Relaxed: a hint; the caller reads the status again with acquire ordering.
+        let done = || status.load(Ordering::Relaxed) & DONE != 0;
+        // A task often ends within a few hundred nanoseconds: spin a little first, as
+        // `Condvar::wait` does, since parking and being woken cost two system calls.
+        let mut spin = SpinWait::new();
+        while spin.spin() {
+            if done() {
+                return;
+            }
+        }
+        // Relaxed: runs under the bucket lock, which orders it with the completion's `DONE`,
+        // set before the completion takes the same lock to wake (see `notify_listeners`).
+        let validate = || !done();
+        table::park(
+            self.sleep_key(),
+            validate,
+            || {},
+            |_, _| {},
+            DEFAULT_PARK_TOKEN,
+            deadline,
+        );
+    }
+
+    /// Where sleepers park: the status word's address.
+    fn sleep_key(&self) -> usize {
+        std::ptr::from_ref(&self.inner().status) as usize
     }
 
     /// Cancels the future if it has not started; returns whether it is cancelled. Python:
@@ -304,7 +361,7 @@ impl<T, E> Future<T, E> {
     ) {
         let done = self.store_outcome(outcome);
         // Release: whoever sees `DONE` (acquire) sees the outcome written before. The listeners
-        // and sleepers are read under the lock, which orders them.
+        // are read under the lock, which orders them; the sleepers are woken by `SLEEPING`.
         if self.inner().status.fetch_or(done, Ordering::Release) & WATCHED != 0 {
             self.notify_listeners(held);
         }
@@ -367,15 +424,15 @@ impl<T, E> Future<T, E> {
             return;
         };
         let listeners = state.listeners.take().map_or_else(Vec::new, |l| *l);
-        // A thread that counts itself in `sleepers` read the epoch under this lock, before this
-        // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
-        // is not counted sees `DONE` when it sets `WATCHED`, before it waits.
-        let wake = state.sleepers.pick_all();
         drop(state);
-        if wake {
-            self.inner().done.notify_all();
+        // `DONE` is set: a sleeper that set `SLEEPING` before it either sees `DONE` when it
+        // validates its park or is parked when `unpark_all` takes the bucket's lock; one that
+        // sets it after sees `DONE` and does not park (see `Future::sleep`).
+        let status = self.status();
+        if status & SLEEPING != 0 {
+            table::unpark_all(self.sleep_key(), DEFAULT_UNPARK_TOKEN);
         }
-        let failed = self.status() & EXCEPTION != 0;
+        let failed = status & EXCEPTION != 0;
         for listener in &listeners {
             if let Listener::Waiter(waiter, index) = listener {
                 waiter.completed(*index, failed);

@@ -11,7 +11,6 @@ use super::outcome::{Outcome, OutcomeCell};
 use super::status::{DONE, STANDALONE};
 use crate::loom::Mutex;
 use crate::loom::atomic::{AtomicU64, Ordering};
-use crate::park::{Condvar, Waiters};
 
 /// What a pool runs: a closure returning the task's result or error, or another type that
 /// says how to call it (the C API's task function and argument).
@@ -271,13 +270,9 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         // `free` makes of it.
         unsafe {
             inner.write(Inner {
-                state: Mutex::new(State {
-                    listeners: None,
-                    sleepers: Waiters::default(),
-                }),
+                state: Mutex::new(State { listeners: None }),
                 status: AtomicU64::new(status),
                 outcome: OutcomeCell(UnsafeCell::new(None)),
-                done: Condvar::new(),
                 tail: Tail {
                     header,
                     task: TaskCell(UnsafeCell::new(task)),

@@ -10,7 +10,7 @@ use super::outcome::Outcome;
 use super::status::DONE;
 use super::waiter::{ReturnWhen, Waiter};
 use crate::Error;
-use crate::loom::Mutex;
+use crate::loom::{Mutex, MutexGuard};
 use crate::park::Forked;
 use crate::timeout::{Deadline, Timeout};
 
@@ -68,16 +68,14 @@ impl<T, E> Future<T, E> {
         let mut state = self.state()?;
         let mut deadline = None;
         loop {
-            if self.watch(&state) & DONE != 0 {
+            if self.watch_sleeping(&state) & DONE != 0 {
                 return Ok(true);
             }
             let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
             if deadline.expired() {
                 return Ok(false);
             }
-            self.inner()
-                .done
-                .wait_counted(&mut state, |s| &mut s.sleepers, deadline);
+            MutexGuard::unlocked(&mut state, || self.sleep(deadline));
         }
     }
 
