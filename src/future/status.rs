@@ -26,7 +26,7 @@
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 
-use super::handle::{Callback, Future, Listener, REF, State, free};
+use super::handle::{Callback, Future, Inner, Listener, REF, State, free};
 use super::outcome::Outcome;
 use crate::loom::MutexGuard;
 use crate::loom::atomic::Ordering;
@@ -77,6 +77,27 @@ const RUNNER_BITS: u64 = REF - RUNNER;
 /// adds instead of setting `CLAIMED`).
 fn claimed(status: u64) -> bool {
     status & (CLAIMED | RUNNER_BITS) != 0
+}
+
+/// Whether the status says that an outcome is stored: done, and not cancelled (a cancellation
+/// stores none: see `OutcomeCell::set`).
+fn outcome_stored(status: u64) -> bool {
+    status & (DONE | CANCELLED) == DONE
+}
+
+// Here, beside the status bits it reads: `handle.rs`, which this file imports, cannot import
+// them (tests/layering.rs forbids the cycle).
+impl<T, E, S: ?Sized> Drop for Inner<T, E, S> {
+    /// Drops the outcome, if one is stored (the slot's other part, the task, is always taken
+    /// by then: see `Queued`'s drop); the tail's own drop leaves the slot alone.
+    fn drop(&mut self) {
+        // Relaxed: the last reference is gone, and `free` read the status with acquire.
+        let status = self.status.load(Ordering::Relaxed);
+        if outcome_stored(status) {
+            // SAFETY: stored, and never dropped before: this is the allocation's drop.
+            unsafe { self.outcome().drop_in_place() };
+        }
+    }
 }
 
 impl<T, E> Future<T, E> {
@@ -326,6 +347,37 @@ impl<T, E> Future<T, E> {
         self.complete(Some(state), outcome);
     }
 
+    /// Completes a future made by [`Future::new`] with `value` as [`Future::set_result`] does,
+    /// and keeps `keep` with it until its allocation is freed: for an owner whose result must
+    /// live and be released with the future (the C API's result and the function that frees
+    /// it), at no cost to a pool's futures. Kept in the listeners' place, which a done future no
+    /// longer uses. Refused as [`Future::set_result`] is, `value` and `keep` handed back.
+    #[cfg(feature = "capi")] // for the C API only
+    pub(crate) fn set_result_keeping<K: Send + 'static>(
+        &self,
+        value: T,
+        keep: K,
+    ) -> Result<(), Rejected<(T, K)>> {
+        let state = match self.lock_to_settle() {
+            Ok(state) => state,
+            Err(error) => {
+                return Err(Rejected {
+                    error,
+                    value: (value, keep),
+                });
+            }
+        };
+        self.settle_locked(state, Outcome::Returned(value));
+        // Done: the completion took the listeners, and no registration adds any now.
+        match self.state() {
+            Ok(mut state) => state.listeners = Some(Box::new(vec![Listener::Kept(Box::new(keep))])),
+            // Broken by a fork since (in a child, this thread having forked in a callback): the
+            // state is leaked there, and `keep` with it.
+            Err(_) => std::mem::forget(keep),
+        }
+        Ok(())
+    }
+
     /// Whether this caller is the first to claim the pending future (see `CLAIMED`); if so, it
     /// must complete it.
     pub(super) fn claim(&self) -> bool {
@@ -408,8 +460,10 @@ impl<T, E> Future<T, E> {
             o if o.is_exception() => EXCEPTION,
             _ => 0,
         };
-        // SAFETY: the claimer completes once, before `DONE` is set.
-        unsafe { self.inner().outcome.set(outcome) };
+        // SAFETY: the claimer completes once, before `DONE` is set, having taken the task (a
+        // worker, or a pool abandoning it), or for a future with none (standalone), unless it
+        // cancels (no task is taken then, and no outcome stored).
+        unsafe { self.inner().outcome().set(outcome) };
         DONE | kind
     }
 
@@ -443,6 +497,19 @@ impl<T, E> Future<T, E> {
                 self.invoke(callback);
             }
         }
+    }
+
+    /// The outcome of a done future: `Cancelled`, which is not stored, or the one stored.
+    ///
+    /// # Safety
+    /// `DONE` was seen set with acquire ordering (or by a read ordered after such a one); and
+    /// the reference is used only with the state lock held, unless `T` and `E` are `Sync`.
+    pub(super) unsafe fn done_outcome(&self) -> &Outcome<T, E> {
+        if !outcome_stored(self.status()) {
+            return const { &Outcome::Cancelled };
+        }
+        // SAFETY: done and not cancelled, so stored; the rest is the caller's contract.
+        unsafe { self.inner().outcome().get() }
     }
 
     /// The outcome's kind, if done: `Some(is_exception)`.

@@ -33,7 +33,7 @@ impl<T, E> Future<T, E> {
             return Some(Outcome::Forked);
         };
         // SAFETY: `wait_done` saw `DONE` (acquire); the reference is used under the lock.
-        Some(unsafe { self.inner().outcome.get() }.clone())
+        Some(unsafe { self.done_outcome() }.clone())
     }
 
     /// [`Future::outcome`] without a copy or a lock, for outcomes that threads may share;
@@ -47,7 +47,7 @@ impl<T, E> Future<T, E> {
         // SAFETY: `wait_done` saw `DONE` (acquire); `T` and `E` are `Sync`.
         Ok(self
             .wait_done(timeout)?
-            .then(|| unsafe { self.inner().outcome.get() }))
+            .then(|| unsafe { self.done_outcome() }))
     }
 
     /// Waits at most `timeout` for the future to be done; whether it is (having seen `DONE`
