@@ -383,23 +383,19 @@ mod tests {
         }
     }
 
-    type Made = (
-        Future<Counted, ()>,
-        Queued,
-        Arc<AtomicUsize>,
-        Arc<AtomicUsize>,
-    );
-
-    /// A future whose task counts its drops and returns a result that counts its own.
-    fn counted_task() -> Made {
-        let (task_drops, result_drops) = (Arc::default(), Arc::default());
+    /// Takes a future, whose task counts its drops and returns a result that counts its own,
+    /// and its `Queued` down one `path`, which drops both; returns the drops of the task and of
+    /// its result.
+    fn drops_after(path: impl FnOnce(Future<Counted, ()>, Queued, &AtomicUsize)) -> (usize, usize) {
+        let (task_drops, result_drops) = (Arc::new(AtomicUsize::new(0)), Arc::default());
         let captured = Counted(Arc::clone(&task_drops));
         let result = Arc::clone(&result_drops);
         let (future, queued) = Future::with_task((), move || {
             let _captured = captured;
             Ok(Counted(result))
         });
-        (future, queued, task_drops, result_drops)
+        path(future, queued, &task_drops);
+        (count(&task_drops), count(&result_drops))
     }
 
     fn count(drops: &AtomicUsize) -> usize {
@@ -418,53 +414,52 @@ mod tests {
 
     #[test]
     fn a_task_run_leaves_its_result_in_its_place() {
-        let (future, queued, task_drops, result_drops) = counted_task();
-        queued.run(1);
-        assert_eq!(count(&task_drops), 1);
-        assert!(matches!(outcome(&future), Outcome::Returned(_)));
-        assert_eq!(count(&result_drops), 0);
-        drop(future);
-        assert_eq!((count(&task_drops), count(&result_drops)), (1, 1));
+        let drops = drops_after(|future, queued, task_drops| {
+            queued.run(1);
+            assert_eq!(count(task_drops), 1);
+            assert!(matches!(outcome(&future), Outcome::Returned(_)));
+        });
+        assert_eq!(drops, (1, 1));
     }
 
     #[test]
     fn a_cancelled_future_keeps_its_task_until_its_queued_is_dropped() {
-        let (future, queued, task_drops, result_drops) = counted_task();
-        assert!(future.cancel());
-        assert!(matches!(outcome(&future), Outcome::Cancelled));
-        assert_eq!(count(&task_drops), 0, "still in the slot");
-        drop(queued);
-        assert_eq!(count(&task_drops), 1);
-        drop(future);
-        assert_eq!((count(&task_drops), count(&result_drops)), (1, 0));
+        let drops = drops_after(|future, queued, task_drops| {
+            assert!(future.cancel());
+            assert!(matches!(outcome(&future), Outcome::Cancelled));
+            assert_eq!(count(task_drops), 0, "still in the slot");
+            drop(queued);
+            assert_eq!(count(task_drops), 1);
+        });
+        assert_eq!(drops, (1, 0));
     }
 
     #[test]
     fn a_cancelled_task_run_is_dropped_unrun() {
-        let (future, queued, task_drops, result_drops) = counted_task();
-        assert!(future.cancel());
-        queued.run(1);
-        assert_eq!(count(&task_drops), 1);
-        drop(future);
-        assert_eq!((count(&task_drops), count(&result_drops)), (1, 0));
+        let drops = drops_after(|future, queued, _| {
+            assert!(future.cancel());
+            queued.run(1);
+        });
+        assert_eq!(drops, (1, 0));
     }
 
     #[test]
     fn a_pending_future_outlived_by_its_queued_frees_the_task_unrun() {
-        let (future, queued, task_drops, result_drops) = counted_task();
-        drop(future);
-        assert_eq!(count(&task_drops), 0);
-        drop(queued);
-        assert_eq!((count(&task_drops), count(&result_drops)), (1, 0));
+        let drops = drops_after(|future, queued, task_drops| {
+            drop(future);
+            assert_eq!(count(task_drops), 0);
+            drop(queued);
+        });
+        assert_eq!(drops, (1, 0));
     }
 
     #[test]
     fn an_abandoned_task_leaves_the_future_broken() {
-        let (future, queued, task_drops, result_drops) = counted_task();
-        queued.abandon(true);
-        assert_eq!(count(&task_drops), 1);
-        assert!(matches!(outcome(&future), Outcome::Broken));
-        drop(future);
-        assert_eq!((count(&task_drops), count(&result_drops)), (1, 0));
+        let drops = drops_after(|future, queued, task_drops| {
+            queued.abandon(true);
+            assert_eq!(count(task_drops), 1);
+            assert!(matches!(outcome(&future), Outcome::Broken));
+        });
+        assert_eq!(drops, (1, 0));
     }
 }
