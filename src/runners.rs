@@ -21,7 +21,7 @@ use crate::fork;
 use crate::park::mutex::{Mutex, MutexGuard};
 
 /// The largest number a runner may have: what the future's status word has room for.
-pub(crate) const MAX: u32 = (1 << 26) - 1;
+pub(crate) const MAX: u32 = (1 << 25) - 1;
 
 /// Slot `n - 1` holds the token of runner `n`, `None` once it has left.
 type Tokens = Vec<Option<Arc<CancelToken>>>;

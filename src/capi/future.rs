@@ -41,33 +41,24 @@ pub(crate) type Header = Tagged<()>;
 
 /// What a C future holds: the result pointer, or its nonzero failure code. A task's result is
 /// not weft's to free; a result given to `weft_future_set_result` with its free function is
-/// kept, for the future's life, in the task slot of its standalone future (`CTask::keeping`),
-/// so that a pool's futures carry no free function.
+/// kept, for the future's life, by its standalone future (`Future::set_result_keeping`), so
+/// that a pool's futures carry no free function.
 pub(crate) type CFuture = Future<SendPtr, c_int>;
+
+/// Gives up `future`'s reference as its handle, for [`future`] (see `Future::into_raw`).
+pub(super) fn into_handle(future: CFuture) -> *mut weft_future {
+    // SAFETY: every C future is made with a `Header` and a `CTask` (`weft_future_new`,
+    // `weft_pool_submit`, the scheduler's), as `future` reads them back.
+    unsafe { future.into_raw::<Header, CTask>() }
+        .cast_mut()
+        .cast()
+}
 
 /// A submitted C task: its function and argument.
 pub(crate) struct CTask {
     pub(super) task: unsafe extern "C" fn(arg: *mut c_void, result_out: *mut *mut c_void) -> c_int,
     /// Freed when the task is dropped: after the call, or unrun.
     pub(super) arg: OwnedArg,
-}
-
-impl CTask {
-    /// What a standalone future, which has no task, keeps in its task slot once completed by
-    /// `weft_future_set_result`: the result and its free function, called when the future's
-    /// allocation is freed (see `Future::set_result_keeping`). Never run.
-    fn keeping(result: OwnedArg) -> CTask {
-        CTask {
-            task: never_run,
-            arg: result,
-        }
-    }
-}
-
-/// The function of a [`CTask::keeping`], which nothing runs: a standalone future's task slot
-/// is never taken.
-unsafe extern "C" fn never_run(_: *mut c_void, _: *mut *mut c_void) -> c_int {
-    std::process::abort()
 }
 
 impl CTask {
@@ -214,9 +205,8 @@ pub(crate) fn outcome_of(
 pub unsafe extern "C" fn weft_future_clone(future: *mut weft_future) -> *mut weft_future {
     ffi_value!(std::ptr::null_mut(), {
         // SAFETY: `future` is NULL or a handle the caller holds (this function's contract).
-        unsafe { self::future(future) }.map_or(std::ptr::null_mut(), |f| {
-            CFuture::clone(&f).into_raw::<Header>().cast_mut().cast()
-        })
+        unsafe { self::future(future) }
+            .map_or(std::ptr::null_mut(), |f| into_handle(CFuture::clone(&f)))
     })
 }
 
@@ -258,7 +248,7 @@ pub unsafe extern "C" fn weft_future_new(future_out: *mut *mut weft_future) -> w
         let out = handle::out_ptr(future_out)?;
         let future = CFuture::standalone::<Header, CTask>(Header::header(Tag::Future));
         // SAFETY: checked non-NULL above.
-        unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
+        unsafe { handle::write(out, into_handle(future)) };
         Ok(())
     })
 }
@@ -323,16 +313,14 @@ pub unsafe extern "C" fn weft_future_set_result(
         let f = unsafe { self::future(future) }?;
         // Through a reference of this call's own: a callback run now may free the caller's.
         let f = CFuture::clone(&f);
-        let keep = CTask::keeping(OwnedArg::new(result, result_free));
-        // SAFETY: a C future is made with a `Header` and a `CTask` (`weft_future_new`,
-        // `weft_pool_submit`, the scheduler's).
-        unsafe { f.set_result_keeping::<Header, CTask>(SendPtr(result), keep) }.map_err(
-            |rejected| {
+        // The result's free function, called when the future's allocation is freed.
+        let keep = OwnedArg::new(result, result_free);
+        f.set_result_keeping(SendPtr(result), keep)
+            .map_err(|rejected| {
                 // The result goes back to the caller unfreed.
-                rejected.value.1.arg.into_raw();
+                rejected.value.1.into_raw();
                 rejected.error
-            },
-        )?;
+            })?;
         Ok(())
     })
 }
@@ -998,19 +986,22 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn a_pool_future_holds_no_free_function() {
-        // 88 bytes, malloc's 96-byte chunks: the result's free function that a standalone
-        // future may need is kept in its unused task slot, not in every future's outcome (that
-        // made a pool's future 112 bytes, and its task 8 % more instructions: BENCHMARKS.md),
-        // and the listeners are boxed once there are any (a `Vec` in place made it 104, the
-        // benchmark's 200,000 futures 3 MB and 780 page faults more).
+        // 56 bytes, malloc's 64-byte chunks: the result's free function that a standalone
+        // future may need is kept in its listeners' place once it is done, not in every
+        // future's outcome (that made a pool's future 112 bytes, and its task 8 % more
+        // instructions: BENCHMARKS.md), the listeners are boxed once there are any (a `Vec` in
+        // place made it 104, the benchmark's 200,000 futures 3 MB and 780 page faults more), a
+        // thread waiting for the future parks on its status word (a condition variable and its
+        // sleepers' count made it 88, 96-byte chunks), and the outcome takes the task's place
+        // once the task is taken (side by side, 72 bytes, 80-byte chunks).
         // SAFETY: every handle comes from weft and is freed once, after its last use.
         unsafe {
             let pool = new_pool(1);
             let task = submit(pool, Some(echo), ptr::null_mut());
-            assert_eq!(future(task).unwrap().allocation_size(), 88);
+            assert_eq!(future(task).unwrap().allocation_size(), 56);
             let mut standalone = ptr::null_mut();
             assert_eq!(weft_future_new(&mut standalone), WEFT_STATUS_OK);
-            assert_eq!(future(standalone).unwrap().allocation_size(), 88);
+            assert_eq!(future(standalone).unwrap().allocation_size(), 56);
             weft_future_free(standalone);
             weft_future_free(task);
             weft_pool_free(pool);

@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
 use super::args::{OwnedArg, c_str, weft_free_fn};
-use super::future::{CFuture, CTask, Header, weft_future};
+use super::future::{CFuture, CTask, Header, into_handle, weft_future};
 use super::handle::{self, Handle, Tag};
 use super::weft_status::{self, WEFT_STATUS_NULL_ARGUMENT};
 use crate::pool::Initializer;
@@ -212,7 +212,7 @@ unsafe fn submit(
             .submit_with_header(Header::header(Tag::Future), task, timeout)
             .map_err(|rejected| gave_up(timeout, CTask::refused(rejected).into()))?;
         // SAFETY: checked non-NULL above.
-        unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
+        unsafe { handle::write(out, into_handle(future)) };
         Ok(())
     })
 }

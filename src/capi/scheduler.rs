@@ -5,7 +5,7 @@ use std::ffi::{c_int, c_void};
 use std::ptr;
 
 use super::args::{OwnedArg, weft_free_fn};
-use super::future::{CFuture, CTask, Header, weft_future};
+use super::future::{CFuture, CTask, Header, into_handle, weft_future};
 use super::handle::{self, Handle, Tag};
 use super::pool::weft_task_fn;
 use super::weft_status::{self, WEFT_STATUS_INVALID_ARGUMENT, WEFT_STATUS_NULL_ARGUMENT};
@@ -161,7 +161,7 @@ pub unsafe extern "C" fn weft_scheduler_call_later(
             .call_later_with_header(delay, Header::header(Tag::Future), task)
             .map_err(CTask::refused)?;
         // SAFETY: checked non-NULL above.
-        unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
+        unsafe { handle::write(out, into_handle(future)) };
         Ok(())
     })
 }
@@ -236,7 +236,7 @@ pub unsafe extern "C" fn weft_scheduler_call_every(
                 error
             })?;
         // SAFETY: checked non-NULL above.
-        unsafe { handle::write(out, future.into_raw::<Header>().cast_mut().cast()) };
+        unsafe { handle::write(out, into_handle(future)) };
         Ok(())
     })
 }

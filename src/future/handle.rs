@@ -2,6 +2,7 @@
 //! ([`Inner`], followed by its task), the references counted by hand in the status word as an
 //! `Arc` would count them.
 
+use std::marker::PhantomData;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use super::outcome::OutcomeCell;
 use super::waiter::Waiter;
 use crate::loom::atomic::{AtomicU64, Ordering};
 use crate::loom::{Mutex, MutexGuard};
-use crate::park::{Condvar, Forked, Waiters};
+use crate::park::Forked;
 
 /// The result of an asynchronous task. Cloning gives another handle to the same future.
 ///
@@ -100,34 +101,43 @@ pub(super) unsafe fn free<X: Counted + ?Sized>(ptr: NonNull<X>) {
 
 pub(super) type Callback<T, E> = Box<dyn FnOnce(&Future<T, E>) + Send>;
 
-/// A future's shared state, followed by its task and its submitter's header (`S`, a `Tail`):
-/// one allocation per submitted task. `repr(C)`, so that the tail's offset is fixed for its type
-/// (see `Future::from_raw`).
+/// A future's shared state, followed by its task or outcome and its submitter's header (`S`, a
+/// `Tail`): one allocation per submitted task. `repr(C)`, so that the tail's offset is fixed for
+/// its type (see `Future::from_raw`).
 #[repr(C)]
 pub(super) struct Inner<T, E, S: ?Sized> {
     pub(super) state: Mutex<State<T, E>>,
-    /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED` (see `status.rs`), and the
-    /// references held, the `Future`s and the `Queued`, in units of `REF` (see `release`).
+    /// `CLAIMED`, `DONE` and the outcome's kind, `WATCHED` and `SLEEPING` (see `status.rs`),
+    /// and the references held, the `Future`s and the `Queued`, in units of `REF` (see
+    /// `release`). Threads waiting for this future alone park on its address, until `DONE`
+    /// (see `Future::sleep`).
     pub(super) status: AtomicU64,
-    /// The outcome, once `DONE` is set.
-    pub(super) outcome: OutcomeCell<T, E>,
-    /// Threads waiting for this future alone park here; notified once, on completion.
-    pub(super) done: Condvar,
-    /// The submitter's header and the task, until it is taken to run or dropped unrun: a
-    /// `Tail<H, F>`.
+    /// The outcome's type, kept in the tail.
+    pub(super) _outcome: PhantomData<OutcomeCell<T, E>>,
+    /// The task, until it is taken to run or dropped unrun, then the outcome, in one slot, and
+    /// the submitter's header: a `Tail<H, F, T, E>`, which starts with the slot.
     pub(super) tail: S,
 }
 
+impl<T, E, S: ?Sized> Inner<T, E, S> {
+    /// The outcome's cell, at the start of the tail (see `Tail`), where it replaces the task:
+    /// see [`OutcomeCell`] for when it may be read or written.
+    pub(super) fn outcome(&self) -> &OutcomeCell<T, E> {
+        // SAFETY: the tail starts with its slot, a `repr(C)` union holding the task or the
+        // outcome's cell at its start (`task.rs`); the cell's contents are only reached as
+        // `OutcomeCell` allows, after the task is taken.
+        unsafe { &*std::ptr::addr_of!(self.tail).cast::<OutcomeCell<T, E>>() }
+    }
+}
+
 pub(super) struct State<T, E> {
-    /// Notified or run once, on completion, in the completing thread, then removed. One list
+    /// Notified or run once, on completion, in the completing thread, then removed (a standalone
+    /// future may keep something here from then on: see `Listener::Kept`). One list
     /// for both, boxed once there is one, keeps the future small (see `Future::with_task`): a
     /// `Vec` in place made a C future 104 bytes, malloc's 112-byte chunks, where most futures
     /// never have a listener.
     #[allow(clippy::box_collection)] // the box is one pointer where the `Vec` is three
     pub(super) listeners: Option<Box<Vec<Listener<T, E>>>>,
-    /// Threads in `wait_done` about to wait on `done`, or waiting: completion skips the wake-up
-    /// (a call into the parking lot) when there are none.
-    pub(super) sleepers: Waiters,
 }
 
 pub(super) enum Listener<T, E> {
@@ -135,6 +145,11 @@ pub(super) enum Listener<T, E> {
     Callback(Callback<T, E>),
     /// A thread waiting for several futures, this one among them at the index given.
     Waiter(Arc<Waiter>, usize),
+    /// Not a listener: what a standalone future keeps from its completion until it is freed
+    /// (see `Future::set_result_keeping`), alone in the list, which is not used by then.
+    #[cfg(feature = "capi")]
+    #[allow(dead_code)] // never read: held to be dropped with the future
+    Kept(Box<dyn Send>),
 }
 
 impl<T, E> Future<T, E> {

@@ -3,14 +3,14 @@
 //! A future is pending, then running, then done with an [`Outcome`]; a pending future may be
 //! cancelled instead. One atomic status word says which, and counts the references to the
 //! future: whether a pending future runs or is cancelled is decided by its first claim, and the
-//! outcome, written once by the claimer, is published by setting its done bit. Listeners and
-//! sleepers are kept under a mutex, which a completion takes only if one registered, so that
+//! outcome, written once by the claimer, is published by setting its done bit. Listeners are
+//! kept under a mutex, which a completion takes only if one registered (or a sleeper), so that
 //! starting, completing and reading a future that nobody waits on takes no lock. Threads
-//! waiting for one future park on its `done` `Condvar`. Threads waiting for several ([`wait`],
-//! [`AsCompleted`], [`as_completed_next`]) register a waiter of their own once with each of them,
-//! as CPython registers a `_Waiter`: completing a future reports its index to every waiter
-//! registered with it, so that a wait never looks at the futures again and costs time linear in
-//! their number.
+//! waiting for one future park on its status word, until the done bit is set, as on a futex.
+//! Threads waiting for several ([`wait`], [`AsCompleted`], [`as_completed_next`]) register a
+//! waiter of their own once with each of them, as CPython registers a `_Waiter`: completing a
+//! future reports its index to every waiter registered with it, so that a wait never looks at
+//! the futures again and costs time linear in their number.
 //!
 //! One difference with CPython: a cancelled future counts as done for [`wait`] and
 //! [`AsCompleted`] at once. CPython only reports it there once an executor has noticed the

@@ -1,7 +1,7 @@
 //! The status word: where a future is in its life, decided without a lock, and the transitions
 //! that move it from pending to done.
 //!
-//! One `AtomicU64` (`Inner::status`): six flag bits at the bottom, above them the number of the
+//! One `AtomicU64` (`Inner::status`): seven flag bits at the bottom, above them the number of the
 //! pool worker that claimed the task (`RUNNER`, see `runners.rs`), and in the upper half the
 //! count of references to the future's allocation, in units of `REF` (see `handle.rs`). The
 //! life of a future, in `CLAIMED` and `DONE`:
@@ -20,13 +20,18 @@
 //! takes the lock to wake or run them; a future nobody waits on is started, completed and read
 //! without a lock. `WATCHED` and `DONE` are both set by read-modify-writes, so whichever comes
 //! second sees the first: a registration that finds `DONE` is handled by the registering thread.
+//! A sleeper (a thread waiting for this future alone) sets `SLEEPING` with `WATCHED`, and parks
+//! on the status word's address while `DONE` is not set, as on a futex: the word is the
+//! future's condition variable, so that a future carries no other (see `Future::sleep`).
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 
-use super::handle::{Callback, Future, Listener, REF, State, free};
+use super::handle::{Callback, Future, Inner, Listener, REF, State, free};
 use super::outcome::Outcome;
 use crate::loom::MutexGuard;
 use crate::loom::atomic::Ordering;
+use crate::loom::table::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, SpinWait};
+use crate::timeout::Deadline;
 use crate::{Error, Rejected};
 
 /// `Inner::status`: set by the first of the worker about to run the task and a canceller of
@@ -55,10 +60,14 @@ const WATCHED: u64 = 16;
 /// lock, as a canceller), never by a worker.
 pub(super) const STANDALONE: u64 = 32;
 
+/// `Inner::status`, with `WATCHED`: a thread waiting for this future alone may be parked on the
+/// status word (see [`Future::sleep`]); the completion then wakes every thread parked there.
+pub(super) const SLEEPING: u64 = 64;
+
 /// `Inner::status`: the lowest bit of the number of the pool worker that claimed the task
-/// ([`Future::claim_as`]); bits 6 to 31, 0 if no worker did. A number there claims the future
+/// ([`Future::claim_as`]); bits 7 to 31, 0 if no worker did. A number there claims the future
 /// as `CLAIMED` does (see [`claimed`]).
-const RUNNER: u64 = 64;
+const RUNNER: u64 = 128;
 
 /// `Inner::status`: the bits of the worker's number, up to the reference count (`runners::MAX`
 /// is the largest number they hold).
@@ -70,6 +79,27 @@ fn claimed(status: u64) -> bool {
     status & (CLAIMED | RUNNER_BITS) != 0
 }
 
+/// Whether the status says that an outcome is stored: done, and not cancelled (a cancellation
+/// stores none: see `OutcomeCell::set`).
+fn outcome_stored(status: u64) -> bool {
+    status & (DONE | CANCELLED) == DONE
+}
+
+// Here, beside the status bits it reads: `handle.rs`, which this file imports, cannot import
+// them (tests/layering.rs forbids the cycle).
+impl<T, E, S: ?Sized> Drop for Inner<T, E, S> {
+    /// Drops the outcome, if one is stored (the slot's other part, the task, is always taken
+    /// by then: see `Queued`'s drop); the tail's own drop leaves the slot alone.
+    fn drop(&mut self) {
+        // Relaxed: the last reference is gone, and `free` read the status with acquire.
+        let status = self.status.load(Ordering::Relaxed);
+        if outcome_stored(status) {
+            // SAFETY: stored, and never dropped before: this is the allocation's drop.
+            unsafe { self.outcome().drop_in_place() };
+        }
+    }
+}
+
 impl<T, E> Future<T, E> {
     /// The status word (see `CLAIMED` and the other bits).
     pub(super) fn status(&self) -> u64 {
@@ -78,14 +108,62 @@ impl<T, E> Future<T, E> {
         self.inner().status.load(Ordering::Acquire)
     }
 
-    /// Sets `WATCHED`, under the state lock, before registering a listener or a sleeper; returns
-    /// the status before: if it has `DONE`, the completion will not look at the registrations
-    /// (or has already), so the caller must not register.
-    pub(super) fn watch(&self, _locked: &MutexGuard<'_, State<T, E>>) -> u64 {
+    /// Sets `WATCHED`, under the state lock, before registering a listener; returns the status
+    /// before: if it has `DONE`, the completion will not look at the registrations (or has
+    /// already), so the caller must not register.
+    pub(super) fn watch(&self, locked: &MutexGuard<'_, State<T, E>>) -> u64 {
+        self.watch_with(locked, WATCHED)
+    }
+
+    /// [`Future::watch`] for a sleeper, before it parks ([`Future::sleep`]): sets `SLEEPING`
+    /// too.
+    pub(super) fn watch_sleeping(&self, locked: &MutexGuard<'_, State<T, E>>) -> u64 {
+        self.watch_with(locked, WATCHED | SLEEPING)
+    }
+
+    fn watch_with(&self, _locked: &MutexGuard<'_, State<T, E>>, bits: u64) -> u64 {
         // AcqRel: acquire as in `status`. Both this and the completion's `DONE` are
         // read-modify-writes of one word, so one of them sees the other: the completion sees
         // `WATCHED` (and then takes the lock, after this registration) or this sees `DONE`.
-        self.inner().status.fetch_or(WATCHED, Ordering::AcqRel)
+        self.inner().status.fetch_or(bits, Ordering::AcqRel)
+    }
+
+    /// Parks the calling thread, which set `SLEEPING` ([`Future::watch_sleeping`]) and did not
+    /// see `DONE`, until the future is done or `deadline`; may return early, so the caller
+    /// looks again. Called without the state lock.
+    ///
+    /// The status word is the key in the parking lot, and `DONE` the condition, as a futex's
+    /// word and value: the validation, under the bucket's lock, sees `DONE` unless the
+    /// completion's wake-up (which takes that lock after setting `DONE`, having seen
+    /// `SLEEPING`) comes after this thread is queued. Nothing is lost.
+    pub(super) fn sleep(&self, deadline: Deadline) {
+        let status = &self.inner().status;
+        // Relaxed: a hint; the caller reads the status again with acquire ordering.
+        let done = || status.load(Ordering::Relaxed) & DONE != 0;
+        // A task often ends within a few hundred nanoseconds: spin a little first, as
+        // `Condvar::wait` does, since parking and being woken cost two system calls.
+        let mut spin = SpinWait::new();
+        while spin.spin() {
+            if done() {
+                return;
+            }
+        }
+        // Relaxed: runs under the bucket lock, which orders it with the completion's `DONE`,
+        // set before the completion takes the same lock to wake (see `notify_listeners`).
+        let validate = || !done();
+        table::park(
+            self.sleep_key(),
+            validate,
+            || {},
+            |_, _| {},
+            DEFAULT_PARK_TOKEN,
+            deadline,
+        );
+    }
+
+    /// Where sleepers park: the status word's address.
+    fn sleep_key(&self) -> usize {
+        std::ptr::from_ref(&self.inner().status) as usize
     }
 
     /// Cancels the future if it has not started; returns whether it is cancelled. Python:
@@ -269,6 +347,37 @@ impl<T, E> Future<T, E> {
         self.complete(Some(state), outcome);
     }
 
+    /// Completes a future made by [`Future::new`] with `value` as [`Future::set_result`] does,
+    /// and keeps `keep` with it until its allocation is freed: for an owner whose result must
+    /// live and be released with the future (the C API's result and the function that frees
+    /// it), at no cost to a pool's futures. Kept in the listeners' place, which a done future no
+    /// longer uses. Refused as [`Future::set_result`] is, `value` and `keep` handed back.
+    #[cfg(feature = "capi")] // for the C API only
+    pub(crate) fn set_result_keeping<K: Send + 'static>(
+        &self,
+        value: T,
+        keep: K,
+    ) -> Result<(), Rejected<(T, K)>> {
+        let state = match self.lock_to_settle() {
+            Ok(state) => state,
+            Err(error) => {
+                return Err(Rejected {
+                    error,
+                    value: (value, keep),
+                });
+            }
+        };
+        self.settle_locked(state, Outcome::Returned(value));
+        // Done: the completion took the listeners, and no registration adds any now.
+        match self.state() {
+            Ok(mut state) => state.listeners = Some(Box::new(vec![Listener::Kept(Box::new(keep))])),
+            // Broken by a fork since (in a child, this thread having forked in a callback): the
+            // state is leaked there, and `keep` with it.
+            Err(_) => std::mem::forget(keep),
+        }
+        Ok(())
+    }
+
     /// Whether this caller is the first to claim the pending future (see `CLAIMED`); if so, it
     /// must complete it.
     pub(super) fn claim(&self) -> bool {
@@ -304,7 +413,7 @@ impl<T, E> Future<T, E> {
     ) {
         let done = self.store_outcome(outcome);
         // Release: whoever sees `DONE` (acquire) sees the outcome written before. The listeners
-        // and sleepers are read under the lock, which orders them.
+        // are read under the lock, which orders them; the sleepers are woken by `SLEEPING`.
         if self.inner().status.fetch_or(done, Ordering::Release) & WATCHED != 0 {
             self.notify_listeners(held);
         }
@@ -351,8 +460,10 @@ impl<T, E> Future<T, E> {
             o if o.is_exception() => EXCEPTION,
             _ => 0,
         };
-        // SAFETY: the claimer completes once, before `DONE` is set.
-        unsafe { self.inner().outcome.set(outcome) };
+        // SAFETY: the claimer completes once, before `DONE` is set, having taken the task (a
+        // worker, or a pool abandoning it), or for a future with none (standalone), unless it
+        // cancels (no task is taken then, and no outcome stored).
+        unsafe { self.inner().outcome().set(outcome) };
         DONE | kind
     }
 
@@ -367,15 +478,15 @@ impl<T, E> Future<T, E> {
             return;
         };
         let listeners = state.listeners.take().map_or_else(Vec::new, |l| *l);
-        // A thread that counts itself in `sleepers` read the epoch under this lock, before this
-        // completion: it either sees the bump or is parked when `notify_all` runs. A thread that
-        // is not counted sees `DONE` when it sets `WATCHED`, before it waits.
-        let wake = state.sleepers.pick_all();
         drop(state);
-        if wake {
-            self.inner().done.notify_all();
+        // `DONE` is set: a sleeper that set `SLEEPING` before it either sees `DONE` when it
+        // validates its park or is parked when `unpark_all` takes the bucket's lock; one that
+        // sets it after sees `DONE` and does not park (see `Future::sleep`).
+        let status = self.status();
+        if status & SLEEPING != 0 {
+            table::unpark_all(self.sleep_key(), DEFAULT_UNPARK_TOKEN);
         }
-        let failed = self.status() & EXCEPTION != 0;
+        let failed = status & EXCEPTION != 0;
         for listener in &listeners {
             if let Listener::Waiter(waiter, index) = listener {
                 waiter.completed(*index, failed);
@@ -386,6 +497,19 @@ impl<T, E> Future<T, E> {
                 self.invoke(callback);
             }
         }
+    }
+
+    /// The outcome of a done future: `Cancelled`, which is not stored, or the one stored.
+    ///
+    /// # Safety
+    /// `DONE` was seen set with acquire ordering (or by a read ordered after such a one); and
+    /// the reference is used only with the state lock held, unless `T` and `E` are `Sync`.
+    pub(super) unsafe fn done_outcome(&self) -> &Outcome<T, E> {
+        if !outcome_stored(self.status()) {
+            return const { &Outcome::Cancelled };
+        }
+        // SAFETY: done and not cancelled, so stored; the rest is the caller's contract.
+        unsafe { self.inner().outcome().get() }
     }
 
     /// The outcome's kind, if done: `Some(is_exception)`.

@@ -2,6 +2,7 @@
 
 use std::alloc::{self, Layout};
 use std::cell::UnsafeCell;
+use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
 use std::ptr::NonNull;
@@ -11,7 +12,6 @@ use super::outcome::{Outcome, OutcomeCell};
 use super::status::{DONE, STANDALONE};
 use crate::loom::Mutex;
 use crate::loom::atomic::{AtomicU64, Ordering};
-use crate::park::{Condvar, Waiters};
 
 /// What a pool runs: a closure returning the task's result or error, or another type that
 /// says how to call it (the C API's task function and argument).
@@ -26,15 +26,31 @@ impl<T, E, F: FnOnce() -> Result<T, E> + Send + 'static> TaskFn<T, E> for F {
     }
 }
 
-/// The end of a future's allocation: a header its submitter chose, which stays in place for the
-/// allocation's life, at the address [`Future::into_raw`] gives (the C API keeps a handle's tag
-/// there, so that the future's own pointer is its handle), then the task (for a future made by
-/// [`Future::standalone`], which has none: what its owner keeps with it, see
-/// [`Future::set_result_keeping`]). `repr(C)` keeps the header first. A Rust pool's header is `()`.
+/// The end of a future's allocation: the slot that holds the task, then its outcome, and a
+/// header its submitter chose, which stays in place for the allocation's life, at the address
+/// [`Future::into_raw`] gives (the C API keeps a handle's tag there, so that the future's own
+/// pointer is its handle). A Rust pool's header is `()`. `repr(C)` keeps the slot first, where
+/// a future that does not know its task's type finds its outcome (`Inner::outcome`).
 #[repr(C)]
-struct Tail<H, F> {
+struct Tail<H, F, T, E> {
+    slot: Slot<F, T, E>,
     header: H,
-    task: TaskCell<F>,
+}
+
+/// A future's allocation, with a header of type `H` and a task of type `F`.
+type Allocation<T, E, H, F> = Inner<T, E, Tail<H, F, T, E>>;
+
+/// A future's task until it is taken, then its outcome: one place for both, since the task is
+/// taken (by the future's one [`Queued`], or its executor refusing it: [`Future::take_back`])
+/// before anything stores an outcome, which only the claimer does, once: the worker that took
+/// the task to run it, the pool that took it to abandon it, or the owner of a standalone future,
+/// which never has a task. A cancellation stores no outcome (the status word says it, see
+/// `outcome_stored`), so a cancelled future's task may stay in the slot until its `Queued`
+/// takes it. `repr(C)`: both at the start, where [`OutcomeCell`] is found.
+#[repr(C)]
+union Slot<F, T, E> {
+    task: ManuallyDrop<TaskCell<F>>,
+    outcome: ManuallyDrop<OutcomeCell<T, E>>,
 }
 
 /// A future's task, taken once without a lock: only the future's one [`Queued`] takes it (or
@@ -42,12 +58,11 @@ struct Tail<H, F> {
 struct TaskCell<F>(UnsafeCell<Option<F>>);
 
 // SAFETY: the cell is only read through `TaskCell::take`, which only `Task::run`,
-// `Task::abandon` and `Future::take_back` call: the first two are private to this module and
-// called only by `Queued::run` and `Queued::abandon`, and all three consume the one `Queued`
-// that `with_task` makes for the future. So one thread, once, moves the task out (`F: Send`);
-// the future's other references never touch the cell. A standalone future has no `Queued`: its
-// cell is only written, by `TaskCell::keep`, once, under the state lock
-// (`Future::set_result_keeping`).
+// `Task::abandon`, `Queued`'s drop and `Future::take_back` call: the first three are private
+// to this module and reached only through the one `Queued` that `with_task` makes for the
+// future, each consuming it, as `take_back` does. So one thread, once, moves the task out
+// (`F: Send`), before any outcome is stored in its place (see `Slot`); the future's other
+// references never touch the cell. A standalone future has no `Queued`, and no task.
 unsafe impl<F: Send> Sync for TaskCell<F> {}
 
 impl<F> TaskCell<F> {
@@ -56,17 +71,14 @@ impl<F> TaskCell<F> {
         // SAFETY: no other access to the cell can happen meanwhile (see the `Sync` impl).
         unsafe { (*self.0.get()).take() }
     }
+}
 
-    /// Puts `value` in the empty cell of a standalone future, to be dropped with the allocation.
-    ///
-    /// # Safety
-    /// The future is standalone (it has no `Queued`, so nothing takes from the cell), and this is
-    /// its one call (see the `Sync` impl).
-    #[cfg(feature = "capi")] // for the C API only, as `set_result_keeping`
-    unsafe fn keep(&self, value: F) {
-        // SAFETY: no other access to the cell, now or later (the contract), but the
-        // allocation's drop, after the last reference.
-        unsafe { *self.0.get() = Some(value) };
+impl<H, F, T, E> Tail<H, F, T, E> {
+    /// The task's cell: see [`TaskCell`] for who may take from it, and when.
+    fn task(&self) -> &TaskCell<F> {
+        // SAFETY: the task's part of the slot is the one written at allocation and read until
+        // the task is taken; the outcome is stored in its place only after that (see `Slot`).
+        unsafe { &self.slot.task }
     }
 }
 
@@ -80,6 +92,8 @@ trait Task: Counted + Send + Sync {
     fn runner(&self) -> fn(Queued, u32);
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
     fn abandon(&self, this: &Queued, broken: bool);
+    /// Drops the task unrun, for a `Queued` dropped without being run or abandoned.
+    fn drop_task(&self);
 }
 
 /// A submitted task with its future: what a pool queues, to run or abandon once. A counted
@@ -101,6 +115,10 @@ impl Queued {
     /// Drops the task unrun, then completes its future: cancelled, or failed as broken.
     pub(crate) fn abandon(self, broken: bool) {
         self.task().abandon(&self, broken);
+        // The task is taken; its slot may hold the outcome now, which `drop` must not take.
+        let this = ManuallyDrop::new(self);
+        // SAFETY: this holds one reference to a future from `with_task`, given up here.
+        unsafe { release(this.0) };
     }
 
     /// Whether its future is done: cancelled, most likely, since it was queued.
@@ -116,13 +134,16 @@ impl Queued {
 }
 
 impl Drop for Queued {
+    /// A `Queued` neither run nor abandoned: its task is dropped unrun (its slot then holds no
+    /// outcome, cancelled or pending: see `Slot`), and its reference given up.
     fn drop(&mut self) {
+        self.task().drop_task();
         // SAFETY: this holds one reference to a future from `with_task`, given up here.
         unsafe { release(self.0) };
     }
 }
 
-impl<T, E, H, F> Task for Inner<T, E, Tail<H, F>>
+impl<T, E, H, F> Task for Allocation<T, E, H, F>
 where
     T: Send + 'static,
     E: Send + 'static,
@@ -135,7 +156,7 @@ where
 
     fn abandon(&self, this: &Queued, broken: bool) {
         // The task's captures are released before anyone waiting on the future wakes.
-        drop(self.tail.task.take());
+        drop(self.tail.task().take());
         let future = Self::future(this);
         if !broken {
             future.cancel();
@@ -149,9 +170,13 @@ where
             }
         }
     }
+
+    fn drop_task(&self) {
+        drop(self.tail.task().take());
+    }
 }
 
-impl<T, E, H, F> Inner<T, E, Tail<H, F>>
+impl<T, E, H, F> Allocation<T, E, H, F>
 where
     T: Send + 'static,
     E: Send + 'static,
@@ -170,7 +195,7 @@ where
     fn run(this: Queued, runner: u32) {
         // SAFETY: `this` holds a reference, which keeps the allocation alive, and points at an
         // `Inner` of this type (see `future`).
-        let task = unsafe { this.0.cast::<Self>().as_ref() }.tail.task.take();
+        let task = unsafe { this.0.cast::<Self>().as_ref() }.tail.task().take();
         let task = task.expect("a task runs once");
         // The reference of `this` passes to a future.
         let this = ManuallyDrop::new(this);
@@ -232,9 +257,10 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
     {
         // SAFETY: per the contract, the future is an `Inner` of this type, kept alive by the
         // references held.
-        let inner = unsafe { future.0.cast::<Inner<T, E, Tail<H, F>>>().as_ref() };
-        // The one `Queued` is consumed here instead of by `run` or `abandon` (see `TaskCell`).
-        let task = inner.tail.task.take().expect("a task is taken once");
+        let inner = unsafe { future.0.cast::<Allocation<T, E, H, F>>().as_ref() };
+        // The one `Queued` is consumed here instead of by `run` or `abandon` (see `TaskCell`);
+        // its drop finds the task taken.
+        let task = inner.tail.task().take().expect("a task is taken once");
         // The last two references: the allocation is freed.
         drop(queued);
         drop(future);
@@ -254,14 +280,14 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
 
     /// A future's one allocation, with its status word starting at `status`.
     #[inline(always)]
-    fn allocate<H, F>(status: u64, header: H, task: Option<F>) -> NonNull<Inner<T, E, Tail<H, F>>>
+    fn allocate<H, F>(status: u64, header: H, task: Option<F>) -> NonNull<Allocation<T, E, H, F>>
     where
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
     {
-        let layout = Layout::new::<Inner<T, E, Tail<H, F>>>();
+        let layout = Layout::new::<Allocation<T, E, H, F>>();
         // SAFETY: not zero-sized (it holds a status word).
-        let inner = unsafe { alloc::alloc(layout) }.cast::<Inner<T, E, Tail<H, F>>>();
+        let inner = unsafe { alloc::alloc(layout) }.cast::<Allocation<T, E, H, F>>();
         let Some(inner) = NonNull::new(inner) else {
             alloc::handle_alloc_error(layout)
         };
@@ -271,69 +297,39 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         // `free` makes of it.
         unsafe {
             inner.write(Inner {
-                state: Mutex::new(State {
-                    listeners: None,
-                    sleepers: Waiters::default(),
-                }),
+                state: Mutex::new(State { listeners: None }),
                 status: AtomicU64::new(status),
-                outcome: OutcomeCell(UnsafeCell::new(None)),
-                done: Condvar::new(),
+                _outcome: PhantomData,
                 tail: Tail {
+                    slot: Slot {
+                        task: ManuallyDrop::new(TaskCell(UnsafeCell::new(task))),
+                    },
                     header,
-                    task: TaskCell(UnsafeCell::new(task)),
                 },
             })
         };
         inner
     }
 
-    /// Completes a future made by [`Future::standalone`] with `value` as [`Future::set_result`]
-    /// does, and keeps `keep` in its task slot, which such a future does not use otherwise, until
-    /// its allocation is freed: for an owner whose result must live and be released with the
-    /// future (the C API's result and the function that frees it), at no cost to a pool's
-    /// futures. Refused as [`Future::set_result`] is, `value` and `keep` handed back.
+    /// Gives up this reference as a pointer to the header it was made with (see
+    /// [`Future::with_task`]; `H` is its type, `F` its task's), for [`Future::from_raw`].
     ///
     /// # Safety
-    /// The future was made with a header of type `H` and a task of type `F` (as for
-    /// [`Future::from_raw`]).
-    #[cfg(feature = "capi")] // for the C API only
-    pub(crate) unsafe fn set_result_keeping<H, F>(
-        &self,
-        value: T,
-        keep: F,
-    ) -> Result<(), crate::Rejected<(T, F)>>
+    /// The future was made with a header of type `H` and a task of type `F`.
+    #[cfg(feature = "capi")] // for the C API's handles only
+    pub(crate) unsafe fn into_raw<H, F>(self) -> *const H
     where
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
     {
-        let state = match self.lock_to_settle() {
-            Ok(state) => state,
-            Err(error) => {
-                return Err(crate::Rejected {
-                    error,
-                    value: (value, keep),
-                });
-            }
-        };
-        // SAFETY: per the contract, `self.0` points at an `Inner` of this type, which the
-        // reference held keeps alive. Accepted by `lock_to_settle`, so standalone, and not done
-        // yet: with the lock held, this is the one settle it accepts.
-        let inner = unsafe { self.0.cast::<Inner<T, E, Tail<H, F>>>().as_ref() };
-        // SAFETY: as above: standalone, and the one call.
-        unsafe { inner.tail.task.keep(keep) };
-        self.settle_locked(state, Outcome::Returned(value));
-        Ok(())
-    }
-
-    /// Gives up this reference as a pointer to the header it was made with (see
-    /// [`Future::with_task`]; `H` is its type), for [`Future::from_raw`].
-    #[cfg(feature = "capi")] // for the C API's handles only
-    pub(crate) fn into_raw<H>(self) -> *const H {
-        let inner = ManuallyDrop::new(self).0.as_ptr();
-        // SAFETY: the reference given up keeps the allocation alive; `addr_of!` makes no
-        // reference, so the pointer keeps the whole allocation's provenance for `from_raw`. The
-        // header is the tail's first field (`repr(C)`).
-        unsafe { std::ptr::addr_of!((*inner).tail) }.cast()
+        let inner = ManuallyDrop::new(self)
+            .0
+            .cast::<Allocation<T, E, H, F>>()
+            .as_ptr();
+        // SAFETY: per the contract, an `Inner` of this type, which the reference given up keeps
+        // alive; `addr_of!` makes no reference, so the pointer keeps the whole allocation's
+        // provenance for `from_raw`.
+        unsafe { std::ptr::addr_of!((*inner).tail.header) }
     }
 
     /// Takes back a reference given up by [`Future::into_raw`].
@@ -347,11 +343,11 @@ impl<T: Send + 'static, E: Send + 'static> Future<T, E> {
         H: Send + Sync + 'static,
         F: TaskFn<T, E>,
     {
-        let offset = std::mem::offset_of!(Inner<T, E, Tail<H, F>>, tail);
-        // SAFETY: per the contract, `raw` points at the tail of an `Inner` of this type, `offset`
-        // bytes into the allocation, with the provenance of the whole allocation (`into_raw`);
-        // so the result is that `Inner`, not null. The reference is taken back.
-        let inner = unsafe { raw.byte_sub(offset) }.cast::<Inner<T, E, Tail<H, F>>>();
+        let offset = std::mem::offset_of!(Allocation<T, E, H, F>, tail.header);
+        // SAFETY: per the contract, `raw` points at the header of an `Inner` of this type,
+        // `offset` bytes into the allocation, with the provenance of the whole allocation
+        // (`into_raw`); so the result is that `Inner`, not null. The reference is taken back.
+        let inner = unsafe { raw.byte_sub(offset) }.cast::<Allocation<T, E, H, F>>();
         // SAFETY: as above, not null.
         Future(unsafe { NonNull::new_unchecked(inner.cast_mut()) })
     }
@@ -369,4 +365,101 @@ where
     let (future, task) = Future::with_task((), task);
     // Any number: no model interrupts.
     (future, move || task.run(1))
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Counts its drops.
+    struct Counted(Arc<AtomicUsize>);
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            // Relaxed: read by this thread.
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes a future, whose task counts its drops and returns a result that counts its own,
+    /// and its `Queued` down one `path`, which drops both; returns the drops of the task and of
+    /// its result.
+    fn drops_after(path: impl FnOnce(Future<Counted, ()>, Queued, &AtomicUsize)) -> (usize, usize) {
+        let (task_drops, result_drops) = (Arc::new(AtomicUsize::new(0)), Arc::default());
+        let captured = Counted(Arc::clone(&task_drops));
+        let result = Arc::clone(&result_drops);
+        let (future, queued) = Future::with_task((), move || {
+            let _captured = captured;
+            Ok(Counted(result))
+        });
+        path(future, queued, &task_drops);
+        (count(&task_drops), count(&result_drops))
+    }
+
+    fn count(drops: &AtomicUsize) -> usize {
+        drops.load(Ordering::Relaxed)
+    }
+
+    /// The outcome of a done future.
+    fn outcome<T, E>(future: &Future<T, E>) -> &Outcome<T, E> {
+        assert!(future.completed());
+        // SAFETY: `DONE` seen with acquire ordering (`completed`); one thread uses the future.
+        unsafe { future.done_outcome() }
+    }
+
+    // The task and the outcome share one slot (`Slot`): each is dropped once, and only what is
+    // there is dropped.
+
+    #[test]
+    fn a_task_run_leaves_its_result_in_its_place() {
+        let drops = drops_after(|future, queued, task_drops| {
+            queued.run(1);
+            assert_eq!(count(task_drops), 1);
+            assert!(matches!(outcome(&future), Outcome::Returned(_)));
+        });
+        assert_eq!(drops, (1, 1));
+    }
+
+    #[test]
+    fn a_cancelled_future_keeps_its_task_until_its_queued_is_dropped() {
+        let drops = drops_after(|future, queued, task_drops| {
+            assert!(future.cancel());
+            assert!(matches!(outcome(&future), Outcome::Cancelled));
+            assert_eq!(count(task_drops), 0, "still in the slot");
+            drop(queued);
+            assert_eq!(count(task_drops), 1);
+        });
+        assert_eq!(drops, (1, 0));
+    }
+
+    #[test]
+    fn a_cancelled_task_run_is_dropped_unrun() {
+        let drops = drops_after(|future, queued, _| {
+            assert!(future.cancel());
+            queued.run(1);
+        });
+        assert_eq!(drops, (1, 0));
+    }
+
+    #[test]
+    fn a_pending_future_outlived_by_its_queued_frees_the_task_unrun() {
+        let drops = drops_after(|future, queued, task_drops| {
+            drop(future);
+            assert_eq!(count(task_drops), 0);
+            drop(queued);
+        });
+        assert_eq!(drops, (1, 0));
+    }
+
+    #[test]
+    fn an_abandoned_task_leaves_the_future_broken() {
+        let drops = drops_after(|future, queued, task_drops| {
+            queued.abandon(true);
+            assert_eq!(count(task_drops), 1);
+            assert!(matches!(outcome(&future), Outcome::Broken));
+        });
+        assert_eq!(drops, (1, 0));
+    }
 }

@@ -10,7 +10,7 @@ use super::outcome::Outcome;
 use super::status::DONE;
 use super::waiter::{ReturnWhen, Waiter};
 use crate::Error;
-use crate::loom::Mutex;
+use crate::loom::{Mutex, MutexGuard};
 use crate::park::Forked;
 use crate::timeout::{Deadline, Timeout};
 
@@ -33,7 +33,7 @@ impl<T, E> Future<T, E> {
             return Some(Outcome::Forked);
         };
         // SAFETY: `wait_done` saw `DONE` (acquire); the reference is used under the lock.
-        Some(unsafe { self.inner().outcome.get() }.clone())
+        Some(unsafe { self.done_outcome() }.clone())
     }
 
     /// [`Future::outcome`] without a copy or a lock, for outcomes that threads may share;
@@ -47,7 +47,7 @@ impl<T, E> Future<T, E> {
         // SAFETY: `wait_done` saw `DONE` (acquire); `T` and `E` are `Sync`.
         Ok(self
             .wait_done(timeout)?
-            .then(|| unsafe { self.inner().outcome.get() }))
+            .then(|| unsafe { self.done_outcome() }))
     }
 
     /// Waits at most `timeout` for the future to be done; whether it is (having seen `DONE`
@@ -68,16 +68,14 @@ impl<T, E> Future<T, E> {
         let mut state = self.state()?;
         let mut deadline = None;
         loop {
-            if self.watch(&state) & DONE != 0 {
+            if self.watch_sleeping(&state) & DONE != 0 {
                 return Ok(true);
             }
             let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
             if deadline.expired() {
                 return Ok(false);
             }
-            self.inner()
-                .done
-                .wait_counted(&mut state, |s| &mut s.sleepers, deadline);
+            MutexGuard::unlocked(&mut state, || self.sleep(deadline));
         }
     }
 
