@@ -565,6 +565,33 @@ fn queue_items_pass_once_in_order_through_one_slot() {
     });
 }
 
+/// A producer and a consumer on a queue of two whose ring (one slot in the models) doubles
+/// while the consumer takes items: the growth moves the items in order, the consumer never
+/// reads a slot of the old ring, and each side still blocks in turn at the end (the ring full
+/// at `maxsize`, then empty) with no wake-up lost.
+#[test]
+fn queue_ring_grows_under_a_consumer() {
+    model(|| {
+        let (q, data) = (fifo(2), cells(3));
+        let producer = {
+            let (q, data) = (q.clone(), data.clone());
+            thread::spawn(move || {
+                for i in 0..3 {
+                    write(&data[i], i + 10);
+                    q.put(i, FOREVER).unwrap();
+                }
+            })
+        };
+        for expected in 0..3 {
+            let i = q.get(FOREVER).unwrap();
+            assert_eq!(i, expected);
+            assert_eq!(read(&data[i]), i + 10);
+        }
+        producer.join().unwrap();
+        assert_eq!(q.qsize(), 0);
+    });
+}
+
 /// Two getters, waiting with these timeouts on an empty queue, and two puts: both getters get
 /// an item (none is left asleep beside a waiting item).
 fn two_puts_for_two_getters(timeouts: [Timeout; 2]) {

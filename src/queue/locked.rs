@@ -1,11 +1,9 @@
-//! `Queue`: Python's `queue` module (`Queue`, `LifoQueue`, `PriorityQueue`, `SimpleQueue`), with
-//! Python 3.13's `shutdown`.
-//!
-//! One mutex guards the items, the unfinished-task count, the shut-down flag and the threads
-//! waiting for each of the three things a thread can wait for (`Waiters`); each of those has
-//! its own `Condvar`. A waiter counts itself in under the mutex before it parks and out after it
-//! wakes, and a notifier picks the threads it wakes off the count, so the thread that changes the
-//! state knows, under the same mutex, whether anyone still needs waking:
+//! The LIFO and priority queues: one mutex guards the items, the unfinished-task count, the
+//! shut-down flag and the threads waiting for each of the three things a thread can wait for
+//! (`Waiters`); each of those has its own `Condvar`. A waiter counts itself in under the mutex
+//! before it parks and out after it wakes, and a notifier picks the threads it wakes off the
+//! count, so the thread that changes the state knows, under the same mutex, whether anyone still
+//! needs waking:
 //!
 //! | change                        | who is woken                   | only if              |
 //! |-------------------------------|--------------------------------|----------------------|
@@ -15,59 +13,22 @@
 //! | shutdown                      | every getter and putter (and every joiner if immediate) |
 //!
 //! So a put or a get with nobody asleep makes no call into the parking lot (not even while the
-//! consumer it woke is still on its way), and each item wakes at most one thread. A woken thread
-//! re-checks the state under the mutex, as with a condition variable: if another thread took the
-//! item first it waits again, until the same deadline.
-//!
-//! In a child made by `fork()`, a queue that a thread of the parent was inside (its mutex held)
-//! at the fork is broken by the fork: every call that can fail returns [`Error::Forked`] (a put
-//! hands its item back), the snapshots (`qsize`, `empty`, `is_shutdown`...) give 0 and false,
-//! and dropping it leaks the items (the state may be half-updated). See the README, "Fork".
+//! consumer it woke is still on its way), and each item wakes at most one thread. A thread of
+//! the parent that held the mutex at a fork leaves the queue broken in the child
+//! (`lock_checked`).
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 use crate::loom::{Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
 use crate::timeout::Timeout;
+use super::{QueueKind, Snapshot};
 use crate::{Error, Rejected};
 
-/// Which of Python's queue classes a [`Queue`] behaves like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum QueueKind {
-    /// First in, first out: `queue.Queue`.
-    Fifo,
-    /// Last in, first out: `queue.LifoQueue`.
-    Lifo,
-    /// Lowest priority first, first in first out among equal priorities: `queue.PriorityQueue`
-    /// with `(priority, count, item)` entries.
-    Priority,
-    /// Unbounded first in, first out, without task tracking: `queue.SimpleQueue`.
-    Simple,
-}
-
-/// A multi-producer, multi-consumer queue. See the module documentation. The items left when
-/// it is dropped are dropped in the order [`Queue::get`] would have returned them.
-///
-/// ```
-/// use std::time::Duration;
-/// use weft::{Queue, QueueKind, Timeout};
-///
-/// // `queue.PriorityQueue`: the lowest priority first, equal priorities in insertion order.
-/// let queue = Queue::new(QueueKind::Priority, 0)?;
-/// for (item, priority) in [("later", 2), ("first", 1), ("last", 2)] {
-///     queue.put_priority(item, priority, Timeout::Forever).expect("unbounded");
-/// }
-/// let got: Vec<_> = (0..3).map(|_| queue.get(Timeout::Forever)).collect::<Result<_, _>>()?;
-/// assert_eq!(got, ["first", "later", "last"]);
-/// // Empty: `get` with a timeout times out (Python's `queue.Empty`).
-/// let empty = queue.get(Timeout::After(Duration::from_millis(1))).unwrap_err();
-/// assert_eq!(empty, weft::Error::QueueEmpty);
-/// # Ok::<(), weft::Error>(())
-/// ```
+/// A LIFO or priority queue: see the module documentation.
 #[derive(Debug)]
-pub struct Queue<T> {
-    kind: QueueKind,
+pub(super) struct Locked<T> {
     maxsize: usize,
     state: Mutex<State<T>>,
     /// Getters wait here for an item (or the shutdown).
@@ -94,7 +55,6 @@ struct State<T> {
 /// The items, in the order the queue's kind hands them out.
 #[derive(Debug)]
 enum Items<T> {
-    Fifo(VecDeque<T>),
     Lifo(Vec<T>),
     Priority {
         heap: BinaryHeap<Entry<T>>,
@@ -141,18 +101,16 @@ impl<T> Ord for Entry<T> {
 impl<T> Items<T> {
     fn new(kind: QueueKind) -> Items<T> {
         match kind {
-            QueueKind::Fifo | QueueKind::Simple => Items::Fifo(VecDeque::new()),
-            QueueKind::Lifo => Items::Lifo(Vec::new()),
             QueueKind::Priority => Items::Priority {
                 heap: BinaryHeap::new(),
                 next: 0,
             },
+            _ => Items::Lifo(Vec::new()),
         }
     }
 
     fn len(&self) -> usize {
         match self {
-            Items::Fifo(items) => items.len(),
             Items::Lifo(items) => items.len(),
             Items::Priority { heap, .. } => heap.len(),
         }
@@ -163,7 +121,6 @@ impl<T> Items<T> {
     #[inline(always)]
     fn push(&mut self, item: T, priority: i64) {
         match self {
-            Items::Fifo(items) => items.push_back(item),
             Items::Lifo(items) => items.push(item),
             Items::Priority { heap, next } => push_entry(heap, next, item, priority),
         }
@@ -171,7 +128,6 @@ impl<T> Items<T> {
 
     fn pop(&mut self) -> Option<T> {
         match self {
-            Items::Fifo(items) => items.pop_front(),
             Items::Lifo(items) => items.pop(),
             Items::Priority { heap, .. } => heap.pop().map(|entry| entry.item),
         }
@@ -180,7 +136,6 @@ impl<T> Items<T> {
     /// Removes every item, in the order `pop` would have returned them.
     fn drain(&mut self) -> Vec<T> {
         match self {
-            Items::Fifo(items) => items.drain(..).collect(),
             Items::Lifo(items) => items.drain(..).rev().collect(),
             Items::Priority { heap, .. } => {
                 // Ascending in `Entry`'s order is the reverse of the pop order.
@@ -213,18 +168,10 @@ impl<T> Drop for Items<T> {
     }
 }
 
-impl<T> Queue<T> {
-    /// A new queue of `kind` holding at most `maxsize` items (0: no limit). Python:
-    /// `queue.Queue(maxsize)` and its siblings.
-    ///
-    /// [`Error::InvalidArgument`] for a [`QueueKind::Simple`] queue with a `maxsize`: Python's
-    /// `SimpleQueue` is unbounded.
-    pub fn new(kind: QueueKind, maxsize: usize) -> Result<Queue<T>, Error> {
-        if kind == QueueKind::Simple && maxsize != 0 {
-            return Err(Error::InvalidArgument);
-        }
-        Ok(Queue {
-            kind,
+impl<T> Locked<T> {
+    /// An empty LIFO (`kind` anything but `Priority`) or priority queue.
+    pub(super) fn new(kind: QueueKind, maxsize: usize) -> Locked<T> {
+        Locked {
             maxsize,
             state: Mutex::new(State {
                 items: Items::new(kind),
@@ -237,53 +184,16 @@ impl<T> Queue<T> {
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_tasks_done: Condvar::new(),
-        })
-    }
-
-    /// The queue's kind.
-    pub fn kind(&self) -> QueueKind {
-        self.kind
-    }
-
-    /// The capacity given at creation, 0 for unbounded. Python: `q.maxsize`.
-    pub fn maxsize(&self) -> usize {
-        self.maxsize
-    }
-
-    /// Puts an item, waiting at most `timeout` for a free slot. Python: `q.put(item, block,
-    /// timeout)`; `Timeout::After(ZERO)` is `block=False`.
-    ///
-    /// On a priority queue the item gets priority 0. A refused item comes back in the error:
-    /// [`Error::QueueFull`] if no slot freed up in time (Python's `Full`),
-    /// [`Error::QueueShutDown`] once the queue is shut down.
-    pub fn put(&self, item: T, timeout: Timeout) -> Result<(), Rejected<T>> {
-        self.push(item, 0, timeout)
-    }
-
-    /// Puts an item with a priority (lowest first) on a priority queue, as `put` does.
-    ///
-    /// [`Error::InvalidArgument`] (the item comes back) on a queue of another kind.
-    pub fn put_priority(
-        &self,
-        item: T,
-        priority: i64,
-        timeout: Timeout,
-    ) -> Result<(), Rejected<T>> {
-        if self.kind != QueueKind::Priority {
-            return Err(Rejected {
-                error: Error::InvalidArgument,
-                value: item,
-            });
         }
-        self.push(item, priority, timeout)
     }
 
-    /// `put` and `put_priority`: with room and the queue open, the item goes in at once, inline
-    /// in the caller; otherwise [`Queue::push_wait`]. (With the wait in the same function, it
-    /// was a call from `weft_queue_put` that saved six registers and returned the refused item
+    /// [`Queue::put`](super::Queue::put) and `put_priority` (`priority` only matters to a
+    /// priority queue): with room and the queue open, the item goes in at once, inline in the
+    /// caller; otherwise [`Locked::push_wait`]. (With the wait in the same function, it was a
+    /// call from `weft_queue_put` that saved six registers and returned the refused item
     /// through memory on every put: BENCHMARKS.md.)
     #[inline(always)]
-    fn push(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), Rejected<T>> {
+    pub(super) fn put(&self, item: T, priority: i64, timeout: Timeout) -> Result<(), Rejected<T>> {
         let state = match self.state.lock_checked() {
             Ok(state) => state,
             Err(forked) => {
@@ -338,11 +248,9 @@ impl<T> Queue<T> {
     #[inline(always)]
     fn insert(&self, mut state: MutexGuard<'_, State<T>>, item: T, priority: i64) {
         state.items.push(item, priority);
-        if self.kind != QueueKind::Simple {
-            // Cannot overflow: each unfinished task is an item put, and memory runs out long
-            // before usize::MAX items.
-            state.unfinished_tasks += 1;
-        }
+        // Cannot overflow: each unfinished task is an item put, and memory runs out long before
+        // usize::MAX items.
+        state.unfinished_tasks += 1;
         let wake = state.getters.pick_one();
         drop(state);
         if wake {
@@ -352,12 +260,8 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Removes and returns an item, waiting at most `timeout` for one. Python: `q.get(block,
-    /// timeout)`; `Timeout::After(ZERO)` is `block=False`.
-    ///
-    /// [`Error::QueueEmpty`] if none came in time (Python's `Empty`); once the queue is shut
-    /// down, the remaining items are still handed out, then [`Error::QueueShutDown`].
-    pub fn get(&self, timeout: Timeout) -> Result<T, Error> {
+    /// [`Queue::get`](super::Queue::get).
+    pub(super) fn get(&self, timeout: Timeout) -> Result<T, Error> {
         let mut state = self.state.lock_checked()?;
         let mut deadline = None;
         loop {
@@ -381,12 +285,9 @@ impl<T> Queue<T> {
         }
     }
 
-    /// For [`wait_any`](crate::wait_any::wait_any): whether a get would not block now (an item
-    /// is there, or the queue is shut down). If it would, calls `watch` (which adds the caller
-    /// to the registry) and counts the caller in as a getter, so that the next put, or the
-    /// shutdown, takes its slow path and notifies the registry; [`Queue::unwatch`] counts it out.
+    /// [`Queue::watch`](super::Queue::watch).
     #[cfg(not(loom))]
-    pub(crate) fn watch(&self, watch: impl FnOnce(usize)) -> bool {
+    pub(super) fn watch(&self, watch: impl FnOnce(usize)) -> bool {
         // A queue broken by a fork does not block a get: the get returns `Error::Forked`.
         let Ok(mut state) = self.state.lock_checked() else {
             return true;
@@ -399,9 +300,9 @@ impl<T> Queue<T> {
         false
     }
 
-    /// Counts out a caller of [`Queue::watch`] that was counted in.
+    /// [`Queue::unwatch`](super::Queue::unwatch).
     #[cfg(not(loom))]
-    pub(crate) fn unwatch(&self) {
+    pub(super) fn unwatch(&self) {
         // Never broken by a fork: `watch` counted this thread in, in this process.
         self.state.lock().getters.count_out();
     }
@@ -409,18 +310,11 @@ impl<T> Queue<T> {
     /// The queue's address: its key in the registry of `wait_any`.
     #[cfg(not(loom))]
     fn address(&self) -> usize {
-        self as *const Queue<T> as usize
+        self as *const Locked<T> as usize
     }
 
-    /// Marks one item got earlier as processed. Python: `q.task_done()`.
-    ///
-    /// [`Error::TaskDoneTooMany`] ("task_done() called too many times") when no task is
-    /// unfinished, leaving the count at 0; [`Error::WrongState`] on a simple queue, which does
-    /// not track tasks.
-    pub fn task_done(&self) -> Result<(), Error> {
-        if self.kind == QueueKind::Simple {
-            return Err(Error::WrongState);
-        }
+    /// [`Queue::task_done`](super::Queue::task_done), for either kind.
+    pub(super) fn task_done(&self) -> Result<(), Error> {
         let mut state = self.state.lock_checked()?;
         let unfinished = state
             .unfinished_tasks
@@ -435,14 +329,8 @@ impl<T> Queue<T> {
         Ok(())
     }
 
-    /// Waits until every item put has been marked done, at most `timeout`; returns whether that
-    /// happened. Python: `q.join()` (which has no timeout).
-    ///
-    /// [`Error::WrongState`] on a simple queue.
-    pub fn join(&self, timeout: Timeout) -> Result<bool, Error> {
-        if self.kind == QueueKind::Simple {
-            return Err(Error::WrongState);
-        }
+    /// [`Queue::join`](super::Queue::join).
+    pub(super) fn join(&self, timeout: Timeout) -> Result<bool, Error> {
         let mut state = self.state.lock_checked()?;
         let mut deadline = None;
         loop {
@@ -458,14 +346,8 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Shuts the queue down (Python 3.13: `q.shutdown(immediate)`) and returns the items an
-    /// immediate shutdown removed, in the order `get` would have returned them.
-    ///
-    /// From now on `put` fails with [`Error::QueueShutDown`]; `get` hands out what is left, then
-    /// fails the same way; blocked putters and getters wake. With `immediate`, the items are
-    /// removed now and each is marked done (which may release `join`). Calling it again is
-    /// harmless.
-    pub fn shutdown(&self, immediate: bool) -> Result<Vec<T>, Error> {
+    /// [`Queue::shutdown`](super::Queue::shutdown).
+    pub(super) fn shutdown(&self, immediate: bool) -> Result<Vec<T>, Error> {
         let mut state = self.state.lock_checked()?;
         state.is_shutdown = true;
         let drained = if immediate {
@@ -492,50 +374,16 @@ impl<T> Queue<T> {
         Ok(drained)
     }
 
-    /// Whether the queue was shut down. Python: `q.is_shutdown`.
-    pub fn is_shutdown(&self) -> bool {
-        self.snapshot(|state| state.is_shutdown)
-    }
-
-    /// How many items the queue holds (a snapshot). Python: `q.qsize()`.
-    pub fn qsize(&self) -> usize {
-        self.snapshot(|state| state.items.len())
-    }
-
-    /// Whether the queue holds no item (a snapshot). Python: `q.empty()`.
-    pub fn empty(&self) -> bool {
-        self.qsize() == 0
-    }
-
-    /// Whether the queue is bounded and at its limit (a snapshot). Python: `q.full()`.
-    pub fn full(&self) -> bool {
-        self.maxsize != 0 && self.qsize() >= self.maxsize
-    }
-
-    /// How many threads wait in [`Queue::get`] for an item, or in
-    /// [`wait_any`](crate::wait_any::wait_any) with this queue among their objects (a snapshot).
-    /// CPython: `len(q.not_empty._waiters)`.
-    pub fn getters(&self) -> usize {
-        self.snapshot(|state| state.getters.count())
-    }
-
-    /// How many threads wait in [`Queue::put`] for a free slot (a snapshot). CPython:
-    /// `len(q.not_full._waiters)`.
-    pub fn putters(&self) -> usize {
-        self.snapshot(|state| state.putters.count())
-    }
-
-    /// How many items were put and not yet marked done (always 0 for a simple queue).
-    /// Python: `q.unfinished_tasks`.
-    pub fn unfinished_tasks(&self) -> usize {
-        self.snapshot(|state| state.unfinished_tasks)
-    }
-
-    /// `look` at the state, or the default (0, false) in a child where the queue is broken by
-    /// the fork, whose state is not to be read.
-    fn snapshot<U: Default>(&self, look: impl FnOnce(&State<T>) -> U) -> U {
-        self.state
-            .lock_checked()
-            .map_or_else(|_| U::default(), |state| look(&state))
+    /// The state for the snapshot methods; [`Forked`](crate::park::Forked) in a child where
+    /// the queue is broken by the fork, whose state is not to be read.
+    pub(super) fn snapshot(&self) -> Result<Snapshot, crate::park::Forked> {
+        let state = self.state.lock_checked()?;
+        Ok(Snapshot {
+            items: state.items.len(),
+            is_shutdown: state.is_shutdown,
+            getters: state.getters.count(),
+            putters: state.putters.count(),
+            unfinished_tasks: state.unfinished_tasks,
+        })
     }
 }

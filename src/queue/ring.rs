@@ -1,0 +1,590 @@
+//! The first-in, first-out queues (`queue.Queue`, `queue.SimpleQueue`): a ring of slots whose
+//! two ends do not share a lock.
+//!
+//! Each slot is marked full or free. Producers take turns at the tail under one internal mutex
+//! (`Tail`), consumers at the head under another (`Head`), each on its own cache line; between
+//! the two turn-holders the ring is a single-producer, single-consumer queue in which a put
+//! fills the slot at the tail if it is free and a get empties the slot at the head if it is
+//! full (the slot's mark, Release when written and Acquire when read, hands the item over).
+//! Neither end reads the other's index: a put and a get meet only in the slot they hand over.
+//! (The one-mutex design before this took that mutex from both cores for every item, and two
+//! threads running at once spent most of their time there: BENCHMARKS.md.)
+//!
+//! The ring starts small and doubles, up to `maxsize` (no limit for an unbounded queue), when a
+//! put finds the slot at the tail full: the putter takes the head's mutex too (always tail then
+//! head), so both ends are still, and copies the items into a ring twice the size, in order.
+//! Only a put that finds the ring full at `maxsize` waits.
+//!
+//! Sleepers are counted in [`AtomicWaiters`], in a part of the queue written only by a thread
+//! about to sleep or waking one: a getter counts itself in, fences, and looks at its slot again
+//! before it parks; a put marks its slot full, fences, and reads the getters' count (a get
+//! frees its slot and reads the putters' count the same way). One of the two sees the other,
+//! and the parking table's validation of the condvar's epoch (read before counting in) makes
+//! sure a wake-up that comes before the park is not lost. A put with nobody asleep touches
+//! only the tail's line, its slot and that count.
+//!
+//! The shut-down flag is kept at both ends (written with both mutexes held, read under either);
+//! the unfinished-task count and the joiners at the tail, under its mutex (a put counts its task
+//! before the slot is marked full, so a `task_done` never sees it too early). A thread of the
+//! parent that held either mutex at a fork leaves the queue broken in the child: each call checks
+//! the other end's mutex too, once it knows it runs in a child.
+
+use std::mem::MaybeUninit;
+use std::sync::Arc;
+
+use super::Snapshot;
+use crate::loom::atomic::{AtomicBool, Ordering, fence};
+use crate::loom::cell::UnsafeCell;
+use crate::loom::{Mutex, MutexGuard, table};
+use crate::park::{AtomicWaiters, Condvar, Forked, Waiters};
+use crate::timeout::Timeout;
+use crate::{Error, Rejected};
+
+/// How many slots a new ring has (fewer if `maxsize` is smaller). Small under loom, so that the
+/// models go through the ring's growth.
+const FIRST_SLOTS: usize = if cfg!(loom) { 1 } else { 32 };
+
+/// A first-in, first-out queue: see the module documentation.
+#[derive(Debug)]
+pub(super) struct Ring<T> {
+    /// The producers' end.
+    tail: Padded<Mutex<Tail<T>>>,
+    /// The consumers' end.
+    head: Padded<Mutex<Head<T>>>,
+    /// The rest, written only around sleeps.
+    sleep: Padded<Sleep>,
+    /// 0: no limit.
+    maxsize: usize,
+}
+
+/// One cache line (two, where the hardware fetches lines in pairs) of its own.
+#[derive(Debug)]
+#[repr(align(128))]
+struct Padded<T>(T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The threads asleep, or about to be.
+#[derive(Debug)]
+struct Sleep {
+    /// Threads waiting in `get` (or `wait_any`) for an item.
+    getters: AtomicWaiters,
+    /// Threads waiting in `put` for a free slot.
+    putters: AtomicWaiters,
+    /// Getters wait here for an item (or the shutdown).
+    not_empty: Condvar,
+    /// Putters wait here for a free slot (or the shutdown).
+    not_full: Condvar,
+    /// Joiners wait here for the unfinished-task count to reach zero.
+    all_tasks_done: Condvar,
+}
+
+/// The producers' end, under its mutex.
+#[derive(Debug)]
+struct Tail<T> {
+    /// The ring, shared with the head (replaced at both ends when it grows).
+    slots: Arc<[Slot<T>]>,
+    /// The slot the next put fills.
+    at: usize,
+    /// Items ever put (wrapping): `qsize` subtracts the head's `gets`.
+    puts: usize,
+    /// Set with both mutexes held.
+    is_shutdown: bool,
+    unfinished_tasks: usize,
+    /// Threads waiting in `join`, on `all_tasks_done`.
+    joiners: Waiters,
+}
+
+/// The consumers' end, under its mutex.
+#[derive(Debug)]
+struct Head<T> {
+    /// The same ring as the tail's.
+    slots: Arc<[Slot<T>]>,
+    /// The slot the next get empties.
+    at: usize,
+    /// Items ever got (wrapping).
+    gets: usize,
+    /// Set with both mutexes held.
+    is_shutdown: bool,
+}
+
+/// A place for one item, which is there when `full` is true.
+struct Slot<T> {
+    /// Written by the put that fills the slot (Release, after the item) and by the get that
+    /// empties it (Release, after taking the item); each reads it with Acquire before touching
+    /// the item.
+    full: AtomicBool,
+    item: UnsafeCell<MaybeUninit<T>>,
+}
+
+// SAFETY: a slot's item is reached only by the holder of the tail's mutex while `full` is false
+// and by the holder of the head's mutex while it is true, and `full` hands it over (see `fill`
+// and `empty`): one thread at a time, which `T: Send` allows. (A slot holding an item when the
+// ring is dropped leaks it: the queue empties the ring first.)
+unsafe impl<T: Send> Sync for Slot<T> {}
+// SAFETY: as for `Sync`: the item moves between threads, which `T: Send` allows.
+unsafe impl<T: Send> Send for Slot<T> {}
+
+impl<T> std::fmt::Debug for Slot<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot")
+            .field("full", &self.full)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Slot<T> {
+    fn free() -> Slot<T> {
+        Slot {
+            full: AtomicBool::new(false),
+            item: UnsafeCell::new(MaybeUninit::uninit()),
+        }
+    }
+
+    /// Whether the slot holds an item.
+    #[inline(always)]
+    fn is_full(&self) -> bool {
+        // Acquire: a full slot's item, or a free slot's emptying, is then visible.
+        self.full.load(Ordering::Acquire)
+    }
+
+    /// Puts `item` in the slot, which the caller saw free holding the tail's mutex (or both).
+    #[inline(always)]
+    fn fill(&self, item: T) {
+        // SAFETY: the slot is free, so no get reaches the item until `full` is set below, and
+        // the caller holds the tail's mutex, so no other put does; the get that emptied it
+        // finished with it before its Release store of `full`, which the caller's Acquire read
+        // saw.
+        self.item.with_mut(|slot| unsafe { (*slot).write(item) });
+        // Release: the item is written before a get can see the slot full.
+        self.full.store(true, Ordering::Release);
+    }
+
+    /// Takes the item out of the slot, if it is full; the caller holds the head's mutex.
+    #[inline(always)]
+    fn empty(&self) -> Option<T> {
+        if !self.is_full() {
+            return None;
+        }
+        // SAFETY: the slot is full (its item written before the Release store this Acquire
+        // read saw), so no put reaches it until `full` is cleared below, and the caller holds
+        // the head's mutex, so no other get does; the item is read once, then the slot is free.
+        let item = self.item.with_mut(|slot| unsafe { (*slot).assume_init_read() });
+        // Release: the item is read before a put can see the slot free.
+        self.full.store(false, Ordering::Release);
+        Some(item)
+    }
+}
+
+/// `at`, one slot on in a ring of `len`.
+#[inline(always)]
+fn next(at: usize, len: usize) -> usize {
+    if at + 1 == len { 0 } else { at + 1 }
+}
+
+impl<T> Head<T> {
+    /// Takes the item at the head, if there is one.
+    #[inline(always)]
+    fn take(&mut self) -> Option<T> {
+        let item = self.slots[self.at].empty()?;
+        self.at = next(self.at, self.slots.len());
+        self.gets = self.gets.wrapping_add(1);
+        Some(item)
+    }
+}
+
+impl<T> Tail<T> {
+    /// Whether the slot the next put fills still holds an item (the ring is full).
+    #[inline(always)]
+    fn ring_full(&self) -> bool {
+        self.slots[self.at].is_full()
+    }
+
+    /// Adds `item` to the free slot at the tail.
+    #[inline(always)]
+    fn add(&mut self, item: T) {
+        // Cannot overflow: each unfinished task is an item put, and memory runs out long before
+        // usize::MAX items. Counted before the slot is full, so before any get has the item.
+        self.unfinished_tasks += 1;
+        self.puts = self.puts.wrapping_add(1);
+        self.slots[self.at].fill(item);
+        self.at = next(self.at, self.slots.len());
+    }
+}
+
+impl<T> Ring<T> {
+    /// An empty queue of at most `maxsize` items (0: no limit).
+    pub(super) fn new(maxsize: usize) -> Ring<T> {
+        let len = match maxsize {
+            0 => FIRST_SLOTS,
+            _ => maxsize.min(FIRST_SLOTS),
+        };
+        let slots: Arc<[Slot<T>]> = (0..len).map(|_| Slot::free()).collect();
+        Ring {
+            tail: Padded(Mutex::new(Tail {
+                slots: slots.clone(),
+                at: 0,
+                puts: 0,
+                is_shutdown: false,
+                unfinished_tasks: 0,
+                joiners: Waiters::default(),
+            })),
+            head: Padded(Mutex::new(Head {
+                slots,
+                at: 0,
+                gets: 0,
+                is_shutdown: false,
+            })),
+            sleep: Padded(Sleep {
+                getters: AtomicWaiters::default(),
+                putters: AtomicWaiters::default(),
+                not_empty: Condvar::new(),
+                not_full: Condvar::new(),
+                all_tasks_done: Condvar::new(),
+            }),
+            maxsize,
+        }
+    }
+
+    /// In a child made by `fork()`, whether a thread of the parent held either end's mutex at
+    /// the fork (checked by every call once it holds one of them: the other may be the broken
+    /// one).
+    #[inline(always)]
+    fn broken(&self) -> bool {
+        table::forks() != 0 && self.broken_in_child()
+    }
+
+    #[inline(never)]
+    fn broken_in_child(&self) -> bool {
+        self.tail.broken_by_fork() || self.head.broken_by_fork()
+    }
+
+    /// The tail's mutex, or [`Forked`].
+    #[inline(always)]
+    fn lock_tail(&self) -> Result<MutexGuard<'_, Tail<T>>, Forked> {
+        let tail = self.tail.lock_checked()?;
+        if self.broken() {
+            return Err(Forked);
+        }
+        Ok(tail)
+    }
+
+    /// The head's mutex, or [`Forked`].
+    #[inline(always)]
+    fn lock_head(&self) -> Result<MutexGuard<'_, Head<T>>, Forked> {
+        let head = self.head.lock_checked()?;
+        if self.broken() {
+            return Err(Forked);
+        }
+        Ok(head)
+    }
+
+    /// [`Queue::put`](super::Queue::put): with a free slot and the queue open, the item goes in
+    /// at once, inline in the caller; otherwise [`Ring::put_wait`].
+    #[inline(always)]
+    pub(super) fn put(&self, item: T, timeout: Timeout) -> Result<(), Rejected<T>> {
+        let mut tail = match self.lock_tail() {
+            Ok(tail) => tail,
+            Err(forked) => {
+                return Err(Rejected {
+                    error: forked.into(),
+                    value: item,
+                });
+            }
+        };
+        if tail.is_shutdown || tail.ring_full() {
+            return self.put_wait(tail, item, timeout);
+        }
+        tail.add(item);
+        drop(tail);
+        self.wake_getter();
+        Ok(())
+    }
+
+    /// A put that found the ring full or the queue shut down: grows the ring, or waits at most
+    /// `timeout` for a free slot, then puts the item, or refuses it.
+    #[inline(never)]
+    fn put_wait(
+        &self,
+        mut tail: MutexGuard<'_, Tail<T>>,
+        item: T,
+        timeout: Timeout,
+    ) -> Result<(), Rejected<T>> {
+        let mut deadline = None;
+        loop {
+            if tail.is_shutdown {
+                return Err(Rejected {
+                    error: Error::QueueShutDown,
+                    value: item,
+                });
+            }
+            if !tail.ring_full() {
+                break;
+            }
+            if self.maxsize == 0 || tail.slots.len() < self.maxsize {
+                if let Err(forked) = self.grow(&mut tail) {
+                    return Err(Rejected {
+                        error: forked.into(),
+                        value: item,
+                    });
+                }
+                continue;
+            }
+            let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
+            if deadline.expired() {
+                return Err(Rejected {
+                    error: Error::QueueFull,
+                    value: item,
+                });
+            }
+            let sleep = &self.sleep;
+            let seen = sleep.not_full.epoch();
+            sleep.putters.count_in();
+            // SeqCst: against the get's fence (`wake_putter`): either it sees this putter
+            // counted, or the look below sees the slot it freed.
+            fence(Ordering::SeqCst);
+            if tail.ring_full() {
+                MutexGuard::unlocked(&mut tail, || sleep.not_full.wait(seen, deadline));
+            }
+            sleep.putters.count_out();
+        }
+        tail.add(item);
+        drop(tail);
+        self.wake_getter();
+        Ok(())
+    }
+
+    /// Doubles the ring (up to `maxsize`), whose slot at the tail the caller found full: takes
+    /// the head's mutex too, so that both ends are still, and moves the items, in order.
+    #[cold]
+    fn grow(&self, tail: &mut Tail<T>) -> Result<(), Forked> {
+        let mut head = self.head.lock_checked()?;
+        if !tail.ring_full() {
+            // A get freed the slot meanwhile.
+            return Ok(());
+        }
+        // The slot at the tail is full: every slot is, from the head's round to the tail.
+        let len = tail.slots.len();
+        let bigger = match self.maxsize {
+            0 => len * 2,
+            maxsize => (len * 2).min(maxsize),
+        };
+        let slots: Arc<[Slot<T>]> = (0..bigger).map(|_| Slot::free()).collect();
+        for slot in &slots[..len] {
+            let item = head.slots[head.at].empty().expect("a full ring");
+            head.at = next(head.at, len);
+            slot.fill(item);
+        }
+        (tail.slots, tail.at) = (slots.clone(), len);
+        (head.slots, head.at) = (slots, 0);
+        Ok(())
+    }
+
+    /// After a put: wakes a getter if one waits.
+    #[inline(always)]
+    fn wake_getter(&self) {
+        // SeqCst: the Dekker pairing with a getter's count and look (see `get_wait`).
+        fence(Ordering::SeqCst);
+        if self.sleep.getters.has_waiting() {
+            self.notify_getter();
+        }
+    }
+
+    #[inline(never)]
+    fn notify_getter(&self) {
+        if self.sleep.getters.pick_one() {
+            self.sleep.not_empty.notify_one();
+            #[cfg(not(loom))]
+            crate::wait_any::registry::notify(self.address());
+        }
+    }
+
+    /// [`Queue::get`](super::Queue::get).
+    #[inline(always)]
+    pub(super) fn get(&self, timeout: Timeout) -> Result<T, Error> {
+        let mut head = self.lock_head()?;
+        let Some(item) = head.take() else {
+            return self.get_wait(head, timeout);
+        };
+        drop(head);
+        self.wake_putter();
+        Ok(item)
+    }
+
+    /// A get that found the queue empty: waits at most `timeout` for an item.
+    #[inline(never)]
+    fn get_wait(&self, mut head: MutexGuard<'_, Head<T>>, timeout: Timeout) -> Result<T, Error> {
+        let mut deadline = None;
+        loop {
+            if let Some(item) = head.take() {
+                drop(head);
+                self.wake_putter();
+                return Ok(item);
+            }
+            if head.is_shutdown {
+                return Err(Error::QueueShutDown);
+            }
+            let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
+            if deadline.expired() {
+                return Err(Error::QueueEmpty);
+            }
+            let sleep = &self.sleep;
+            let seen = sleep.not_empty.epoch();
+            sleep.getters.count_in();
+            // SeqCst: against the put's fence (`wake_getter`): either it sees this getter
+            // counted, or the look below sees the slot it filled.
+            fence(Ordering::SeqCst);
+            if !head.slots[head.at].is_full() {
+                MutexGuard::unlocked(&mut head, || sleep.not_empty.wait(seen, deadline));
+            }
+            sleep.getters.count_out();
+        }
+    }
+
+    /// After a get: wakes a putter if one waits (only a bounded queue has putters).
+    #[inline(always)]
+    fn wake_putter(&self) {
+        if self.maxsize == 0 {
+            return;
+        }
+        // SeqCst: the Dekker pairing with a putter's count and look (see `put_wait`).
+        fence(Ordering::SeqCst);
+        if self.sleep.putters.has_waiting() {
+            self.notify_putter();
+        }
+    }
+
+    #[inline(never)]
+    fn notify_putter(&self) {
+        if self.sleep.putters.pick_one() {
+            self.sleep.not_full.notify_one();
+        }
+    }
+
+    /// [`Queue::watch`](super::Queue::watch).
+    #[cfg(not(loom))]
+    pub(super) fn watch(&self, watch: impl FnOnce(usize)) -> bool {
+        // A queue broken by a fork does not block a get: the get returns `Error::Forked`.
+        let Ok(head) = self.lock_head() else {
+            return true;
+        };
+        if head.slots[head.at].is_full() || head.is_shutdown {
+            return true;
+        }
+        watch(self.address());
+        self.sleep.getters.count_in();
+        // SeqCst: as in `get_wait`: a put that the look above missed sees this watcher counted.
+        fence(Ordering::SeqCst);
+        if head.slots[head.at].is_full() {
+            self.sleep.getters.count_out();
+            return true;
+        }
+        false
+    }
+
+    /// [`Queue::unwatch`](super::Queue::unwatch).
+    #[cfg(not(loom))]
+    pub(super) fn unwatch(&self) {
+        self.sleep.getters.count_out();
+    }
+
+    /// The queue's address: its key in the registry of `wait_any`.
+    #[cfg(not(loom))]
+    fn address(&self) -> usize {
+        self as *const Ring<T> as usize
+    }
+
+    /// [`Queue::task_done`](super::Queue::task_done).
+    pub(super) fn task_done(&self) -> Result<(), Error> {
+        let mut tail = self.lock_tail()?;
+        let unfinished = tail
+            .unfinished_tasks
+            .checked_sub(1)
+            .ok_or(Error::TaskDoneTooMany)?;
+        tail.unfinished_tasks = unfinished;
+        let wake = unfinished == 0 && tail.joiners.pick_all();
+        drop(tail);
+        if wake {
+            self.sleep.all_tasks_done.notify_all();
+        }
+        Ok(())
+    }
+
+    /// [`Queue::join`](super::Queue::join).
+    pub(super) fn join(&self, timeout: Timeout) -> Result<bool, Error> {
+        let mut tail = self.lock_tail()?;
+        let mut deadline = None;
+        loop {
+            if tail.unfinished_tasks == 0 {
+                return Ok(true);
+            }
+            let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
+            if deadline.expired() {
+                return Ok(false);
+            }
+            self.sleep
+                .all_tasks_done
+                .wait_counted(&mut tail, |t| &mut t.joiners, deadline);
+        }
+    }
+
+    /// [`Queue::shutdown`](super::Queue::shutdown): with both mutexes held (tail then head).
+    pub(super) fn shutdown(&self, immediate: bool) -> Result<Vec<T>, Error> {
+        let mut tail = self.lock_tail()?;
+        let mut head = self.head.lock_checked()?;
+        (tail.is_shutdown, head.is_shutdown) = (true, true);
+        let mut drained = Vec::new();
+        if immediate {
+            drained.extend(std::iter::from_fn(|| head.take()));
+        }
+        drop(head);
+        // Python: one `task_done` per removed item, never below zero.
+        tail.unfinished_tasks = tail.unfinished_tasks.saturating_sub(drained.len());
+        let wake_joiners = immediate && tail.unfinished_tasks == 0 && tail.joiners.pick_all();
+        drop(tail);
+        // The sleepers counted themselves in holding one of the mutexes, before this took it,
+        // or see the flag: no fence is needed.
+        let sleep = &self.sleep;
+        if wake_joiners {
+            sleep.all_tasks_done.notify_all();
+        }
+        if sleep.getters.pick_all() {
+            sleep.not_empty.notify_all();
+            #[cfg(not(loom))]
+            crate::wait_any::registry::notify(self.address());
+        }
+        if sleep.putters.pick_all() {
+            sleep.not_full.notify_all();
+        }
+        Ok(drained)
+    }
+
+    /// The state for the snapshot methods; [`Forked`] in a child where the queue is broken by
+    /// the fork, whose state is not to be read.
+    pub(super) fn snapshot(&self) -> Result<Snapshot, Forked> {
+        let tail = self.lock_tail()?;
+        let head = self.head.lock_checked()?;
+        Ok(Snapshot {
+            items: tail.puts.wrapping_sub(head.gets),
+            is_shutdown: tail.is_shutdown,
+            getters: self.sleep.getters.count(),
+            putters: self.sleep.putters.count(),
+            unfinished_tasks: tail.unfinished_tasks,
+        })
+    }
+}
+
+/// The items left are dropped in the order `get` would have returned them; a queue broken by a
+/// fork leaks them (its state may be half-updated), and its ring with them.
+impl<T> Drop for Ring<T> {
+    fn drop(&mut self) {
+        if let Ok(mut head) = self.lock_head() {
+            while head.take().is_some() {}
+        }
+    }
+}
