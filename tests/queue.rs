@@ -391,7 +391,10 @@ fn fifo_order_survives_the_ring_growing_and_wrapping() {
             }
             assert!(q.full());
             let refused = q.put(usize::MAX, NOW).unwrap_err();
-            assert_eq!((refused.error, refused.value), (Error::QueueFull, usize::MAX));
+            assert_eq!(
+                (refused.error, refused.value),
+                (Error::QueueFull, usize::MAX)
+            );
         }
         assert_eq!(q.unfinished_tasks(), next_put);
         assert_eq!(drain(&q), (next_get..next_put).collect::<Vec<_>>());

@@ -18,7 +18,7 @@
 //! object (a queue's "not empty" and "not full") keep separate waiter lists.
 
 use crate::loom::MutexGuard;
-use crate::loom::atomic::{AtomicU64, AtomicUsize, Ordering};
+use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::loom::table::{self, DEFAULT_PARK_TOKEN, DEFAULT_UNPARK_TOKEN, ParkResult, SpinWait};
 use crate::timeout::Deadline;
 
@@ -191,88 +191,6 @@ impl Waiters {
         }
         self.woken += std::mem::take(&mut self.waiting);
         true
-    }
-}
-
-/// [`Waiters`] in one atomic word, for a state that is not under one mutex (the FIFO queue's
-/// ring, whose ends have a mutex each): the same counts and the same rules, each change one
-/// read-modify-write. A thread about to wait counts itself in, then a SeqCst fence, then
-/// re-checks the state; a thread that changed the state fences, then reads [`has_waiting`]: of
-/// the two, one sees the other (Dekker), so a waiter that missed the change is picked.
-///
-/// [`has_waiting`]: AtomicWaiters::has_waiting
-#[derive(Debug, Default)]
-pub(crate) struct AtomicWaiters {
-    /// `waiting` in the low half, `woken` in the high half (as in [`Waiters`]).
-    counts: AtomicU64,
-}
-
-/// One thread in `AtomicWaiters::counts`' low half, `waiting`.
-const ONE_WAITING: u64 = 1;
-/// One thread in its high half, `woken`.
-const ONE_WOKEN: u64 = 1 << 32;
-
-impl AtomicWaiters {
-    /// Counts the caller in; then it reads the condvar's epoch, fences and re-checks the state.
-    pub(crate) fn count_in(&self) {
-        // Release: a notifier whose Acquire read sees this count also sees the epoch the
-        // caller read before it, so that its bump comes after that read. Cannot overflow: each
-        // waiting thread counts once.
-        self.counts.fetch_add(ONE_WAITING, Ordering::Release);
-    }
-
-    /// Counts the caller out, once its wait ended, however it ended (see [`Waiters::count_out`]).
-    pub(crate) fn count_out(&self) {
-        // Relaxed: a count, which orders nothing on the way out. The closure always returns
-        // `Some`: the caller is counted in, so one half is nonzero.
-        let _ = self
-            .counts
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |counts| {
-                Some(if counts >= ONE_WOKEN {
-                    counts - ONE_WOKEN
-                } else {
-                    counts - ONE_WAITING
-                })
-            });
-    }
-
-    /// Whether a thread is counted in and not woken yet: the notifier's fast check, after its
-    /// SeqCst fence.
-    #[inline(always)]
-    pub(crate) fn has_waiting(&self) -> bool {
-        // Acquire: pairs with `count_in` (see there).
-        self.counts.load(Ordering::Acquire) as u32 != 0
-    }
-
-    /// How many threads are counted in and not yet out (a snapshot).
-    pub(crate) fn count(&self) -> usize {
-        // Relaxed: a snapshot.
-        let counts = self.counts.load(Ordering::Relaxed);
-        // Widening: u32 to usize; the halves together count threads.
-        (counts as u32) as usize + (counts >> 32) as usize
-    }
-
-    /// Picks one waiter to wake, if any has not been woken yet; the caller then calls
-    /// [`Condvar::notify_one`] if this returned true.
-    pub(crate) fn pick_one(&self) -> bool {
-        // Acquire: as in `has_waiting`, for the waiter picked.
-        self.counts
-            .fetch_update(Ordering::Acquire, Ordering::Relaxed, |counts| {
-                (counts as u32 != 0).then(|| counts - ONE_WAITING + ONE_WOKEN)
-            })
-            .is_ok()
-    }
-
-    /// Picks every waiter not woken yet; the caller then calls [`Condvar::notify_all`] if this
-    /// returned true.
-    pub(crate) fn pick_all(&self) -> bool {
-        // Acquire: as in `pick_one`.
-        self.counts
-            .fetch_update(Ordering::Acquire, Ordering::Relaxed, |counts| {
-                let waiting = u64::from(counts as u32);
-                (waiting != 0).then(|| counts - waiting + waiting * ONE_WOKEN)
-            })
-            .is_ok()
     }
 }
 

@@ -12,7 +12,7 @@
 //!   thread it does not have ([`Forked`]); `mutex_model.rs` is its loom stand-in.
 //! - [`condvar`]: the condition variable that goes with that mutex ([`Condvar`], counting its
 //!   sleepers in [`Waiters`]), for the waits of the queue, futures, threads, the pool and the
-//!   barrier; [`AtomicWaiters`] counts them without a mutex, for the FIFO queue.
+//!   barrier.
 //!
 //! The primitives reach the table and the mutex through the facade (`src/loom.rs`), which
 //! swaps in the models under loom.
@@ -25,7 +25,7 @@ pub(crate) mod mutex_model;
 pub(crate) mod table;
 pub(crate) mod word;
 
-pub(crate) use condvar::{AtomicWaiters, Condvar, Waiters};
+pub(crate) use condvar::{Condvar, Waiters};
 
 /// What [`Mutex::lock_checked`](crate::loom::Mutex::lock_checked) returns in a child made by
 /// `fork()` for a mutex a thread of the parent held at the fork: the object it guards is broken

@@ -20,10 +20,10 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use super::{QueueKind, Snapshot};
 use crate::loom::{Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
 use crate::timeout::Timeout;
-use super::{QueueKind, Snapshot};
 use crate::{Error, Rejected};
 
 /// A LIFO or priority queue: see the module documentation.

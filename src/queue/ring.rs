@@ -15,13 +15,15 @@
 //! head), so both ends are still, and copies the items into a ring twice the size, in order.
 //! Only a put that finds the ring full at `maxsize` waits.
 //!
-//! Sleepers are counted in [`AtomicWaiters`], in a part of the queue written only by a thread
-//! about to sleep or waking one: a getter counts itself in, fences, and looks at its slot again
-//! before it parks; a put marks its slot full, fences, and reads the getters' count (a get
-//! frees its slot and reads the putters' count the same way). One of the two sees the other,
-//! and the parking table's validation of the condvar's epoch (read before counting in) makes
-//! sure a wake-up that comes before the park is not lost. A put with nobody asleep touches
-//! only the tail's line, its slot and that count.
+//! A sleeper counts itself in at the other end, under that end's mutex: a getter among the
+//! tail's `getters`, a putter among the head's `putters`, then looks at its slot again before
+//! it parks. A put fills its slot and picks a getter to wake holding the tail's mutex, so of the
+//! two critical sections one comes first: either the put sees the getter counted, or the getter
+//! sees the slot full (the same for a get and a putter). The epoch of the condvar, read before
+//! counting in, makes sure a wake-up that comes before the park is not lost. So a put with
+//! nobody asleep touches only the tail's line and its slot, with no fence: the counts are on the
+//! line the put holds anyway, written from the other side only by a thread going to sleep (which
+//! spins first: see `get_wait`).
 //!
 //! The shut-down flag is kept at both ends (written with both mutexes held, read under either);
 //! the unfinished-task count and the joiners at the tail, under its mutex (a put counts its task
@@ -33,10 +35,11 @@ use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use super::Snapshot;
-use crate::loom::atomic::{AtomicBool, Ordering, fence};
+use crate::loom::atomic::{AtomicBool, Ordering};
 use crate::loom::cell::UnsafeCell;
-use crate::loom::{Mutex, MutexGuard, table};
-use crate::park::{AtomicWaiters, Condvar, Forked, Waiters};
+use crate::loom::table::{self, SpinWait};
+use crate::loom::{Mutex, MutexGuard};
+use crate::park::{Condvar, Forked, Waiters};
 use crate::timeout::Timeout;
 use crate::{Error, Rejected};
 
@@ -51,7 +54,7 @@ pub(super) struct Ring<T> {
     tail: Padded<Mutex<Tail<T>>>,
     /// The consumers' end.
     head: Padded<Mutex<Head<T>>>,
-    /// The rest, written only around sleeps.
+    /// The condvars, written only to wake a sleeper.
     sleep: Padded<Sleep>,
     /// 0: no limit.
     maxsize: usize,
@@ -69,13 +72,9 @@ impl<T> std::ops::Deref for Padded<T> {
     }
 }
 
-/// The threads asleep, or about to be.
+/// Where the threads sleep.
 #[derive(Debug)]
 struct Sleep {
-    /// Threads waiting in `get` (or `wait_any`) for an item.
-    getters: AtomicWaiters,
-    /// Threads waiting in `put` for a free slot.
-    putters: AtomicWaiters,
     /// Getters wait here for an item (or the shutdown).
     not_empty: Condvar,
     /// Putters wait here for a free slot (or the shutdown).
@@ -96,6 +95,9 @@ struct Tail<T> {
     /// Set with both mutexes held.
     is_shutdown: bool,
     unfinished_tasks: usize,
+    /// Threads waiting in `get` (or `wait_any`) for an item, on `not_empty`: counted here, where
+    /// the put that fills a slot looks.
+    getters: Waiters,
     /// Threads waiting in `join`, on `all_tasks_done`.
     joiners: Waiters,
 }
@@ -111,6 +113,9 @@ struct Head<T> {
     gets: usize,
     /// Set with both mutexes held.
     is_shutdown: bool,
+    /// Threads waiting in `put` for a free slot, on `not_full`: counted here, where the get that
+    /// frees a slot looks.
+    putters: Waiters,
 }
 
 /// A place for one item, which is there when `full` is true.
@@ -174,7 +179,9 @@ impl<T> Slot<T> {
         // SAFETY: the slot is full (its item written before the Release store this Acquire
         // read saw), so no put reaches it until `full` is cleared below, and the caller holds
         // the head's mutex, so no other get does; the item is read once, then the slot is free.
-        let item = self.item.with_mut(|slot| unsafe { (*slot).assume_init_read() });
+        let item = self
+            .item
+            .with_mut(|slot| unsafe { (*slot).assume_init_read() });
         // Release: the item is read before a put can see the slot free.
         self.full.store(false, Ordering::Release);
         Some(item)
@@ -232,6 +239,7 @@ impl<T> Ring<T> {
                 puts: 0,
                 is_shutdown: false,
                 unfinished_tasks: 0,
+                getters: Waiters::default(),
                 joiners: Waiters::default(),
             })),
             head: Padded(Mutex::new(Head {
@@ -239,10 +247,9 @@ impl<T> Ring<T> {
                 at: 0,
                 gets: 0,
                 is_shutdown: false,
+                putters: Waiters::default(),
             })),
             sleep: Padded(Sleep {
-                getters: AtomicWaiters::default(),
-                putters: AtomicWaiters::default(),
                 not_empty: Condvar::new(),
                 not_full: Condvar::new(),
                 all_tasks_done: Condvar::new(),
@@ -288,7 +295,7 @@ impl<T> Ring<T> {
     /// at once, inline in the caller; otherwise [`Ring::put_wait`].
     #[inline(always)]
     pub(super) fn put(&self, item: T, timeout: Timeout) -> Result<(), Rejected<T>> {
-        let mut tail = match self.lock_tail() {
+        let tail = match self.lock_tail() {
             Ok(tail) => tail,
             Err(forked) => {
                 return Err(Rejected {
@@ -300,9 +307,7 @@ impl<T> Ring<T> {
         if tail.is_shutdown || tail.ring_full() {
             return self.put_wait(tail, item, timeout);
         }
-        tail.add(item);
-        drop(tail);
-        self.wake_getter();
+        self.add(tail, item);
         Ok(())
     }
 
@@ -316,6 +321,7 @@ impl<T> Ring<T> {
         timeout: Timeout,
     ) -> Result<(), Rejected<T>> {
         let mut deadline = None;
+        let mut spin = SpinWait::new();
         loop {
             if tail.is_shutdown {
                 return Err(Rejected {
@@ -342,21 +348,41 @@ impl<T> Ring<T> {
                     value: item,
                 });
             }
-            let sleep = &self.sleep;
-            let seen = sleep.not_full.epoch();
-            sleep.putters.count_in();
-            // SeqCst: against the get's fence (`wake_putter`): either it sees this putter
-            // counted, or the look below sees the slot it freed.
-            fence(Ordering::SeqCst);
-            if tail.ring_full() {
-                MutexGuard::unlocked(&mut tail, || sleep.not_full.wait(seen, deadline));
+            if spin.spin() {
+                // A get frees a slot within a few hundred nanoseconds when the two ends are in
+                // step: look again before counting in as a sleeper (see `get_wait`).
+                continue;
             }
-            sleep.putters.count_out();
+            // Counted in at the head (tail, then head: the order `grow` takes them in), so
+            // that the get that frees the slot sees this putter, or the look below the slot.
+            let not_full = &self.sleep.not_full;
+            let seen = not_full.epoch();
+            if let Err(forked) = self.head.lock_checked().map(|mut h| h.putters.count_in()) {
+                return Err(Rejected {
+                    error: forked.into(),
+                    value: item,
+                });
+            }
+            if tail.ring_full() {
+                MutexGuard::unlocked(&mut tail, || not_full.wait(seen, deadline));
+            }
+            // Never broken by a fork: this thread lived through none since it counted in.
+            self.head.lock().putters.count_out();
         }
-        tail.add(item);
-        drop(tail);
-        self.wake_getter();
+        self.add(tail, item);
         Ok(())
+    }
+
+    /// Adds the item to the free slot at the tail (the queue open), and wakes a getter if one
+    /// waits.
+    #[inline(always)]
+    fn add(&self, mut tail: MutexGuard<'_, Tail<T>>, item: T) {
+        tail.add(item);
+        let wake = tail.getters.pick_one();
+        drop(tail);
+        if wake {
+            self.notify_getter();
+        }
     }
 
     /// Doubles the ring (up to `maxsize`), whose slot at the tail the caller found full: takes
@@ -385,34 +411,34 @@ impl<T> Ring<T> {
         Ok(())
     }
 
-    /// After a put: wakes a getter if one waits.
-    #[inline(always)]
-    fn wake_getter(&self) {
-        // SeqCst: the Dekker pairing with a getter's count and look (see `get_wait`).
-        fence(Ordering::SeqCst);
-        if self.sleep.getters.has_waiting() {
-            self.notify_getter();
-        }
-    }
-
+    /// Wakes the getter a put picked.
     #[inline(never)]
     fn notify_getter(&self) {
-        if self.sleep.getters.pick_one() {
-            self.sleep.not_empty.notify_one();
-            #[cfg(not(loom))]
-            crate::wait_any::registry::notify(self.address());
-        }
+        self.sleep.not_empty.notify_one();
+        #[cfg(not(loom))]
+        crate::wait_any::registry::notify(self.address());
     }
 
     /// [`Queue::get`](super::Queue::get).
     #[inline(always)]
     pub(super) fn get(&self, timeout: Timeout) -> Result<T, Error> {
-        let mut head = self.lock_head()?;
+        let head = self.lock_head()?;
+        self.take(head)
+            .map_or_else(|head| self.get_wait(head, timeout), Ok)
+    }
+
+    /// The item at the head, if there is one (then wakes a putter if one waits), or the guard
+    /// back.
+    #[inline(always)]
+    fn take<'a>(&self, mut head: MutexGuard<'a, Head<T>>) -> Result<T, MutexGuard<'a, Head<T>>> {
         let Some(item) = head.take() else {
-            return self.get_wait(head, timeout);
+            return Err(head);
         };
+        let wake = head.putters.pick_one();
         drop(head);
-        self.wake_putter();
+        if wake {
+            self.sleep.not_full.notify_one();
+        }
         Ok(item)
     }
 
@@ -420,12 +446,12 @@ impl<T> Ring<T> {
     #[inline(never)]
     fn get_wait(&self, mut head: MutexGuard<'_, Head<T>>, timeout: Timeout) -> Result<T, Error> {
         let mut deadline = None;
+        let mut spin = SpinWait::new();
         loop {
-            if let Some(item) = head.take() {
-                drop(head);
-                self.wake_putter();
-                return Ok(item);
-            }
+            head = match self.take(head) {
+                Ok(item) => return Ok(item),
+                Err(head) => head,
+            };
             if head.is_shutdown {
                 return Err(Error::QueueShutDown);
             }
@@ -433,64 +459,52 @@ impl<T> Ring<T> {
             if deadline.expired() {
                 return Err(Error::QueueEmpty);
             }
-            let sleep = &self.sleep;
-            let seen = sleep.not_empty.epoch();
-            sleep.getters.count_in();
-            // SeqCst: against the put's fence (`wake_getter`): either it sees this getter
-            // counted, or the look below sees the slot it filled.
-            fence(Ordering::SeqCst);
-            if !head.slots[head.at].is_full() {
-                MutexGuard::unlocked(&mut head, || sleep.not_empty.wait(seen, deadline));
+            if spin.spin() {
+                // With both ends running at once the consumer often catches up with the
+                // producer, whose next item comes within a few hundred nanoseconds: look again
+                // before counting in as a sleeper, which takes the tail's mutex from this core
+                // and costs the put a wake-up.
+                continue;
             }
-            sleep.getters.count_out();
+            // Counted in at the tail, so that the put that fills the slot sees this getter, or
+            // the look below the slot; the head's mutex is released meanwhile (head, then tail
+            // would invert `grow`'s order).
+            let not_empty = &self.sleep.not_empty;
+            let seen = not_empty.epoch();
+            MutexGuard::unlocked(&mut head, || {
+                // Never broken by a fork: checked when this get began, and this thread lived
+                // through none since.
+                self.tail.lock().getters.count_in();
+            });
+            // The flag too: a shutdown may have come while the head's mutex was released,
+            // before this getter was counted.
+            if !head.slots[head.at].is_full() && !head.is_shutdown {
+                MutexGuard::unlocked(&mut head, || not_empty.wait(seen, deadline));
+            }
+            MutexGuard::unlocked(&mut head, || self.tail.lock().getters.count_out());
         }
     }
 
-    /// After a get: wakes a putter if one waits (only a bounded queue has putters).
-    #[inline(always)]
-    fn wake_putter(&self) {
-        if self.maxsize == 0 {
-            return;
-        }
-        // SeqCst: the Dekker pairing with a putter's count and look (see `put_wait`).
-        fence(Ordering::SeqCst);
-        if self.sleep.putters.has_waiting() {
-            self.notify_putter();
-        }
-    }
-
-    #[inline(never)]
-    fn notify_putter(&self) {
-        if self.sleep.putters.pick_one() {
-            self.sleep.not_full.notify_one();
-        }
-    }
-
-    /// [`Queue::watch`](super::Queue::watch).
+    /// [`Queue::watch`](super::Queue::watch): with both mutexes held (tail then head).
     #[cfg(not(loom))]
     pub(super) fn watch(&self, watch: impl FnOnce(usize)) -> bool {
         // A queue broken by a fork does not block a get: the get returns `Error::Forked`.
-        let Ok(head) = self.lock_head() else {
+        let (Ok(mut tail), Ok(head)) = (self.lock_tail(), self.head.lock_checked()) else {
             return true;
         };
         if head.slots[head.at].is_full() || head.is_shutdown {
             return true;
         }
         watch(self.address());
-        self.sleep.getters.count_in();
-        // SeqCst: as in `get_wait`: a put that the look above missed sees this watcher counted.
-        fence(Ordering::SeqCst);
-        if head.slots[head.at].is_full() {
-            self.sleep.getters.count_out();
-            return true;
-        }
+        tail.getters.count_in();
         false
     }
 
     /// [`Queue::unwatch`](super::Queue::unwatch).
     #[cfg(not(loom))]
     pub(super) fn unwatch(&self) {
-        self.sleep.getters.count_out();
+        // Never broken by a fork: `watch` counted this thread in, in this process.
+        self.tail.lock().getters.count_out();
     }
 
     /// The queue's address: its key in the registry of `wait_any`.
@@ -542,23 +556,23 @@ impl<T> Ring<T> {
         if immediate {
             drained.extend(std::iter::from_fn(|| head.take()));
         }
+        let wake_putters = head.putters.pick_all();
         drop(head);
         // Python: one `task_done` per removed item, never below zero.
         tail.unfinished_tasks = tail.unfinished_tasks.saturating_sub(drained.len());
         let wake_joiners = immediate && tail.unfinished_tasks == 0 && tail.joiners.pick_all();
+        let wake_getters = tail.getters.pick_all();
         drop(tail);
-        // The sleepers counted themselves in holding one of the mutexes, before this took it,
-        // or see the flag: no fence is needed.
         let sleep = &self.sleep;
         if wake_joiners {
             sleep.all_tasks_done.notify_all();
         }
-        if sleep.getters.pick_all() {
+        if wake_getters {
             sleep.not_empty.notify_all();
             #[cfg(not(loom))]
             crate::wait_any::registry::notify(self.address());
         }
-        if sleep.putters.pick_all() {
+        if wake_putters {
             sleep.not_full.notify_all();
         }
         Ok(drained)
@@ -572,8 +586,8 @@ impl<T> Ring<T> {
         Ok(Snapshot {
             items: tail.puts.wrapping_sub(head.gets),
             is_shutdown: tail.is_shutdown,
-            getters: self.sleep.getters.count(),
-            putters: self.sleep.putters.count(),
+            getters: tail.getters.count(),
+            putters: head.putters.count(),
             unfinished_tasks: tail.unfinished_tasks,
         })
     }
