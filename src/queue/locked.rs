@@ -315,14 +315,10 @@ impl<T> Locked<T> {
 
     /// [`Queue::task_done`](super::Queue::task_done), for either kind.
     pub(super) fn task_done(&self) -> Result<(), Error> {
-        let mut state = self.state.lock_checked()?;
-        let unfinished = state
-            .unfinished_tasks
-            .checked_sub(1)
-            .ok_or(Error::TaskDoneTooMany)?;
-        state.unfinished_tasks = unfinished;
-        let wake = unfinished == 0 && state.joiners.pick_all();
-        drop(state);
+        let mut guard = self.state.lock_checked()?;
+        let state = &mut *guard;
+        let wake = super::task_done(&mut state.unfinished_tasks, &mut state.joiners)?;
+        drop(guard);
         if wake {
             self.all_tasks_done.notify_all();
         }
@@ -331,19 +327,13 @@ impl<T> Locked<T> {
 
     /// [`Queue::join`](super::Queue::join).
     pub(super) fn join(&self, timeout: Timeout) -> Result<bool, Error> {
-        let mut state = self.state.lock_checked()?;
-        let mut deadline = None;
-        loop {
-            if state.unfinished_tasks == 0 {
-                return Ok(true);
-            }
-            let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
-            if deadline.expired() {
-                return Ok(false);
-            }
-            self.all_tasks_done
-                .wait_counted(&mut state, |s| &mut s.joiners, deadline);
-        }
+        Ok(super::join(
+            self.state.lock_checked()?,
+            &self.all_tasks_done,
+            |s| s.unfinished_tasks,
+            |s| &mut s.joiners,
+            timeout,
+        ))
     }
 
     /// [`Queue::shutdown`](super::Queue::shutdown).

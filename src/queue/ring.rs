@@ -515,14 +515,10 @@ impl<T> Ring<T> {
 
     /// [`Queue::task_done`](super::Queue::task_done).
     pub(super) fn task_done(&self) -> Result<(), Error> {
-        let mut tail = self.lock_tail()?;
-        let unfinished = tail
-            .unfinished_tasks
-            .checked_sub(1)
-            .ok_or(Error::TaskDoneTooMany)?;
-        tail.unfinished_tasks = unfinished;
-        let wake = unfinished == 0 && tail.joiners.pick_all();
-        drop(tail);
+        let mut guard = self.lock_tail()?;
+        let tail = &mut *guard;
+        let wake = super::task_done(&mut tail.unfinished_tasks, &mut tail.joiners)?;
+        drop(guard);
         if wake {
             self.sleep.all_tasks_done.notify_all();
         }
@@ -531,20 +527,13 @@ impl<T> Ring<T> {
 
     /// [`Queue::join`](super::Queue::join).
     pub(super) fn join(&self, timeout: Timeout) -> Result<bool, Error> {
-        let mut tail = self.lock_tail()?;
-        let mut deadline = None;
-        loop {
-            if tail.unfinished_tasks == 0 {
-                return Ok(true);
-            }
-            let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
-            if deadline.expired() {
-                return Ok(false);
-            }
-            self.sleep
-                .all_tasks_done
-                .wait_counted(&mut tail, |t| &mut t.joiners, deadline);
-        }
+        Ok(super::join(
+            self.lock_tail()?,
+            &self.sleep.all_tasks_done,
+            |t| t.unfinished_tasks,
+            |t| &mut t.joiners,
+            timeout,
+        ))
     }
 
     /// [`Queue::shutdown`](super::Queue::shutdown): with both mutexes held (tail then head).
