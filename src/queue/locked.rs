@@ -20,7 +20,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::{QueueKind, Snapshot};
+use super::shared::{self, Snapshot};
 use crate::loom::{Mutex, MutexGuard};
 use crate::park::{Condvar, Waiters};
 use crate::timeout::Timeout;
@@ -99,13 +99,14 @@ impl<T> Ord for Entry<T> {
 }
 
 impl<T> Items<T> {
-    fn new(kind: QueueKind) -> Items<T> {
-        match kind {
-            QueueKind::Priority => Items::Priority {
+    fn new(priority: bool) -> Items<T> {
+        if priority {
+            Items::Priority {
                 heap: BinaryHeap::new(),
                 next: 0,
-            },
-            _ => Items::Lifo(Vec::new()),
+            }
+        } else {
+            Items::Lifo(Vec::new())
         }
     }
 
@@ -169,12 +170,12 @@ impl<T> Drop for Items<T> {
 }
 
 impl<T> Locked<T> {
-    /// An empty LIFO (`kind` anything but `Priority`) or priority queue.
-    pub(super) fn new(kind: QueueKind, maxsize: usize) -> Locked<T> {
+    /// An empty priority queue, or LIFO queue (`priority` false).
+    pub(super) fn new(priority: bool, maxsize: usize) -> Locked<T> {
         Locked {
             maxsize,
             state: Mutex::new(State {
-                items: Items::new(kind),
+                items: Items::new(priority),
                 unfinished_tasks: 0,
                 is_shutdown: false,
                 getters: Waiters::default(),
@@ -317,7 +318,7 @@ impl<T> Locked<T> {
     pub(super) fn task_done(&self) -> Result<(), Error> {
         let mut guard = self.state.lock_checked()?;
         let state = &mut *guard;
-        let wake = super::task_done(&mut state.unfinished_tasks, &mut state.joiners)?;
+        let wake = shared::task_done(&mut state.unfinished_tasks, &mut state.joiners)?;
         drop(guard);
         if wake {
             self.all_tasks_done.notify_all();
@@ -327,7 +328,7 @@ impl<T> Locked<T> {
 
     /// [`Queue::join`](super::Queue::join).
     pub(super) fn join(&self, timeout: Timeout) -> Result<bool, Error> {
-        Ok(super::join(
+        Ok(shared::join(
             self.state.lock_checked()?,
             &self.all_tasks_done,
             |s| s.unfinished_tasks,

@@ -26,13 +26,13 @@
 
 mod locked;
 mod ring;
+mod shared;
 
-use crate::loom::MutexGuard;
-use crate::park::{Condvar, Waiters};
 use crate::timeout::Timeout;
 use crate::{Error, Rejected};
 use locked::Locked;
 use ring::Ring;
+use shared::Snapshot;
 
 /// Which of Python's queue classes a [`Queue`] behaves like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -92,7 +92,9 @@ impl<T> Queue<T> {
         let store = match kind {
             QueueKind::Simple if maxsize != 0 => return Err(Error::InvalidArgument),
             QueueKind::Fifo | QueueKind::Simple => Store::Ring(Ring::new(maxsize)),
-            QueueKind::Lifo | QueueKind::Priority => Store::Locked(Locked::new(kind, maxsize)),
+            QueueKind::Lifo | QueueKind::Priority => {
+                Store::Locked(Locked::new(kind == QueueKind::Priority, maxsize))
+            }
         };
         Ok(Queue {
             kind,
@@ -272,44 +274,4 @@ impl<T> Queue<T> {
         }
         .unwrap_or_default()
     }
-}
-
-/// `task_done` on the unfinished-task count and the joiners a queue's mutex guards: one task
-/// fewer, or [`Error::TaskDoneTooMany`]; true if that was the last and joiners wait (the caller
-/// wakes them on its `all_tasks_done` condvar once it released the mutex).
-fn task_done(unfinished: &mut usize, joiners: &mut Waiters) -> Result<bool, Error> {
-    *unfinished = unfinished.checked_sub(1).ok_or(Error::TaskDoneTooMany)?;
-    Ok(*unfinished == 0 && joiners.pick_all())
-}
-
-/// `join` with the queue's mutex held (`state`): waits on `all_tasks_done` until `unfinished`
-/// reads 0, counted among `joiners`, at most `timeout`; returns whether it did.
-fn join<S>(
-    mut state: MutexGuard<'_, S>,
-    all_tasks_done: &Condvar,
-    unfinished: fn(&S) -> usize,
-    joiners: fn(&mut S) -> &mut Waiters,
-    timeout: Timeout,
-) -> bool {
-    let mut deadline = None;
-    loop {
-        if unfinished(&state) == 0 {
-            return true;
-        }
-        let deadline = *deadline.get_or_insert_with(|| timeout.deadline());
-        if deadline.expired() {
-            return false;
-        }
-        all_tasks_done.wait_counted(&mut state, joiners, deadline);
-    }
-}
-
-/// What the snapshot methods report, read at one moment.
-#[derive(Debug, Default)]
-struct Snapshot {
-    items: usize,
-    is_shutdown: bool,
-    getters: usize,
-    putters: usize,
-    unfinished_tasks: usize,
 }

@@ -34,7 +34,7 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-use super::Snapshot;
+use super::shared::{self, Snapshot};
 use crate::loom::atomic::{AtomicBool, Ordering};
 use crate::loom::cell::UnsafeCell;
 use crate::loom::table::{self, SpinWait};
@@ -517,7 +517,7 @@ impl<T> Ring<T> {
     pub(super) fn task_done(&self) -> Result<(), Error> {
         let mut guard = self.lock_tail()?;
         let tail = &mut *guard;
-        let wake = super::task_done(&mut tail.unfinished_tasks, &mut tail.joiners)?;
+        let wake = shared::task_done(&mut tail.unfinished_tasks, &mut tail.joiners)?;
         drop(guard);
         if wake {
             self.sleep.all_tasks_done.notify_all();
@@ -527,7 +527,7 @@ impl<T> Ring<T> {
 
     /// [`Queue::join`](super::Queue::join).
     pub(super) fn join(&self, timeout: Timeout) -> Result<bool, Error> {
-        Ok(super::join(
+        Ok(shared::join(
             self.lock_tail()?,
             &self.sleep.all_tasks_done,
             |t| t.unfinished_tasks,
