@@ -437,7 +437,8 @@ impl Drop for Recorded {
 fn conservation_with_several_producers_and_consumers() {
     const PRODUCERS: usize = 4;
     const CONSUMERS: usize = 4;
-    const ITEMS: usize = 2_000;
+    // Fewer under Miri, which interprets each operation.
+    const ITEMS: usize = if cfg!(miri) { 40 } else { 2_000 };
     for kind in [QueueKind::Fifo, QueueKind::Lifo, QueueKind::Priority] {
         let q = queue::<(usize, usize)>(kind, 8);
         let producers: Vec<_> = (0..PRODUCERS)
