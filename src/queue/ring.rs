@@ -348,7 +348,7 @@ impl<T> Ring<T> {
                     value: item,
                 });
             }
-            if spin.spin() {
+            if MutexGuard::unlocked(&mut tail, || spin.spin()) {
                 // A get frees a slot within a few hundred nanoseconds when the two ends are in
                 // step: look again before counting in as a sleeper (see `get_wait`).
                 continue;
@@ -363,7 +363,9 @@ impl<T> Ring<T> {
                     value: item,
                 });
             }
-            if tail.ring_full() {
+            // The flag too: a shutdown may have come while the tail's mutex was released for
+            // the spin, before this putter was counted.
+            if tail.ring_full() && !tail.is_shutdown {
                 MutexGuard::unlocked(&mut tail, || not_full.wait(seen, deadline));
             }
             // Never broken by a fork: this thread lived through none since it counted in.
@@ -459,11 +461,13 @@ impl<T> Ring<T> {
             if deadline.expired() {
                 return Err(Error::QueueEmpty);
             }
-            if spin.spin() {
-                // With both ends running at once the consumer often catches up with the
-                // producer, whose next item comes within a few hundred nanoseconds: look again
-                // before counting in as a sleeper, which takes the tail's mutex from this core
-                // and costs the put a wake-up.
+            // With both ends running at once the consumer often catches up with the producer,
+            // whose next item comes within a few hundred nanoseconds: look again before counting
+            // in as a sleeper, which takes the tail's mutex from this core and costs the put a
+            // wake-up. Not holding the head's mutex meanwhile: a putter woken from a full ring
+            // counts itself out there, and spinning with it held made the two ends wait for each
+            // other's spins (a slow mode with thousands of yields per 500,000 items).
+            if MutexGuard::unlocked(&mut head, || spin.spin()) {
                 continue;
             }
             // Counted in at the tail, so that the put that fills the slot sees this getter, or
@@ -476,8 +480,8 @@ impl<T> Ring<T> {
                 // through none since.
                 self.tail.lock().getters.count_in();
             });
-            // The flag too: a shutdown may have come while the head's mutex was released,
-            // before this getter was counted.
+            // The flag too: a shutdown may have come while the head's mutex was released (for
+            // the spin, or to count in), before this getter was counted.
             if !head.slots[head.at].is_full() && !head.is_shutdown {
                 MutexGuard::unlocked(&mut head, || not_empty.wait(seen, deadline));
             }
