@@ -12,6 +12,32 @@ pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 }
 
+/// An `UnsafeCell` reached through raw pointers in closures, as loom's is, so that loom can
+/// check each access (the FIFO queue's slots).
+#[cfg(not(loom))]
+pub(crate) mod cell {
+    /// std's `UnsafeCell` with loom's API.
+    #[derive(Debug)]
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) fn new(value: T) -> UnsafeCell<T> {
+            UnsafeCell(std::cell::UnsafeCell::new(value))
+        }
+
+        /// Runs `f` on a pointer to the value; the caller's SAFETY note says why nobody else
+        /// reaches it meanwhile.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+}
+#[cfg(loom)]
+pub(crate) mod cell {
+    pub(crate) use loom::cell::UnsafeCell;
+}
+
 #[cfg(not(loom))]
 pub(crate) use crate::park::mutex::{ArcGuard, Mutex, MutexGuard};
 #[cfg(loom)]

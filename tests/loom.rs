@@ -540,22 +540,22 @@ fn cells(n: usize) -> Arc<Vec<UnsafeCell<usize>>> {
     Arc::new((0..n).map(|_| UnsafeCell::new(0)).collect())
 }
 
-/// A producer and a consumer through one slot: every item is got once, in order, and its data
-/// with it; each side blocks in turn (a full queue, an empty one) and no wake-up is lost.
-#[test]
-fn queue_items_pass_once_in_order_through_one_slot() {
-    model(|| {
-        let (q, data) = (fifo(1), cells(2));
+/// A producer putting `n` items and a consumer, through a queue of `maxsize`: every item is got
+/// once, in order, and its data with it; each side blocks in turn (a full queue, an empty one)
+/// and no wake-up is lost.
+fn items_pass_once_in_order(maxsize: usize, n: usize) {
+    model(move || {
+        let (q, data) = (fifo(maxsize), cells(n));
         let producer = {
             let (q, data) = (q.clone(), data.clone());
             thread::spawn(move || {
-                for i in 0..2 {
+                for i in 0..n {
                     write(&data[i], i + 10);
                     q.put(i, FOREVER).unwrap();
                 }
             })
         };
-        for expected in 0..2 {
+        for expected in 0..n {
             let i = q.get(FOREVER).unwrap();
             assert_eq!(i, expected);
             assert_eq!(read(&data[i]), i + 10);
@@ -563,6 +563,19 @@ fn queue_items_pass_once_in_order_through_one_slot() {
         producer.join().unwrap();
         assert!(q.empty());
     });
+}
+
+#[test]
+fn queue_items_pass_once_in_order_through_one_slot() {
+    items_pass_once_in_order(1, 2);
+}
+
+/// The same through a queue of two whose ring (one slot in the models) doubles while the
+/// consumer takes items: the growth moves the items in order and the consumer never reads a
+/// slot of the old ring; then the ring is full at `maxsize`.
+#[test]
+fn queue_ring_grows_under_a_consumer() {
+    items_pass_once_in_order(2, 3);
 }
 
 /// Two getters, waiting with these timeouts on an empty queue, and two puts: both getters get

@@ -361,6 +361,75 @@ fn dropping_a_queue_drops_each_item_once() {
     assert_eq!(drops.load(Ordering::Relaxed), 5);
 }
 
+/// A FIFO queue's ring starts small and doubles when a put finds it full, wherever the head is
+/// in it by then: the items keep their order through growth and wrap-around, `qsize` counts
+/// them, and a bounded queue (of any size, not only powers of two) is full at `maxsize`
+/// exactly; the items left are dropped in get order.
+#[test]
+fn fifo_order_survives_the_ring_growing_and_wrapping() {
+    for maxsize in [0, 33, 100, 1000] {
+        let q = Queue::new(QueueKind::Fifo, maxsize).unwrap();
+        let limit = if maxsize == 0 { 700 } else { maxsize };
+        let (mut next_put, mut next_get) = (0, 0);
+        // Rounds of puts and fewer gets: the head moves through the ring while it grows.
+        while next_put < limit {
+            for _ in 0..(limit - next_put).min(next_put / 2 + 7) {
+                q.put(next_put, NOW).unwrap();
+                next_put += 1;
+            }
+            for _ in 0..3.min(next_put - next_get) {
+                assert_eq!(q.get(NOW), Ok(next_get), "maxsize {maxsize}");
+                next_get += 1;
+            }
+            assert_eq!(q.qsize(), next_put - next_get, "maxsize {maxsize}");
+        }
+        if maxsize != 0 {
+            // Refill what the gets freed: full at maxsize exactly.
+            while q.qsize() < maxsize {
+                q.put(next_put, NOW).unwrap();
+                next_put += 1;
+            }
+            assert!(q.full());
+            let refused = q.put(usize::MAX, NOW).unwrap_err();
+            assert_eq!(
+                (refused.error, refused.value),
+                (Error::QueueFull, usize::MAX)
+            );
+        }
+        assert_eq!(q.unfinished_tasks(), next_put);
+        assert_eq!(drain(&q), (next_get..next_put).collect::<Vec<_>>());
+    }
+    // Dropped in get order, with the items wrapped around the end of the ring (of 32 slots):
+    // 20 put, 15 got, 20 more put.
+    let dropped = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let q = Queue::new(QueueKind::Simple, 0).unwrap();
+    for i in 0..40 {
+        q.put(Recorded(i, Arc::clone(&dropped)), NOW).unwrap();
+        if i == 19 {
+            drain_n(&q, 15);
+        }
+    }
+    dropped.lock().unwrap().clear();
+    drop(q);
+    assert_eq!(*dropped.lock().unwrap(), (15..40).collect::<Vec<_>>());
+}
+
+fn drain_n<T>(q: &Queue<T>, n: usize) {
+    for _ in 0..n {
+        drop(q.get(NOW).unwrap());
+    }
+}
+
+/// Records its number when dropped.
+#[derive(Debug)]
+struct Recorded(usize, Arc<std::sync::Mutex<Vec<usize>>>);
+
+impl Drop for Recorded {
+    fn drop(&mut self) {
+        self.1.lock().unwrap().push(self.0);
+    }
+}
+
 /// Every item put by several producers is got exactly once by several consumers, through a
 /// small bounded queue so that both sides block (some with timeouts); `join` returns once every
 /// item is done.
@@ -368,7 +437,8 @@ fn dropping_a_queue_drops_each_item_once() {
 fn conservation_with_several_producers_and_consumers() {
     const PRODUCERS: usize = 4;
     const CONSUMERS: usize = 4;
-    const ITEMS: usize = 2_000;
+    // Fewer under Miri, which interprets each operation.
+    const ITEMS: usize = if cfg!(miri) { 40 } else { 2_000 };
     for kind in [QueueKind::Fifo, QueueKind::Lifo, QueueKind::Priority] {
         let q = queue::<(usize, usize)>(kind, 8);
         let producers: Vec<_> = (0..PRODUCERS)
