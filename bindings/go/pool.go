@@ -59,13 +59,14 @@ func (p *Pool) Shutdown(wait, cancelFutures bool) {
 }
 
 // Close shuts the pool down, waiting for its tasks, and releases p's reference (once: a second
-// Close does nothing).
-func (p *Pool) Close() {
+// Close does nothing). It returns nil (every type is an io.Closer).
+func (p *Pool) Close() error {
 	if p.h == nil {
-		return
+		return nil
 	}
 	p.Shutdown(true, false)
 	p.release()
+	return nil
 }
 
 // release is Close without the wait: a pool collected without Close shuts down without
@@ -131,11 +132,13 @@ func Submit[T any](p *Pool, task func() (T, error)) (*Future[T], error) {
 	return f, nil
 }
 
-// Close releases f's reference; the task is not affected.
-func (f *Future[T]) Close() {
+// Close releases f's reference; the task is not affected. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (f *Future[T]) Close() error {
 	C.weft_future_free(f.h)
 	f.h = nil
 	runtime.SetFinalizer(f, nil)
+	return nil
 }
 
 // Result waits until the task has finished and returns what it returned; ErrCancelled if it was

@@ -88,11 +88,13 @@ func (q *Queue[T]) create(kind Kind, maxsize int, handles bool) error {
 	return nil
 }
 
-// Close releases q's reference; weft drops the items left when the last reference goes.
-func (q *Queue[T]) Close() {
+// Close releases q's reference; weft drops the items left when the last reference goes. It returns
+// nil (every type is an io.Closer); a second Close does nothing.
+func (q *Queue[T]) Close() error {
 	C.weft_queue_free(q.h)
 	q.h = nil
 	runtime.SetFinalizer(q, nil)
+	return nil
 }
 
 // Handle is the weft_queue for C code, valid while q is open.

@@ -41,11 +41,13 @@ func WrapLock(handle unsafe.Pointer) *Lock {
 // weft_lock_clone to keep it longer.
 func (l *Lock) Handle() unsafe.Pointer { return unsafe.Pointer(l.h) }
 
-// Close releases l's reference; l is unusable after it.
-func (l *Lock) Close() {
+// Close releases l's reference; l is unusable after it. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (l *Lock) Close() error {
 	C.weft_lock_free(l.h)
 	l.h = nil
 	runtime.SetFinalizer(l, nil)
+	return nil
 }
 
 // Lock waits until l is free and takes it.
@@ -104,11 +106,13 @@ func NewRLock() *RLock {
 	return r
 }
 
-// Close releases r's reference; r is unusable after it.
-func (r *RLock) Close() {
+// Close releases r's reference; r is unusable after it. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (r *RLock) Close() error {
 	C.weft_rlock_free(r.h)
 	r.h = nil
 	runtime.SetFinalizer(r, nil)
+	return nil
 }
 
 // Lock waits until r is free or owned by this goroutine, and takes it (once more).
@@ -217,11 +221,13 @@ func newCondition(h *C.weft_condition, lock interface {
 	return c
 }
 
-// Close releases c's reference (not L's); c is unusable after it.
-func (c *Condition) Close() {
+// Close releases c's reference (not L's); c is unusable after it. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (c *Condition) Close() error {
 	C.weft_condition_free(c.h)
 	c.h = nil
 	runtime.SetFinalizer(c, nil)
+	return nil
 }
 
 // Lock takes c.L.
@@ -291,11 +297,13 @@ func NewEvent() *Event {
 	return e
 }
 
-// Close releases e's reference; e is unusable after it.
-func (e *Event) Close() {
+// Close releases e's reference; e is unusable after it. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (e *Event) Close() error {
 	C.weft_event_free(e.h)
 	e.h = nil
 	runtime.SetFinalizer(e, nil)
+	return nil
 }
 
 // Set sets the flag, waking every waiter.
@@ -355,11 +363,13 @@ func newSemaphore(h *C.weft_semaphore, status C.enum_weft_status) (*Semaphore, e
 	return s, nil
 }
 
-// Close releases s's reference; s is unusable after it.
-func (s *Semaphore) Close() {
+// Close releases s's reference; s is unusable after it. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (s *Semaphore) Close() error {
 	C.weft_semaphore_free(s.h)
 	s.h = nil
 	runtime.SetFinalizer(s, nil)
+	return nil
 }
 
 // Acquire waits until the value is above 0 and decrements it.
@@ -419,11 +429,13 @@ func NewBarrier(parties int, action func(), timeout time.Duration) (*Barrier, er
 	return b, nil
 }
 
-// Close releases b's reference; b is unusable after it.
-func (b *Barrier) Close() {
+// Close releases b's reference; b is unusable after it. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (b *Barrier) Close() error {
 	C.weft_barrier_free(b.h)
 	b.h = nil
 	runtime.SetFinalizer(b, nil)
+	return nil
 }
 
 // Wait waits until parties goroutines or threads wait, at most the barrier's default timeout,

@@ -91,11 +91,13 @@ func WrapThread(handle unsafe.Pointer) *Thread {
 	return t
 }
 
-// Close releases t's reference; the thread itself runs on.
-func (t *Thread) Close() {
+// Close releases t's reference; the thread itself runs on. It returns nil (every type is an
+// io.Closer); a second Close does nothing.
+func (t *Thread) Close() error {
 	C.weft_thread_free(t.h)
 	t.h = nil
 	runtime.SetFinalizer(t, nil)
+	return nil
 }
 
 // Start starts the thread: ErrAlreadyStarted the second time.

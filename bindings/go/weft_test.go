@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"sync"
 	"testing"
@@ -42,7 +43,7 @@ func goThread(t *testing.T, fn func(), opts ...weft.ThreadOption) *weft.Thread {
 	t.Helper()
 	th, err := weft.Go(fn, opts...)
 	ok(t, err)
-	t.Cleanup(th.Close)
+	t.Cleanup(func() { th.Close() })
 	return th
 }
 
@@ -733,5 +734,35 @@ func TestDeadlineIsErrTimeout(t *testing.T) {
 	ok(t, th.JoinContext(soon(t)))
 	if errors.Is(weft.ErrEmpty, context.DeadlineExceeded) || errors.Is(context.DeadlineExceeded, weft.ErrTimeout) {
 		t.Fatal("only ErrTimeout matches DeadlineExceeded")
+	}
+}
+
+// Every type is an io.Closer, so it fits where Go code closes things (defer, errors.Join of
+// Close errors, t.Cleanup wrappers); Close returns nil, and a second Close does nothing.
+func TestEveryTypeIsAnIOCloser(t *testing.T) {
+	lock := weft.NewLock()
+	rlock := weft.NewRLock()
+	queue, err := weft.NewQueue[int](weft.FIFO, 0)
+	ok(t, err)
+	semaphore, err := weft.NewSemaphore(1)
+	ok(t, err)
+	barrier, err := weft.NewBarrier(1, nil, 0)
+	ok(t, err)
+	pool, err := weft.NewPool(1, "closer")
+	ok(t, err)
+	future, err := weft.Submit(pool, func() (int, error) { return 1, nil })
+	ok(t, err)
+	thread, err := weft.NewThread(func() {})
+	ok(t, err)
+	closers := []io.Closer{
+		weft.NewCondition(lock), weft.NewConditionRLock(rlock), lock, rlock, weft.NewEvent(),
+		queue, semaphore, barrier, future, pool, thread,
+	}
+	for _, closer := range closers {
+		for i := 0; i < 2; i++ {
+			if err := closer.Close(); err != nil {
+				t.Fatalf("%T: Close #%d: %v", closer, i+1, err)
+			}
+		}
 	}
 }
