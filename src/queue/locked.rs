@@ -20,9 +20,9 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::shared::{self, Snapshot};
+use super::shared::{self, Sleep, Snapshot};
 use crate::loom::{Mutex, MutexGuard};
-use crate::park::{Condvar, Waiters};
+use crate::park::Waiters;
 use crate::timeout::Timeout;
 use crate::{Error, Rejected};
 
@@ -31,12 +31,7 @@ use crate::{Error, Rejected};
 pub(super) struct Locked<T> {
     maxsize: usize,
     state: Mutex<State<T>>,
-    /// Getters wait here for an item (or the shutdown).
-    not_empty: Condvar,
-    /// Putters wait here for a free slot (or the shutdown).
-    not_full: Condvar,
-    /// Joiners wait here for the unfinished-task count to reach zero.
-    all_tasks_done: Condvar,
+    sleep: Sleep,
 }
 
 #[derive(Debug)]
@@ -182,9 +177,7 @@ impl<T> Locked<T> {
                 putters: Waiters::default(),
                 joiners: Waiters::default(),
             }),
-            not_empty: Condvar::new(),
-            not_full: Condvar::new(),
-            all_tasks_done: Condvar::new(),
+            sleep: Sleep::new(),
         }
     }
 
@@ -240,7 +233,8 @@ impl<T> Locked<T> {
                     value: item,
                 });
             }
-            self.not_full
+            self.sleep
+                .not_full
                 .wait_counted(&mut state, |s| &mut s.putters, deadline);
         }
     }
@@ -255,9 +249,7 @@ impl<T> Locked<T> {
         let wake = state.getters.pick_one();
         drop(state);
         if wake {
-            self.not_empty.notify_one();
-            #[cfg(not(loom))]
-            crate::wait_any::registry::notify(self.address());
+            self.sleep.wake_getter();
         }
     }
 
@@ -270,7 +262,7 @@ impl<T> Locked<T> {
                 let wake = state.putters.pick_one();
                 drop(state);
                 if wake {
-                    self.not_full.notify_one();
+                    self.sleep.not_full.notify_one();
                 }
                 return Ok(item);
             }
@@ -281,7 +273,8 @@ impl<T> Locked<T> {
             if deadline.expired() {
                 return Err(Error::QueueEmpty);
             }
-            self.not_empty
+            self.sleep
+                .not_empty
                 .wait_counted(&mut state, |s| &mut s.getters, deadline);
         }
     }
@@ -296,7 +289,7 @@ impl<T> Locked<T> {
         if state.items.len() != 0 || state.is_shutdown {
             return true;
         }
-        watch(self.address());
+        watch(self.sleep.key());
         state.getters.count_in();
         false
     }
@@ -308,12 +301,6 @@ impl<T> Locked<T> {
         self.state.lock().getters.count_out();
     }
 
-    /// The queue's address: its key in the registry of `wait_any`.
-    #[cfg(not(loom))]
-    fn address(&self) -> usize {
-        self as *const Locked<T> as usize
-    }
-
     /// [`Queue::task_done`](super::Queue::task_done), for either kind.
     pub(super) fn task_done(&self) -> Result<(), Error> {
         let mut guard = self.state.lock_checked()?;
@@ -321,7 +308,7 @@ impl<T> Locked<T> {
         let wake = shared::task_done(&mut state.unfinished_tasks, &mut state.joiners)?;
         drop(guard);
         if wake {
-            self.all_tasks_done.notify_all();
+            self.sleep.all_tasks_done.notify_all();
         }
         Ok(())
     }
@@ -330,7 +317,7 @@ impl<T> Locked<T> {
     pub(super) fn join(&self, timeout: Timeout) -> Result<bool, Error> {
         Ok(shared::join(
             self.state.lock_checked()?,
-            &self.all_tasks_done,
+            &self.sleep.all_tasks_done,
             |s| s.unfinished_tasks,
             |s| &mut s.joiners,
             timeout,
@@ -351,17 +338,8 @@ impl<T> Locked<T> {
         let wake_joiners = immediate && state.unfinished_tasks == 0 && state.joiners.pick_all();
         let (wake_getters, wake_putters) = (state.getters.pick_all(), state.putters.pick_all());
         drop(state);
-        if wake_joiners {
-            self.all_tasks_done.notify_all();
-        }
-        if wake_getters {
-            self.not_empty.notify_all();
-            #[cfg(not(loom))]
-            crate::wait_any::registry::notify(self.address());
-        }
-        if wake_putters {
-            self.not_full.notify_all();
-        }
+        self.sleep
+            .wake_after_shutdown(wake_joiners, wake_getters, wake_putters);
         Ok(drained)
     }
 

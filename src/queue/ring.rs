@@ -34,12 +34,12 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-use super::shared::{self, Snapshot};
+use super::shared::{self, Sleep, Snapshot};
 use crate::loom::atomic::{AtomicBool, Ordering};
 use crate::loom::cell::UnsafeCell;
 use crate::loom::table::{self, SpinWait};
 use crate::loom::{Mutex, MutexGuard};
-use crate::park::{Condvar, Forked, Waiters};
+use crate::park::{Forked, Waiters};
 use crate::timeout::Timeout;
 use crate::{Error, Rejected};
 
@@ -70,17 +70,6 @@ impl<T> std::ops::Deref for Padded<T> {
     fn deref(&self) -> &T {
         &self.0
     }
-}
-
-/// Where the threads sleep.
-#[derive(Debug)]
-struct Sleep {
-    /// Getters wait here for an item (or the shutdown).
-    not_empty: Condvar,
-    /// Putters wait here for a free slot (or the shutdown).
-    not_full: Condvar,
-    /// Joiners wait here for the unfinished-task count to reach zero.
-    all_tasks_done: Condvar,
 }
 
 /// The producers' end, under its mutex.
@@ -249,11 +238,7 @@ impl<T> Ring<T> {
                 is_shutdown: false,
                 putters: Waiters::default(),
             })),
-            sleep: Padded(Sleep {
-                not_empty: Condvar::new(),
-                not_full: Condvar::new(),
-                all_tasks_done: Condvar::new(),
-            }),
+            sleep: Padded(Sleep::new()),
             maxsize,
         }
     }
@@ -383,7 +368,7 @@ impl<T> Ring<T> {
         let wake = tail.getters.pick_one();
         drop(tail);
         if wake {
-            self.notify_getter();
+            self.sleep.wake_getter();
         }
     }
 
@@ -411,14 +396,6 @@ impl<T> Ring<T> {
         (tail.slots, tail.at) = (slots.clone(), len);
         (head.slots, head.at) = (slots, 0);
         Ok(())
-    }
-
-    /// Wakes the getter a put picked.
-    #[inline(never)]
-    fn notify_getter(&self) {
-        self.sleep.not_empty.notify_one();
-        #[cfg(not(loom))]
-        crate::wait_any::registry::notify(self.address());
     }
 
     /// [`Queue::get`](super::Queue::get).
@@ -499,7 +476,7 @@ impl<T> Ring<T> {
         if head.slots[head.at].is_full() || head.is_shutdown {
             return true;
         }
-        watch(self.address());
+        watch(self.sleep.key());
         tail.getters.count_in();
         false
     }
@@ -509,12 +486,6 @@ impl<T> Ring<T> {
     pub(super) fn unwatch(&self) {
         // Never broken by a fork: `watch` counted this thread in, in this process.
         self.tail.lock().getters.count_out();
-    }
-
-    /// The queue's address: its key in the registry of `wait_any`.
-    #[cfg(not(loom))]
-    fn address(&self) -> usize {
-        self as *const Ring<T> as usize
     }
 
     /// [`Queue::task_done`](super::Queue::task_done).
@@ -556,18 +527,8 @@ impl<T> Ring<T> {
         let wake_joiners = immediate && tail.unfinished_tasks == 0 && tail.joiners.pick_all();
         let wake_getters = tail.getters.pick_all();
         drop(tail);
-        let sleep = &self.sleep;
-        if wake_joiners {
-            sleep.all_tasks_done.notify_all();
-        }
-        if wake_getters {
-            sleep.not_empty.notify_all();
-            #[cfg(not(loom))]
-            crate::wait_any::registry::notify(self.address());
-        }
-        if wake_putters {
-            sleep.not_full.notify_all();
-        }
+        self.sleep
+            .wake_after_shutdown(wake_joiners, wake_getters, wake_putters);
         Ok(drained)
     }
 

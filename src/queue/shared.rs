@@ -1,10 +1,64 @@
-//! What both stores of the queue use: the snapshot they report, and `task_done` and `join` over
-//! the unfinished-task count and the joiners their mutex guards.
+//! What both stores of the queue use: where their threads sleep and how a change wakes them,
+//! the snapshot they report, and `task_done` and `join` over the unfinished-task count and the
+//! joiners their mutex guards.
 
 use crate::Error;
 use crate::loom::MutexGuard;
 use crate::park::{Condvar, Waiters};
 use crate::timeout::Timeout;
+
+/// Where a queue's threads sleep; each store counts its sleepers in its own state, and wakes
+/// only those it picked off the counts.
+#[derive(Debug)]
+pub(super) struct Sleep {
+    /// Getters wait here for an item (or the shutdown).
+    pub(super) not_empty: Condvar,
+    /// Putters wait here for a free slot (or the shutdown).
+    pub(super) not_full: Condvar,
+    /// Joiners wait here for the unfinished-task count to reach zero.
+    pub(super) all_tasks_done: Condvar,
+}
+
+impl Sleep {
+    pub(super) fn new() -> Sleep {
+        Sleep {
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+            all_tasks_done: Condvar::new(),
+        }
+    }
+
+    /// The queue's key in the registry of `wait_any`: this place's address, the queue's own for
+    /// its life.
+    #[cfg(not(loom))]
+    pub(super) fn key(&self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+
+    /// Wakes the getter a put picked, and tells the registry of `wait_any` (whose watchers
+    /// count as getters). Out of line: the put that calls it is inline in its caller.
+    #[inline(never)]
+    pub(super) fn wake_getter(&self) {
+        self.not_empty.notify_one();
+        #[cfg(not(loom))]
+        crate::wait_any::registry::notify(self.key());
+    }
+
+    /// Wakes whom a shutdown picked: every joiner, getter (and watcher) and putter.
+    pub(super) fn wake_after_shutdown(&self, joiners: bool, getters: bool, putters: bool) {
+        if joiners {
+            self.all_tasks_done.notify_all();
+        }
+        if getters {
+            self.not_empty.notify_all();
+            #[cfg(not(loom))]
+            crate::wait_any::registry::notify(self.key());
+        }
+        if putters {
+            self.not_full.notify_all();
+        }
+    }
+}
 
 /// `task_done` on the unfinished-task count and the joiners a queue's mutex guards: one task
 /// fewer, or [`Error::TaskDoneTooMany`]; true if that was the last and joiners wait (the caller
