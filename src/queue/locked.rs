@@ -303,14 +303,9 @@ impl<T> Locked<T> {
 
     /// [`Queue::task_done`](super::Queue::task_done), for either kind.
     pub(super) fn task_done(&self) -> Result<(), Error> {
-        let mut guard = self.state.lock_checked()?;
-        let state = &mut *guard;
-        let wake = shared::task_done(&mut state.unfinished_tasks, &mut state.joiners)?;
-        drop(guard);
-        if wake {
-            self.sleep.all_tasks_done.notify_all();
-        }
-        Ok(())
+        shared::task_done(self.state.lock_checked()?, &self.sleep, |s| {
+            (&mut s.unfinished_tasks, &mut s.joiners)
+        })
     }
 
     /// [`Queue::join`](super::Queue::join).

@@ -490,14 +490,9 @@ impl<T> Ring<T> {
 
     /// [`Queue::task_done`](super::Queue::task_done).
     pub(super) fn task_done(&self) -> Result<(), Error> {
-        let mut guard = self.lock_tail()?;
-        let tail = &mut *guard;
-        let wake = shared::task_done(&mut tail.unfinished_tasks, &mut tail.joiners)?;
-        drop(guard);
-        if wake {
-            self.sleep.all_tasks_done.notify_all();
-        }
-        Ok(())
+        shared::task_done(self.lock_tail()?, &self.sleep, |t| {
+            (&mut t.unfinished_tasks, &mut t.joiners)
+        })
     }
 
     /// [`Queue::join`](super::Queue::join).

@@ -60,12 +60,22 @@ impl Sleep {
     }
 }
 
-/// `task_done` on the unfinished-task count and the joiners a queue's mutex guards: one task
-/// fewer, or [`Error::TaskDoneTooMany`]; true if that was the last and joiners wait (the caller
-/// wakes them on its `all_tasks_done` condvar once it released the mutex).
-pub(super) fn task_done(unfinished: &mut usize, joiners: &mut Waiters) -> Result<bool, Error> {
+/// `task_done` with the queue's mutex held (`state`): one task fewer in the count `counts`
+/// finds there, or [`Error::TaskDoneTooMany`]; if that was the last, wakes the joiners counted
+/// beside it (on `sleep.all_tasks_done`, the mutex released).
+pub(super) fn task_done<S>(
+    mut state: MutexGuard<'_, S>,
+    sleep: &Sleep,
+    counts: fn(&mut S) -> (&mut usize, &mut Waiters),
+) -> Result<(), Error> {
+    let (unfinished, joiners) = counts(&mut state);
     *unfinished = unfinished.checked_sub(1).ok_or(Error::TaskDoneTooMany)?;
-    Ok(*unfinished == 0 && joiners.pick_all())
+    let wake = *unfinished == 0 && joiners.pick_all();
+    drop(state);
+    if wake {
+        sleep.all_tasks_done.notify_all();
+    }
+    Ok(())
 }
 
 /// `join` with the queue's mutex held (`state`): waits on `all_tasks_done` until `unfinished`
